@@ -1,0 +1,53 @@
+# Tideline: the two commands are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_ENV := DEBUG=1 CELERY_BROKER_URL=
+
+.PHONY: demo test install assets migrate seed lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/tideline.css: node_modules/.installed static/scss/tideline.scss
+	npm run --silent build
+
+install: $(VENV)/.installed
+
+assets: static/build/tideline.css
+
+migrate: install assets
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+
+demo: seed
+	@echo ""
+	@echo "Tideline is starting on http://127.0.0.1:8000"
+	@echo "Sign in as any demo user (for example officer.north, supervisor.north, admin.north,"
+	@echo "auditor.north, coordinator.mash, caseworker.harbour) with the password tideline-demo-2026."
+	@echo "For the security code, run in another terminal:"
+	@echo "    DEBUG=1 $(BIN)/python manage.py demo_otp officer.north"
+	@echo "(every demo user's authenticator key is the RFC 6238 test key GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ)"
+	@echo ""
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install assets
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) node_modules static/build var

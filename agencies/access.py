@@ -1,0 +1,243 @@
+"""The access policy: the one place that decides who may see or do what.
+
+Deny by default. Two questions are answered here and nowhere else:
+
+* `can(user, action, obj)`: may this user do this action (on this object)?
+* `*_scope(user, queryset)`: which of these objects may this user see? Always a
+  filter applied in the database, never in Python after the query has run.
+
+The role decides what a user may do; the agency decides which records. Other
+agencies reach a record only through an explicit grant (django-guardian object
+permissions held by the agency's grant group; see docs/adr/0002).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Model, Q, QuerySet
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
+
+from agencies.models import AgencyKind, CharityService, Compartment, Membership, Role
+
+# Every action a user can attempt, as a namespaced code, with the roles that may
+# attempt it. An action that is not listed here is refused for everyone.
+CAPABILITIES: dict[str, frozenset[Role]] = {
+    "agencies.member.view": frozenset({Role.AGENCY_ADMIN}),
+    "agencies.member.manage": frozenset({Role.AGENCY_ADMIN}),
+    "audit.access_log.view": frozenset({Role.AUDITOR}),
+}
+
+# Any signed-in, active member may do these (they concern only themselves).
+SIGNED_IN = "signed_in"
+
+# Which compartments each role is cleared for, before the agency's kind narrows it.
+ROLE_CLEARANCES: dict[Role, frozenset[Compartment]] = {
+    Role.GENERALIST_OFFICER: frozenset(
+        {
+            Compartment.VICTIM,
+            Compartment.SUSPECT,
+            Compartment.FAMILY,
+            Compartment.CHILD_SAFEGUARDING,
+        }
+    ),
+    Role.SPECIALIST_INVESTIGATOR: frozenset(
+        {
+            Compartment.VICTIM,
+            Compartment.SUSPECT,
+            Compartment.FAMILY,
+            Compartment.CHILD_SAFEGUARDING,
+            Compartment.MATERIAL,
+        }
+    ),
+    Role.POLICE_SUPERVISOR: frozenset(
+        {
+            Compartment.VICTIM,
+            Compartment.SUSPECT,
+            Compartment.FAMILY,
+            Compartment.CHILD_SAFEGUARDING,
+            Compartment.MATERIAL,
+        }
+    ),
+    Role.MASH_COORDINATOR: frozenset(
+        {
+            Compartment.VICTIM,
+            Compartment.SUSPECT,
+            Compartment.FAMILY,
+            Compartment.CHILD_SAFEGUARDING,
+        }
+    ),
+    Role.SOCIAL_WORKER: frozenset(
+        {
+            Compartment.VICTIM,
+            Compartment.SUSPECT,
+            Compartment.FAMILY,
+            Compartment.CHILD_SAFEGUARDING,
+        }
+    ),
+    Role.PARTNER_CASEWORKER: frozenset(
+        {Compartment.VICTIM, Compartment.SUSPECT, Compartment.FAMILY}
+    ),
+    # Admins manage people; auditors read logs. Neither reads casework.
+    Role.AGENCY_ADMIN: frozenset(),
+    Role.AUDITOR: frozenset(),
+}
+
+# What an agency's kind can ever hold, whatever the role says.
+_POLICE_ONLY = frozenset({Compartment.MATERIAL})
+_CHARITY_SERVICE_WALLS: dict[str, frozenset[Compartment]] = {
+    # Victim-support partners never see suspect or material records.
+    CharityService.VICTIM_SUPPORT: frozenset(
+        {Compartment.SUSPECT, Compartment.MATERIAL, Compartment.FAMILY}
+    ),
+    # Family-support partners never see victim records.
+    CharityService.FAMILY_SUPPORT: frozenset({Compartment.VICTIM, Compartment.MATERIAL}),
+}
+
+
+def membership_of(user: AbstractBaseUser | AnonymousUser | None) -> Membership | None:
+    """The active membership of a signed-in user, or None. Cached on the user."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    cached = getattr(user, "_tideline_membership", False)
+    if cached is not False:
+        return cached
+    try:
+        membership = Membership.objects.select_related("agency", "team").get(user_id=user.pk)
+    except Membership.DoesNotExist:
+        membership = None
+    user._tideline_membership = membership
+    return membership
+
+
+def role_of(user) -> Role | None:
+    membership = membership_of(user)
+    return Role(membership.role) if membership else None
+
+
+def clearances(user) -> frozenset[Compartment]:
+    """The compartments this user may read, after the walls of their agency's kind."""
+    membership = membership_of(user)
+    if membership is None:
+        return frozenset()
+    cleared = ROLE_CLEARANCES.get(Role(membership.role), frozenset())
+    agency = membership.agency
+    if agency.kind != AgencyKind.POLICE:
+        cleared = cleared - _POLICE_ONLY
+    if agency.kind == AgencyKind.CHARITY:
+        cleared = cleared - _CHARITY_SERVICE_WALLS.get(
+            agency.charity_service, frozenset(Compartment)
+        )
+    return cleared
+
+
+def is_cleared_for(user, compartment: Compartment | str) -> bool:
+    return Compartment(compartment) in clearances(user)
+
+
+def _object_agency_id(obj: Model):
+    if hasattr(obj, "agency_id"):
+        return obj.agency_id
+    if hasattr(obj, "owning_agency_id"):
+        return obj.owning_agency_id
+    return None
+
+
+def can(user, action: str, obj: Model | None = None) -> bool:
+    """May `user` do `action` (on `obj`)? Deny by default."""
+    membership = membership_of(user)
+    if membership is None:
+        return False
+    if action == SIGNED_IN:
+        return True
+    allowed_roles = CAPABILITIES.get(action)
+    if not allowed_roles or membership.role not in allowed_roles:
+        return False
+    if obj is None:
+        return True
+    # The record must belong to the user's own agency; grants to other agencies are
+    # checked by the capability that owns the record type (cases and above).
+    return _object_agency_id(obj) == membership.agency_id
+
+
+class AccessDenied(Exception):
+    """Raised by `require`. The API answers 404 for objects, 403 for collections."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"Not allowed: {action}")
+        self.action = action
+
+
+def require(user, action: str, obj: Model | None = None) -> Membership:
+    """`can`, or raise. Returns the actor's membership, which services need anyway."""
+    if not can(user, action, obj):
+        raise AccessDenied(action)
+    return membership_of(user)
+
+
+def justification_for(user, obj: Model | None = None) -> str:
+    """The relation that gave access, for the access log (DPA 2018 s.62)."""
+    membership = membership_of(user)
+    if membership is None:
+        return ""
+    if obj is not None and _object_agency_id(obj) == membership.agency_id:
+        return f"own agency ({membership.agency.slug}), role {membership.role}"
+    return f"role {membership.role}"
+
+
+# --- Scopes: which records a user may see, as a database filter.
+
+
+def member_scope(user, queryset: QuerySet[Membership]) -> QuerySet[Membership]:
+    membership = membership_of(user)
+    if membership is None or not can(user, "agencies.member.view"):
+        return queryset.none()
+    return queryset.filter(agency_id=membership.agency_id)
+
+
+def access_log_scope(user, queryset: QuerySet) -> QuerySet:
+    """An auditor sees what their agency's people did, and who touched their agency's records."""
+    membership = membership_of(user)
+    if membership is None or not can(user, "audit.access_log.view"):
+        return queryset.none()
+    slug = membership.agency.slug
+    return queryset.filter(Q(agency_slug=slug) | Q(object_agency_slug=slug))
+
+
+# --- The REST framework's side of the policy.
+
+
+class PolicyPermission(BasePermission):
+    """Each API view declares `policy = {"GET": action, "POST": action, ...}`.
+
+    A method without an entry is refused. A refused request for one object
+    answers 404, so that its existence does not leak; for a collection, 403.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        from agencies.audit import access_log_record  # the audit module imports models only
+
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        method = "GET" if request.method == "HEAD" else request.method
+        action = getattr(view, "policy", {}).get(method)
+        if action is not None and can(user, action):
+            return True
+        access_log_record(
+            actor=user,
+            action=action or f"api.{method.lower()}",
+            outcome="denied",
+            justification="role not permitted",
+        )
+        if view.kwargs:
+            raise NotFound()
+        return False
+
+
+class SignInEndpoint(BasePermission):
+    """For the two endpoints that must answer before anyone is signed in: the
+    token exchange and the health check. Nothing else may use it."""
+
+    def has_permission(self, request, view) -> bool:
+        return True

@@ -1,0 +1,100 @@
+from django import forms
+
+from agencies.models import Role
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code from your authenticator app.",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        help_text="Kept in the account's history and the access log.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MemberCreateForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    username = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"})
+    )
+    email = forms.EmailField(required=False)
+    role = forms.ChoiceField(choices=Role.choices)
+    team = forms.ChoiceField(required=False)
+    password = forms.CharField(
+        label="Initial password",
+        help_text=(
+            "At least 12 characters. Give it to the person safely; they set up their "
+            "authenticator app when they first sign in."
+        ),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "No team")] + [(str(t.id), t.name) for t in teams]
+
+
+class MemberChangeForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField(required=False)
+    role = forms.ChoiceField(choices=Role.choices)
+    team = forms.ChoiceField(required=False)
+    reason = forms.CharField(
+        max_length=500,
+        help_text="Kept in the account's history.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "No team")] + [(str(t.id), t.name) for t in teams]
+
+
+class AccessLogFilterForm(forms.Form):
+    user = forms.CharField(required=False, label="Username")
+    object_type = forms.CharField(required=False, label="Record type")
+    object_id = forms.CharField(required=False, label="Record id")
+    date_from = forms.DateField(
+        required=False,
+        label="From",
+        help_text="For example, 27/3/2026",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+    )
+    date_to = forms.DateField(required=False, label="To", input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("date_from")
+            and cleaned.get("date_to")
+            and cleaned["date_from"] > cleaned["date_to"]
+        ):
+            self.add_error("date_to", "The end date must be on or after the start date.")
+        return cleaned

@@ -1,0 +1,84 @@
+from django.conf import settings
+from django.db import models
+
+
+class AccessOutcome(models.TextChoices):
+    ALLOWED = "allowed", "Allowed"
+    DENIED = "denied", "Denied"
+    FAILED = "failed", "Failed"
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove an access log entry."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The access log is append-only: entries cannot be updated.")
+
+    def delete(self):
+        raise AppendOnlyError("The access log is append-only: entries cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("The access log is append-only: entries cannot be updated.")
+
+
+class AccessLogEntry(models.Model):
+    """One entry of the access log required by the Data Protection Act 2018 s.62.
+
+    Append-only (refused here and, on PostgreSQL, by a trigger) and hash-chained:
+    each entry stores the previous entry's hash, so `verify_audit` finds any
+    entry that was changed or removed. Names are copied in, not only linked, so
+    the log still reads correctly after users or agencies change.
+    """
+
+    sequence = models.BigIntegerField(unique=True)
+    at = models.DateTimeField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+    )
+    username = models.CharField(max_length=150, blank=True, default="")
+    agency_slug = models.CharField(max_length=80, blank=True, default="")
+    action = models.CharField(max_length=100)
+    outcome = models.CharField(max_length=16, choices=AccessOutcome.choices)
+    object_type = models.CharField(max_length=100, blank=True, default="")
+    object_id = models.CharField(max_length=64, blank=True, default="")
+    # The agency that owns the object: lets that agency's auditor see who read its records.
+    object_agency_slug = models.CharField(max_length=80, blank=True, default="")
+    endpoint = models.CharField(max_length=300, blank=True, default="")
+    method = models.CharField(max_length=10, blank=True, default="")
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    justification = models.CharField(max_length=500, blank=True, default="")
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64, unique=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-sequence"]
+        verbose_name_plural = "access log entries"
+        indexes = [
+            models.Index(fields=["agency_slug", "-sequence"], name="accesslog_agency_seq"),
+            models.Index(
+                fields=["object_agency_slug", "-sequence"], name="accesslog_objagency_seq"
+            ),
+            models.Index(fields=["username", "-sequence"], name="accesslog_user_seq"),
+            models.Index(fields=["object_type", "object_id"], name="accesslog_object"),
+            models.Index(fields=["at"], name="accesslog_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} by {self.username or 'anonymous'}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The access log is append-only: entries cannot be updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The access log is append-only: entries cannot be deleted.")

@@ -1,0 +1,213 @@
+"""Agency admins manage their own agency's people: create, change, deactivate,
+reactivate, reset MFA, unlock. Every change is checked against the access
+policy, validated, written in a transaction, kept in history with its reason,
+and written to the access log."""
+
+from django.contrib.auth.models import Group, User
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from agencies import access
+from agencies.audit import access_log_record
+from agencies.lockout import WindowedLockoutHandler
+from agencies.models import Membership, Role, Team
+from agencies.services.tokens import tokens_revoke_for_user
+from common.api.concurrency import version_check
+from common.errors import InvalidState, ValidationError
+from common.history import history_note
+
+
+def role_group(role: Role | str) -> Group:
+    group, _ = Group.objects.get_or_create(name=f"role:{Role(role).value}")
+    return group
+
+
+def _validated_team(membership_agency_id, team: Team | None) -> Team | None:
+    if team is not None and team.agency_id != membership_agency_id:
+        raise ValidationError({"team": ["Choose a team of your own agency."]})
+    return team
+
+
+def _reason_required(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Give a reason: it is kept in the record's history."]})
+    return reason
+
+
+def _log(actor: User, action: str, membership: Membership, reason: str) -> None:
+    access_log_record(
+        actor=actor,
+        action=action,
+        object_type="member",
+        object_id=membership.id,
+        object_agency_slug=membership.agency.slug,
+        justification=reason,
+    )
+
+
+def member_create(
+    *,
+    actor: User,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    password: str,
+    team: Team | None = None,
+) -> Membership:
+    admin = access.require(actor, "agencies.member.manage")
+    username = username.strip().lower()
+    errors: dict[str, list[str]] = {}
+    if role not in Role.values:
+        errors["role"] = [f"Choose one of: {', '.join(Role.values)}."]
+    if not username:
+        errors["username"] = ["Enter a username."]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = ["That username is already taken."]
+    if not first_name.strip() or not last_name.strip():
+        errors.setdefault("last_name" if first_name.strip() else "first_name", []).append(
+            "Enter the person's full name."
+        )
+    candidate = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if team is not None and team.agency_id != admin.agency_id:
+        errors["team"] = ["Choose a team of your own agency."]
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        candidate.set_password(password)
+        candidate.full_clean(exclude=["password"])
+        candidate.save()
+        candidate.groups.set([role_group(role)])
+        membership = Membership(user=candidate, agency_id=admin.agency_id, team=team, role=role)
+        membership.full_clean()
+        history_note(membership, actor=actor, reason="created by agency admin")
+        membership.save()
+        _log(actor, "agencies.member.created", membership, f"role {role}")
+    return membership
+
+
+def member_update(
+    *,
+    actor: User,
+    membership: Membership,
+    expected_version: int,
+    reason: str,
+    role: str | None = None,
+    team: Team | None = None,
+    clear_team: bool = False,
+    first_name: str | None = None,
+    last_name: str | None = None,
+    email: str | None = None,
+) -> Membership:
+    access.require(actor, "agencies.member.manage", membership)
+    reason = _reason_required(reason)
+    if role is not None and role not in Role.values:
+        raise ValidationError({"role": [f"Choose one of: {', '.join(Role.values)}."]})
+    _validated_team(membership.agency_id, team)
+    if membership.user_id == actor.pk and role is not None and role != Role.AGENCY_ADMIN:
+        raise ValidationError(
+            {"role": ["You cannot remove your own admin role; ask another agency admin."]}
+        )
+
+    with transaction.atomic():
+        locked = (
+            Membership.objects.select_for_update()
+            .select_related("user", "agency")
+            .get(pk=membership.pk)
+        )
+        version_check(locked, expected_version)
+        user = locked.user
+        for field, value in (
+            ("first_name", first_name),
+            ("last_name", last_name),
+            ("email", email),
+        ):
+            if value is not None:
+                setattr(user, field, value.strip())
+        user.full_clean(exclude=["password"])
+        user.save(update_fields=["first_name", "last_name", "email"])
+        if role is not None and role != locked.role:
+            locked.role = role
+            user.groups.set([role_group(role)])
+        if team is not None or clear_team:
+            locked.team = team
+        locked.version += 1
+        history_note(locked, actor=actor, reason=reason)
+        locked.save(update_fields=["role", "team", "version", "updated_at"])
+        _log(actor, "agencies.member.changed", locked, reason)
+    return locked
+
+
+def member_deactivate(*, actor: User, membership: Membership, reason: str) -> Membership:
+    """Deactivation ends every session and token of the person at once: Django's
+    authentication refuses an inactive user on their next request, and tokens are
+    revoked here."""
+    access.require(actor, "agencies.member.manage", membership)
+    reason = _reason_required(reason)
+    if membership.user_id == actor.pk:
+        raise InvalidState("You cannot deactivate your own account.", state="active")
+    with transaction.atomic():
+        locked = (
+            Membership.objects.select_for_update()
+            .select_related("user", "agency")
+            .get(pk=membership.pk)
+        )
+        if not locked.user.is_active:
+            raise InvalidState("This account is already deactivated.", state="deactivated")
+        locked.user.is_active = False
+        locked.user.save(update_fields=["is_active"])
+        locked.version += 1
+        history_note(locked, actor=actor, reason=f"deactivated: {reason}")
+        locked.save(update_fields=["version", "updated_at"])
+        tokens_revoke_for_user(actor=actor, user=locked.user, reason=f"deactivated: {reason}")
+        _log(actor, "agencies.member.deactivated", locked, reason)
+    return locked
+
+
+def member_reactivate(*, actor: User, membership: Membership, reason: str) -> Membership:
+    access.require(actor, "agencies.member.manage", membership)
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        locked = (
+            Membership.objects.select_for_update()
+            .select_related("user", "agency")
+            .get(pk=membership.pk)
+        )
+        if locked.user.is_active:
+            raise InvalidState("This account is already active.", state="active")
+        locked.user.is_active = True
+        locked.user.save(update_fields=["is_active"])
+        locked.version += 1
+        history_note(locked, actor=actor, reason=f"reactivated: {reason}")
+        locked.save(update_fields=["version", "updated_at"])
+        _log(actor, "agencies.member.reactivated", locked, reason)
+    return locked
+
+
+def member_mfa_reset(*, actor: User, membership: Membership, reason: str) -> Membership:
+    """For a lost phone: the authenticator is removed, so the next sign-in enrols a
+    new one, and tokens issued against the old one stop working."""
+    access.require(actor, "agencies.member.manage", membership)
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user_id=membership.user_id).delete()
+        tokens_revoke_for_user(actor=actor, user=membership.user, reason=f"MFA reset: {reason}")
+        _log(actor, "agencies.member.mfa_reset", membership, reason)
+    return membership
+
+
+def member_unlock(*, actor: User, membership: Membership, reason: str) -> int:
+    access.require(actor, "agencies.member.manage", membership)
+    reason = _reason_required(reason)
+    with transaction.atomic():
+        cleared = WindowedLockoutHandler().reset_attempts(username=membership.user.get_username())
+        _log(actor, "agencies.member.unlocked", membership, reason)
+    return cleared

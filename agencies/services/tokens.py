@@ -1,0 +1,130 @@
+"""API tokens: issued for a password and a TOTP code, stored only as a hash,
+expiring after 30 minutes idle or 12 hours in all, revoked by logout and by
+deactivation of their user."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from agencies.audit import access_log_record
+from agencies.models import AccessOutcome, ApiToken
+from agencies.services.sign_in import (
+    FAILED_MESSAGE,
+    SignInFailed,
+    code_check,
+    confirmed_device,
+    password_check,
+)
+
+# Writing last-used on every request would make every API read a write; a
+# minute's precision is plenty against a 30-minute idle limit.
+_TOUCH_EVERY = timedelta(seconds=60)
+
+
+class TokenInvalid(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_issue(
+    *, request: HttpRequest, username: str, password: str, otp: str
+) -> tuple[ApiToken, str]:
+    """Returns the stored token and the raw value, which is shown once and never kept."""
+    user = password_check(request=request, username=username, password=password)
+    device = confirmed_device(user)
+    if device is None:
+        # Enrolment needs the QR code, so it happens in the browser.
+        raise SignInFailed(
+            f"{FAILED_MESSAGE} If you have not set up your authenticator app yet, "
+            "sign in on the web first."
+        )
+    code_check(request=request, user=user, code=otp, device=device)
+    raw = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            key_hash=_hash(raw),
+            created_at=now,
+            last_used_at=now,
+            expires_at=now + settings.API_TOKEN_ABSOLUTE_TIMEOUT,
+        )
+        access_log_record(
+            actor=user, action="agencies.token.issued", object_type="api_token", object_id=token.id
+        )
+    return token, raw
+
+
+def token_authenticate(*, raw: str) -> ApiToken:
+    token = (
+        ApiToken.objects.select_related(
+            "user", "user__membership__agency", "user__membership__team"
+        )
+        .filter(key_hash=_hash(raw))
+        .first()
+    )
+    now = timezone.now()
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        raise TokenInvalid("This token is not valid. Request a new one.")
+    if now >= token.expires_at:
+        raise TokenInvalid(
+            "This token has expired (12 hours since it was issued). Request a new one."
+        )
+    if now - token.last_used_at >= settings.API_TOKEN_IDLE_TIMEOUT:
+        raise TokenInvalid("This token has expired (30 minutes unused). Request a new one.")
+    if now - token.last_used_at >= _TOUCH_EVERY:
+        token.last_used_at = now
+        token.save(update_fields=["last_used_at"])
+    token.user._tideline_membership = getattr(token.user, "membership", None)
+    return token
+
+
+def token_revoke(*, actor: User, token: ApiToken, reason: str) -> None:
+    with transaction.atomic():
+        revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_reason=reason[:200]
+        )
+        if revoked:
+            access_log_record(
+                actor=actor,
+                action="agencies.token.revoked",
+                object_type="api_token",
+                object_id=token.id,
+                justification=reason,
+            )
+
+
+def tokens_revoke_for_user(*, actor: User, user: User, reason: str) -> int:
+    with transaction.atomic():
+        count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_reason=reason[:200]
+        )
+        if count:
+            access_log_record(
+                actor=actor,
+                action="agencies.token.revoked",
+                object_type="user",
+                object_id=user.pk,
+                outcome=AccessOutcome.ALLOWED,
+                justification=f"{count} token(s): {reason}",
+            )
+    return count
+
+
+def expired_credentials_purge() -> int:
+    """Tokens dead for a week are of no further use; their issue and revocation stay
+    in the access log."""
+    cutoff = timezone.now() - timedelta(days=7)
+    count, _ = ApiToken.objects.filter(expires_at__lt=cutoff).delete()
+    return count

@@ -1,0 +1,346 @@
+"""The agencies pages: signing in (password, code, enrolment), home, people
+management for agency admins, and the access log for auditors."""
+
+from datetime import datetime, timedelta
+from functools import wraps
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth.models import User
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from agencies import selectors
+from agencies.access import can
+from agencies.forms import (
+    AccessLogFilterForm,
+    CodeForm,
+    MemberChangeForm,
+    MemberCreateForm,
+    ReasonForm,
+    SignInForm,
+)
+from agencies.services import members as member_services
+from agencies.services.sign_in import (
+    SignInFailed,
+    code_check,
+    confirmed_device,
+    password_check,
+    session_end,
+    session_start,
+)
+from common.errors import InvalidState, NotFound, PreconditionFailed, ValidationError
+
+# How long a passed password stays good for entering the code.
+_PENDING_FOR = timedelta(minutes=5)
+
+
+def signed_in_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (request.user.is_authenticated and request.user.is_verified()):
+            return redirect(f"{reverse('sign-in')}?next={request.get_full_path()}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def capability_required(action: str):
+    """A page the role may not use is answered as if it did not exist."""
+
+    def decorator(view):
+        @wraps(view)
+        @signed_in_required
+        def wrapper(request, *args, **kwargs):
+            if not can(request.user, action):
+                raise Http404()
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        target = field if field in form.fields else None
+        for message in messages_:
+            form.add_error(target, message)
+
+
+# --- Signing in
+
+
+def _pending_user(request) -> User | None:
+    pending = request.session.get("pending_sign_in")
+    if not pending:
+        return None
+    if timezone.now() - datetime.fromisoformat(pending["at"]) > _PENDING_FOR:
+        request.session.pop("pending_sign_in", None)
+        return None
+    return User.objects.filter(pk=pending["user_id"], is_active=True).first()
+
+
+def _next_url(request) -> str:
+    candidate = request.session.get("sign_in_next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return candidate
+    return reverse("home")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request):
+    if request.user.is_authenticated and request.user.is_verified():
+        return redirect("home")
+    form = SignInForm(request.POST or None)
+    status = 200
+    if request.method == "GET":
+        request.session["sign_in_next"] = request.GET.get("next", "")
+    elif form.is_valid():
+        try:
+            user = password_check(request=request, **form.cleaned_data)
+        except SignInFailed as failure:
+            form.add_error(None, failure.message)
+            status = 429 if failure.locked else 200
+        else:
+            request.session["pending_sign_in"] = {
+                "user_id": user.pk,
+                "at": timezone.now().isoformat(),
+            }
+            if confirmed_device(user) is None:
+                return redirect("sign-in-enrol")
+            return redirect("sign-in-code")
+    return render(request, "agencies/sign_in.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request):
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, "Enter your username and password first.")
+        return redirect("sign-in")
+    device = confirmed_device(user)
+    if device is None:
+        return redirect("sign-in-enrol")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            code_check(request=request, user=user, code=form.cleaned_data["code"], device=device)
+        except SignInFailed as failure:
+            if failure.locked:
+                request.session.pop("pending_sign_in", None)
+                form = SignInForm()
+                form.add_error(None, failure.message)
+                return render(request, "agencies/sign_in.html", {"form": form}, status=429)
+            form.add_error("code", failure.message)
+        else:
+            next_url = _next_url(request)
+            session_start(request=request, user=user, device=device)
+            return redirect(next_url)
+    return render(request, "agencies/sign_in_code.html", {"form": form})
+
+
+def _enrolment_device(request, user: User) -> TOTPDevice:
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    return image.to_string(encoding="unicode")
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_enrol(request):
+    user = _pending_user(request)
+    if user is None:
+        messages.info(request, "Enter your username and password first.")
+        return redirect("sign-in")
+    if confirmed_device(user) is not None:
+        return redirect("sign-in-code")
+    device = _enrolment_device(request, user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            code_check(request=request, user=user, code=form.cleaned_data["code"], device=device)
+        except SignInFailed as failure:
+            if failure.locked:
+                request.session.pop("pending_sign_in", None)
+                return redirect("sign-in")
+            form.add_error("code", failure.message)
+        else:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            next_url = _next_url(request)
+            session_start(request=request, user=user, device=device)
+            messages.success(request, "Your authenticator app is set up.")
+            return redirect(next_url)
+    from base64 import b32encode
+
+    secret = b32encode(device.bin_key).decode()
+    context = {
+        "form": form,
+        "qr_svg": _qr_svg(device.config_url),
+        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+    }
+    return render(request, "agencies/sign_in_enrol.html", context)
+
+
+@require_POST
+def sign_out(request):
+    session_end(request=request)
+    messages.success(request, "You have signed out.")
+    return redirect("sign-in")
+
+
+# --- Home
+
+
+@signed_in_required
+def home(request):
+    return render(request, "agencies/home.html")
+
+
+# --- People (agency admins)
+
+
+@capability_required("agencies.member.view")
+def member_list(request):
+    members = selectors.member_list(actor=request.user)
+    return render(request, "agencies/member_list.html", {"members": members})
+
+
+@capability_required("agencies.member.manage")
+@require_http_methods(["GET", "POST"])
+def member_create(request):
+    teams = list(selectors.team_list(actor=request.user))
+    form = MemberCreateForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        team_id = data.pop("team")
+        team = next((t for t in teams if str(t.id) == team_id), None)
+        try:
+            membership = member_services.member_create(actor=request.user, team=team, **data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, f"{membership.full_name} can now sign in.")
+            return redirect("member-detail", member_id=membership.id)
+    return render(request, "agencies/member_form.html", {"form": form, "creating": True})
+
+
+def _member_or_404(request, member_id):
+    try:
+        return selectors.member_get_for_actor(actor=request.user, member_id=member_id)
+    except NotFound as exc:
+        raise Http404() from exc
+
+
+@capability_required("agencies.member.view")
+@require_http_methods(["GET", "POST"])
+def member_detail(request, member_id):
+    membership = _member_or_404(request, member_id)
+    teams = list(selectors.team_list(actor=request.user))
+    initial = {
+        "first_name": membership.user.first_name,
+        "last_name": membership.user.last_name,
+        "email": membership.user.email,
+        "role": membership.role,
+        "team": str(membership.team_id or ""),
+        "version": membership.version,
+    }
+    form = MemberChangeForm(request.POST or None, initial=initial, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        team_id = data.pop("team")
+        team = next((t for t in teams if str(t.id) == team_id), None)
+        try:
+            member_services.member_update(
+                actor=request.user,
+                membership=membership,
+                expected_version=data.pop("version"),
+                team=team,
+                clear_team=team is None,
+                **data,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except PreconditionFailed as stale:
+            form.add_error(None, stale.message)
+        else:
+            messages.success(request, "The changes are saved.")
+            return redirect("member-detail", member_id=membership.id)
+    context = {"membership": membership, "form": form, "reason_form": ReasonForm()}
+    return render(request, "agencies/member_detail.html", context)
+
+
+_MEMBER_ACTIONS = {
+    "deactivate": (
+        member_services.member_deactivate,
+        "The account is deactivated and signed out everywhere.",
+    ),
+    "reactivate": (member_services.member_reactivate, "The account is active again."),
+    "reset-mfa": (
+        member_services.member_mfa_reset,
+        "Their authenticator is removed; they set up a new one at their next sign-in.",
+    ),
+    "unlock": (member_services.member_unlock, "Sign-in is unlocked."),
+}
+
+
+@capability_required("agencies.member.manage")
+@require_POST
+def member_action(request, member_id, action):
+    if action not in _MEMBER_ACTIONS:
+        raise Http404()
+    membership = _member_or_404(request, member_id)
+    service, done = _MEMBER_ACTIONS[action]
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            service(actor=request.user, membership=membership, reason=form.cleaned_data["reason"])
+        except (ValidationError, InvalidState) as error:
+            messages.error(request, getattr(error, "message", None) or "; ".join(error.messages))
+        else:
+            messages.success(request, done)
+    else:
+        messages.error(request, "Give a reason for this change.")
+    return redirect("member-detail", member_id=membership.id)
+
+
+# --- The access log (auditors)
+
+
+@capability_required("audit.access_log.view")
+def access_log(request):
+    form = AccessLogFilterForm(request.GET or None)
+    entries = []
+    page = None
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        entries_qs = selectors.access_log_list(
+            actor=request.user,
+            username=data.get("user", ""),
+            object_type=data.get("object_type", ""),
+            object_id=data.get("object_id", ""),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )
+        page = Paginator(entries_qs, 50).get_page(request.GET.get("page"))
+        entries = page.object_list
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "agencies/access_log.html",
+        {"form": form, "entries": entries, "page": page, "query": query.urlencode()},
+    )

@@ -1,0 +1,77 @@
+"""Retry-safe creates. A POST sent with an `Idempotency-Key` header creates at most
+once: the same key with the same body replays the first response; the same key
+with a different body answers 422.
+
+The record of the key is inserted in the same transaction as the create, so a
+concurrent duplicate waits on the unique index and then replays."""
+
+import functools
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from rest_framework.response import Response
+
+from common.errors import IdempotencyKeyMismatch
+from common.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+_REPLAYED_HEADERS = ("Location", "ETag")
+
+
+def _fingerprint(request) -> str:
+    body = json.dumps(request.data, sort_keys=True, default=str)
+    return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
+
+
+def _replay(record: IdempotencyRecord, fingerprint: str) -> Response:
+    if record.request_fingerprint != fingerprint:
+        raise IdempotencyKeyMismatch()
+    response = Response(record.response_body, status=record.response_status)
+    for name, value in record.response_headers.items():
+        response[name] = value
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent_create(view_method):
+    """Decorate an APIView's `post`. Only successful responses are kept: a refused
+    create can be corrected and retried with the same key."""
+
+    @functools.wraps(view_method)
+    def wrapper(self, request, *args, **kwargs):
+        key = request.headers.get(HEADER, "").strip()
+        if not key:
+            return view_method(self, request, *args, **kwargs)
+        fingerprint = _fingerprint(request)
+        existing = IdempotencyRecord.objects.filter(user=request.user, key=key[:200]).first()
+        if existing is not None:
+            return _replay(existing, fingerprint)
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        user=request.user,
+                        key=key[:200],
+                        request_fingerprint=fingerprint,
+                        response_status=0,
+                        response_body={},
+                    )
+            except IntegrityError:
+                # Another request with this key committed first: answer as it did.
+                return _replay(
+                    IdempotencyRecord.objects.get(user=request.user, key=key[:200]), fingerprint
+                )
+            response = view_method(self, request, *args, **kwargs)
+            if not 200 <= response.status_code < 300:
+                transaction.set_rollback(True)
+                return response
+            record.response_status = response.status_code
+            record.response_body = json.loads(json.dumps(response.data, default=str))
+            record.response_headers = {
+                name: response[name] for name in _REPLAYED_HEADERS if name in response
+            }
+            record.save(update_fields=["response_status", "response_body", "response_headers"])
+            return response
+
+    return wrapper

@@ -1,0 +1,75 @@
+"""Domain errors that services raise. The API and the pages each turn them into
+the status codes of the design: 404, 409, 412, 428, 422, 413, 415."""
+
+from django.core.exceptions import ValidationError
+
+__all__ = [
+    "FileTooLarge",
+    "IdempotencyKeyMismatch",
+    "InvalidState",
+    "NotFound",
+    "PreconditionFailed",
+    "PreconditionRequired",
+    "UnsupportedFileType",
+    "ValidationError",
+]
+
+
+class NotFound(Exception):
+    """Does not exist, or is outside the caller's scope: the two are never told apart."""
+
+    def __init__(self, message: str = "Not found.") -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidState(Exception):
+    """The action is not allowed in the record's current state (409)."""
+
+    def __init__(self, message: str, *, state: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.state = state
+
+
+class PreconditionRequired(Exception):
+    """An edit arrived without If-Match (428)."""
+
+    message = "This change needs an If-Match header with the version you last read."
+
+
+class PreconditionFailed(Exception):
+    """An edit was based on a stale version (412)."""
+
+    def __init__(self, *, current_version: int) -> None:
+        super().__init__(f"Stale version; the current version is {current_version}.")
+        self.current_version = current_version
+        self.message = (
+            "Someone else has changed this record since you read it "
+            f"(it is now at version {current_version}). Reload it and make your change again."
+        )
+
+
+class IdempotencyKeyMismatch(Exception):
+    """The same Idempotency-Key was sent with a different request (422)."""
+
+    message = (
+        "This Idempotency-Key was already used with a different request. "
+        "Use a new key for a new request."
+    )
+
+
+class UnsupportedFileType(Exception):
+    """An upload whose content is not an accepted document type (415)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class FileTooLarge(Exception):
+    """An upload over the size limit (413)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+from common.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", include(("config.api_urls", "api"))),
+    path("", include("agencies.urls")),
+]

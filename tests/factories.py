@@ -1,0 +1,91 @@
+import factory
+from django.contrib.auth.models import User
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from agencies.models import Agency, AgencyKind, CharityService, Membership, Role, Team
+from agencies.services.members import role_group
+
+TEST_PASSWORD = "correct-horse-battery-staple-42"
+# RFC 6238's test key, as in the demo.
+TOTP_KEY_HEX = "3132333435363738393031323334353637383930"
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Testshire Police {n}")
+    slug = factory.Sequence(lambda n: f"testshire-police-{n}")
+    kind = AgencyKind.POLICE
+    charity_service = ""
+
+    class Params:
+        victim_support = factory.Trait(
+            kind=AgencyKind.CHARITY, charity_service=CharityService.VICTIM_SUPPORT
+        )
+        family_support = factory.Trait(
+            kind=AgencyKind.CHARITY, charity_service=CharityService.FAMILY_SUPPORT
+        )
+        mash = factory.Trait(kind=AgencyKind.SAFEGUARDING_HUB)
+        childrens_services = factory.Trait(kind=AgencyKind.CHILDRENS_SERVICES)
+
+    @factory.post_generation
+    def grant_group(obj, create, extracted, **kwargs):
+        if create and obj.grant_group_id is None:
+            from django.contrib.auth.models import Group
+
+            obj.grant_group, _ = Group.objects.get_or_create(name=f"agency:{obj.slug}")
+            obj.save(update_fields=["grant_group"])
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    agency = factory.SubFactory(AgencyFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+    slug = factory.Sequence(lambda n: f"team-{n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Person {n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    agency = factory.SubFactory(AgencyFactory)
+    team = None
+    role = Role.GENERALIST_OFFICER
+
+    @factory.post_generation
+    def groups(obj, create, extracted, **kwargs):
+        if create:
+            obj.user.groups.set([role_group(obj.role)])
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "Test authenticator"
+    key = TOTP_KEY_HEX
+    confirmed = True
