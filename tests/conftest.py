@@ -3,13 +3,10 @@ supervisor of one force, an officer of another force, charity caseworkers, an
 admin and an auditor. Tests build what else they need with the factories."""
 
 import pytest
-from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import totp
-from rest_framework.test import APIClient
 
 from agencies.models import Role
 from tests.factories import AgencyFactory, MembershipFactory, TeamFactory, TOTPDeviceFactory
+from tests.helpers import api_client, signed_in_client
 
 
 @pytest.fixture(autouse=True)
@@ -96,28 +93,6 @@ def caseworker_harbour(harbour):
 @pytest.fixture
 def caseworker_lighthouse(lighthouse):
     return _member(lighthouse, Role.PARTNER_CASEWORKER, "caseworker.lighthouse")
-
-
-def current_code(device) -> str:
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-
-
-def signed_in_client(membership) -> Client:
-    """A browser session that passed both factors, without going through the pages
-    (the sign-in tests go through them)."""
-    client = Client()
-    client.force_login(membership.user, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = membership.user.totpdevice_set.get().persistent_id
-    session.save()
-    return client
-
-
-def api_client(membership) -> APIClient:
-    """An API client authenticated as the member (the token tests use real tokens)."""
-    client = APIClient()
-    client.force_authenticate(user=membership.user)
-    return client
 
 
 @pytest.fixture
