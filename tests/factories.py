@@ -14,6 +14,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agency
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Testshire Police {n}")
     slug = factory.Sequence(lambda n: f"testshire-police-{n}")
