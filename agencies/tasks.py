@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from agencies.services.tokens import expired_credentials_purge as purge_tokens
+from common.services import idempotency_records_purge
+
+
+@shared_task(name="agencies.tasks.expired_credentials_purge")
+def expired_credentials_purge() -> dict:
+    """Hourly housekeeping. Idempotent: a second run finds nothing left to purge."""
+    return {"tokens": purge_tokens(), "idempotency_records": idempotency_records_purge()}
