@@ -14,7 +14,8 @@ permissions held by the agency's grant group; see docs/adr/0002).
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from guardian.utils import get_group_obj_perms_model
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
@@ -22,11 +23,60 @@ from agencies.models import AgencyKind, CharityService, Compartment, Membership,
 
 # Every action a user can attempt, as a namespaced code, with the roles that may
 # attempt it. An action that is not listed here is refused for everyone.
+POLICE_CASEWORK = frozenset(
+    {Role.GENERALIST_OFFICER, Role.SPECIALIST_INVESTIGATOR, Role.POLICE_SUPERVISOR}
+)
+CASEWORK = POLICE_CASEWORK | {Role.MASH_COORDINATOR, Role.SOCIAL_WORKER}
+MATERIAL_READERS = frozenset({Role.SPECIALIST_INVESTIGATOR, Role.POLICE_SUPERVISOR})
+
 CAPABILITIES: dict[str, frozenset[Role]] = {
     "agencies.member.view": frozenset({Role.AGENCY_ADMIN}),
     "agencies.member.manage": frozenset({Role.AGENCY_ADMIN}),
     "audit.access_log.view": frozenset({Role.AUDITOR}),
+    # Cases. Charities never see a case: only what a referral discloses to them.
+    "cases.case.view": CASEWORK,
+    "cases.case.create": CASEWORK,
+    "cases.case.change": CASEWORK,
+    "cases.case.close": CASEWORK,
+    "cases.person.view": CASEWORK,
+    "cases.person.create": CASEWORK,
+    "cases.person.change": CASEWORK,
+    "cases.party.add": CASEWORK,
+    "cases.offence.add": CASEWORK,
+    "cases.contact.add": CASEWORK,
+    "cases.decision.add": CASEWORK,
+    "cases.document.view": CASEWORK,
+    "cases.document.add": CASEWORK,
+    "cases.material.view": MATERIAL_READERS,
+    "cases.material.change": MATERIAL_READERS,
+    "cases.outcome.view": CASEWORK,
+    "cases.outcome.add": POLICE_CASEWORK,
+    "cases.grant.view": CASEWORK,
+    "cases.grant.manage": frozenset({Role.SPECIALIST_INVESTIGATOR, Role.POLICE_SUPERVISOR}),
+    # An auditor reads a case's history (not the case itself).
+    "cases.history.view": CASEWORK | {Role.AUDITOR},
+    "cases.report.outcomes": POLICE_CASEWORK | {Role.AUDITOR},
 }
+
+# What an agency that was granted another agency's record may do with it: read it,
+# and add to the shared picture (contacts, decisions). Everything else stays with
+# the owner.
+GRANTED_ACTIONS = frozenset(
+    {
+        "cases.case.view",
+        "cases.person.view",
+        "cases.contact.add",
+        "cases.decision.add",
+        "cases.document.view",
+        "cases.outcome.view",
+        "cases.history.view",
+    }
+)
+
+# Actions that only a police force can ever take, whatever the role table says.
+POLICE_ONLY_ACTIONS = frozenset(
+    {"cases.material.view", "cases.material.change", "cases.outcome.add"}
+)
 
 # Any signed-in, active member may do these (they concern only themselves).
 SIGNED_IN = "signed_in"
@@ -35,6 +85,7 @@ SIGNED_IN = "signed_in"
 ROLE_CLEARANCES: dict[Role, frozenset[Compartment]] = {
     Role.GENERALIST_OFFICER: frozenset(
         {
+            Compartment.CASE,
             Compartment.VICTIM,
             Compartment.SUSPECT,
             Compartment.FAMILY,
@@ -43,6 +94,7 @@ ROLE_CLEARANCES: dict[Role, frozenset[Compartment]] = {
     ),
     Role.SPECIALIST_INVESTIGATOR: frozenset(
         {
+            Compartment.CASE,
             Compartment.VICTIM,
             Compartment.SUSPECT,
             Compartment.FAMILY,
@@ -52,6 +104,7 @@ ROLE_CLEARANCES: dict[Role, frozenset[Compartment]] = {
     ),
     Role.POLICE_SUPERVISOR: frozenset(
         {
+            Compartment.CASE,
             Compartment.VICTIM,
             Compartment.SUSPECT,
             Compartment.FAMILY,
@@ -61,6 +114,7 @@ ROLE_CLEARANCES: dict[Role, frozenset[Compartment]] = {
     ),
     Role.MASH_COORDINATOR: frozenset(
         {
+            Compartment.CASE,
             Compartment.VICTIM,
             Compartment.SUSPECT,
             Compartment.FAMILY,
@@ -69,6 +123,7 @@ ROLE_CLEARANCES: dict[Role, frozenset[Compartment]] = {
     ),
     Role.SOCIAL_WORKER: frozenset(
         {
+            Compartment.CASE,
             Compartment.VICTIM,
             Compartment.SUSPECT,
             Compartment.FAMILY,
@@ -136,11 +191,33 @@ def is_cleared_for(user, compartment: Compartment | str) -> bool:
 
 
 def _object_agency_id(obj: Model):
-    if hasattr(obj, "agency_id"):
-        return obj.agency_id
     if hasattr(obj, "owning_agency_id"):
         return obj.owning_agency_id
+    if hasattr(obj, "agency_id"):
+        return obj.agency_id
     return None
+
+
+def _grant_exists_query(agency_group_id: int | None, model, perm: str = "view"):
+    """The guardian direct foreign-key rows that grant `model` records to an agency."""
+    permission_model = get_group_obj_perms_model(model)
+    return permission_model.objects.filter(
+        group_id=agency_group_id,
+        permission__codename=f"{perm}_{model._meta.model_name}",
+        permission__content_type__app_label=model._meta.app_label,
+    )
+
+
+def is_granted(user, obj: Model) -> bool:
+    """Has the user's agency been granted this record of another agency?"""
+    membership = membership_of(user)
+    if membership is None or membership.agency.grant_group_id is None:
+        return False
+    return (
+        _grant_exists_query(membership.agency.grant_group_id, type(obj))
+        .filter(content_object=obj)
+        .exists()
+    )
 
 
 def can(user, action: str, obj: Model | None = None) -> bool:
@@ -153,11 +230,13 @@ def can(user, action: str, obj: Model | None = None) -> bool:
     allowed_roles = CAPABILITIES.get(action)
     if not allowed_roles or membership.role not in allowed_roles:
         return False
+    if action in POLICE_ONLY_ACTIONS and membership.agency.kind != AgencyKind.POLICE:
+        return False
     if obj is None:
         return True
-    # The record must belong to the user's own agency; grants to other agencies are
-    # checked by the capability that owns the record type (cases and above).
-    return _object_agency_id(obj) == membership.agency_id
+    if _object_agency_id(obj) == membership.agency_id:
+        return True
+    return action in GRANTED_ACTIONS and is_granted(user, obj)
 
 
 class AccessDenied(Exception):
@@ -180,8 +259,17 @@ def justification_for(user, obj: Model | None = None) -> str:
     membership = membership_of(user)
     if membership is None:
         return ""
-    if obj is not None and _object_agency_id(obj) == membership.agency_id:
-        return f"own agency ({membership.agency.slug}), role {membership.role}"
+    if obj is None:
+        return f"role {membership.role}"
+    if getattr(obj, "lead_officer_id", None) == user.pk:
+        return "lead officer"
+    if _object_agency_id(obj) == membership.agency_id:
+        team_id = getattr(obj, "team_id", None)
+        if team_id is not None and team_id == membership.team_id:
+            return "own team"
+        return f"own agency ({membership.agency.slug})"
+    if is_granted(user, obj):
+        return f"agency grant to {membership.agency.slug}"
     return f"role {membership.role}"
 
 
@@ -193,6 +281,30 @@ def member_scope(user, queryset: QuerySet[Membership]) -> QuerySet[Membership]:
     if membership is None or not can(user, "agencies.member.view"):
         return queryset.none()
     return queryset.filter(agency_id=membership.agency_id)
+
+
+def owned_or_granted_scope(
+    user, queryset: QuerySet, *, action: str, owner_field: str = "owning_agency"
+) -> QuerySet:
+    """Records of the user's own agency, plus those granted to it, for a role that
+    may take `action`. One query: the grant is an EXISTS on guardian's direct table."""
+    membership = membership_of(user)
+    if membership is None or not can(user, action):
+        return queryset.none()
+    own = Q(**{f"{owner_field}_id": membership.agency_id})
+    if action not in GRANTED_ACTIONS or membership.agency.grant_group_id is None:
+        return queryset.filter(own)
+    granted = Exists(
+        _grant_exists_query(membership.agency.grant_group_id, queryset.model).filter(
+            content_object=OuterRef("pk")
+        )
+    )
+    return queryset.filter(own | granted)
+
+
+def compartment_scope(user, queryset: QuerySet, *, field: str = "compartment") -> QuerySet:
+    """Only the records in compartments the user is cleared for."""
+    return queryset.filter(**{f"{field}__in": sorted(clearances(user))})
 
 
 def access_log_scope(user, queryset: QuerySet) -> QuerySet:

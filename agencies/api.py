@@ -2,7 +2,7 @@
 Thin: parse, call a service or selector, render."""
 
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,12 +16,8 @@ from agencies.services.tokens import token_issue, token_revoke
 from common.api.concurrency import ETagMixin, expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-
-ERRORS = {
-    400: OpenApiResponse(description="Invalid input; `errors` names each bad field."),
-    401: OpenApiResponse(description="No valid credentials."),
-    404: OpenApiResponse(description="Missing, or outside the caller's scope."),
-}
+from common.api.schema import ERROR_RESPONSES as ERRORS
+from common.api.schema import IDEMPOTENCY_KEY, IF_MATCH
 
 
 class AgencySummarySerializer(serializers.ModelSerializer):
@@ -68,7 +64,9 @@ class TokenCreateApi(APIView):
                 status=status.HTTP_429_TOO_MANY_REQUESTS
                 if failure.locked
                 else status.HTTP_401_UNAUTHORIZED,
-                headers={} if failure.locked else {"WWW-Authenticate": 'Bearer realm="api"'},
+                headers={"Retry-After": "1800"}
+                if failure.locked
+                else {"WWW-Authenticate": 'Bearer realm="api"'},
             )
         return Response(
             self.OutputSerializer({"token": raw, "expires_at": token.expires_at}).data,
@@ -158,15 +156,28 @@ class MemberListCreateApi(APIView):
     class Pagination(CursorPagination):
         ordering = ("user__username",)
 
-    @extend_schema(responses={200: MemberOutputSerializer(many=True), 401: ERRORS[401]})
+    # Read by drf-spectacular, so that the schema shows the page envelope and its
+    # `cursor` and `page_size` parameters rather than a bare array.
+    pagination_class = Pagination
+
+    @extend_schema(
+        responses={200: MemberOutputSerializer(many=True), 401: ERRORS[401], 403: ERRORS[403]}
+    )
     def get(self, request):
-        paginator = self.Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.member_list(actor=request.user), request, self)
         return paginator.get_paginated_response(MemberOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=InputSerializer,
-        responses={201: MemberOutputSerializer, 400: ERRORS[400], 422: None},
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: MemberOutputSerializer,
+            400: ERRORS[400],
+            401: ERRORS[401],
+            403: ERRORS[403],
+            422: ERRORS[422],
+        },
     )
     @idempotent_create
     def post(self, request):
@@ -193,19 +204,21 @@ class MemberDetailApi(ETagMixin, APIView):
         team = serializers.UUIDField(required=False, allow_null=True)
         reason = serializers.CharField(max_length=500)
 
-    @extend_schema(responses={200: MemberOutputSerializer, 404: ERRORS[404]})
+    @extend_schema(responses={200: MemberOutputSerializer, 401: ERRORS[401], 404: ERRORS[404]})
     def get(self, request, member_id):
         membership = selectors.member_get_for_actor(actor=request.user, member_id=member_id)
         return self.with_etag(Response(MemberOutputSerializer(membership).data), membership.version)
 
     @extend_schema(
         request=InputSerializer,
+        parameters=[IF_MATCH],
         responses={
             200: MemberOutputSerializer,
             400: ERRORS[400],
+            401: ERRORS[401],
             404: ERRORS[404],
-            412: None,
-            428: None,
+            412: ERRORS[412],
+            428: ERRORS[428],
         },
     )
     def patch(self, request, member_id):
@@ -248,7 +261,13 @@ class _MemberActionApi(APIView):
 
 _action_schema = extend_schema(
     request=_MemberActionApi.InputSerializer,
-    responses={200: MemberOutputSerializer, 400: ERRORS[400], 404: ERRORS[404], 409: None},
+    responses={
+        200: MemberOutputSerializer,
+        400: ERRORS[400],
+        401: ERRORS[401],
+        404: ERRORS[404],
+        409: ERRORS[409],
+    },
 )
 
 
@@ -278,9 +297,11 @@ class TeamListApi(APIView):
     class Pagination(CursorPagination):
         ordering = ("name", "id")
 
-    @extend_schema(responses={200: TeamSerializer(many=True)})
+    pagination_class = Pagination
+
+    @extend_schema(responses={200: TeamSerializer(many=True), 401: ERRORS[401]})
     def get(self, request):
-        paginator = self.Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.team_list(actor=request.user), request, self)
         return paginator.get_paginated_response(TeamSerializer(page, many=True).data)
 

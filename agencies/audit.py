@@ -6,10 +6,12 @@ single-writer lock.
 """
 
 import hashlib
+import ipaddress
 import json
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -19,6 +21,28 @@ from common.request_context import current_origin
 GENESIS_HASH = "0" * 64
 # An arbitrary constant that names "the access log chain" among advisory locks.
 _CHAIN_LOCK_ID = 7_250_113
+
+
+def _ip_as_stored(value: str | None) -> str | None:
+    """An address in the form the field writes it. The hash is computed before the
+    row is written and again after it is read back, so both must see one form: the
+    field rewrites IPv6 ("2001:0DB8::1" is stored as "2001:db8::1") and PostgreSQL's
+    inet column prints some addresses its own way."""
+    try:
+        return AccessLogEntry._meta.get_field("ip_address").to_python(value)
+    except ValidationError:
+        # Not an address (only possible if the row was altered): hash it as it is.
+        return value
+
+
+def _ip_for_log(value: str | None) -> str | None:
+    # Something that is not an address is logged as no address, rather than losing
+    # the entry: PostgreSQL's inet column would refuse it.
+    try:
+        ipaddress.ip_address(value or "")
+    except ValueError:
+        return None
+    return _ip_as_stored(value)
 
 
 def _entry_payload(entry: AccessLogEntry) -> dict:
@@ -35,7 +59,7 @@ def _entry_payload(entry: AccessLogEntry) -> dict:
         "object_agency_slug": entry.object_agency_slug,
         "endpoint": entry.endpoint,
         "method": entry.method,
-        "ip_address": entry.ip_address,
+        "ip_address": _ip_as_stored(entry.ip_address),
         "justification": entry.justification,
     }
 
@@ -89,7 +113,7 @@ def access_log_record(
             object_agency_slug=object_agency_slug,
             endpoint=origin.endpoint,
             method=origin.method,
-            ip_address=origin.ip_address,
+            ip_address=_ip_for_log(origin.ip_address),
             justification=justification[:500],
             previous_hash=last.entry_hash if last else GENESIS_HASH,
         )

@@ -58,6 +58,14 @@ class WindowedLockoutHandler(AbstractAxesHandler, AxesBaseHandler):
         if not username or getattr(request, "axes_locked_out", False):
             return
         moment = request.axes_attempt_time
+        # Axes' backend leaves axes_locked_out unset when it refuses a locked username
+        # (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT defaults to True), so the lock
+        # is checked here: otherwise, once the failures that caused it are more than
+        # 15 minutes old, the refusal would read as a plain failure and count as one.
+        if _locked_since(username, moment):
+            request.axes_locked_out = True
+            request.axes_credentials = credentials
+            return
         failure = AccessFailureLog.objects.create(
             username=username[:255],
             ip_address=request.axes_ip_address,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from agencies import access
 from agencies.audit import access_log_record
-from agencies.models import AccessLogEntry, Membership, Team
+from agencies.models import AccessLogEntry, Agency, Membership, Team
 from common.errors import NotFound
 
 
@@ -78,3 +78,29 @@ def member_get_self(*, actor: AbstractBaseUser) -> Membership:
     if membership is None:
         raise NotFound()
     return membership
+
+
+def member_list_for_casework(*, actor: AbstractBaseUser) -> QuerySet[Membership]:
+    """Active caseworkers of the actor's own agency: who can lead a case."""
+    membership = access.membership_of(actor)
+    if membership is None:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(
+            agency_id=membership.agency_id, role__in=access.CASEWORK, user__is_active=True
+        )
+        .select_related("user", "team")
+        .order_by("user__last_name", "user__first_name")
+    )
+
+
+def agency_list() -> QuerySet[Agency]:
+    """The agencies that share Tideline: names and kinds are not secret."""
+    return Agency.objects.order_by("name")
+
+
+def agency_get_by_slug(*, slug: str) -> Agency:
+    try:
+        return agency_list().get(slug=slug)
+    except Agency.DoesNotExist as exc:
+        raise NotFound() from exc

@@ -1,6 +1,7 @@
 """The agencies pages: signing in (password, code, enrolment), home, people
 management for agency admins, and the access log for auditors."""
 
+from base64 import b32encode
 from datetime import datetime, timedelta
 from functools import wraps
 
@@ -29,6 +30,7 @@ from agencies.forms import (
 )
 from agencies.services import members as member_services
 from agencies.services.sign_in import (
+    SIGNED_OUT_REASON,
     SignInFailed,
     code_check,
     confirmed_device,
@@ -95,6 +97,27 @@ def _next_url(request) -> str:
     return reverse("home")
 
 
+def _locked_out_page(request, failure: SignInFailed):
+    """A lockout met at the code step ends the half-finished sign-in and answers as
+    the password step does."""
+    request.session.pop("pending_sign_in", None)
+    form = SignInForm()
+    # An unbound form has no cleaned_data, which add_error needs.
+    form.cleaned_data = {}
+    form.add_error(None, failure.message)
+    return render(request, "agencies/sign_in.html", {"form": form}, status=429)
+
+
+def _signed_in(request, *, user: User, device: TOTPDevice) -> str:
+    """Starts the session and returns where to go. The half-finished sign-in is
+    not carried into the signed-in session."""
+    next_url = _next_url(request)
+    session_start(request=request, user=user, device=device)
+    request.session.pop("pending_sign_in", None)
+    request.session.pop("sign_in_next", None)
+    return next_url
+
+
 @require_http_methods(["GET", "POST"])
 def sign_in(request):
     if request.user.is_authenticated and request.user.is_verified():
@@ -103,6 +126,9 @@ def sign_in(request):
     status = 200
     if request.method == "GET":
         request.session["sign_in_next"] = request.GET.get("next", "")
+        signed_out_reason = request.session.pop(SIGNED_OUT_REASON, None)
+        if signed_out_reason:
+            messages.info(request, signed_out_reason)
     elif form.is_valid():
         try:
             user = password_check(request=request, **form.cleaned_data)
@@ -135,14 +161,10 @@ def sign_in_code(request):
             code_check(request=request, user=user, code=form.cleaned_data["code"], device=device)
         except SignInFailed as failure:
             if failure.locked:
-                request.session.pop("pending_sign_in", None)
-                form = SignInForm()
-                form.add_error(None, failure.message)
-                return render(request, "agencies/sign_in.html", {"form": form}, status=429)
+                return _locked_out_page(request, failure)
             form.add_error("code", failure.message)
         else:
-            next_url = _next_url(request)
-            session_start(request=request, user=user, device=device)
+            next_url = _signed_in(request, user=user, device=device)
             return redirect(next_url)
     return render(request, "agencies/sign_in_code.html", {"form": form})
 
@@ -174,18 +196,14 @@ def sign_in_enrol(request):
             code_check(request=request, user=user, code=form.cleaned_data["code"], device=device)
         except SignInFailed as failure:
             if failure.locked:
-                request.session.pop("pending_sign_in", None)
-                return redirect("sign-in")
+                return _locked_out_page(request, failure)
             form.add_error("code", failure.message)
         else:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            next_url = _next_url(request)
-            session_start(request=request, user=user, device=device)
+            next_url = _signed_in(request, user=user, device=device)
             messages.success(request, "Your authenticator app is set up.")
             return redirect(next_url)
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode()
     context = {
         "form": form,
@@ -248,6 +266,10 @@ def _member_or_404(request, member_id):
 @capability_required("agencies.member.view")
 @require_http_methods(["GET", "POST"])
 def member_detail(request, member_id):
+    # Viewing and changing are separate capabilities: a role that may only view must
+    # not reach the service (whose refusal would otherwise surface as a server error).
+    if request.method == "POST" and not can(request.user, "agencies.member.manage"):
+        raise Http404()
     membership = _member_or_404(request, member_id)
     teams = list(selectors.team_list(actor=request.user))
     initial = {

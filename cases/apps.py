@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class CasesConfig(AppConfig):
     name = "cases"
+    verbose_name = "Cases"

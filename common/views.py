@@ -12,7 +12,8 @@ def _broker_answers() -> bool:
     from config.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        # The URL the check was asked about, not whatever the Celery app read at start-up.
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return True
     except Exception:

@@ -1,9 +1,12 @@
+from datetime import date
+
 import factory
 from django.contrib.auth.models import User
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import Agency, AgencyKind, CharityService, Membership, Role, Team
 from agencies.services.members import role_group
+from cases.models.party import COMPARTMENT_OF_ROLE
 
 TEST_PASSWORD = "correct-horse-battery-staple-42"
 # RFC 6238's test key, as in the demo.
@@ -90,3 +93,60 @@ class TOTPDeviceFactory(factory.django.DjangoModelFactory):
     name = "Test authenticator"
     key = TOTP_KEY_HEX
     confirmed = True
+
+
+# --- Cases
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.Person"
+
+    recorded_by_agency = factory.SubFactory(AgencyFactory)
+    first_name = factory.Sequence(lambda n: f"Alex{n}")
+    last_name = factory.Sequence(lambda n: f"Fictional{n}")
+    date_of_birth = factory.LazyFunction(lambda: date(1990, 1, 1))
+    created_by = factory.SubFactory(UserFactory)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.Case"
+
+    owning_agency = factory.SubFactory(AgencyFactory)
+    reference = factory.Sequence(lambda n: f"TST-2026-{n + 1:06d}")
+    title = factory.Sequence(lambda n: f"Test case {n}")
+    source = "nca_industry_report"
+    received_on = factory.LazyFunction(lambda: date(2026, 3, 2))
+    opened_on = factory.LazyFunction(lambda: date(2026, 3, 2))
+    created_by = factory.SubFactory(UserFactory)
+
+
+class PartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.CaseParty"
+
+    case = factory.SubFactory(CaseFactory)
+    person = factory.SubFactory(
+        PersonFactory, recorded_by_agency=factory.SelfAttribute("..case.owning_agency")
+    )
+    role = "victim"
+    compartment = factory.LazyAttribute(lambda party: COMPARTMENT_OF_ROLE[party.role])
+    created_by = factory.SubFactory(UserFactory)
+
+
+def grant_case(case, agency) -> None:
+    """Grant a case to an agency as the grant service would (guardian row + reason)."""
+    from django.utils import timezone
+    from guardian.shortcuts import assign_perm
+
+    from cases.models import CaseGrant
+
+    CaseGrant.objects.create(
+        case=case,
+        agency=agency,
+        reason="test grant",
+        granted_by=UserFactory(),
+        granted_at=timezone.now(),
+    )
+    assign_perm("view_case", agency.grant_group, case)

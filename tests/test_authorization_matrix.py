@@ -1,103 +1,40 @@
-"""The authorization matrix: every role x every endpoint x own and other agency.
-
-Each endpoint is a row of data: which roles may use it, and whether it acts on
-one record (so a refusal must answer 404, never 403, and another agency's record
-must answer 404 even to a role that may use the endpoint). Every later
-capability adds its endpoints here, with a "granted agency" target once records
-can be granted; `test_every_api_endpoint_is_in_the_matrix` fails until it does.
+"""The authorization matrix: every role x every endpoint x own, other and granted
+agency. The rows live in tests/authz/rows_*.py, one module per capability;
+`test_every_api_endpoint_is_in_the_matrix` fails until a new endpoint has rows.
 """
 
-from dataclasses import dataclass, field
+import importlib
+import pkgutil
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
-from agencies.models import AgencyKind, Role
-from tests.factories import AgencyFactory, MembershipFactory, TeamFactory, TOTPDeviceFactory
+import tests.authz
+from agencies.models import AccessLogEntry, AgencyKind, Role
+from tests.factories import (
+    AgencyFactory,
+    MembershipFactory,
+    TeamFactory,
+    TOTPDeviceFactory,
+    grant_case,
+)
 from tests.helpers import signed_in_client
 
-ALL_ROLES = frozenset(Role)
-PUBLIC = "public"
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    name: str  # the URL name under the `api` namespace, or the page's URL name
-    method: str
-    path: str  # may contain {member}
-    allowed: frozenset = field(default_factory=frozenset)
-    ok: int = 200
-    body: dict | None = None
-    needs_version: bool = False
-    page: bool = False
-
-    @property
-    def acts_on_one_record(self) -> bool:
-        return "{member}" in self.path
-
-
-API = [
-    Endpoint("me", "GET", "/api/v1/me/", ALL_ROLES),
-    Endpoint("team-list", "GET", "/api/v1/teams/", ALL_ROLES),
-    Endpoint("auth-logout", "POST", "/api/v1/auth/logout/", ALL_ROLES, ok=204),
-    Endpoint("schema", "GET", "/api/v1/schema/", ALL_ROLES),
-    Endpoint("docs", "GET", "/api/v1/docs/", ALL_ROLES),
-    Endpoint("member-list", "GET", "/api/v1/members/", frozenset({Role.AGENCY_ADMIN})),
-    Endpoint(
-        "member-list",
-        "POST",
-        "/api/v1/members/",
-        frozenset({Role.AGENCY_ADMIN}),
-        ok=201,
-        body={
-            "username": "new.person",
-            "first_name": "New",
-            "last_name": "Person",
-            "role": Role.GENERALIST_OFFICER,
-            "password": "a-long-and-unusual-passphrase-7",
-        },
-    ),
-    Endpoint("member-detail", "GET", "/api/v1/members/{member}/", frozenset({Role.AGENCY_ADMIN})),
-    Endpoint(
-        "member-detail",
-        "PATCH",
-        "/api/v1/members/{member}/",
-        frozenset({Role.AGENCY_ADMIN}),
-        body={"first_name": "Renamed", "reason": "name change"},
-        needs_version=True,
-    ),
-    *[
-        Endpoint(
-            f"member-{action}",
-            "POST",
-            f"/api/v1/members/{{member}}/{action}/",
-            frozenset({Role.AGENCY_ADMIN}),
-            body={"reason": "matrix test"},
-        )
-        for action in ("deactivate", "reset-mfa", "unlock")
-    ],
-    Endpoint("access-log", "GET", "/api/v1/audit/access-log/", frozenset({Role.AUDITOR})),
+_MODULES = [
+    importlib.import_module(f"tests.authz.{info.name}")
+    for info in pkgutil.iter_modules(tests.authz.__path__)
+    if info.name.startswith("rows_")
 ]
-
-# Endpoints that answer before sign-in, with their own tests.
-SIGN_IN_ENDPOINTS = {"auth-token"}
-# Needs a deactivated member; covered in the members tests, and by the same policy row.
-COVERED_ELSEWHERE = {"member-reactivate"}
-
-PAGES = [
-    Endpoint("home", "GET", "/", ALL_ROLES, page=True),
-    Endpoint("member-list", "GET", "/people/", frozenset({Role.AGENCY_ADMIN}), page=True),
-    Endpoint("member-create", "GET", "/people/new/", frozenset({Role.AGENCY_ADMIN}), page=True),
-    Endpoint(
-        "member-detail",
-        "GET",
-        "/people/{member}/",
-        frozenset({Role.AGENCY_ADMIN}),
-        page=True,
-    ),
-    Endpoint("access-log", "GET", "/audit/access-log/", frozenset({Role.AUDITOR}), page=True),
-]
+ROWS = [row for module in _MODULES for row in module.ROWS]
+API_ROWS = [row for row in ROWS if not row.page]
+PAGE_ROWS = [row for row in ROWS if row.page]
+NOT_IN_MATRIX = set().union(
+    *(
+        getattr(m, "SIGN_IN_ENDPOINTS", set()) | getattr(m, "COVERED_ELSEWHERE", set())
+        for m in _MODULES
+    )
+)
 
 _AGENCY_FOR_ROLE = {
     Role.MASH_COORDINATOR: {"kind": AgencyKind.SAFEGUARDING_HUB, "slug": "matrix-mash"},
@@ -115,110 +52,110 @@ def _member_for(role: Role, home):
 
 @pytest.fixture
 def world(db):
-    home = AgencyFactory(slug="matrix-home-police")
-    other = AgencyFactory(slug="matrix-other-police")
+    home = AgencyFactory(slug="matrix-home-police", case_reference_prefix="MH")
+    other = AgencyFactory(slug="matrix-other-police", case_reference_prefix="MO")
     TeamFactory(agency=home)
     return {"home": home, "other": other}
 
 
-def _expected(endpoint: Endpoint, role: Role, target: str) -> int:
-    if endpoint.acts_on_one_record and target == "other":
-        return 404
-    if role in endpoint.allowed:
-        return endpoint.ok
-    return 404 if (endpoint.page or endpoint.acts_on_one_record) else 403
+def _targets(rows):
+    for row in rows:
+        for target in row.targets:
+            yield pytest.param(row, target, id=f"{row.label} {target}")
 
 
-def _call(client, endpoint: Endpoint, path: str, version: int | None):
-    headers = {"HTTP_IF_MATCH": f'"{version}"'} if endpoint.needs_version else {}
-    method = getattr(client, endpoint.method.lower())
-    if endpoint.body is None:
+def _prepare(row, actor, world, target) -> tuple[str, dict]:
+    owner = actor.agency if target == "own" else world["other"]
+    values = row.setup(owner, actor) if row.setup else {}
+    if target == "granted":
+        grant_case(values["_case"], actor.agency)
+    path = row.path.format(**{k: v for k, v in values.items() if not k.startswith("_")})
+    return path, values
+
+
+def _call(client, row, path: str, values: dict):
+    headers = {"HTTP_IF_MATCH": f'"{values.get("_version", 1)}"'} if row.needs_version else {}
+    body = row.body(values) if callable(row.body) else row.body
+    method = getattr(client, row.method.lower())
+    if body is None:
         return method(path, **headers)
-    return method(path, endpoint.body, format="json", **headers)
-
-
-def _targets(endpoints):
-    """Each endpoint with each agency whose record it can be aimed at."""
-    for endpoint in endpoints:
-        label = f"{endpoint.method} {endpoint.path}".replace("{member}", "<id>")
-        yield pytest.param(endpoint, "own", id=f"{label} own")
-        if endpoint.acts_on_one_record:
-            yield pytest.param(endpoint, "other", id=f"{label} other")
+    if row.multipart:
+        return method(path, body, format="multipart", **headers)
+    return method(path, body, format="json", **headers)
 
 
 @pytest.mark.parametrize("role", sorted(Role), ids=str)
-@pytest.mark.parametrize(("endpoint", "target"), list(_targets(API)))
-def test_api_matrix(world, endpoint, role, target):
+@pytest.mark.parametrize(("row", "target"), list(_targets(API_ROWS)))
+def test_api_matrix(world, row, role, target):
     # given
     actor = _member_for(role, world["home"])
-    subject = MembershipFactory(
-        agency=actor.agency if target == "own" else world["other"], role=Role.GENERALIST_OFFICER
-    )
+    path, values = _prepare(row, actor, world, target)
     client = APIClient()
     client.force_authenticate(actor.user)
-    path = endpoint.path.format(member=subject.id)
+    last_entry = AccessLogEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     # when
-    response = _call(client, endpoint, path, subject.version)
+    response = _call(client, row, path, values)
     # then
-    assert response.status_code == _expected(endpoint, role, target), response.content[:300]
-    if response.status_code == 404:
+    expected = row.expected(role, target)
+    assert response.status_code == expected, response.content[:300]
+    if expected == 404:
         assert response.json() == {"detail": "Not found."}
-    if response.status_code in (403, 404):
-        subject.refresh_from_db()
-        subject.user.refresh_from_db()
-        assert subject.version == 1
-        assert subject.user.is_active is True
-        assert subject.user.first_name == "Test"
+    if expected in (403, 404) and response.status_code == expected:
+        # Nothing was written but the record of the refusal itself.
+        written = AccessLogEntry.objects.filter(pk__gt=last_entry)
+        assert set(written.values_list("outcome", flat=True)) <= {"denied"}
 
 
 @pytest.mark.parametrize(
-    "endpoint",
-    [e for e in API if e.name not in {"schema", "docs"}],
-    ids=lambda e: f"{e.method} {e.path}",
+    "row",
+    [r for r in API_ROWS if r.name not in {"schema", "docs"}],
+    ids=lambda r: r.label,
 )
-def test_api_refuses_anonymous_callers_with_401(world, endpoint):
+def test_api_refuses_anonymous_callers_with_401(world, row):
     # given
-    subject = MembershipFactory(agency=world["home"])
+    actor = _member_for(Role.SPECIALIST_INVESTIGATOR, world["home"])
+    path, values = _prepare(row, actor, world, "own")
     # when
-    response = _call(APIClient(), endpoint, endpoint.path.format(member=subject.id), 1)
+    response = _call(APIClient(), row, path, values)
     # then
     assert response.status_code == 401
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 @pytest.mark.parametrize("role", sorted(Role), ids=str)
-@pytest.mark.parametrize(("endpoint", "target"), list(_targets(PAGES)))
-def test_page_matrix(world, endpoint, role, target):
+@pytest.mark.parametrize(("row", "target"), list(_targets(PAGE_ROWS)))
+def test_page_matrix(world, row, role, target):
     # given
     actor = _member_for(role, world["home"])
-    subject = MembershipFactory(agency=actor.agency if target == "own" else world["other"])
+    path, _ = _prepare(row, actor, world, target)
     client = signed_in_client(actor)
     # when
-    response = client.get(endpoint.path.format(member=subject.id))
+    response = client.get(path)
     # then
-    assert response.status_code == _expected(endpoint, role, target)
+    assert response.status_code == row.expected(role, target)
 
 
-@pytest.mark.parametrize("endpoint", PAGES, ids=lambda e: e.path)
-def test_pages_send_anonymous_visitors_to_sign_in(world, endpoint, client):
-    subject = MembershipFactory(agency=world["home"])
-    response = client.get(endpoint.path.format(member=subject.id))
+@pytest.mark.parametrize("row", PAGE_ROWS, ids=lambda r: r.label)
+def test_pages_send_anonymous_visitors_to_sign_in(world, row, client):
+    actor = _member_for(Role.SPECIALIST_INVESTIGATOR, world["home"])
+    path, _ = _prepare(row, actor, world, "own")
+    response = client.get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/")
 
 
-def _api_url_names(patterns, prefix=""):
+def _url_names(patterns):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            yield from _api_url_names(pattern.url_patterns, prefix + str(pattern.pattern))
+            yield from _url_names(pattern.url_patterns)
         elif isinstance(pattern, URLPattern) and pattern.name:
-            yield pattern.name, prefix + str(pattern.pattern)
+            yield pattern.name
 
 
 def test_every_api_endpoint_is_in_the_matrix():
     api_resolver = next(
         p for p in get_resolver().url_patterns if getattr(p, "namespace", None) == "api"
     )
-    names = {name for name, _ in _api_url_names(api_resolver.url_patterns)}
-    in_matrix = {endpoint.name for endpoint in API} | SIGN_IN_ENDPOINTS | COVERED_ELSEWHERE
+    names = set(_url_names(api_resolver.url_patterns))
+    in_matrix = {row.name for row in API_ROWS} | NOT_IN_MATRIX
     assert names - in_matrix == set(), "add these endpoints to the authorization matrix"

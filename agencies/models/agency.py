@@ -26,6 +26,8 @@ class Agency(models.Model):
     charity_service = models.CharField(
         max_length=32, choices=CharityService.choices, blank=True, default=""
     )
+    # Case references start with it: NP-2026-000042. Never reused by another agency.
+    case_reference_prefix = models.CharField(max_length=6, unique=True, null=True, blank=True)
     # The group through which other agencies' records are granted to this agency
     # (django-guardian object permissions). Roles are separate groups.
     grant_group = models.OneToOneField(

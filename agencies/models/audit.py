@@ -62,6 +62,8 @@ class AccessLogEntry(models.Model):
     class Meta:
         ordering = ["-sequence"]
         verbose_name_plural = "access log entries"
+        # Django's internal manager must refuse changes too.
+        base_manager_name = "objects"
         indexes = [
             models.Index(fields=["agency_slug", "-sequence"], name="accesslog_agency_seq"),
             models.Index(

@@ -1,7 +1,9 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
+from simple_history import register
 from simple_history.models import HistoricalRecords
 
 from agencies.models.agency import Agency, Team
@@ -19,6 +21,8 @@ class Role(models.TextChoices):
 
 
 class Compartment(models.TextChoices):
+    # What every reader of a case may see: the case itself, witnesses, referrers.
+    CASE = "case", "Case"
     VICTIM = "victim", "Victim"
     SUSPECT = "suspect", "Suspect"
     FAMILY = "family", "Family"
@@ -60,3 +64,13 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.user.is_active
+
+
+# The account itself (name, email, whether it may sign in) has history too; the
+# password hash and sign-in times are left out of it.
+register(
+    get_user_model(),
+    app="agencies",
+    excluded_fields=["password", "last_login"],
+    table_name="agencies_historicaluser",
+)

@@ -18,6 +18,9 @@ from agencies.models import AccessOutcome
 # username exists or which part was wrong.
 FAILED_MESSAGE = "The username, password or security code is not right."
 
+# The session key under which an ended session leaves its reason for the sign-in page.
+SIGNED_OUT_REASON = "signed_out_reason"
+
 
 class SignInFailed(Exception):
     def __init__(self, message: str, *, locked: bool = False) -> None:

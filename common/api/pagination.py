@@ -1,3 +1,5 @@
+from functools import reduce
+
 from rest_framework import pagination
 
 
@@ -9,3 +11,12 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     ordering = "-created_at"
+
+    def _get_position_from_instance(self, instance, ordering):
+        # The stock method reads `getattr(instance, "user__username")`, which fails for an
+        # ordering across a relation; the cursor's filter (`user__username__gt`) already
+        # works, so only the read of the position needs to follow the relation.
+        field_name = ordering[0].lstrip("-")
+        if isinstance(instance, dict):
+            return str(instance[field_name])
+        return str(reduce(getattr, field_name.split("__"), instance))

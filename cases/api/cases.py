@@ -1,0 +1,347 @@
+"""Cases: list, open, read, change, close; their history and grants."""
+
+from django.urls import path, reverse
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agencies.selectors import agency_get_by_slug, member_list_for_casework, team_get_for_actor
+from cases import selectors
+from cases.api.common import CaseNestedMixin, UserRefSerializer, errors
+from cases.history import case_history
+from cases.models import Case, CaseGrant, CaseSource, CaseStatus, ClosingReason
+from cases.services import cases as case_services
+from cases.services import grants as grant_services
+from common.api.concurrency import ETagMixin, etag_for, expected_version
+from common.api.idempotency import idempotent_create
+from common.api.pagination import CursorPagination
+from common.errors import NotFound
+
+
+@extend_schema_serializer(component_name="Case")
+class CaseOutputSerializer(serializers.ModelSerializer):
+    owning_agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    lead_officer = UserRefSerializer(allow_null=True)
+    team = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "title",
+            "summary",
+            "status",
+            "closing_reason",
+            "closing_note",
+            "owning_agency",
+            "lead_officer",
+            "team",
+            "source",
+            "source_reference",
+            "received_on",
+            "opened_on",
+            "closed_on",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+    def get_team(self, case: Case) -> dict | None:
+        return {"id": str(case.team.id), "name": case.team.name} if case.team else None
+
+
+class _LeadAndTeamMixin:
+    def resolve_lead_and_team(self, request, data: dict) -> dict:
+        resolved = {}
+        if "lead_officer" in data:
+            username = data.pop("lead_officer")
+            if username:
+                lead = (
+                    member_list_for_casework(actor=request.user)
+                    .filter(user__username=username)
+                    .first()
+                )
+                if lead is None:
+                    raise serializers.ValidationError(
+                        {"lead_officer": ["Choose an active caseworker of your agency."]}
+                    )
+                resolved["lead_officer"] = lead.user
+            else:
+                resolved["lead_officer"] = None
+        if "team" in data:
+            team_id = data.pop("team")
+            if team_id:
+                try:
+                    resolved["team"] = team_get_for_actor(actor=request.user, team_id=team_id)
+                except NotFound as exc:
+                    raise serializers.ValidationError(
+                        {"team": ["Choose a team of your agency."]}
+                    ) from exc
+            else:
+                resolved["team"] = None
+        return resolved
+
+
+class CaseListCreateApi(_LeadAndTeamMixin, APIView):
+    policy = {"GET": "cases.case.view", "POST": "cases.case.create"}
+
+    @extend_schema_serializer(component_name="CaseFilter")
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
+        source = serializers.ChoiceField(choices=CaseSource.choices, required=False)
+        lead = serializers.CharField(required=False, help_text="The lead officer's username.")
+        team = serializers.UUIDField(required=False)
+        received_from = serializers.DateField(required=False)
+        received_to = serializers.DateField(required=False)
+        q = serializers.CharField(
+            required=False, help_text="Free text over reference, title and party names."
+        )
+
+        def validate(self, attrs):
+            if (
+                attrs.get("received_from")
+                and attrs.get("received_to")
+                and attrs["received_from"] > attrs["received_to"]
+            ):
+                raise serializers.ValidationError(
+                    {"received_to": ["Must not be before received_from."]}
+                )
+            return attrs
+
+    @extend_schema_serializer(component_name="CaseCreate")
+    class InputSerializer(serializers.Serializer):
+        title = serializers.CharField(max_length=200)
+        summary = serializers.CharField(required=False, allow_blank=True, default="")
+        source = serializers.ChoiceField(choices=CaseSource.choices)
+        source_reference = serializers.CharField(
+            max_length=100, required=False, allow_blank=True, default=""
+        )
+        received_on = serializers.DateField()
+        opened_on = serializers.DateField(required=False)
+        lead_officer = serializers.CharField(
+            required=False, allow_blank=True, allow_null=True, help_text="A username."
+        )
+        team = serializers.UUIDField(required=False, allow_null=True)
+
+    class Pagination(CursorPagination):
+        ordering = ("-received_on", "-id")
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses={200: CaseOutputSerializer(many=True), **errors(400, 401, 403)},
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        lead_id = None
+        if data.get("lead"):
+            lead = (
+                member_list_for_casework(actor=request.user)
+                .filter(user__username=data["lead"])
+                .first()
+            )
+            lead_id = lead.user_id if lead else -1
+        cases = selectors.case_list(
+            actor=request.user,
+            status=data.get("status", ""),
+            source=data.get("source", ""),
+            lead_officer_id=lead_id,
+            team_id=data.get("team"),
+            received_from=data.get("received_from"),
+            received_to=data.get("received_to"),
+            text=data.get("q", ""),
+        )
+        paginator = self.Pagination()
+        page = paginator.paginate_queryset(cases, request, self)
+        return paginator.get_paginated_response(CaseOutputSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: CaseOutputSerializer, **errors(400, 401, 403, 422)},
+    )
+    @idempotent_create
+    def post(self, request):
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        data.update(self.resolve_lead_and_team(request, data))
+        case = case_services.case_create(actor=request.user, **data)
+        response = Response(CaseOutputSerializer(case).data, status=status.HTTP_201_CREATED)
+        response["Location"] = reverse("api:case-detail", args=[case.id])
+        response["ETag"] = etag_for(case.version)
+        return response
+
+
+class CaseDetailApi(_LeadAndTeamMixin, ETagMixin, APIView):
+    policy = {"GET": "cases.case.view", "PATCH": "cases.case.change"}
+
+    @extend_schema_serializer(component_name="CaseChange")
+    class InputSerializer(serializers.Serializer):
+        title = serializers.CharField(max_length=200, required=False)
+        summary = serializers.CharField(required=False, allow_blank=True)
+        source = serializers.ChoiceField(choices=CaseSource.choices, required=False)
+        source_reference = serializers.CharField(max_length=100, required=False, allow_blank=True)
+        received_on = serializers.DateField(required=False)
+        opened_on = serializers.DateField(required=False)
+        lead_officer = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+        team = serializers.UUIDField(required=False, allow_null=True)
+        reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+
+    @extend_schema(responses={200: CaseOutputSerializer, **errors(401, 404)})
+    def get(self, request, case_id):
+        case = selectors.case_get_for_actor(actor=request.user, case_id=case_id)
+        return self.with_etag(Response(CaseOutputSerializer(case).data), case.version)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: CaseOutputSerializer, **errors(400, 401, 403, 404, 409, 412, 428)},
+    )
+    def patch(self, request, case_id):
+        case = selectors.case_get_for_actor(
+            actor=request.user, case_id=case_id, action="cases.case.change", log=False
+        )
+        version = expected_version(request)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        reason = data.pop("reason", "")
+        data.update(self.resolve_lead_and_team(request, data))
+        updated = case_services.case_update(
+            actor=request.user, case=case, expected_version=version, reason=reason, **data
+        )
+        return self.with_etag(Response(CaseOutputSerializer(updated).data), updated.version)
+
+
+class CaseCloseApi(CaseNestedMixin, ETagMixin, APIView):
+    policy = {"POST": "cases.case.close"}
+
+    @extend_schema_serializer(component_name="CaseClose")
+    class InputSerializer(serializers.Serializer):
+        closing_reason = serializers.ChoiceField(choices=ClosingReason.choices)
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+        closed_on = serializers.DateField(required=False)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: CaseOutputSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, case_id):
+        case = self.get_case(request, case_id)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        closed = case_services.case_close(actor=request.user, case=case, **payload.validated_data)
+        return self.with_etag(Response(CaseOutputSerializer(closed).data), closed.version)
+
+
+class CaseHistoryApi(CaseNestedMixin, APIView):
+    policy = {"GET": "cases.history.view"}
+
+    @extend_schema_serializer(component_name="HistoryEntry")
+    class OutputSerializer(serializers.Serializer):
+        at = serializers.DateTimeField()
+        record_type = serializers.CharField()
+        record_id = serializers.CharField()
+        change = serializers.ChoiceField(choices=["created", "changed", "deleted"])
+        changed_by = serializers.CharField(allow_null=True)
+        reason = serializers.CharField(allow_null=True)
+        fields = serializers.ListField(child=serializers.CharField())
+
+    @extend_schema(responses={200: OutputSerializer(many=True), **errors(401, 404)})
+    def get(self, request, case_id):
+        case = self.get_case(request, case_id)
+        entries = case_history(actor=request.user, case=case)
+        return Response({"results": self.OutputSerializer(entries, many=True).data})
+
+
+@extend_schema_serializer(component_name="CaseGrant")
+class GrantOutputSerializer(serializers.ModelSerializer):
+    agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    granted_by = UserRefSerializer()
+    revoked_by = UserRefSerializer(allow_null=True)
+
+    class Meta:
+        model = CaseGrant
+        fields = [
+            "id",
+            "agency",
+            "reason",
+            "granted_by",
+            "granted_at",
+            "revoked_at",
+            "revoked_by",
+            "revoke_reason",
+        ]
+
+
+class CaseGrantListCreateApi(CaseNestedMixin, APIView):
+    policy = {"GET": "cases.grant.view", "POST": "cases.grant.manage"}
+
+    @extend_schema_serializer(component_name="CaseGrantCreate")
+    class InputSerializer(serializers.Serializer):
+        agency = serializers.SlugField(help_text="The slug of the agency to grant the case to.")
+        reason = serializers.CharField(max_length=2000)
+
+    @extend_schema(responses={200: GrantOutputSerializer(many=True), **errors(401, 404)})
+    def get(self, request, case_id):
+        case = self.get_case(request, case_id)
+        grants = selectors.grant_list(actor=request.user, case=case)
+        return Response({"results": GrantOutputSerializer(grants, many=True).data})
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: GrantOutputSerializer, **errors(400, 401, 403, 404, 409, 422)},
+    )
+    @idempotent_create
+    def post(self, request, case_id):
+        case = self.get_case(request, case_id)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            agency = agency_get_by_slug(slug=payload.validated_data["agency"])
+        except NotFound as exc:
+            raise serializers.ValidationError({"agency": ["No agency has this slug."]}) from exc
+        grant = grant_services.case_grant(
+            actor=request.user, case=case, agency=agency, reason=payload.validated_data["reason"]
+        )
+        return Response(GrantOutputSerializer(grant).data, status=status.HTTP_201_CREATED)
+
+
+class CaseGrantRevokeApi(CaseNestedMixin, APIView):
+    policy = {"POST": "cases.grant.manage"}
+
+    @extend_schema_serializer(component_name="CaseGrantRevoke")
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=2000)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={200: GrantOutputSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, case_id, grant_id):
+        case = self.get_case(request, case_id)
+        grant = selectors.grant_list(actor=request.user, case=case).filter(pk=grant_id).first()
+        if grant is None:
+            raise NotFound()
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        revoked = grant_services.case_grant_revoke(
+            actor=request.user, grant=grant, reason=payload.validated_data["reason"]
+        )
+        return Response(GrantOutputSerializer(revoked).data)
+
+
+urlpatterns = [
+    path("cases/", CaseListCreateApi.as_view(), name="case-list"),
+    path("cases/<uuid:case_id>/", CaseDetailApi.as_view(), name="case-detail"),
+    path("cases/<uuid:case_id>/close/", CaseCloseApi.as_view(), name="case-close"),
+    path("cases/<uuid:case_id>/history/", CaseHistoryApi.as_view(), name="case-history"),
+    path("cases/<uuid:case_id>/grants/", CaseGrantListCreateApi.as_view(), name="case-grants"),
+    path(
+        "cases/<uuid:case_id>/grants/<uuid:grant_id>/revoke/",
+        CaseGrantRevokeApi.as_view(),
+        name="case-grant-revoke",
+    ),
+]

@@ -1,0 +1,67 @@
+"""Pieces shared by the cases API: reading the case a nested endpoint hangs off,
+and small serializers for the people and users a record refers to."""
+
+from django.contrib.auth.models import User
+from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
+from rest_framework import serializers
+
+from cases import selectors
+from cases.models import Case, CaseParty
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input; `errors` names each bad field."),
+    401: OpenApiResponse(description="No valid credentials."),
+    403: OpenApiResponse(description="The caller's role may not do this."),
+    404: OpenApiResponse(description="Missing, or outside the caller's scope."),
+    409: OpenApiResponse(description="Not allowed in the record's current state (`state`)."),
+    412: OpenApiResponse(description="Stale If-Match: `current_version` says what is current."),
+    422: OpenApiResponse(description="Idempotency-Key reused with a different request."),
+    428: OpenApiResponse(description="If-Match is required."),
+}
+
+
+def errors(*codes: int) -> dict:
+    return {code: ERRORS[code] for code in codes}
+
+
+class CaseNestedMixin:
+    """For endpoints under /cases/{case_id}/: the case, read through its selector,
+    scoped by the action this method takes (404 when out of scope for it), without
+    logging a whole-case read for each nested call."""
+
+    def get_case(self, request, case_id) -> Case:
+        method = "GET" if request.method == "HEAD" else request.method
+        return selectors.case_get_for_actor(
+            actor=request.user, case_id=case_id, action=self.policy[method], log=False
+        )
+
+
+@extend_schema_serializer(component_name="UserRef")
+class UserRefSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.SerializerMethodField()
+
+    def get_full_name(self, user: User) -> str:
+        return user.get_full_name() or user.get_username()
+
+
+@extend_schema_serializer(component_name="PartyRef")
+class PartyRefSerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(source="person.full_name")
+
+    class Meta:
+        model = CaseParty
+        fields = ["id", "role", "full_name"]
+
+
+class PartyField(serializers.UUIDField):
+    """A party of the case in the serializer's context, that the caller may see."""
+
+    def to_internal_value(self, data):
+        party_id = super().to_internal_value(data)
+        case = self.context["case"]
+        party = selectors.party_list(actor=self.context["actor"], case=case).filter(pk=party_id)
+        found = party.first()
+        if found is None:
+            raise serializers.ValidationError("Choose a party to this case.")
+        return found

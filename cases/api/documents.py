@@ -1,0 +1,3 @@
+"""Arrives with the documents part of the cases issue."""
+
+urlpatterns = []

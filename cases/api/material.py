@@ -1,0 +1,3 @@
+"""Arrives with the material part of the cases issue."""
+
+urlpatterns = []

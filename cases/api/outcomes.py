@@ -1,0 +1,3 @@
+"""Arrives with the outcomes part of the cases issue."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""Arrives with the reports part of the cases issue."""
+
+urlpatterns = []

@@ -1,0 +1,44 @@
+from cases.models.case import (
+    Case,
+    CaseGrant,
+    CaseGroupObjectPermission,
+    CaseReferenceCounter,
+    CaseSource,
+    CaseStatus,
+    CaseUserObjectPermission,
+    ClosingReason,
+)
+from cases.models.contact import ContactChannel, ContactDirection, ContactLog
+from cases.models.decision import KeyDecision
+from cases.models.document import Document
+from cases.models.material import ActivistEvidence, MaterialSummary
+from cases.models.offence import Offence, OffenceType
+from cases.models.outcome import Outcome, OutcomeCode
+from cases.models.party import CaseParty, PartyRole
+from cases.models.person import Gender, Person
+
+__all__ = [
+    "ActivistEvidence",
+    "Case",
+    "CaseGrant",
+    "CaseGroupObjectPermission",
+    "CaseParty",
+    "CaseReferenceCounter",
+    "CaseSource",
+    "CaseStatus",
+    "CaseUserObjectPermission",
+    "ClosingReason",
+    "ContactChannel",
+    "ContactDirection",
+    "ContactLog",
+    "Document",
+    "Gender",
+    "KeyDecision",
+    "MaterialSummary",
+    "Offence",
+    "OffenceType",
+    "Outcome",
+    "OutcomeCode",
+    "PartyRole",
+    "Person",
+]

@@ -1,0 +1,161 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Agency, Team
+
+
+class CaseSource(models.TextChoices):
+    NCA_INDUSTRY_REPORT = "nca_industry_report", "NCA / NCMEC industry report"
+    VICTIM_OR_PARENT = "victim_or_parent", "Victim or parent"
+    SCHOOL = "school", "School"
+    HELPLINE = "helpline", "Helpline"
+    PROACTIVE = "proactive", "Proactive police work"
+    ACTIVIST_GROUP = "activist_group", "Online activist group"
+    OTHER_AGENCY = "other_agency", "Another agency"
+    OTHER = "other", "Other"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class ClosingReason(models.TextChoices):
+    OUTCOME_RECORDED = "outcome_recorded", "Outcome recorded for every suspect"
+    NO_CRIME = "no_crime", "No crime"
+    TRANSFERRED = "transferred", "Transferred to another force or agency"
+    DUPLICATE = "duplicate", "Duplicate of another case"
+    OTHER = "other", "Other"
+
+
+class Case(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owning_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField(max_length=32, unique=True, editable=False)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, default="")
+    status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    closing_reason = models.CharField(
+        max_length=32, choices=ClosingReason.choices, blank=True, default=""
+    )
+    closing_note = models.TextField(blank=True, default="")
+    lead_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases_led",
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    source = models.CharField(max_length=32, choices=CaseSource.choices)
+    source_reference = models.CharField(max_length=100, blank=True, default="")
+    received_on = models.DateField()
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on", "-created_at"]
+        indexes = [
+            models.Index(
+                fields=["owning_agency", "-received_on", "-id"], name="case_agency_received"
+            ),
+            models.Index(fields=["owning_agency", "status"], name="case_agency_status"),
+            models.Index(fields=["owning_agency", "source"], name="case_agency_source"),
+            models.Index(fields=["lead_officer", "status"], name="case_lead_status"),
+            models.Index(fields=["team", "status"], name="case_team_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="case_closed_has_reason_and_date",
+                condition=(
+                    models.Q(status=CaseStatus.OPEN, closed_on__isnull=True, closing_reason="")
+                    | (
+                        models.Q(status=CaseStatus.CLOSED, closed_on__isnull=False)
+                        & ~models.Q(closing_reason="")
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == CaseStatus.OPEN
+
+
+class CaseReferenceCounter(models.Model):
+    """The last reference number used per agency and year; never goes back, so a
+    reference is never reused."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="case_counter_agency_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year}: {self.last_number}"
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's direct foreign-key table for per-user grants of a case."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    """django-guardian's direct foreign-key table: a grant of a case to another
+    agency is a permission held by that agency's grant group (ADR 0002)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseGrant(models.Model):
+    """Why another agency may see a case, who allowed it, and when it ended. The
+    permission itself is the guardian row; this is its reason and history."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="case_grants")
+    reason = models.TextField()
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoke_reason = models.TextField(blank=True, default="")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "agency"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="case_grant_one_live_per_agency",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} granted to {self.agency_id}"

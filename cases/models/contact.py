@@ -1,0 +1,51 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from cases.models.case import Case
+from cases.models.party import CaseParty
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    VISIT = "visit", "Visit"
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+    TEXT = "text", "Text message"
+    VIDEO = "video", "Video call"
+
+
+class ContactDirection(models.TextChoices):
+    OUTBOUND = "outbound", "We contacted them"
+    INBOUND = "inbound", "They contacted us"
+
+
+class ContactLog(models.Model):
+    """One contact with a party. Never edited: a correction is a new entry."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts")
+    party = models.ForeignKey(CaseParty, on_delete=models.PROTECT, related_name="contacts")
+    contacted_at = models.DateTimeField()
+    channel = models.CharField(max_length=16, choices=ContactChannel.choices)
+    direction = models.CharField(
+        max_length=16, choices=ContactDirection.choices, default=ContactDirection.OUTBOUND
+    )
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.TextField()
+    next_contact_on = models.DateField(null=True, blank=True)
+    next_contact_note = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contacted_at"]
+        indexes = [
+            models.Index(fields=["case", "-contacted_at"], name="contact_case_when"),
+            models.Index(fields=["party", "-contacted_at"], name="contact_party_when"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} contact at {self.contacted_at:%Y-%m-%d %H:%M}"

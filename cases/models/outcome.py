@@ -1,0 +1,132 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from cases.models.case import Case
+from cases.models.party import CaseParty
+
+
+class OutcomeCode(models.TextChoices):
+    """Home Office crime outcome codes. 19 applies to fraud only and is not offered."""
+
+    CHARGED = "1", "1: Charged or summonsed"
+    CHARGED_ALTERNATE = "1A", "1A: Charged or summonsed (alternate offence)"
+    YOUTH_CAUTION = "2", "2: Youth caution"
+    YOUTH_CAUTION_ALTERNATE = "2A", "2A: Youth caution (alternate offence)"
+    YOUTH_CONDITIONAL_CAUTION = "3", "3: Youth conditional caution"
+    YOUTH_CONDITIONAL_CAUTION_ALTERNATE = (
+        "3A",
+        "3A: Youth conditional caution (alternate offence)",
+    )
+    ADULT_CAUTION = "4", "4: Adult caution (simple or conditional)"
+    ADULT_CAUTION_ALTERNATE = "4A", "4A: Adult caution (alternate offence)"
+    OFFENDER_DIED = "5", "5: Offender has died"
+    PENALTY_NOTICE = "6", "6: Penalty notice for disorder"
+    CANNABIS_KHAT_WARNING = "7", "7: Cannabis or khat warning"
+    COMMUNITY_RESOLUTION = "8", "8: Community resolution"
+    NOT_IN_PUBLIC_INTEREST_CPS = "9", "9: Prosecution not in the public interest (CPS)"
+    NOT_IN_PUBLIC_INTEREST_POLICE = (
+        "10",
+        "10: Formal action against the offender not in the public interest (police)",
+    )
+    PREVENTED_BELOW_AGE = (
+        "11",
+        "11: Prosecution prevented: suspect below the age of criminal responsibility",
+    )
+    PREVENTED_SUSPECT_ILL = "12", "12: Prosecution prevented: suspect too ill to prosecute"
+    PREVENTED_VICTIM_ILL = (
+        "13",
+        "13: Prosecution prevented: victim or key witness dead or too ill to give evidence",
+    )
+    EVIDENTIAL_VICTIM_NO_SUSPECT = (
+        "14",
+        "14: Evidential difficulties: suspect not identified; victim does not support "
+        "further action",
+    )
+    EVIDENTIAL_SUSPECT_IDENTIFIED = (
+        "15",
+        "15: Evidential difficulties: suspect identified; victim supports action",
+    )
+    EVIDENTIAL_VICTIM_WITHDRAWN = (
+        "16",
+        "16: Evidential difficulties: suspect identified; victim does not support "
+        "(or has withdrawn support from) further action",
+    )
+    TIME_LIMIT_EXPIRED = "17", "17: Prosecution time limit expired"
+    NO_SUSPECT_IDENTIFIED = "18", "18: Investigation complete: no suspect identified"
+    OTHER_BODY = "20", "20: Action undertaken by another body or agency"
+    NOT_IN_PUBLIC_INTEREST_FURTHER_INVESTIGATION = (
+        "21",
+        "21: Further investigation to support formal action not in the public interest "
+        "(police decision)",
+    )
+    DIVERSIONARY_ACTIVITY = (
+        "22",
+        "22: Diversionary, educational or intervention activity; further action not in "
+        "the public interest",
+    )
+
+
+CONDITIONAL_CAUTION_CODES = frozenset(
+    {
+        OutcomeCode.YOUTH_CONDITIONAL_CAUTION,
+        OutcomeCode.YOUTH_CONDITIONAL_CAUTION_ALTERNATE,
+        OutcomeCode.ADULT_CAUTION,
+        OutcomeCode.ADULT_CAUTION_ALTERNATE,
+    }
+)
+
+# The College of Policing's conditions for Outcome 21 on youth-produced imagery:
+# every one must be confirmed explicitly.
+OUTCOME_21_CONDITIONS: dict[str, str] = {
+    "not_abusive": "The making or sharing was not abusive",
+    "no_exploitation_or_coercion": "There is no evidence of exploitation or coercion",
+    "no_grooming": "There is no evidence of grooming",
+    "no_profit_motive": "There is no evidence of a profit motive",
+    "no_malicious_intent": "There is no evidence of malicious intent",
+    "no_persistent_behaviour": "There is no evidence of persistent behaviour",
+    "no_adult_involved": "No adult was involved",
+}
+
+
+class Outcome(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="outcomes")
+    suspect = models.ForeignKey(CaseParty, on_delete=models.PROTECT, related_name="outcomes")
+    code = models.CharField(max_length=4, choices=OutcomeCode.choices)
+    outcome_on = models.DateField()
+    rationale = models.TextField()
+    # Outcome 21 for youth-produced imagery: each condition confirmed, by key.
+    outcome_21_confirmations = models.JSONField(default=dict, blank=True)
+    # A conditional caution: its conditions, when they must be met, and whether they were.
+    is_conditional_caution = models.BooleanField(default=False)
+    caution_conditions = models.TextField(blank=True, default="")
+    conditions_due_on = models.DateField(null=True, blank=True)
+    conditions_met = models.BooleanField(null=True, blank=True)
+    conditions_checked_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-outcome_on", "-created_at"]
+        indexes = [
+            models.Index(fields=["case", "-outcome_on"], name="outcome_case_when"),
+            models.Index(fields=["outcome_on", "code"], name="outcome_when_code"),
+            models.Index(
+                fields=["conditions_due_on"],
+                name="outcome_conditions_due",
+                condition=models.Q(is_conditional_caution=True, conditions_met__isnull=True),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["suspect"], name="outcome_one_per_suspect"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Outcome {self.code} for {self.suspect_id}"

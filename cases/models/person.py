@@ -1,0 +1,75 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Agency
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    NON_BINARY = "non_binary", "Non-binary"
+    OTHER = "other", "Described another way"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class Person(models.Model):
+    """A person who may appear in many cases. What a user may see of them follows
+    from the cases and parts (victim, suspect, family) they are cleared for."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    recorded_by_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    aliases = models.CharField(
+        max_length=300, blank=True, default="", help_text="Other names, separated by commas."
+    )
+    date_of_birth = models.DateField(null=True, blank=True)
+    estimated_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    estimated_age_on = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=16, choices=Gender.choices, default=Gender.NOT_KNOWN)
+    address = models.TextField(blank=True, default="")
+    phone = models.CharField(max_length=40, blank=True, default="")
+    email = models.EmailField(blank=True, default="")
+    # Safe contact: whether each way of reaching them is safe (None: not yet asked).
+    safe_to_phone = models.BooleanField(null=True, blank=True)
+    safe_to_write = models.BooleanField(null=True, blank=True)
+    safe_to_visit = models.BooleanField(null=True, blank=True)
+    preferred_channel = models.CharField(max_length=16, blank=True, default="")
+    preferred_times = models.CharField(max_length=200, blank=True, default="")
+    safe_contact_notes = models.TextField(blank=True, default="")
+    language = models.CharField(max_length=60, blank=True, default="English")
+    interpreter_needed = models.BooleanField(default=False)
+    adjustments = models.TextField(
+        blank=True, default="", help_text="Adjustments for disability or other needs."
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="person_name"),
+            models.Index(fields=["date_of_birth"], name="person_dob"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="person_estimated_age_has_date",
+                condition=models.Q(estimated_age__isnull=True)
+                | models.Q(estimated_age_on__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()

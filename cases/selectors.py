@@ -1,0 +1,299 @@
+"""Every read of cases a user can trigger, scoped by the access policy in the
+database, with reads of sensitive records written to the access log."""
+
+from datetime import date
+from uuid import UUID
+
+from django.contrib.auth.models import User
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from agencies import access
+from agencies.audit import access_log_record
+from cases.models import (
+    Case,
+    CaseGrant,
+    CaseParty,
+    ContactLog,
+    Document,
+    KeyDecision,
+    MaterialSummary,
+    Offence,
+    Outcome,
+    Person,
+)
+from cases.services.common import log_case_access
+from common.errors import NotFound
+
+
+def _get(queryset: QuerySet, pk) -> object:
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def visible_parties(actor: User) -> QuerySet[CaseParty]:
+    return access.compartment_scope(actor, CaseParty.objects.all())
+
+
+def case_scope(actor: User, *, action: str = "cases.case.view") -> QuerySet[Case]:
+    return access.owned_or_granted_scope(actor, Case.objects.all(), action=action)
+
+
+def case_list(
+    *,
+    actor: User,
+    status: str = "",
+    source: str = "",
+    lead_officer_id: int | None = None,
+    team_id: UUID | None = None,
+    received_from: date | None = None,
+    received_to: date | None = None,
+    text: str = "",
+) -> QuerySet[Case]:
+    cases = case_scope(actor).select_related("owning_agency", "lead_officer", "team")
+    if status:
+        cases = cases.filter(status=status)
+    if source:
+        cases = cases.filter(source=source)
+    if lead_officer_id:
+        cases = cases.filter(lead_officer_id=lead_officer_id)
+    if team_id:
+        cases = cases.filter(team_id=team_id)
+    if received_from:
+        cases = cases.filter(received_on__gte=received_from)
+    if received_to:
+        cases = cases.filter(received_on__lte=received_to)
+    text = text.strip()
+    if text:
+        # Names only match parties the user may see, so a search cannot reveal
+        # that a suspect (say) is in a case.
+        name_match = Exists(
+            visible_parties(actor)
+            .filter(case=OuterRef("pk"))
+            .filter(
+                Q(person__first_name__icontains=text)
+                | Q(person__last_name__icontains=text)
+                | Q(person__aliases__icontains=text)
+            )
+        )
+        cases = cases.filter(Q(reference__icontains=text) | Q(title__icontains=text) | name_match)
+    return cases.order_by("-received_on", "-id")
+
+
+def case_list_with_parties(*, actor: User, **filters) -> QuerySet[Case]:
+    """For the case list page: each case with the parties the user may see, in a
+    constant number of queries."""
+    return case_list(actor=actor, **filters).prefetch_related(
+        Prefetch(
+            "parties",
+            queryset=visible_parties(actor).select_related("person").order_by("created_at"),
+            to_attr="visible_parties",
+        )
+    )
+
+
+def case_get_for_actor(
+    *, actor: User, case_id: UUID | str, action: str = "cases.case.view", log: bool = True
+) -> Case:
+    """The same NotFound for "does not exist" and "not yours", scoped by the action
+    about to be taken (a granted agency may read a case but not change it). Every
+    read is logged; so is every refusal."""
+    try:
+        case = _get(
+            case_scope(actor, action=action).select_related(
+                "owning_agency", "lead_officer", "team"
+            ),
+            case_id,
+        )
+    except NotFound:
+        access_log_record(
+            actor=actor,
+            action=action,
+            outcome="denied",
+            object_type="case",
+            object_id=case_id,
+            justification="not found or out of scope",
+        )
+        raise
+    if log:
+        log_case_access(actor=actor, action="cases.case.viewed", case=case)
+    return case
+
+
+def party_list(*, actor: User, case: Case) -> QuerySet[CaseParty]:
+    return (
+        visible_parties(actor)
+        .filter(case=case)
+        .select_related("person", "related_to__person")
+        .order_by("created_at")
+    )
+
+
+def party_list_logged(*, actor: User, case: Case) -> None:
+    log_case_access(actor=actor, action="cases.party.listed", case=case, object_type="party")
+
+
+def party_ages(*, case: Case, parties: list[CaseParty]) -> dict:
+    """Each party's age in whole years at the offence (the earliest offence that
+    concerns them, else the date the case was received); None when unknown."""
+    first_offence: dict = {}
+    for party_id, committed_from in Offence.objects.filter(
+        case=case, parties__in=[p.pk for p in parties]
+    ).values_list("parties", "committed_from"):
+        if party_id not in first_offence or committed_from < first_offence[party_id]:
+            first_offence[party_id] = committed_from
+    ages = {}
+    for party in parties:
+        ages[party.pk] = age_on(party.person, first_offence.get(party.pk, case.received_on))
+    return ages
+
+
+def age_on(person: Person, day: date) -> int | None:
+    if person.date_of_birth:
+        born = person.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+    if person.estimated_age is not None and person.estimated_age_on is not None:
+        return person.estimated_age + (day - person.estimated_age_on).days // 365
+    return None
+
+
+def party_get_for_actor(*, actor: User, case: Case, party_id: UUID | str) -> CaseParty:
+    party = _get(party_list(actor=actor, case=case), party_id)
+    log_case_access(
+        actor=actor, action="cases.party.viewed", case=case, object_type="party", object_id=party.pk
+    )
+    return party
+
+
+def offence_list(*, actor: User, case: Case) -> QuerySet[Offence]:
+    return (
+        Offence.objects.filter(case=case)
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=visible_parties(actor).select_related("person"),
+                to_attr="visible_parties",
+            )
+        )
+        .order_by("committed_from", "created_at")
+    )
+
+
+def contact_list(*, actor: User, case: Case) -> QuerySet[ContactLog]:
+    return (
+        ContactLog.objects.filter(case=case, party__in=visible_parties(actor))
+        .select_related("party__person", "made_by")
+        .order_by("-contacted_at", "-id")
+    )
+
+
+def decision_list(*, actor: User, case: Case) -> QuerySet[KeyDecision]:
+    return (
+        KeyDecision.objects.filter(case=case)
+        .select_related("decided_by", "corrects", "corrected_by")
+        .order_by("-decided_at", "-id")
+    )
+
+
+def outcome_list(*, actor: User, case: Case) -> QuerySet[Outcome]:
+    if not access.can(actor, "cases.outcome.view", case):
+        return Outcome.objects.none()
+    return (
+        Outcome.objects.filter(case=case, suspect__in=visible_parties(actor))
+        .select_related("suspect__person", "recorded_by")
+        .order_by("-outcome_on", "-id")
+    )
+
+
+def document_list(*, actor: User, case: Case) -> QuerySet[Document]:
+    if not access.can(actor, "cases.document.view", case):
+        return Document.objects.none()
+    return Document.objects.filter(case=case).select_related("uploaded_by").order_by("-uploaded_at")
+
+
+def document_get_for_actor(*, actor: User, case: Case, document_id: UUID | str) -> Document:
+    document = _get(document_list(actor=actor, case=case), document_id)
+    log_case_access(
+        actor=actor,
+        action="cases.document.downloaded",
+        case=case,
+        object_type="document",
+        object_id=document.pk,
+    )
+    return document
+
+
+def material_get_for_actor(*, actor: User, case: Case) -> MaterialSummary | None:
+    """None when nothing is recorded yet; NotFound when the actor is not cleared."""
+    if not (
+        access.can(actor, "cases.material.view", case) and access.is_cleared_for(actor, "material")
+    ):
+        raise NotFound()
+    summary = MaterialSummary.objects.filter(case=case).select_related("updated_by").first()
+    log_case_access(
+        actor=actor,
+        action="cases.material.viewed",
+        case=case,
+        object_type="material_summary",
+        object_id=summary.pk if summary else case.pk,
+    )
+    return summary
+
+
+def grant_list(*, actor: User, case: Case) -> QuerySet[CaseGrant]:
+    if not access.can(actor, "cases.grant.view", case) or case.owning_agency_id != getattr(
+        access.membership_of(actor), "agency_id", None
+    ):
+        return CaseGrant.objects.none()
+    return CaseGrant.objects.filter(case=case).select_related("agency", "granted_by", "revoked_by")
+
+
+# --- People
+
+
+def person_scope(actor: User, *, action: str = "cases.person.view") -> QuerySet[Person]:
+    """People in parts of cases the user may see (or, to change them, their own
+    agency's cases), in compartments they are cleared for, and people their own
+    agency recorded."""
+    membership = access.membership_of(actor)
+    if membership is None or not access.can(actor, action):
+        return Person.objects.none()
+    case_action = "cases.case.view" if action == "cases.person.view" else "cases.case.change"
+    in_visible_case = Exists(
+        visible_parties(actor).filter(
+            person=OuterRef("pk"), case__in=case_scope(actor, action=case_action)
+        )
+    )
+    return Person.objects.filter(in_visible_case | Q(recorded_by_agency_id=membership.agency_id))
+
+
+def person_search(
+    *, actor: User, text: str = "", date_of_birth: date | None = None
+) -> QuerySet[Person]:
+    """Likely matches before a new person is recorded: by name or alias, and date of birth."""
+    people = person_scope(actor)
+    for word in text.split():
+        people = people.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(aliases__icontains=word)
+        )
+    if date_of_birth:
+        people = people.filter(date_of_birth=date_of_birth)
+    return people.order_by("last_name", "first_name", "id")
+
+
+def person_get_for_actor(
+    *, actor: User, person_id: UUID | str, action: str = "cases.person.view", log: bool = True
+) -> Person:
+    person = _get(person_scope(actor, action=action), person_id)
+    if log:
+        access_log_record(
+            actor=actor,
+            action="cases.person.viewed",
+            object_type="person",
+            object_id=person.pk,
+            justification=access.justification_for(actor),
+        )
+    return person

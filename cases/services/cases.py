@@ -1,0 +1,162 @@
+"""Opening, changing and closing cases."""
+
+from datetime import date
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from agencies import access
+from agencies.models import Membership, Team
+from cases.models import Case, CaseReferenceCounter, CaseSource, CaseStatus, ClosingReason
+from cases.services.common import (
+    case_action_require,
+    in_order,
+    log_case_access,
+    not_in_future,
+    raise_if,
+    record_change,
+)
+from common.api.concurrency import version_check
+from common.errors import InvalidState, ValidationError
+
+_EDITABLE = ("title", "summary", "source", "source_reference", "received_on", "opened_on")
+
+
+def case_reference_next(*, agency, year: int) -> str:
+    """NP-2026-000042: the agency's prefix, the year, and a number that is never
+    reused (the counter row is locked, so two cases can never share one)."""
+    prefix = agency.case_reference_prefix or agency.slug[:4].upper()
+    counter, _ = CaseReferenceCounter.objects.select_for_update().get_or_create(
+        agency=agency, year=year
+    )
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"{prefix}-{year}-{counter.last_number:06d}"
+
+
+def _lead_officer_errors(agency_id, lead_officer: User | None, errors: dict) -> None:
+    if lead_officer is None:
+        return
+    membership = Membership.objects.filter(user=lead_officer, agency_id=agency_id).first()
+    if membership is None or not lead_officer.is_active or membership.role not in access.CASEWORK:
+        errors.setdefault("lead_officer", []).append(
+            "Choose an active caseworker of the case's own agency."
+        )
+
+
+def _team_errors(agency_id, team: Team | None, errors: dict) -> None:
+    if team is not None and team.agency_id != agency_id:
+        errors.setdefault("team", []).append("Choose a team of the case's own agency.")
+
+
+def _validate(case: Case, errors: dict) -> None:
+    if case.source not in CaseSource.values:
+        errors.setdefault("source", []).append(f"Choose one of: {', '.join(CaseSource.values)}.")
+    if not (case.title or "").strip():
+        errors.setdefault("title", []).append("Enter a title.")
+    not_in_future(case.received_on, "received_on", errors)
+    not_in_future(case.opened_on, "opened_on", errors)
+    in_order(case.received_on, case.opened_on, "opened_on", errors, earlier_label="received_on")
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor: User,
+    title: str,
+    source: str,
+    received_on: date,
+    summary: str = "",
+    source_reference: str = "",
+    opened_on: date | None = None,
+    lead_officer: User | None = None,
+    team: Team | None = None,
+) -> Case:
+    membership = access.require(actor, "cases.case.create")
+    agency = membership.agency
+    case = Case(
+        owning_agency=agency,
+        title=title.strip(),
+        summary=summary,
+        source=source,
+        source_reference=source_reference.strip(),
+        received_on=received_on,
+        opened_on=opened_on or timezone.localdate(),
+        lead_officer=lead_officer,
+        team=team,
+        created_by=actor,
+    )
+    errors: dict = {}
+    _validate(case, errors)
+    _lead_officer_errors(agency.id, lead_officer, errors)
+    _team_errors(agency.id, team, errors)
+    raise_if(errors)
+    case.reference = case_reference_next(agency=agency, year=case.received_on.year)
+    case.full_clean()
+    record_change(case, actor=actor, reason="case opened")
+    case.save()
+    log_case_access(actor=actor, action="cases.case.created", case=case)
+    return case
+
+
+@transaction.atomic
+def case_update(
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int,
+    reason: str = "",
+    **changes,
+) -> Case:
+    case_action_require(actor, "cases.case.change", case)
+    unknown = set(changes) - set(_EDITABLE) - {"lead_officer", "team"}
+    if unknown:
+        raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
+    locked = Case.objects.select_for_update().select_related("owning_agency").get(pk=case.pk)
+    version_check(locked, expected_version)
+    if not locked.is_open:
+        raise InvalidState("A closed case cannot be changed.", state=locked.status)
+    for name, value in changes.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    errors: dict = {}
+    _validate(locked, errors)
+    if "lead_officer" in changes:
+        _lead_officer_errors(locked.owning_agency_id, locked.lead_officer, errors)
+    if "team" in changes:
+        _team_errors(locked.owning_agency_id, locked.team, errors)
+    raise_if(errors)
+    locked.version += 1
+    locked.full_clean()
+    record_change(locked, actor=actor, reason=reason or f"changed {', '.join(sorted(changes))}")
+    locked.save()
+    log_case_access(actor=actor, action="cases.case.changed", case=locked, note=reason)
+    return locked
+
+
+@transaction.atomic
+def case_close(
+    *, actor: User, case: Case, closing_reason: str, note: str = "", closed_on: date | None = None
+) -> Case:
+    case_action_require(actor, "cases.case.close", case)
+    locked = Case.objects.select_for_update().select_related("owning_agency").get(pk=case.pk)
+    if not locked.is_open:
+        raise InvalidState("This case is already closed.", state=locked.status)
+    errors: dict = {}
+    if closing_reason not in ClosingReason.values:
+        errors["closing_reason"] = [f"Choose one of: {', '.join(ClosingReason.values)}."]
+    if closing_reason == ClosingReason.OTHER and not note.strip():
+        errors["note"] = ["Explain why the case is closed."]
+    closed_on = closed_on or timezone.localdate()
+    not_in_future(closed_on, "closed_on", errors)
+    in_order(locked.opened_on, closed_on, "closed_on", errors, earlier_label="the date opened")
+    raise_if(errors)
+    locked.status = CaseStatus.CLOSED
+    locked.closing_reason = closing_reason
+    locked.closing_note = note.strip()
+    locked.closed_on = closed_on
+    locked.version += 1
+    record_change(locked, actor=actor, reason=f"closed: {closing_reason}")
+    locked.save()
+    log_case_access(actor=actor, action="cases.case.closed", case=locked, note=closing_reason)
+    return locked

@@ -1,0 +1,68 @@
+"""Small pieces every cases service uses: the access check that answers like a
+selector would, date rules, and the one way to note history and the access log."""
+
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.db.models import Model
+from django.utils import timezone
+
+from agencies import access
+from agencies.audit import access_log_record
+from common.errors import NotFound, ValidationError
+from common.history import history_note
+
+# A device clock a little ahead of the server's is not a date in the future.
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def case_action_require(actor: User, action: str, case) -> None:
+    """Raise NotFound if the actor may not even see the case, AccessDenied if they
+    may see it but not do this."""
+    if not access.can(actor, "cases.case.view", case):
+        raise NotFound()
+    access.require(actor, action, case)
+
+
+def compartment_require(actor: User, compartment: str, *, field: str) -> None:
+    """A record in a compartment the actor is not cleared for does not exist for them."""
+    if not access.is_cleared_for(actor, compartment):
+        raise ValidationError({field: ["Choose a record you may see."]})
+
+
+def not_in_future(value: date | datetime | None, field: str, errors: dict) -> None:
+    if value is None:
+        return
+    if isinstance(value, datetime):
+        if value > timezone.now() + CLOCK_SKEW:
+            errors.setdefault(field, []).append("Must not be in the future.")
+    elif value > timezone.localdate():
+        errors.setdefault(field, []).append("Must not be in the future.")
+
+
+def in_order(earlier, later, later_field: str, errors: dict, *, earlier_label: str) -> None:
+    if earlier is not None and later is not None and later < earlier:
+        errors.setdefault(later_field, []).append(f"Must not be before {earlier_label}.")
+
+
+def raise_if(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def record_change(instance: Model, *, actor: User, reason: str) -> None:
+    history_note(instance, actor=actor, reason=reason)
+
+
+def log_case_access(
+    *, actor: User, action: str, case, object_type: str = "case", object_id=None, note: str = ""
+) -> None:
+    justification = access.justification_for(actor, case)
+    access_log_record(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id if object_id is not None else case.pk,
+        object_agency_slug=case.owning_agency.slug,
+        justification=f"{justification}; {note}" if note else justification,
+    )

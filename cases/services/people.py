@@ -1,0 +1,196 @@
+"""People and their parts in cases."""
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from agencies import access
+from agencies.audit import access_log_record
+from cases.models import CaseParty, Gender, PartyRole, Person
+from cases.models.contact import ContactChannel
+from cases.models.party import COMPARTMENT_OF_ROLE
+from cases.services.common import (
+    case_action_require,
+    compartment_require,
+    log_case_access,
+    not_in_future,
+    raise_if,
+    record_change,
+)
+from common.api.concurrency import version_check
+from common.errors import ValidationError
+
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "aliases",
+    "date_of_birth",
+    "estimated_age",
+    "estimated_age_on",
+    "gender",
+    "address",
+    "phone",
+    "email",
+    "safe_to_phone",
+    "safe_to_write",
+    "safe_to_visit",
+    "preferred_channel",
+    "preferred_times",
+    "safe_contact_notes",
+    "language",
+    "interpreter_needed",
+    "adjustments",
+)
+
+
+def _person_errors(person: Person) -> dict:
+    errors: dict = {}
+    if not (person.first_name or "").strip():
+        errors["first_name"] = ["Enter a first name (or 'Unknown')."]
+    if not (person.last_name or "").strip():
+        errors["last_name"] = ["Enter a last name (or 'Unknown')."]
+    if person.gender not in Gender.values:
+        errors["gender"] = [f"Choose one of: {', '.join(Gender.values)}."]
+    if person.preferred_channel and person.preferred_channel not in ContactChannel.values:
+        errors["preferred_channel"] = [f"Choose one of: {', '.join(ContactChannel.values)}."]
+    not_in_future(person.date_of_birth, "date_of_birth", errors)
+    not_in_future(person.estimated_age_on, "estimated_age_on", errors)
+    if person.date_of_birth and person.estimated_age is not None:
+        errors["estimated_age"] = ["Give a date of birth or an estimated age, not both."]
+    if person.estimated_age is not None and person.estimated_age > 120:
+        errors["estimated_age"] = ["Enter an age of 120 or under."]
+    return errors
+
+
+@transaction.atomic
+def person_create(*, actor: User, **fields) -> Person:
+    membership = access.require(actor, "cases.person.create")
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError({name: ["Unknown field."] for name in sorted(unknown)})
+    person = Person(recorded_by_agency=membership.agency, created_by=actor, **fields)
+    person.first_name = person.first_name.strip()
+    person.last_name = person.last_name.strip()
+    if person.estimated_age is not None and person.estimated_age_on is None:
+        person.estimated_age_on = timezone.localdate()
+    raise_if(_person_errors(person))
+    person.full_clean()
+    record_change(person, actor=actor, reason="person recorded")
+    person.save()
+    access_log_record(
+        actor=actor,
+        action="cases.person.created",
+        object_type="person",
+        object_id=person.pk,
+        object_agency_slug=membership.agency.slug,
+        justification=access.justification_for(actor),
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, actor: User, person: Person, expected_version: int, reason: str = "", **changes
+) -> Person:
+    access.require(actor, "cases.person.change")
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationError({name: ["This field cannot be changed."] for name in sorted(unknown)})
+    locked = Person.objects.select_for_update().get(pk=person.pk)
+    version_check(locked, expected_version)
+    for name, value in changes.items():
+        setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    raise_if(_person_errors(locked))
+    locked.version += 1
+    locked.full_clean()
+    record_change(locked, actor=actor, reason=reason or f"changed {', '.join(sorted(changes))}")
+    locked.save()
+    access_log_record(
+        actor=actor,
+        action="cases.person.changed",
+        object_type="person",
+        object_id=locked.pk,
+        justification=reason,
+    )
+    return locked
+
+
+_FAMILY_ROLES = {PartyRole.FAMILY_MEMBER, PartyRole.CHILD_IN_HOUSEHOLD}
+
+
+@transaction.atomic
+def party_add(
+    *,
+    actor: User,
+    case,
+    person: Person,
+    role: str,
+    related_to: CaseParty | None = None,
+    relationship: str = "",
+    notes: str = "",
+) -> CaseParty:
+    case_action_require(actor, "cases.party.add", case)
+    errors: dict = {}
+    if role not in PartyRole.values:
+        raise ValidationError({"role": [f"Choose one of: {', '.join(PartyRole.values)}."]})
+    compartment = COMPARTMENT_OF_ROLE[role]
+    compartment_require(actor, compartment, field="role")
+    if role in _FAMILY_ROLES:
+        if related_to is None:
+            errors["related_to"] = ["Choose the suspect this person is family of."]
+        elif related_to.case_id != case.pk or related_to.role != PartyRole.SUSPECT:
+            errors["related_to"] = ["Choose a suspect in this case."]
+        if not relationship.strip():
+            errors["relationship"] = ["Enter the relationship, for example 'partner' or 'son'."]
+    elif related_to is not None:
+        errors["related_to"] = ["Only a family member or a child in the household has this."]
+    raise_if(errors)
+    party = CaseParty(
+        case=case,
+        person=person,
+        role=role,
+        compartment=compartment,
+        related_to=related_to,
+        relationship=relationship.strip(),
+        notes=notes,
+        created_by=actor,
+    )
+    record_change(party, actor=actor, reason=f"added as {role}")
+    try:
+        with transaction.atomic():
+            party.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"person": ["This person already has this part in the case."]}
+        ) from exc
+    log_case_access(
+        actor=actor, action="cases.party.added", case=case, object_type="party", object_id=party.pk
+    )
+    return party
+
+
+@transaction.atomic
+def party_add_for_person(
+    *,
+    actor: User,
+    case,
+    person: Person | None,
+    new_person: dict | None,
+    role: str,
+    related_to: CaseParty | None = None,
+    relationship: str = "",
+    notes: str = "",
+) -> CaseParty:
+    """Add a party, recording the person first when they are new: one transaction,
+    so a refused party leaves no orphan person behind."""
+    if person is None:
+        person = person_create(actor=actor, **(new_person or {}))
+    return party_add(
+        actor=actor,
+        case=case,
+        person=person,
+        role=role,
+        related_to=related_to,
+        relationship=relationship,
+        notes=notes,
+    )

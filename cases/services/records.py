@@ -1,0 +1,179 @@
+"""What happens in a case: offences, contacts with its parties, key decisions."""
+
+from datetime import date, datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from agencies import access
+from cases.models import (
+    CaseParty,
+    ContactChannel,
+    ContactDirection,
+    ContactLog,
+    KeyDecision,
+    Offence,
+    OffenceType,
+)
+from cases.services.common import (
+    case_action_require,
+    in_order,
+    log_case_access,
+    not_in_future,
+    raise_if,
+    record_change,
+)
+from common.errors import InvalidState, ValidationError
+
+
+def _parties_of_case(actor: User, case, parties: list[CaseParty], field: str) -> None:
+    for party in parties:
+        if party.case_id != case.pk or not access.is_cleared_for(actor, party.compartment):
+            raise ValidationError({field: ["Choose people who are parties to this case."]})
+
+
+@transaction.atomic
+def offence_add(
+    *,
+    actor: User,
+    case,
+    offence_type: str,
+    committed_from: date,
+    committed_to: date | None = None,
+    description: str = "",
+    platform: str = "",
+    parties: list[CaseParty] = (),
+) -> Offence:
+    case_action_require(actor, "cases.offence.add", case)
+    errors: dict = {}
+    if offence_type not in OffenceType.values:
+        errors["offence_type"] = [f"Choose one of: {', '.join(OffenceType.values)}."]
+    if offence_type == OffenceType.OTHER and not description.strip():
+        errors["description"] = ["Describe the offence."]
+    not_in_future(committed_from, "committed_from", errors)
+    not_in_future(committed_to, "committed_to", errors)
+    in_order(committed_from, committed_to, "committed_to", errors, earlier_label="committed_from")
+    raise_if(errors)
+    _parties_of_case(actor, case, list(parties), "parties")
+    offence = Offence(
+        case=case,
+        offence_type=offence_type,
+        committed_from=committed_from,
+        committed_to=committed_to,
+        description=description.strip(),
+        platform=platform.strip(),
+        created_by=actor,
+    )
+    offence.full_clean()
+    record_change(offence, actor=actor, reason="offence recorded")
+    offence.save()
+    offence.parties.set(parties)
+    log_case_access(
+        actor=actor,
+        action="cases.offence.added",
+        case=case,
+        object_type="offence",
+        object_id=offence.pk,
+    )
+    return offence
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    actor: User,
+    case,
+    party: CaseParty,
+    channel: str,
+    summary: str,
+    contacted_at: datetime | None = None,
+    direction: str = ContactDirection.OUTBOUND,
+    next_contact_on: date | None = None,
+    next_contact_note: str = "",
+) -> ContactLog:
+    """Logging a contact is the generalist officer's most common task: few fields,
+    sensible defaults (now, outbound)."""
+    case_action_require(actor, "cases.contact.add", case)
+    if party.case_id != case.pk or not access.is_cleared_for(actor, party.compartment):
+        raise ValidationError({"party": ["Choose a party to this case."]})
+    contacted_at = contacted_at or timezone.now()
+    errors: dict = {}
+    if channel not in ContactChannel.values:
+        errors["channel"] = [f"Choose one of: {', '.join(ContactChannel.values)}."]
+    if direction not in ContactDirection.values:
+        errors["direction"] = [f"Choose one of: {', '.join(ContactDirection.values)}."]
+    if not summary.strip():
+        errors["summary"] = ["Enter a summary of the contact."]
+    not_in_future(contacted_at, "contacted_at", errors)
+    if next_contact_on is not None and next_contact_on < timezone.localtime(contacted_at).date():
+        errors["next_contact_on"] = ["Must not be before the contact."]
+    raise_if(errors)
+    contact = ContactLog(
+        case=case,
+        party=party,
+        contacted_at=contacted_at,
+        channel=channel,
+        direction=direction,
+        made_by=actor,
+        summary=summary.strip(),
+        next_contact_on=next_contact_on,
+        next_contact_note=next_contact_note.strip(),
+    )
+    contact.full_clean()
+    contact.save()
+    log_case_access(
+        actor=actor,
+        action="cases.contact.logged",
+        case=case,
+        object_type="contact",
+        object_id=contact.pk,
+    )
+    return contact
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: User,
+    case,
+    decision: str,
+    rationale: str,
+    decided_at: datetime | None = None,
+    corrects: KeyDecision | None = None,
+) -> KeyDecision:
+    case_action_require(actor, "cases.decision.add", case)
+    decided_at = decided_at or timezone.now()
+    errors: dict = {}
+    if not decision.strip():
+        errors["decision"] = ["Enter the decision."]
+    if not rationale.strip():
+        errors["rationale"] = ["Enter the rationale: why this decision was made."]
+    not_in_future(decided_at, "decided_at", errors)
+    if corrects is not None:
+        if corrects.case_id != case.pk:
+            errors["corrects"] = ["Choose a decision of this case."]
+        elif KeyDecision.objects.filter(corrects=corrects).exists():
+            raise InvalidState(
+                "That decision has already been corrected; correct the latest one.",
+                state="corrected",
+            )
+    raise_if(errors)
+    entry = KeyDecision(
+        case=case,
+        decision=decision.strip(),
+        rationale=rationale.strip(),
+        decided_by=actor,
+        decided_at=decided_at,
+        corrects=corrects,
+    )
+    entry.full_clean()
+    entry.save()
+    log_case_access(
+        actor=actor,
+        action="cases.decision.recorded",
+        case=case,
+        object_type="decision",
+        object_id=entry.pk,
+    )
+    return entry

@@ -1,0 +1,266 @@
+"""Response headers every answer carries, the health check, and the API's schema,
+docs and renderers."""
+
+import json
+import os
+import time
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+
+SECURITY_HEADERS = {
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+# --- Cache-Control and the security headers
+
+
+def test_a_signed_in_page_is_never_cached(officer_north, browser_for):
+    # given
+    client = browser_for(officer_north)
+    # when
+    response = client.get("/")
+    # then
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_an_authenticated_api_answer_is_never_cached(officer_north, api_for):
+    # given
+    client = api_for(officer_north)
+    # when
+    response = client.get("/api/v1/me/")
+    # then
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_an_api_refusal_is_never_cached(officer_north, api_for):
+    # given
+    client = api_for(officer_north)
+    # when
+    response = client.get("/api/v1/members/")
+    # then
+    assert response.status_code == 403
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", ["/", "/api/v1/me/"])
+def test_every_answer_carries_the_security_headers(officer_north, browser_for, path):
+    # given
+    client = browser_for(officer_north)
+    # when
+    response = client.get(path, secure=True)
+    # then
+    assert response.status_code == 200
+    for name, value in SECURITY_HEADERS.items():
+        assert response[name] == value, name
+
+
+def test_the_content_security_policy_forbids_framing_and_other_origins(officer_north, browser_for):
+    # given
+    client = browser_for(officer_north)
+    # when
+    response = client.get("/")
+    # then
+    directives = [d.strip() for d in response["Content-Security-Policy"].split(";")]
+    assert "frame-ancestors 'none'" in directives
+    assert "default-src 'self'" in directives
+    assert "object-src 'none'" in directives
+    assert "form-action 'self'" in directives
+    # This page runs no inline script, so it is given no nonce.
+    assert "script-src 'self'" in directives
+
+
+def test_hsts_is_sent_for_a_year_on_a_secure_request(settings, db):
+    # given
+    client = Client()
+    expected = "max-age=31536000; includeSubDomains"
+    if settings.SECURE_HSTS_PRELOAD:
+        expected += "; preload"
+    # when
+    response = client.get("/sign-in/", secure=True)
+    # then
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"] == expected
+
+
+def test_hsts_is_not_sent_on_a_plain_request(db):
+    # given
+    client = Client()
+    # when
+    response = client.get("/sign-in/")
+    # then
+    assert response.status_code == 200
+    assert "Strict-Transport-Security" not in response
+
+
+# --- /healthz
+
+
+def test_the_health_check_answers_without_signing_in(settings, db):
+    # given
+    settings.CELERY_BROKER_URL = ""
+    client = Client()
+    # when
+    response = client.get("/healthz")
+    # then
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response["Cache-Control"] == "no-store"
+
+
+class _BrokenConnection:
+    def cursor(self):
+        raise OperationalError("could not connect to server")
+
+
+def test_the_health_check_answers_503_when_the_database_does_not(settings, monkeypatch, db):
+    # given
+    settings.CELERY_BROKER_URL = ""
+    monkeypatch.setattr("common.views.connection", _BrokenConnection())
+    client = Client()
+    # when
+    response = client.get("/healthz")
+    # then
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "unavailable"}
+
+
+def test_the_health_check_answers_503_when_the_broker_does_not(settings, db):
+    # given: nothing listens on port 1, so the connection is refused at once
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    client = Client()
+    started = time.monotonic()
+    # when
+    response = client.get("/healthz")
+    # then
+    assert time.monotonic() - started < 5
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable"}
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CELERY_BROKER_URL"), reason="needs a real broker (CI sets one)"
+)
+def test_the_health_check_reports_a_broker_that_answers(settings, db):
+    # given
+    settings.CELERY_BROKER_URL = os.environ["CELERY_BROKER_URL"]
+    client = Client()
+    # when
+    response = client.get("/healthz")
+    # then
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+def test_the_health_check_only_answers_get(db):
+    # given
+    client = Client()
+    # when
+    response = client.post("/healthz")
+    # then
+    assert response.status_code == 405
+
+
+# --- The schema, the docs, the renderers
+
+
+def test_the_schema_is_json_and_lists_the_endpoints(officer_north, browser_for):
+    # given
+    client = browser_for(officer_north)
+    # when
+    response = client.get("/api/v1/schema/", {"format": "json"})
+    # then
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "Tideline API"
+    for path in (
+        "/api/v1/members/",
+        "/api/v1/members/{member_id}/",
+        "/api/v1/members/{member_id}/deactivate/",
+        "/api/v1/auth/token/",
+        "/api/v1/me/",
+    ):
+        assert path in schema["paths"], path
+    assert set(schema["paths"]["/api/v1/members/"]) == {"get", "post"}
+    assert set(schema["components"]["securitySchemes"]) == {"bearerAuth", "cookieAuth"}
+
+
+def _ref(response: dict) -> str:
+    return response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+
+
+def test_the_schema_describes_the_shared_conventions(officer_north, browser_for):
+    # given
+    client = browser_for(officer_north)
+    # when
+    schema = json.loads(client.get("/api/v1/schema/", {"format": "json"}).content)
+    # then
+    members = schema["paths"]["/api/v1/members/"]
+    member = schema["paths"]["/api/v1/members/{member_id}/"]
+    deactivate = schema["paths"]["/api/v1/members/{member_id}/deactivate/"]
+    assert _ref(members["get"]["responses"]["200"]) == "PaginatedMemberList"
+    assert {p["name"] for p in members["get"]["parameters"]} == {"cursor", "page_size"}
+    assert [p["name"] for p in members["post"]["parameters"]] == ["Idempotency-Key"]
+    assert _ref(members["post"]["responses"]["422"]) == "Error"
+    if_match = next(p for p in member["patch"]["parameters"] if p["name"] == "If-Match")
+    assert (if_match["in"], if_match["required"]) == ("header", True)
+    assert _ref(member["patch"]["responses"]["400"]) == "ValidationError"
+    assert _ref(member["patch"]["responses"]["412"]) == "StaleVersionError"
+    assert _ref(member["patch"]["responses"]["428"]) == "Error"
+    assert _ref(deactivate["post"]["responses"]["409"]) == "InvalidStateError"
+    components = schema["components"]["schemas"]
+    assert set(components["StaleVersionError"]["properties"]) == {"detail", "current_version"}
+    assert set(components["InvalidStateError"]["properties"]) == {"detail", "state"}
+    assert set(components["PaginatedMemberList"]["properties"]) == {"next", "previous", "results"}
+
+
+def test_the_schema_needs_a_signed_in_caller(db):
+    # given
+    client = Client()
+    # when
+    response = client.get("/api/v1/schema/", {"format": "json"})
+    # then
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+def test_the_docs_render_for_a_signed_in_user(officer_north, browser_for):
+    # given
+    client = browser_for(officer_north)
+    # when
+    response = client.get("/api/v1/docs/")
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert "swagger-ui" in response.content.decode()
+
+
+def test_a_browser_gets_json_not_the_browsable_api(officer_north, api_for):
+    # given
+    client = api_for(officer_north)
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    # when
+    response = client.get("/api/v1/me/", headers={"Accept": browser_accept})
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["username"] == "officer.north"
+
+
+def test_asking_for_html_only_is_answered_in_json(officer_north, api_for):
+    # given
+    client = api_for(officer_north)
+    # when
+    response = client.get("/api/v1/me/", headers={"Accept": "text/html"})
+    # then
+    assert response.status_code == 406
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Could not satisfy the request Accept header."}
