@@ -159,6 +159,7 @@ def membership_of(user: AbstractBaseUser | AnonymousUser | None) -> Membership |
         return cached
     try:
         membership = Membership.objects.select_related("agency", "team").get(user_id=user.pk)
+        membership.user = user
     except Membership.DoesNotExist:
         membership = None
     user._tideline_membership = membership
@@ -332,6 +333,8 @@ class PolicyPermission(BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
+        if not hasattr(view, request.method.lower()):
+            return True  # the view answers 405 Method Not Allowed
         method = "GET" if request.method == "HEAD" else request.method
         action = getattr(view, "policy", {}).get(method)
         if action is not None and can(user, action):

@@ -36,7 +36,7 @@ class TokenCreateApi(APIView):
     authentication_classes = []
     permission_classes = [SignInEndpoint]
 
-    @extend_schema_serializer(component_name="TokenRequest")
+    @extend_schema_serializer(component_name="TokenCreate")
     class InputSerializer(serializers.Serializer):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=4096, trim_whitespace=False)
@@ -348,6 +348,8 @@ class AccessLogListApi(APIView):
     class Pagination(CursorPagination):
         ordering = ("-sequence",)
 
+    pagination_class = Pagination
+
     @extend_schema(
         parameters=[FilterSerializer],
         responses={200: OutputSerializer(many=True), 400: ERRORS[400], 401: ERRORS[401]},
@@ -365,6 +367,6 @@ class AccessLogListApi(APIView):
             date_from=data["date_from"],
             date_to=data["date_to"],
         )
-        paginator = self.Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(entries, request, self)
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)

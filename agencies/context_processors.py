@@ -9,4 +9,6 @@ def signed_in_member(request) -> dict:
         "member": membership,
         "may_manage_members": can(request.user, "agencies.member.view"),
         "may_read_audit": can(request.user, "audit.access_log.view"),
+        "may_work_cases": can(request.user, "cases.case.view"),
+        "may_read_outcome_report": can(request.user, "cases.report.outcomes"),
     }

@@ -3,6 +3,7 @@ import logging
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
+from django.views.defaults import page_not_found
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
@@ -39,3 +40,11 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
     )
+
+
+def not_found(request, exception):
+    """The API answers every 404 in its one error shape, even for a URL it has no
+    view for; pages get the ordinary not-found page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)

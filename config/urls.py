@@ -6,4 +6,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(("config.api_urls", "api"))),
     path("", include("agencies.urls")),
+    path("", include("cases.urls")),
 ]
+
+handler404 = "common.views.not_found"

@@ -128,6 +128,8 @@ class CaseListCreateApi(_LeadAndTeamMixin, APIView):
     class Pagination(CursorPagination):
         ordering = ("-received_on", "-id")
 
+    pagination_class = Pagination
+
     @extend_schema(
         parameters=[FilterSerializer],
         responses={200: CaseOutputSerializer(many=True), **errors(400, 401, 403)},
@@ -154,7 +156,7 @@ class CaseListCreateApi(_LeadAndTeamMixin, APIView):
             received_to=data.get("received_to"),
             text=data.get("q", ""),
         )
-        paginator = self.Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(cases, request, self)
         return paginator.get_paginated_response(CaseOutputSerializer(page, many=True).data)
 

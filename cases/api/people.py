@@ -99,6 +99,8 @@ class PersonListCreateApi(APIView):
     class Pagination(CursorPagination):
         ordering = ("last_name", "first_name", "id")
 
+    pagination_class = Pagination
+
     @extend_schema(
         parameters=[FilterSerializer],
         responses={200: PersonOutputSerializer(many=True), **errors(400, 401, 403)},
@@ -111,7 +113,7 @@ class PersonListCreateApi(APIView):
             text=filters.validated_data.get("q", ""),
             date_of_birth=filters.validated_data.get("date_of_birth"),
         )
-        paginator = self.Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(people, request, self)
         return paginator.get_paginated_response(PersonOutputSerializer(page, many=True).data)
 

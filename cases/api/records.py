@@ -120,10 +120,12 @@ class ContactListCreateApi(CaseNestedMixin, APIView):
     class Pagination(CursorPagination):
         ordering = ("-contacted_at", "-id")
 
+    pagination_class = Pagination
+
     @extend_schema(responses={200: ContactOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        paginator = self.Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             selectors.contact_list(actor=request.user, case=case), request, self
         )

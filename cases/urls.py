@@ -1,0 +1,10 @@
+"""The cases pages, one module per domain concept (each defines its urlpatterns)."""
+
+from cases.views import cases, documents, material, outcomes
+
+urlpatterns = [
+    *cases.urlpatterns,
+    *documents.urlpatterns,
+    *material.urlpatterns,
+    *outcomes.urlpatterns,
+]

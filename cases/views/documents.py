@@ -1,0 +1,3 @@
+"""Pages for the documents part of the cases issue."""
+
+urlpatterns = []

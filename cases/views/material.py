@@ -1,0 +1,3 @@
+"""Pages for the material part of the cases issue."""
+
+urlpatterns = []

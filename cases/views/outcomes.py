@@ -1,0 +1,3 @@
+"""Pages for the outcomes part of the cases issue."""
+
+urlpatterns = []
