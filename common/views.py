@@ -3,8 +3,8 @@ import logging
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
-from django.views.defaults import page_not_found
 from django.views.decorators.http import require_GET
+from django.views.defaults import page_not_found
 
 logger = logging.getLogger(__name__)
 
