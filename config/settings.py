@@ -256,6 +256,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Each domain vocabulary is one named enum in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "MemberRoleEnum": "agencies.models.Role",
+        "PartyRoleEnum": "cases.models.PartyRole",
+        "ContactChannelEnum": "cases.models.ContactChannel",
+        "CaseSourceEnum": "cases.models.CaseSource",
+        "CaseStatusEnum": "cases.models.CaseStatus",
+        "OffenceTypeEnum": "cases.models.OffenceType",
+        "OutcomeCodeEnum": "cases.models.OutcomeCode",
+        "CompartmentEnum": "agencies.models.Compartment",
+    },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
