@@ -3,7 +3,6 @@ management for agency admins, and the access log for auditors."""
 
 from base64 import b32encode
 from datetime import datetime, timedelta
-from functools import wraps
 
 import qrcode
 import qrcode.image.svg
@@ -39,42 +38,10 @@ from agencies.services.sign_in import (
     session_start,
 )
 from common.errors import InvalidState, NotFound, PreconditionFailed, ValidationError
+from common.pages import capability_required, form_errors_from, signed_in_required
 
 # How long a passed password stays good for entering the code.
 _PENDING_FOR = timedelta(minutes=5)
-
-
-def signed_in_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.is_authenticated and request.user.is_verified()):
-            return redirect(f"{reverse('sign-in')}?next={request.get_full_path()}")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def capability_required(action: str):
-    """A page the role may not use is answered as if it did not exist."""
-
-    def decorator(view):
-        @wraps(view)
-        @signed_in_required
-        def wrapper(request, *args, **kwargs):
-            if not can(request.user, action):
-                raise Http404()
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        target = field if field in form.fields else None
-        for message in messages_:
-            form.add_error(target, message)
 
 
 # --- Signing in
@@ -249,7 +216,7 @@ def member_create(request):
         try:
             membership = member_services.member_create(actor=request.user, team=team, **data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         else:
             messages.success(request, f"{membership.full_name} can now sign in.")
             return redirect("member-detail", member_id=membership.id)
@@ -295,7 +262,7 @@ def member_detail(request, member_id):
                 **data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            form_errors_from(form, error)
         except PreconditionFailed as stale:
             form.add_error(None, stale.message)
         else:
