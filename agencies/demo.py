@@ -1,7 +1,24 @@
 """The demo's fixed names: part of the product's contract (tests, documentation
-and the demo all use them). These secrets exist only in the demo."""
+and the demo all use them). These secrets exist only in the demo.
+
+Later capabilities add their demo records through `demo_seeder_register`, called
+from their AppConfig.ready(): agencies knows nothing of the apps above it."""
+
+from collections.abc import Callable
 
 from agencies.models import AgencyKind, CharityService, Role
+
+_SEEDERS: list[tuple[int, str, Callable[[], str]]] = []
+
+
+def demo_seeder_register(*, order: int, name: str, seeder: Callable[[], str]) -> None:
+    """`seeder()` must be idempotent and returns a one-line summary of what it made."""
+    if all(existing != name for _, existing, _ in _SEEDERS):
+        _SEEDERS.append((order, name, seeder))
+
+
+def demo_seeders() -> list[tuple[str, Callable[[], str]]]:
+    return [(name, seeder) for _, name, seeder in sorted(_SEEDERS, key=lambda s: (s[0], s[1]))]
 
 DEMO_PASSWORD = "tideline-demo-2026"
 # RFC 6238's test key: base32 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ.
@@ -52,6 +69,14 @@ AGENCIES = [
         [("family-support", "Family Support Service")],
     ),
 ]
+
+# Case references start with these: NP-2026-000001.
+CASE_PREFIXES = {
+    "northshire-police": "NP",
+    "southshire-police": "SP",
+    "northshire-childrens-services": "NCS",
+    "northshire-mash": "NM",
+}
 
 USERS = [
     # username, first name, last name, agency slug, role, team slug

@@ -8,9 +8,22 @@ from agencies.models import Agency, Team
 
 
 @transaction.atomic
-def agency_upsert(*, slug: str, name: str, kind: str, charity_service: str = "") -> Agency:
+def agency_upsert(
+    *,
+    slug: str,
+    name: str,
+    kind: str,
+    charity_service: str = "",
+    case_reference_prefix: str | None = None,
+) -> Agency:
     agency, _ = Agency.objects.update_or_create(
-        slug=slug, defaults={"name": name, "kind": kind, "charity_service": charity_service}
+        slug=slug,
+        defaults={
+            "name": name,
+            "kind": kind,
+            "charity_service": charity_service,
+            "case_reference_prefix": case_reference_prefix,
+        },
     )
     if agency.grant_group_id is None:
         agency.grant_group, _ = Group.objects.get_or_create(name=f"agency:{slug}")

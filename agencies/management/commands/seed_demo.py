@@ -21,7 +21,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             teams = {}
             for slug, name, kind, service, team_specs in demo.AGENCIES:
-                agency = agency_upsert(slug=slug, name=name, kind=kind, charity_service=service)
+                agency = agency_upsert(
+                    slug=slug,
+                    name=name,
+                    kind=kind,
+                    charity_service=service,
+                    case_reference_prefix=demo.CASE_PREFIXES.get(slug),
+                )
                 for team_slug, team_name in team_specs:
                     teams[(slug, team_slug)] = team_upsert(
                         agency=agency, slug=team_slug, name=team_name
@@ -31,7 +37,9 @@ class Command(BaseCommand):
                 self._seed_user(
                     username, first, last, agency_slug, role, teams[(agency_slug, team_slug)]
                 )
-            self._seed_later_capabilities()
+            summaries = [f"{name}: {seeder()}" for name, seeder in demo.demo_seeders()]
+        for summary in summaries:
+            self.stdout.write(summary)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(demo.AGENCIES)} agencies, {len(demo.USERS)} users. "
@@ -74,7 +82,3 @@ class Command(BaseCommand):
                 "last_t": -1,
             },
         )
-
-    def _seed_later_capabilities(self) -> None:
-        """Each later capability (cases, safeguarding, referrals, welfare) adds its demo
-        records here, after the agencies and people they depend on."""

@@ -1,0 +1,321 @@
+"""The demo's cases: fictional people in fictional places, built through the same
+services as real work, so the demo shows what the product does. Idempotent: a
+case whose demo key (its source reference) already exists is left alone."""
+
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from agencies.selectors import agency_get_by_slug
+from cases.models import Case
+from cases.services.cases import case_close, case_create
+from cases.services.people import party_add_for_person
+from cases.services.records import contact_log, decision_record, offence_add
+
+
+def _user(username: str) -> User:
+    return User.objects.select_related("membership__agency").get(username=username)
+
+
+def _days_ago(days: int) -> date:
+    return timezone.localdate() - timedelta(days=days)
+
+
+def _moment_ago(days: int, hour: int = 10) -> datetime:
+    day = _days_ago(days)
+    return timezone.make_aware(datetime(day.year, day.month, day.day, hour, 0))
+
+
+def _born(years: int, days_before: int = 40) -> date:
+    """A date of birth that makes someone `years` old today."""
+    today = timezone.localdate()
+    return date(today.year - years, today.month, 1) - timedelta(days=days_before)
+
+
+def _exists(agency_slug: str, key: str) -> bool:
+    return Case.objects.filter(owning_agency__slug=agency_slug, source_reference=key).exists()
+
+
+def _person(**fields) -> dict:
+    return {"gender": "not_known", **fields}
+
+
+def _ncmec_case() -> Case:
+    investigator = _user("investigator.north")
+    case = case_create(
+        actor=investigator,
+        title="Operation Bramble: NCMEC report of shared images",
+        summary=(
+            "Industry report via NCMEC and the NCA: an account linked to a Northshire "
+            "address uploaded known indecent images. The suspect lives with his partner "
+            "and their two children."
+        ),
+        source="nca_industry_report",
+        source_reference="DEMO-NCMEC-0001",
+        received_on=_days_ago(20),
+        lead_officer=investigator,
+        team=investigator.membership.team,
+    )
+    suspect = party_add_for_person(
+        actor=investigator,
+        case=case,
+        person=None,
+        new_person=_person(
+            first_name="Dale",
+            last_name="Example",
+            date_of_birth=_born(41),
+            gender="male",
+            address="1 Fictional Row, Northtown NT1 0AA",
+        ),
+        role="suspect",
+    )
+    for first, relationship, years, gender, role in (
+        ("Erin", "partner", 38, "female", "family_member"),
+        ("Finn", "son", 8, "male", "child_in_household"),
+        ("Gwen", "daughter", 5, "female", "child_in_household"),
+    ):
+        party_add_for_person(
+            actor=investigator,
+            case=case,
+            person=None,
+            new_person=_person(
+                first_name=first,
+                last_name="Example",
+                date_of_birth=_born(years),
+                gender=gender,
+                address="1 Fictional Row, Northtown NT1 0AA",
+            ),
+            role=role,
+            related_to=suspect,
+            relationship=relationship,
+        )
+    offence_add(
+        actor=investigator,
+        case=case,
+        offence_type="iioc_distributing",
+        committed_from=_days_ago(60),
+        committed_to=_days_ago(30),
+        platform="Demo cloud storage",
+        parties=[suspect],
+    )
+    decision_record(
+        actor=investigator,
+        case=case,
+        decision="Apply for a search warrant for the home address.",
+        rationale="Children live at the address; the account is linked to it by the report.",
+        decided_at=_moment_ago(18),
+    )
+    return case
+
+
+def _sextortion_case() -> Case:
+    officer = _user("officer.north")
+    case = case_create(
+        actor=officer,
+        title="Online sexual extortion of a 15-year-old",
+        summary="A girl was coerced into sending images and then threatened for money.",
+        source="victim_or_parent",
+        source_reference="DEMO-SEXT-0002",
+        received_on=_days_ago(12),
+        lead_officer=officer,
+        team=officer.membership.team,
+    )
+    victim = party_add_for_person(
+        actor=officer,
+        case=case,
+        person=None,
+        new_person=_person(
+            first_name="Holly",
+            last_name="Sample",
+            date_of_birth=_born(15, days_before=90),
+            gender="female",
+            safe_to_phone=True,
+            safe_to_write=False,
+            safe_to_visit=True,
+            preferred_channel="phone",
+            preferred_times="After 4pm on weekdays, through her mother",
+            safe_contact_notes="Do not send letters: she has not told her brother.",
+        ),
+        role="victim",
+    )
+    suspect = party_add_for_person(
+        actor=officer,
+        case=case,
+        person=None,
+        new_person=_person(first_name="Unknown", last_name="(account nightfox_demo)"),
+        role="suspect",
+    )
+    offence_add(
+        actor=officer,
+        case=case,
+        offence_type="sexual_extortion",
+        committed_from=_days_ago(16),
+        committed_to=_days_ago(13),
+        platform="Demo social app",
+        parties=[victim, suspect],
+    )
+    contact_log(
+        actor=officer,
+        case=case,
+        party=victim,
+        channel="visit",
+        summary="Statement taken at home with her mother present. Safety advice given.",
+        contacted_at=_moment_ago(11, hour=17),
+        next_contact_on=_days_ago(4),
+        next_contact_note="Update on the platform's disclosure",
+    )
+    contact_log(
+        actor=officer,
+        case=case,
+        party=victim,
+        channel="phone",
+        summary="Told her mother that the platform has preserved the account.",
+        contacted_at=_moment_ago(4, hour=16),
+    )
+    return case
+
+
+def _youth_imagery_case() -> Case:
+    officer = _user("officer.north")
+    case = case_create(
+        actor=officer,
+        title="Image shared between two pupils",
+        summary="A 15-year-old shared an image of a 14-year-old classmate with her.",
+        source="school",
+        source_reference="DEMO-YPI-0003",
+        received_on=_days_ago(70),
+        lead_officer=officer,
+    )
+    victim = party_add_for_person(
+        actor=officer,
+        case=case,
+        person=None,
+        new_person=_person(first_name="Isla", last_name="Placeholder", date_of_birth=_born(14)),
+        role="victim",
+    )
+    suspect = party_add_for_person(
+        actor=officer,
+        case=case,
+        person=None,
+        new_person=_person(first_name="Jack", last_name="Placeholder", date_of_birth=_born(15)),
+        role="suspect",
+    )
+    offence_add(
+        actor=officer,
+        case=case,
+        offence_type="iioc_distributing",
+        committed_from=_days_ago(75),
+        parties=[victim, suspect],
+    )
+    return case
+
+
+def _activist_case() -> Case:
+    investigator = _user("investigator.north")
+    case = case_create(
+        actor=investigator,
+        title="Online activist group confrontation",
+        summary=(
+            "An activist group posed as a 13-year-old and confronted the suspect "
+            "on a livestream."
+        ),
+        source="activist_group",
+        source_reference="DEMO-ACT-0004",
+        received_on=_days_ago(9),
+        lead_officer=investigator,
+        team=investigator.membership.team,
+    )
+    suspect = party_add_for_person(
+        actor=investigator,
+        case=case,
+        person=None,
+        new_person=_person(
+            first_name="Kevin", last_name="Specimen", date_of_birth=_born(52), gender="male"
+        ),
+        role="suspect",
+    )
+    offence_add(
+        actor=investigator,
+        case=case,
+        offence_type="meeting_after_grooming",
+        committed_from=_days_ago(40),
+        committed_to=_days_ago(10),
+        platform="Demo chat app",
+        parties=[suspect],
+    )
+    return case
+
+
+def _conditional_caution_case() -> Case:
+    investigator = _user("investigator.north")
+    case = case_create(
+        actor=investigator,
+        title="Possession of indecent images: first offence",
+        summary="A small number of category C images; full admissions in interview.",
+        source="proactive",
+        source_reference="DEMO-CC-0005",
+        received_on=_days_ago(120),
+        lead_officer=investigator,
+        team=investigator.membership.team,
+    )
+    party_add_for_person(
+        actor=investigator,
+        case=case,
+        person=None,
+        new_person=_person(
+            first_name="Liam", last_name="Instance", date_of_birth=_born(29), gender="male"
+        ),
+        role="suspect",
+    )
+    return case
+
+
+def _southshire_case() -> Case:
+    officer = _user("officer.south")
+    case = case_create(
+        actor=officer,
+        title="Sexual communication with a child (Southshire)",
+        source="helpline",
+        source_reference="DEMO-SOUTH-0006",
+        received_on=_days_ago(6),
+        lead_officer=officer,
+    )
+    party_add_for_person(
+        actor=officer,
+        case=case,
+        person=None,
+        new_person=_person(first_name="Mia", last_name="Specimen", date_of_birth=_born(13)),
+        role="victim",
+    )
+    return case
+
+
+_DEMO_CASES = [
+    ("northshire-police", "DEMO-NCMEC-0001", _ncmec_case),
+    ("northshire-police", "DEMO-SEXT-0002", _sextortion_case),
+    ("northshire-police", "DEMO-YPI-0003", _youth_imagery_case),
+    ("northshire-police", "DEMO-ACT-0004", _activist_case),
+    ("northshire-police", "DEMO-CC-0005", _conditional_caution_case),
+    ("southshire-police", "DEMO-SOUTH-0006", _southshire_case),
+]
+
+# What the later parts of the cases capability add to the demo cases (material,
+# activist evidence, outcomes): each takes the case and is skipped when done.
+CASE_EXTRAS: dict[str, list] = {}
+
+
+def seed_cases() -> str:
+    created = 0
+    for agency_slug, key, build in _DEMO_CASES:
+        agency_get_by_slug(slug=agency_slug)
+        if _exists(agency_slug, key):
+            continue
+        case = build()
+        for extra in CASE_EXTRAS.get(key, []):
+            extra(case)
+        created += 1
+    return f"{created} demo case(s) created, {len(_DEMO_CASES) - created} already there"
+
+
+__all__ = ["case_close", "seed_cases"]

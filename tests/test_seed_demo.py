@@ -1,0 +1,106 @@
+"""`seed_demo` builds the same demo every time, and refuses to run with DEBUG off."""
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from agencies.models import AccessLogEntry, Agency, Membership, Role, Team
+from cases.models import Case, CaseParty, ContactLog, Person
+
+DESIGN_AGENCIES = {
+    "northshire-police": "police",
+    "southshire-police": "police",
+    "northshire-childrens-services": "childrens_services",
+    "northshire-mash": "safeguarding_hub",
+    "harbour-victim-support": "charity",
+    "lighthouse-family-support": "charity",
+}
+DESIGN_USERS = {
+    "officer.north": ("northshire-police", Role.GENERALIST_OFFICER),
+    "investigator.north": ("northshire-police", Role.SPECIALIST_INVESTIGATOR),
+    "supervisor.north": ("northshire-police", Role.POLICE_SUPERVISOR),
+    "admin.north": ("northshire-police", Role.AGENCY_ADMIN),
+    "auditor.north": ("northshire-police", Role.AUDITOR),
+    "officer.south": ("southshire-police", Role.GENERALIST_OFFICER),
+    "investigator.south": ("southshire-police", Role.SPECIALIST_INVESTIGATOR),
+    "coordinator.mash": ("northshire-mash", Role.MASH_COORDINATOR),
+    "social.worker": ("northshire-childrens-services", Role.SOCIAL_WORKER),
+    "caseworker.harbour": ("harbour-victim-support", Role.PARTNER_CASEWORKER),
+    "caseworker.lighthouse": ("lighthouse-family-support", Role.PARTNER_CASEWORKER),
+}
+
+
+def _snapshot() -> dict:
+    return {
+        "agencies": sorted(Agency.objects.values_list("slug", "kind", "case_reference_prefix")),
+        "teams": sorted(Team.objects.values_list("agency__slug", "slug")),
+        "members": sorted(
+            Membership.objects.values_list("user__username", "agency__slug", "role", "team__slug")
+        ),
+        "devices": TOTPDevice.objects.count(),
+        "cases": sorted(Case.objects.values_list("reference", "title", "status")),
+        "parties": CaseParty.objects.count(),
+        "people": Person.objects.count(),
+        "contacts": ContactLog.objects.count(),
+    }
+
+
+@pytest.mark.slow
+def test_seed_demo_twice_gives_the_same_data(db, settings):
+    # given
+    settings.DEBUG = True
+    call_command("seed_demo")
+    first = _snapshot()
+    # when
+    call_command("seed_demo")
+    # then
+    assert _snapshot() == first
+    assert {slug: kind for slug, kind, _ in first["agencies"]} == DESIGN_AGENCIES
+    members = {username: (agency, role) for username, agency, role, _ in first["members"]}
+    assert members == DESIGN_USERS
+    assert first["devices"] == len(DESIGN_USERS)
+    assert len([c for c in first["cases"] if c[0].startswith("NP-")]) == 5
+    assert len([c for c in first["cases"] if c[0].startswith("SP-")]) == 1
+
+
+def test_every_demo_user_signs_in_with_the_published_password_and_key(db, settings):
+    # given
+    settings.DEBUG = True
+    call_command("seed_demo")
+    # then
+    for username in DESIGN_USERS:
+        user = User.objects.get(username=username)
+        assert user.check_password("tideline-demo-2026")
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+        assert device.key == "3132333435363738393031323334353637383930"
+        assert device.step == 30
+        assert device.digits == 6
+        code = totp(device.bin_key, step=30, digits=6)
+        assert device.verify_token(f"{code:06d}")
+
+
+def test_seed_demo_refuses_with_debug_off(db, settings):
+    # given
+    settings.DEBUG = False
+    # when
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    # then
+    assert not Agency.objects.exists()
+    assert not AccessLogEntry.objects.exists()
+
+
+def test_demo_otp_prints_the_current_code(db, settings, capsys):
+    # given
+    settings.DEBUG = True
+    call_command("seed_demo")
+    capsys.readouterr()
+    # when (the clock is held still, so the code cannot roll over mid-test)
+    with time_machine.travel("2026-11-25 10:00:10 +0000", tick=False):
+        call_command("demo_otp", "officer.north")
+        expected = totp(bytes.fromhex("3132333435363738393031323334353637383930"))
+    # then
+    assert capsys.readouterr().out.strip() == f"{expected:06d}"
