@@ -6,11 +6,13 @@ from agencies.models import Role
 class SignInForm(forms.Form):
     username = forms.CharField(
         max_length=150,
+        error_messages={"required": "Enter your username."},
         widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
     password = forms.CharField(
         max_length=4096,
         strip=False,
+        error_messages={"required": "Enter your password."},
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -18,6 +20,7 @@ class SignInForm(forms.Form):
 class CodeForm(forms.Form):
     code = forms.CharField(
         label="Security code",
+        error_messages={"required": "Enter the 6-digit security code."},
         help_text="The 6-digit code from your authenticator app.",
         max_length=12,
         widget=forms.TextInput(
@@ -29,6 +32,7 @@ class CodeForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         max_length=500,
+        error_messages={"required": "Give a reason for this change."},
         help_text="Kept in the account's history and the access log.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
