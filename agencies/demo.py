@@ -20,6 +20,7 @@ def demo_seeder_register(*, order: int, name: str, seeder: Callable[[], str]) ->
 def demo_seeders() -> list[tuple[str, Callable[[], str]]]:
     return [(name, seeder) for _, name, seeder in sorted(_SEEDERS, key=lambda s: (s[0], s[1]))]
 
+
 DEMO_PASSWORD = "tideline-demo-2026"
 # RFC 6238's test key: base32 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ.
 DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"

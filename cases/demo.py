@@ -217,8 +217,7 @@ def _activist_case() -> Case:
         actor=investigator,
         title="Online activist group confrontation",
         summary=(
-            "An activist group posed as a 13-year-old and confronted the suspect "
-            "on a livestream."
+            "An activist group posed as a 13-year-old and confronted the suspect on a livestream."
         ),
         source="activist_group",
         source_reference="DEMO-ACT-0004",
