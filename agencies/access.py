@@ -56,6 +56,24 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # An auditor reads a case's history (not the case itself).
     "cases.history.view": CASEWORK | {Role.AUDITOR},
     "cases.report.outcomes": POLICE_CASEWORK | {Role.AUDITOR},
+    # Safeguarding: the shared language of risk.
+    "safeguarding.scale.manage": frozenset({Role.AGENCY_ADMIN}),
+    "safeguarding.assessment.view": CASEWORK,
+    "safeguarding.assessment.add": CASEWORK,
+    "safeguarding.assessment.override": frozenset(
+        {
+            Role.SPECIALIST_INVESTIGATOR,
+            Role.POLICE_SUPERVISOR,
+            Role.SOCIAL_WORKER,
+            Role.MASH_COORDINATOR,
+        }
+    ),
+    "safeguarding.flag.view": CASEWORK,
+    "safeguarding.flag.raise": CASEWORK,
+    "safeguarding.strategy.view": CASEWORK,
+    "safeguarding.strategy.record": frozenset({Role.SOCIAL_WORKER, Role.MASH_COORDINATOR}),
+    "safeguarding.queue.view": CASEWORK,
+    "safeguarding.case.action": CASEWORK,
 }
 
 # What an agency that was granted another agency's record may do with it: read it,
@@ -70,6 +88,13 @@ GRANTED_ACTIONS = frozenset(
         "cases.document.view",
         "cases.outcome.view",
         "cases.history.view",
+        # Risk is shared: an agency that may see a case sees and raises its flags,
+        # reads its assessments, and records the strategy discussions it leads.
+        "safeguarding.assessment.view",
+        "safeguarding.flag.view",
+        "safeguarding.flag.raise",
+        "safeguarding.strategy.view",
+        "safeguarding.strategy.record",
     }
 )
 

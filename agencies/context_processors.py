@@ -1,4 +1,5 @@
 from agencies.access import can, membership_of
+from common.notifications import notification_unread_count
 
 
 def signed_in_member(request) -> dict:
@@ -10,5 +11,7 @@ def signed_in_member(request) -> dict:
         "may_manage_members": can(request.user, "agencies.member.view"),
         "may_read_audit": can(request.user, "audit.access_log.view"),
         "may_work_cases": can(request.user, "cases.case.view"),
+        "may_view_queue": can(request.user, "safeguarding.queue.view"),
+        "unread_notifications": notification_unread_count(actor=request.user),
         "may_read_outcome_report": can(request.user, "cases.report.outcomes"),
     }

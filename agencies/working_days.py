@@ -32,7 +32,7 @@ Deadlines are computed once, when the triggering event is recorded, and
 stored; adding a closure day later does not move deadlines already stored.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -183,3 +183,26 @@ def working_days_between(start: date, end: date) -> int:
             count += 1
         day += _ONE_DAY
     return count
+
+
+def working_days_late(due_days: Iterable[date], today: date) -> dict[date, int]:
+    """`working_days_between(due, today)` for many due days at once, with the closure
+    days read in one query: a list of deadlines costs the same as one."""
+    due_days = set(due_days)
+    for day in due_days:
+        _require_date(day)
+    _require_date(today)
+    past = sorted(day for day in due_days if day < today)
+    lateness = dict.fromkeys(due_days, 0)
+    if not past:
+        return lateness
+    first = past[0] + _ONE_DAY
+    closures = _ClosureDates(start=first, span_days=(today - first).days)
+    working = [
+        day
+        for day in (first + timedelta(days=n) for n in range((today - first).days + 1))
+        if _is_working(day, closures)
+    ]
+    for due in past:
+        lateness[due] = sum(1 for day in working if day > due)
+    return lateness

@@ -9,7 +9,10 @@ from django.utils import timezone
 
 from agencies.selectors import agency_get_by_slug
 from cases.models import Case
+from cases.models.outcome import OUTCOME_21_CONDITIONS
 from cases.services.cases import case_close, case_create
+from cases.services.material import activist_evidence_put, material_summary_put
+from cases.services.outcomes import outcome_record
 from cases.services.people import party_add_for_person
 from cases.services.records import contact_log, decision_record, offence_add
 
@@ -54,6 +57,7 @@ def _ncmec_case() -> Case:
         source="nca_industry_report",
         source_reference="DEMO-NCMEC-0001",
         received_on=_days_ago(20),
+        opened_on=_days_ago(20),
         lead_officer=investigator,
         team=investigator.membership.team,
     )
@@ -118,6 +122,7 @@ def _sextortion_case() -> Case:
         source="victim_or_parent",
         source_reference="DEMO-SEXT-0002",
         received_on=_days_ago(12),
+        opened_on=_days_ago(12),
         lead_officer=officer,
         team=officer.membership.team,
     )
@@ -185,6 +190,7 @@ def _youth_imagery_case() -> Case:
         source="school",
         source_reference="DEMO-YPI-0003",
         received_on=_days_ago(70),
+        opened_on=_days_ago(70),
         lead_officer=officer,
     )
     victim = party_add_for_person(
@@ -222,6 +228,7 @@ def _activist_case() -> Case:
         source="activist_group",
         source_reference="DEMO-ACT-0004",
         received_on=_days_ago(9),
+        opened_on=_days_ago(9),
         lead_officer=investigator,
         team=investigator.membership.team,
     )
@@ -255,6 +262,7 @@ def _conditional_caution_case() -> Case:
         source="proactive",
         source_reference="DEMO-CC-0005",
         received_on=_days_ago(120),
+        opened_on=_days_ago(120),
         lead_officer=investigator,
         team=investigator.membership.team,
     )
@@ -278,6 +286,7 @@ def _southshire_case() -> Case:
         source="helpline",
         source_reference="DEMO-SOUTH-0006",
         received_on=_days_ago(6),
+        opened_on=_days_ago(6),
         lead_officer=officer,
     )
     party_add_for_person(
@@ -299,9 +308,91 @@ _DEMO_CASES = [
     ("southshire-police", "DEMO-SOUTH-0006", _southshire_case),
 ]
 
+
+def _outcome_21(case: Case) -> None:
+    """The youth-produced imagery case, resolved with Outcome 21 and closed."""
+    officer = _user("officer.north")
+    suspect = case.parties.get(role="suspect")
+    outcome_record(
+        actor=officer,
+        case=case,
+        suspect=suspect,
+        code="21",
+        outcome_on=_days_ago(50),
+        rationale=(
+            "Consensual sharing between classmates of similar age; no aggravating factors. "
+            "Both families and the school informed; education session arranged."
+        ),
+        outcome_21_confirmations=dict.fromkeys(OUTCOME_21_CONDITIONS, True),
+    )
+    case_close(actor=officer, case=case, closing_reason="outcome_recorded", closed_on=_days_ago(49))
+
+
+def _conditional_caution(case: Case) -> None:
+    investigator = _user("investigator.north")
+    outcome_record(
+        actor=investigator,
+        case=case,
+        suspect=case.parties.get(role="suspect"),
+        code="4",
+        outcome_on=_days_ago(30),
+        rationale="First offence, full admissions, small number of category C images.",
+        caution_conditions=(
+            "Attend and complete a course for people worried about their own sexual "
+            "thoughts about children; no unsupervised contact with children."
+        ),
+        conditions_due_on=_days_ago(-60),
+    )
+
+
+def _material(case: Case) -> None:
+    """Metadata only: counts, references and hashes. Never the material itself."""
+    material_summary_put(
+        actor=_user("investigator.north"),
+        case=case,
+        expected_version=None,
+        category_a_count=4,
+        category_b_count=27,
+        category_c_count=183,
+        first_generation=False,
+        caid_reference="CAID-DEMO-1204",
+        ncmec_report_id="987654321",
+        nca_package_reference="NCA-PKG-DEMO-0042",
+        hashes=[
+            {"algorithm": "sha256", "value": "a" * 63 + "1"},
+            {"algorithm": "md5", "value": "0123456789abcdef0123456789abcdef"},
+        ],
+        reason="from the NCA package",
+    )
+
+
+def _activist_evidence(case: Case) -> None:
+    activist_evidence_put(
+        actor=_user("investigator.north"),
+        case=case,
+        expected_version=None,
+        group_name="Demo Watch (fictional online activist group)",
+        decoy_posed_as_child=True,
+        suspect_confronted=True,
+        confrontation_streamed_live=True,
+        handed_over="Chat logs exported as PDF and the decoy account's login details.",
+        handed_over_at=_moment_ago(9, hour=11),
+        chain_of_custody="Received by PC on the front counter, sealed in bag DEMO-0001.",
+        suspect_alerted_risk=(
+            "High: the confrontation was streamed live, so devices may have been wiped."
+        ),
+        reason="as received",
+    )
+
+
 # What the later parts of the cases capability add to the demo cases (material,
-# activist evidence, outcomes): each takes the case and is skipped when done.
-CASE_EXTRAS: dict[str, list] = {}
+# activist evidence, outcomes): each takes the case and runs when the case is made.
+CASE_EXTRAS: dict[str, list] = {
+    "DEMO-NCMEC-0001": [_material],
+    "DEMO-YPI-0003": [_outcome_21],
+    "DEMO-ACT-0004": [_activist_evidence],
+    "DEMO-CC-0005": [_conditional_caution],
+}
 
 
 def seed_cases() -> str:
@@ -315,6 +406,3 @@ def seed_cases() -> str:
             extra(case)
         created += 1
     return f"{created} demo case(s) created, {len(_DEMO_CASES) - created} already there"
-
-
-__all__ = ["case_close", "seed_cases"]

@@ -26,24 +26,59 @@ _NOT_COMPARED = {
 }
 
 
-def _changed_fields(row, previous) -> list[str]:
+def _linked_ids(row, m2m: dict) -> dict[str, set]:
+    """For each many-to-many field: the ids it held in this history row (read from
+    the prefetched rows of simple-history's m2m history table)."""
+    return {
+        name: {getattr(link, target_attname) for link in getattr(row, accessor).all()}
+        for name, (accessor, target_attname) in m2m.items()
+    }
+
+
+def _changed_fields(row, previous, m2m: dict) -> list[str]:
     if previous is None:
         return []
     names = [f.attname for f in row._meta.concrete_fields if f.attname not in _NOT_COMPARED]
-    return [
+    changed = [
         name.removesuffix("_id") for name in names if getattr(row, name) != getattr(previous, name)
     ]
+    now, before = _linked_ids(row, m2m), _linked_ids(previous, m2m)
+    return changed + [name for name in m2m if now[name] != before[name]]
 
 
-def _entries(history_qs, record_type: str):
+def _completes_creation(row, previous, changed_fields: list[str], m2m: dict) -> bool:
+    """A record's many-to-many links can only be set after it is first saved, and
+    simple-history writes a second row when they are. That row is part of the
+    creation (same person, same reason, only links changed), not a change of its own."""
+    return (
+        previous is not None
+        and previous.history_type == "+"
+        and row.history_type == "~"
+        and row.history_user_id == previous.history_user_id
+        and row.history_change_reason == previous.history_change_reason
+        and set(changed_fields) <= set(m2m)
+    )
+
+
+def _entries(history_qs, record_type: str, m2m: dict | None = None):
+    """`m2m` names each tracked many-to-many field with the accessor of its history
+    rows and the attribute that holds the linked id."""
+    m2m = m2m or {}
     # Read in time order so each row is compared with the one before it in memory,
     # rather than one query per row.
-    rows = list(history_qs.select_related("history_user").order_by("-history_date")[:_LIMIT])
+    rows = list(
+        history_qs.select_related("history_user")
+        .prefetch_related(*(accessor for accessor, _ in m2m.values()))
+        .order_by("-history_date", "-history_id")[:_LIMIT]
+    )
     rows.reverse()
     last_of_record: dict = {}
     for row in rows:
-        changed_fields = _changed_fields(row, last_of_record.get(row.id))
+        previous = last_of_record.get(row.id)
+        changed_fields = _changed_fields(row, previous, m2m)
         last_of_record[row.id] = row
+        if _completes_creation(row, previous, changed_fields, m2m):
+            continue
         yield {
             "at": row.history_date,
             "record_type": record_type,
@@ -60,7 +95,11 @@ def case_history(*, actor: User, case: Case) -> list[dict]:
     sources = [
         _entries(Case.history.filter(id=case.pk), "case"),
         _entries(CaseParty.history.filter(case_id=case.pk, id__in=visible_parties), "party"),
-        _entries(Offence.history.filter(case_id=case.pk), "offence"),
+        _entries(
+            Offence.history.filter(case_id=case.pk),
+            "offence",
+            m2m={"parties": ("historicaloffence_parties_set", "caseparty_id")},
+        ),
         _entries(
             Outcome.history.filter(case_id=case.pk, suspect_id__in=visible_parties), "outcome"
         ),

@@ -67,17 +67,18 @@ def case_list(
     text = text.strip()
     if text:
         # Names only match parties the user may see, so a search cannot reveal
-        # that a suspect (say) is in a case.
-        name_match = Exists(
-            visible_parties(actor)
-            .filter(case=OuterRef("pk"))
-            .filter(
-                Q(person__first_name__icontains=text)
-                | Q(person__last_name__icontains=text)
-                | Q(person__aliases__icontains=text)
+        # that a suspect (say) is in a case. Every word must match one of the same
+        # party's names, so that "Jo Bloggs" finds Jo Bloggs.
+        named = visible_parties(actor).filter(case=OuterRef("pk"))
+        for word in text.split():
+            named = named.filter(
+                Q(person__first_name__icontains=word)
+                | Q(person__last_name__icontains=word)
+                | Q(person__aliases__icontains=word)
             )
+        cases = cases.filter(
+            Q(reference__icontains=text) | Q(title__icontains=text) | Exists(named)
         )
-        cases = cases.filter(Q(reference__icontains=text) | Q(title__icontains=text) | name_match)
     return cases.order_by("-received_on", "-id")
 
 
@@ -121,12 +122,17 @@ def case_get_for_actor(
     return case
 
 
+# The record lists below take a case already read through `case_get_for_actor`, and
+# scope it again in the same query, so that a caller who passes any other case gets
+# nothing rather than another agency's records.
+
+
 def party_list(*, actor: User, case: Case) -> QuerySet[CaseParty]:
     return (
         visible_parties(actor)
-        .filter(case=case)
+        .filter(case=case, case__in=case_scope(actor))
         .select_related("person", "related_to__person")
-        .order_by("created_at")
+        .order_by("created_at", "id")
     )
 
 
@@ -168,21 +174,25 @@ def party_get_for_actor(*, actor: User, case: Case, party_id: UUID | str) -> Cas
 
 def offence_list(*, actor: User, case: Case) -> QuerySet[Offence]:
     return (
-        Offence.objects.filter(case=case)
+        Offence.objects.filter(case=case, case__in=case_scope(actor))
         .prefetch_related(
             Prefetch(
                 "parties",
-                queryset=visible_parties(actor).select_related("person"),
+                queryset=visible_parties(actor)
+                .select_related("person")
+                .order_by("created_at", "id"),
                 to_attr="visible_parties",
             )
         )
-        .order_by("committed_from", "created_at")
+        .order_by("committed_from", "created_at", "id")
     )
 
 
 def contact_list(*, actor: User, case: Case) -> QuerySet[ContactLog]:
     return (
-        ContactLog.objects.filter(case=case, party__in=visible_parties(actor))
+        ContactLog.objects.filter(
+            case=case, case__in=case_scope(actor), party__in=visible_parties(actor)
+        )
         .select_related("party__person", "made_by")
         .order_by("-contacted_at", "-id")
     )
@@ -190,7 +200,7 @@ def contact_list(*, actor: User, case: Case) -> QuerySet[ContactLog]:
 
 def decision_list(*, actor: User, case: Case) -> QuerySet[KeyDecision]:
     return (
-        KeyDecision.objects.filter(case=case)
+        KeyDecision.objects.filter(case=case, case__in=case_scope(actor))
         .select_related("decided_by", "corrects", "corrected_by")
         .order_by("-decided_at", "-id")
     )
@@ -255,7 +265,10 @@ def grant_list(*, actor: User, case: Case) -> QuerySet[CaseGrant]:
 def person_scope(actor: User, *, action: str = "cases.person.view") -> QuerySet[Person]:
     """People in parts of cases the user may see (or, to change them, their own
     agency's cases), in compartments they are cleared for, and people their own
-    agency recorded."""
+    agency recorded who are not yet part of any case (so that a person recorded
+    before being added to a case can be found and added). Once a person is in a
+    case, what the user may see of them follows from their parts alone: otherwise
+    the agency's own suspects would show to a role not cleared for suspects."""
     membership = access.membership_of(actor)
     if membership is None or not access.can(actor, action):
         return Person.objects.none()
@@ -265,7 +278,11 @@ def person_scope(actor: User, *, action: str = "cases.person.view") -> QuerySet[
             person=OuterRef("pk"), case__in=case_scope(actor, action=case_action)
         )
     )
-    return Person.objects.filter(in_visible_case | Q(recorded_by_agency_id=membership.agency_id))
+    in_any_case = Exists(CaseParty.objects.filter(person=OuterRef("pk")))
+    recorded_here_not_yet_in_a_case = Q(recorded_by_agency_id=membership.agency_id) & ~Q(
+        in_any_case
+    )
+    return Person.objects.filter(in_visible_case | recorded_here_not_yet_in_a_case)
 
 
 def person_search(
@@ -289,11 +306,33 @@ def person_get_for_actor(
 ) -> Person:
     person = _get(person_scope(actor, action=action), person_id)
     if log:
+        justification, object_agency_slug = person_relation(actor=actor, person=person)
         access_log_record(
             actor=actor,
             action="cases.person.viewed",
             object_type="person",
             object_id=person.pk,
-            justification=access.justification_for(actor),
+            object_agency_slug=object_agency_slug,
+            justification=justification,
         )
     return person
+
+
+def person_relation(*, actor: User, person: Person) -> tuple[str, str]:
+    """Why the actor may see this person, for the access log: the relation to a case
+    they are part of (lead officer, own team, own agency, agency grant), or their own
+    agency's record of someone not yet in a case. Also the agency the access log
+    should show the read to."""
+    via = (
+        case_scope(actor)
+        .filter(pk__in=visible_parties(actor).filter(person=person).values("case_id"))
+        .select_related("owning_agency")
+        .order_by("-received_on", "-id")
+        .first()
+    )
+    if via is not None:
+        relation = access.justification_for(actor, via)
+        return f"{relation}; in case {via.reference}", via.owning_agency.slug
+    membership = access.membership_of(actor)
+    slug = membership.agency.slug if membership else ""
+    return f"own agency ({slug}); recorded by it, not yet in a case", slug

@@ -1,5 +1,8 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class IdempotencyRecord(models.Model):
@@ -21,3 +24,43 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Idempotency-Key {self.key}"
+
+
+class Notification(models.Model):
+    """One message to one person: stored for the in-app list, and emailed once.
+
+    It carries no personal details, only what kind of thing needs attention and a
+    link to where it is: whoever follows the link passes the access policy there.
+    `dedupe_key` names the event (for example `strategy:<id>:conference:overdue`),
+    so that telling the same person about the same event twice stores and sends
+    nothing the second time."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=64)
+    message = models.CharField(max_length=300)
+    link = models.CharField(max_length=300)
+    dedupe_key = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"], name="notification_once_per_user_and_event"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for user {self.user_id}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

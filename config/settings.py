@@ -158,6 +158,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- Email: the console in the demo, anything EMAIL_URL names in production.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Notification emails carry a link back to Tideline, never personal details.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tideline <no-reply@tideline.invalid>")
 
 # --- Sessions: 30 minutes idle, 12 hours in all (agencies.middleware enforces both).
@@ -266,6 +268,9 @@ SPECTACULAR_SETTINGS = {
         "OffenceTypeEnum": "cases.models.OffenceType",
         "OutcomeCodeEnum": "cases.models.OutcomeCode",
         "CompartmentEnum": "agencies.models.Compartment",
+        "SharedLevelEnum": "safeguarding.models.SharedLevel",
+        "FlagKindEnum": "safeguarding.models.FlagKind",
+        "AgencyKindEnum": "agencies.models.AgencyKind",
     },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
@@ -281,6 +286,11 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # Every 15 minutes, so that the two-hour "due soon" warning is never missed.
+    "safeguarding-deadlines-sweep": {
+        "task": "safeguarding.tasks.deadlines_sweep",
+        "schedule": timedelta(minutes=15),
+    },
     "purge-expired-credentials": {
         "task": "agencies.tasks.expired_credentials_purge",
         "schedule": timedelta(hours=1),

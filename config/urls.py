@@ -7,6 +7,8 @@ urlpatterns = [
     path("api/v1/", include(("config.api_urls", "api"))),
     path("", include("agencies.urls")),
     path("", include("cases.urls")),
+    path("", include("safeguarding.urls")),
+    path("", include("common.notification_views")),
 ]
 
 handler404 = "common.views.not_found"

@@ -62,7 +62,7 @@ def test_seed_demo_twice_gives_the_same_data(db, settings):
     members = {username: (agency, role) for username, agency, role, _ in first["members"]}
     assert members == DESIGN_USERS
     assert first["devices"] == len(DESIGN_USERS)
-    assert len([c for c in first["cases"] if c[0].startswith("NP-")]) == 5
+    assert len([c for c in first["cases"] if c[0].startswith("NP-")]) == 7
     assert len([c for c in first["cases"] if c[0].startswith("SP-")]) == 1
 
 

@@ -1,7 +1,7 @@
 """Cases: list, open, read, change, close; their history and grants."""
 
 from django.urls import path, reverse
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -13,6 +13,7 @@ from cases.history import case_history
 from cases.models import Case, CaseGrant, CaseSource, CaseStatus, ClosingReason
 from cases.services import cases as case_services
 from cases.services import grants as grant_services
+from cases.services.common import log_case_access
 from common.api.concurrency import ETagMixin, etag_for, expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
@@ -190,7 +191,9 @@ class CaseDetailApi(_LeadAndTeamMixin, ETagMixin, APIView):
         opened_on = serializers.DateField(required=False)
         lead_officer = serializers.CharField(required=False, allow_blank=True, allow_null=True)
         team = serializers.UUIDField(required=False, allow_null=True)
-        reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+        # The history keeps 100 characters of a reason: a longer one is refused rather
+        # than cut short without a word.
+        reason = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
     @extend_schema(responses={200: CaseOutputSerializer, **errors(401, 404)})
     def get(self, request, case_id):
@@ -251,10 +254,18 @@ class CaseHistoryApi(CaseNestedMixin, APIView):
         reason = serializers.CharField(allow_null=True)
         fields = serializers.ListField(child=serializers.CharField())
 
-    @extend_schema(responses={200: OutputSerializer(many=True), **errors(401, 404)})
+    # The history is merged from several tables and capped (cases.history), so it is
+    # one page: `results`, newest first.
+    @extend_schema(
+        responses={
+            200: inline_serializer("CaseHistory", fields={"results": OutputSerializer(many=True)}),
+            **errors(401, 404),
+        }
+    )
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
         entries = case_history(actor=request.user, case=case)
+        log_case_access(actor=request.user, action="cases.history.viewed", case=case)
         return Response({"results": self.OutputSerializer(entries, many=True).data})
 
 
@@ -286,11 +297,19 @@ class CaseGrantListCreateApi(CaseNestedMixin, APIView):
         agency = serializers.SlugField(help_text="The slug of the agency to grant the case to.")
         reason = serializers.CharField(max_length=2000)
 
+    class Pagination(CursorPagination):
+        ordering = ("-granted_at", "-id")
+
+    pagination_class = Pagination
+
     @extend_schema(responses={200: GrantOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        grants = selectors.grant_list(actor=request.user, case=case)
-        return Response({"results": GrantOutputSerializer(grants, many=True).data})
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(
+            selectors.grant_list(actor=request.user, case=case), request, self
+        )
+        return paginator.get_paginated_response(GrantOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=InputSerializer,

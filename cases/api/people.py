@@ -1,19 +1,24 @@
 """People (search before you create) and their parts in a case."""
 
+from uuid import UUID
+
 from django.urls import path, reverse
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from agencies import access
+from agencies.audit import access_log_record
 from cases import selectors
 from cases.api.common import CaseNestedMixin, errors
 from cases.models import CaseParty, ContactChannel, Gender, PartyRole, Person
 from cases.services import people as people_services
+from cases.services.people import PERSON_FIELDS
 from common.api.concurrency import ETagMixin, etag_for, expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-from common.errors import NotFound
+from common.errors import NotFound, ValidationError
 
 PERSON_READ_FIELDS = [
     "id",
@@ -85,7 +90,15 @@ class PersonCreateSerializer(PersonInputSerializer):
 class PersonChangeSerializer(PersonInputSerializer):
     first_name = serializers.CharField(max_length=100, required=False)
     last_name = serializers.CharField(max_length=100, required=False)
-    reason = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    # The history keeps 100 characters of a reason (see CaseChange).
+    reason = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+def _search_terms(terms: dict) -> str:
+    said = [f"q={terms['q']!r}"] if terms.get("q") else []
+    if terms.get("date_of_birth"):
+        said.append(f"date_of_birth={terms['date_of_birth'].isoformat()}")
+    return "search: " + (", ".join(said) or "everyone")
 
 
 class PersonListCreateApi(APIView):
@@ -115,6 +128,13 @@ class PersonListCreateApi(APIView):
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(people, request, self)
+        # A search shows people's details: the log says who looked for whom.
+        access_log_record(
+            actor=request.user,
+            action="cases.person.searched",
+            object_type="person",
+            justification=_search_terms(filters.validated_data),
+        )
         return paginator.get_paginated_response(PersonOutputSerializer(page, many=True).data)
 
     @extend_schema(
@@ -162,7 +182,7 @@ class PersonDetailApi(ETagMixin, APIView):
 @extend_schema_serializer(component_name="Party")
 class PartyOutputSerializer(serializers.ModelSerializer):
     person = PersonOutputSerializer()
-    related_to = serializers.UUIDField(source="related_to_id", allow_null=True)
+    related_to = serializers.SerializerMethodField()
     age_at_offence = serializers.SerializerMethodField()
     is_child = serializers.SerializerMethodField()
 
@@ -181,6 +201,14 @@ class PartyOutputSerializer(serializers.ModelSerializer):
             "version",
             "created_at",
         ]
+
+    def get_related_to(self, party: CaseParty) -> UUID | None:
+        # A relative's suspect is named only to a reader cleared for suspects: the id
+        # alone would tell the others that such a record exists.
+        related = party.related_to
+        if related is None or not access.is_cleared_for(self.context["actor"], related.compartment):
+            return None
+        return related.pk
 
     def get_age_at_offence(self, party: CaseParty) -> int | None:
         return self.context["ages"].get(party.pk)
@@ -213,14 +241,25 @@ class PartyListCreateApi(CaseNestedMixin, APIView):
                 )
             return attrs
 
+    class Pagination(CursorPagination):
+        ordering = ("created_at", "id")
+
+    pagination_class = Pagination
+
     @extend_schema(responses={200: PartyOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        parties = list(selectors.party_list(actor=request.user, case=case))
+        paginator = self.pagination_class()
+        parties = paginator.paginate_queryset(
+            selectors.party_list(actor=request.user, case=case), request, self
+        )
         selectors.party_list_logged(actor=request.user, case=case)
-        context = {"ages": selectors.party_ages(case=case, parties=parties)}
-        return Response(
-            {"results": PartyOutputSerializer(parties, many=True, context=context).data}
+        context = {
+            "ages": selectors.party_ages(case=case, parties=parties),
+            "actor": request.user,
+        }
+        return paginator.get_paginated_response(
+            PartyOutputSerializer(parties, many=True, context=context).data
         )
 
     @extend_schema(
@@ -252,20 +291,41 @@ class PartyListCreateApi(CaseNestedMixin, APIView):
                 )
             except NotFound as exc:
                 raise serializers.ValidationError({"person": ["No such person."]}) from exc
-        party = people_services.party_add_for_person(
-            actor=request.user,
-            case=case,
-            person=person,
-            new_person=data.get("new_person"),
-            role=data["role"],
-            related_to=related_to,
-            relationship=data.get("relationship", ""),
-            notes=data.get("notes", ""),
-        )
-        context = {"ages": selectors.party_ages(case=case, parties=[party])}
+        try:
+            party = people_services.party_add_for_person(
+                actor=request.user,
+                case=case,
+                person=person,
+                new_person=data.get("new_person"),
+                role=data["role"],
+                related_to=related_to,
+                relationship=data.get("relationship", ""),
+                notes=data.get("notes", ""),
+            )
+        except ValidationError as exc:
+            nested = _under_new_person(exc) if data.get("new_person") else None
+            if nested is None:
+                raise
+            raise nested from exc
+        context = {
+            "ages": selectors.party_ages(case=case, parties=[party]),
+            "actor": request.user,
+        }
         return Response(
             PartyOutputSerializer(party, context=context).data, status=status.HTTP_201_CREATED
         )
+
+
+def _under_new_person(exc: ValidationError) -> serializers.ValidationError | None:
+    """The new person's own errors are reported where the caller sent them, under
+    `new_person`, as the serializer reports its own. None when there are none."""
+    if not hasattr(exc, "error_dict"):
+        return None
+    person_errors = {k: v for k, v in exc.message_dict.items() if k in PERSON_FIELDS}
+    if not person_errors:
+        return None
+    others = {k: v for k, v in exc.message_dict.items() if k not in PERSON_FIELDS}
+    return serializers.ValidationError({"new_person": person_errors, **others})
 
 
 urlpatterns = [

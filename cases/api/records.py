@@ -57,11 +57,19 @@ class OffenceListCreateApi(CaseNestedMixin, APIView):
         platform = serializers.CharField(max_length=200, required=False, allow_blank=True)
         parties = serializers.ListField(child=PartyField(), required=False, default=list)
 
+    class Pagination(CursorPagination):
+        ordering = ("committed_from", "created_at", "id")
+
+    pagination_class = Pagination
+
     @extend_schema(responses={200: OffenceOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        offences = selectors.offence_list(actor=request.user, case=case)
-        return Response({"results": OffenceOutputSerializer(offences, many=True).data})
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(
+            selectors.offence_list(actor=request.user, case=case), request, self
+        )
+        return paginator.get_paginated_response(OffenceOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=InputSerializer,
@@ -184,11 +192,19 @@ class DecisionListCreateApi(CaseNestedMixin, APIView):
             required=False, allow_null=True, help_text="The decision this one corrects."
         )
 
+    class Pagination(CursorPagination):
+        ordering = ("-decided_at", "-id")
+
+    pagination_class = Pagination
+
     @extend_schema(responses={200: DecisionOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        decisions = selectors.decision_list(actor=request.user, case=case)
-        return Response({"results": DecisionOutputSerializer(decisions, many=True).data})
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(
+            selectors.decision_list(actor=request.user, case=case), request, self
+        )
+        return paginator.get_paginated_response(DecisionOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=InputSerializer,

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from agencies import access
 from agencies.models import Membership, Team
+from cases.events import CASE_OPENED, event_dispatch
 from cases.models import Case, CaseReferenceCounter, CaseSource, CaseStatus, ClosingReason
 from cases.services.common import (
     case_action_require,
@@ -57,7 +58,10 @@ def _validate(case: Case, errors: dict) -> None:
         errors.setdefault("title", []).append("Enter a title.")
     not_in_future(case.received_on, "received_on", errors)
     not_in_future(case.opened_on, "opened_on", errors)
-    in_order(case.received_on, case.opened_on, "opened_on", errors, earlier_label="received_on")
+    # A received date in the future is the one mistake to report; an opening date
+    # "before" it follows from that mistake, not from a second one.
+    if "received_on" not in errors:
+        in_order(case.received_on, case.opened_on, "opened_on", errors, earlier_label="received_on")
 
 
 @transaction.atomic
@@ -97,6 +101,8 @@ def case_create(
     record_change(case, actor=actor, reason="case opened")
     case.save()
     log_case_access(actor=actor, action="cases.case.created", case=case)
+    # The apps above (the work queue, later duties) act in this same transaction.
+    event_dispatch(CASE_OPENED, case=case)
     return case
 
 
@@ -117,6 +123,9 @@ def case_update(
     version_check(locked, expected_version)
     if not locked.is_open:
         raise InvalidState("A closed case cannot be changed.", state=locked.status)
+    if not changes:
+        # Nothing to change: no new version, no history entry without a change.
+        return locked
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
     errors: dict = {}

@@ -1,7 +1,7 @@
 """Named grants: another agency may see a case, for a written reason (ADR 0002)."""
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -20,15 +20,28 @@ def case_grant(*, actor: User, case, agency: Agency, reason: str) -> CaseGrant:
     elif agency.kind == AgencyKind.CHARITY:
         # Partners see only what a referral discloses, never the live case.
         errors["agency"] = ["A charity cannot be granted a case; send a referral instead."]
+    elif agency.grant_group_id is None:
+        # Without its grant group the agency could hold the reason but never the access.
+        errors["agency"] = ["This agency cannot receive grants yet; ask its admin."]
     if not reason.strip():
         errors["reason"] = ["Give the reason this agency needs to see the case."]
     if errors:
         raise ValidationError(errors)
+    already = InvalidState("This agency already has a grant to this case.", state="granted")
     if CaseGrant.objects.filter(case=case, agency=agency, revoked_at__isnull=True).exists():
-        raise InvalidState("This agency already has a grant to this case.", state="granted")
-    grant = CaseGrant.objects.create(
-        case=case, agency=agency, reason=reason.strip(), granted_by=actor, granted_at=timezone.now()
-    )
+        raise already
+    try:
+        # Two managers granting at once: the one-live-grant constraint decides.
+        with transaction.atomic():
+            grant = CaseGrant.objects.create(
+                case=case,
+                agency=agency,
+                reason=reason.strip(),
+                granted_by=actor,
+                granted_at=timezone.now(),
+            )
+    except IntegrityError as exc:
+        raise already from exc
     assign_perm("view_case", agency.grant_group, case)
     log_case_access(
         actor=actor,
@@ -47,7 +60,7 @@ def case_grant_revoke(*, actor: User, grant: CaseGrant, reason: str) -> CaseGran
     case_action_require(actor, "cases.grant.manage", case)
     if not reason.strip():
         raise ValidationError({"reason": ["Give the reason the grant ends."]})
-    locked = CaseGrant.objects.select_for_update().get(pk=grant.pk)
+    locked = CaseGrant.objects.select_for_update().select_related("agency").get(pk=grant.pk)
     if locked.revoked_at is not None:
         raise InvalidState("This grant has already ended.", state="revoked")
     locked.revoked_at = timezone.now()
@@ -61,6 +74,6 @@ def case_grant_revoke(*, actor: User, grant: CaseGrant, reason: str) -> CaseGran
         case=case,
         object_type="case_grant",
         object_id=locked.pk,
-        note=reason.strip(),
+        note=f"from {locked.agency.slug}: {reason.strip()}",
     )
     return locked

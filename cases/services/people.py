@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from agencies import access
 from agencies.audit import access_log_record
+from cases import selectors
 from cases.models import CaseParty, Gender, PartyRole, Person
 from cases.models.contact import ContactChannel
 from cases.models.party import COMPARTMENT_OF_ROLE
@@ -18,7 +19,7 @@ from cases.services.common import (
     record_change,
 )
 from common.api.concurrency import version_check
-from common.errors import ValidationError
+from common.errors import NotFound, ValidationError
 
 PERSON_FIELDS = (
     "first_name",
@@ -93,29 +94,51 @@ def person_update(
     *, actor: User, person: Person, expected_version: int, reason: str = "", **changes
 ) -> Person:
     access.require(actor, "cases.person.change")
+    if not _in_scope(actor, person, action="cases.person.change"):
+        raise NotFound()
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise ValidationError({name: ["This field cannot be changed."] for name in sorted(unknown)})
     locked = Person.objects.select_for_update().get(pk=person.pk)
     version_check(locked, expected_version)
+    if not changes:
+        # Nothing to change: no new version, no history entry without a change.
+        return locked
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
+    if changes.get("date_of_birth") and "estimated_age" not in changes:
+        # A date of birth learnt later replaces the estimate.
+        locked.estimated_age = None
+    if locked.estimated_age is None:
+        locked.estimated_age_on = None
+    elif locked.estimated_age_on is None or (
+        "estimated_age" in changes and "estimated_age_on" not in changes
+    ):
+        # An age given now is an age today, as when the person was recorded.
+        locked.estimated_age_on = timezone.localdate()
     raise_if(_person_errors(locked))
     locked.version += 1
     locked.full_clean()
-    record_change(locked, actor=actor, reason=reason or f"changed {', '.join(sorted(changes))}")
+    note = reason or f"changed {', '.join(sorted(changes))}"
+    record_change(locked, actor=actor, reason=note)
     locked.save()
+    membership = access.membership_of(actor)
     access_log_record(
         actor=actor,
         action="cases.person.changed",
         object_type="person",
         object_id=locked.pk,
-        justification=reason,
+        object_agency_slug=locked.recorded_by_agency.slug,
+        justification=f"own agency ({membership.agency.slug}); {note}",
     )
     return locked
 
 
 _FAMILY_ROLES = {PartyRole.FAMILY_MEMBER, PartyRole.CHILD_IN_HOUSEHOLD}
+
+
+def _in_scope(actor: User, person: Person, *, action: str) -> bool:
+    return selectors.person_scope(actor, action=action).filter(pk=person.pk).exists()
 
 
 @transaction.atomic
@@ -130,6 +153,8 @@ def party_add(
     notes: str = "",
 ) -> CaseParty:
     case_action_require(actor, "cases.party.add", case)
+    if not _in_scope(actor, person, action="cases.person.view"):
+        raise ValidationError({"person": ["No such person."]})
     errors: dict = {}
     if role not in PartyRole.values:
         raise ValidationError({"role": [f"Choose one of: {', '.join(PartyRole.values)}."]})

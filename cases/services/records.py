@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agencies import access
@@ -168,7 +168,15 @@ def decision_record(
         corrects=corrects,
     )
     entry.full_clean()
-    entry.save()
+    try:
+        # Two corrections of one decision at once: the one-to-one link decides.
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as exc:
+        raise InvalidState(
+            "That decision has already been corrected; correct the latest one.",
+            state="corrected",
+        ) from exc
     log_case_access(
         actor=actor,
         action="cases.decision.recorded",

@@ -1,3 +1,32 @@
-"""Case pages: list, open, read, log a contact, add parties, offences, decisions."""
+"""Case pages: list, open, read, log a contact, add parties, offences, decisions.
 
-urlpatterns = []
+The pages live in two modules (reading: case_pages; writing: case_forms); their
+URL names are what other pages link to, so they do not change."""
+
+from django.urls import path
+
+from cases.views import case_forms, case_pages
+
+urlpatterns = [
+    path("cases/", case_pages.case_list, name="case-list"),
+    path("cases/new/", case_forms.case_create, name="case-create"),
+    path("cases/<uuid:case_id>/", case_pages.case_detail, name="case-detail"),
+    path("cases/<uuid:case_id>/change/", case_forms.case_change, name="case-change"),
+    path("cases/<uuid:case_id>/close/", case_forms.case_close, name="case-close"),
+    path(
+        "cases/<uuid:case_id>/contacts/new/",
+        case_forms.contact_create,
+        name="case-contact-create",
+    ),
+    path("cases/<uuid:case_id>/parties/new/", case_forms.party_create, name="case-party-create"),
+    path(
+        "cases/<uuid:case_id>/offences/new/",
+        case_forms.offence_create,
+        name="case-offence-create",
+    ),
+    path(
+        "cases/<uuid:case_id>/decisions/new/",
+        case_forms.decision_create,
+        name="case-decision-create",
+    ),
+]

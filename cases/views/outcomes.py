@@ -1,3 +1,317 @@
-"""Pages for the outcomes part of the cases issue."""
+"""Pages for outcomes: recording a suspect's outcome, whether a conditional
+caution's conditions were met, and the outcome report with its chart and CSV."""
 
-urlpatterns = []
+import csv
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases import reports, selectors
+from cases.forms import Checkboxes, Radios, UKDateField
+from cases.models import OutcomeCode, PartyRole
+from cases.models.outcome import OUTCOME_21_CONDITIONS
+from cases.services import outcomes as outcome_services
+from common.errors import InvalidState, NotFound, ValidationError
+from common.pages import capability_required, form_errors_from
+
+# --- Recording an outcome
+
+
+class OutcomeForm(forms.Form):
+    """Parses what was typed; the service decides what is valid, so most fields are
+    optional here and its messages come back onto them."""
+
+    suspect = forms.ChoiceField(
+        required=False,
+        widget=Radios,
+        label="Which suspect is this outcome for?",
+        error_messages={"invalid_choice": "Choose a suspect in this case."},
+    )
+    code = forms.ChoiceField(
+        required=False,
+        choices=[("", "Choose an outcome"), *OutcomeCode.choices],
+        label="Home Office outcome code",
+        help_text="Outcome 19 applies to fraud only and is not offered.",
+        error_messages={"invalid_choice": "Choose one of the Home Office outcome codes."},
+    )
+    outcome_on = UKDateField(required=False, label="Date of the outcome")
+    rationale = forms.CharField(
+        required=False,
+        label="Rationale",
+        help_text="Why this outcome was chosen.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    outcome_21_confirmations = forms.MultipleChoiceField(
+        required=False,
+        choices=list(OUTCOME_21_CONDITIONS.items()),
+        widget=Checkboxes,
+        label="Outcome 21: the conditions of the College of Policing guidance",
+        help_text=(
+            "Required only for Outcome 21 (youth-produced imagery), where every condition "
+            "must be confirmed. Leave them unticked for any other outcome."
+        ),
+        error_messages={"invalid_choice": "Choose conditions from the list."},
+    )
+    caution_conditions = forms.CharField(
+        required=False,
+        label="Conditions of a conditional caution (optional)",
+        help_text=(
+            "Only for a conditional caution (outcome 3, 3A, 4 or 4A): for example, "
+            "attending a course."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    conditions_due_on = UKDateField(
+        required=False, label="Date by which the conditions must be met (optional)"
+    )
+
+    def __init__(self, *args, suspects=(), ages=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        ages = ages or {}
+
+        def label(party) -> str:
+            age = ages.get(party.pk)
+            said = f"{age} at the offence" if age is not None else "age at the offence unknown"
+            return f"{party.person.full_name} ({said})"
+
+        self.fields["suspect"].choices = [(str(p.pk), label(p)) for p in suspects]
+
+
+def _case_for(request, case_id, action: str):
+    return selectors.case_get_for_actor(
+        actor=request.user, case_id=case_id, action=action, log=False
+    )
+
+
+def _outcomes_url(case) -> str:
+    return f"{reverse('case-detail', args=[case.id])}#outcomes"
+
+
+@capability_required("cases.outcome.add")
+@require_http_methods(["GET", "POST"])
+def outcome_create(request, case_id):
+    case = _case_for(request, case_id, "cases.outcome.add")
+    suspects = list(
+        selectors.party_list(actor=request.user, case=case).filter(
+            role=PartyRole.SUSPECT, outcomes__isnull=True
+        )
+    )
+    has_suspects = (
+        bool(suspects)
+        or selectors.party_list(actor=request.user, case=case)
+        .filter(role=PartyRole.SUSPECT)
+        .exists()
+    )
+    ages = selectors.party_ages(case=case, parties=suspects) if suspects else {}
+    form = OutcomeForm(request.POST or None, suspects=suspects, ages=ages)
+    if request.method == "POST" and suspects and form.is_valid():
+        data = form.cleaned_data
+        suspect = next((p for p in suspects if str(p.pk) == data["suspect"]), None)
+        try:
+            outcome = outcome_services.outcome_record(
+                actor=request.user,
+                case=case,
+                suspect=suspect,
+                code=data["code"],
+                outcome_on=data["outcome_on"],
+                rationale=data["rationale"],
+                outcome_21_confirmations=dict.fromkeys(data["outcome_21_confirmations"], True),
+                caution_conditions=data["caution_conditions"],
+                conditions_due_on=data["conditions_due_on"],
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        except InvalidState as conflict:
+            form.add_error(None, conflict.message)
+        else:
+            messages.success(
+                request,
+                f"Outcome {outcome.code} is recorded for {outcome.suspect.person.full_name}.",
+            )
+            return redirect(_outcomes_url(case))
+    context = {
+        "case": case,
+        "form": form,
+        "suspects": suspects,
+        "has_suspects": has_suspects,
+        "case_url": reverse("case-detail", args=[case.id]),
+    }
+    return render(request, "cases/outcome_form.html", context)
+
+
+class ConditionsForm(forms.Form):
+    met = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No")])
+
+
+@capability_required("cases.outcome.add")
+def outcome_conditions(request, case_id, outcome_id):
+    # Found (or not) before the method is judged, so that a GET says no more about
+    # the outcome's existence than a POST would.
+    case = _case_for(request, case_id, "cases.outcome.add")
+    outcome = selectors.outcome_list(actor=request.user, case=case).filter(pk=outcome_id).first()
+    if outcome is None:
+        raise NotFound()
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = ConditionsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say whether the caution's conditions were met.")
+        return redirect(_outcomes_url(case))
+    met = form.cleaned_data["met"] == "yes"
+    try:
+        outcome_services.outcome_conditions_record(actor=request.user, outcome=outcome, met=met)
+    except InvalidState as conflict:
+        messages.error(request, conflict.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            "The conditions are recorded as met."
+            if met
+            else "The conditions are recorded as not met: the case needs a prosecution decision.",
+        )
+    return redirect(_outcomes_url(case))
+
+
+# --- The outcome report
+
+
+class ReportYearForm(forms.Form):
+    year = forms.IntegerField(
+        required=False,
+        label="Year",
+        help_text="For example, 2026",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={"invalid": "Enter a year as four digits, for example 2026."},
+    )
+
+
+# The chart's geometry, in SVG user units; the SVG scales to the page's width.
+CHART_WIDTH = 720
+BAR_MAX = 560
+ROW_HEIGHT = 56
+# GOV.UK blue on white: 5.2:1, above the 3:1 WCAG asks of graphical objects.
+BAR_COLOUR = "#1d70b8"
+TRACK_COLOUR = "#f3f2f1"
+TEXT_COLOUR = "#0b0c0c"
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    percentage: str
+    label_y: int
+    bar_y: int
+    width: int
+    value_x: int
+    value_y: int
+
+
+def _bars(groups) -> list[Bar]:
+    largest = max((group.count for group in groups), default=0)
+    bars = []
+    for index, group in enumerate(groups):
+        top = index * ROW_HEIGHT
+        width = round(BAR_MAX * group.count / largest) if largest else 0
+        bars.append(
+            Bar(
+                label=group.label,
+                count=group.count,
+                percentage=f"{group.percentage}",
+                label_y=top + 18,
+                bar_y=top + 26,
+                width=width,
+                value_x=width + 8,
+                value_y=top + 42,
+            )
+        )
+    return bars
+
+
+# Spreadsheets run a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    text = str(value)
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+
+
+def _report_csv(report) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"outcomes-{report.agency.slug}-{report.year}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(["group", "label", "count", "percentage"])
+    for group in report.groups:
+        writer.writerow(
+            [_csv_cell(v) for v in (group.key, group.label, group.count, group.percentage)]
+        )
+    total_percentage = "100.0" if report.total else "0.0"
+    writer.writerow(
+        [_csv_cell(v) for v in ("total", "All outcomes", report.total, total_percentage)]
+    )
+    return response
+
+
+@capability_required("cases.report.outcomes")
+@require_GET
+def outcome_report(request):
+    this_year = timezone.localdate().year
+    form = ReportYearForm(request.GET if "year" in request.GET else None)
+    report = None
+    year = this_year
+    if form.is_bound:
+        if form.is_valid():
+            year = form.cleaned_data["year"]
+            if year is None:
+                form.add_error("year", "Enter a year, for example 2026.")
+        else:
+            year = None
+    if year is not None:
+        try:
+            report = reports.outcome_report(actor=request.user, year=year)
+        except ValidationError as error:
+            if not form.is_bound:
+                raise
+            form_errors_from(form, error)
+    if report is not None and request.GET.get("format") == "csv":
+        return _report_csv(report)
+    context = {
+        "form": form,
+        "report": report,
+        "year": report.year if report else this_year,
+        "bars": _bars(report.groups) if report else [],
+        "chart": {
+            "width": CHART_WIDTH,
+            "height": ROW_HEIGHT * len(report.groups) if report else 0,
+            "bar_max": BAR_MAX,
+            "bar_colour": BAR_COLOUR,
+            "track_colour": TRACK_COLOUR,
+            "text_colour": TEXT_COLOUR,
+        },
+    }
+    return render(request, "cases/outcome_report.html", context)
+
+
+urlpatterns = [
+    path(
+        "cases/<uuid:case_id>/outcomes/new/",
+        outcome_create,
+        name="case-outcome-create",
+    ),
+    path(
+        "cases/<uuid:case_id>/outcomes/<uuid:outcome_id>/conditions/",
+        outcome_conditions,
+        name="case-outcome-conditions",
+    ),
+    path("reports/outcomes/", outcome_report, name="outcome-report"),
+]

@@ -20,7 +20,19 @@ _REPLAYED_HEADERS = ("Location", "ETag")
 
 
 def _fingerprint(request) -> str:
-    body = json.dumps(request.data, sort_keys=True, default=str)
+    """The request's identity: method, path and body, with each uploaded file
+    stood for by the hash of its content (not its name)."""
+    data = request.data
+    files = getattr(request, "FILES", None)
+    if files:
+        data = {key: value for key, value in data.items() if key not in files}
+        for key, upload in files.items():
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+            data[key] = f"sha256:{digest.hexdigest()}"
+    body = json.dumps(data, sort_keys=True, default=str)
     return hashlib.sha256(f"{request.method} {request.path}\n{body}".encode()).hexdigest()
 
 

@@ -16,6 +16,7 @@ from agencies.working_days import (
     is_working_day,
     next_working_day,
     working_days_between,
+    working_days_late,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -643,3 +644,16 @@ def test_closure_day_command_refuses_to_remove_an_unknown_day():
         run_closure_day("remove", "2026-06-10")
     assert str(refused.value) == "Wednesday 10 June 2026 is not a closure day."
     assert AccessLogEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_working_days_late_for_many_due_days_matches_one_by_one(django_assert_num_queries):
+    # given: due days across the Christmas 2026 bank holidays and a weekend
+    today = date(2027, 1, 5)
+    due_days = [date(2026, 12, 18), date(2026, 12, 24), date(2027, 1, 4), date(2027, 1, 5)]
+    # when
+    with django_assert_num_queries(1):
+        lateness = working_days_late(due_days, today)
+    # then
+    assert lateness == {day: working_days_between(day, today) for day in due_days}
+    assert lateness[date(2026, 12, 24)] == 5  # 29, 30, 31 December, 4 and 5 January

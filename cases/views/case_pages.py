@@ -1,0 +1,180 @@
+"""The case list and the case page: where a generalist officer spends the day.
+
+Both pages read through the selectors in a fixed number of queries, whatever the
+number of cases on a page or of parties, contacts and decisions in a case."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from agencies.access import can
+from agencies.selectors import member_list_for_casework, team_list
+from cases import selectors
+from cases.forms import CaseFilterForm
+from cases.history import case_history
+from cases.models import CaseSource, ContactChannel, OffenceType, PartyRole
+from cases.panels import case_panels
+from cases.selectors_material import activist_evidence_get_for_actor
+from common.errors import NotFound
+from common.pages import capability_required
+
+CASES_PER_PAGE = 25
+HISTORY_SHOWN = 50
+
+
+def url_or_none(name: str, *args) -> str | None:
+    """The URL of a page another part of the app may not have added yet: the link is
+    left out rather than the whole page failing."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+# --- The case list
+
+
+@capability_required("cases.case.view")
+@require_GET
+def case_list(request):
+    members = list(member_list_for_casework(actor=request.user))
+    teams = list(team_list(actor=request.user))
+    filtering = any(value for key, value in request.GET.items() if key != "page")
+    form = CaseFilterForm(request.GET if filtering else None, members=members, teams=teams)
+    cases = []
+    page = None
+    if not filtering or form.is_valid():
+        filters = form.filters() if filtering else {}
+        page = Paginator(
+            selectors.case_list_with_parties(actor=request.user, **filters), CASES_PER_PAGE
+        ).get_page(request.GET.get("page"))
+        cases = list(page.object_list)
+    for case in cases:
+        case.victims = [p for p in case.visible_parties if p.role == PartyRole.VICTIM]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "cases": cases,
+        "page": page,
+        "query": query.urlencode(),
+        "filtering": filtering,
+        # Every case on the list is the agency's own or granted to it, and logging a
+        # contact is one of the things a grant allows: the role decides.
+        "may_log_contacts": can(request.user, "cases.contact.add"),
+        "may_create": can(request.user, "cases.case.create"),
+    }
+    return render(request, "cases/case_list.html", context)
+
+
+# --- The case page
+
+
+def _material(actor, case) -> dict:
+    """The material section exists only for those cleared for it."""
+    try:
+        summary = selectors.material_get_for_actor(actor=actor, case=case)
+    except NotFound:
+        return {"cleared": False}
+    return {
+        "cleared": True,
+        "summary": summary,
+        "edit_url": url_or_none("case-material-edit", case.id)
+        if can(actor, "cases.material.change", case)
+        else None,
+    }
+
+
+def _activist_evidence(actor, case) -> dict | None:
+    if case.source != CaseSource.ACTIVIST_GROUP:
+        return None
+    evidence = activist_evidence_get_for_actor(actor=actor, case=case)
+    return {
+        "evidence": evidence,
+        "edit_url": url_or_none("case-activist-evidence-edit", case.id)
+        if case.is_open and can(actor, "cases.case.change", case)
+        else None,
+    }
+
+
+def _outcomes(actor, case) -> list:
+    today = timezone.localdate()
+    outcomes = list(selectors.outcome_list(actor=actor, case=case))
+    may_record = can(actor, "cases.outcome.add", case)
+    for outcome in outcomes:
+        outcome.prosecution_decision_needed = bool(
+            outcome.is_conditional_caution
+            and outcome.conditions_due_on is not None
+            and outcome.conditions_due_on < today
+            and not outcome.conditions_met
+        )
+        outcome.conditions_url = (
+            url_or_none("case-outcome-conditions", case.id, outcome.id)
+            if may_record and outcome.is_conditional_caution
+            else None
+        )
+    return outcomes
+
+
+def _history(actor, case) -> list[dict]:
+    if not can(actor, "cases.history.view", case):
+        return []
+    return case_history(actor=actor, case=case)[:HISTORY_SHOWN]
+
+
+@capability_required("cases.case.view")
+@require_GET
+def case_detail(request, case_id):
+    actor = request.user
+    case = selectors.case_get_for_actor(actor=actor, case_id=case_id)
+    parties = list(selectors.party_list(actor=actor, case=case))
+    selectors.party_list_logged(actor=actor, case=case)
+    ages = selectors.party_ages(case=case, parties=parties)
+    channels = dict(ContactChannel.choices)
+    for party in parties:
+        party.age_at_offence = ages.get(party.pk)
+        party.preferred_channel_label = channels.get(party.person.preferred_channel, "")
+    documents = list(selectors.document_list(actor=actor, case=case))
+    for document in documents:
+        document.download_url = url_or_none("api:case-document-download", case.id, document.id)
+    outcomes = _outcomes(actor, case)
+    suspects_with_outcome = {outcome.suspect_id for outcome in outcomes}
+    may = {
+        "change": case.is_open and can(actor, "cases.case.change", case),
+        "close": case.is_open and can(actor, "cases.case.close", case),
+        "add_party": can(actor, "cases.party.add", case),
+        "add_offence": can(actor, "cases.offence.add", case),
+        "log_contact": can(actor, "cases.contact.add", case),
+        "record_decision": can(actor, "cases.decision.add", case),
+    }
+    links = {
+        "outcome_create": url_or_none("case-outcome-create", case.id)
+        if can(actor, "cases.outcome.add", case)
+        else None,
+        "document_create": url_or_none("case-document-create", case.id)
+        if can(actor, "cases.document.add", case)
+        else None,
+    }
+    context = {
+        "case": case,
+        "parties": parties,
+        "offences": list(selectors.offence_list(actor=actor, case=case)),
+        "contacts": list(selectors.contact_list(actor=actor, case=case)),
+        "decisions": list(selectors.decision_list(actor=actor, case=case)),
+        "material": _material(actor, case),
+        "activist": _activist_evidence(actor, case),
+        "outcomes": outcomes,
+        "suspects_without_outcome": [
+            p for p in parties if p.role == PartyRole.SUSPECT and p.pk not in suspects_with_outcome
+        ],
+        "documents": documents,
+        "history": _history(actor, case),
+        "history_shown": HISTORY_SHOWN,
+        "may": may,
+        "links": links,
+        "other_offence": OffenceType.OTHER,
+        "panels": case_panels(actor, case),
+    }
+    return render(request, "cases/case_detail.html", context)

@@ -1,0 +1,118 @@
+"""The one notification path of the whole product.
+
+A service that must tell someone something calls `notify(...)` inside its own
+transaction. That stores an in-app notification and, once the transaction has
+committed, queues one email (`common.tasks.notification_email_send`). Nothing is
+sent for work that rolled back, and the same event told twice to the same person
+(the same `dedupe_key`) is stored and sent once.
+
+A notification carries no personal details: a short message about what kind of
+thing needs attention, and a relative link to where it is. The page behind the
+link applies the access policy as it does for anyone.
+"""
+
+import logging
+from datetime import timedelta
+from uuid import UUID
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Case, DateTimeField, ExpressionWrapper, F, QuerySet, When
+from django.utils import timezone
+
+from common.errors import NotFound
+from common.models import Notification
+
+logger = logging.getLogger(__name__)
+
+# Unread notifications sort as if they were this much newer than they are, so
+# that one descending date orders them first, and a cursor can page through it.
+_UNREAD_LIFT = timedelta(days=365 * 1000)
+
+
+def kind_label(kind: str) -> str:
+    """`safeguarding.conference_due_soon` -> `Conference due soon`: the email's subject."""
+    words = kind.rsplit(".", 1)[-1].replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _email_queue(notification_id: UUID) -> None:
+    from common.tasks import notification_email_send
+
+    notification_email_send.delay(str(notification_id))
+
+
+def notify(
+    *, user: User, kind: str, message: str, link: str, dedupe_key: str
+) -> Notification | None:
+    """Tell `user` once about the event `dedupe_key`. Returns the new notification,
+    or None when they were already told (nothing is stored or sent again)."""
+    if not link.startswith("/") or link.startswith("//"):
+        raise ValueError("A notification links to a page of this site: a relative URL.")
+    if Notification.objects.filter(user=user, dedupe_key=dedupe_key).exists():
+        return None
+    try:
+        # A savepoint: a concurrent twin that won the race leaves the caller's
+        # transaction usable.
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                user=user, kind=kind, message=message, link=link, dedupe_key=dedupe_key
+            )
+    except IntegrityError:
+        return None
+    # Registered inside the caller's transaction: sent only if it commits. Robust,
+    # so that a mail server that is down never fails the work that was recorded.
+    transaction.on_commit(lambda: _email_queue(notification.pk), robust=True)
+    return notification
+
+
+def notifications_mark_read(*, actor: User, notification: Notification) -> Notification:
+    """Mark one of the actor's own notifications as read. Reading it again changes
+    nothing."""
+    if notification.user_id != actor.pk:
+        raise NotFound()
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+# --- Reads: only ever the caller's own.
+
+
+def notification_list(*, actor: User) -> QuerySet[Notification]:
+    """The actor's notifications, unread first, each group newest first."""
+    if not (actor and actor.is_authenticated):
+        return Notification.objects.none()
+    return (
+        Notification.objects.filter(user=actor)
+        .annotate(
+            inbox_at=Case(
+                When(
+                    read_at__isnull=True,
+                    then=ExpressionWrapper(
+                        F("created_at") + _UNREAD_LIFT, output_field=DateTimeField()
+                    ),
+                ),
+                default=F("created_at"),
+                output_field=DateTimeField(),
+            )
+        )
+        .order_by("-inbox_at", "-id")
+    )
+
+
+def notification_get_for_actor(*, actor: User, notification_id: UUID | str) -> Notification:
+    try:
+        return Notification.objects.get(pk=notification_id, user=actor)
+    except (Notification.DoesNotExist, DjangoValidationError, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def notification_unread_count(*, actor: User) -> int:
+    if not (actor and actor.is_authenticated):
+        return 0
+    return Notification.objects.filter(user=actor, read_at__isnull=True).count()

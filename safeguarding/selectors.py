@@ -1,0 +1,130 @@
+"""Every read of safeguarding records a user can trigger, scoped in the database."""
+
+from uuid import UUID
+
+from django.contrib.auth.models import User
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from agencies import access
+from agencies.models import Agency
+from cases.models import Case
+from cases.selectors import visible_parties
+from common.errors import NotFound
+from safeguarding.models import (
+    Assessment,
+    CasePriority,
+    Flag,
+    RiskScale,
+    RiskScaleLevel,
+    StrategyDiscussion,
+)
+
+
+def scale_list() -> QuerySet[RiskScale]:
+    """Every agency's current scale: the vocabulary is not secret."""
+    return (
+        RiskScale.objects.filter(is_current=True)
+        .select_related("agency")
+        .prefetch_related(Prefetch("levels", queryset=RiskScaleLevel.objects.order_by("position")))
+        .order_by("agency__name")
+    )
+
+
+def scale_current_for(agency: Agency) -> RiskScale | None:
+    return scale_list().filter(agency=agency).first()
+
+
+def assessment_list(*, actor: User, case: Case) -> QuerySet[Assessment]:
+    if not access.can(actor, "safeguarding.assessment.view", case):
+        return Assessment.objects.none()
+    return (
+        Assessment.objects.filter(case=case, subject__in=visible_parties(actor))
+        .select_related("subject__person", "assessor", "scale__agency", "superseded_by")
+        .order_by("-assessed_at", "-id")
+    )
+
+
+def flag_list(*, actor: User, case: Case, include_cleared: bool = False) -> QuerySet[Flag]:
+    """The flags of every person the user may see in this case, wherever they were
+    raised: a flag follows the person."""
+    if not access.can(actor, "safeguarding.flag.view", case):
+        return Flag.objects.none()
+    persons = visible_parties(actor).filter(case=case).values("person_id")
+    flags = Flag.objects.filter(person_id__in=persons)
+    if not include_cleared:
+        flags = flags.filter(cleared_at__isnull=True)
+    return flags.select_related(
+        "person", "party", "case__owning_agency", "raised_by", "cleared_by"
+    ).order_by("-raised_at", "-id")
+
+
+def flag_get_for_actor(*, actor: User, case: Case, flag_id: UUID | str) -> Flag:
+    try:
+        return flag_list(actor=actor, case=case, include_cleared=True).get(pk=flag_id, case=case)
+    except (Flag.DoesNotExist, ValueError) as exc:
+        raise NotFound() from exc
+
+
+def strategy_discussion_list(*, actor: User, case: Case) -> QuerySet[StrategyDiscussion]:
+    if not access.can(actor, "safeguarding.strategy.view", case):
+        return StrategyDiscussion.objects.none()
+    return (
+        StrategyDiscussion.objects.filter(case=case, child__in=visible_parties(actor))
+        .select_related("child__person", "recorded_by")
+        .order_by("-held_at", "-id")
+    )
+
+
+def queue_list(
+    *, actor: User, team_id: UUID | None = None, lead_officer_id: int | None = None
+) -> QuerySet[CasePriority]:
+    """The caller's agency's open cases waiting for a first action: critical first,
+    then by action due date (so a low case past its target rises above a new high
+    one), then by level, then by date received. One query, served by the index."""
+    membership = access.membership_of(actor)
+    if membership is None or not access.can(actor, "safeguarding.queue.view"):
+        return CasePriority.objects.none()
+    entries = CasePriority.objects.filter(
+        agency_id=membership.agency_id, actioned_at__isnull=True, case__status="open"
+    )
+    if team_id:
+        entries = entries.filter(case__team_id=team_id)
+    if lead_officer_id:
+        entries = entries.filter(case__lead_officer_id=lead_officer_id)
+    # Child protection deadlines show in the queue too, in the same query.
+    outstanding = StrategyDiscussion.objects.filter(
+        case_id=OuterRef("case_id"), section_47_started=True
+    )
+    entries = entries.annotate(
+        conference_due_at=Subquery(
+            outstanding.filter(conference_held_on__isnull=True)
+            .order_by("conference_due_at")
+            .values("conference_due_at")[:1]
+        ),
+        assessment_due_at=Subquery(
+            outstanding.filter(assessment_completed_on__isnull=True)
+            .order_by("assessment_due_at")
+            .values("assessment_due_at")[:1]
+        ),
+    )
+    return entries.select_related("case", "case__lead_officer", "case__team").order_by(
+        "band", "action_due_at", "level_rank", "received_on", "case_id"
+    )
+
+
+def child_protection_deadlines(*, actor: User) -> QuerySet[StrategyDiscussion]:
+    """Outstanding section 47 deadlines of discussions the caller's agency recorded
+    or whose case it owns: the queue shows them beside the cases."""
+    membership = access.membership_of(actor)
+    if membership is None or not access.can(actor, "safeguarding.strategy.view"):
+        return StrategyDiscussion.objects.none()
+    mine = Q(recorded_by__membership__agency_id=membership.agency_id) | Q(
+        case__owning_agency_id=membership.agency_id
+    )
+    outstanding = Q(conference_held_on__isnull=True) | Q(assessment_completed_on__isnull=True)
+    return (
+        StrategyDiscussion.objects.filter(mine, outstanding, section_47_started=True)
+        .filter(child__in=visible_parties(actor))
+        .select_related("case", "child__person")
+        .order_by("conference_due_at", "assessment_due_at", "id")
+    )

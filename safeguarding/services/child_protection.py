@@ -1,0 +1,203 @@
+"""Child protection steps recorded by children's services and the hub: the
+strategy discussion, and the two steps whose deadlines it sets when section 47
+enquiries start (the initial child protection conference, and the child and
+family assessment)."""
+
+from datetime import date, datetime, time
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from agencies import access
+from agencies.working_days import add_working_days
+from cases.models import Case, CaseParty, PartyRole
+from cases.selectors import age_on
+from cases.services.common import case_action_require, log_case_access, not_in_future
+from common.errors import InvalidState, NotFound, ValidationError
+from safeguarding.models import StrategyDiscussion
+
+# Working Together to Safeguard Children: the initial child protection conference
+# within 15 working days of the strategy discussion; the child and family
+# assessment within 45 working days of the referral.
+CONFERENCE_WITHIN_WORKING_DAYS = 15
+ASSESSMENT_WITHIN_WORKING_DAYS = 45
+_CHILD_ROLES = {PartyRole.VICTIM, PartyRole.CHILD_IN_HOUSEHOLD}
+ADULT_AGE = 18
+# A referral received on a day counts from that day's start of work.
+_REFERRAL_RECEIVED_AT = time(9, 0)
+
+
+def _referral_moment(received_on: date) -> datetime:
+    return timezone.make_aware(datetime.combine(received_on, _REFERRAL_RECEIVED_AT))
+
+
+def strategy_deadlines(
+    *, held_at: datetime, referral_received_on: date
+) -> tuple[datetime, datetime]:
+    """The conference and assessment due moments, from the one working-day calendar."""
+    return (
+        add_working_days(held_at, CONFERENCE_WITHIN_WORKING_DAYS),
+        add_working_days(_referral_moment(referral_received_on), ASSESSMENT_WITHIN_WORKING_DAYS),
+    )
+
+
+def _text_errors(value: str, field: str, missing: str, errors: dict) -> None:
+    if not (value or "").strip():
+        errors[field] = [missing]
+
+
+@transaction.atomic
+def strategy_discussion_record(
+    *,
+    actor: User,
+    case: Case,
+    child: CaseParty,
+    held_at: datetime,
+    agencies_present: str,
+    section_47_started: bool,
+    rationale: str,
+    referral_received_on: date | None = None,
+) -> StrategyDiscussion:
+    """Record a strategy discussion. `referral_received_on` defaults to the date the
+    case was received."""
+    case_action_require(actor, "safeguarding.strategy.record", case)
+    if child.case_id != case.pk or not access.is_cleared_for(actor, child.compartment):
+        raise ValidationError({"child": ["Choose a child who is a party to this case."]})
+    if not case.is_open:
+        raise InvalidState(
+            "A closed case cannot have a new strategy discussion.", state=case.status
+        )
+    referral_received_on = referral_received_on or case.received_on
+    errors: dict[str, list[str]] = {}
+    if child.role not in _CHILD_ROLES:
+        errors["child"] = ["Choose a child: a victim or a child in the household."]
+    elif held_at is not None:
+        age = age_on(child.person, timezone.localtime(held_at).date())
+        if age is not None and age >= ADULT_AGE:
+            errors["child"] = [f"Choose a child: this person was {age} on the day."]
+    if held_at is None:
+        errors["held_at"] = ["Enter when the discussion was held."]
+    not_in_future(held_at, "held_at", errors)
+    not_in_future(referral_received_on, "referral_received_on", errors)
+    if held_at is not None and referral_received_on > timezone.localtime(held_at).date():
+        errors.setdefault("held_at", []).append("Must not be before the referral was received.")
+    if section_47_started is None:
+        errors["section_47_started"] = ["Say whether section 47 enquiries start."]
+    _text_errors(agencies_present, "agencies_present", "Name the agencies present.", errors)
+    _text_errors(rationale, "rationale", "Write the rationale for the decision.", errors)
+    if errors:
+        raise ValidationError(errors)
+    discussion = StrategyDiscussion(
+        case=case,
+        child=child,
+        held_at=held_at,
+        agencies_present=agencies_present.strip(),
+        section_47_started=section_47_started,
+        rationale=rationale.strip(),
+        referral_received_on=referral_received_on,
+        recorded_by=actor,
+    )
+    if section_47_started:
+        discussion.conference_due_at, discussion.assessment_due_at = strategy_deadlines(
+            held_at=held_at, referral_received_on=referral_received_on
+        )
+    discussion.save()
+    log_case_access(
+        actor=actor,
+        action="safeguarding.strategy.recorded",
+        case=case,
+        object_type="strategy_discussion",
+        object_id=discussion.pk,
+    )
+    return discussion
+
+
+def _step_locked(*, actor: User, discussion: StrategyDiscussion) -> StrategyDiscussion:
+    case_action_require(actor, "safeguarding.strategy.record", discussion.case)
+    if not access.is_cleared_for(actor, discussion.child.compartment):
+        raise NotFound()
+    locked = StrategyDiscussion.objects.select_for_update().get(pk=discussion.pk)
+    if not locked.section_47_started:
+        raise InvalidState(
+            "No section 47 enquiries started at this discussion, so this step is not due.",
+            state="no_section_47",
+        )
+    return locked
+
+
+def _step_date_errors(
+    value: date | None, field: str, *, earliest: date, earliest_label: str
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if value is None:
+        return {field: ["Enter the date."]}
+    if isinstance(value, datetime):
+        return {field: ["Enter a date, not a date and time."]}
+    not_in_future(value, field, errors)
+    if value < earliest:
+        errors.setdefault(field, []).append(f"Must not be before {earliest_label}.")
+    return errors
+
+
+@transaction.atomic
+def strategy_conference_held(
+    *, actor: User, discussion: StrategyDiscussion, held_on: date
+) -> StrategyDiscussion:
+    """Record that the initial child protection conference was held. Once."""
+    locked = _step_locked(actor=actor, discussion=discussion)
+    if locked.conference_held_on is not None:
+        raise InvalidState(
+            f"The conference is already recorded as held on {locked.conference_held_on:%d/%m/%Y}.",
+            state="conference_held",
+        )
+    errors = _step_date_errors(
+        held_on,
+        "held_on",
+        earliest=timezone.localtime(locked.held_at).date(),
+        earliest_label="the strategy discussion",
+    )
+    if errors:
+        raise ValidationError(errors)
+    locked.conference_held_on = held_on
+    locked.save(update_fields=["conference_held_on"])
+    log_case_access(
+        actor=actor,
+        action="safeguarding.strategy.conference_held",
+        case=locked.case,
+        object_type="strategy_discussion",
+        object_id=locked.pk,
+    )
+    return locked
+
+
+@transaction.atomic
+def strategy_assessment_completed(
+    *, actor: User, discussion: StrategyDiscussion, completed_on: date
+) -> StrategyDiscussion:
+    """Record that the child and family assessment was completed. Once."""
+    locked = _step_locked(actor=actor, discussion=discussion)
+    if locked.assessment_completed_on is not None:
+        raise InvalidState(
+            "The assessment is already recorded as completed on "
+            f"{locked.assessment_completed_on:%d/%m/%Y}.",
+            state="assessment_completed",
+        )
+    errors = _step_date_errors(
+        completed_on,
+        "completed_on",
+        earliest=locked.referral_received_on,
+        earliest_label="the referral was received",
+    )
+    if errors:
+        raise ValidationError(errors)
+    locked.assessment_completed_on = completed_on
+    locked.save(update_fields=["assessment_completed_on"])
+    log_case_access(
+        actor=actor,
+        action="safeguarding.strategy.assessment_completed",
+        case=locked.case,
+        object_type="strategy_discussion",
+        object_id=locked.pk,
+    )
+    return locked

@@ -1,0 +1,102 @@
+"""Flags on a person's part in a case: raised with a reason and a review date,
+cleared only with a reason.
+
+A flag belongs to the person, not to the case it was raised on: it shows on every
+case where that person appears, to everyone who may see their part there. So a
+person has at most one live flag of each kind, whichever case raised it."""
+
+from datetime import date
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from agencies import access
+from cases.models import Case, CaseParty, Person
+from cases.services.common import case_action_require, log_case_access
+from common.errors import InvalidState, NotFound, ValidationError
+from safeguarding.models import Flag, FlagKind
+
+REASON_MAX_LENGTH = 2000
+
+
+def _reason_errors(reason: str, *, field: str, missing: str) -> dict[str, list[str]]:
+    text = (reason or "").strip()
+    if not text:
+        return {field: [missing]}
+    if len(text) > REASON_MAX_LENGTH:
+        return {field: [f"Keep it to {REASON_MAX_LENGTH} characters or fewer."]}
+    return {}
+
+
+@transaction.atomic
+def flag_raise(
+    *, actor: User, case: Case, party: CaseParty, kind: str, reason: str, review_on: date
+) -> Flag:
+    case_action_require(actor, "safeguarding.flag.raise", case)
+    # A part the actor may not see answers as if it were not in the case.
+    if party.case_id != case.pk or not access.is_cleared_for(actor, party.compartment):
+        raise ValidationError({"party": ["Choose a person in this case."]})
+    errors: dict[str, list[str]] = {}
+    if kind not in FlagKind.values:
+        errors["kind"] = [f"Choose one of: {', '.join(FlagKind.values)}."]
+    errors.update(_reason_errors(reason, field="reason", missing="Give the reason for the flag."))
+    if review_on is None:
+        errors["review_on"] = ["Set the date the flag is to be reviewed."]
+    elif review_on < timezone.localdate():
+        errors["review_on"] = ["Set a review date from today onwards."]
+    if errors:
+        raise ValidationError(errors)
+    # One raise at a time per person, so two at once cannot both pass the check.
+    Person.objects.select_for_update().filter(pk=party.person_id).first()
+    live = Flag.objects.filter(person_id=party.person_id, kind=kind, cleared_at__isnull=True)
+    if live.exists():
+        raise InvalidState(
+            f"This person already has a live flag: {FlagKind(kind).label}.", state="raised"
+        )
+    flag = Flag.objects.create(
+        case=case,
+        party=party,
+        person_id=party.person_id,
+        kind=kind,
+        reason=reason.strip(),
+        raised_by=actor,
+        raised_at=timezone.now(),
+        review_on=review_on,
+    )
+    log_case_access(
+        actor=actor,
+        action="safeguarding.flag.raised",
+        case=case,
+        object_type="flag",
+        object_id=flag.pk,
+        note=kind,
+    )
+    return flag
+
+
+@transaction.atomic
+def flag_clear(*, actor: User, flag: Flag, reason: str) -> Flag:
+    """Clear a flag where it was raised. The flag stays on the record, with who
+    cleared it, when and why."""
+    case_action_require(actor, "safeguarding.flag.raise", flag.case)
+    if not access.is_cleared_for(actor, flag.party.compartment):
+        raise NotFound()
+    errors = _reason_errors(reason, field="reason", missing="Give the reason the flag is cleared.")
+    if errors:
+        raise ValidationError(errors)
+    locked = Flag.objects.select_for_update().get(pk=flag.pk)
+    if locked.cleared_at is not None:
+        raise InvalidState("This flag is already cleared.", state="cleared")
+    locked.cleared_at = timezone.now()
+    locked.cleared_by = actor
+    locked.clear_reason = reason.strip()
+    locked.save(update_fields=["cleared_at", "cleared_by", "clear_reason"])
+    log_case_access(
+        actor=actor,
+        action="safeguarding.flag.cleared",
+        case=flag.case,
+        object_type="flag",
+        object_id=flag.pk,
+    )
+    return locked

@@ -1,0 +1,182 @@
+"""Each agency's own risk scale, mapped to the shared levels, and its targets."""
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from agencies import access
+from agencies.audit import access_log_record
+from agencies.models import Agency
+from common.api.concurrency import version_check
+from common.errors import NotFound, PreconditionRequired, ValidationError
+from safeguarding.models import (
+    LEVEL_RANK,
+    ActionTarget,
+    RiskScale,
+    RiskScaleLevel,
+    SharedLevel,
+)
+
+# When an agency's scale has no grade for a level, the grade shown is the nearest
+# more severe one (a charity's Red stands for critical too), else the nearest less
+# severe; unknown is never given a grade that is not its own.
+_NOT_GRADED = "Not yet graded"
+
+
+def _own_agency_require(actor: User, action: str, agency: Agency) -> None:
+    membership = access.require(actor, action)
+    if membership.agency_id != agency.pk:
+        raise NotFound()
+
+
+def _levels_validated(levels: list[dict]) -> list[dict]:
+    errors: dict[str, list[str]] = {}
+    if not levels:
+        raise ValidationError({"levels": ["A scale needs at least one level."]})
+    seen_labels: set[str] = set()
+    cleaned = []
+    for index, level in enumerate(levels, start=1):
+        label = (level.get("label") or "").strip()
+        definition = (level.get("definition") or "").strip()
+        shared = level.get("shared_level") or ""
+        prefix = f"levels[{index}]"
+        if not label:
+            errors.setdefault(f"{prefix}.label", []).append("Enter the grade's name.")
+        elif len(label) > 60:
+            errors.setdefault(f"{prefix}.label", []).append(
+                "Keep the grade's name to 60 characters or fewer."
+            )
+        elif label.lower() in seen_labels:
+            errors.setdefault(f"{prefix}.label", []).append("Each grade needs its own name.")
+        seen_labels.add(label.lower())
+        if not definition:
+            errors.setdefault(f"{prefix}.definition", []).append(
+                "Write down what this grade means."
+            )
+        if not shared:
+            errors.setdefault(f"{prefix}.shared_level", []).append(
+                "Map this grade to a shared level: a scale cannot leave a grade unmapped."
+            )
+        elif shared not in SharedLevel.values:
+            errors.setdefault(f"{prefix}.shared_level", []).append(
+                f"Choose one of: {', '.join(SharedLevel.values)}."
+            )
+        cleaned.append({"label": label, "definition": definition, "shared_level": shared})
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def scale_put(
+    *,
+    actor: User,
+    agency: Agency,
+    name: str,
+    levels: list[dict],
+    expected_version: int | None,
+    reason: str = "",
+) -> RiskScale:
+    """A new version of the agency's scale. The old versions stay, unchanged."""
+    _own_agency_require(actor, "safeguarding.scale.manage", agency)
+    if not (name or "").strip():
+        raise ValidationError({"name": ["Enter the scale's name."]})
+    if len(name.strip()) > 100:
+        raise ValidationError({"name": ["Keep the scale's name to 100 characters or fewer."]})
+    cleaned = _levels_validated(levels)
+    current = RiskScale.objects.select_for_update().filter(agency=agency, is_current=True).first()
+    if current is not None:
+        if expected_version is None:
+            raise PreconditionRequired()
+        version_check(current, expected_version)
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+    scale = RiskScale.objects.create(
+        agency=agency,
+        version=(current.version + 1) if current else 1,
+        name=name.strip(),
+        is_current=True,
+        created_by=actor,
+        change_reason=reason.strip()[:300],
+    )
+    RiskScaleLevel.objects.bulk_create(
+        RiskScaleLevel(scale=scale, position=position, **level)
+        for position, level in enumerate(cleaned, start=1)
+    )
+    access_log_record(
+        actor=actor,
+        action="safeguarding.scale.changed",
+        object_type="risk_scale",
+        object_id=scale.pk,
+        object_agency_slug=agency.slug,
+        justification=reason or f"version {scale.version}",
+    )
+    from safeguarding.services.queue import priorities_refresh_for_agency
+
+    # The queue shows each case's grade in the agency's current words.
+    priorities_refresh_for_agency(agency_id=agency.pk)
+    return scale
+
+
+def agency_grade(scale_levels: list[RiskScaleLevel], level: str) -> str:
+    """The agency's own word for a shared level, from one version of its scale."""
+    if not scale_levels:
+        return ""
+    exact = [grade for grade in scale_levels if grade.shared_level == level]
+    if exact:
+        return exact[0].label
+    if level == SharedLevel.UNKNOWN:
+        return _NOT_GRADED
+    rank = LEVEL_RANK[level]
+    graded = [g for g in scale_levels if g.shared_level != SharedLevel.UNKNOWN]
+    more_severe = [g for g in graded if LEVEL_RANK[g.shared_level] < rank]
+    if more_severe:
+        return max(more_severe, key=lambda g: LEVEL_RANK[g.shared_level]).label
+    less_severe = [g for g in graded if LEVEL_RANK[g.shared_level] > rank]
+    return min(less_severe, key=lambda g: LEVEL_RANK[g.shared_level]).label if less_severe else ""
+
+
+def current_scale_levels(agency_id) -> tuple[RiskScale | None, list[RiskScaleLevel]]:
+    scale = (
+        RiskScale.objects.filter(agency_id=agency_id, is_current=True)
+        .prefetch_related("levels")
+        .first()
+    )
+    return scale, (list(scale.levels.all()) if scale else [])
+
+
+def action_targets(agency_id) -> dict[str, int]:
+    targets = dict(ActionTarget.DEFAULTS)
+    targets.update(
+        ActionTarget.objects.filter(agency_id=agency_id).values_list("level", "working_days")
+    )
+    return targets
+
+
+@transaction.atomic
+def action_targets_put(*, actor: User, agency: Agency, targets: dict[str, int]) -> dict[str, int]:
+    """Set the agency's targets; the due dates of its waiting cases follow at once."""
+    from safeguarding.services.queue import priorities_refresh_for_agency
+
+    _own_agency_require(actor, "safeguarding.scale.manage", agency)
+    errors = {}
+    for level, days in targets.items():
+        if level not in SharedLevel.values:
+            errors[f"targets.{level}"] = [f"Choose one of: {', '.join(SharedLevel.values)}."]
+        elif not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= 260:
+            errors[f"targets.{level}"] = ["Give a whole number of working days from 0 to 260."]
+    if errors:
+        raise ValidationError(errors)
+    for level, days in targets.items():
+        ActionTarget.objects.update_or_create(
+            agency=agency, level=level, defaults={"working_days": days}
+        )
+    access_log_record(
+        actor=actor,
+        action="safeguarding.targets.changed",
+        object_type="agency",
+        object_id=agency.pk,
+        object_agency_slug=agency.slug,
+        justification=", ".join(f"{k} {v}" for k, v in sorted(targets.items())),
+    )
+    priorities_refresh_for_agency(agency_id=agency.pk)
+    return action_targets(agency.pk)

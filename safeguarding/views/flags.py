@@ -1,0 +1,157 @@
+"""Pages for flags: raise one on a person's part in a case, and clear one (with a
+reason). The case page shows the live flags with `safeguarding/includes/flags.html`,
+whose context `flags_section(actor, case)` builds."""
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from agencies import access
+from cases import selectors as case_selectors
+from cases.forms import Radios, UKDateField
+from cases.models import Case
+from common.errors import InvalidState, ValidationError
+from common.pages import capability_required, form_errors_from
+from safeguarding import selectors
+from safeguarding.models import FlagKind
+from safeguarding.selectors_flags import flags_for_display
+from safeguarding.services import flags as flag_services
+from safeguarding.services.flags import REASON_MAX_LENGTH
+
+GET_AND_POST = require_http_methods(["GET", "POST"])
+
+
+def flags_section(actor, case: Case) -> dict:
+    """The context of `safeguarding/includes/flags.html`: the live flags of everyone
+    the reader may see in this case, wherever each was raised."""
+    if not access.can(actor, "safeguarding.flag.view", case):
+        return {"flags": [], "may_view_flags": False, "may_raise_flags": False}
+    flags = list(selectors.flag_list(actor=actor, case=case))
+    return {
+        "flags": flags_for_display(actor=actor, case=case, flags=flags),
+        "may_view_flags": True,
+        "may_raise_flags": access.can(actor, "safeguarding.flag.raise", case),
+    }
+
+
+class FlagRaiseForm(forms.Form):
+    party = forms.ChoiceField(widget=Radios, label="Who is the flag about?")
+    kind = forms.ChoiceField(choices=FlagKind.choices, widget=Radios, label="What is the risk?")
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Why is the flag raised?",
+        help_text=(
+            "Everyone who may see this person, in any case and any agency, will read it. "
+            "Write what they need to know to keep people safe."
+        ),
+    )
+    review_on = UKDateField(label="Review the flag by")
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties = {str(p.id): p for p in parties}
+        self.fields["party"].choices = [
+            (str(p.id), f"{p.person.full_name} ({p.get_role_display().lower()})") for p in parties
+        ]
+
+    def flag_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "party": self.parties[data["party"]],
+            "kind": data["kind"],
+            "reason": data["reason"],
+            "review_on": data["review_on"],
+        }
+
+
+class FlagClearForm(forms.Form):
+    reason = forms.CharField(
+        max_length=REASON_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Why is the flag cleared?",
+    )
+
+
+def _case(request, case_id, action: str) -> Case:
+    return case_selectors.case_get_for_actor(
+        actor=request.user, case_id=case_id, action=action, log=request.method == "GET"
+    )
+
+
+def _to_flags(case: Case):
+    return redirect(f"{reverse('case-detail', args=[case.id])}#flags")
+
+
+@capability_required("safeguarding.flag.raise")
+@GET_AND_POST
+def flag_create(request, case_id):
+    case = _case(request, case_id, "safeguarding.flag.raise")
+    parties = list(case_selectors.party_list(actor=request.user, case=case))
+    chosen = request.GET.get("party", "")
+    if not any(str(p.id) == chosen for p in parties):
+        chosen = str(parties[0].id) if len(parties) == 1 else ""
+    initial = {"party": chosen}
+    form = FlagRaiseForm(request.POST or None, parties=parties, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            flag = flag_services.flag_raise(actor=request.user, case=case, **form.flag_fields())
+        except ValidationError as error:
+            form_errors_from(form, error)
+        except InvalidState as error:
+            form.add_error("kind", error.message)
+        else:
+            messages.success(
+                request, f"{flag.get_kind_display()} flag raised on {flag.party.person.full_name}."
+            )
+            return _to_flags(case)
+    context = {
+        "form": form,
+        "case": case,
+        "has_parties": bool(parties),
+        "today": timezone.localdate(),
+        **flags_section(request.user, case),
+    }
+    return render(request, "safeguarding/flag_form.html", context)
+
+
+@capability_required("safeguarding.flag.raise")
+@GET_AND_POST
+def flag_clear(request, case_id, flag_id):
+    case = _case(request, case_id, "safeguarding.flag.raise")
+    flag = selectors.flag_get_for_actor(actor=request.user, case=case, flag_id=flag_id)
+    if not flag.is_live:
+        messages.info(request, f"This flag was already cleared on {flag.cleared_at:%d/%m/%Y}.")
+        return _to_flags(case)
+    form = FlagClearForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            flag_services.flag_clear(
+                actor=request.user, flag=flag, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        except InvalidState as error:
+            messages.info(request, error.message)
+            return _to_flags(case)
+        else:
+            messages.success(
+                request, f"{flag.get_kind_display()} flag on {flag.person.full_name} cleared."
+            )
+            return _to_flags(case)
+    return render(
+        request, "safeguarding/flag_clear.html", {"form": form, "case": case, "flag": flag}
+    )
+
+
+urlpatterns = [
+    path("cases/<uuid:case_id>/flags/new/", flag_create, name="case-flag-create"),
+    path(
+        "cases/<uuid:case_id>/flags/<uuid:flag_id>/clear/",
+        flag_clear,
+        name="case-flag-clear",
+    ),
+]

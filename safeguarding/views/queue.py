@@ -1,0 +1,82 @@
+"""The work queue page."""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from agencies.selectors import member_list_for_casework, team_list
+from cases.selectors import case_get_for_actor
+from common.errors import InvalidState, ValidationError
+from common.pages import capability_required
+from safeguarding import selectors
+from safeguarding.queue_view_model import queue_rows
+from safeguarding.services.queue import case_actioned
+
+
+class QueueFilterForm(forms.Form):
+    team = forms.ChoiceField(required=False)
+    lead = forms.ChoiceField(required=False, label="Lead officer")
+
+    def __init__(self, *args, teams=(), leads=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].choices = [("", "All teams")] + [(str(t.id), t.name) for t in teams]
+        self.fields["lead"].choices = [("", "Anyone")] + [
+            (str(m.user_id), m.full_name) for m in leads
+        ]
+
+
+@capability_required("safeguarding.queue.view")
+def queue(request):
+    teams = list(team_list(actor=request.user))
+    leads = list(member_list_for_casework(actor=request.user))
+    form = QueueFilterForm(request.GET or None, teams=teams, leads=leads)
+    team_id = lead_id = None
+    if form.is_bound and form.is_valid():
+        team_id = form.cleaned_data["team"] or None
+        lead_id = int(form.cleaned_data["lead"]) if form.cleaned_data["lead"] else None
+    entries = selectors.queue_list(actor=request.user, team_id=team_id, lead_officer_id=lead_id)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "safeguarding/queue.html",
+        {
+            "form": form,
+            "rows": queue_rows(page.object_list),
+            "page": page,
+            "deadlines": list(selectors.child_protection_deadlines(actor=request.user)[:50]),
+        },
+    )
+
+
+@capability_required("safeguarding.case.action")
+@require_POST
+def case_actioned_page(request, case_id):
+    case = case_get_for_actor(
+        actor=request.user, case_id=case_id, action="safeguarding.case.action", log=False
+    )
+    try:
+        case_actioned(
+            actor=request.user, case=case, description=request.POST.get("description", "")
+        )
+    except ValidationError:
+        messages.error(request, "Say what was done first.")
+    except InvalidState as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, f"{case.reference} has left the queue: its first action is recorded."
+        )
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("queue")
+
+
+urlpatterns = [
+    path("queue/", queue, name="queue"),
+    path("cases/<uuid:case_id>/actioned/", case_actioned_page, name="case-actioned-page"),
+]

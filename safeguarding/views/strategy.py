@@ -1,0 +1,240 @@
+"""Pages for child protection steps: record a strategy discussion, then record the
+initial child protection conference as held and the child and family assessment
+as completed. The case page shows them with `safeguarding/includes/strategy.html`,
+whose context `strategy_section(actor, case)` builds."""
+
+from datetime import datetime
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from agencies import access
+from cases import selectors as case_selectors
+from cases.forms import Radios, TimeField, UKDateField
+from cases.models import Case, PartyRole
+from common.errors import InvalidState, NotFound, ValidationError
+from common.pages import capability_required, form_errors_from
+from safeguarding import selectors
+from safeguarding.deadlines import strategy_discussions_with_deadlines
+from safeguarding.models import StrategyDiscussion
+from safeguarding.services import child_protection as child_protection_services
+from safeguarding.services.child_protection import (
+    ASSESSMENT_WITHIN_WORKING_DAYS,
+    CONFERENCE_WITHIN_WORKING_DAYS,
+)
+
+GET_AND_POST = require_http_methods(["GET", "POST"])
+_CHILD_ROLES = (PartyRole.VICTIM, PartyRole.CHILD_IN_HOUSEHOLD)
+
+
+def strategy_section(actor, case: Case) -> dict:
+    """The context of `safeguarding/includes/strategy.html`: each discussion with
+    its two deadlines, read against the clock in working days."""
+    if not access.can(actor, "safeguarding.strategy.view", case):
+        return {"strategy_discussions": [], "may_view_strategy": False}
+    discussions = strategy_discussions_with_deadlines(
+        selectors.strategy_discussion_list(actor=actor, case=case)
+    )
+    return {
+        "strategy_discussions": discussions,
+        "may_view_strategy": True,
+        "may_record_strategy": access.can(actor, "safeguarding.strategy.record", case),
+        "conference_within": CONFERENCE_WITHIN_WORKING_DAYS,
+        "assessment_within": ASSESSMENT_WITHIN_WORKING_DAYS,
+    }
+
+
+class StrategyDiscussionForm(forms.Form):
+    child = forms.ChoiceField(widget=Radios, label="Which child was discussed?")
+    held_on = UKDateField(label="Date of the discussion")
+    held_time = TimeField(label="Time of the discussion")
+    agencies_present = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Agencies and people present",
+    )
+    section_47_started = forms.TypedChoiceField(
+        choices=[("yes", "Yes, start section 47 enquiries"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=Radios,
+        label="Decision: do section 47 enquiries start?",
+        help_text=(
+            f"If they do, the initial child protection conference is due within "
+            f"{CONFERENCE_WITHIN_WORKING_DAYS} working days of this discussion, and the child "
+            f"and family assessment within {ASSESSMENT_WITHIN_WORKING_DAYS} working days of "
+            "the referral."
+        ),
+    )
+    rationale = forms.CharField(
+        max_length=5000, widget=forms.Textarea(attrs={"rows": 5}), label="Rationale"
+    )
+    referral_received_on = UKDateField(
+        required=False,
+        label="Date the referral was received (optional)",
+        help_text="Leave it blank to use the date the case was received. For example, 27/3/2026",
+    )
+
+    def __init__(self, *args, children=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.children = {str(p.id): p for p in children}
+        self.fields["child"].choices = [
+            (str(p.id), f"{p.person.full_name} ({p.get_role_display().lower()})") for p in children
+        ]
+
+    def discussion_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "child": self.children[data["child"]],
+            "held_at": timezone.make_aware(datetime.combine(data["held_on"], data["held_time"])),
+            "agencies_present": data["agencies_present"],
+            "section_47_started": data["section_47_started"],
+            "rationale": data["rationale"],
+            "referral_received_on": data.get("referral_received_on"),
+        }
+
+
+class ConferenceHeldForm(forms.Form):
+    held_on = UKDateField(label="Date the initial child protection conference was held")
+
+
+class AssessmentCompletedForm(forms.Form):
+    completed_on = UKDateField(label="Date the child and family assessment was completed")
+
+
+def _case(request, case_id, action: str) -> Case:
+    return case_selectors.case_get_for_actor(
+        actor=request.user, case_id=case_id, action=action, log=request.method == "GET"
+    )
+
+
+def _to_strategy(case: Case):
+    return redirect(f"{reverse('case-detail', args=[case.id])}#strategy-discussions")
+
+
+def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
+    return ValidationError(
+        {names.get(field, field): errors for field, errors in error.message_dict.items()}
+    )
+
+
+@capability_required("safeguarding.strategy.record")
+@GET_AND_POST
+def strategy_create(request, case_id):
+    case = _case(request, case_id, "safeguarding.strategy.record")
+    children = [
+        party
+        for party in case_selectors.party_list(actor=request.user, case=case)
+        if party.role in _CHILD_ROLES
+    ]
+    initial = {"child": str(children[0].id)} if len(children) == 1 else {}
+    form = StrategyDiscussionForm(request.POST or None, children=children, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            discussion = child_protection_services.strategy_discussion_record(
+                actor=request.user, case=case, **form.discussion_fields()
+            )
+        except ValidationError as error:
+            form_errors_from(form, _renamed(error, {"held_at": "held_on"}))
+        except InvalidState as error:
+            messages.error(request, error.message)
+            return _to_strategy(case)
+        else:
+            if discussion.section_47_started:
+                due = timezone.localtime(discussion.conference_due_at)
+                messages.success(
+                    request,
+                    "Strategy discussion recorded. The initial child protection conference "
+                    f"is due by {due:%H:%M} on {due.day} {due:%B %Y}.",
+                )
+            else:
+                messages.success(request, "Strategy discussion recorded.")
+            return _to_strategy(case)
+    context = {"form": form, "case": case, "has_children": bool(children)}
+    return render(request, "safeguarding/strategy_form.html", context)
+
+
+def _discussion(request, case: Case, discussion_id) -> StrategyDiscussion:
+    found = (
+        selectors.strategy_discussion_list(actor=request.user, case=case)
+        .filter(pk=discussion_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    (annotated,) = strategy_discussions_with_deadlines([found])
+    return annotated
+
+
+def _step_page(request, case_id, discussion_id, *, step: str):
+    case = _case(request, case_id, "safeguarding.strategy.record")
+    discussion = _discussion(request, case, discussion_id)
+    if step == "conference":
+        form_class, field, service = (
+            ConferenceHeldForm,
+            "held_on",
+            child_protection_services.strategy_conference_held,
+        )
+        done = "The initial child protection conference is recorded as held."
+    else:
+        form_class, field, service = (
+            AssessmentCompletedForm,
+            "completed_on",
+            child_protection_services.strategy_assessment_completed,
+        )
+        done = "The child and family assessment is recorded as completed."
+    status = getattr(discussion, step)
+    if status is None:
+        messages.info(request, "No section 47 enquiries started at that discussion.")
+        return _to_strategy(case)
+    if status.done_on is not None:
+        messages.info(request, f"Already recorded: done on {status.done_on:%d/%m/%Y}.")
+        return _to_strategy(case)
+    form = form_class(request.POST or None, initial={field: timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=request.user, discussion=discussion, **{field: form.cleaned_data[field]})
+        except ValidationError as error:
+            form_errors_from(form, error)
+        except InvalidState as error:
+            messages.info(request, error.message)
+            return _to_strategy(case)
+        else:
+            messages.success(request, done)
+            return _to_strategy(case)
+    context = {"form": form, "case": case, "discussion": discussion, "step": step}
+    return render(request, "safeguarding/strategy_step_form.html", context)
+
+
+@capability_required("safeguarding.strategy.record")
+@GET_AND_POST
+def conference_held(request, case_id, discussion_id):
+    return _step_page(request, case_id, discussion_id, step="conference")
+
+
+@capability_required("safeguarding.strategy.record")
+@GET_AND_POST
+def assessment_completed(request, case_id, discussion_id):
+    return _step_page(request, case_id, discussion_id, step="assessment")
+
+
+urlpatterns = [
+    path(
+        "cases/<uuid:case_id>/strategy-discussions/new/",
+        strategy_create,
+        name="case-strategy-create",
+    ),
+    path(
+        "cases/<uuid:case_id>/strategy-discussions/<uuid:discussion_id>/conference-held/",
+        conference_held,
+        name="case-strategy-conference-held",
+    ),
+    path(
+        "cases/<uuid:case_id>/strategy-discussions/<uuid:discussion_id>/assessment-completed/",
+        assessment_completed,
+        name="case-strategy-assessment-completed",
+    ),
+]

@@ -1,0 +1,140 @@
+"""Strategy discussions: every casework role that may see a case reads them; only
+social workers and MASH coordinators record them and their steps, on their own
+agency's cases and on cases granted to it."""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from agencies.access import CASEWORK
+from agencies.models import Role
+from tests.authz import Endpoint
+from tests.authz.rows_cases import ALL_TARGETS
+from tests.factories import CaseFactory, PartyFactory, UserFactory
+
+RECORDERS = frozenset({Role.SOCIAL_WORKER, Role.MASH_COORDINATOR})
+
+
+def a_case_with_a_child(owner, actor) -> dict:
+    case = CaseFactory(owning_agency=owner, received_on=date(2026, 3, 2))
+    child = PartyFactory(case=case, role="victim", person__date_of_birth=date(2013, 6, 1))
+    PartyFactory(case=case, role="suspect")
+    return {"case": case.id, "child": child.id, "_case": case}
+
+
+def a_strategy_discussion(owner, actor) -> dict:
+    from safeguarding.models import StrategyDiscussion
+    from safeguarding.services.child_protection import strategy_deadlines
+
+    values = a_case_with_a_child(owner, actor)
+    held_at = timezone.now() - timedelta(days=3)
+    conference_due_at, assessment_due_at = strategy_deadlines(
+        held_at=held_at, referral_received_on=date(2026, 3, 2)
+    )
+    discussion = StrategyDiscussion.objects.create(
+        case=values["_case"],
+        child_id=values["child"],
+        held_at=held_at,
+        agencies_present="Police, children's services, health",
+        section_47_started=True,
+        rationale="Reasonable cause to suspect significant harm.",
+        referral_received_on=date(2026, 3, 2),
+        conference_due_at=conference_due_at,
+        assessment_due_at=assessment_due_at,
+        recorded_by=UserFactory(),
+    )
+    return {**values, "discussion": discussion.id}
+
+
+def a_discussion_to_record(values) -> dict:
+    now = timezone.now()
+    return {
+        "child": str(values["child"]),
+        "held_at": (now - timedelta(hours=1)).isoformat(),
+        "agencies_present": "Police, children's services, school",
+        "section_47_started": True,
+        "rationale": "Reasonable cause to suspect significant harm.",
+        "referral_received_on": (now - timedelta(days=2)).date().isoformat(),
+    }
+
+
+def _today(values) -> dict:
+    return {"held_on": timezone.localdate().isoformat()}
+
+
+def _completed_today(values) -> dict:
+    return {"completed_on": timezone.localdate().isoformat()}
+
+
+ROWS = [
+    Endpoint(
+        "case-strategy-discussions",
+        "GET",
+        "/api/v1/cases/{case}/strategy-discussions/",
+        CASEWORK,
+        targets=ALL_TARGETS,
+        granted_ok=True,
+        setup=a_strategy_discussion,
+    ),
+    Endpoint(
+        "case-strategy-discussions",
+        "POST",
+        "/api/v1/cases/{case}/strategy-discussions/",
+        RECORDERS,
+        ok=201,
+        body=a_discussion_to_record,
+        targets=ALL_TARGETS,
+        granted_ok=True,
+        setup=a_case_with_a_child,
+    ),
+    Endpoint(
+        "case-strategy-conference-held",
+        "POST",
+        "/api/v1/cases/{case}/strategy-discussions/{discussion}/conference-held/",
+        RECORDERS,
+        body=_today,
+        targets=ALL_TARGETS,
+        granted_ok=True,
+        setup=a_strategy_discussion,
+    ),
+    Endpoint(
+        "case-strategy-assessment-completed",
+        "POST",
+        "/api/v1/cases/{case}/strategy-discussions/{discussion}/assessment-completed/",
+        RECORDERS,
+        body=_completed_today,
+        targets=ALL_TARGETS,
+        granted_ok=True,
+        setup=a_strategy_discussion,
+    ),
+    Endpoint(
+        "case-strategy-create",
+        "GET",
+        "/cases/{case}/strategy-discussions/new/",
+        RECORDERS,
+        page=True,
+        targets=ALL_TARGETS,
+        granted_ok=True,
+        setup=a_case_with_a_child,
+    ),
+    Endpoint(
+        "case-strategy-conference-held",
+        "GET",
+        "/cases/{case}/strategy-discussions/{discussion}/conference-held/",
+        RECORDERS,
+        page=True,
+        targets=ALL_TARGETS,
+        granted_ok=True,
+        setup=a_strategy_discussion,
+    ),
+    Endpoint(
+        "case-strategy-assessment-completed",
+        "GET",
+        "/cases/{case}/strategy-discussions/{discussion}/assessment-completed/",
+        RECORDERS,
+        page=True,
+        targets=ALL_TARGETS,
+        granted_ok=True,
+        setup=a_strategy_discussion,
+    ),
+]

@@ -1,0 +1,102 @@
+"""Matrix rows for the shared language of risk. The vocabulary (levels, templates,
+every agency's scale) is for any signed-in member; an agency's scale is changed
+only by that agency's admin; its targets are read by its own members and set by
+its admin."""
+
+from agencies.models import Role
+from safeguarding.models import RiskScale, RiskScaleLevel
+from tests.authz import ALL_ROLES, Endpoint
+
+ADMIN = frozenset({Role.AGENCY_ADMIN})
+OWN_AND_OTHER = ("own", "other")
+
+
+def an_agency(owner, actor) -> dict:
+    return {"agency": owner.slug}
+
+
+def an_agency_with_a_scale(owner, actor) -> dict:
+    scale = RiskScale.objects.create(agency=owner, version=1, name="Red, amber, green")
+    for position, (label, shared_level) in enumerate(
+        [("Red", "high"), ("Amber", "medium"), ("Green", "low")], start=1
+    ):
+        RiskScaleLevel.objects.create(
+            scale=scale,
+            position=position,
+            label=label,
+            definition=f"{label}: what it means.",
+            shared_level=shared_level,
+        )
+    return {"agency": owner.slug, "_version": scale.version}
+
+
+ROWS = [
+    Endpoint("risk-levels", "GET", "/api/v1/risk/levels/", ALL_ROLES),
+    Endpoint("risk-templates", "GET", "/api/v1/risk/templates/", ALL_ROLES),
+    Endpoint("risk-scales", "GET", "/api/v1/risk/scales/", ALL_ROLES),
+    # Any member reads any agency's scale (the vocabulary is not secret), so the
+    # matrix's "other" target, which expects 404, does not apply; the tests in
+    # tests/safeguarding/test_vocabulary.py read another agency's scale.
+    Endpoint(
+        "risk-scale-detail",
+        "GET",
+        "/api/v1/risk/scales/{agency}/",
+        ALL_ROLES,
+        setup=an_agency_with_a_scale,
+    ),
+    Endpoint(
+        "risk-scale-detail",
+        "PUT",
+        "/api/v1/risk/scales/{agency}/",
+        ADMIN,
+        body={
+            "name": "Red, amber, green",
+            "levels": [
+                {"label": "Red", "definition": "Serious risk now.", "shared_level": "critical"},
+                {"label": "Amber", "definition": "Some risk.", "shared_level": "medium"},
+                {"label": "Green", "definition": "Known and low.", "shared_level": "low"},
+            ],
+            "reason": "matrix test",
+        },
+        needs_version=True,
+        targets=OWN_AND_OTHER,
+        setup=an_agency_with_a_scale,
+    ),
+    Endpoint(
+        "risk-targets",
+        "GET",
+        "/api/v1/risk/targets/{agency}/",
+        ALL_ROLES,
+        targets=OWN_AND_OTHER,
+        setup=an_agency,
+    ),
+    Endpoint(
+        "risk-targets",
+        "PUT",
+        "/api/v1/risk/targets/{agency}/",
+        ADMIN,
+        body={"targets": {"critical": 1, "high": 4, "unknown": 4, "medium": 10, "low": 20}},
+        targets=OWN_AND_OTHER,
+        setup=an_agency,
+    ),
+    # Pages
+    Endpoint("risk-vocabulary", "GET", "/risk/", ALL_ROLES, page=True),
+    Endpoint(
+        "risk-scale-edit",
+        "GET",
+        "/risk/scales/{agency}/edit/",
+        ADMIN,
+        page=True,
+        targets=OWN_AND_OTHER,
+        setup=an_agency_with_a_scale,
+    ),
+    Endpoint(
+        "risk-targets-edit",
+        "GET",
+        "/risk/targets/{agency}/edit/",
+        ADMIN,
+        page=True,
+        targets=OWN_AND_OTHER,
+        setup=an_agency,
+    ),
+]
