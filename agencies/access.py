@@ -74,6 +74,12 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "safeguarding.strategy.record": frozenset({Role.SOCIAL_WORKER, Role.MASH_COORDINATOR}),
     "safeguarding.queue.view": CASEWORK,
     "safeguarding.case.action": CASEWORK,
+    # Referrals: tasked handoffs. Partners work their inbox; they never send.
+    "referrals.referral.view": CASEWORK | {Role.PARTNER_CASEWORKER},
+    "referrals.referral.create": CASEWORK,
+    "referrals.referral.receive": CASEWORK | {Role.PARTNER_CASEWORKER},
+    "referrals.threshold.record": frozenset({Role.MASH_COORDINATOR, Role.SOCIAL_WORKER}),
+    "referrals.report.view": CASEWORK | {Role.PARTNER_CASEWORKER, Role.AUDITOR},
 }
 
 # What an agency that was granted another agency's record may do with it: read it,
@@ -95,6 +101,8 @@ GRANTED_ACTIONS = frozenset(
         "safeguarding.flag.raise",
         "safeguarding.strategy.view",
         "safeguarding.strategy.record",
+        # The hub coordinates: it may refer on the children of a case it was granted.
+        "referrals.referral.create",
     }
 )
 
@@ -331,6 +339,18 @@ def owned_or_granted_scope(
 def compartment_scope(user, queryset: QuerySet, *, field: str = "compartment") -> QuerySet:
     """Only the records in compartments the user is cleared for."""
     return queryset.filter(**{f"{field}__in": sorted(clearances(user))})
+
+
+def referral_scope(user, queryset: QuerySet) -> QuerySet:
+    """Referrals the user's agency sent (drafts included), and those sent to it
+    (never its drafts). Whether the receiver sees the live case is not decided
+    here: it never does; it sees the referral's disclosure."""
+    membership = membership_of(user)
+    if membership is None or not can(user, "referrals.referral.view"):
+        return queryset.none()
+    sent = Q(from_agency_id=membership.agency_id)
+    received = Q(to_agency_id=membership.agency_id) & ~Q(state="draft")
+    return queryset.filter(sent | received)
 
 
 def access_log_scope(user, queryset: QuerySet) -> QuerySet:

@@ -14,4 +14,5 @@ def signed_in_member(request) -> dict:
         "may_view_queue": can(request.user, "safeguarding.queue.view"),
         "unread_notifications": notification_unread_count(actor=request.user),
         "may_read_outcome_report": can(request.user, "cases.report.outcomes"),
+        "may_use_referrals": can(request.user, "referrals.referral.view"),
     }

@@ -186,25 +186,34 @@ def _youth_imagery_case() -> Case:
     case = case_create(
         actor=officer,
         title="Image shared between two pupils",
-        summary="A 15-year-old shared an image of a 14-year-old classmate with her.",
+        summary="A 15-year-old pupil shared an image that a 14-year-old classmate had sent him.",
         source="school",
         source_reference="DEMO-YPI-0003",
         received_on=_days_ago(70),
         opened_on=_days_ago(70),
         lead_officer=officer,
     )
+    # Birthdays 120 to 150 days ago, before the offence (75 days ago) whatever the
+    # date of seeding: 14 and 15 at the offence, as the summary says.
     victim = party_add_for_person(
         actor=officer,
         case=case,
         person=None,
-        new_person=_person(first_name="Isla", last_name="Placeholder", date_of_birth=_born(14)),
+        new_person=_person(
+            first_name="Isla", last_name="Placeholder", date_of_birth=_born(14, days_before=120)
+        ),
         role="victim",
     )
     suspect = party_add_for_person(
         actor=officer,
         case=case,
         person=None,
-        new_person=_person(first_name="Jack", last_name="Placeholder", date_of_birth=_born(15)),
+        new_person=_person(
+            first_name="Jack",
+            last_name="Placeholder",
+            date_of_birth=_born(15, days_before=120),
+            gender="male",
+        ),
         role="suspect",
     )
     offence_add(
@@ -266,7 +275,7 @@ def _conditional_caution_case() -> Case:
         lead_officer=investigator,
         team=investigator.membership.team,
     )
-    party_add_for_person(
+    suspect = party_add_for_person(
         actor=investigator,
         case=case,
         person=None,
@@ -274,6 +283,15 @@ def _conditional_caution_case() -> Case:
             first_name="Liam", last_name="Instance", date_of_birth=_born(29), gender="male"
         ),
         role="suspect",
+    )
+    offence_add(
+        actor=investigator,
+        case=case,
+        offence_type="iioc_possessing",
+        committed_from=_days_ago(150),
+        committed_to=_days_ago(121),
+        platform="Demo file-sharing app",
+        parties=[suspect],
     )
     return case
 
@@ -334,7 +352,7 @@ def _conditional_caution(case: Case) -> None:
         actor=investigator,
         case=case,
         suspect=case.parties.get(role="suspect"),
-        code="4",
+        code="3",  # an adult caution, conditional because its conditions are given
         outcome_on=_days_ago(30),
         rationale="First offence, full admissions, small number of category C images.",
         caution_conditions=(

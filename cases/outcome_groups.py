@@ -24,10 +24,9 @@ OUTCOME_GROUPS: dict[str, OutcomeGroup] = {
         "Caution",
         frozenset(
             {
+                # Simple and conditional cautions alike, for youths and adults.
                 OutcomeCode.YOUTH_CAUTION,
                 OutcomeCode.YOUTH_CAUTION_ALTERNATE,
-                OutcomeCode.YOUTH_CONDITIONAL_CAUTION,
-                OutcomeCode.YOUTH_CONDITIONAL_CAUTION_ALTERNATE,
                 OutcomeCode.ADULT_CAUTION,
                 OutcomeCode.ADULT_CAUTION_ALTERNATE,
             }
@@ -54,6 +53,8 @@ OUTCOME_GROUPS: dict[str, OutcomeGroup] = {
         "Other",
         frozenset(
             {
+                # 4 (TIC): the offence is sentenced along with another, not resolved by itself.
+                OutcomeCode.TAKEN_INTO_CONSIDERATION,
                 OutcomeCode.OFFENDER_DIED,
                 OutcomeCode.PREVENTED_BELOW_AGE,
                 OutcomeCode.PREVENTED_SUSPECT_ILL,

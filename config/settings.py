@@ -271,6 +271,11 @@ SPECTACULAR_SETTINGS = {
         "SharedLevelEnum": "safeguarding.models.SharedLevel",
         "FlagKindEnum": "safeguarding.models.FlagKind",
         "AgencyKindEnum": "agencies.models.AgencyKind",
+        "ReferralStateEnum": "referrals.models.ReferralState",
+        "ConsentStatusEnum": "referrals.models.ConsentStatus",
+        "CompletionOutcomeEnum": "referrals.models.CompletionOutcome",
+        "ReferralPurposeEnum": "referrals.models.ReferralPurpose",
+        "ThresholdDecisionKindEnum": "referrals.models.ThresholdDecisionKind",
     },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
@@ -289,6 +294,10 @@ CELERY_BEAT_SCHEDULE = {
     # Every 15 minutes, so that the two-hour "due soon" warning is never missed.
     "safeguarding-deadlines-sweep": {
         "task": "safeguarding.tasks.deadlines_sweep",
+        "schedule": timedelta(minutes=15),
+    },
+    "referrals-deadlines-sweep": {
+        "task": "referrals.tasks.deadlines_sweep",
         "schedule": timedelta(minutes=15),
     },
     "purge-expired-credentials": {

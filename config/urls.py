@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("agencies.urls")),
     path("", include("cases.urls")),
     path("", include("safeguarding.urls")),
+    path("", include("referrals.urls")),
     path("", include("common.notification_views")),
 ]
 

@@ -19,7 +19,8 @@ def safeguarding_panels(actor, case) -> list[CasePanel]:
         )
     if access.can(actor, "safeguarding.assessment.view", case):
         priority = CasePriority.objects.filter(case=case).first()
-        row = queue_rows([priority])[0] if priority and priority.actioned_at is None else None
+        waiting = priority is not None and priority.actioned_at is None and case.is_open
+        row = queue_rows([priority])[0] if waiting else None
         panels.append(
             CasePanel(
                 "risk",
@@ -31,9 +32,7 @@ def safeguarding_panels(actor, case) -> list[CasePanel]:
                     "queue_row": row,
                     "assessments": list(selectors.assessment_list(actor=actor, case=case)),
                     "may_assess": access.can(actor, "safeguarding.assessment.add", case),
-                    "may_action": priority is not None
-                    and priority.actioned_at is None
-                    and access.can(actor, "safeguarding.case.action", case),
+                    "may_action": waiting and access.can(actor, "safeguarding.case.action", case),
                 },
                 prominent=True,
             )

@@ -16,7 +16,7 @@ officer, the flag's raiser) and their supervisors (`supervisors_of`). Each
 notification has a dedupe key naming the event, so running the sweep twice, or
 twice at once, tells each person once."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import AgencyKind, Membership, Role
-from agencies.working_days import working_days_between
+from agencies.working_days import working_days_between, working_days_late
 from cases.models import CaseStatus
 from common.models import Notification
 from common.notifications import notify
@@ -89,11 +89,33 @@ def deadline_status(
 ) -> DeadlineStatus | None:
     """None when there is no deadline. A step done after its due day is late by the
     working days between them; an open one is late by the working days since."""
+    return _status(due_at=due_at, done_on=done_on, now=now, between=working_days_between)
+
+
+def _between_any_of(days: set[date]) -> Callable[[date, date], int]:
+    """`working_days_between` for any two of `days`, from one calendar query.
+    `working_days_late(days, last)` counts, for each day, the working days after it
+    up to the last of them; the working days between two of them is the difference."""
+    after = working_days_late(days, max(days)) if days else {}
+
+    def between(start: date, end: date) -> int:
+        return after[start] - after[end] if end > start else 0
+
+    return between
+
+
+def _status(
+    *,
+    due_at: datetime | None,
+    done_on: date | None,
+    now: datetime | None,
+    between: Callable[[date, date], int],
+) -> DeadlineStatus | None:
     if due_at is None:
         return None
     due_day = timezone.localtime(due_at).date()
     if done_on is not None:
-        late = working_days_between(due_day, done_on)
+        late = between(due_day, done_on)
         return DeadlineStatus(
             due_at=due_at,
             done_on=done_on,
@@ -108,7 +130,7 @@ def deadline_status(
             due_at=due_at,
             done_on=None,
             overdue=False,
-            working_days_left=working_days_between(today, due_day),
+            working_days_left=between(today, due_day),
             working_days_late=None,
         )
     return DeadlineStatus(
@@ -116,7 +138,7 @@ def deadline_status(
         done_on=None,
         overdue=True,
         working_days_left=None,
-        working_days_late=working_days_between(due_day, today),
+        working_days_late=between(due_day, today),
     )
 
 
@@ -124,20 +146,37 @@ def strategy_discussions_with_deadlines(
     discussions: Iterable[StrategyDiscussion], *, now: datetime | None = None
 ) -> list[StrategyDiscussion]:
     """The discussions, each with `.conference` and `.assessment` deadline statuses
-    (None when no section 47 enquiries started), for the case page and the API."""
+    (None when no section 47 enquiries started), for the case page, the queue and the
+    API. However many there are, the calendar is read once."""
     now = now or timezone.now()
-    annotated = []
+    discussions = list(discussions)
+    steps = [
+        (discussion.conference_due_at, discussion.conference_held_on) for discussion in discussions
+    ] + [
+        (discussion.assessment_due_at, discussion.assessment_completed_on)
+        for discussion in discussions
+    ]
+    days = {timezone.localtime(now).date()}
+    for due_at, done_on in steps:
+        if due_at is not None:
+            days.add(timezone.localtime(due_at).date())
+            if done_on is not None:
+                days.add(done_on)
+    between = _between_any_of(days)
     for discussion in discussions:
-        discussion.conference = deadline_status(
-            due_at=discussion.conference_due_at, done_on=discussion.conference_held_on, now=now
+        discussion.conference = _status(
+            due_at=discussion.conference_due_at,
+            done_on=discussion.conference_held_on,
+            now=now,
+            between=between,
         )
-        discussion.assessment = deadline_status(
+        discussion.assessment = _status(
             due_at=discussion.assessment_due_at,
             done_on=discussion.assessment_completed_on,
             now=now,
+            between=between,
         )
-        annotated.append(discussion)
-    return annotated
+    return discussions
 
 
 # --- Who answers for a deadline

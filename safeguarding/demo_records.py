@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from agencies.selectors import agency_get_by_slug
+from agencies.working_days import is_working_day
 from cases.models import Case
 from cases.services.cases import case_create
 from cases.services.grants import case_grant
@@ -194,7 +195,11 @@ def seed_safeguarding() -> str:
         if not ncmec.grants.filter(agency=agency, revoked_at__isnull=True).exists():
             case_grant(actor=investigator, case=ncmec, agency=agency, reason=reason)
     if not StrategyDiscussion.objects.filter(case=ncmec).exists():
+        # Three days ago, or the working day before that if it fell on a weekend
+        # or a bank holiday: nobody holds a strategy discussion then.
         held = timezone.localtime() - timedelta(days=3)
+        while not is_working_day(held.date()):
+            held -= timedelta(days=1)
         strategy_discussion_record(
             actor=_user("social.worker"),
             case=ncmec,

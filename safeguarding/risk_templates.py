@@ -104,7 +104,7 @@ def level_compute(template: Template, answers: dict[str, str]) -> Computation:
         )
     triggers = [f.label for f in template.factors if f.triggers_high and f.key in yes]
     if triggers:
-        return result(SharedLevel.HIGH, score, f"Yes to: {'; '.join(triggers)}.")
+        return result(SharedLevel.HIGH, score, f"High because of: {'; '.join(triggers)}.")
     if score >= template.high_score:
         return result(
             SharedLevel.HIGH,

@@ -9,6 +9,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import AccessLogEntry, Agency, Membership, Role, Team
 from cases.models import Case, CaseParty, ContactLog, Person
+from cases.selectors import party_ages
+from referrals.models import Referral
 
 DESIGN_AGENCIES = {
     "northshire-police": "police",
@@ -45,6 +47,7 @@ def _snapshot() -> dict:
         "parties": CaseParty.objects.count(),
         "people": Person.objects.count(),
         "contacts": ContactLog.objects.count(),
+        "referrals": sorted(Referral.objects.values_list("purpose", "state")),
     }
 
 
@@ -64,6 +67,16 @@ def test_seed_demo_twice_gives_the_same_data(db, settings):
     assert first["devices"] == len(DESIGN_USERS)
     assert len([c for c in first["cases"] if c[0].startswith("NP-")]) == 7
     assert len([c for c in first["cases"] if c[0].startswith("SP-")]) == 1
+    assert {state for _, state in first["referrals"]} == {
+        "draft",
+        "sent",
+        "accepted",
+        "declined",
+        "returned",
+        "in_progress",
+        "completed",
+        "withdrawn",
+    }
 
 
 def test_every_demo_user_signs_in_with_the_published_password_and_key(db, settings):
@@ -104,3 +117,33 @@ def test_demo_otp_prints_the_current_code(db, settings, capsys):
         expected = totp(bytes.fromhex("3132333435363738393031323334353637383930"))
     # then
     assert capsys.readouterr().out.strip() == f"{expected:06d}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seeded_at", ["2026-03-01 09:00 +0000", "2026-12-31 16:00 +0000"])
+def test_the_demo_outcomes_hold_whatever_the_date_of_seeding(db, settings, seeded_at):
+    # given
+    settings.DEBUG = True
+    # when
+    with time_machine.travel(seeded_at):
+        call_command("seed_demo")
+    # then: the youth-produced imagery case has a 15-year-old suspect and a
+    # 14-year-old victim at the offence, as its summary says, and Outcome 21
+    youth = Case.objects.get(source_reference="DEMO-YPI-0003")
+    parties = list(youth.parties.select_related("person"))
+    ages = party_ages(case=youth, parties=parties)
+    assert {party.role: ages[party.pk] for party in parties} == {"victim": 14, "suspect": 15}
+    assert youth.summary == (
+        "A 15-year-old pupil shared an image that a 14-year-old classmate had sent him."
+    )
+    assert list(youth.outcomes.values_list("code", flat=True)) == ["21"]
+    assert youth.status == "closed"
+    # and the conditional caution is an adult caution (3) for a possession offence
+    # committed before it
+    caution_case = Case.objects.get(source_reference="DEMO-CC-0005")
+    caution = caution_case.outcomes.get()
+    assert (caution.code, caution.is_conditional_caution) == ("3", True)
+    [offence] = caution_case.offences.all()
+    assert offence.offence_type == "iioc_possessing"
+    assert list(offence.parties.all()) == [caution.suspect]
+    assert (offence.committed_to or offence.committed_from) < caution.outcome_on

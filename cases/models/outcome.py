@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- the official outcome titles are written with en dashes.
 import uuid
 
 from django.conf import settings
@@ -9,70 +10,79 @@ from cases.models.party import CaseParty
 
 
 class OutcomeCode(models.TextChoices):
-    """Home Office crime outcome codes. 19 applies to fraud only and is not offered."""
+    """Home Office crime outcome codes, with their official titles. 19 applies to
+    fraud only and is not offered. Conditional cautions are recorded under 2 and 2A
+    (youths) or 3 and 3A (adults), with their conditions."""
 
-    CHARGED = "1", "1: Charged or summonsed"
-    CHARGED_ALTERNATE = "1A", "1A: Charged or summonsed (alternate offence)"
-    YOUTH_CAUTION = "2", "2: Youth caution"
-    YOUTH_CAUTION_ALTERNATE = "2A", "2A: Youth caution (alternate offence)"
-    YOUTH_CONDITIONAL_CAUTION = "3", "3: Youth conditional caution"
-    YOUTH_CONDITIONAL_CAUTION_ALTERNATE = (
-        "3A",
-        "3A: Youth conditional caution (alternate offence)",
-    )
-    ADULT_CAUTION = "4", "4: Adult caution (simple or conditional)"
-    ADULT_CAUTION_ALTERNATE = "4A", "4A: Adult caution (alternate offence)"
-    OFFENDER_DIED = "5", "5: Offender has died"
-    PENALTY_NOTICE = "6", "6: Penalty notice for disorder"
-    CANNABIS_KHAT_WARNING = "7", "7: Cannabis or khat warning"
+    CHARGED = "1", "1: Charged/summonsed"
+    CHARGED_ALTERNATE = "1A", "1A: Charged/summonsed – alternate offence"
+    YOUTH_CAUTION = "2", "2: Caution – youths"
+    YOUTH_CAUTION_ALTERNATE = "2A", "2A: Caution – youths – alternate offence"
+    ADULT_CAUTION = "3", "3: Caution – adults"
+    ADULT_CAUTION_ALTERNATE = "3A", "3A: Caution – adults – alternate offence"
+    TAKEN_INTO_CONSIDERATION = "4", "4: Taken into consideration"
+    OFFENDER_DIED = "5", "5: The offender has died"
+    PENALTY_NOTICE = "6", "6: Penalty Notice for Disorder"
+    CANNABIS_KHAT_WARNING = "7", "7: Cannabis/Khat warning"
     COMMUNITY_RESOLUTION = "8", "8: Community resolution"
     NOT_IN_PUBLIC_INTEREST_CPS = "9", "9: Prosecution not in the public interest (CPS)"
     NOT_IN_PUBLIC_INTEREST_POLICE = (
         "10",
-        "10: Formal action against the offender not in the public interest (police)",
+        "10: Formal action against the offender is not in the public interest (police)",
     )
     PREVENTED_BELOW_AGE = (
         "11",
-        "11: Prosecution prevented: suspect below the age of criminal responsibility",
+        "11: Prosecution prevented – named suspect identified but below the age of "
+        "criminal responsibility",
     )
-    PREVENTED_SUSPECT_ILL = "12", "12: Prosecution prevented: suspect too ill to prosecute"
+    PREVENTED_SUSPECT_ILL = (
+        "12",
+        "12: Prosecution prevented – named suspect identified but too ill (physical or "
+        "mental health) to prosecute",
+    )
     PREVENTED_VICTIM_ILL = (
         "13",
-        "13: Prosecution prevented: victim or key witness dead or too ill to give evidence",
+        "13: Prosecution prevented – named suspect identified but the victim or key "
+        "witness is dead or too ill to give evidence",
     )
     EVIDENTIAL_VICTIM_NO_SUSPECT = (
         "14",
-        "14: Evidential difficulties: suspect not identified; victim does not support "
-        "further action",
+        "14: Evidential difficulties victim based – named suspect not identified",
     )
     EVIDENTIAL_SUSPECT_IDENTIFIED = (
         "15",
-        "15: Evidential difficulties: suspect identified; victim supports action",
+        "15: Evidential difficulties – named suspect identified; the victim supports action",
     )
     EVIDENTIAL_VICTIM_WITHDRAWN = (
         "16",
-        "16: Evidential difficulties: suspect identified; victim does not support "
-        "(or has withdrawn support from) further action",
+        "16: Evidential difficulties victim based – named suspect identified; the victim "
+        "does not support (or has withdrawn support from) police action",
     )
     TIME_LIMIT_EXPIRED = "17", "17: Prosecution time limit expired"
-    NO_SUSPECT_IDENTIFIED = "18", "18: Investigation complete: no suspect identified"
-    OTHER_BODY = "20", "20: Action undertaken by another body or agency"
+    NO_SUSPECT_IDENTIFIED = "18", "18: Investigation complete – no suspect identified"
+    OTHER_BODY = (
+        "20",
+        "20: Further action resulting from the crime report undertaken by another body or agency",
+    )
     NOT_IN_PUBLIC_INTEREST_FURTHER_INVESTIGATION = (
         "21",
         "21: Further investigation to support formal action not in the public interest "
-        "(police decision)",
+        "– police decision",
     )
     DIVERSIONARY_ACTIVITY = (
         "22",
-        "22: Diversionary, educational or intervention activity; further action not in "
-        "the public interest",
+        "22: Diversionary, educational or intervention activity, resulting from the crime "
+        "report, has been undertaken and it is not in the public interest to take any "
+        "further action",
     )
 
 
+# A caution may be simple or conditional; a conditional one is recorded under the
+# caution's own code, youth (2, 2A) or adult (3, 3A), with its conditions.
 CONDITIONAL_CAUTION_CODES = frozenset(
     {
-        OutcomeCode.YOUTH_CONDITIONAL_CAUTION,
-        OutcomeCode.YOUTH_CONDITIONAL_CAUTION_ALTERNATE,
+        OutcomeCode.YOUTH_CAUTION,
+        OutcomeCode.YOUTH_CAUTION_ALTERNATE,
         OutcomeCode.ADULT_CAUTION,
         OutcomeCode.ADULT_CAUTION_ALTERNATE,
     }

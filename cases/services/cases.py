@@ -165,7 +165,9 @@ def case_close(
     locked.closing_note = note.strip()
     locked.closed_on = closed_on
     locked.version += 1
-    record_change(locked, actor=actor, reason=f"closed: {closing_reason}")
+    record_change(
+        locked, actor=actor, reason=f"closed: {ClosingReason(closing_reason).label.lower()}"
+    )
     locked.save()
     log_case_access(actor=actor, action="cases.case.closed", case=locked, note=closing_reason)
     return locked

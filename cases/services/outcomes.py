@@ -22,11 +22,6 @@ from cases.services.common import (
 from common.errors import InvalidState
 
 FRAUD_ONLY_CODE = "19"
-# A youth conditional caution is conditional by definition; an adult caution (4, 4A)
-# may be simple or conditional.
-CONDITIONS_REQUIRED_CODES = frozenset(
-    {OutcomeCode.YOUTH_CONDITIONAL_CAUTION, OutcomeCode.YOUTH_CONDITIONAL_CAUTION_ALTERNATE}
-)
 ADULTHOOD = 18
 
 
@@ -77,25 +72,21 @@ def _outcome_21_errors(
 def _conditional_caution_errors(
     code: str, caution_conditions: str, conditions_due_on: date | None, outcome_on, errors: dict
 ) -> None:
+    """A caution (2, 2A, 3 or 3A) is conditional when its conditions are given, and
+    simple when they are not; no other outcome has conditions."""
     if caution_conditions:
         if code not in CONDITIONAL_CAUTION_CODES:
             errors["caution_conditions"] = [
-                "Conditions are recorded only with a caution that can be conditional "
-                "(outcome 3, 3A, 4 or 4A)."
+                "Conditions are recorded only with a caution (outcome 2, 2A, 3 or 3A)."
             ]
         if conditions_due_on is None:
             errors["conditions_due_on"] = ["Enter the date by which the conditions must be met."]
         elif outcome_on is not None and conditions_due_on <= outcome_on:
             errors["conditions_due_on"] = ["Must be after the date of the outcome."]
-    else:
-        if code in CONDITIONS_REQUIRED_CODES:
-            errors["caution_conditions"] = [
-                "Enter the conditions of the youth conditional caution, such as attending a course."
-            ]
-        if conditions_due_on is not None:
-            errors["conditions_due_on"] = [
-                "A due date is recorded only with the conditions of a conditional caution."
-            ]
+    elif conditions_due_on is not None:
+        errors["conditions_due_on"] = [
+            "A due date is recorded only with the conditions of a conditional caution."
+        ]
 
 
 @transaction.atomic

@@ -180,7 +180,7 @@ def party_add(
         notes=notes,
         created_by=actor,
     )
-    record_change(party, actor=actor, reason=f"added as {role}")
+    record_change(party, actor=actor, reason=f"added as {PartyRole(role).label.lower()}")
     try:
         with transaction.atomic():
             party.save()

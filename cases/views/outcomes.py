@@ -62,7 +62,7 @@ class OutcomeForm(forms.Form):
         required=False,
         label="Conditions of a conditional caution (optional)",
         help_text=(
-            "Only for a conditional caution (outcome 3, 3A, 4 or 4A): for example, "
+            "Only for a conditional caution (outcome 2, 2A, 3 or 3A): for example, "
             "attending a course."
         ),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -215,12 +215,13 @@ class Bar:
     value_y: int
 
 
-def _bars(groups) -> list[Bar]:
-    largest = max((group.count for group in groups), default=0)
+def _bars(groups, total: int) -> list[Bar]:
+    """One bar per group, its length the group's share of all outcomes: a group with
+    half of them fills half the track. The count and percentage are drawn as text."""
     bars = []
     for index, group in enumerate(groups):
         top = index * ROW_HEIGHT
-        width = round(BAR_MAX * group.count / largest) if largest else 0
+        width = round(BAR_MAX * group.count / total) if total else 0
         bars.append(
             Bar(
                 label=group.label,
@@ -289,7 +290,7 @@ def outcome_report(request):
         "form": form,
         "report": report,
         "year": report.year if report else this_year,
-        "bars": _bars(report.groups) if report else [],
+        "bars": _bars(report.groups, report.total) if report else [],
         "chart": {
             "width": CHART_WIDTH,
             "height": ROW_HEIGHT * len(report.groups) if report else 0,

@@ -81,16 +81,16 @@ class ChooseForm(forms.Form):
         widget=Radios,
         label="Who are you assessing?",
         error_messages={
-            "required": "Choose the person you are assessing.",
-            "invalid_choice": "Choose a person in this case.",
+            "required": "Select who you are assessing.",
+            "invalid_choice": "Select a person in this case.",
         },
     )
     template = forms.ChoiceField(
         widget=Radios,
         label="Which assessment?",
         error_messages={
-            "required": "Choose the assessment to make.",
-            "invalid_choice": "Choose one of the assessments your agency uses.",
+            "required": "Select the assessment.",
+            "invalid_choice": "Select one of the assessments your agency uses.",
         },
     )
 
@@ -217,10 +217,21 @@ def assessment_create(request, case_id):
     parties = list(
         case_selectors.party_list(actor=request.user, case=case).filter(role__in=sorted(roles))
     )
-    chosen = {k: request.GET[k] for k in ("subject", "template") if k in request.GET}
-    if chosen and len(templates) == 1:
-        chosen.setdefault("template", templates[0].key)
-    choose = ChooseForm(chosen or None, parties=parties, templates=templates)
+    # With only one person or one assessment to choose, it is chosen already.
+    only = {}
+    if len(parties) == 1:
+        only["subject"] = str(parties[0].pk)
+    if len(templates) == 1:
+        only["template"] = templates[0].key
+    if any(key in request.GET for key in ("continue", "subject", "template")):
+        chosen = {key: request.GET.get(key, "") for key in ("subject", "template")}
+        choose = ChooseForm(
+            {key: value or only.get(key, "") for key, value in chosen.items()},
+            parties=parties,
+            templates=templates,
+        )
+    else:
+        choose = ChooseForm(initial=only, parties=parties, templates=templates)
     context = {
         "case": case,
         "case_url": reverse("case-detail", args=[case.id]),

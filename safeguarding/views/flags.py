@@ -37,9 +37,28 @@ def flags_section(actor, case: Case) -> dict:
     }
 
 
+def _too_long(what: str) -> str:
+    return f"Keep the {what} to {REASON_MAX_LENGTH} characters or fewer."
+
+
 class FlagRaiseForm(forms.Form):
-    party = forms.ChoiceField(widget=Radios, label="Who is the flag about?")
-    kind = forms.ChoiceField(choices=FlagKind.choices, widget=Radios, label="What is the risk?")
+    party = forms.ChoiceField(
+        widget=Radios,
+        label="Who is the flag about?",
+        error_messages={
+            "required": "Select who the flag is about.",
+            "invalid_choice": "Select a person in this case.",
+        },
+    )
+    kind = forms.ChoiceField(
+        choices=FlagKind.choices,
+        widget=Radios,
+        label="What is the risk?",
+        error_messages={
+            "required": "Select the kind of flag.",
+            "invalid_choice": "Select one of the kinds of flag.",
+        },
+    )
     reason = forms.CharField(
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -48,8 +67,15 @@ class FlagRaiseForm(forms.Form):
             "Everyone who may see this person, in any case and any agency, will read it. "
             "Write what they need to know to keep people safe."
         ),
+        error_messages={
+            "required": "Give the reason for the flag.",
+            "max_length": _too_long("reason"),
+        },
     )
-    review_on = UKDateField(label="Review the flag by")
+    review_on = UKDateField(
+        label="Review the flag by",
+        error_messages={"required": "Enter the date to review the flag by."},
+    )
 
     def __init__(self, *args, parties=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,6 +99,10 @@ class FlagClearForm(forms.Form):
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Why is the flag cleared?",
+        error_messages={
+            "required": "Give the reason for clearing the flag.",
+            "max_length": _too_long("reason"),
+        },
     )
 
 
@@ -95,7 +125,9 @@ def flag_create(request, case_id):
     if not any(str(p.id) == chosen for p in parties):
         chosen = str(parties[0].id) if len(parties) == 1 else ""
     initial = {"party": chosen}
-    form = FlagRaiseForm(request.POST or None, parties=parties, initial=initial)
+    form = FlagRaiseForm(
+        request.POST if request.method == "POST" else None, parties=parties, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             flag = flag_services.flag_raise(actor=request.user, case=case, **form.flag_fields())
@@ -126,7 +158,7 @@ def flag_clear(request, case_id, flag_id):
     if not flag.is_live:
         messages.info(request, f"This flag was already cleared on {flag.cleared_at:%d/%m/%Y}.")
         return _to_flags(case)
-    form = FlagClearForm(request.POST or None)
+    form = FlagClearForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             flag_services.flag_clear(

@@ -13,13 +13,14 @@ from cases.selectors import case_get_for_actor
 from common.errors import InvalidState, ValidationError
 from common.pages import capability_required
 from safeguarding import selectors
+from safeguarding.deadlines import strategy_discussions_with_deadlines
 from safeguarding.queue_view_model import queue_rows
 from safeguarding.services.queue import case_actioned
 
 
 class QueueFilterForm(forms.Form):
     team = forms.ChoiceField(required=False)
-    lead = forms.ChoiceField(required=False, label="Lead officer")
+    lead = forms.ChoiceField(required=False, label="Lead")
 
     def __init__(self, *args, teams=(), leads=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,7 +48,10 @@ def queue(request):
             "form": form,
             "rows": queue_rows(page.object_list),
             "page": page,
-            "deadlines": list(selectors.child_protection_deadlines(actor=request.user)[:50]),
+            # Each with how it stands, from one read of the calendar for the list.
+            "deadlines": strategy_discussions_with_deadlines(
+                selectors.child_protection_deadlines(actor=request.user)[:50]
+            ),
         },
     )
 

@@ -49,19 +49,40 @@ def strategy_section(actor, case: Case) -> dict:
 
 
 class StrategyDiscussionForm(forms.Form):
-    child = forms.ChoiceField(widget=Radios, label="Which child was discussed?")
-    held_on = UKDateField(label="Date of the discussion")
-    held_time = TimeField(label="Time of the discussion")
+    child = forms.ChoiceField(
+        widget=Radios,
+        label="Which child was discussed?",
+        error_messages={
+            "required": "Select which child was discussed.",
+            "invalid_choice": "Select a child in this case.",
+        },
+    )
+    held_on = UKDateField(
+        label="Date of the discussion",
+        error_messages={"required": "Enter the date of the discussion."},
+    )
+    held_time = TimeField(
+        label="Time of the discussion",
+        error_messages={"required": "Enter the time of the discussion."},
+    )
     agencies_present = forms.CharField(
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Agencies and people present",
+        error_messages={
+            "required": "Name the agencies present.",
+            "max_length": "Keep the agencies and people present to 2000 characters or fewer.",
+        },
     )
     section_47_started = forms.TypedChoiceField(
         choices=[("yes", "Yes, start section 47 enquiries"), ("no", "No")],
         coerce=lambda value: value == "yes",
         widget=Radios,
         label="Decision: do section 47 enquiries start?",
+        error_messages={
+            "required": "Select whether section 47 enquiries start.",
+            "invalid_choice": "Select whether section 47 enquiries start.",
+        },
         help_text=(
             f"If they do, the initial child protection conference is due within "
             f"{CONFERENCE_WITHIN_WORKING_DAYS} working days of this discussion, and the child "
@@ -70,7 +91,13 @@ class StrategyDiscussionForm(forms.Form):
         ),
     )
     rationale = forms.CharField(
-        max_length=5000, widget=forms.Textarea(attrs={"rows": 5}), label="Rationale"
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Rationale",
+        error_messages={
+            "required": "Write the rationale for the decision.",
+            "max_length": "Keep the rationale to 5000 characters or fewer.",
+        },
     )
     referral_received_on = UKDateField(
         required=False,
@@ -98,11 +125,17 @@ class StrategyDiscussionForm(forms.Form):
 
 
 class ConferenceHeldForm(forms.Form):
-    held_on = UKDateField(label="Date the initial child protection conference was held")
+    held_on = UKDateField(
+        label="Date the initial child protection conference was held",
+        error_messages={"required": "Enter the date the conference was held."},
+    )
 
 
 class AssessmentCompletedForm(forms.Form):
-    completed_on = UKDateField(label="Date the child and family assessment was completed")
+    completed_on = UKDateField(
+        label="Date the child and family assessment was completed",
+        error_messages={"required": "Enter the date the assessment was completed."},
+    )
 
 
 def _case(request, case_id, action: str) -> Case:
@@ -131,7 +164,9 @@ def strategy_create(request, case_id):
         if party.role in _CHILD_ROLES
     ]
     initial = {"child": str(children[0].id)} if len(children) == 1 else {}
-    form = StrategyDiscussionForm(request.POST or None, children=children, initial=initial)
+    form = StrategyDiscussionForm(
+        request.POST if request.method == "POST" else None, children=children, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             discussion = child_protection_services.strategy_discussion_record(
@@ -193,7 +228,9 @@ def _step_page(request, case_id, discussion_id, *, step: str):
     if status.done_on is not None:
         messages.info(request, f"Already recorded: done on {status.done_on:%d/%m/%Y}.")
         return _to_strategy(case)
-    form = form_class(request.POST or None, initial={field: timezone.localdate()})
+    form = form_class(
+        request.POST if request.method == "POST" else None, initial={field: timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             service(actor=request.user, discussion=discussion, **{field: form.cleaned_data[field]})

@@ -94,7 +94,10 @@ class ScaleForm(forms.Form):
         label="Name of the scale",
         help_text="For example, Suspect prioritisation.",
         max_length=100,
-        required=False,
+        error_messages={
+            "required": "Enter the scale's name.",
+            "max_length": "Keep the scale's name to 100 characters or fewer.",
+        },
     )
     reason = forms.CharField(
         label="Why it is changing",
@@ -102,6 +105,7 @@ class ScaleForm(forms.Form):
         max_length=300,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Keep the reason to 300 characters or fewer."},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
@@ -193,7 +197,11 @@ def risk_scale_edit(request, agency_slug):
     agency = own_agency_get(actor=request.user, slug=agency_slug, action=MANAGE)
     current = _current_scale(agency)
     rows = max(GRADE_ROWS, len(current.levels.all()) if current else 0)
-    form = ScaleForm(request.POST or None, initial=_scale_initial(current), rows=rows)
+    form = ScaleForm(
+        request.POST if request.method == "POST" else None,
+        initial=_scale_initial(current),
+        rows=rows,
+    )
     if request.method == "POST" and form.is_valid():
         grades, numbers = form.grades()
         try:
@@ -254,7 +262,7 @@ class TargetsForm(forms.Form):
 def risk_targets_edit(request, agency_slug):
     agency = own_agency_get(actor=request.user, slug=agency_slug, action=MANAGE)
     targets = action_targets_for(actor=request.user, agency=agency)
-    form = TargetsForm(request.POST or None, initial=targets)
+    form = TargetsForm(request.POST if request.method == "POST" else None, initial=targets)
     if request.method == "POST" and form.is_valid():
         try:
             scale_services.action_targets_put(

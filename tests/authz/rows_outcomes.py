@@ -21,7 +21,7 @@ def a_conditional_caution(owner, actor) -> dict:
     outcome = Outcome.objects.create(
         case=values["_case"],
         suspect_id=values["suspect"],
-        code="4",
+        code="3",
         outcome_on=date(2026, 3, 10),
         rationale="Admitted; suitable for diversion.",
         is_conditional_caution=True,

@@ -458,7 +458,7 @@ def test_a_conditional_caution_unmet_by_its_date_needs_a_prosecution_decision(
     Outcome.objects.create(
         case=case,
         suspect=suspect,
-        code="4",
+        code="3",
         outcome_on=date(2026, 3, 1),
         rationale="Diversion.",
         is_conditional_caution=True,
@@ -472,7 +472,7 @@ def test_a_conditional_caution_unmet_by_its_date_needs_a_prosecution_decision(
     # then
     page = _page(response)
     assert "Prosecution decision needed" in page
-    assert "4: Adult caution (simple or conditional)" in page
+    assert "3: Caution – adults" in page  # noqa: RUF001 (the official title)
     assert [o.prosecution_decision_needed for o in response.context["outcomes"]] == [True]
 
 

@@ -756,7 +756,7 @@ def test_closing_a_case(north, officer_north, api_for):
     case.refresh_from_db()
     assert (case.status, case.version) == ("closed", 2)
     latest = case.history.latest()
-    assert latest.history_change_reason == "closed: no_crime"
+    assert latest.history_change_reason == "closed: no crime"
     assert latest.history_user == officer_north.user
     [entry] = _log("cases.case.closed")
     assert entry.object_id == str(case.id)
@@ -834,7 +834,7 @@ def test_history_shows_each_change_with_who_and_why_newest_first(
             "case",
             "changed",
             "officer.north",
-            "closed: duplicate",
+            "closed: duplicate of another case",
             ["status", "closing_reason", "closed_on"],
         ),
         ("case", "changed", "officer.north", "clearer title", ["title"]),

@@ -4,6 +4,7 @@ chart and table, and the CSV download."""
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -49,7 +50,7 @@ def _outcomes(agency, codes, *, on=date(2026, 4, 1)) -> None:
 
 
 # Seven outcomes, so that the percentages need rounding.
-MIXED_YEAR = ["1", "1", "1A", "4", "22", "21", "15"]
+MIXED_YEAR = ["1", "1", "1A", "3", "22", "21", "15"]
 
 
 def _groups(body) -> dict:
@@ -86,7 +87,12 @@ def test_the_groups_are_in_the_order_of_the_report():
     ("code", "group"),
     [
         ("1A", "charged_or_summonsed"),
+        ("2", "caution"),
+        ("2A", "caution"),
+        ("3", "caution"),
         ("3A", "caution"),
+        # 4, taken into consideration, is not a caution
+        ("4", "other"),
         ("22", "community_or_other_resolution"),
         ("17", "other"),
         ("10", "not_in_public_interest"),
@@ -150,14 +156,14 @@ def test_the_report_counts_a_mixed_year(api_for, officer_north, north):
     assert {code: n for code, n in codes.items() if n} == {
         "1": 2,
         "1A": 1,
-        "4": 1,
+        "3": 1,
         "15": 1,
         "21": 1,
         "22": 1,
     }
     assert body["codes"][1] == {
         "code": "1A",
-        "label": "1A: Charged or summonsed (alternate offence)",
+        "label": "1A: Charged/summonsed – alternate offence",  # noqa: RUF001 (official)
         "count": 1,
     }
 
@@ -167,8 +173,8 @@ def test_the_report_leaves_out_other_agencies_and_other_years(api_for, officer_n
     _outcomes(north, ["1", "18"])
     _outcomes(north, ["1"], on=date(2026, 1, 1))
     _outcomes(north, ["1"], on=date(2026, 12, 31))
-    _outcomes(north, ["4", "4"], on=date(2025, 12, 31))
-    _outcomes(north, ["4"], on=date(2027, 1, 1))
+    _outcomes(north, ["3", "3"], on=date(2025, 12, 31))
+    _outcomes(north, ["3"], on=date(2027, 1, 1))
     _outcomes(south, ["1", "1", "21"])
     # when
     body = api_for(officer_north).get(REPORT, {"year": 2026}).json()
@@ -268,8 +274,10 @@ def test_the_page_shows_the_chart_and_the_table(browser_for, officer_north, nort
     assert "<figure" in html
     assert "Outcomes in 2026 by group: 7 in all." in html
     assert 'role="img"' in html
-    # the largest group fills the bar; the numbers are there as text
-    assert 'width="560" height="22" fill="#1d70b8"' in html
+    # a bar's length is its group's share of all outcomes (3 of 7 of the 560-wide
+    # track); the numbers are there as text
+    assert 'width="240" height="22" fill="#1d70b8"' in html
+    assert 'width="80" height="22" fill="#1d70b8"' in html
     assert "3 (42.9%)" in html
     assert "1 (14.3%)" in html
     assert "<script" not in html.split('<main class="govuk-main-wrapper"')[1]
@@ -279,6 +287,18 @@ def test_the_page_shows_the_chart_and_the_table(browser_for, officer_north, nort
         '          <td class="govuk-table__cell govuk-table__cell--numeric">42.9%</td>'
     ) in html
     assert 'href="/reports/outcomes/?year=2026&amp;format=csv"' in html
+
+
+def test_a_group_with_half_the_outcomes_draws_half_a_bar(browser_for, officer_north, north):
+    # given: two of four outcomes charged, one caution, one Outcome 21
+    _outcomes(north, ["1", "1A", "3", "21"])
+    # when
+    html = browser_for(officer_north).get(PAGE, {"year": "2026"}).content.decode()
+    # then: half of the 560-wide track, not all of it for being the largest group
+    bars = re.findall(r'<rect x="0" y="\d+" width="(\d+)" height="22" fill="#1d70b8">', html)
+    assert [int(width) for width in bars] == [280, 140, 0, 0, 0, 140, 0, 0, 0]
+    assert "2 (50.0%)" in html
+    assert "1 (25.0%)" in html
 
 
 def test_the_page_shows_another_year(browser_for, officer_north, north):

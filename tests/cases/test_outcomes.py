@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- the official outcome titles are written with en dashes.
 """Outcomes through /api/v1/cases/{id}/outcomes/ and their pages: one per suspect,
 Outcome 21 only for a child with every condition confirmed, conditional cautions
 and the prosecution decision they need when their conditions go unmet."""
@@ -11,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from agencies.models import AccessLogEntry, AgencyKind, Role
 from cases import reports
-from cases.models import Offence, Outcome
-from cases.models.outcome import OUTCOME_21_CONDITIONS
+from cases.models import Offence, Outcome, OutcomeCode
+from cases.models.outcome import CONDITIONAL_CAUTION_CODES, OUTCOME_21_CONDITIONS
 from cases.services.outcomes import outcome_record
 from common.errors import ValidationError
 from tests.factories import (
@@ -128,7 +129,7 @@ def _caution(actor, case, suspect, *, due=date(2026, 6, 20)) -> Outcome:
         actor,
         case,
         suspect,
-        code="4",
+        code="3",
         rationale="Admitted possession; first offence; suitable for diversion.",
         caution_conditions="Attend the Inform Plus course.",
         conditions_due_on=due,
@@ -151,7 +152,7 @@ def test_outcome_21_for_a_17_year_old_with_every_confirmation_is_recorded(
     assert body["code"] == "21"
     assert body["code_label"] == (
         "21: Further investigation to support formal action not in the public interest "
-        "(police decision)"
+        "– police decision"
     )
     assert body["group"] == "outcome_21"
     assert body["suspect"] == {
@@ -285,6 +286,69 @@ def test_confirmations_for_another_code_are_refused(api_for, officer_north, case
 # --- Codes, suspects, dates
 
 
+def test_the_codes_carry_their_official_home_office_titles():
+    # then: 19 (fraud only) is not offered; conditional cautions come under 2, 2A, 3, 3A
+    assert OutcomeCode.choices == [
+        ("1", "1: Charged/summonsed"),
+        ("1A", "1A: Charged/summonsed – alternate offence"),
+        ("2", "2: Caution – youths"),
+        ("2A", "2A: Caution – youths – alternate offence"),
+        ("3", "3: Caution – adults"),
+        ("3A", "3A: Caution – adults – alternate offence"),
+        ("4", "4: Taken into consideration"),
+        ("5", "5: The offender has died"),
+        ("6", "6: Penalty Notice for Disorder"),
+        ("7", "7: Cannabis/Khat warning"),
+        ("8", "8: Community resolution"),
+        ("9", "9: Prosecution not in the public interest (CPS)"),
+        ("10", "10: Formal action against the offender is not in the public interest (police)"),
+        (
+            "11",
+            "11: Prosecution prevented – named suspect identified but below the age of "
+            "criminal responsibility",
+        ),
+        (
+            "12",
+            "12: Prosecution prevented – named suspect identified but too ill (physical or "
+            "mental health) to prosecute",
+        ),
+        (
+            "13",
+            "13: Prosecution prevented – named suspect identified but the victim or key "
+            "witness is dead or too ill to give evidence",
+        ),
+        ("14", "14: Evidential difficulties victim based – named suspect not identified"),
+        (
+            "15",
+            "15: Evidential difficulties – named suspect identified; the victim supports action",
+        ),
+        (
+            "16",
+            "16: Evidential difficulties victim based – named suspect identified; the victim "
+            "does not support (or has withdrawn support from) police action",
+        ),
+        ("17", "17: Prosecution time limit expired"),
+        ("18", "18: Investigation complete – no suspect identified"),
+        (
+            "20",
+            "20: Further action resulting from the crime report undertaken by another body "
+            "or agency",
+        ),
+        (
+            "21",
+            "21: Further investigation to support formal action not in the public interest "
+            "– police decision",
+        ),
+        (
+            "22",
+            "22: Diversionary, educational or intervention activity, resulting from the "
+            "crime report, has been undertaken and it is not in the public interest to take "
+            "any further action",
+        ),
+    ]
+    assert set(CONDITIONAL_CAUTION_CODES) == {"2", "2A", "3", "3A"}
+
+
 def test_outcome_19_is_refused_naming_code(api_for, officer_north, case, suspect):
     # when
     response = api_for(officer_north).post(_url(case), _body(suspect, code="19"), format="json")
@@ -313,7 +377,7 @@ def test_the_alternate_offence_variants_are_offered(api_for, officer_north, case
     response = api_for(officer_north).post(_url(case), _body(suspect, code="1A"), format="json")
     # then
     assert response.status_code == 201, response.content
-    assert response.json()["code_label"] == "1A: Charged or summonsed (alternate offence)"
+    assert response.json()["code_label"] == "1A: Charged/summonsed – alternate offence"
     assert response.json()["group"] == "charged_or_summonsed"
 
 
@@ -339,7 +403,7 @@ def test_a_second_outcome_for_the_same_suspect_is_409(api_for, officer_north, ca
     # given
     first = _recorded(officer_north, case, suspect)
     # when
-    response = api_for(officer_north).post(_url(case), _body(suspect, code="4"), format="json")
+    response = api_for(officer_north).post(_url(case), _body(suspect, code="3"), format="json")
     # then
     assert response.status_code == 409
     assert response.json() == {
@@ -407,7 +471,7 @@ def test_a_conditional_caution_records_its_conditions(api_for, officer_north, ca
         _url(case),
         _body(
             suspect,
-            code="4",
+            code="3",
             caution_conditions="Attend the Inform Plus course.",
             conditions_due_on="2026-07-31",
         ),
@@ -432,7 +496,7 @@ def test_a_conditional_caution_due_the_day_after_the_outcome_is_accepted(
         _url(case),
         _body(
             suspect,
-            code="4",
+            code="3",
             caution_conditions="Attend the Inform Plus course.",
             conditions_due_on="2026-06-11",
         ),
@@ -447,7 +511,7 @@ def test_a_conditional_caution_needs_a_due_date(api_for, officer_north, case, su
     # when
     response = api_for(officer_north).post(
         _url(case),
-        _body(suspect, code="4", caution_conditions="Attend the Inform Plus course."),
+        _body(suspect, code="3", caution_conditions="Attend the Inform Plus course."),
         format="json",
     )
     # then
@@ -474,35 +538,59 @@ def test_a_conditional_caution_due_on_the_outcome_date_is_refused(
     assert _refused(response, "conditions_due_on") == ["Must be after the date of the outcome."]
 
 
-def test_conditions_with_a_code_that_is_not_a_caution_are_refused(
-    api_for, officer_north, case, suspect
-):
+@pytest.mark.parametrize("code", ["2", "2A", "3", "3A"])
+def test_every_caution_can_be_conditional(api_for, officer_north, case, suspect, code):
     # when
     response = api_for(officer_north).post(
         _url(case),
-        _body(suspect, code="8", caution_conditions="Apologise.", conditions_due_on="2026-07-01"),
+        _body(
+            suspect,
+            code=code,
+            caution_conditions="Attend the Inform Plus course.",
+            conditions_due_on="2026-07-31",
+        ),
+        format="json",
+    )
+    # then
+    assert response.status_code == 201, response.content
+    assert response.json()["is_conditional_caution"] is True
+    assert response.json()["group"] == "caution"
+
+
+@pytest.mark.parametrize("code", ["1", "4", "8", "22"])
+def test_conditions_with_a_code_that_is_not_a_caution_are_refused(
+    api_for, officer_north, case, suspect, code
+):
+    # when: 4 is "taken into consideration", not a caution
+    response = api_for(officer_north).post(
+        _url(case),
+        _body(suspect, code=code, caution_conditions="Apologise.", conditions_due_on="2026-07-01"),
         format="json",
     )
     # then
     assert _refused(response, "caution_conditions") == [
-        "Conditions are recorded only with a caution that can be conditional "
-        "(outcome 3, 3A, 4 or 4A)."
+        "Conditions are recorded only with a caution (outcome 2, 2A, 3 or 3A)."
     ]
 
 
-def test_a_youth_conditional_caution_needs_its_conditions(api_for, officer_north, case, suspect):
+@pytest.mark.parametrize("code", ["2", "3"])
+def test_a_caution_without_conditions_is_a_simple_caution(
+    api_for, officer_north, case, suspect, code
+):
     # when
-    response = api_for(officer_north).post(_url(case), _body(suspect, code="3"), format="json")
+    response = api_for(officer_north).post(_url(case), _body(suspect, code=code), format="json")
     # then
-    assert _refused(response, "caution_conditions") == [
-        "Enter the conditions of the youth conditional caution, such as attending a course."
-    ]
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["group"], body["is_conditional_caution"]) == ("caution", False)
+    assert (body["caution_conditions"], body["conditions_due_on"]) == ("", None)
+    assert body["prosecution_decision_due"] is False
 
 
 def test_a_due_date_without_conditions_is_refused(api_for, officer_north, case, suspect):
     # when
     response = api_for(officer_north).post(
-        _url(case), _body(suspect, code="4", conditions_due_on="2026-07-01"), format="json"
+        _url(case), _body(suspect, code="3", conditions_due_on="2026-07-01"), format="json"
     )
     # then
     assert _refused(response, "conditions_due_on") == [

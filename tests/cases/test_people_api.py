@@ -523,6 +523,15 @@ def test_a_family_member_is_recorded_with_the_suspect_and_relationship(
     assert child.status_code == 201
     assert child.json()["compartment"] == "family"
     assert (child.json()["age_at_offence"], child.json()["is_child"]) == (5, True)
+    # the history says the part in words, not as a code
+    reasons = {
+        party.role: party.history.get().history_change_reason
+        for party in CaseParty.objects.filter(case=case).exclude(role="suspect")
+    }
+    assert reasons == {
+        "family_member": "added as family member of a suspect",
+        "child_in_household": "added as child in the suspect's household",
+    }
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,7 @@ from tests.factories import (
     TOTPDeviceFactory,
     grant_case,
 )
+from tests.safeguarding.pages import error_summary
 
 NOW = datetime(2026, 6, 15, 9, 30, tzinfo=UTC)
 TODAY = date(2026, 6, 15)
@@ -270,7 +271,7 @@ def _combinations():
 def test_each_trigger_on_its_own_is_high(template, trigger):
     computed = level_compute(template, _answers(template, yes=[trigger]))
     assert computed.level == SharedLevel.HIGH
-    assert computed.reasons == (f"Yes to: {template.factor(trigger).label}.",)
+    assert computed.reasons == (f"High because of: {template.factor(trigger).label}.",)
 
 
 @pytest.mark.parametrize(("template", "combination"), list(_combinations()))
@@ -1009,6 +1010,75 @@ def test_step_one_offers_the_agencys_templates_and_the_parties_they_fit(
     assert 'value="child_safeguarding_concern"' not in html
 
 
+def test_step_one_shows_no_errors_before_continue(
+    case, suspect, victim, officer_north, browser_for
+):
+    response = browser_for(officer_north).get(_page(case))
+    assert response.status_code == 200
+    assert error_summary(response) == []
+    assert response.context["form"]["subject"].value() is None
+    assert response.context["form"]["template"].value() is None
+
+
+def test_continue_with_nothing_chosen_names_both_questions(
+    case, suspect, victim, officer_north, browser_for
+):
+    # when: the chooser submitted as it is (the button sends continue=1)
+    response = browser_for(officer_north).get(_page(case), {"continue": "1"})
+    # then
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        ("id_subject", "Select who you are assessing."),
+        ("id_template", "Select the assessment."),
+    ]
+    assert 'name="continue" value="1"' in response.content.decode()
+    assert Assessment.objects.count() == 0
+
+
+def test_continue_with_only_a_person_asks_for_the_assessment(
+    case, suspect, victim, officer_north, browser_for
+):
+    response = browser_for(officer_north).get(
+        _page(case), {"subject": str(suspect.id), "template": "", "continue": "1"}
+    )
+    assert error_summary(response) == [("id_template", "Select the assessment.")]
+    assert response.context["form"]["subject"].value() == str(suspect.id)
+
+
+def test_the_only_person_and_the_only_assessment_are_chosen_already(
+    childrens, social_worker, browser_for
+):
+    # given: children's services have one template, and the case one child
+    case = CaseFactory(owning_agency=childrens)
+    child = PartyFactory(case=case, role="victim")
+    client = browser_for(social_worker)
+    # when
+    page = client.get(_page(case))
+    submitted = client.get(_page(case), {"continue": "1"})
+    # then: both are checked before anything is chosen, and continuing goes on
+    assert error_summary(page) == []
+    assert page.context["form"]["subject"].value() == str(child.id)
+    assert page.context["form"]["template"].value() == "child_safeguarding_concern"
+    assert '<h1 class="govuk-heading-l">Child safeguarding concern</h1>' in (
+        submitted.content.decode()
+    )
+
+
+def test_an_empty_assessment_names_every_factor_and_the_review_date(
+    case, suspect, officer_north, browser_for
+):
+    # when: nothing answered, no review date typed
+    query = f"?subject={suspect.id}&template=online_csa_suspect&continue=1"
+    response = browser_for(officer_north).post(_page(case) + query, {"review_on": ""})
+    # then
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        (f"id_answer_{factor.key}", f"Answer '{factor.label}': yes, no or not known.")
+        for factor in SUSPECT_PRIORITISATION.factors
+    ] + [("id_review_on", "Set a review date from today onwards.")]
+    assert Assessment.objects.count() == 0
+
+
 def test_a_subject_the_template_does_not_fit_stays_on_step_one(
     case, victim, officer_north, browser_for
 ):
@@ -1186,5 +1256,5 @@ def test_a_party_that_no_longer_exists_in_scope_is_refused_on_the_page(
         _page(case), {"subject": str(stranger.id), "template": "online_csa_suspect"}
     )
     assert response.status_code == 200
-    assert "Choose a person in this case." in response.content.decode()
+    assert "Select a person in this case." in response.content.decode()
     assert CaseParty.objects.filter(pk=stranger.pk).exists()

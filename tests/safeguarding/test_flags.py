@@ -22,6 +22,7 @@ from tests.factories import (
     TOTPDeviceFactory,
     grant_case,
 )
+from tests.safeguarding.pages import error_summary
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
 REVIEW_ON = date(2026, 4, 1)
@@ -630,3 +631,31 @@ def test_a_retried_raise_records_once(officer_north, case_a, suspect_a, api_for)
     assert (first.status_code, retry.status_code) == (201, 201)
     assert retry.json() == first.json()
     assert Flag.objects.count() == 1
+
+
+def test_an_empty_raise_names_each_missing_answer(officer_north, case_a, suspect_a, browser_for):
+    # when
+    response = browser_for(officer_north).post(reverse("case-flag-create", args=[case_a.id]), {})
+    # then
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        ("id_party", "Select who the flag is about."),
+        ("id_kind", "Select the kind of flag."),
+        ("id_reason", "Give the reason for the flag."),
+        ("id_review_on", "Enter the date to review the flag by."),
+    ]
+    assert not Flag.objects.exists()
+
+
+def test_an_empty_clear_asks_for_the_reason(officer_north, case_a, suspect_a, browser_for):
+    # given
+    flag = _flag(suspect_a, officer_north.user)
+    # when
+    response = browser_for(officer_north).post(
+        reverse("case-flag-clear", args=[case_a.id, flag.id]), {}
+    )
+    # then
+    assert response.status_code == 200
+    assert error_summary(response) == [("id_reason", "Give the reason for clearing the flag.")]
+    flag.refresh_from_db()
+    assert flag.is_live

@@ -10,6 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from agencies.models import Role
+from safeguarding.case_panels import safeguarding_panels
 from safeguarding.models import Assessment, CasePriority, FirstAction
 from safeguarding.services.queue import priority_refresh
 from tests.factories import (
@@ -236,3 +237,32 @@ def test_another_agency_cannot_action_a_case(north, south, api_for):
     )
     assert response.status_code == 404
     assert not FirstAction.objects.exists()
+
+
+def _risk_panel(actor, case):
+    (panel,) = [p for p in safeguarding_panels(actor, case) if p.anchor == "risk"]
+    return panel.context
+
+
+@time_machine.travel(NOW, tick=False)
+@pytest.mark.parametrize("status", ["open", "closed"])
+def test_only_an_open_case_shows_its_place_in_the_queue(north, supervisor, browser_for, status):
+    # given: a low case due on 16 November with no first action, two working days late
+    closing = {"closing_reason": "no_crime", "closed_on": NOW.date()} if status == "closed" else {}
+    case = _case(north, date(2026, 10, 19), "low", status=status, **closing)
+    # when
+    context = _risk_panel(supervisor.user, case)
+    page = browser_for(supervisor).get(f"/cases/{case.id}/").content.decode()
+    # then: a closed case has no late tag and no first-action form
+    risk = page[page.index('id="risk"') :]
+    if status == "open":
+        assert context["queue_row"].working_days_late == 2
+        assert context["may_action"] is True
+        assert "2 working days late" in risk
+        assert f'action="/cases/{case.id}/actioned/"' in risk
+    else:
+        assert context["queue_row"] is None
+        assert context["may_action"] is False
+        assert "working days late" not in risk
+        assert f'action="/cases/{case.id}/actioned/"' not in risk
+        assert "None recorded before the case closed." in risk

@@ -6,12 +6,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.access import AccessDenied
 from agencies.models import AccessLogEntry, Role
 from common.errors import InvalidState, ValidationError
+from safeguarding.deadlines import deadline_status, strategy_discussions_with_deadlines
 from safeguarding.models import StrategyDiscussion
 from safeguarding.services.child_protection import (
     strategy_assessment_completed,
@@ -27,6 +30,7 @@ from tests.factories import (
     TOTPDeviceFactory,
     grant_case,
 )
+from tests.safeguarding.pages import error_summary
 
 LONDON = ZoneInfo("Europe/London")
 # Tuesday 22 December 2026, 10:00: Christmas (Fri 25), Boxing Day's substitute
@@ -529,7 +533,11 @@ def test_the_case_page_include_shows_both_deadlines(social_worker, case, discuss
     assert "Robin Fictional" in html
 
 
-def test_the_list_reads_one_calendar_query_per_open_deadline(
+def _calendar_reads(queries) -> int:
+    return sum(1 for query in queries.captured_queries if "agencies_closureday" in query["sql"])
+
+
+def test_the_list_reads_the_calendar_once_for_all_its_deadlines(
     social_worker, case, child, api_for, django_assert_max_num_queries
 ):
     # given
@@ -544,10 +552,11 @@ def test_the_list_reads_one_calendar_query_per_open_deadline(
         # when
         with django_assert_max_num_queries(100) as with_three:
             response = client.get(url)
-    # then: the discussions are one query; each open deadline reads the closure
-    # days of its window once (two started discussions, two deadlines each)
+    # then: the discussions are one query, and all four open deadlines read the
+    # closure days of the calendar once
     assert len(response.json()["results"]) == 3
-    assert len(with_three) == len(without) + 4
+    assert len(with_three) == len(without) + 1
+    assert _calendar_reads(with_three) == 1
 
 
 def test_a_retried_create_records_once(social_worker, case, child, api_for):
@@ -568,3 +577,171 @@ def test_a_retried_create_records_once(social_worker, case, child, api_for):
     assert (first.status_code, retry.status_code) == (201, 201)
     assert retry.json() == first.json()
     assert StrategyDiscussion.objects.count() == 1
+
+
+# --- Empty submissions
+
+
+def test_an_empty_discussion_names_each_missing_answer(social_worker, case, child, browser_for):
+    # given: what a browser sends when nothing is typed or chosen
+    empty = {
+        "held_on": "",
+        "held_time": "",
+        "agencies_present": "",
+        "rationale": "",
+        "referral_received_on": "",
+    }
+    # when
+    with time_machine.travel(RECORDED_AT, tick=False):
+        response = browser_for(social_worker).post(
+            reverse("case-strategy-create", args=[case.id]), empty
+        )
+    # then
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        ("id_child", "Select which child was discussed."),
+        ("id_held_on", "Enter the date of the discussion."),
+        ("id_held_time", "Enter the time of the discussion."),
+        ("id_agencies_present", "Name the agencies present."),
+        ("id_section_47_started", "Select whether section 47 enquiries start."),
+        ("id_rationale", "Write the rationale for the decision."),
+    ]
+    assert StrategyDiscussion.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("step", "field", "message"),
+    [
+        ("conference-held", "held_on", "Enter the date the conference was held."),
+        ("assessment-completed", "completed_on", "Enter the date the assessment was completed."),
+    ],
+)
+def test_an_empty_step_asks_for_its_date(
+    social_worker, case, discussion, browser_for, step, field, message
+):
+    # when
+    with time_machine.travel(datetime(2027, 1, 12, 15, 0, tzinfo=LONDON), tick=False):
+        response = browser_for(social_worker).post(
+            reverse(f"case-strategy-{step}", args=[case.id, discussion.id]), {field: ""}
+        )
+    # then
+    assert response.status_code == 200
+    assert error_summary(response) == [(f"id_{field}", message)]
+    discussion.refresh_from_db()
+    assert (discussion.conference_held_on, discussion.assessment_completed_on) == (None, None)
+
+
+# --- The queue's deadlines
+
+
+def test_the_queue_tags_each_deadline_from_one_calendar_read(
+    social_worker, case, child, discussion, browser_for, django_assert_max_num_queries
+):
+    # given: a second child's discussion, its conference already held
+    sibling = PartyFactory(
+        case=case,
+        role="child_in_household",
+        person__first_name="Ash",
+        person__last_name="Fictional",
+        person__date_of_birth=date(2016, 2, 1),
+    )
+    with time_machine.travel(RECORDED_AT, tick=False):
+        second = strategy_discussion_record(
+            actor=social_worker.user,
+            case=case,
+            child=sibling,
+            held_at=HELD_AT,
+            agencies_present="Police, children's services",
+            section_47_started=True,
+            rationale="Significant harm suspected.",
+        )
+    with time_machine.travel(datetime(2027, 1, 12, 15, 0, tzinfo=LONDON), tick=False):
+        strategy_conference_held(
+            actor=social_worker.user, discussion=second, held_on=date(2027, 1, 12)
+        )
+    # when: Monday 18 January 2027, the first conference due on Friday 15 not held
+    with time_machine.travel(datetime(2027, 1, 18, 9, 0, tzinfo=LONDON), tick=False):
+        client = browser_for(social_worker)
+        client.get("/queue/")
+        with django_assert_max_num_queries(100) as queries:
+            response = client.get("/queue/")
+    # then
+    assert response.status_code == 200
+    html = response.content.decode()
+    deadlines = html[html.index('id="deadlines-heading"') :]
+    assert '<strong class="govuk-tag govuk-tag--red">1 working day late</strong>' in deadlines
+    assert '<strong class="govuk-tag govuk-tag--green">Done on time</strong>' in deadlines
+    assert deadlines.count("Due in 29 working days") == 2
+    assert "Robin Fictional" in deadlines
+    assert "Ash Fictional" in deadlines
+    # four deadlines, one read of the calendar
+    assert _calendar_reads(queries) == 1
+    assert '<label class="govuk-label" for="id_lead">Lead</label>' in html
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("seeded_at", "held_on"),
+    [
+        # Wednesday: three days ago was a Sunday, so the Friday before
+        (datetime(2026, 11, 25, 12, 0, tzinfo=LONDON), date(2026, 11, 20)),
+        # Tuesday after Easter: Saturday, then Good Friday, so the Thursday before
+        (datetime(2026, 4, 7, 12, 0, tzinfo=LONDON), date(2026, 4, 2)),
+        # Friday: three days ago was a Tuesday, which stands
+        (datetime(2026, 11, 27, 12, 0, tzinfo=LONDON), date(2026, 11, 24)),
+    ],
+)
+def test_the_demo_discussion_is_held_on_a_working_day(db, settings, seeded_at, held_on):
+    settings.DEBUG = True
+    with time_machine.travel(seeded_at, tick=False):
+        call_command("seed_demo")
+    (discussion,) = StrategyDiscussion.objects.all()
+    assert timezone.localtime(discussion.held_at).date() == held_on
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        datetime(2026, 12, 22, 11, 30, tzinfo=LONDON),  # the day it was held
+        datetime(2026, 12, 26, 12, 0, tzinfo=LONDON),  # Boxing Day, a Saturday
+        datetime(2027, 1, 15, 16, 0, tzinfo=LONDON),  # the conference's due day
+        datetime(2027, 1, 15, 18, 0, tzinfo=LONDON),  # an hour after it
+        datetime(2027, 3, 10, 9, 0, tzinfo=LONDON),  # both past
+    ],
+)
+def test_the_list_reads_each_deadline_as_it_would_alone(social_worker, case, child, now):
+    # given: one discussion open, one with its conference held late and its
+    # assessment early
+    with time_machine.travel(RECORDED_AT, tick=False):
+        record = {
+            "actor": social_worker.user,
+            "case": case,
+            "child": child,
+            "held_at": HELD_AT,
+            "agencies_present": "Police, children's services",
+            "section_47_started": True,
+            "rationale": "Significant harm suspected.",
+        }
+        strategy_discussion_record(**record)
+        done = strategy_discussion_record(**record)
+    StrategyDiscussion.objects.filter(pk=done.pk).update(
+        conference_held_on=date(2027, 1, 20), assessment_completed_on=date(2027, 1, 4)
+    )
+    discussions = list(StrategyDiscussion.objects.all())
+    # when
+    listed = strategy_discussions_with_deadlines(discussions, now=now)
+    # then
+    for discussion in listed:
+        assert discussion.conference == deadline_status(
+            due_at=discussion.conference_due_at, done_on=discussion.conference_held_on, now=now
+        )
+        assert discussion.assessment == deadline_status(
+            due_at=discussion.assessment_due_at,
+            done_on=discussion.assessment_completed_on,
+            now=now,
+        )
+    (held,) = [discussion for discussion in listed if discussion.pk == done.pk]
+    assert (held.conference.summary, held.assessment.summary) == (
+        "Done 3 working days late",
+        "Done on time",
+    )

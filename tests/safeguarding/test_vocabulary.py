@@ -29,6 +29,7 @@ from tests.factories import (
     PartyFactory,
     TOTPDeviceFactory,
 )
+from tests.safeguarding.pages import error_summary
 
 LEVELS = "/api/v1/risk/levels/"
 TEMPLATES = "/api/v1/risk/templates/"
@@ -727,6 +728,32 @@ def test_the_targets_page_refuses_a_number_that_is_not_whole(admin_north, north,
         "critical": ["Enter a whole number of working days, from 0 to 260."],
         "low": ["Enter a whole number of working days, from 0 to 260."],
     }
+    assert not ActionTarget.objects.exists()
+
+
+def test_an_empty_scale_asks_for_its_name(admin_north, north, browser_for):
+    # when: the page sent as it first opens for an agency without a scale
+    response = browser_for(admin_north).post(
+        "/risk/scales/northshire-police/edit/", {"name": "", "reason": "", "version": "0"}
+    )
+    # then
+    assert response.status_code == 200
+    assert error_summary(response) == [("id_name", "Enter the scale's name.")]
+    assert scale_state(north) == []
+
+
+def test_empty_targets_ask_for_each_level(admin_north, north, browser_for):
+    # when
+    response = browser_for(admin_north).post(
+        "/risk/targets/northshire-police/edit/",
+        dict.fromkeys(("critical", "high", "unknown", "medium", "low"), ""),
+    )
+    # then
+    assert response.status_code == 200
+    assert error_summary(response) == [
+        (f"id_{level}", f"Enter the target for {level}, in working days.")
+        for level in ("critical", "high", "unknown", "medium", "low")
+    ]
     assert not ActionTarget.objects.exists()
 
 

@@ -1,0 +1,214 @@
+"""Referrals: list (both sides), draft, read, change a draft; the receiver's inbox
+and the sender's list. The body of a draft is read in `referrals.api.drafting`;
+the moves live in `referrals.api.actions`."""
+
+from django.urls import path, reverse
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.views import APIView
+
+from common.api.concurrency import expected_version
+from common.api.idempotency import idempotent_create
+from common.api.pagination import CursorPagination
+from common.api.schema import IDEMPOTENCY_KEY, IF_MATCH
+from referrals import selectors
+from referrals.api.drafting import (
+    ReferralChangeSerializer,
+    ReferralCreateSerializer,
+    case_to_refer,
+    errors_named_as_sent,
+    resolved_for_service,
+)
+from referrals.api.output import (
+    REFERRAL_VIEW,
+    REFERRAL_VIEWS,
+    ReceivedReferralSerializer,
+    SentReferralSerializer,
+    errors,
+    referral_in_scope,
+    referral_response,
+    referrals_data,
+    with_related,
+)
+from referrals.models import ReferralPurpose, ReferralState
+from referrals.services import referral_create, referral_update
+
+# The inbox's order, as the selector annotates it: overdue first, then the most
+# urgent, then the soonest due. The cursor keeps it across pages.
+INBOX_ORDERING = ("overdue_rank", "urgency_rank", "decision_due_at", "-sent_at", "id")
+
+# --- Lists
+
+
+def _page(view, request, referrals, serialize):
+    paginator = view.pagination_class()
+    page = paginator.paginate_queryset(with_related(request.user, referrals), request, view)
+    return paginator.get_paginated_response(serialize(page))
+
+
+@extend_schema_serializer(component_name="ReferralFilter")
+class ReferralFilterSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=ReferralState.choices, required=False)
+    purpose = serializers.ChoiceField(choices=ReferralPurpose.choices, required=False)
+    direction = serializers.ChoiceField(
+        choices=[("sent", "Sent by my agency"), ("received", "Received by my agency")],
+        required=False,
+        help_text="Only those my agency sent (drafts included), or only those it received.",
+    )
+
+
+class ReferralListCreateApi(APIView):
+    """Both sides' referrals: each item is shown as the caller's side sees it."""
+
+    policy = {"GET": "referrals.referral.view", "POST": "referrals.referral.create"}
+
+    class Pagination(CursorPagination):
+        ordering = ("-created_at", "-id")
+
+    pagination_class = Pagination
+
+    @extend_schema(
+        parameters=[ReferralFilterSerializer],
+        responses={200: REFERRAL_VIEWS, **errors(400, 401, 403)},
+    )
+    def get(self, request):
+        filters = ReferralFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = filters.validated_data
+        state = data.get("state", "")
+        direction = data.get("direction", "")
+        if direction == "sent":
+            referrals = selectors.referral_sent(actor=request.user, state=state)
+        elif direction == "received":
+            referrals = selectors.referral_inbox(actor=request.user, state=state)
+        else:
+            referrals = selectors.referral_scope_qs(request.user)
+            if state:
+                referrals = referrals.filter(state=state)
+        if data.get("purpose"):
+            referrals = referrals.filter(purpose=data["purpose"])
+        return _page(self, request, referrals, lambda page: referrals_data(request.user, page))
+
+    @extend_schema(
+        request=ReferralCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: SentReferralSerializer, **errors(400, 401, 403, 422)},
+    )
+    @idempotent_create
+    def post(self, request):
+        payload = ReferralCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        case = case_to_refer(request, data.pop("case"))
+        with errors_named_as_sent():
+            referral = referral_create(
+                actor=request.user, case=case, **resolved_for_service(request, data, case=case)
+            )
+        response = referral_response(request.user, referral.pk, status=status.HTTP_201_CREATED)
+        response["Location"] = reverse("api:referral-detail", args=[referral.pk])
+        return response
+
+
+class ReferralDetailApi(APIView):
+    policy = {"GET": "referrals.referral.view", "PATCH": "referrals.referral.create"}
+
+    @extend_schema(responses={200: REFERRAL_VIEW, **errors(401, 404)})
+    def get(self, request, referral_id):
+        # Read (and logged) through the one accessor; then shown with what it needs.
+        referral = selectors.referral_get_for_actor(actor=request.user, referral_id=referral_id)
+        return referral_response(request.user, referral.pk)
+
+    @extend_schema(
+        request=ReferralChangeSerializer,
+        parameters=[IF_MATCH],
+        responses={200: SentReferralSerializer, **errors(400, 401, 403, 404, 409, 412, 428)},
+    )
+    def patch(self, request, referral_id):
+        referral = referral_in_scope(request.user, referral_id)
+        version = expected_version(request)
+        payload = ReferralChangeSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        with errors_named_as_sent():
+            referral_update(
+                actor=request.user,
+                referral=referral,
+                expected_version=version,
+                **resolved_for_service(
+                    request,
+                    dict(payload.validated_data),
+                    case=referral.case,
+                    shared_before=referral.shared_fields or {},
+                    current_agency=referral.to_agency,
+                ),
+            )
+        return referral_response(request.user, referral.pk)
+
+
+class ReferralInboxApi(APIView):
+    """Referrals sent to the caller's agency: overdue first, then the most urgent,
+    then the soonest due."""
+
+    policy = {"GET": "referrals.referral.view"}
+
+    class Pagination(CursorPagination):
+        ordering = INBOX_ORDERING
+
+    pagination_class = Pagination
+
+    @extend_schema_serializer(component_name="ReferralInboxFilter")
+    class FilterSerializer(serializers.Serializer):
+        state = serializers.ChoiceField(choices=ReferralState.choices, required=False)
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses={200: ReceivedReferralSerializer(many=True), **errors(400, 401, 403)},
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        referrals = selectors.referral_inbox(
+            actor=request.user, state=filters.validated_data.get("state", "")
+        )
+        return _page(
+            self,
+            request,
+            referrals,
+            lambda page: ReceivedReferralSerializer(page, many=True).data,
+        )
+
+
+class ReferralSentApi(APIView):
+    """Referrals the caller's agency sent or is drafting, newest first."""
+
+    policy = {"GET": "referrals.referral.view"}
+
+    class Pagination(CursorPagination):
+        ordering = ("-created_at", "-id")
+
+    pagination_class = Pagination
+
+    @extend_schema_serializer(component_name="ReferralSentFilter")
+    class FilterSerializer(serializers.Serializer):
+        state = serializers.ChoiceField(choices=ReferralState.choices, required=False)
+
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses={200: SentReferralSerializer(many=True), **errors(400, 401, 403)},
+    )
+    def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        referrals = selectors.referral_sent(
+            actor=request.user, state=filters.validated_data.get("state", "")
+        )
+        return _page(
+            self, request, referrals, lambda page: SentReferralSerializer(page, many=True).data
+        )
+
+
+urlpatterns = [
+    path("referrals/", ReferralListCreateApi.as_view(), name="referral-list"),
+    path("referrals/inbox/", ReferralInboxApi.as_view(), name="referral-inbox"),
+    path("referrals/sent/", ReferralSentApi.as_view(), name="referral-sent"),
+    path("referrals/<uuid:referral_id>/", ReferralDetailApi.as_view(), name="referral-detail"),
+]

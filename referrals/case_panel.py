@@ -1,0 +1,32 @@
+"""What referrals show on the case page: each referral of the case the reader's
+agency sent or received, with its state, receiver, deadlines, threshold decision
+and outcome, so the referrer sees what became of it where they work the case."""
+
+from agencies.access import can
+from cases.models import Case
+from cases.panels import CasePanel
+from referrals.selectors import referral_list_for_case
+from referrals.views.display import list_rows
+
+
+def referral_panels(actor, case: Case) -> list[CasePanel]:
+    if not can(actor, "referrals.referral.view"):
+        return []
+    referrals = list(
+        referral_list_for_case(actor=actor, case=case).select_related(
+            "from_agency", "to_agency", "to_team", "threshold_decision"
+        )
+    )
+    context = {
+        "case": case,
+        "referral_rows": list_rows(referrals),
+        "may_refer": case.is_open and can(actor, "referrals.referral.create", case),
+    }
+    return [
+        CasePanel(
+            anchor="referrals",
+            title="Referrals",
+            template="referrals/includes/case_panel.html",
+            context=context,
+        )
+    ]

@@ -1,0 +1,230 @@
+"""Referral deadlines: how each is set (once, when its event is recorded, and
+stored), and the sweep that tells people when one is near or missed.
+
+All counted in working days by the one calendar (`agencies.working_days`):
+
+* acceptance or decline: immediate the same working day, urgent 1 working day,
+  routine 3, from the moment it is sent (or answered, after a question);
+* a threshold decision on a safeguarding or strategy-discussion referral to a
+  safeguarding hub or children's services: 1 working day from being sent
+  (Working Together to Safeguard Children);
+* a victim-support referral: 2 working days from the crime being recorded (the
+  case's received date, from 09:00), unless the victim refused (the Victims' Code);
+* an accepted referral with no update for 20 working days is stale.
+
+The sweep (`referral_deadlines_sweep`, run by Celery beat through
+`referrals.tasks.referral_deadlines_sweep_task`) finds the decision, threshold and
+victim-support deadlines due within two hours or passed, and tells the receiving
+team and their supervisors, and the referrer too once a deadline is missed. It
+tells a stale referral's owner and its referrer. Every notification's dedupe key
+names the event and the due moment, so a second run, or two at once, tells
+nobody twice."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from common.notifications import notify
+from referrals.models import Referral, ReferralState
+from referrals.services.common import receivers_of, referral_link, referrer_of
+from referrals.services.due_dates import (
+    DECISION_WORKING_DAYS,
+    STALE_AFTER_WORKING_DAYS,
+    THRESHOLD_WORKING_DAYS,
+    VICTIM_SUPPORT_WORKING_DAYS,
+    decision_due_at_for,
+    stale_at_from,
+    threshold_applies,
+    threshold_due_at_from,
+    victim_support_due_at_for,
+)
+from safeguarding.deadlines import supervisors_of
+
+DUE_SOON_WINDOW = timedelta(hours=2)
+
+DECISION_DUE_SOON = "referrals.decision_due_soon"
+DECISION_OVERDUE = "referrals.decision_overdue"
+THRESHOLD_DUE_SOON = "referrals.threshold_due_soon"
+THRESHOLD_OVERDUE = "referrals.threshold_overdue"
+VICTIM_SUPPORT_DUE_SOON = "referrals.victim_support_due_soon"
+VICTIM_SUPPORT_OVERDUE = "referrals.victim_support_overdue"
+STALE = "referrals.stale"
+SWEEP_KINDS = (
+    DECISION_DUE_SOON,
+    DECISION_OVERDUE,
+    THRESHOLD_DUE_SOON,
+    THRESHOLD_OVERDUE,
+    VICTIM_SUPPORT_DUE_SOON,
+    VICTIM_SUPPORT_OVERDUE,
+    STALE,
+)
+# The rules that set the deadlines live with the services that record the events;
+# they are named here too, beside the sweep that watches them.
+__all__ = [
+    "DECISION_WORKING_DAYS",
+    "DUE_SOON_WINDOW",
+    "STALE_AFTER_WORKING_DAYS",
+    "SWEEP_KINDS",
+    "THRESHOLD_WORKING_DAYS",
+    "VICTIM_SUPPORT_WORKING_DAYS",
+    "decision_due_at_for",
+    "referral_deadlines_sweep",
+    "stale_at_from",
+    "threshold_applies",
+    "threshold_due_at_from",
+    "victim_support_due_at_for",
+]
+
+
+# --- The sweep
+
+
+@dataclass(frozen=True)
+class _Notice:
+    kind: str
+    message: str
+    dedupe_key: str
+    referral: Referral
+    overdue: bool
+
+
+def _when(moment: datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} on {local.day} {local:%B %Y}"
+
+
+def _stamp(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%MZ}"
+
+
+_MISSED = {
+    "decision": ("A decision on a referral", "is due by", "was due by"),
+    "threshold": ("A threshold decision on a referral", "is due by", "was due by"),
+    "victim_support": ("Victim support on a referral", "is due by", "was due by"),
+}
+_KINDS = {
+    "decision": (DECISION_DUE_SOON, DECISION_OVERDUE),
+    "threshold": (THRESHOLD_DUE_SOON, THRESHOLD_OVERDUE),
+    "victim_support": (VICTIM_SUPPORT_DUE_SOON, VICTIM_SUPPORT_OVERDUE),
+}
+
+
+def _deadline_notice(referral: Referral, *, step: str, due: datetime, now: datetime) -> _Notice:
+    overdue = due < now
+    what, soon, missed = _MISSED[step]
+    due_soon_kind, overdue_kind = _KINDS[step]
+    message = (
+        f"{what} {missed} {_when(due)} and has not been made."
+        if overdue
+        else f"{what} {soon} {_when(due)}."
+    )
+    return _Notice(
+        kind=overdue_kind if overdue else due_soon_kind,
+        message=message,
+        # The due moment is part of the event: a referral answered after a question
+        # gets a new deadline, and missing that is news again.
+        dedupe_key=(
+            f"referral:{referral.pk}:{step}:{'overdue' if overdue else 'due_soon'}:{_stamp(due)}"
+        ),
+        referral=referral,
+        overdue=overdue,
+    )
+
+
+def _notices(now: datetime) -> Iterator[_Notice]:
+    soon = now + DUE_SOON_WINDOW
+    referrals = Referral.objects.select_related(
+        "to_agency", "owner", "sent_by", "created_by"
+    ).order_by("id")
+    waiting = referrals.filter(state=ReferralState.SENT)
+    for referral in waiting.filter(decision_due_at__lte=soon):
+        yield _deadline_notice(referral, step="decision", due=referral.decision_due_at, now=now)
+    for referral in waiting.filter(victim_support_due_at__lte=soon):
+        yield _deadline_notice(
+            referral, step="victim_support", due=referral.victim_support_due_at, now=now
+        )
+    threshold_open = referrals.filter(
+        state__in=[ReferralState.SENT, ReferralState.ACCEPTED, ReferralState.IN_PROGRESS],
+        threshold_due_at__lte=soon,
+        threshold_decision__isnull=True,
+    )
+    for referral in threshold_open:
+        yield _deadline_notice(referral, step="threshold", due=referral.threshold_due_at, now=now)
+    stale = referrals.filter(
+        state__in=[ReferralState.ACCEPTED, ReferralState.IN_PROGRESS], stale_at__lte=now
+    )
+    for referral in stale:
+        yield _Notice(
+            kind=STALE,
+            message=f"A referral has had no update for {STALE_AFTER_WORKING_DAYS} working days.",
+            # The stale moment moves with every update: a new silence is a new event.
+            dedupe_key=f"referral:{referral.pk}:stale:{_stamp(referral.stale_at)}",
+            referral=referral,
+            overdue=True,
+        )
+
+
+class _Recipients:
+    """Who is told of a notice, with each team's members and each person's
+    supervisors looked up once per sweep."""
+
+    def __init__(self) -> None:
+        self._teams: dict[tuple, list[User]] = {}
+        self._supervisors: dict[int, list[User]] = {}
+
+    def _team(self, referral: Referral) -> list[User]:
+        key = (referral.to_agency_id, referral.to_team_id)
+        if key not in self._teams:
+            self._teams[key] = receivers_of(referral)
+        return self._teams[key]
+
+    def _supervisors_of(self, user: User) -> list[User]:
+        if user.pk not in self._supervisors:
+            self._supervisors[user.pk] = supervisors_of(user)
+        return self._supervisors[user.pk]
+
+    def of(self, notice: _Notice) -> list[User]:
+        referral = notice.referral
+        if notice.kind == STALE:
+            # The owner answers for it; if they have left, the receiving team does.
+            owner = referral.owner if referral.owner_id else None
+            owners = [owner] if owner is not None and owner.is_active else self._team(referral)
+            people = [*owners, referrer_of(referral)]
+        else:
+            team = self._team(referral)
+            people = list(team)
+            for member in team:
+                people.extend(self._supervisors_of(member))
+            if notice.overdue:
+                people.append(referrer_of(referral))
+        unique: dict[int, User] = {}
+        for person in people:
+            if person is not None and person.is_active:
+                unique.setdefault(person.pk, person)
+        return list(unique.values())
+
+
+def referral_deadlines_sweep(now: datetime | None = None) -> dict[str, int]:
+    """Notify whoever answers for each referral deadline that is near or missed.
+    Returns how many notifications of each kind it created: all zero on a second
+    run over the same moment."""
+    now = now or timezone.now()
+    created = dict.fromkeys(SWEEP_KINDS, 0)
+    recipients = _Recipients()
+    for notice in _notices(now):
+        for user in recipients.of(notice):
+            told = notify(
+                user=user,
+                kind=notice.kind,
+                message=notice.message,
+                link=referral_link(notice.referral),
+                dedupe_key=notice.dedupe_key,
+            )
+            if told is not None:
+                created[notice.kind] += 1
+    result = {kind.split(".", 1)[1]: count for kind, count in created.items()}
+    result["notifications"] = sum(created.values())
+    return result

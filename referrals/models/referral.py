@@ -1,0 +1,228 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Agency, Team
+from cases.models import Case, CaseParty
+
+
+class ReferralPurpose(models.TextChoices):
+    SAFEGUARDING = "safeguarding", "Safeguarding (to the hub or children's services)"
+    VICTIM_SUPPORT = "victim_support", "Victim support"
+    FAMILY_SUPPORT = "family_support", "Support for a suspect's family"
+    SUSPECT_SUPPORT = "suspect_support", "Support for a suspect (help to stop offending)"
+    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
+    REQUEST_FOR_INFORMATION = "request_for_information", "Request for information"
+
+
+class Urgency(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediate"
+    URGENT = "urgent", "Urgent"
+    ROUTINE = "routine", "Routine"
+
+
+class ReferralState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SENT = "sent", "Sent"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    RETURNED = "returned", "Returned for more information"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class LawfulBasis(models.TextChoices):
+    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement purpose (DPA 2018 Part 3)"
+    PUBLIC_TASK = "public_task", "Public task"
+    LEGITIMATE_INTERESTS = (
+        "legitimate_interests",
+        "Legitimate interests or recognised legitimate interest",
+    )
+    VITAL_INTERESTS = "vital_interests", "Vital interests"
+    CONSENT = "consent", "Consent"
+
+
+class SensitiveCondition(models.TextChoices):
+    SAFEGUARDING = (
+        "safeguarding",
+        "Safeguarding of children and of individuals at risk (DPA 2018 Sch. 1 para 18)",
+    )
+    STATUTORY_PURPOSES = "statutory_purposes", "Statutory and government purposes"
+    PREVENTING_CRIME = "preventing_crime", "Preventing or detecting unlawful acts"
+    SUPPORT_FOR_INDIVIDUALS = (
+        "support_for_individuals",
+        "Counselling and support for individuals",
+    )
+    EXPLICIT_CONSENT = "explicit_consent", "Explicit consent"
+
+
+class ConsentStatus(models.TextChoices):
+    GIVEN = "given", "Given"
+    REFUSED = "refused", "Refused"
+    NOT_SOUGHT = "not_sought", "Not sought"
+
+
+class ThresholdDecisionKind(models.TextChoices):
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+    UNIVERSAL = "universal", "Universal services or signposting"
+    EARLY_HELP = "early_help", "Early help"
+    CHILD_IN_NEED = "child_in_need", "Child in need assessment (section 17)"
+    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion (section 47)"
+
+
+class CompletionOutcome(models.TextChoices):
+    SUPPORT_PROVIDED = "support_provided", "Support provided"
+    SUPPORT_DECLINED = "support_declined", "Support declined by the person"
+    UNABLE_TO_CONTACT = "unable_to_contact", "Unable to make contact"
+    REFERRED_ON = "referred_on", "Referred on"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+
+
+class Referral(models.Model):
+    """A tasked handoff from one agency to another about one case. The receiver sees
+    only `disclosure`, fixed when the referral is sent; never the live case."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    from_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    to_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    to_team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals_received"
+    )
+    purpose = models.CharField(max_length=32, choices=ReferralPurpose.choices)
+    urgency = models.CharField(max_length=16, choices=Urgency.choices)
+    state = models.CharField(
+        max_length=16, choices=ReferralState.choices, default=ReferralState.DRAFT
+    )
+
+    # What the sender chooses to share: the parties, and for each the fields.
+    parties = models.ManyToManyField(CaseParty, related_name="referrals", blank=True)
+    # {party_id: [field names]}
+    shared_fields = models.JSONField(default=dict, blank=True)
+    summary_for_receiver = models.TextField(blank=True, default="")
+    share_risk = models.BooleanField(default=True)
+    share_flags = models.BooleanField(default=True)
+    # Why a victim-support partner needs to know about a suspect, when it does.
+    suspect_details_reason = models.TextField(blank=True, default="")
+    # The immutable snapshot fixed at send: exactly what the receiver sees.
+    disclosure = models.JSONField(null=True, blank=True, editable=False)
+
+    lawful_basis = models.CharField(
+        max_length=32, choices=LawfulBasis.choices, blank=True, default=""
+    )
+    sensitive_condition = models.CharField(
+        max_length=32, choices=SensitiveCondition.choices, blank=True, default=""
+    )
+    consent_status = models.CharField(
+        max_length=16, choices=ConsentStatus.choices, blank=True, default=""
+    )
+    consent_given_on = models.DateField(null=True, blank=True)
+    consent_how = models.CharField(max_length=200, blank=True, default="")
+    consent_given_by = models.CharField(
+        max_length=200, blank=True, default="", help_text="The person, or for a child, the parent."
+    )
+    consent_reason = models.TextField(
+        blank=True, default="", help_text="Why consent was not sought, or what was said."
+    )
+
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Deadlines, from the one working-day calendar, stored when set.
+    decision_due_at = models.DateTimeField(null=True, blank=True)
+    threshold_due_at = models.DateTimeField(null=True, blank=True)
+    victim_support_due_at = models.DateTimeField(null=True, blank=True)
+    stale_at = models.DateTimeField(null=True, blank=True)
+    last_update_at = models.DateTimeField(null=True, blank=True)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True, default="")
+    return_question = models.TextField(blank=True, default="")
+    return_answer = models.TextField(blank=True, default="")
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(
+        max_length=32, choices=CompletionOutcome.choices, blank=True, default=""
+    )
+    outcome_summary = models.TextField(blank=True, default="")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdraw_reason = models.TextField(blank=True, default="")
+
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["disclosure"])
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["to_agency", "state", "decision_due_at"], name="referral_inbox"),
+            models.Index(fields=["from_agency", "state", "-created_at"], name="referral_sent"),
+            models.Index(fields=["case", "-created_at"], name="referral_case"),
+            models.Index(
+                fields=["decision_due_at"],
+                name="referral_decision_due",
+                condition=models.Q(state="sent"),
+            ),
+            models.Index(
+                fields=["stale_at"],
+                name="referral_stale",
+                condition=models.Q(state__in=["accepted", "in_progress"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} referral to {self.to_agency_id} ({self.state})"
+
+
+class ReferralEvent(models.Model):
+    """Each move of a referral, with who made it and what they said: the timeline
+    both sides see."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=16, choices=ReferralState.choices, blank=True)
+    to_state = models.CharField(max_length=16, choices=ReferralState.choices)
+    action = models.CharField(max_length=32)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    note = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["referral", "at"], name="referral_event_when")]
+
+    def __str__(self) -> str:
+        return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ThresholdDecision(models.Model):
+    """The hub's or children's services' decision on a safeguarding referral, due
+    within one working day of it being sent (Working Together to Safeguard Children)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.OneToOneField(
+        Referral, on_delete=models.PROTECT, related_name="threshold_decision"
+    )
+    decision = models.CharField(max_length=32, choices=ThresholdDecisionKind.choices)
+    rationale = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.get_decision_display()

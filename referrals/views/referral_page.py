@@ -1,0 +1,163 @@
+"""The referral page. The receiver reads exactly the disclosure snapshot fixed when it
+was sent, never the live case; the sender reads the same snapshot, "as the receiver
+sees it", with the live status and outcome. Each side sees only the moves that are
+theirs to make in the referral's state; the services decide all the same."""
+
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from agencies.access import can
+from common.pages import capability_required
+from referrals import selectors
+from referrals.disclosure import disclosure_build
+from referrals.forms import (
+    AnswerForm,
+    CompleteForm,
+    DeclineForm,
+    NoteForm,
+    ReturnForm,
+    ThresholdForm,
+    WithdrawForm,
+)
+from referrals.models import Referral, ReferralState
+from referrals.services.due_dates import threshold_applies
+from referrals.views.display import (
+    STATE_TAG_COLOURS,
+    URGENCY_TAG_COLOURS,
+    disclosure_view,
+    referral_deadlines,
+)
+
+# The moves that take words, each with its form; the others are a single button.
+ACTION_FORMS = {
+    "decline": DeclineForm,
+    "return": ReturnForm,
+    "answer": AnswerForm,
+    "note": NoteForm,
+    "complete": CompleteForm,
+    "withdraw": WithdrawForm,
+    "threshold": ThresholdForm,
+}
+_WITHDRAWABLE = {
+    ReferralState.SENT,
+    ReferralState.RETURNED,
+    ReferralState.ACCEPTED,
+    ReferralState.IN_PROGRESS,
+}
+_EVENT_WORDS = {
+    "created": "Drafted",
+    "sent": "Sent",
+    "accepted": "Accepted",
+    "declined": "Declined",
+    "returned": "Returned with a question",
+    "answered": "Question answered, and sent again",
+    "started": "Work started",
+    "progress_noted": "Progress note",
+    "completed": "Completed",
+    "withdrawn": "Withdrawn",
+    "threshold_decided": "Threshold decision",
+}
+
+
+def threshold_decision_of(referral: Referral):
+    try:
+        return referral.threshold_decision
+    except Referral.threshold_decision.RelatedObjectDoesNotExist:
+        return None
+
+
+def available_actions(actor, referral: Referral, side: str) -> set[str]:
+    """What this reader may be offered on the page. Offering is not deciding: the
+    service refuses a move that is not theirs, whatever the page showed."""
+    state = referral.state
+    actions: set[str] = set()
+    if side == "receiver" and can(actor, "referrals.referral.receive"):
+        if state == ReferralState.SENT:
+            actions |= {"accept", "decline", "return"}
+        elif state == ReferralState.ACCEPTED:
+            actions |= {"start", "note"}
+        elif state == ReferralState.IN_PROGRESS:
+            actions |= {"note", "complete"}
+        if (
+            threshold_applies(referral)
+            and state in (ReferralState.SENT, ReferralState.ACCEPTED, ReferralState.IN_PROGRESS)
+            and threshold_decision_of(referral) is None
+            and can(actor, "referrals.threshold.record")
+        ):
+            actions.add("threshold")
+    if side == "sender" and can(actor, "referrals.referral.create"):
+        if state == ReferralState.DRAFT:
+            actions |= {"edit", "send"}
+        if state == ReferralState.RETURNED:
+            actions.add("answer")
+        if state in _WITHDRAWABLE:
+            actions.add("withdraw")
+    return actions
+
+
+def _events(referral: Referral) -> list[dict]:
+    return [
+        {
+            "event": event,
+            "words": _EVENT_WORDS.get(event.action, event.action.replace("_", " ").capitalize()),
+        }
+        for event in selectors.referral_events(referral=referral).select_related("by", "by_agency")
+    ]
+
+
+def referral_page_context(request, referral: Referral, *, bound: dict | None = None) -> dict:
+    """Everything the page shows. `bound` holds a move's form that came back with
+    errors, by action name, so that it shows them where it was typed."""
+    actor = request.user
+    side = selectors.referral_side(actor, referral)
+    snapshot = referral.disclosure
+    previewing = False
+    if not snapshot and side == "sender" and referral.state == ReferralState.DRAFT:
+        # A draft has no snapshot yet: show what sending it would fix.
+        snapshot = disclosure_build(referral)
+        previewing = True
+    actions = available_actions(actor, referral, side)
+    bound = bound or {}
+    forms = {
+        name: bound.get(name) or form_class(prefix=name)
+        for name, form_class in ACTION_FORMS.items()
+        if name in actions
+    }
+    errored = next((form for form in bound.values() if form.errors), None)
+    return {
+        "referral": referral,
+        "side": side,
+        "disclosure": disclosure_view(snapshot),
+        "previewing": previewing,
+        "events": _events(referral),
+        "threshold": threshold_decision_of(referral),
+        "deadlines": referral_deadlines(referral, now=timezone.now()),
+        "actions": actions,
+        "action_forms": forms,
+        "errored_form": errored,
+        "open_form": next((name for name, form in bound.items() if form.errors), ""),
+        "urgency_colour": URGENCY_TAG_COLOURS.get(referral.urgency, "grey"),
+        "state_colour": STATE_TAG_COLOURS.get(referral.state, "grey"),
+        # Partners never see the live case: only a reader whom the policy lets open
+        # it gets the link (the sender; or a statutory partner with a named grant).
+        "may_open_case": side == "sender" and can(actor, "cases.case.view", referral.case),
+    }
+
+
+def render_referral_page(request, referral: Referral, *, bound: dict | None = None, status=200):
+    context = referral_page_context(request, referral, bound=bound)
+    return render(request, "referrals/referral_detail.html", context, status=status)
+
+
+@capability_required("referrals.referral.view")
+@require_GET
+def referral_page(request, referral_id):
+    referral = selectors.referral_get_for_actor(actor=request.user, referral_id=referral_id)
+    return render_referral_page(request, referral)
+
+
+urlpatterns = [
+    path("referrals/<uuid:referral_id>/", referral_page, name="referral-page"),
+]

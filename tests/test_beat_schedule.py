@@ -1,0 +1,17 @@
+"""Every task the beat schedule names exists under that name, so a typo cannot
+silently stop a deadline sweep."""
+
+from django.conf import settings
+
+from config.celery import app
+
+
+def test_every_scheduled_task_is_registered():
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled == {
+        "agencies.tasks.expired_credentials_purge",
+        "safeguarding.tasks.deadlines_sweep",
+        "referrals.tasks.deadlines_sweep",
+    }
+    assert scheduled <= set(app.tasks)
