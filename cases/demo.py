@@ -36,6 +36,31 @@ def _born(years: int, days_before: int = 40) -> date:
     return date(today.year - years, today.month, 1) - timedelta(days=days_before)
 
 
+def _open(
+    actor: User,
+    *,
+    key: str,
+    title: str,
+    source: str,
+    days_ago: int,
+    summary: str = "",
+    with_team: bool = True,
+) -> Case:
+    """A demo case, received and opened `days_ago`, led by `actor`. The demo key is
+    its source reference."""
+    return case_create(
+        actor=actor,
+        title=title,
+        summary=summary,
+        source=source,
+        source_reference=key,
+        received_on=_days_ago(days_ago),
+        opened_on=_days_ago(days_ago),
+        lead_officer=actor,
+        team=actor.membership.team if with_team else None,
+    )
+
+
 def _exists(agency_slug: str, key: str) -> bool:
     return Case.objects.filter(owning_agency__slug=agency_slug, source_reference=key).exists()
 
@@ -46,8 +71,9 @@ def _person(**fields) -> dict:
 
 def _ncmec_case() -> Case:
     investigator = _user("investigator.north")
-    case = case_create(
-        actor=investigator,
+    case = _open(
+        investigator,
+        key="DEMO-NCMEC-0001",
         title="Operation Bramble: NCMEC report of shared images",
         summary=(
             "Industry report via NCMEC and the NCA: an account linked to a Northshire "
@@ -55,11 +81,7 @@ def _ncmec_case() -> Case:
             "and their two children."
         ),
         source="nca_industry_report",
-        source_reference="DEMO-NCMEC-0001",
-        received_on=_days_ago(20),
-        opened_on=_days_ago(20),
-        lead_officer=investigator,
-        team=investigator.membership.team,
+        days_ago=20,
     )
     suspect = party_add_for_person(
         actor=investigator,
@@ -115,16 +137,13 @@ def _ncmec_case() -> Case:
 
 def _sextortion_case() -> Case:
     officer = _user("officer.north")
-    case = case_create(
-        actor=officer,
+    case = _open(
+        officer,
+        key="DEMO-SEXT-0002",
         title="Online sexual extortion of a 15-year-old",
         summary="A girl was coerced into sending images and then threatened for money.",
         source="victim_or_parent",
-        source_reference="DEMO-SEXT-0002",
-        received_on=_days_ago(12),
-        opened_on=_days_ago(12),
-        lead_officer=officer,
-        team=officer.membership.team,
+        days_ago=12,
     )
     victim = party_add_for_person(
         actor=officer,
@@ -183,15 +202,14 @@ def _sextortion_case() -> Case:
 
 def _youth_imagery_case() -> Case:
     officer = _user("officer.north")
-    case = case_create(
-        actor=officer,
+    case = _open(
+        officer,
+        key="DEMO-YPI-0003",
         title="Image shared between two pupils",
         summary="A 15-year-old pupil shared an image that a 14-year-old classmate had sent him.",
         source="school",
-        source_reference="DEMO-YPI-0003",
-        received_on=_days_ago(70),
-        opened_on=_days_ago(70),
-        lead_officer=officer,
+        days_ago=70,
+        with_team=False,
     )
     # Birthdays 120 to 150 days ago, before the offence (75 days ago) whatever the
     # date of seeding: 14 and 15 at the offence, as the summary says.
@@ -228,18 +246,15 @@ def _youth_imagery_case() -> Case:
 
 def _activist_case() -> Case:
     investigator = _user("investigator.north")
-    case = case_create(
-        actor=investigator,
+    case = _open(
+        investigator,
+        key="DEMO-ACT-0004",
         title="Online activist group confrontation",
         summary=(
             "An activist group posed as a 13-year-old and confronted the suspect on a livestream."
         ),
         source="activist_group",
-        source_reference="DEMO-ACT-0004",
-        received_on=_days_ago(9),
-        opened_on=_days_ago(9),
-        lead_officer=investigator,
-        team=investigator.membership.team,
+        days_ago=9,
     )
     suspect = party_add_for_person(
         actor=investigator,
@@ -264,16 +279,13 @@ def _activist_case() -> Case:
 
 def _conditional_caution_case() -> Case:
     investigator = _user("investigator.north")
-    case = case_create(
-        actor=investigator,
+    case = _open(
+        investigator,
+        key="DEMO-CC-0005",
         title="Possession of indecent images: first offence",
         summary="A small number of category C images; full admissions in interview.",
         source="proactive",
-        source_reference="DEMO-CC-0005",
-        received_on=_days_ago(120),
-        opened_on=_days_ago(120),
-        lead_officer=investigator,
-        team=investigator.membership.team,
+        days_ago=120,
     )
     suspect = party_add_for_person(
         actor=investigator,
@@ -298,14 +310,13 @@ def _conditional_caution_case() -> Case:
 
 def _southshire_case() -> Case:
     officer = _user("officer.south")
-    case = case_create(
-        actor=officer,
+    case = _open(
+        officer,
+        key="DEMO-SOUTH-0006",
         title="Sexual communication with a child (Southshire)",
         source="helpline",
-        source_reference="DEMO-SOUTH-0006",
-        received_on=_days_ago(6),
-        opened_on=_days_ago(6),
-        lead_officer=officer,
+        days_ago=6,
+        with_team=False,
     )
     party_add_for_person(
         actor=officer,
