@@ -15,4 +15,5 @@ def signed_in_member(request) -> dict:
         "unread_notifications": notification_unread_count(actor=request.user),
         "may_read_outcome_report": can(request.user, "cases.report.outcomes"),
         "may_use_referrals": can(request.user, "referrals.referral.view"),
+        "may_read_referral_report": can(request.user, "referrals.report.view"),
     }

@@ -4,7 +4,7 @@ a referral between two other agencies, always 404), except for the new-referral
 form, which is aimed at a case: own, another agency's, or one granted to the
 caller's agency (whose casework roles may refer on from it)."""
 
-from agencies.access import CASEWORK
+from agencies.access import CAPABILITIES, CASEWORK
 from agencies.models import Role
 from referrals.models import ReferralState
 from tests.authz import Endpoint
@@ -14,6 +14,7 @@ from tests.authz.rows_referrals import received, sent
 VIEWERS = CASEWORK | {Role.PARTNER_CASEWORKER}
 SENDERS = CASEWORK
 SIDES = ("own", "other")
+REPORT_READERS = CAPABILITIES["referrals.report.view"]
 
 ROWS = [
     Endpoint("referral-inbox-page", "GET", "/referrals/", VIEWERS, page=True),
@@ -76,4 +77,7 @@ ROWS = [
         granted_ok=True,
         setup=a_case,
     ),
+    # A statistical return with no record in it: every role that may read the
+    # report API may open its page (the auditor too); the rest get 404.
+    Endpoint("referral-report", "GET", "/reports/referrals/", REPORT_READERS, page=True),
 ]
