@@ -33,7 +33,9 @@ from agencies.services.sign_in import (
     SignInFailed,
     code_check,
     confirmed_device,
+    enrolment_device_for,
     password_check,
+    pending_user_get,
     session_end,
     session_start,
 )
@@ -54,7 +56,7 @@ def _pending_user(request) -> User | None:
     if timezone.now() - datetime.fromisoformat(pending["at"]) > _PENDING_FOR:
         request.session.pop("pending_sign_in", None)
         return None
-    return User.objects.filter(pk=pending["user_id"], is_active=True).first()
+    return pending_user_get(pending["user_id"])
 
 
 def _next_url(request) -> str:
@@ -136,13 +138,6 @@ def sign_in_code(request):
     return render(request, "agencies/sign_in_code.html", {"form": form})
 
 
-def _enrolment_device(request, user: User) -> TOTPDevice:
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-    return device
-
-
 def _qr_svg(url: str) -> str:
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     return image.to_string(encoding="unicode")
@@ -156,7 +151,7 @@ def sign_in_enrol(request):
         return redirect("sign-in")
     if confirmed_device(user) is not None:
         return redirect("sign-in-code")
-    device = _enrolment_device(request, user)
+    device = enrolment_device_for(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -80,3 +80,16 @@ def session_end(*, request: HttpRequest, reason: str = "signed out") -> None:
     if user.is_authenticated:
         access_log_record(actor=user, action="agencies.sign_out", justification=reason)
     logout(request)
+
+
+def pending_user_get(user_id: int) -> User | None:
+    """The user who passed the password step, if still active."""
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def enrolment_device_for(user: User) -> TOTPDevice:
+    """The authenticator being set up at first sign-in (one per user until confirmed)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from common.errors import IdempotencyKeyMismatch
 from common.models import IdempotencyRecord
+from common.services import idempotency_record_begin, idempotency_record_find
 
 HEADER = "Idempotency-Key"
 _REPLAYED_HEADERS = ("Location", "ETag")
@@ -56,24 +57,19 @@ def idempotent_create(view_method):
         if not key:
             return view_method(self, request, *args, **kwargs)
         fingerprint = _fingerprint(request)
-        existing = IdempotencyRecord.objects.filter(user=request.user, key=key[:200]).first()
+        key = key[:200]
+        existing = idempotency_record_find(user=request.user, key=key)
         if existing is not None:
             return _replay(existing, fingerprint)
         with transaction.atomic():
             try:
                 with transaction.atomic():
-                    record = IdempotencyRecord.objects.create(
-                        user=request.user,
-                        key=key[:200],
-                        request_fingerprint=fingerprint,
-                        response_status=0,
-                        response_body={},
+                    record = idempotency_record_begin(
+                        user=request.user, key=key, fingerprint=fingerprint
                     )
             except IntegrityError:
                 # Another request with this key committed first: answer as it did.
-                return _replay(
-                    IdempotencyRecord.objects.get(user=request.user, key=key[:200]), fingerprint
-                )
+                return _replay(idempotency_record_find(user=request.user, key=key), fingerprint)
             response = view_method(self, request, *args, **kwargs)
             if not 200 <= response.status_code < 300:
                 transaction.set_rollback(True)
