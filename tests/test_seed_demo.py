@@ -147,3 +147,38 @@ def test_the_demo_outcomes_hold_whatever_the_date_of_seeding(db, settings, seede
     assert offence.offence_type == "iioc_possessing"
     assert list(offence.parties.all()) == [caution.suspect]
     assert (offence.committed_to or offence.committed_from) < caution.outcome_on
+
+
+@pytest.mark.slow
+def test_every_demo_user_signs_in_through_the_api_and_the_pages(db, settings):
+    """The foundation's "done when": each demo user, with the published password and
+    a code from the published key, gets a token and a signed-in home page."""
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    # given
+    settings.DEBUG = True
+    call_command("seed_demo")
+    key = bytes.fromhex("3132333435363738393031323334353637383930")
+    for step, username in enumerate(DESIGN_USERS):
+        # A code is good once per 30-second step and device: each user signs in
+        # through the API in one step and through the pages in the next.
+        with time_machine.travel(f"2026-11-25 10:{step * 2:02d}:05 +0000", tick=False):
+            token = APIClient().post(
+                "/api/v1/auth/token/",
+                {"username": username, "password": "tideline-demo-2026", "otp": f"{totp(key):06d}"},
+                format="json",
+            )
+            assert token.status_code == 201, (username, token.content)
+            me = APIClient().get(
+                "/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {token.json()['token']}"
+            )
+            assert me.json()["username"] == username
+        with time_machine.travel(f"2026-11-25 10:{step * 2 + 1:02d}:05 +0000", tick=False):
+            browser = Client()
+            browser.post("/sign-in/", {"username": username, "password": "tideline-demo-2026"})
+            signed_in = browser.post("/sign-in/code/", {"code": f"{totp(key):06d}"})
+            assert signed_in.status_code == 302, username
+            home = browser.get("/")
+            assert home.status_code == 200
+            assert User.objects.get(username=username).get_full_name() in home.content.decode()
