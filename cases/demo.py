@@ -328,6 +328,44 @@ def _southshire_case() -> Case:
     return case
 
 
+def _game_chat_case() -> Case:
+    """A new victim whose referral to victim support waits for the charity to accept."""
+    officer = _user("officer.north")
+    case = _open(
+        officer,
+        key="DEMO-GAME-0007",
+        title="Grooming of a 12-year-old through an online game's chat",
+        summary="A boy was asked for images by an adult posing as another player.",
+        source="victim_or_parent",
+        days_ago=2,
+    )
+    victim = party_add_for_person(
+        actor=officer,
+        case=case,
+        person=None,
+        new_person=_person(
+            first_name="Noah",
+            last_name="Sample",
+            date_of_birth=_born(12),
+            gender="male",
+            safe_to_phone=True,
+            preferred_channel="phone",
+            preferred_times="Weekday evenings, through his father",
+        ),
+        role="victim",
+    )
+    offence_add(
+        actor=officer,
+        case=case,
+        offence_type="sexual_communication",
+        committed_from=_days_ago(9),
+        committed_to=_days_ago(3),
+        platform="Demo online game",
+        parties=[victim],
+    )
+    return case
+
+
 _DEMO_CASES = [
     ("northshire-police", "DEMO-NCMEC-0001", _ncmec_case),
     ("northshire-police", "DEMO-SEXT-0002", _sextortion_case),
@@ -335,6 +373,7 @@ _DEMO_CASES = [
     ("northshire-police", "DEMO-ACT-0004", _activist_case),
     ("northshire-police", "DEMO-CC-0005", _conditional_caution_case),
     ("southshire-police", "DEMO-SOUTH-0006", _southshire_case),
+    ("northshire-police", "DEMO-GAME-0007", _game_chat_case),
 ]
 
 

@@ -112,6 +112,26 @@ def seed_referrals() -> str:
         actor=harbour, referral=to_harbour, note="First session held with Holly and her mother."
     )
 
+    # To victim support for the boy groomed in a game's chat: sent, for harbour to accept.
+    game = _case("DEMO-GAME-0007")
+    if game is not None:
+        noah = game.parties.get(role="victim")
+        to_accept = _draft(
+            officer,
+            game,
+            "harbour-victim-support",
+            "victim_support",
+            "urgent",
+            [noah],
+            "A 12-year-old asked for images in a game's chat; his father "
+            "would like support for him.",
+            consent_status="given",
+            consent_given_on=timezone.localdate() - timedelta(days=1),
+            consent_how="By phone",
+            consent_given_by="His father, for him",
+        )
+        referral_send(actor=officer, referral=to_accept)
+
     # To family support for the suspect's partner: sent, awaiting a decision.
     partner = ncmec.parties.get(role="family_member")
     to_lighthouse = _draft(

@@ -151,6 +151,9 @@ def seed_safeguarding() -> str:
         VICTIM_FACTORS,
         {"no_support_in_place"},
     )
+    game = _case("DEMO-GAME-0007")
+    if game is not None:
+        _assess(officer, game, "victim", "victim_needs", VICTIM_FACTORS, {"no_support_in_place"})
     # Work already under way leaves the queue.
     _actioned(investigator, ncmec, "Search warrant applied for; children's services told.")
     _actioned(officer, sextortion, "Statement taken; platform asked to preserve the account.")

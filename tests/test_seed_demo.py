@@ -65,7 +65,7 @@ def test_seed_demo_twice_gives_the_same_data(db, settings):
     members = {username: (agency, role) for username, agency, role, _ in first["members"]}
     assert members == DESIGN_USERS
     assert first["devices"] == len(DESIGN_USERS)
-    assert len([c for c in first["cases"] if c[0].startswith("NP-")]) == 7
+    assert len([c for c in first["cases"] if c[0].startswith("NP-")]) == 8
     assert len([c for c in first["cases"] if c[0].startswith("SP-")]) == 1
     assert {state for _, state in first["referrals"]} == {
         "draft",
