@@ -50,6 +50,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "cases.material.view": MATERIAL_READERS,
     "cases.material.change": MATERIAL_READERS,
     "cases.outcome.view": CASEWORK,
+    "cases.event.view": CASEWORK,
+    "cases.event.add": POLICE_CASEWORK,
     "cases.outcome.add": POLICE_CASEWORK,
     "cases.grant.view": CASEWORK,
     "cases.grant.manage": frozenset({Role.SPECIALIST_INVESTIGATOR, Role.POLICE_SUPERVISOR}),
@@ -80,6 +82,22 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "referrals.referral.receive": CASEWORK | {Role.PARTNER_CASEWORKER},
     "referrals.threshold.record": frozenset({Role.MASH_COORDINATOR, Role.SOCIAL_WORKER}),
     "referrals.report.view": CASEWORK | {Role.PARTNER_CASEWORKER, Role.AUDITOR},
+    # Duties of care. Victim updates, family support and suspect welfare are police
+    # duties: the force that owns the case owes them.
+    "welfare.duty.view": POLICE_CASEWORK,
+    "welfare.duty.meet": POLICE_CASEWORK,
+    "welfare.victim_care.view": POLICE_CASEWORK,
+    "welfare.victim_care.change": POLICE_CASEWORK,
+    "welfare.family.view": POLICE_CASEWORK,
+    "welfare.family.record": POLICE_CASEWORK,
+    "welfare.suspect.view": POLICE_CASEWORK,
+    "welfare.suspect.record": POLICE_CASEWORK,
+    "welfare.report.suspect_welfare": POLICE_CASEWORK | {Role.AUDITOR},
+    # Staff welfare: those who review material log their exposure; supervisors see
+    # their team's compliance (never private notes) and record debriefs and reviews.
+    "staff.exposure.log": MATERIAL_READERS,
+    "staff.exposure.team": frozenset({Role.POLICE_SUPERVISOR}),
+    "staff.meeting.record": frozenset({Role.POLICE_SUPERVISOR}),
 }
 
 # What an agency that was granted another agency's record may do with it: read it,
@@ -93,6 +111,7 @@ GRANTED_ACTIONS = frozenset(
         "cases.decision.add",
         "cases.document.view",
         "cases.outcome.view",
+        "cases.event.view",
         "cases.history.view",
         # Risk is shared: an agency that may see a case sees and raises its flags,
         # reads its assessments, and records the strategy discussions it leads.
@@ -108,7 +127,24 @@ GRANTED_ACTIONS = frozenset(
 
 # Actions that only a police force can ever take, whatever the role table says.
 POLICE_ONLY_ACTIONS = frozenset(
-    {"cases.material.view", "cases.material.change", "cases.outcome.add"}
+    {
+        "cases.material.view",
+        "cases.material.change",
+        "cases.outcome.add",
+        "cases.event.add",
+        "welfare.duty.view",
+        "welfare.duty.meet",
+        "welfare.victim_care.view",
+        "welfare.victim_care.change",
+        "welfare.family.view",
+        "welfare.family.record",
+        "welfare.suspect.view",
+        "welfare.suspect.record",
+        "welfare.report.suspect_welfare",
+        "staff.exposure.log",
+        "staff.exposure.team",
+        "staff.meeting.record",
+    }
 )
 
 # Any signed-in, active member may do these (they concern only themselves).

@@ -1,6 +1,6 @@
 """The cases API, one module per domain concept (each defines its urlpatterns)."""
 
-from cases.api import cases, documents, material, outcomes, people, records, reports
+from cases.api import cases, documents, events, material, outcomes, people, records, reports
 
 urlpatterns = [
     *cases.urlpatterns,
@@ -8,6 +8,7 @@ urlpatterns = [
     *records.urlpatterns,
     *material.urlpatterns,
     *outcomes.urlpatterns,
+    *events.urlpatterns,
     *documents.urlpatterns,
     *reports.urlpatterns,
 ]

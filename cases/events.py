@@ -8,6 +8,11 @@ from collections import defaultdict
 from collections.abc import Callable
 
 CASE_OPENED = "case_opened"
+# A person took a part in a case: payload `party`, `actor`.
+PARTY_ADDED = "party_added"
+# Something happened to a suspect (cases.models.InvestigationEvent): payload
+# `event`, `actor`. The single source of the duties that follow from it.
+INVESTIGATION_EVENT_RECORDED = "investigation_event_recorded"
 
 _handlers: dict[str, list[tuple[str, Callable]]] = defaultdict(list)
 
@@ -22,6 +27,6 @@ def handlers_for(event: str) -> list[str]:
     return [name for name, _ in _handlers[event]]
 
 
-def event_dispatch(event: str, **payload) -> None:
+def event_dispatch(event: str, /, **payload) -> None:
     for _, handler in _handlers[event]:
         handler(**payload)

@@ -1,10 +1,11 @@
 """The cases pages, one module per domain concept (each defines its urlpatterns)."""
 
-from cases.views import cases, documents, material, outcomes
+from cases.views import cases, documents, events, material, outcomes
 
 urlpatterns = [
     *cases.urlpatterns,
     *documents.urlpatterns,
     *material.urlpatterns,
     *outcomes.urlpatterns,
+    *events.urlpatterns,
 ]

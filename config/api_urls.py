@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("common.api.notifications")),
     path("", include("safeguarding.api_urls")),
     path("", include("referrals.api_urls")),
+    path("", include("welfare.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

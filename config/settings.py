@@ -300,6 +300,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.deadlines_sweep",
         "schedule": timedelta(minutes=15),
     },
+    "welfare-duties-sweep": {
+        "task": "welfare.tasks.duties_sweep",
+        "schedule": timedelta(minutes=15),
+    },
     "purge-expired-credentials": {
         "task": "agencies.tasks.expired_credentials_purge",
         "schedule": timedelta(hours=1),
@@ -308,6 +312,25 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Working days: a working day ends at this local hour; later events count from the next.
 WORKING_DAY_ENDS_AT_HOUR = 17
+
+# --- Duties of care. Settings, because the Victims' Code and local practice change.
+# Victims' Code Right 6: an update on each key event within this many working days.
+VICTIM_UPDATE_WORKING_DAYS = {
+    "enhanced": env.int("VICTIM_UPDATE_WORKING_DAYS_ENHANCED", default=1),
+    "standard": env.int("VICTIM_UPDATE_WORKING_DAYS_STANDARD", default=5),
+}
+# Victims' Code Right 4: referral to support within 2 working days of the crime being recorded.
+VICTIM_SUPPORT_REFERRAL_WORKING_DAYS = 2
+# Suspects' families: the pack at arrest or search, then an offer of support.
+FAMILY_PACK_WORKING_DAYS = 1
+FAMILY_SUPPORT_OFFER_WORKING_DAYS = 5
+# Children in a suspect's household: a referral to the hub within 1 working day.
+CHILDREN_SAFEGUARDING_REFERRAL_WORKING_DAYS = 1
+# Suspect welfare: the check after release of a suspect at risk is a clock deadline.
+WELFARE_CHECK_HOURS = 48
+WELFARE_CONTACT_WORKING_DAYS = env.int("WELFARE_CONTACT_WORKING_DAYS", default=20)
+# Pre-charge bail: warn this many working days before it ends.
+BAIL_WARNING_WORKING_DAYS = 10
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("safeguarding.urls")),
     path("", include("referrals.urls")),
+    path("", include("welfare.urls")),
     path("", include("common.notification_views")),
 ]
 

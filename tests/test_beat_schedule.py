@@ -13,5 +13,6 @@ def test_every_scheduled_task_is_registered():
         "agencies.tasks.expired_credentials_purge",
         "safeguarding.tasks.deadlines_sweep",
         "referrals.tasks.deadlines_sweep",
+        "welfare.tasks.duties_sweep",
     }
     assert scheduled <= set(app.tasks)

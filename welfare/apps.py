@@ -3,3 +3,28 @@ from django.apps import AppConfig
 
 class WelfareConfig(AppConfig):
     name = "welfare"
+    verbose_name = "Welfare and duties of care"
+
+    def ready(self) -> None:
+        from cases.events import INVESTIGATION_EVENT_RECORDED, PARTY_ADDED, handler_register
+        from cases.panels import case_panel_register
+        from welfare.case_panels_family import family_panels
+        from welfare.case_panels_suspects import suspects_panels
+        from welfare.case_panels_victims import victims_panels
+        from welfare.services import family_duties, suspect_duties, victim_duties
+
+        handler_register(
+            INVESTIGATION_EVENT_RECORDED, "welfare.victims", victim_duties.on_event_recorded
+        )
+        handler_register(
+            INVESTIGATION_EVENT_RECORDED, "welfare.family", family_duties.on_event_recorded
+        )
+        handler_register(
+            INVESTIGATION_EVENT_RECORDED, "welfare.suspects", suspect_duties.on_event_recorded
+        )
+        handler_register(PARTY_ADDED, "welfare.victims", victim_duties.on_party_added)
+        handler_register(PARTY_ADDED, "welfare.family", family_duties.on_party_added)
+        # Victims' duties first: the panel a generalist officer works from.
+        case_panel_register("welfare.victims", victims_panels)
+        case_panel_register("welfare.family", family_panels)
+        case_panel_register("welfare.suspects", suspects_panels)

@@ -11,6 +11,15 @@ from cases.models.case import (
 from cases.models.contact import ContactChannel, ContactDirection, ContactLog
 from cases.models.decision import KeyDecision
 from cases.models.document import Document
+from cases.models.event import (
+    DECISION_EVENTS,
+    FIRST_CONTACT_EVENTS,
+    LIMBO_EVENTS,
+    RELEASE_EVENTS,
+    BailAuthority,
+    EventKind,
+    InvestigationEvent,
+)
 from cases.models.material import ActivistEvidence, MaterialSummary
 from cases.models.offence import Offence, OffenceType
 from cases.models.outcome import Outcome, OutcomeCode
@@ -18,7 +27,12 @@ from cases.models.party import CaseParty, PartyRole
 from cases.models.person import Gender, Person
 
 __all__ = [
+    "DECISION_EVENTS",
+    "FIRST_CONTACT_EVENTS",
+    "LIMBO_EVENTS",
+    "RELEASE_EVENTS",
     "ActivistEvidence",
+    "BailAuthority",
     "Case",
     "CaseGrant",
     "CaseGroupObjectPermission",
@@ -32,7 +46,9 @@ __all__ = [
     "ContactDirection",
     "ContactLog",
     "Document",
+    "EventKind",
     "Gender",
+    "InvestigationEvent",
     "KeyDecision",
     "MaterialSummary",
     "Offence",

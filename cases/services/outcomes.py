@@ -19,6 +19,7 @@ from cases.services.common import (
     raise_if,
     record_change,
 )
+from cases.services.events import outcome_event_record
 from common.errors import InvalidState
 
 FRAUD_ONLY_CODE = "19"
@@ -171,6 +172,8 @@ def outcome_record(
         object_id=outcome.pk,
         note=f"code {code}",
     )
+    # The duties that follow an outcome (telling the victims) come from its event.
+    outcome_event_record(actor=actor, outcome=outcome)
     return outcome
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from agencies import access
 from agencies.audit import access_log_record
 from cases import selectors
+from cases.events import PARTY_ADDED, event_dispatch
 from cases.models import CaseParty, Gender, PartyRole, Person
 from cases.models.contact import ContactChannel
 from cases.models.party import COMPARTMENT_OF_ROLE
@@ -191,6 +192,8 @@ def party_add(
     log_case_access(
         actor=actor, action="cases.party.added", case=case, object_type="party", object_id=party.pk
     )
+    # The duties a new victim or a child in a suspect's household brings.
+    event_dispatch(PARTY_ADDED, party=party, actor=actor)
     return party
 
 

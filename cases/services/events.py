@@ -1,0 +1,223 @@
+"""Investigation events: what happens to each suspect. Recording one dispatches
+`INVESTIGATION_EVENT_RECORDED` in the same transaction, so that every duty that
+follows from it (victim updates, the family pack, the suspect's welfare) is
+created with it or not at all."""
+
+import calendar
+from datetime import date, datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from cases.events import INVESTIGATION_EVENT_RECORDED, event_dispatch
+from cases.models import (
+    BailAuthority,
+    CaseParty,
+    EventKind,
+    InvestigationEvent,
+    PartyRole,
+)
+from cases.services.common import (
+    case_action_require,
+    log_case_access,
+    not_in_future,
+    raise_if,
+    record_change,
+)
+from common.errors import ValidationError
+
+# Pre-charge bail (PACE 1984 ss.47ZB-47ZG, as amended by the Police, Crime,
+# Sentencing and Courts Act 2022): 3 months from the first release, to 6 with an
+# inspector, to 9 with a superintendent; beyond that only a magistrates' court.
+INITIAL_BAIL_MONTHS = 3
+BAIL_LIMIT_MONTHS = {BailAuthority.INSPECTOR: 6, BailAuthority.SUPERINTENDENT: 9}
+# The events after which a suspect is no longer on pre-charge bail.
+_ENDS_BAIL = frozenset(
+    {
+        EventKind.RELEASED_WITHOUT_CHARGE,
+        EventKind.RELEASED_UNDER_INVESTIGATION,
+        EventKind.CHARGED,
+        EventKind.NO_FURTHER_ACTION,
+        EventKind.OUTCOME_RECORDED,
+        EventKind.COURT_OUTCOME,
+    }
+)
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day when it has no such day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def bail_state(events: list[InvestigationEvent]) -> tuple[date | None, date | None]:
+    """From one suspect's events in order: (when bail was first granted, when it now
+    ends), or (None, None) when they are not on pre-charge bail."""
+    first_bailed_on = ends_on = None
+    for event in events:
+        if event.kind == EventKind.BAILED:
+            if ends_on is None:
+                first_bailed_on = timezone.localtime(event.occurred_at).date()
+            ends_on = event.bail_end_on
+        elif event.kind == EventKind.BAIL_EXTENDED and ends_on is not None:
+            ends_on = event.bail_end_on
+        elif event.kind in _ENDS_BAIL:
+            first_bailed_on = ends_on = None
+    return first_bailed_on, ends_on
+
+
+def _suspect_events(suspect: CaseParty) -> list[InvestigationEvent]:
+    return list(
+        InvestigationEvent.objects.filter(suspect=suspect).order_by("occurred_at", "created_at")
+    )
+
+
+def _bail_errors(
+    *,
+    suspect: CaseParty | None,
+    kind: str,
+    occurred_at: datetime | None,
+    bail_end_on: date | None,
+    bail_authority: str,
+    errors: dict,
+) -> None:
+    bail_kinds = {EventKind.BAILED, EventKind.BAIL_EXTENDED}
+    if kind not in bail_kinds:
+        if bail_end_on is not None:
+            errors["bail_end_on"] = ["Only pre-charge bail or its extension has an end date."]
+        if bail_authority:
+            errors["bail_authority"] = ["Only an extension of bail has an authority."]
+        if (
+            kind == EventKind.BAIL_CONDITIONS_CHANGED
+            and suspect is not None
+            and bail_state(_suspect_events(suspect))[1] is None
+        ):
+            errors["kind"] = ["This suspect is not on pre-charge bail."]
+        return
+    if bail_end_on is None:
+        errors["bail_end_on"] = ["Enter the date the bail ends."]
+        return
+    if occurred_at is None:
+        return
+    released_on = timezone.localtime(occurred_at).date()
+    if bail_end_on <= released_on:
+        errors["bail_end_on"] = ["The bail must end after the release."]
+        return
+    if kind == EventKind.BAILED:
+        if bail_authority:
+            errors["bail_authority"] = ["Only an extension of bail has an authority."]
+        limit = months_after(released_on, INITIAL_BAIL_MONTHS)
+        if bail_end_on > limit:
+            errors["bail_end_on"] = [
+                f"Pre-charge bail runs at most 3 months from release: until {limit:%d/%m/%Y}. "
+                "Record an extension for longer."
+            ]
+        return
+    # An extension: of a bail that exists, to a later date, within the authority's limit.
+    first_bailed_on, ends_on = bail_state(_suspect_events(suspect)) if suspect else (None, None)
+    if ends_on is None:
+        errors["kind"] = ["This suspect is not on pre-charge bail: record the bail first."]
+        return
+    if bail_end_on <= ends_on:
+        errors["bail_end_on"] = [
+            f"An extension must end after the current end, {ends_on:%d/%m/%Y}."
+        ]
+    if bail_authority not in BailAuthority.values:
+        errors["bail_authority"] = ["Choose who authorised the extension."]
+        return
+    months = BAIL_LIMIT_MONTHS.get(bail_authority)
+    if months is not None:
+        limit = months_after(first_bailed_on, months)
+        if bail_end_on > limit:
+            errors["bail_end_on"] = [
+                f"An {BailAuthority(bail_authority).label.split(' (')[0].lower()} may extend bail "
+                f"to {months} months from the first release at most: until {limit:%d/%m/%Y}."
+            ]
+
+
+def _event_errors(case, suspect, kind, occurred_at, errors: dict) -> None:
+    if suspect is None or suspect.case_id != case.pk or suspect.role != PartyRole.SUSPECT:
+        errors["suspect"] = ["Choose a suspect in this case."]
+    if kind not in EventKind.values:
+        errors["kind"] = [f"Choose one of: {', '.join(EventKind.values)}."]
+    if occurred_at is None:
+        errors["occurred_at"] = ["Enter when it happened."]
+    else:
+        not_in_future(occurred_at, "occurred_at", errors)
+        if timezone.localtime(occurred_at).date() < case.received_on:
+            errors.setdefault("occurred_at", []).append("Must not be before the case was received.")
+
+
+def _event_save(*, actor: User, case, event: InvestigationEvent) -> InvestigationEvent:
+    event.full_clean()
+    record_change(event, actor=actor, reason=f"{event.get_kind_display().lower()} recorded")
+    event.save()
+    log_case_access(
+        actor=actor,
+        action="cases.event.recorded",
+        case=case,
+        object_type="event",
+        object_id=event.pk,
+        note=event.kind,
+    )
+    event_dispatch(INVESTIGATION_EVENT_RECORDED, event=event, actor=actor)
+    return event
+
+
+@transaction.atomic
+def investigation_event_record(
+    *,
+    actor: User,
+    case,
+    suspect: CaseParty | None,
+    kind: str,
+    occurred_at: datetime | None = None,
+    bail_end_on: date | None = None,
+    bail_authority: str = "",
+    details: str = "",
+) -> InvestigationEvent:
+    """Record what happened to a suspect, and with it every duty that follows."""
+    case_action_require(actor, "cases.event.add", case)
+    errors: dict = {}
+    if kind == EventKind.OUTCOME_RECORDED:
+        # The outcome itself is recorded with its code and rationale; the event follows.
+        raise ValidationError({"kind": ["Record the outcome itself; the event follows from it."]})
+    _event_errors(case, suspect, kind, occurred_at, errors)
+    if "suspect" not in errors and "kind" not in errors:
+        _bail_errors(
+            suspect=suspect,
+            kind=kind,
+            occurred_at=occurred_at,
+            bail_end_on=bail_end_on,
+            bail_authority=bail_authority or "",
+            errors=errors,
+        )
+    raise_if(errors)
+    event = InvestigationEvent(
+        case=case,
+        suspect=suspect,
+        kind=kind,
+        occurred_at=occurred_at,
+        bail_end_on=bail_end_on,
+        bail_authority=bail_authority or "",
+        details=(details or "").strip(),
+        recorded_by=actor,
+    )
+    return _event_save(actor=actor, case=case, event=event)
+
+
+def outcome_event_record(*, actor: User, outcome) -> InvestigationEvent:
+    """The event that an outcome was recorded, inside the outcome's own transaction."""
+    local_noon = timezone.make_aware(datetime.combine(outcome.outcome_on, datetime.min.time()))
+    occurred_at = min(timezone.now(), local_noon.replace(hour=12))
+    event = InvestigationEvent(
+        case=outcome.case,
+        suspect=outcome.suspect,
+        kind=EventKind.OUTCOME_RECORDED,
+        occurred_at=occurred_at,
+        details=outcome.get_code_display(),
+        recorded_by=actor,
+    )
+    return _event_save(actor=actor, case=outcome.case, event=event)

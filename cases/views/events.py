@@ -1,0 +1,2 @@
+# Filled in by the events work in progress.
+urlpatterns: list = []

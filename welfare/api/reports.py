@@ -1,0 +1,2 @@
+# Filled in by the welfare work in progress.
+urlpatterns: list = []

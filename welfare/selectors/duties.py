@@ -1,0 +1,104 @@
+"""Reads of duties, scoped to the reader: their own agency's duties, in the
+compartments they are cleared for, for a role that may see duties at all."""
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from django.contrib.auth.models import User
+from django.db.models import Case, QuerySet, Value, When
+from django.utils import timezone
+
+from agencies import access
+from agencies.models import Role
+from common.errors import NotFound, ValidationError
+from welfare.models import Duty, DutyStatus
+
+DUE_FILTERS = ("today", "overdue", "week")
+WHOSE_FILTERS = ("mine", "team", "agency")
+
+
+def duty_scope(actor: User, *, action: str = "welfare.duty.view") -> QuerySet[Duty]:
+    membership = access.membership_of(actor)
+    if membership is None or not access.can(actor, action):
+        return Duty.objects.none()
+    return access.compartment_scope(actor, Duty.objects.filter(agency_id=membership.agency_id))
+
+
+def duty_get_for_actor(*, actor: User, duty_id: UUID | str, action: str = "welfare.duty.view"):
+    try:
+        return (
+            duty_scope(actor, action=action)
+            .select_related("case", "party__person", "responsible", "event", "contact", "referral")
+            .get(pk=duty_id)
+        )
+    except (Duty.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def default_whose(actor: User) -> str:
+    """A supervisor starts from their team's duties; everyone else from their own."""
+    return "team" if access.role_of(actor) == Role.POLICE_SUPERVISOR else "mine"
+
+
+def _end_of_local_day(now: datetime, days_ahead: int = 0) -> datetime:
+    local = timezone.localtime(now)
+    day = local.date() + timedelta(days=days_ahead + 1)
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()), local.tzinfo)
+
+
+def duty_list(
+    *,
+    actor: User,
+    due: str | None = None,
+    whose: str | None = None,
+    kinds: frozenset[str] | set[str] | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Duty]:
+    """Open duties in the order they fall due.
+
+    `due`: `today` (due by the end of today, the overdue included: all are owed
+    today), `overdue` (past their due moment), `week` (due within 7 days), or
+    None for every open duty. `whose`: `mine`, `team` or `agency`."""
+    errors: dict = {}
+    if due not in (None, "", *DUE_FILTERS):
+        errors["due"] = [f"Choose one of: {', '.join(DUE_FILTERS)}."]
+    if whose not in (None, "", *WHOSE_FILTERS):
+        errors["whose"] = [f"Choose one of: {', '.join(WHOSE_FILTERS)}."]
+    if errors:
+        raise ValidationError(errors)
+    now = now or timezone.now()
+    queryset = duty_scope(actor).filter(status=DutyStatus.OPEN)
+    whose = whose or default_whose(actor)
+    membership = access.membership_of(actor)
+    if whose == "mine":
+        queryset = queryset.filter(responsible_id=actor.pk)
+    elif whose == "team":
+        queryset = (
+            queryset.filter(team_id=membership.team_id)
+            if membership.team_id
+            else (queryset.filter(responsible_id=actor.pk))
+        )
+    if kinds:
+        queryset = queryset.filter(kind__in=sorted(kinds))
+    if due == "today":
+        queryset = queryset.filter(due_at__lt=_end_of_local_day(now))
+    elif due == "overdue":
+        queryset = queryset.filter(due_at__lt=now)
+    elif due == "week":
+        queryset = queryset.filter(due_at__lt=_end_of_local_day(now, days_ahead=6))
+    return queryset.select_related(
+        "case", "party__person", "responsible", "event", "case__lead_officer"
+    ).order_by("due_at", "created_at")
+
+
+def case_duty_list(*, actor: User, case, kinds=None) -> QuerySet[Duty]:
+    """Every duty of one case the reader may see, open first, then by due moment."""
+    queryset = duty_scope(actor).filter(case=case)
+    if kinds:
+        queryset = queryset.filter(kind__in=sorted(kinds))
+    still_open = Case(When(status=DutyStatus.OPEN, then=Value(0)), default=Value(1))
+    return (
+        queryset.select_related("party__person", "responsible", "contact", "referral")
+        .annotate(closed_rank=still_open)
+        .order_by("closed_rank", "due_at")
+    )

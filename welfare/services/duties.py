@@ -1,0 +1,113 @@
+"""The duty engine: how a duty is opened (once, whatever retries), whom it falls
+to, and when it is due. Every duty's due moment is computed here when it is
+created, and stored; the lists, panels and the sweep only read it.
+
+The handlers that open duties when something happens in a case live beside it:
+`welfare.services.victim_duties`, `family_duties` and `suspect_duties`."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from agencies.working_days import add_working_days
+from cases.models import Case, CaseParty, InvestigationEvent
+from common.history import history_note
+from welfare.models import DUTY_COMPARTMENT, Duty, DutyStatus
+
+# The crime counts as recorded from the start of the working day it was received,
+# as for the referral deadlines (`referrals.services.due_dates.RECORDED_AT`).
+CRIME_RECORDED_AT = time(9, 0)
+
+
+def crime_recorded_at(case: Case) -> datetime:
+    return datetime.combine(
+        case.received_on, CRIME_RECORDED_AT, tzinfo=ZoneInfo(settings.TIME_ZONE)
+    )
+
+
+def due_in_working_days(moment: datetime, days: int) -> datetime:
+    """The one calendar: 17:00 Europe/London on the Nth working day."""
+    return add_working_days(moment, days)
+
+
+def due_in_hours(moment: datetime, hours: int) -> datetime:
+    """A clock deadline (the 48-hour check): real hours, across midnight, weekends
+    and the clock change alike; aware datetimes make the arithmetic exact."""
+    return moment + timedelta(hours=hours)
+
+
+def event_moment_text(event: InvestigationEvent) -> str:
+    local = timezone.localtime(event.occurred_at)
+    return f"{local.day} {local:%B %Y}"
+
+
+def duty_open(
+    *,
+    actor: User | None,
+    case: Case,
+    party: CaseParty,
+    kind: str,
+    trigger: str,
+    reason: str,
+    due_at: datetime,
+    source_key: str,
+    event: InvestigationEvent | None = None,
+    responsible: User | None = None,
+    due_by_clock: bool = False,
+    closed_as: str | None = None,
+    closed_note: str = "",
+) -> Duty:
+    """Open a duty, or return the one already opened for `source_key` (a handler run
+    twice, or a retried request, opens it once). `closed_as` records it already
+    closed: a victim who asked not to be updated is owed the update's record, not
+    the nagging."""
+    existing = Duty.objects.filter(source_key=source_key).first()
+    if existing is not None:
+        return existing
+    duty = Duty(
+        case=case,
+        party=party,
+        kind=kind,
+        compartment=DUTY_COMPARTMENT[kind],
+        trigger=trigger,
+        reason=reason[:300],
+        event=event,
+        source_key=source_key,
+        due_at=due_at,
+        due_by_clock=due_by_clock,
+        agency_id=case.owning_agency_id,
+        team_id=case.team_id,
+        responsible=responsible if responsible is not None else case.lead_officer,
+    )
+    if closed_as is not None:
+        duty.status = closed_as
+        duty.resolved_at = timezone.now()
+        duty.resolved_by = actor
+        duty.resolution_note = closed_note
+    duty.full_clean(exclude=["case", "party", "event", "agency", "team", "responsible"])
+    if actor is not None:
+        history_note(duty, actor=actor, reason=f"duty opened: {reason}"[:100])
+    duty.save()
+    return duty
+
+
+def duties_close(
+    duties, *, actor: User | None, status: str = DutyStatus.CANCELLED, note: str
+) -> int:
+    """Close open duties that no longer apply (a cadence that ended, a schedule that
+    changed). Returns how many were closed."""
+    closed = 0
+    for duty in duties.filter(status=DutyStatus.OPEN).select_for_update():
+        duty.status = status
+        duty.resolved_at = timezone.now()
+        duty.resolved_by = actor
+        duty.resolution_note = note
+        duty.version += 1
+        if actor is not None:
+            history_note(duty, actor=actor, reason=note[:100])
+        duty.save()
+        closed += 1
+    return closed

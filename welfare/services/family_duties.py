@@ -1,0 +1,78 @@
+"""The duties to a suspect's family that an arrest or a search creates
+(Recommendation 11): a family pack, an offer of support, and for children in the
+household, a referral to the safeguarding hub within 1 working day."""
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from cases.models import CaseParty, EventKind, InvestigationEvent, PartyRole
+from welfare.models import DutyKind, DutyTrigger
+from welfare.services.duties import due_in_working_days, duty_open, event_moment_text
+
+# The events at which a family first feels the investigation.
+FAMILY_EVENTS = frozenset({EventKind.ARRESTED, EventKind.SEARCHED})
+
+
+def children_in_household_of(suspect: CaseParty):
+    return CaseParty.objects.filter(
+        case_id=suspect.case_id, role=PartyRole.CHILD_IN_HOUSEHOLD, related_to=suspect
+    )
+
+
+def _children_duty_open(*, actor: User, suspect: CaseParty, moment, reason: str):
+    return duty_open(
+        actor=actor,
+        case=suspect.case,
+        party=suspect,
+        kind=DutyKind.CHILDREN_SAFEGUARDING_REFERRAL,
+        trigger=DutyTrigger.EVENT,
+        reason=reason,
+        due_at=due_in_working_days(moment, settings.CHILDREN_SAFEGUARDING_REFERRAL_WORKING_DAYS),
+        # One referral for the household, whatever the number of events or children.
+        source_key=f"suspect:{suspect.pk}:children_safeguarding_referral",
+    )
+
+
+def on_event_recorded(*, event: InvestigationEvent, actor: User) -> None:
+    if event.kind not in FAMILY_EVENTS:
+        return
+    suspect = event.suspect
+    reason = f"{event.get_kind_display()} (suspect), {event_moment_text(event)}"
+    common = {"actor": actor, "case": event.case, "party": suspect, "event": event}
+    duty_open(
+        **common,
+        kind=DutyKind.FAMILY_PACK,
+        trigger=DutyTrigger.EVENT,
+        reason=reason,
+        due_at=due_in_working_days(event.occurred_at, settings.FAMILY_PACK_WORKING_DAYS),
+        source_key=f"suspect:{suspect.pk}:family_pack",
+    )
+    duty_open(
+        **common,
+        kind=DutyKind.FAMILY_SUPPORT_OFFER,
+        trigger=DutyTrigger.EVENT,
+        reason=reason,
+        due_at=due_in_working_days(event.occurred_at, settings.FAMILY_SUPPORT_OFFER_WORKING_DAYS),
+        source_key=f"suspect:{suspect.pk}:family_support_offer",
+    )
+    if children_in_household_of(suspect).exists():
+        _children_duty_open(actor=actor, suspect=suspect, moment=event.occurred_at, reason=reason)
+
+
+def on_party_added(*, party: CaseParty, actor: User) -> None:
+    """A child recorded in the household of a suspect already arrested or searched
+    brings the hub referral due from now."""
+    if party.role != PartyRole.CHILD_IN_HOUSEHOLD or party.related_to_id is None:
+        return
+    suspect = party.related_to
+    if not InvestigationEvent.objects.filter(suspect=suspect, kind__in=FAMILY_EVENTS).exists():
+        return
+    now = timezone.now()
+    _children_duty_open(
+        actor=actor,
+        suspect=suspect,
+        moment=now,
+        reason=f"Child recorded in the household of an arrested or searched suspect, "
+        f"{timezone.localtime(now).day} {timezone.localtime(now):%B %Y}",
+    )
