@@ -16,4 +16,7 @@ def signed_in_member(request) -> dict:
         "may_read_outcome_report": can(request.user, "cases.report.outcomes"),
         "may_use_referrals": can(request.user, "referrals.referral.view"),
         "may_read_referral_report": can(request.user, "referrals.report.view"),
+        "may_see_duties": can(request.user, "welfare.duty.view"),
+        "may_log_exposure": can(request.user, "staff.exposure.log"),
+        "may_read_suspect_welfare_report": can(request.user, "welfare.report.suspect_welfare"),
     }

@@ -6,11 +6,14 @@ class WelfareConfig(AppConfig):
     verbose_name = "Welfare and duties of care"
 
     def ready(self) -> None:
+        from agencies.demo import demo_seeder_register
         from cases.events import INVESTIGATION_EVENT_RECORDED, PARTY_ADDED, handler_register
         from cases.panels import case_panel_register
         from welfare.case_panels_family import family_panels
         from welfare.case_panels_suspects import suspects_panels
         from welfare.case_panels_victims import victims_panels
+        from welfare.demo import seed_welfare
+        from welfare.demo_staff import seed_staff_exposure
         from welfare.services import family_duties, suspect_duties, victim_duties
 
         handler_register(
@@ -28,3 +31,6 @@ class WelfareConfig(AppConfig):
         case_panel_register("welfare.victims", victims_panels)
         case_panel_register("welfare.family", family_panels)
         case_panel_register("welfare.suspects", suspects_panels)
+        # After the referrals demo (order 30): its duties are met by those referrals.
+        demo_seeder_register(order=40, name="duties of care", seeder=seed_welfare)
+        demo_seeder_register(order=45, name="staff exposure", seeder=seed_staff_exposure)

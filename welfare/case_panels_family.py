@@ -1,5 +1,50 @@
-"""Filled in by the welfare work in progress."""
+"""Family support on the case page: a prominent warning while children in a
+suspect's household wait for their safeguarding referral, and a short summary of
+each suspect's family with the link to the family support page. Only for readers
+who may see family support."""
+
+from django.urls import reverse
+
+from cases.panels import CasePanel
+from welfare.models import DutyKind
+from welfare.selectors.family import family_readable, family_support_for_case
 
 
-def family_panels(actor, case) -> list:
-    return []
+def family_panels(actor, case) -> list[CasePanel]:
+    if not family_readable(actor, case):
+        return []
+    support = family_support_for_case(
+        actor=actor, case=case, with_packs=False, with_referrals=False
+    )
+    if not support.suspects:
+        return []
+    warnings = [
+        {"suspect": family.suspect, "duty": duty, "url": reverse("duty-referral", args=[duty.pk])}
+        for family in support.suspects
+        for duty in family.open_duties
+        if duty.kind == DutyKind.CHILDREN_SAFEGUARDING_REFERRAL
+    ]
+    panels = []
+    if warnings:
+        panels.append(
+            CasePanel(
+                anchor="children-in-household",
+                title="Children in a suspect's household",
+                template="welfare/family/children_warning.html",
+                context={"warnings": warnings},
+                prominent=True,
+            )
+        )
+    panels.append(
+        CasePanel(
+            anchor="family-support",
+            title="Family support",
+            template="welfare/family/case_panel.html",
+            context={
+                "case": case,
+                "support": support,
+                "support_url": reverse("family-support", args=[case.pk]),
+            },
+        )
+    )
+    return panels

@@ -1,5 +1,27 @@
-"""Filled in by the welfare work in progress."""
+"""The "Suspect welfare" section of the case page: per suspect, the latest
+screening, the live suicide-risk flag, the safety plan, the 48-hour check with its
+countdown, the next welfare contact, incidents and any IOPC referral outstanding.
+Only for police casework of the owning force (`welfare.suspect.view`)."""
+
+from django.utils import timezone
+
+from cases.panels import CasePanel
+from welfare.selectors.suspects import case_suspect_welfare, countdown, may_view_suspect_welfare
 
 
 def suspects_panels(actor, case) -> list:
-    return []
+    if not may_view_suspect_welfare(actor, case):
+        return []
+    now = timezone.now()
+    rows = case_suspect_welfare(actor=actor, case=case)
+    for row in rows:
+        if row.check is not None:
+            row.check_countdown, row.check_missed = countdown(row.check.due_at, now)
+    return [
+        CasePanel(
+            "suspect-welfare",
+            "Suspect welfare",
+            "welfare/suspects/panel.html",
+            {"suspect_welfare_rows": rows, "suspect_welfare_case": case},
+        )
+    ]

@@ -1,5 +1,364 @@
-"""Filled in by the welfare work in progress: the duties sweep."""
+"""The duties sweep: who is told, and once, when a duty of care falls due or is
+missed, and when a suspect's pre-charge bail is about to end.
+
+`duties_sweep(now)` runs every 15 minutes (Celery beat, through
+`welfare.tasks.duties_sweep`). It reads only what is stored: every duty's due
+moment was computed by `welfare.services.duties` when the duty was opened.
+
+Open duties of open cases (a met, declined, not-needed, opted-out or cancelled
+duty, or a duty of a closed case, is never notified):
+
+* a working-day duty (due at 17:00 on a working day) is told
+  - ``<family>_due_today``: once, on its due day, while the deadline is still
+    ahead, to the person responsible;
+  - ``<family>_overdue``: once, from the minute after its deadline, to the
+    person responsible and their supervisors;
+* a clock duty (``due_by_clock``: the 48-hour welfare check after release) is told
+  - ``<family>_due_soon``: once, within `CLOCK_DUE_SOON_WINDOW` (6 hours) of its
+    deadline, to the person responsible;
+  - ``<family>_missed``: once, from the minute after its deadline, to the person
+    responsible and their supervisors.
+
+The families (and the case page section each notice links to):
+
+* ``victim_update``: the Victims' Code updates (``#victims-code``);
+* ``victim_support_referral``: the referral to support or its refusal (``#victims-code``);
+* ``family_duty``: the family pack, the support offer and the children's
+  safeguarding referral (``#family-support``);
+* ``suspect_welfare``: the welfare screening, the safety plan and the welfare
+  contacts of release under investigation or bail (``#suspect-welfare``);
+* ``welfare_check``: the 48-hour check after release (``#suspect-welfare``).
+
+So the kinds are ``welfare.victim_update_due_today``,
+``welfare.victim_update_overdue``, ``welfare.victim_support_referral_due_today``,
+``welfare.victim_support_referral_overdue``, ``welfare.family_duty_due_today``,
+``welfare.family_duty_overdue``, ``welfare.suspect_welfare_due_today``,
+``welfare.suspect_welfare_overdue``, ``welfare.welfare_check_due_soon`` and
+``welfare.welfare_check_missed``.
+
+When nobody who can still sign in answers for a duty (no one responsible, or they
+have left), the supervisors of the case's team are told instead (`supervisors_of`
+rules: the team's police supervisors, else the agency's).
+
+Pre-charge bail (``welfare.bail_ending``): for each suspect of an open case whose
+current bail (`cases.services.events.bail_state`) ends within
+`settings.BAIL_WARNING_WORKING_DAYS` working days of today (the one calendar,
+`agencies.working_days`), the case's lead officer and their supervisors are told
+once per suspect and bail end date, linking to ``#events``. An extension is a new
+end date, and warns again when that one comes near.
+
+Every notice's dedupe key names the duty (or the suspect), the notice and the due
+moment (or bail end date), so a second run, or two at once, tells nobody twice,
+and a duty whose due moment moved is news again. Messages carry no personal
+details. The sweep returns how many notifications of each kind it created (the
+kind without its ``welfare.`` prefix), and their total as ``notifications``."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import groupby
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from cases.models import Case, CaseStatus, EventKind, InvestigationEvent
+from cases.services.events import bail_state
+from common.models import Notification
+from common.notifications import notify
+
+# Private helpers of the safeguarding sweep, reused rather than copied; they
+# should be made public there (see the welfare sweep's report).
+from safeguarding.deadlines import (
+    _batches,
+    _between_any_of,
+    _case_link,
+    _day,
+    _supervisors,
+    _when,
+    supervisors_of,
+)
+from welfare.models import Duty, DutyKind, DutyStatus
+
+CLOCK_DUE_SOON_WINDOW = timedelta(hours=6)
+# Ten working days never span more than this many calendar days, even across
+# Christmas and a run of closure days: the bail ends beyond it are not counted.
+_BAIL_HORIZON = timedelta(days=42)
+
+VICTIM_UPDATE_DUE_TODAY = "welfare.victim_update_due_today"
+VICTIM_UPDATE_OVERDUE = "welfare.victim_update_overdue"
+VICTIM_SUPPORT_REFERRAL_DUE_TODAY = "welfare.victim_support_referral_due_today"
+VICTIM_SUPPORT_REFERRAL_OVERDUE = "welfare.victim_support_referral_overdue"
+FAMILY_DUTY_DUE_TODAY = "welfare.family_duty_due_today"
+FAMILY_DUTY_OVERDUE = "welfare.family_duty_overdue"
+SUSPECT_WELFARE_DUE_TODAY = "welfare.suspect_welfare_due_today"
+SUSPECT_WELFARE_OVERDUE = "welfare.suspect_welfare_overdue"
+WELFARE_CHECK_DUE_SOON = "welfare.welfare_check_due_soon"
+WELFARE_CHECK_MISSED = "welfare.welfare_check_missed"
+BAIL_ENDING = "welfare.bail_ending"
+SWEEP_KINDS = (
+    VICTIM_UPDATE_DUE_TODAY,
+    VICTIM_UPDATE_OVERDUE,
+    VICTIM_SUPPORT_REFERRAL_DUE_TODAY,
+    VICTIM_SUPPORT_REFERRAL_OVERDUE,
+    FAMILY_DUTY_DUE_TODAY,
+    FAMILY_DUTY_OVERDUE,
+    SUSPECT_WELFARE_DUE_TODAY,
+    SUSPECT_WELFARE_OVERDUE,
+    WELFARE_CHECK_DUE_SOON,
+    WELFARE_CHECK_MISSED,
+    BAIL_ENDING,
+)
+# How many (notice, person) pairs to check against the stored notifications at once.
+_BATCH = 500
+
+# Per kind of duty: its family (the notice kinds), what it is in words without
+# anyone's name, and the case page section that shows it.
+_DUTY_WORDS: dict[str, tuple[str, str, str]] = {
+    DutyKind.VICTIM_UPDATE: ("victim_update", "A victim update", "victims-code"),
+    DutyKind.VICTIM_SUPPORT_REFERRAL: (
+        "victim_support_referral",
+        "A victim's referral to support (or their recorded refusal)",
+        "victims-code",
+    ),
+    DutyKind.FAMILY_PACK: (
+        "family_duty",
+        "A family pack for a suspect's family",
+        "family-support",
+    ),
+    DutyKind.FAMILY_SUPPORT_OFFER: (
+        "family_duty",
+        "A support offer to a suspect's family",
+        "family-support",
+    ),
+    DutyKind.CHILDREN_SAFEGUARDING_REFERRAL: (
+        "family_duty",
+        "A safeguarding referral for the children in a suspect's household",
+        "family-support",
+    ),
+    DutyKind.WELFARE_SCREENING: (
+        "suspect_welfare",
+        "A suspect's welfare screening",
+        "suspect-welfare",
+    ),
+    DutyKind.SAFETY_PLAN: ("suspect_welfare", "A suspect's safety plan", "suspect-welfare"),
+    DutyKind.WELFARE_CHECK: (
+        "welfare_check",
+        "A 48-hour welfare check on a suspect",
+        "suspect-welfare",
+    ),
+    DutyKind.WELFARE_CONTACT: (
+        "suspect_welfare",
+        "A welfare contact with a suspect",
+        "suspect-welfare",
+    ),
+}
 
 
-def duties_sweep(now=None) -> dict[str, int]:
-    return {}
+@dataclass(frozen=True)
+class _Notice:
+    kind: str
+    message: str
+    link: str
+    dedupe_key: str
+    # Who answers for it (None: nobody named), and the case whose team's
+    # supervisors stand in when nobody who can sign in does.
+    responsible: User | None
+    case: Case
+    # Missed deadlines go to the supervisors as well.
+    escalate: bool
+
+
+def _stamp(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%MZ}"
+
+
+def _start_of_next_day(now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    tomorrow = local.date() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time.min), local.tzinfo)
+
+
+def _duty_notice(duty: Duty, now: datetime) -> _Notice | None:
+    family, what, section = _DUTY_WORDS[duty.kind]
+    due = duty.due_at
+    missed = due < now
+    if duty.due_by_clock:
+        if not missed and due - now > CLOCK_DUE_SOON_WINDOW:
+            return None
+        notice = "missed" if missed else "due_soon"
+        message = (
+            f"{what} was due by {_when(due)} and is not recorded as done."
+            if missed
+            else f"{what} is due by {_when(due)}."
+        )
+    else:
+        if not missed and timezone.localtime(due).date() != timezone.localtime(now).date():
+            return None
+        notice = "overdue" if missed else "due_today"
+        message = (
+            f"{what} was due by {_when(due)} and is not recorded as done."
+            if missed
+            else f"{what} is due today (by {timezone.localtime(due):%H:%M})."
+        )
+    return _Notice(
+        kind=f"welfare.{family}_{notice}",
+        message=message,
+        link=_case_link(duty.case_id, section),
+        # The due moment is part of the event: a duty whose deadline moved is news again.
+        dedupe_key=f"duty:{duty.pk}:{notice}:{_stamp(due)}",
+        responsible=duty.responsible,
+        case=duty.case,
+        escalate=missed,
+    )
+
+
+def _duty_notices(now: datetime) -> Iterator[_Notice]:
+    # Working-day duties due before the day ends, clock duties due within the
+    # window, and everything already past its deadline.
+    horizon = max(_start_of_next_day(now), now + CLOCK_DUE_SOON_WINDOW)
+    duties = (
+        Duty.objects.filter(
+            status=DutyStatus.OPEN, case__status=CaseStatus.OPEN, due_at__lte=horizon
+        )
+        .select_related("responsible", "case__owning_agency")
+        .order_by("due_at", "id")
+    )
+    for duty in duties:
+        notice = _duty_notice(duty, now)
+        if notice is not None:
+            yield notice
+
+
+def _bail_message(ends_on: date, today: date, working_days: int) -> str:
+    if ends_on == today:
+        return f"Pre-charge bail in a case ends today ({_day(ends_on)})."
+    if working_days == 0:
+        return f"Pre-charge bail in a case ends on {_day(ends_on)} (no working days left)."
+    plural = "" if working_days == 1 else "s"
+    return (
+        f"Pre-charge bail in a case ends on {_day(ends_on)} ({working_days} working day{plural})."
+    )
+
+
+def _bail_notices(now: datetime) -> Iterator[_Notice]:
+    today = timezone.localtime(now).date()
+    # One query: every event of every suspect of an open case whose bail, as last
+    # set, has not yet ended; `bail_state` reads each suspect's events in order.
+    bailed = InvestigationEvent.objects.filter(
+        kind__in=[EventKind.BAILED, EventKind.BAIL_EXTENDED],
+        bail_end_on__gte=today,
+        case__status=CaseStatus.OPEN,
+    ).values("suspect_id")
+    events = (
+        InvestigationEvent.objects.filter(suspect_id__in=bailed)
+        .select_related("case__lead_officer", "case__owning_agency")
+        .order_by("suspect_id", "occurred_at", "created_at")
+    )
+    ending: list[tuple[InvestigationEvent, date]] = []
+    for _, suspect_events in groupby(events, key=lambda event: event.suspect_id):
+        suspect_events = list(suspect_events)
+        _, ends_on = bail_state(suspect_events)
+        if ends_on is not None and today <= ends_on <= today + _BAIL_HORIZON:
+            ending.append((suspect_events[-1], ends_on))
+    if not ending:
+        return
+    # The calendar is read once for all of them.
+    between = _between_any_of({today, *(ends_on for _, ends_on in ending)})
+    for event, ends_on in ending:
+        working_days = between(today, ends_on)
+        if working_days > settings.BAIL_WARNING_WORKING_DAYS:
+            continue
+        yield _Notice(
+            kind=BAIL_ENDING,
+            message=_bail_message(ends_on, today, working_days),
+            link=_case_link(event.case_id, "events"),
+            # A new end date (an extension) is a new event.
+            dedupe_key=f"bail:{event.suspect_id}:ends:{ends_on.isoformat()}:warning",
+            responsible=event.case.lead_officer,
+            case=event.case,
+            escalate=True,
+        )
+
+
+class _Recipients:
+    """Who is told of a notice: the person responsible, if they can still sign in;
+    their supervisors too when the deadline is missed; and when nobody who can act
+    answers for it, the supervisors of the case's team. Each person's and each
+    team's supervisors are looked up once per sweep."""
+
+    def __init__(self) -> None:
+        self._by_user: dict[int, list[User]] = {}
+        self._by_team: dict[tuple, list[User]] = {}
+
+    def _supervisors_of(self, user: User) -> list[User]:
+        if user.pk not in self._by_user:
+            self._by_user[user.pk] = supervisors_of(user)
+        return self._by_user[user.pk]
+
+    def _team_supervisors(self, case: Case) -> list[User]:
+        key = (case.owning_agency_id, case.team_id)
+        if key not in self._by_team:
+            self._by_team[key] = _supervisors(
+                agency_id=case.owning_agency_id,
+                agency_kind=case.owning_agency.kind,
+                team_id=case.team_id,
+                exclude_user_id=None,
+            )
+        return self._by_team[key]
+
+    def of(self, notice: _Notice) -> list[User]:
+        responsible = notice.responsible
+        people: dict[int, User] = {}
+        can_act = responsible is not None and responsible.is_active
+        if can_act:
+            people[responsible.pk] = responsible
+        if notice.escalate or not can_act:
+            supervisors = self._supervisors_of(responsible) if responsible is not None else []
+            if not supervisors:
+                supervisors = self._team_supervisors(notice.case)
+            for supervisor in supervisors:
+                if supervisor.is_active:
+                    people.setdefault(supervisor.pk, supervisor)
+        return list(people.values())
+
+
+def duties_sweep(now: datetime | None = None) -> dict[str, int]:
+    """Tell whoever answers for each duty due today, due soon or missed, and for
+    each pre-charge bail about to end. Returns how many notifications of each kind
+    it created: all zero on a second run over the same moment."""
+    # In UTC: arithmetic on a datetime in Europe/London is wall-clock arithmetic,
+    # and six hours before a deadline across the clock change are six real hours.
+    now = (now or timezone.now()).astimezone(UTC)
+    created = dict.fromkeys(SWEEP_KINDS, 0)
+    recipients = _Recipients()
+    notices = (
+        (notice, user)
+        for source in (_duty_notices(now), _bail_notices(now))
+        for notice in source
+        for user in recipients.of(notice)
+    )
+    for batch in _batches(notices, _BATCH):
+        # One query per batch finds who was already told; notify() stays the
+        # guarantee (a unique index) when two sweeps run at once.
+        already = set(
+            Notification.objects.filter(
+                dedupe_key__in={notice.dedupe_key for notice, _ in batch},
+                user_id__in={user.pk for _, user in batch},
+            ).values_list("user_id", "dedupe_key")
+        )
+        for notice, user in batch:
+            if (user.pk, notice.dedupe_key) in already:
+                continue
+            sent = notify(
+                user=user,
+                kind=notice.kind,
+                message=notice.message,
+                link=notice.link,
+                dedupe_key=notice.dedupe_key,
+            )
+            if sent is not None:
+                created[notice.kind] = created.get(notice.kind, 0) + 1
+    result = {kind.split(".", 1)[1]: count for kind, count in created.items()}
+    result["notifications"] = sum(created.values())
+    return result

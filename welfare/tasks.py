@@ -11,4 +11,7 @@ def duties_sweep() -> dict[str, int]:
     """Every 15 minutes: duties due soon or missed (victim updates, family duties,
     the 48-hour check, welfare contacts), bail about to end, and staff debriefs and
     welfare reviews that are due. Running it twice tells nobody twice."""
-    return {**_duties_sweep(), **staff_welfare_sweep()}
+    duties, staff = _duties_sweep(), staff_welfare_sweep()
+    counts = {**duties, **staff}
+    counts["notifications"] = duties.get("notifications", 0) + staff.get("notifications", 0)
+    return counts

@@ -68,10 +68,13 @@ def bail_state(events: list[InvestigationEvent]) -> tuple[date | None, date | No
     return first_bailed_on, ends_on
 
 
-def _suspect_events(suspect: CaseParty) -> list[InvestigationEvent]:
-    return list(
-        InvestigationEvent.objects.filter(suspect=suspect).order_by("occurred_at", "created_at")
-    )
+def _suspect_events(suspect: CaseParty, *, until: datetime | None) -> list[InvestigationEvent]:
+    """The suspect's events up to the moment of the one being recorded, so that a
+    back-dated event is judged by the bail as it stood then."""
+    events = InvestigationEvent.objects.filter(suspect=suspect)
+    if until is not None:
+        events = events.filter(occurred_at__lte=until)
+    return list(events.order_by("occurred_at", "created_at"))
 
 
 def _bail_errors(
@@ -92,7 +95,7 @@ def _bail_errors(
         if (
             kind == EventKind.BAIL_CONDITIONS_CHANGED
             and suspect is not None
-            and bail_state(_suspect_events(suspect))[1] is None
+            and bail_state(_suspect_events(suspect, until=occurred_at))[1] is None
         ):
             errors["kind"] = ["This suspect is not on pre-charge bail."]
         return
@@ -116,7 +119,9 @@ def _bail_errors(
             ]
         return
     # An extension: of a bail that exists, to a later date, within the authority's limit.
-    first_bailed_on, ends_on = bail_state(_suspect_events(suspect)) if suspect else (None, None)
+    first_bailed_on, ends_on = (
+        bail_state(_suspect_events(suspect, until=occurred_at)) if suspect else (None, None)
+    )
     if ends_on is None:
         errors["kind"] = ["This suspect is not on pre-charge bail: record the bail first."]
         return
@@ -131,9 +136,11 @@ def _bail_errors(
     if months is not None:
         limit = months_after(first_bailed_on, months)
         if bail_end_on > limit:
+            who = BailAuthority(bail_authority).label.split(" (")[0].lower()
+            article = "An" if who[0] in "aeiou" else "A"
             errors["bail_end_on"] = [
-                f"An {BailAuthority(bail_authority).label.split(' (')[0].lower()} may extend bail "
-                f"to {months} months from the first release at most: until {limit:%d/%m/%Y}."
+                f"{article} {who} may extend bail to {months} months from the first release "
+                f"at most: until {limit:%d/%m/%Y}."
             ]
 
 

@@ -16,6 +16,7 @@ from cases.forms import CaseFilterForm
 from cases.history import case_history
 from cases.models import CaseSource, ContactChannel, OffenceType, PartyRole
 from cases.panels import case_panels
+from cases.selectors_events import bail_summaries, event_list
 from cases.selectors_material import activist_evidence_get_for_actor
 from common.errors import NotFound
 from common.pages import capability_required
@@ -118,6 +119,28 @@ def _outcomes(actor, case) -> list:
     return outcomes
 
 
+def _investigation(actor, case) -> dict | None:
+    """The events section, for those who may read events: the timeline, and each
+    suspect on pre-charge bail with its end date."""
+    if not can(actor, "cases.event.view", case):
+        return None
+    events = list(event_list(actor=actor, case=case))
+    for event in events:
+        # "inspector", not "Inspector (up to 6 months)": the limit is the form's business.
+        event.bail_authority_name = (
+            event.get_bail_authority_display().split(" (")[0].lower()
+            if event.bail_authority
+            else ""
+        )
+    return {
+        "events": events,
+        "bail": bail_summaries(actor=actor, case=case, events=events) if events else [],
+        "create_url": url_or_none("event-create", case.id)
+        if can(actor, "cases.event.add", case)
+        else None,
+    }
+
+
 def _history(actor, case) -> list[dict]:
     if not can(actor, "cases.history.view", case):
         return []
@@ -165,6 +188,7 @@ def case_detail(request, case_id):
         "decisions": list(selectors.decision_list(actor=actor, case=case)),
         "material": _material(actor, case),
         "activist": _activist_evidence(actor, case),
+        "investigation": _investigation(actor, case),
         "outcomes": outcomes,
         "suspects_without_outcome": [
             p for p in parties if p.role == PartyRole.SUSPECT and p.pk not in suspects_with_outcome

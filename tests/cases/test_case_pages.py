@@ -606,8 +606,9 @@ def test_the_case_page_takes_the_same_number_of_queries_for_2_or_20_parties_and_
         response = client.get(f"/cases/{large.id}/")
     assert len(response.context["contacts"]) == 20
     assert len(response.context["parties"]) == 60
-    # Constant, whatever the size; the ceiling leaves room for the panels other apps add.
-    assert with_two <= 50
+    # Constant, whatever the size. 52 with every panel (risk, flags, referrals, victims,
+    # family, suspect welfare); the ceiling catches a panel that starts to grow.
+    assert with_two <= 55
 
 
 # --- Opening, changing and closing a case

@@ -87,7 +87,7 @@ def duty_list(
     elif due == "week":
         queryset = queryset.filter(due_at__lt=_end_of_local_day(now, days_ahead=6))
     return queryset.select_related(
-        "case", "party__person", "responsible", "event", "case__lead_officer"
+        "case", "party__person", "party__victim_care", "responsible", "event", "case__lead_officer"
     ).order_by("due_at", "created_at")
 
 
@@ -98,7 +98,41 @@ def case_duty_list(*, actor: User, case, kinds=None) -> QuerySet[Duty]:
         queryset = queryset.filter(kind__in=sorted(kinds))
     still_open = Case(When(status=DutyStatus.OPEN, then=Value(0)), default=Value(1))
     return (
-        queryset.select_related("party__person", "responsible", "contact", "referral")
+        queryset.select_related(
+            "case", "party__person", "party__victim_care", "responsible", "contact", "referral"
+        )
         .annotate(closed_rank=still_open)
         .order_by("closed_rank", "due_at")
     )
+
+
+def duties_with_deadlines(duties, *, now: datetime | None = None) -> list[Duty]:
+    """The duties, each with `.deadline` (a DeadlineStatus: open ones against the
+    clock, closed ones against when they were met) and `.due_text` ("Due today
+    17:00", "2 working days late"). However many there are, the calendar is read
+    once."""
+    from safeguarding.deadlines import _between_any_of, _status
+
+    now = now or timezone.now()
+    duties = list(duties)
+    days = {timezone.localtime(now).date()}
+    for duty in duties:
+        days.add(timezone.localtime(duty.due_at).date())
+        if duty.resolved_at is not None:
+            days.add(timezone.localtime(duty.resolved_at).date())
+    between = _between_any_of(days)
+    for duty in duties:
+        done_on = (
+            timezone.localtime(duty.resolved_at).date()
+            if duty.status == DutyStatus.MET and duty.resolved_at
+            else None
+        )
+        duty.deadline = _status(due_at=duty.due_at, done_on=done_on, now=now, between=between)
+        duty.overdue = duty.is_open and duty.due_at < now
+        if not duty.is_open and done_on is None:
+            duty.due_text = duty.get_status_display()
+        elif duty.is_open and not duty.overdue and duty.deadline.working_days_left == 0:
+            duty.due_text = f"Due today {timezone.localtime(duty.due_at):%H:%M}"
+        else:
+            duty.due_text = duty.deadline.summary
+    return duties

@@ -5,7 +5,7 @@ created, and stored; the lists, panels and the sweep only read it.
 The handlers that open duties when something happens in a case live beside it:
 `welfare.services.victim_duties`, `family_duties` and `suspect_duties`."""
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -35,8 +35,10 @@ def due_in_working_days(moment: datetime, days: int) -> datetime:
 
 def due_in_hours(moment: datetime, hours: int) -> datetime:
     """A clock deadline (the 48-hour check): real hours, across midnight, weekends
-    and the clock change alike; aware datetimes make the arithmetic exact."""
-    return moment + timedelta(hours=hours)
+    and the clock change alike. In UTC, because Python adds a timedelta to a
+    Europe/London datetime in wall-clock time: across the clock change that would be
+    47 or 49 real hours."""
+    return moment.astimezone(UTC) + timedelta(hours=hours)
 
 
 def event_moment_text(event: InvestigationEvent) -> str:

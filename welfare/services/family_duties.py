@@ -20,14 +20,23 @@ def children_in_household_of(suspect: CaseParty):
     )
 
 
-def _children_duty_open(*, actor: User, suspect: CaseParty, moment, reason: str):
+def _children_duty_open(
+    *,
+    actor: User,
+    suspect: CaseParty,
+    moment,
+    reason: str,
+    trigger: str,
+    event: InvestigationEvent | None = None,
+):
     return duty_open(
         actor=actor,
         case=suspect.case,
         party=suspect,
         kind=DutyKind.CHILDREN_SAFEGUARDING_REFERRAL,
-        trigger=DutyTrigger.EVENT,
+        trigger=trigger,
         reason=reason,
+        event=event,
         due_at=due_in_working_days(moment, settings.CHILDREN_SAFEGUARDING_REFERRAL_WORKING_DAYS),
         # One referral for the household, whatever the number of events or children.
         source_key=f"suspect:{suspect.pk}:children_safeguarding_referral",
@@ -57,7 +66,14 @@ def on_event_recorded(*, event: InvestigationEvent, actor: User) -> None:
         source_key=f"suspect:{suspect.pk}:family_support_offer",
     )
     if children_in_household_of(suspect).exists():
-        _children_duty_open(actor=actor, suspect=suspect, moment=event.occurred_at, reason=reason)
+        _children_duty_open(
+            actor=actor,
+            suspect=suspect,
+            moment=event.occurred_at,
+            reason=reason,
+            trigger=DutyTrigger.EVENT,
+            event=event,
+        )
 
 
 def on_party_added(*, party: CaseParty, actor: User) -> None:
@@ -73,6 +89,7 @@ def on_party_added(*, party: CaseParty, actor: User) -> None:
         actor=actor,
         suspect=suspect,
         moment=now,
+        trigger=DutyTrigger.CHILD_ADDED,
         reason=f"Child recorded in the household of an arrested or searched suspect, "
         f"{timezone.localtime(now).day} {timezone.localtime(now):%B %Y}",
     )

@@ -1,9 +1,72 @@
+"""The home page's duties: what a police caseworker owes today, in a constant
+number of queries whatever the number of duties."""
+
 from django import template
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from agencies import access
+from agencies.models import Role
+from welfare.models import CONTACT_DUTIES, FAMILY_DUTIES, VICTIM_DUTIES
+from welfare.selectors import duties as duty_selectors
 
 register = template.Library()
+
+# Rows per list on the home page; the full lists are a link away.
+HOME_LIMIT = 10
+
+
+def family_support_url(case_id) -> str:
+    try:
+        return reverse("family-support", kwargs={"case_id": case_id})
+    except NoReverseMatch:
+        return f"/cases/{case_id}/family-support/"
+
+
+def _first(queryset, now):
+    rows = list(queryset[: HOME_LIMIT + 1])
+    return duty_selectors.duties_with_deadlines(rows[:HOME_LIMIT], now=now), len(rows) > HOME_LIMIT
 
 
 @register.simple_tag(takes_context=True)
 def duties_home(context) -> str:
-    """Filled in by the welfare work in progress."""
-    return ""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not access.can(user, "welfare.duty.view"):
+        return ""
+    now = timezone.now()
+    updates, more_updates = _first(
+        duty_selectors.duty_list(
+            actor=user, due="today", whose="mine", kinds=VICTIM_DUTIES, now=now
+        ),
+        now,
+    )
+    family, more_family = _first(
+        duty_selectors.duty_list(actor=user, whose="mine", kinds=FAMILY_DUTIES, now=now), now
+    )
+    for duty in family:
+        duty.family_support_url = family_support_url(duty.case_id)
+    team_overdue, more_team = [], False
+    if access.role_of(user) == Role.POLICE_SUPERVISOR:
+        team_overdue, more_team = _first(
+            duty_selectors.duty_list(
+                actor=user, due="overdue", whose="team", kinds=VICTIM_DUTIES, now=now
+            ),
+            now,
+        )
+    return render_to_string(
+        "welfare/home/duties.html",
+        {
+            "updates": updates,
+            "more_updates": more_updates,
+            "family": family,
+            "more_family": more_family,
+            "team_overdue": team_overdue,
+            "more_team": more_team,
+            "is_supervisor": access.role_of(user) == Role.POLICE_SUPERVISOR,
+            "contact_kinds": CONTACT_DUTIES,
+            "back": reverse("home"),
+        },
+        request=request,
+    )

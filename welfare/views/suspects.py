@@ -1,2 +1,277 @@
-# Filled in by the welfare work in progress.
-urlpatterns: list = []
+"""Pages for suspect welfare: record a screening, a safety plan, an incident. The
+case page's "Suspect welfare" panel (`welfare.case_panels_suspects`) shows them.
+The 48-hour check is met by logging a contact on the duty's own page."""
+
+from datetime import datetime
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from cases import selectors as case_selectors
+from cases.forms import Checkboxes, Radios, TimeField, UKDateField
+from cases.models import PartyRole
+from common.errors import InvalidState, ValidationError
+from common.pages import capability_required, form_errors_from
+from welfare.models import (
+    Answer,
+    IncidentKind,
+    IncidentStage,
+    SafetyPlanSupport,
+    SafetyPlanTold,
+    ScreeningResult,
+)
+from welfare.services import suspect_welfare as services
+
+RECORD = "welfare.suspect.record"
+GET_AND_POST = require_http_methods(["GET", "POST"])
+
+
+def _radios(label: str, choices, **kwargs):
+    return forms.ChoiceField(
+        required=False,
+        choices=choices,
+        widget=Radios,
+        label=label,
+        error_messages={"invalid_choice": "Choose one of the options."},
+        **kwargs,
+    )
+
+
+class _SuspectForm(forms.Form):
+    suspect = _radios("Which suspect?", [])
+
+    def __init__(self, *args, suspects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["suspect"].choices = [(str(p.pk), p.person.full_name) for p in suspects]
+        self.suspects = {str(p.pk): p for p in suspects}
+
+    def chosen_suspect(self):
+        return self.suspects.get(self.cleaned_data.get("suspect") or "")
+
+    def moment(self, day_field: str, time_field: str) -> datetime | None:
+        day, at = self.cleaned_data.get(day_field), self.cleaned_data.get(time_field)
+        if day is None or at is None:
+            return None
+        return timezone.make_aware(datetime.combine(day, at))
+
+
+class ScreeningForm(_SuspectForm):
+    screened_on = UKDateField(required=False, label="Date of the screening")
+    screened_time = TimeField(required=False, label="Time of the screening")
+    thoughts_of_suicide = _radios("Have they had thoughts of suicide or self-harm?", Answer.choices)
+    previous_attempts = _radios("Have they tried to take their own life before?", Answer.choices)
+    mental_health_concerns = _radios(
+        "Are there concerns about their mental health?", Answer.choices
+    )
+    support_around_them = _radios("Do they have support around them?", Answer.choices)
+    impact_on_job_and_family = forms.CharField(
+        required=False,
+        label="The impact of the allegation on their job and family (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    result = _radios(
+        "Result",
+        ScreeningResult.choices,
+        help_text="At risk or unknown raises the suicide-risk flag: unknown is never safe.",
+    )
+    notes = forms.CharField(
+        required=False, label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SafetyPlanForm(_SuspectForm):
+    told = forms.MultipleChoiceField(
+        required=False,
+        choices=SafetyPlanTold.choices,
+        widget=Checkboxes,
+        label="Who was told?",
+        error_messages={"invalid_choice": "Choose from the list."},
+    )
+    next_of_kin_consent = _radios(
+        "Did they consent to their next of kin being told?",
+        [("yes", "Yes"), ("no", "No")],
+        help_text="Next of kin may be told only with consent.",
+    )
+    support_offered = forms.MultipleChoiceField(
+        required=False,
+        choices=SafetyPlanSupport.choices,
+        widget=Checkboxes,
+        label="What support was offered?",
+        error_messages={"invalid_choice": "Choose from the list."},
+    )
+    safe_release_arrangements = forms.CharField(
+        required=False,
+        label="Safe-release arrangements",
+        help_text="How they get home, and who is with them.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    notes = forms.CharField(
+        required=False, label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class IncidentForm(_SuspectForm):
+    kind = _radios("What happened?", IncidentKind.choices)
+    stage = _radios("At what stage of the investigation?", IncidentStage.choices)
+    occurred_on = UKDateField(required=False, label="Date it happened")
+    occurred_time = TimeField(required=False, label="Time it happened")
+    serious_harm = forms.BooleanField(required=False, label="It caused serious harm")
+    description = forms.CharField(
+        required=False, label="What happened", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    iopc_reference = forms.CharField(
+        required=False,
+        max_length=60,
+        label="IOPC reference (optional)",
+        help_text="If the referral to the Independent Office for Police Conduct is made.",
+    )
+    iopc_referred_on = UKDateField(required=False, label="Date of the IOPC referral (optional)")
+
+
+def _page(request, case_id, *, form_class, template: str, record, field_names: dict, done: str):
+    case = case_selectors.case_get_for_actor(
+        actor=request.user, case_id=case_id, action=RECORD, log=False
+    )
+    suspects = list(
+        case_selectors.party_list(actor=request.user, case=case).filter(role=PartyRole.SUSPECT)
+    )
+    now = timezone.localtime()
+    initial = {
+        "screened_on": now.date(),
+        "screened_time": now.strftime("%H:%M"),
+        "occurred_on": now.date(),
+        "occurred_time": now.strftime("%H:%M"),
+    }
+    if len(suspects) == 1:
+        initial["suspect"] = str(suspects[0].pk)
+    form = form_class(request.POST or None, suspects=suspects, initial=initial)
+    if request.method == "POST" and suspects and form.is_valid():
+        try:
+            record(case, form)
+        except ValidationError as error:
+            form_errors_from(
+                form,
+                ValidationError({field_names.get(f, f): m for f, m in error.message_dict.items()}),
+            )
+        except InvalidState as conflict:
+            form.add_error(None, conflict.message)
+        else:
+            messages.success(request, done)
+            return redirect(f"{reverse('case-detail', args=[case.id])}#suspect-welfare")
+    context = {
+        "case": case,
+        "form": form,
+        "suspects": suspects,
+        "case_url": reverse("case-detail", args=[case.id]),
+    }
+    return render(request, template, context)
+
+
+@capability_required(RECORD)
+@GET_AND_POST
+def screening_create(request, case_id):
+    def record(case, form):
+        data = form.cleaned_data
+        return services.welfare_screening_record(
+            actor=request.user,
+            case=case,
+            suspect=form.chosen_suspect(),
+            screened_at=form.moment("screened_on", "screened_time"),
+            thoughts_of_suicide=data["thoughts_of_suicide"],
+            previous_attempts=data["previous_attempts"],
+            mental_health_concerns=data["mental_health_concerns"],
+            support_around_them=data["support_around_them"],
+            impact_on_job_and_family=data["impact_on_job_and_family"],
+            result=data["result"],
+            notes=data["notes"],
+        )
+
+    return _page(
+        request,
+        case_id,
+        form_class=ScreeningForm,
+        template="welfare/suspects/screening_form.html",
+        record=record,
+        field_names={"screened_at": "screened_on"},
+        done="Welfare screening recorded.",
+    )
+
+
+@capability_required(RECORD)
+@GET_AND_POST
+def safety_plan_create(request, case_id):
+    def record(case, form):
+        data = form.cleaned_data
+        consent = {"yes": True, "no": False}.get(data["next_of_kin_consent"])
+        return services.safety_plan_record(
+            actor=request.user,
+            case=case,
+            suspect=form.chosen_suspect(),
+            told=data["told"],
+            next_of_kin_consent=consent,
+            support_offered=data["support_offered"],
+            safe_release_arrangements=data["safe_release_arrangements"],
+            notes=data["notes"],
+        )
+
+    return _page(
+        request,
+        case_id,
+        form_class=SafetyPlanForm,
+        template="welfare/suspects/safety_plan_form.html",
+        record=record,
+        field_names={},
+        done="Safety plan recorded.",
+    )
+
+
+@capability_required(RECORD)
+@GET_AND_POST
+def incident_create(request, case_id):
+    def record(case, form):
+        data = form.cleaned_data
+        return services.welfare_incident_record(
+            actor=request.user,
+            case=case,
+            suspect=form.chosen_suspect(),
+            kind=data["kind"],
+            stage=data["stage"],
+            occurred_at=form.moment("occurred_on", "occurred_time"),
+            serious_harm=data["serious_harm"],
+            description=data["description"],
+            iopc_reference=data["iopc_reference"],
+            iopc_referred_on=data["iopc_referred_on"],
+        )
+
+    return _page(
+        request,
+        case_id,
+        form_class=IncidentForm,
+        template="welfare/suspects/incident_form.html",
+        record=record,
+        field_names={"occurred_at": "occurred_on"},
+        done="Incident recorded.",
+    )
+
+
+urlpatterns = [
+    path(
+        "cases/<uuid:case_id>/suspect-welfare/screening/new/",
+        screening_create,
+        name="suspect-welfare-screening-create",
+    ),
+    path(
+        "cases/<uuid:case_id>/suspect-welfare/safety-plan/new/",
+        safety_plan_create,
+        name="suspect-welfare-safety-plan-create",
+    ),
+    path(
+        "cases/<uuid:case_id>/suspect-welfare/incident/new/",
+        incident_create,
+        name="suspect-welfare-incident-create",
+    ),
+]

@@ -1,0 +1,89 @@
+"""Support for suspects' families: police casework only, on the force's own cases
+(never through a grant: family support is the owning force's duty)."""
+
+from datetime import date
+
+from agencies.access import POLICE_CASEWORK
+from tests.authz import Endpoint
+from tests.factories import CaseFactory, PartyFactory, UserFactory
+from welfare.models import Duty, DutyKind
+from welfare.services.duties import duty_open
+
+ALL_TARGETS = ("own", "other", "granted")
+
+
+def a_case_with_a_suspect(owner, actor) -> dict:
+    case = CaseFactory(owning_agency=owner, received_on=date(2026, 3, 2))
+    suspect = PartyFactory(case=case, role="suspect")
+    PartyFactory(case=case, role="child_in_household", related_to=suspect, relationship="son")
+    return {"case": case.id, "suspect": suspect.id, "_case": case, "_suspect": suspect}
+
+
+def an_open_family_support_offer(owner, actor) -> dict:
+    values = a_case_with_a_suspect(owner, actor)
+    case, suspect = values["_case"], values["_suspect"]
+    duty: Duty = duty_open(
+        actor=UserFactory(),
+        case=case,
+        party=suspect,
+        kind=DutyKind.FAMILY_SUPPORT_OFFER,
+        trigger="event",
+        reason="Arrested (suspect), 2 March 2026",
+        due_at=case.created_at,
+        source_key=f"suspect:{suspect.pk}:family_support_offer",
+    )
+    return {**values, "duty": duty.id}
+
+
+ROWS = [
+    Endpoint(
+        "case-family-support",
+        "GET",
+        "/api/v1/cases/{case}/family-support/",
+        POLICE_CASEWORK,
+        targets=ALL_TARGETS,
+        setup=a_case_with_a_suspect,
+    ),
+    Endpoint(
+        "case-family-support",
+        "POST",
+        "/api/v1/cases/{case}/family-support/",
+        POLICE_CASEWORK,
+        ok=201,
+        body=lambda values: {
+            "suspect": str(values["suspect"]),
+            "given": False,
+            "not_given_reason": "Nobody was at home.",
+        },
+        targets=ALL_TARGETS,
+        setup=a_case_with_a_suspect,
+    ),
+    Endpoint(
+        "duty-referral",
+        "POST",
+        "/api/v1/duties/{duty}/referral/",
+        POLICE_CASEWORK,
+        body={"declined_reason": "The family said they have support."},
+        targets=ALL_TARGETS,
+        setup=an_open_family_support_offer,
+    ),
+    # Pages
+    Endpoint(
+        "family-support",
+        "GET",
+        "/cases/{case}/family-support/",
+        POLICE_CASEWORK,
+        page=True,
+        targets=ALL_TARGETS,
+        setup=a_case_with_a_suspect,
+    ),
+    Endpoint(
+        "duty-referral",
+        "GET",
+        "/duties/{duty}/referral/",
+        POLICE_CASEWORK,
+        page=True,
+        targets=ALL_TARGETS,
+        setup=an_open_family_support_offer,
+    ),
+]

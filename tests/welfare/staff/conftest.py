@@ -1,0 +1,62 @@
+"""Personas of staff welfare: reviewers of material in the north's online CSA team,
+one in another north team, one in the south; and a fixed clock."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from agencies.models import Role
+from tests.factories import MembershipFactory, TeamFactory, TOTPDeviceFactory
+
+LONDON = ZoneInfo("Europe/London")
+# Wednesday 4 March 2026, 18:00 in London (GMT).
+NOW = datetime(2026, 3, 4, 18, 0, tzinfo=LONDON)
+
+
+def at(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=LONDON)
+
+
+def _member(agency, role, username, team=None):
+    membership = MembershipFactory(agency=agency, role=role, team=team, user__username=username)
+    TOTPDeviceFactory(user=membership.user)
+    return membership
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def investigator_north(north, north_team):
+    member = _member(north, Role.SPECIALIST_INVESTIGATOR, "investigator.north", north_team)
+    # Joined well before the clock, so that due dates come from meetings, not joining.
+    type(member).objects.filter(pk=member.pk).update(created_at=at(1, 9, month=1))
+    member.refresh_from_db()
+    return member
+
+
+@pytest.fixture
+def investigator_response(north):
+    team = TeamFactory(agency=north, slug="response-north", name="North Response Team")
+    return _member(north, Role.SPECIALIST_INVESTIGATOR, "investigator.response", team)
+
+
+@pytest.fixture
+def supervisor_response(investigator_response):
+    return _member(
+        investigator_response.agency,
+        Role.POLICE_SUPERVISOR,
+        "supervisor.response",
+        investigator_response.team,
+    )
+
+
+@pytest.fixture
+def investigator_south(south):
+    team = TeamFactory(agency=south, slug="online-csa-south", name="South Online CSA Team")
+    return _member(south, Role.SPECIALIST_INVESTIGATOR, "investigator.south", team)

@@ -1,0 +1,219 @@
+"""Reads of suspect welfare, scoped to the reader: the owning force's police
+casework, cleared for the suspect compartment. Nobody else (a granted agency, a
+charity, an admin or an auditor) reads any of it: a partner learns only what a
+referral discloses."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from django.contrib.auth.models import User
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from agencies import access
+from agencies.models import Compartment
+from cases.models import Case, CaseParty, PartyRole
+from common.errors import NotFound, ValidationError
+from safeguarding.models import Flag, FlagKind
+from welfare.models import (
+    Duty,
+    DutyKind,
+    DutyStatus,
+    SafetyPlan,
+    ScreeningResult,
+    WelfareIncident,
+    WelfareScreening,
+)
+from welfare.selectors.duties import default_whose, duty_scope
+
+VIEW = "welfare.suspect.view"
+CHECK_STATUSES = ("due", "missed")
+
+
+def may_view_suspect_welfare(actor: User, case: Case | None = None) -> bool:
+    return access.can(actor, VIEW, case) and access.is_cleared_for(actor, Compartment.SUSPECT)
+
+
+def _scoped(actor: User, queryset: QuerySet, case: Case | None = None) -> QuerySet:
+    membership = access.membership_of(actor)
+    if membership is None or not may_view_suspect_welfare(actor):
+        return queryset.none()
+    queryset = queryset.filter(
+        case__owning_agency_id=membership.agency_id,
+        suspect__compartment__in=sorted(access.clearances(actor)),
+    )
+    return queryset.filter(case=case) if case is not None else queryset
+
+
+def screening_list(*, actor: User, case: Case) -> QuerySet[WelfareScreening]:
+    return _scoped(actor, WelfareScreening.objects.all(), case).select_related(
+        "suspect__person", "screened_by", "event"
+    )
+
+
+def safety_plan_list(*, actor: User, case: Case) -> QuerySet[SafetyPlan]:
+    return _scoped(actor, SafetyPlan.objects.all(), case).select_related(
+        "suspect__person", "created_by", "release_event"
+    )
+
+
+def incident_list(*, actor: User, case: Case | None = None) -> QuerySet[WelfareIncident]:
+    return _scoped(actor, WelfareIncident.objects.all(), case).select_related(
+        "suspect__person", "recorded_by", "case"
+    )
+
+
+def incident_get_for_actor(*, actor: User, incident_id: UUID | str) -> WelfareIncident:
+    try:
+        return incident_list(actor=actor).select_related("case__owning_agency").get(pk=incident_id)
+    except (WelfareIncident.DoesNotExist, ValueError, TypeError) as exc:
+        raise NotFound() from exc
+
+
+def welfare_check_list(
+    *,
+    actor: User,
+    status: str | None = None,
+    whose: str | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Duty]:
+    """Open 48-hour checks, soonest first: `due` (not yet missed), `missed`, or both.
+    A supervisor reads their team's (their agency's without a team); anyone else
+    their own."""
+    if status not in (None, "", *CHECK_STATUSES):
+        raise ValidationError({"status": [f"Choose one of: {', '.join(CHECK_STATUSES)}."]})
+    now = now or timezone.now()
+    membership = access.membership_of(actor)
+    if membership is None or not may_view_suspect_welfare(actor):
+        return Duty.objects.none()
+    queryset = duty_scope(actor, action=VIEW).filter(
+        kind=DutyKind.WELFARE_CHECK, status=DutyStatus.OPEN
+    )
+    if (whose or default_whose(actor)) == "team":
+        if membership.team_id:
+            queryset = queryset.filter(team_id=membership.team_id)
+    else:
+        queryset = queryset.filter(responsible_id=actor.pk)
+    if status == "due":
+        queryset = queryset.filter(due_at__gte=now)
+    elif status == "missed":
+        queryset = queryset.filter(due_at__lt=now)
+    return queryset.select_related("case", "party__person", "responsible", "event").order_by(
+        "due_at", "created_at"
+    )
+
+
+# --- The case panel: per suspect, in three queries whatever their number
+
+
+@dataclass
+class SuspectWelfare:
+    suspect: CaseParty
+    screening_result: str | None = None
+    screened_at: datetime | None = None
+    flag_raised_at: datetime | None = None
+    flag_review_on: object = None
+    plan_created_at: datetime | None = None
+    plan_released_at: datetime | None = None
+    plan_arrangements: str = ""
+    check: Duty | None = None
+    contact: Duty | None = None
+    open_duties: list = field(default_factory=list)
+    incidents: list = field(default_factory=list)
+
+    @property
+    def screening_label(self) -> str:
+        return ScreeningResult(self.screening_result).label if self.screening_result else ""
+
+    @property
+    def flagged(self) -> bool:
+        return self.flag_raised_at is not None
+
+    @property
+    def iopc_outstanding(self) -> list:
+        return [i for i in self.incidents if i.iopc_referral_required and not i.iopc_reference]
+
+
+def _latest(queryset: QuerySet, order: str, value: str) -> Subquery:
+    return Subquery(queryset.order_by(order).values(value)[:1])
+
+
+def case_suspect_welfare(*, actor: User, case: Case) -> list[SuspectWelfare]:
+    if not may_view_suspect_welfare(actor, case):
+        return []
+    screenings = screening_list(actor=actor, case=case).filter(suspect=OuterRef("pk"))
+    plans = safety_plan_list(actor=actor, case=case).filter(suspect=OuterRef("pk"))
+    flags = Flag.objects.filter(
+        person_id=OuterRef("person_id"),
+        kind=FlagKind.SUICIDE_SELF_HARM,
+        cleared_at__isnull=True,
+    )
+    suspects = list(
+        access.compartment_scope(actor, CaseParty.objects.filter(case=case))
+        .filter(role=PartyRole.SUSPECT)
+        .select_related("person")
+        .annotate(
+            latest_result=_latest(screenings, "-screened_at", "result"),
+            latest_screened_at=_latest(screenings, "-screened_at", "screened_at"),
+            flag_raised_at=_latest(flags, "-raised_at", "raised_at"),
+            flag_review_on=_latest(flags, "-raised_at", "review_on"),
+            plan_created_at=_latest(plans, "-created_at", "created_at"),
+            plan_released_at=_latest(plans, "-created_at", "released_at"),
+            plan_arrangements=_latest(plans, "-created_at", "safe_release_arrangements"),
+        )
+        .order_by("created_at", "id")
+    )
+    if not suspects:
+        return []
+    rows = {
+        s.pk: SuspectWelfare(
+            suspect=s,
+            screening_result=s.latest_result,
+            screened_at=s.latest_screened_at,
+            flag_raised_at=s.flag_raised_at,
+            flag_review_on=s.flag_review_on,
+            plan_created_at=s.plan_created_at,
+            plan_released_at=s.plan_released_at,
+            plan_arrangements=s.plan_arrangements or "",
+        )
+        for s in suspects
+    }
+    duties = duty_scope(actor, action=VIEW).filter(
+        case=case,
+        status=DutyStatus.OPEN,
+        kind__in=sorted(
+            {
+                DutyKind.WELFARE_SCREENING,
+                DutyKind.SAFETY_PLAN,
+                DutyKind.WELFARE_CHECK,
+                DutyKind.WELFARE_CONTACT,
+            }
+        ),
+    )
+    for duty in duties.order_by("due_at", "created_at"):
+        row = rows.get(duty.party_id)
+        if row is None:
+            continue
+        row.open_duties.append(duty)
+        if duty.kind == DutyKind.WELFARE_CHECK and row.check is None:
+            row.check = duty
+        elif duty.kind == DutyKind.WELFARE_CONTACT and row.contact is None:
+            row.contact = duty
+    for incident in incident_list(actor=actor, case=case).order_by("-occurred_at"):
+        rows[incident.suspect_id].incidents.append(incident)
+    return list(rows.values())
+
+
+def countdown(due_at: datetime, now: datetime | None = None) -> tuple[str, bool]:
+    """ "31 hours left" or "Missed by 3 hours" (minutes under the hour), and whether missed."""
+    now = now or timezone.now()
+    seconds = int((due_at - now).total_seconds())
+    missed = seconds < 0
+    seconds = abs(seconds)
+    hours, minutes = seconds // 3600, (seconds % 3600) // 60
+    if hours:
+        amount = f"{hours} hour{'s' if hours != 1 else ''}"
+    else:
+        amount = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return (f"Missed by {amount}" if missed else f"{amount} left"), missed

@@ -1,0 +1,163 @@
+"""Meeting a duty by a contact with the person it is owed to: the victim's update,
+the suspect's 48-hour welfare check, the suspect's welfare contact."""
+
+from datetime import datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+
+from agencies import access
+from cases.models import ContactDirection, ContactLog, PartyRole
+from cases.services.common import case_action_require, log_case_access
+from cases.services.records import contact_log
+from common.errors import InvalidState, NotFound, ValidationError
+from common.history import history_note
+from welfare.models import CONTACT_DUTIES, Duty, DutyKind, DutyStatus, DutyTrigger, VictimCare
+
+_WHOM = {PartyRole.VICTIM: "the victim", PartyRole.SUSPECT: "the suspect"}
+
+
+def duty_began_at(duty: Duty) -> datetime:
+    """A contact counts for a duty from the moment the duty began: the event that
+    created it (the release, for a welfare check), else when it was opened."""
+    return duty.event.occurred_at if duty.event_id else duty.created_at
+
+
+def _whom(duty: Duty) -> str:
+    return _WHOM.get(duty.party.role, "the person this duty is owed to")
+
+
+def _too_early_message(duty: Duty) -> str:
+    if duty.kind == DutyKind.WELFARE_CHECK:
+        return (
+            "The welfare check must be a contact after the suspect's release, not before release."
+        )
+    return "This contact was before the duty began: log a contact made since then."
+
+
+@transaction.atomic
+def duty_meet_by_contact(
+    *,
+    actor: User,
+    duty: Duty,
+    contact: ContactLog | None = None,
+    channel: str | None = None,
+    summary: str | None = None,
+    contacted_at: datetime | None = None,
+    direction: str = ContactDirection.OUTBOUND,
+) -> Duty:
+    """Meet a duty in `CONTACT_DUTIES` (victim update, welfare check, welfare
+    contact) by a contact with the person it is owed to, and return the duty, met.
+
+    Either `contact` links a ContactLog already recorded, or `channel`, `summary`
+    (and optionally `contacted_at`, default now, and `direction`) log a new one with
+    the duty's party through `cases.services.records.contact_log`, in this same
+    transaction: a refusal stores neither.
+
+    Refused, with nothing changed:
+
+    * the actor may not meet duties on this case (`welfare.duty.meet`; NotFound if
+      they may not see the case or the duty's compartment, AccessDenied otherwise);
+    * the duty is not open: `InvalidState` (409) whose `state` names its status;
+    * the duty is not met by a contact: ValidationError on `contact`;
+    * a linked contact with someone else, or in another case: ValidationError on
+      `contact`, "This duty is met by a contact with the victim, not someone else."
+      (or "the suspect");
+    * a contact before the duty began (its event's `occurred_at`, else the duty's
+      `created_at`): ValidationError on `contacted_at` (on `contact` when linking);
+      for a WELFARE_CHECK the message says "before release";
+    * a linked contact that already met another duty of the same kind:
+      ValidationError on `contact`.
+
+    The duty becomes MET with `resolved_at` the contact's time, `resolved_by` the
+    actor and `contact` the contact; its version goes up by one; its history says
+    why. Then what follows from it: a regular victim update (trigger
+    REGULAR_UPDATE) opens the next regular one, due N working days after the
+    contact, while the schedule lasts; a WELFARE_CONTACT calls
+    `welfare.services.suspect_duties.welfare_contact_next(actor=, duty=, contact=)`
+    for the next one of the cadence."""
+    case_action_require(actor, "welfare.duty.meet", duty.case)
+    if not access.is_cleared_for(actor, duty.compartment):
+        raise NotFound()
+    locked = (
+        Duty.objects.select_for_update()
+        .select_related("case__owning_agency", "party__person", "event")
+        .get(pk=duty.pk)
+    )
+    if locked.status != DutyStatus.OPEN:
+        raise InvalidState(
+            f"This duty is no longer open: it is {locked.get_status_display().lower()}.",
+            state=locked.status,
+        )
+    if locked.kind not in CONTACT_DUTIES:
+        raise ValidationError(
+            {"contact": ["This duty is met by a referral or a recorded reason, not a contact."]}
+        )
+    began = duty_began_at(locked)
+    if contact is not None:
+        _linked_contact_check(locked, contact, began)
+    else:
+        if contacted_at is not None and contacted_at < began:
+            raise ValidationError({"contacted_at": [_too_early_message(locked)]})
+        contact = contact_log(
+            actor=actor,
+            case=locked.case,
+            party=locked.party,
+            channel=channel or "",
+            summary=summary or "",
+            contacted_at=contacted_at,
+            direction=direction or ContactDirection.OUTBOUND,
+        )
+        if contact.contacted_at < began:
+            raise ValidationError({"contacted_at": [_too_early_message(locked)]})
+    locked.status = DutyStatus.MET
+    locked.resolved_at = contact.contacted_at
+    locked.resolved_by = actor
+    locked.contact = contact
+    locked.version += 1
+    history_note(
+        locked, actor=actor, reason=f"met by a {contact.get_channel_display().lower()} contact"
+    )
+    locked.save()
+    log_case_access(
+        actor=actor,
+        action="welfare.duty.met",
+        case=locked.case,
+        object_type="duty",
+        object_id=locked.pk,
+        note=locked.kind,
+    )
+    _after_met(actor=actor, duty=locked, contact=contact)
+    return locked
+
+
+def _linked_contact_check(duty: Duty, contact: ContactLog, began: datetime) -> None:
+    if contact.case_id != duty.case_id or contact.party_id != duty.party_id:
+        raise ValidationError(
+            {"contact": [f"This duty is met by a contact with {_whom(duty)}, not someone else."]}
+        )
+    if contact.contacted_at < began:
+        raise ValidationError({"contact": [_too_early_message(duty)]})
+    if Duty.objects.filter(contact=contact, kind=duty.kind).exclude(pk=duty.pk).exists():
+        raise ValidationError(
+            {"contact": ["This contact already met another duty of the same kind."]}
+        )
+
+
+def _after_met(*, actor: User, duty: Duty, contact: ContactLog) -> None:
+    if duty.kind == DutyKind.VICTIM_UPDATE and duty.trigger == DutyTrigger.REGULAR_UPDATE:
+        from welfare.services.victim_care import regular_update_open
+
+        care = (
+            VictimCare.objects.select_related("case__lead_officer", "party", "point_of_contact")
+            .filter(party_id=duty.party_id)
+            .first()
+        )
+        if care is not None and care.regular_update_working_days and care.wants_updates:
+            regular_update_open(
+                actor=actor, care=care, moment=contact.contacted_at, key=f"after:{duty.pk}"
+            )
+    elif duty.kind == DutyKind.WELFARE_CONTACT:
+        from welfare.services.suspect_duties import welfare_contact_next
+
+        welfare_contact_next(actor=actor, duty=duty, contact=contact)

@@ -1,0 +1,475 @@
+"""Suspect welfare records: the suicide-risk screening, the safety plan before
+release, and incidents of self-harm, attempted suicide or death (with the
+referral to the Independent Office for Police Conduct that a death or serious harm
+after police contact needs). All of it is in the suspect compartment.
+
+Choices made here:
+
+* A screening that finds a risk (or cannot tell: unknown is never treated as safe)
+  raises the person's suicide-risk flag, to be reviewed 28 days after the
+  screening (never before today), unless one is live already.
+* The safety plan it calls for is due within 4 hours of the screening, by the
+  clock: before a release from custody, which rarely comes sooner.
+* The 48-hour check is met by logging a contact with the suspect
+  (`welfare.services.duty_meet.duty_meet_by_contact`), which refuses a contact
+  before the release: there is no separate record of it here."""
+
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from agencies import access
+from agencies.models import Compartment
+from cases.models import CaseParty, InvestigationEvent, PartyRole
+from cases.models.event import DECISION_EVENTS, LIMBO_EVENTS, RELEASE_EVENTS, EventKind
+from cases.services.common import (
+    case_action_require,
+    log_case_access,
+    not_in_future,
+    raise_if,
+)
+from common.api.concurrency import version_check
+from common.errors import NotFound
+from common.history import history_note
+from safeguarding.models import FlagKind
+from safeguarding.services.flags import flag_raise
+from welfare.models import (
+    Answer,
+    Duty,
+    DutyKind,
+    DutyStatus,
+    DutyTrigger,
+    IncidentKind,
+    IncidentStage,
+    SafetyPlan,
+    SafetyPlanSupport,
+    SafetyPlanTold,
+    ScreeningResult,
+    WelfareIncident,
+    WelfareScreening,
+)
+from welfare.services.duties import duty_open
+from welfare.services.suspect_duties import (
+    clock_due,
+    has_live_suicide_flag,
+    welfare_check_open,
+)
+
+RECORD = "welfare.suspect.record"
+FLAG_REVIEW_DAYS = 28
+SAFETY_PLAN_DUE_HOURS = 4
+AT_RISK_RESULTS = frozenset({ScreeningResult.AT_RISK, ScreeningResult.UNKNOWN})
+ARREST_EVENTS = frozenset({EventKind.ARRESTED})
+OUTCOME_EVENTS = frozenset(
+    {EventKind.OUTCOME_RECORDED, EventKind.COURT_OUTCOME, EventKind.NO_FURTHER_ACTION}
+)
+CHECK_WINDOW = timedelta(hours=48)
+
+
+def _require(actor: User, case) -> None:
+    """Police casework of the owning force, cleared for the suspect compartment."""
+    case_action_require(actor, RECORD, case)
+    if not access.is_cleared_for(actor, Compartment.SUSPECT):
+        raise NotFound()
+
+
+def _suspect_errors(case, suspect: CaseParty | None, errors: dict) -> None:
+    if suspect is None or suspect.case_id != case.pk or suspect.role != PartyRole.SUSPECT:
+        errors["suspect"] = ["Choose a suspect in this case."]
+
+
+def _choice_error(value, choices, field: str, errors: dict, message: str) -> None:
+    if value not in choices.values:
+        errors[field] = [message]
+
+
+def _oldest_open(suspect: CaseParty, kind: str):
+    return (
+        Duty.objects.select_for_update()
+        .filter(party=suspect, kind=kind, status=DutyStatus.OPEN)
+        .order_by("due_at", "created_at")
+    )
+
+
+def _duty_meet(duty: Duty, *, actor: User, at: datetime, note: str) -> None:
+    duty.status = DutyStatus.MET
+    duty.resolved_at = min(at, timezone.now())
+    duty.resolved_by = actor
+    duty.resolution_note = note
+    duty.version += 1
+    history_note(duty, actor=actor, reason=note)
+    duty.save()
+
+
+# --- The screening
+
+
+@transaction.atomic
+def welfare_screening_record(
+    *,
+    actor: User,
+    case,
+    suspect: CaseParty | None,
+    screened_at: datetime | None,
+    thoughts_of_suicide: str,
+    previous_attempts: str,
+    mental_health_concerns: str,
+    support_around_them: str,
+    impact_on_job_and_family: str = "",
+    result: str,
+    notes: str = "",
+    event: InvestigationEvent | None = None,
+) -> WelfareScreening:
+    """Record a screening; a risk found raises the flag and calls for a safety plan."""
+    _require(actor, case)
+    errors: dict = {}
+    _suspect_errors(case, suspect, errors)
+    answers = {
+        "thoughts_of_suicide": thoughts_of_suicide,
+        "previous_attempts": previous_attempts,
+        "mental_health_concerns": mental_health_concerns,
+        "support_around_them": support_around_them,
+    }
+    for field, value in answers.items():
+        _choice_error(value, Answer, field, errors, "Choose yes, no or not known.")
+    _choice_error(
+        result, ScreeningResult, "result", errors, "Choose at risk, not at risk or unknown."
+    )
+    said_yes = Answer.YES in (thoughts_of_suicide, previous_attempts)
+    if "result" not in errors and result == ScreeningResult.NOT_AT_RISK and said_yes:
+        errors["result"] = [
+            "A suspect with thoughts of suicide or previous attempts cannot be screened "
+            "as not at risk: choose at risk, or unknown."
+        ]
+    if screened_at is None:
+        errors["screened_at"] = ["Enter when the screening took place."]
+    else:
+        not_in_future(screened_at, "screened_at", errors)
+        if timezone.localtime(screened_at).date() < case.received_on:
+            errors.setdefault("screened_at", []).append("Must not be before the case was received.")
+    if event is not None and (suspect is None or event.suspect_id != getattr(suspect, "pk", None)):
+        errors["event"] = ["Choose an event of this suspect."]
+    raise_if(errors)
+
+    duty = _oldest_open(suspect, DutyKind.WELFARE_SCREENING).select_related("event").first()
+    if event is None and duty is not None:
+        event = duty.event
+    screening = WelfareScreening(
+        case=case,
+        suspect=suspect,
+        event=event,
+        screened_at=screened_at,
+        screened_by=actor,
+        **answers,
+        impact_on_job_and_family=(impact_on_job_and_family or "").strip(),
+        result=result,
+        notes=(notes or "").strip(),
+    )
+    at_risk = result in AT_RISK_RESULTS
+    if at_risk and not has_live_suicide_flag(suspect):
+        screening.flag = flag_raise(
+            actor=actor,
+            case=case,
+            party=suspect,
+            kind=FlagKind.SUICIDE_SELF_HARM,
+            reason=f"Welfare screening: {ScreeningResult(result).label.lower()}.",
+            review_on=_flag_review_on(screened_at),
+        )
+    screening.full_clean(exclude=["case", "suspect", "event", "screened_by", "flag"])
+    history_note(screening, actor=actor, reason="welfare screening recorded")
+    screening.save()
+    if duty is not None:
+        _duty_meet(
+            duty,
+            actor=actor,
+            at=screened_at,
+            note=f"Screened: {ScreeningResult(result).label.lower()}.",
+        )
+    if at_risk:
+        _safety_plan_duty_open(actor=actor, screening=screening)
+        if event is not None and event.kind in RELEASE_EVENTS:
+            # Screened at release and found at risk: the 48-hour check runs from it.
+            welfare_check_open(event=event, actor=actor)
+    log_case_access(
+        actor=actor,
+        action="welfare.screening.recorded",
+        case=case,
+        object_type="welfare_screening",
+        object_id=screening.pk,
+        note=result,
+    )
+    return screening
+
+
+def _flag_review_on(screened_at: datetime) -> date:
+    review_on = timezone.localtime(screened_at).date() + timedelta(days=FLAG_REVIEW_DAYS)
+    return max(review_on, timezone.localdate())
+
+
+def _safety_plan_duty_open(*, actor: User, screening: WelfareScreening) -> None:
+    suspect = screening.suspect
+    plans = SafetyPlan.objects.filter(suspect=suspect)
+    if plans.filter(released_at__isnull=True).exists():
+        return
+    # The screening at a release that already had its plan: that plan and the
+    # 48-hour check cover it; a new plan is for the next time in custody.
+    if (
+        screening.event_id is not None
+        and screening.event.kind in RELEASE_EVENTS
+        and plans.filter(release_event_id=screening.event_id).exists()
+    ):
+        return
+    if Duty.objects.filter(
+        party=suspect, kind=DutyKind.SAFETY_PLAN, status=DutyStatus.OPEN
+    ).exists():
+        return
+    local = timezone.localtime(screening.screened_at)
+    duty_open(
+        actor=actor,
+        case=screening.case,
+        party=suspect,
+        kind=DutyKind.SAFETY_PLAN,
+        trigger=DutyTrigger.SCREENING,
+        reason=f"Screened {screening.get_result_display().lower()} on {local.day} {local:%B %Y}",
+        due_at=clock_due(screening.screened_at, SAFETY_PLAN_DUE_HOURS),
+        due_by_clock=True,
+        source_key=f"screening:{screening.pk}:safety_plan",
+        event=screening.event,
+    )
+
+
+# --- The safety plan
+
+
+@transaction.atomic
+def safety_plan_record(
+    *,
+    actor: User,
+    case,
+    suspect: CaseParty | None,
+    told: list[str],
+    next_of_kin_consent: bool | None,
+    support_offered: list[str],
+    safe_release_arrangements: str,
+    notes: str = "",
+) -> SafetyPlan:
+    _require(actor, case)
+    errors: dict = {}
+    _suspect_errors(case, suspect, errors)
+    told = list(dict.fromkeys(told or []))
+    support_offered = list(dict.fromkeys(support_offered or []))
+    if any(value not in SafetyPlanTold.values for value in told):
+        errors["told"] = [f"Choose from: {', '.join(SafetyPlanTold.values)}."]
+    if any(value not in SafetyPlanSupport.values for value in support_offered):
+        errors["support_offered"] = [f"Choose from: {', '.join(SafetyPlanSupport.values)}."]
+    if SafetyPlanTold.NEXT_OF_KIN in told and next_of_kin_consent is not True:
+        errors["next_of_kin_consent"] = [
+            "Next of kin may be told only with the suspect's consent: record that they consented."
+        ]
+    arrangements = (safe_release_arrangements or "").strip()
+    if not arrangements:
+        errors["safe_release_arrangements"] = [
+            "Describe the safe-release arrangements: how they get home, and who is with them."
+        ]
+    if not told and not support_offered and "told" not in errors:
+        errors["told"] = ["Record who was told, or the support offered."]
+    raise_if(errors)
+    screening = WelfareScreening.objects.filter(suspect=suspect).order_by("-screened_at").first()
+    plan = SafetyPlan(
+        case=case,
+        suspect=suspect,
+        screening=screening,
+        told=told,
+        next_of_kin_consent=next_of_kin_consent,
+        support_offered=support_offered,
+        safe_release_arrangements=arrangements,
+        notes=(notes or "").strip(),
+        created_by=actor,
+    )
+    duties = list(_oldest_open(suspect, DutyKind.SAFETY_PLAN).select_related("event"))
+    late_release = next(
+        (d.event for d in duties if d.event is not None and d.event.kind in RELEASE_EVENTS),
+        None,
+    )
+    if late_release is not None:
+        # Made after the release it should have preceded: it belongs to that release.
+        plan.released_at = late_release.occurred_at
+        plan.release_event = late_release
+    plan.full_clean(exclude=["case", "suspect", "screening", "release_event", "created_by"])
+    history_note(plan, actor=actor, reason="safety plan recorded")
+    plan.save()
+    now = timezone.now()
+    for duty in duties:
+        _duty_meet(duty, actor=actor, at=now, note="Safety plan recorded.")
+    log_case_access(
+        actor=actor,
+        action="welfare.safety_plan.recorded",
+        case=case,
+        object_type="safety_plan",
+        object_id=plan.pk,
+    )
+    return plan
+
+
+# --- Incidents
+
+
+def _events_before(suspect: CaseParty, moment: datetime) -> list[InvestigationEvent]:
+    return list(
+        InvestigationEvent.objects.filter(suspect=suspect, occurred_at__lte=moment).order_by(
+            "occurred_at", "created_at"
+        )
+    )
+
+
+def _last(events, kinds):
+    return next((e for e in reversed(events) if e.kind in kinds), None)
+
+
+def stage_contradiction(stage: str, events: list[InvestigationEvent], moment: datetime):
+    """Why `stage` contradicts the suspect's events up to `moment`, or None."""
+    last_arrest = _last(events, ARREST_EVENTS)
+    if stage == IncidentStage.BEFORE_ARREST:
+        if last_arrest is not None:
+            return "The suspect had already been arrested by then."
+    elif stage == IncidentStage.IN_CUSTODY:
+        if last_arrest is None:
+            return "The suspect had not been arrested by then."
+        after = events[events.index(last_arrest) + 1 :]
+        if any(e.kind in RELEASE_EVENTS for e in after):
+            return "The suspect had been released by then."
+    elif stage == IncidentStage.WITHIN_48_HOURS:
+        release = _last(events, RELEASE_EVENTS)
+        if release is None or moment - release.occurred_at > CHECK_WINDOW:
+            return "The suspect had not been released in the 48 hours before it."
+    elif stage == IncidentStage.UNDER_INVESTIGATION:
+        limbo = _last(events, LIMBO_EVENTS)
+        if limbo is None:
+            return "The suspect had not been released under investigation or on bail by then."
+        after = events[events.index(limbo) + 1 :]
+        if any(e.kind in DECISION_EVENTS for e in after):
+            return "The investigation had reached a decision by then."
+    elif stage == IncidentStage.AFTER_CHARGE:
+        if _last(events, {EventKind.CHARGED}) is None:
+            return "The suspect had not been charged by then."
+    elif stage == IncidentStage.AFTER_OUTCOME and _last(events, OUTCOME_EVENTS) is None:
+        return "No outcome or decision of no further action had been recorded by then."
+    return None
+
+
+def iopc_referral_required(*, kind: str, serious_harm: bool, events_before: list) -> bool:
+    """A death or serious harm after police contact must be referred to the IOPC."""
+    return (kind == IncidentKind.DEATH or bool(serious_harm)) and bool(events_before)
+
+
+def _iopc_errors(reference: str, referred_on: date | None, occurred_at, errors: dict) -> None:
+    if referred_on is not None and not reference:
+        errors["iopc_reference"] = ["Enter the IOPC reference."]
+    if reference and referred_on is None:
+        errors["iopc_referred_on"] = ["Enter the date of the referral."]
+    if referred_on is not None:
+        not_in_future(referred_on, "iopc_referred_on", errors)
+        if occurred_at is not None and referred_on < timezone.localtime(occurred_at).date():
+            errors.setdefault("iopc_referred_on", []).append("Must not be before the incident.")
+
+
+@transaction.atomic
+def welfare_incident_record(
+    *,
+    actor: User,
+    case,
+    suspect: CaseParty | None,
+    kind: str,
+    stage: str,
+    occurred_at: datetime | None,
+    serious_harm: bool,
+    description: str,
+    iopc_reference: str = "",
+    iopc_referred_on: date | None = None,
+) -> WelfareIncident:
+    _require(actor, case)
+    errors: dict = {}
+    _suspect_errors(case, suspect, errors)
+    _choice_error(kind, IncidentKind, "kind", errors, "Choose self-harm, suicide attempt or death.")
+    _choice_error(stage, IncidentStage, "stage", errors, "Choose the stage of the investigation.")
+    description = (description or "").strip()
+    if not description:
+        errors["description"] = ["Describe what happened."]
+    if occurred_at is None:
+        errors["occurred_at"] = ["Enter when it happened."]
+    else:
+        not_in_future(occurred_at, "occurred_at", errors)
+    iopc_reference = (iopc_reference or "").strip()
+    _iopc_errors(iopc_reference, iopc_referred_on, occurred_at, errors)
+    events: list = []
+    if "suspect" not in errors and occurred_at is not None:
+        events = _events_before(suspect, occurred_at)
+        if "stage" not in errors:
+            contradiction = stage_contradiction(stage, events, occurred_at)
+            if contradiction:
+                errors["stage"] = [contradiction]
+    raise_if(errors)
+    incident = WelfareIncident(
+        case=case,
+        suspect=suspect,
+        kind=kind,
+        stage=stage,
+        occurred_at=occurred_at,
+        serious_harm=bool(serious_harm),
+        description=description,
+        iopc_referral_required=iopc_referral_required(
+            kind=kind, serious_harm=serious_harm, events_before=events
+        ),
+        iopc_reference=iopc_reference,
+        iopc_referred_on=iopc_referred_on,
+        recorded_by=actor,
+    )
+    incident.full_clean(exclude=["case", "suspect", "recorded_by"])
+    history_note(incident, actor=actor, reason="welfare incident recorded")
+    incident.save()
+    log_case_access(
+        actor=actor,
+        action="welfare.incident.recorded",
+        case=case,
+        object_type="welfare_incident",
+        object_id=incident.pk,
+        note=f"{kind}; {stage}",
+    )
+    return incident
+
+
+@transaction.atomic
+def iopc_referral_record(
+    *,
+    actor: User,
+    incident: WelfareIncident,
+    expected_version: int,
+    iopc_reference: str,
+    iopc_referred_on: date | None,
+) -> WelfareIncident:
+    _require(actor, incident.case)
+    locked = WelfareIncident.objects.select_for_update().get(pk=incident.pk)
+    version_check(locked, expected_version)
+    reference = (iopc_reference or "").strip()
+    errors: dict = {}
+    if not reference:
+        errors["iopc_reference"] = ["Enter the IOPC reference."]
+    if iopc_referred_on is None:
+        errors["iopc_referred_on"] = ["Enter the date of the referral."]
+    _iopc_errors(reference, iopc_referred_on, locked.occurred_at, errors)
+    raise_if(errors)
+    locked.iopc_reference = reference
+    locked.iopc_referred_on = iopc_referred_on
+    locked.version += 1
+    history_note(locked, actor=actor, reason="IOPC referral recorded")
+    locked.save(update_fields=["iopc_reference", "iopc_referred_on", "version"])
+    log_case_access(
+        actor=actor,
+        action="welfare.incident.iopc_referred",
+        case=locked.case,
+        object_type="welfare_incident",
+        object_id=locked.pk,
+    )
+    return locked
