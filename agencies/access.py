@@ -98,6 +98,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "staff.exposure.log": MATERIAL_READERS,
     "staff.exposure.team": frozenset({Role.POLICE_SUPERVISOR}),
     "staff.meeting.record": frozenset({Role.POLICE_SUPERVISOR}),
+    # An agency admin sets the agency's rules of good practice (limits, debriefs).
+    "staff.rules.manage": frozenset({Role.AGENCY_ADMIN}),
 }
 
 # What an agency that was granted another agency's record may do with it: read it,
@@ -144,6 +146,7 @@ POLICE_ONLY_ACTIONS = frozenset(
         "staff.exposure.log",
         "staff.exposure.team",
         "staff.meeting.record",
+        "staff.rules.manage",
     }
 )
 

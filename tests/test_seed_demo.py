@@ -8,9 +8,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import AccessLogEntry, Agency, Membership, Role, Team
-from cases.models import Case, CaseParty, ContactLog, Person
+from cases.models import Case, CaseParty, ContactLog, InvestigationEvent, Person
 from cases.selectors import party_ages
 from referrals.models import Referral
+from welfare.models import Duty, ExposureSession
 
 DESIGN_AGENCIES = {
     "northshire-police": "police",
@@ -48,6 +49,9 @@ def _snapshot() -> dict:
         "people": Person.objects.count(),
         "contacts": ContactLog.objects.count(),
         "referrals": sorted(Referral.objects.values_list("purpose", "state")),
+        "events": InvestigationEvent.objects.count(),
+        "duties": sorted(Duty.objects.values_list("kind", "status")),
+        "sessions": ExposureSession.objects.count(),
     }
 
 
@@ -65,7 +69,8 @@ def test_seed_demo_twice_gives_the_same_data(db, settings):
     members = {username: (agency, role) for username, agency, role, _ in first["members"]}
     assert members == DESIGN_USERS
     assert first["devices"] == len(DESIGN_USERS)
-    assert len([c for c in first["cases"] if c[0].startswith("NP-")]) == 8
+    # 8 live cases, and 16 closed ones behind the suspect welfare statistics
+    assert len([c for c in first["cases"] if c[0].startswith("NP-")]) == 8 + 16
     assert len([c for c in first["cases"] if c[0].startswith("SP-")]) == 1
     assert {state for _, state in first["referrals"]} == {
         "draft",

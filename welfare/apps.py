@@ -13,6 +13,7 @@ class WelfareConfig(AppConfig):
         from welfare.case_panels_suspects import suspects_panels
         from welfare.case_panels_victims import victims_panels
         from welfare.demo import seed_welfare
+        from welfare.demo_history import seed_welfare_history
         from welfare.demo_staff import seed_staff_exposure
         from welfare.services import family_duties, suspect_duties, victim_duties
 
@@ -33,4 +34,5 @@ class WelfareConfig(AppConfig):
         case_panel_register("welfare.suspects", suspects_panels)
         # After the referrals demo (order 30): its duties are met by those referrals.
         demo_seeder_register(order=40, name="duties of care", seeder=seed_welfare)
+        demo_seeder_register(order=42, name="welfare history", seeder=seed_welfare_history)
         demo_seeder_register(order=45, name="staff exposure", seeder=seed_staff_exposure)

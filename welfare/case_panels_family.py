@@ -4,6 +4,7 @@ each suspect's family with the link to the family support page. Only for readers
 who may see family support."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.panels import CasePanel
 from welfare.models import DutyKind
@@ -18,8 +19,14 @@ def family_panels(actor, case) -> list[CasePanel]:
     )
     if not support.suspects:
         return []
+    now = timezone.now()
     warnings = [
-        {"suspect": family.suspect, "duty": duty, "url": reverse("duty-referral", args=[duty.pk])}
+        {
+            "suspect": family.suspect,
+            "duty": duty,
+            "url": reverse("duty-referral", args=[duty.pk]),
+            "overdue": duty.due_at < now,
+        }
         for family in support.suspects
         for duty in family.open_duties
         if duty.kind == DutyKind.CHILDREN_SAFEGUARDING_REFERRAL

@@ -9,7 +9,8 @@ relative to the moment the demo is seeded, so that it always shows:
   a safety plan and a 48-hour check due in the near future;
 * the activist case's suspect on pre-charge bail ending within 10 working days, whose
   48-hour check was missed;
-* welfare contacts with suspects in limbo on their 20-working-day cadence;
+* welfare contacts with suspects in limbo on their 20-working-day cadence (one
+  made, the next due);
 * the victim-support referral duties of the older demo victims resolved by their
   referrals, or by a recorded refusal.
 
@@ -25,7 +26,15 @@ from cases.models import Case, CaseParty, EventKind, InvestigationEvent
 from cases.services.events import investigation_event_record
 from cases.services.people import party_add_for_person
 from referrals.models import Referral
-from welfare.models import Duty, DutyKind, DutyStatus, VictimCare
+from safeguarding.models import Flag
+from welfare.models import (
+    Duty,
+    DutyKind,
+    DutyStatus,
+    SafetyPlan,
+    VictimCare,
+    WelfareScreening,
+)
 from welfare.services.duty_meet import duty_meet_by_contact
 from welfare.services.duty_referral import duty_meet_by_referral
 from welfare.services.family import family_pack_record
@@ -279,6 +288,16 @@ def _sextortion(now: datetime) -> None:
         summary="Told Holly's mother that a man has been arrested; explained what happens next.",
         contacted_at=_at(arrest_day, 16),
     )
+    # In limbo since his release: the first welfare contact was made (through his
+    # solicitor), and the next falls due 20 working days after it.
+    first_contact = _open_duty(case, DutyKind.WELFARE_CONTACT, suspect)
+    duty_meet_by_contact(
+        actor=officer,
+        duty=first_contact,
+        channel="phone",
+        summary="Welfare call through his solicitor: told the phone examination continues.",
+        contacted_at=_at(_working_days_back(2), 11),
+    )
     _event(
         officer,
         case,
@@ -287,13 +306,36 @@ def _sextortion(now: datetime) -> None:
         _at(_working_days_back(1), 10),
         details="Further interview under caution after the phone was examined.",
     )
+    # Her named contact was the investigator who took over the extortion enquiry;
+    # he has moved to Operation Bramble, and Olivia Northam is named instead.
+    investigator = _user("investigator.north")
     care = VictimCare.objects.get(party=victim)
     victim_point_of_contact_change(
         actor=officer,
         care=care,
         expected_version=care.version,
+        point_of_contact=investigator,
+        reason="The investigator leading the extortion enquiry is her contact.",
+    )
+    told = (
+        Duty.objects.filter(party=victim, trigger="new_point_of_contact", status=DutyStatus.OPEN)
+        .order_by("created_at")
+        .first()
+    )
+    duty_meet_by_contact(
+        actor=investigator,
+        duty=told,
+        channel="phone",
+        summary="Introduced myself to Holly's mother as their named contact.",
+        contacted_at=timezone.now(),
+    )
+    care.refresh_from_db()
+    victim_point_of_contact_change(
+        actor=officer,
+        care=care,
+        expected_version=care.version,
         point_of_contact=officer,
-        reason="Holly's first contact, the investigating officer, has moved to another team.",
+        reason="The investigator has moved to Operation Bramble; PC Northam takes over.",
     )
 
 
@@ -335,6 +377,25 @@ def _older_victims(now: datetime) -> None:
                 )
 
 
+def _as_made_when_screened(case: Case) -> None:
+    """The demo records the past now: the flag a screening raised and the plan made
+    after it carry the moment of the screening, as they would have in custody, not
+    the moment the demo was seeded."""
+    screening = (
+        WelfareScreening.objects.filter(case=case, result__in=["at_risk", "unknown"])
+        .order_by("screened_at")
+        .first()
+    )
+    if screening is None:
+        return
+    if screening.flag_id is not None:
+        Flag.objects.filter(pk=screening.flag_id).update(raised_at=screening.screened_at)
+    first_plan = SafetyPlan.objects.filter(suspect=screening.suspect).order_by("created_at")
+    SafetyPlan.objects.filter(pk__in=first_plan.values("pk")[:1]).update(
+        created_at=screening.screened_at + timedelta(hours=1)
+    )
+
+
 def seed_welfare() -> str:
     ncmec = _case("DEMO-NCMEC-0001")
     if ncmec is None:
@@ -346,4 +407,6 @@ def seed_welfare() -> str:
     _activist(now)
     _sextortion(now)
     _older_victims(now)
+    for key in ("DEMO-NCMEC-0001", "DEMO-ACT-0004"):
+        _as_made_when_screened(_case(key))
     return "investigation events, victim updates, family support and suspect welfare"

@@ -97,7 +97,8 @@ class ExposureSessionListCreateApi(APIView):
             default=False,
             help_text=(
                 "A session that breaks a rule (more than the daily limit of review, or "
-                "review in the final hour of the shift) is refused with a 400 naming "
+                "review in the final minutes of the shift that the agency's rules keep "
+                "free, by default its final hour) is refused with a 400 naming "
                 "`confirm_breach` and the breach; send it again with `true` to record it "
                 "with the breach marked."
             ),
@@ -160,7 +161,20 @@ class SummarySerializer(serializers.Serializer):
     member = serializers.UUIDField(source="member.id", help_text="The member id.")
     user = UserRefSerializer(source="member.user")
     week_start = serializers.DateField(help_text="The Monday of the week.")
-    limit_minutes = serializers.IntegerField(help_text="The agency's daily limit of review.")
+    limit_minutes = serializers.IntegerField(
+        help_text="The agency's daily limit of review, in minutes."
+    )
+    no_review_final_minutes = serializers.IntegerField(
+        source="final_minutes",
+        help_text="The agency's rule: no review in this many final minutes of a shift "
+        "(0: the rule is off).",
+    )
+    debrief_every_months = serializers.IntegerField(
+        help_text="The agency's rule: a debrief is due this many months after the last."
+    )
+    welfare_review_every_months = serializers.IntegerField(
+        help_text="The agency's rule: a welfare review is due this many months after the last."
+    )
     total_minutes = serializers.IntegerField()
     breach_count = serializers.IntegerField(help_text="Sessions this week that broke a rule.")
     days = DaySerializer(many=True)
@@ -276,6 +290,107 @@ class StaffShiftApi(ETagMixin, APIView):
         return response
 
 
+# --- The agency's rules
+
+
+def _rule_field(name: str, *, default: int, **kwargs) -> serializers.IntegerField:
+    """One of the four numbers, with the bounds and the words of the service."""
+    lowest, highest, called, unit, missing = staff_services.EXPOSURE_RULE_BOUNDS[name]
+    out_of_range = f"{called} must be between {lowest} and {highest} {unit}."
+    return serializers.IntegerField(
+        min_value=lowest,
+        max_value=highest,
+        help_text=f"{called}, in {unit}: {lowest} to {highest}; by default {default}.",
+        error_messages={
+            "required": missing,
+            "null": missing,
+            "invalid": f"{called} must be a whole number of {unit}.",
+            "min_value": out_of_range,
+            "max_value": out_of_range,
+            "max_string_length": f"{called} must be a whole number of {unit}.",
+        },
+        **kwargs,
+    )
+
+
+@extend_schema_serializer(component_name="StaffExposureRules")
+class RulesSerializer(serializers.Serializer):
+    """The agency's rules of good practice for staff who review abuse material."""
+
+    max_review_minutes_per_day = _rule_field(
+        "max_review_minutes_per_day", default=240, read_only=True
+    )
+    no_review_final_minutes = _rule_field("no_review_final_minutes", default=60, read_only=True)
+    debrief_every_months = _rule_field("debrief_every_months", default=1, read_only=True)
+    welfare_review_every_months = _rule_field(
+        "welfare_review_every_months", default=6, read_only=True
+    )
+    version = serializers.IntegerField(read_only=True, help_text="Also sent as the ETag.")
+
+
+class ExposureRulesApi(ETagMixin, APIView):
+    """The rules of the caller's own agency. Only its agency admins read and change
+    them here; a reviewer sees the rules that apply to them in their summary."""
+
+    policy = {"GET": "staff.rules.manage", "PATCH": "staff.rules.manage"}
+
+    @extend_schema_serializer(component_name="StaffExposureRulesChange")
+    class InputSerializer(serializers.Serializer):
+        max_review_minutes_per_day = _rule_field(
+            "max_review_minutes_per_day", default=240, required=False
+        )
+        no_review_final_minutes = _rule_field("no_review_final_minutes", default=60, required=False)
+        debrief_every_months = _rule_field("debrief_every_months", default=1, required=False)
+        welfare_review_every_months = _rule_field(
+            "welfare_review_every_months", default=6, required=False
+        )
+        reason = serializers.CharField(
+            max_length=500,
+            help_text=(
+                "Required, even though this is a PATCH: why the rules change, "
+                "kept in their history."
+            ),
+            error_messages={
+                "required": "Enter why you are changing the rules.",
+                "blank": "Enter why you are changing the rules.",
+                "null": "Enter why you are changing the rules.",
+                "max_length": "The reason must be 500 characters or fewer.",
+            },
+        )
+
+    @extend_schema(responses={200: RulesSerializer, **errors(401, 403)})
+    def get(self, request):
+        rules = staff_selectors.exposure_rules_get(actor=request.user)
+        return self.with_etag(Response(RulesSerializer(rules).data), rules.version)
+
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[IF_MATCH],
+        responses={200: RulesSerializer, **errors(400, 401, 403, 412, 428)},
+        description=(
+            "Change any of the four numbers (the others stay as they are), with a reason. "
+            "The new rules apply to sessions logged from now on; sessions already logged "
+            "keep the breaches decided when they were logged."
+        ),
+    )
+    def patch(self, request):
+        rules = staff_selectors.exposure_rules_get(actor=request.user)
+        version = expected_version(request)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        updated = staff_services.exposure_rules_update(
+            actor=request.user,
+            expected_version=version,
+            reason=data["reason"],
+            **{
+                name: data.get(name, getattr(rules, name))
+                for name in staff_services.EXPOSURE_RULE_BOUNDS
+            },
+        )
+        return self.with_etag(Response(RulesSerializer(updated).data), updated.version)
+
+
 urlpatterns = [
     path(
         "staff-exposure/sessions/",
@@ -289,4 +404,5 @@ urlpatterns = [
         name="staff-exposure-meetings",
     ),
     path("staff-exposure/shift/", StaffShiftApi.as_view(), name="staff-exposure-shift"),
+    path("staff-exposure/rules/", ExposureRulesApi.as_view(), name="staff-exposure-rules"),
 ]

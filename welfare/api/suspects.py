@@ -377,7 +377,7 @@ class WelfareCheckListApi(APIView):
             OpenApiParameter(
                 "whose",
                 str,
-                enum=["mine", "team"],
+                enum=list(selectors.CHECK_WHOSE),
                 description="A supervisor's default is team; everyone else's mine.",
             ),
         ],

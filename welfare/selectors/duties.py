@@ -5,11 +5,11 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.contrib.auth.models import User
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from agencies import access
-from agencies.models import Role
+from agencies.models import Membership, Role
 from common.errors import NotFound, ValidationError
 from welfare.models import Duty, DutyStatus
 
@@ -38,6 +38,31 @@ def duty_get_for_actor(*, actor: User, duty_id: UUID | str, action: str = "welfa
 def default_whose(actor: User) -> str:
     """A supervisor starts from their team's duties; everyone else from their own."""
     return "team" if access.role_of(actor) == Role.POLICE_SUPERVISOR else "mine"
+
+
+def _team_q(actor: User, membership: Membership) -> Q:
+    """A team's duties: those of the team's cases, and those that fall to its
+    members. A police supervisor also answers for the duties of people whose team
+    has no supervisor of its own: the sweep escalates those to every supervisor of
+    the agency (`safeguarding.deadlines.supervisors_of`), so their list shows them
+    too, or a supervisor would be told of an overdue update they cannot find."""
+    team_q = Q(responsible_id=actor.pk)
+    if membership.team_id:
+        team_q |= Q(team_id=membership.team_id) | Q(
+            responsible__membership__team_id=membership.team_id
+        )
+    if membership.role == Role.POLICE_SUPERVISOR:
+        supervised_teams = Membership.objects.filter(
+            agency_id=membership.agency_id,
+            role=Role.POLICE_SUPERVISOR,
+            user__is_active=True,
+            team__isnull=False,
+        ).values("team_id")
+        team_q |= Q(responsible__isnull=False) & ~Q(
+            responsible__membership__team_id__in=supervised_teams
+        )
+        team_q |= Q(responsible__isnull=True) & ~Q(team_id__in=supervised_teams)
+    return team_q
 
 
 def _end_of_local_day(now: datetime, days_ahead: int = 0) -> datetime:
@@ -70,14 +95,14 @@ def duty_list(
     queryset = duty_scope(actor).filter(status=DutyStatus.OPEN)
     whose = whose or default_whose(actor)
     membership = access.membership_of(actor)
+    if whose == "agency" and access.role_of(actor) != Role.POLICE_SUPERVISOR:
+        # By role: an officer sees their own and their team's; the whole force's
+        # list is the supervisor's.
+        raise ValidationError({"whose": ["Only a supervisor may list every duty of the agency."]})
     if whose == "mine":
         queryset = queryset.filter(responsible_id=actor.pk)
     elif whose == "team":
-        queryset = (
-            queryset.filter(team_id=membership.team_id)
-            if membership.team_id
-            else (queryset.filter(responsible_id=actor.pk))
-        )
+        queryset = queryset.filter(_team_q(actor, membership))
     if kinds:
         queryset = queryset.filter(kind__in=sorted(kinds))
     if due == "today":

@@ -40,6 +40,23 @@ def exposure_rules_for(agency_id) -> ExposureRules:
     return rules
 
 
+def exposure_rules_get(*, actor: User) -> ExposureRules:
+    """The rules of the actor's own agency, for an agency admin who manages them;
+    anyone else is told there is nothing here."""
+    membership = access.membership_of(actor)
+    if membership is None or not access.can(actor, "staff.rules.manage"):
+        raise NotFound()
+    return exposure_rules_for(membership.agency_id)
+
+
+def own_exposure_rules(*, actor: User) -> ExposureRules:
+    """The rules that apply to the actor as a reviewer of material."""
+    membership = access.membership_of(actor)
+    if membership is None or not access.can(actor, "staff.exposure.log"):
+        raise NotFound()
+    return exposure_rules_for(membership.agency_id)
+
+
 def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -191,6 +208,10 @@ class ExposureSummary:
     breach_count: int
     debrief: MeetingDue
     welfare_review: MeetingDue
+    # The rest of the agency's rules, as applied to this summary.
+    final_minutes: int = 60
+    debrief_every_months: int = 1
+    welfare_review_every_months: int = 6
 
     @property
     def total_minutes(self) -> int:
@@ -298,6 +319,9 @@ def _summaries(
             breach_count=breach_counts[member.user_id],
             debrief=due[member.user_id][0],
             welfare_review=due[member.user_id][1],
+            final_minutes=rules.no_review_final_minutes,
+            debrief_every_months=rules.debrief_every_months,
+            welfare_review_every_months=rules.welfare_review_every_months,
         )
         for member in members
     ]

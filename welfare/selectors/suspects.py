@@ -29,6 +29,7 @@ from welfare.selectors.duties import default_whose, duty_scope
 
 VIEW = "welfare.suspect.view"
 CHECK_STATUSES = ("due", "missed")
+CHECK_WHOSE = ("mine", "team")
 
 
 def may_view_suspect_welfare(actor: User, case: Case | None = None) -> bool:
@@ -81,8 +82,13 @@ def welfare_check_list(
     """Open 48-hour checks, soonest first: `due` (not yet missed), `missed`, or both.
     A supervisor reads their team's (their agency's without a team); anyone else
     their own."""
+    errors: dict[str, list[str]] = {}
     if status not in (None, "", *CHECK_STATUSES):
-        raise ValidationError({"status": [f"Choose one of: {', '.join(CHECK_STATUSES)}."]})
+        errors["status"] = [f"Choose one of: {', '.join(CHECK_STATUSES)}."]
+    if whose not in (None, "", *CHECK_WHOSE):
+        errors["whose"] = [f"Choose one of: {', '.join(CHECK_WHOSE)}."]
+    if errors:
+        raise ValidationError(errors)
     now = now or timezone.now()
     membership = access.membership_of(actor)
     if membership is None or not may_view_suspect_welfare(actor):
@@ -201,7 +207,9 @@ def case_suspect_welfare(*, actor: User, case: Case) -> list[SuspectWelfare]:
         elif duty.kind == DutyKind.WELFARE_CONTACT and row.contact is None:
             row.contact = duty
     for incident in incident_list(actor=actor, case=case).order_by("-occurred_at"):
-        rows[incident.suspect_id].incidents.append(incident)
+        row = rows.get(incident.suspect_id)
+        if row is not None:
+            row.incidents.append(incident)
     return list(rows.values())
 
 

@@ -47,7 +47,7 @@ def on_event_recorded(*, event: InvestigationEvent, actor: User) -> None:
     if event.kind not in FAMILY_EVENTS:
         return
     suspect = event.suspect
-    reason = f"{event.get_kind_display()} (suspect), {event_moment_text(event)}"
+    reason = f"{event.get_kind_display()}, {event_moment_text(event)}"
     common = {"actor": actor, "case": event.case, "party": suspect, "event": event}
     duty_open(
         **common,

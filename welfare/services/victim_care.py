@@ -255,6 +255,9 @@ def victim_preferences_set(
         errors["spoken_for_by"] = ["Keep this to 200 characters or fewer."]
     raise_if(errors)
     opting_out = locked.wants_updates and not now_wants
+    # Opting out closed the regular update as not wanted; opting back in resumes the
+    # agreed schedule, or it would silently stop.
+    opting_in = not locked.wants_updates and now_wants
     schedule_changed = days != locked.regular_update_working_days
     locked.wants_updates = now_wants
     locked.opt_out_note = note if not now_wants else ""
@@ -275,10 +278,14 @@ def victim_preferences_set(
             actor=actor,
             note="The regular update schedule changed.",
         )
-        if days is not None:
-            regular_update_open(
-                actor=actor, care=locked, moment=timezone.now(), key=f"v{locked.version}"
-            )
+    resume = (
+        opting_in
+        and not updates.filter(trigger=DutyTrigger.REGULAR_UPDATE, status=DutyStatus.OPEN).exists()
+    )
+    if days is not None and (schedule_changed or resume):
+        regular_update_open(
+            actor=actor, care=locked, moment=timezone.now(), key=f"v{locked.version}"
+        )
     return locked
 
 

@@ -67,6 +67,9 @@ def victim_care_for(party: CaseParty) -> VictimCare:
             "case_id": party.case_id,
             "service_level": ServiceLevel.ENHANCED,
             "enhanced_reason": reason,
+            # Every victim has one named contact from the start: the case's lead
+            # officer, until someone else is named (with a reason).
+            "point_of_contact_id": party.case.lead_officer_id,
         },
     )
     return care
@@ -111,7 +114,7 @@ def on_event_recorded(*, event: InvestigationEvent, actor: User) -> None:
             Prefetch("victim_care", queryset=VictimCare.objects.select_related("point_of_contact"))
         )
     )
-    reason = f"{event.get_kind_display()} (suspect), {event_moment_text(event)}"
+    reason = f"{event.get_kind_display()}, {event_moment_text(event)}"
     for victim in victims:
         care = getattr(victim, "victim_care", None) or victim_care_for(victim)
         care.party = victim

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.forms import Radios, UKDateField
 from cases.forms.fields import TimeField
-from common.errors import NotFound, ValidationError
+from common.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationError
 from common.pages import capability_required, form_errors_from
 from welfare.models import ReviewKind, WelfareMeetingKind
 from welfare.selectors import staff as staff_selectors
@@ -208,7 +208,151 @@ def exposure_team(request):
     )
 
 
+# --- My shift
+
+
+class ShiftForm(forms.Form):
+    starts_at = TimeField(required=False, label="Your shift starts at")
+    ends_at = TimeField(
+        required=False,
+        label="Your shift ends at",
+        help_text="24-hour clock, for example 16:00. For a shift that runs past midnight, "
+        "give a time before the start.",
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+@capability_required("staff.exposure.log")
+@require_http_methods(["GET", "POST"])
+def staff_shift_change(request):
+    shift = staff_selectors.staff_shift_get(actor=request.user)
+    form = ShiftForm(
+        request.POST or None,
+        initial={"starts_at": shift.starts_at, "ends_at": shift.ends_at, "version": shift.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            staff_services.staff_shift_set(
+                actor=request.user,
+                user=request.user,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                expected_version=data["version"] or 0,
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        except PreconditionFailed as stale:
+            form.add_error(None, stale.message)
+        else:
+            messages.success(request, "Your shift times are saved.")
+            return redirect("staff-exposure")
+    rules = staff_selectors.own_exposure_rules(actor=request.user)
+    return render(
+        request,
+        "welfare/staff/shift.html",
+        {"form": form, "final_minutes": rules.no_review_final_minutes},
+    )
+
+
+# --- The agency's rules (agency admins)
+
+
+def _rule_input(name: str, *, label: str, default_words: str) -> forms.IntegerField:
+    lowest, highest, called, unit, _missing = staff_services.EXPOSURE_RULE_BOUNDS[name]
+    return forms.IntegerField(
+        required=False,
+        label=label,
+        help_text=f"Between {lowest} and {highest} {unit}. The default is {default_words}.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={"invalid": f"{called} must be a whole number of {unit}."},
+    )
+
+
+class RulesForm(forms.Form):
+    """Parses what was typed; the service decides what is valid."""
+
+    max_review_minutes_per_day = _rule_input(
+        "max_review_minutes_per_day",
+        label="Most minutes of review in a day",
+        default_words="240 minutes (4 hours)",
+    )
+    no_review_final_minutes = _rule_input(
+        "no_review_final_minutes",
+        label="Minutes at the end of a shift with no review",
+        default_words="60 minutes (the final hour). 0 turns this rule off",
+    )
+    debrief_every_months = _rule_input(
+        "debrief_every_months",
+        label="Months between debriefs",
+        default_words="1 month",
+    )
+    welfare_review_every_months = _rule_input(
+        "welfare_review_every_months",
+        label="Months between welfare reviews",
+        default_words="6 months",
+    )
+    reason = forms.CharField(
+        required=False,
+        label="Why are you changing the rules?",
+        help_text="This is kept in the history of the rules.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+_RULE_NAMES = tuple(staff_services.EXPOSURE_RULE_BOUNDS)
+
+
+@capability_required("staff.rules.manage")
+@require_http_methods(["GET", "POST"])
+def exposure_rules_change(request):
+    rules = staff_selectors.exposure_rules_get(actor=request.user)
+    form = RulesForm(
+        request.POST or None,
+        initial={
+            **{name: getattr(rules, name) for name in _RULE_NAMES},
+            "version": rules.version,
+        },
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                staff_services.exposure_rules_update(
+                    actor=request.user,
+                    expected_version=data["version"],
+                    reason=data["reason"],
+                    **{name: data[name] for name in _RULE_NAMES},
+                )
+            except ValidationError as error:
+                form_errors_from(form, error)
+            except PreconditionFailed as stale:
+                form.add_error(None, stale.message)
+            except PreconditionRequired:
+                form.add_error(None, "Reload the page and make your change again.")
+            else:
+                messages.success(
+                    request,
+                    "The rules are saved. They apply to review sessions logged from now on.",
+                )
+                return redirect("staff-exposure-rules")
+        else:
+            # Name every bad field at once: the service's checks for what did parse.
+            parsed = {
+                name: form.cleaned_data.get(name) for name in _RULE_NAMES if name not in form.errors
+            }
+            for name, problems in staff_services.exposure_rule_errors(parsed).items():
+                if name in parsed:
+                    form.add_error(name, problems)
+            if not (form.cleaned_data.get("reason") or "").strip():
+                form.add_error("reason", "Enter why you are changing the rules.")
+    return render(request, "welfare/staff/rules.html", {"form": form, "rules": rules})
+
+
 urlpatterns = [
     path("staff-welfare/", exposure_mine, name="staff-exposure"),
+    path("staff-welfare/shift/", staff_shift_change, name="staff-shift-change"),
     path("staff-welfare/team/", exposure_team, name="staff-exposure-team"),
+    path("staff-welfare/rules/", exposure_rules_change, name="staff-exposure-rules"),
 ]

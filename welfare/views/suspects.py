@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from cases import selectors as case_selectors
 from cases.forms import Checkboxes, Radios, TimeField, UKDateField
 from cases.models import PartyRole
-from common.errors import InvalidState, ValidationError
+from common.errors import InvalidState, PreconditionFailed, ValidationError
 from common.pages import capability_required, form_errors_from
 from welfare.models import (
     Answer,
@@ -24,6 +24,7 @@ from welfare.models import (
     SafetyPlanTold,
     ScreeningResult,
 )
+from welfare.selectors import suspects as selectors
 from welfare.services import suspect_welfare as services
 
 RECORD = "welfare.suspect.record"
@@ -258,6 +259,59 @@ def incident_create(request, case_id):
     )
 
 
+class IopcReferralForm(forms.Form):
+    """The referral to the Independent Office for Police Conduct that an incident
+    called for: its reference and the date it was made."""
+
+    iopc_reference = forms.CharField(
+        required=False,
+        max_length=60,
+        label="IOPC reference",
+        error_messages={"max_length": "The IOPC reference must be 60 characters or fewer."},
+    )
+    iopc_referred_on = UKDateField(required=False, label="Date of the referral")
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+@capability_required(RECORD)
+@GET_AND_POST
+def iopc_referral_record(request, incident_id):
+    incident = selectors.incident_get_for_actor(actor=request.user, incident_id=incident_id)
+    case = incident.case
+    form = IopcReferralForm(
+        request.POST or None,
+        initial={
+            "iopc_reference": incident.iopc_reference,
+            "iopc_referred_on": incident.iopc_referred_on,
+            "version": incident.version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.iopc_referral_record(
+                actor=request.user,
+                incident=incident,
+                expected_version=data["version"] or 0,
+                iopc_reference=data["iopc_reference"],
+                iopc_referred_on=data["iopc_referred_on"],
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        except PreconditionFailed as stale:
+            form.add_error(None, stale.message)
+        else:
+            messages.success(request, "IOPC referral recorded.")
+            return redirect(f"{reverse('case-detail', args=[case.id])}#suspect-welfare")
+    context = {
+        "case": case,
+        "incident": incident,
+        "form": form,
+        "case_url": reverse("case-detail", args=[case.id]),
+    }
+    return render(request, "welfare/suspects/iopc_referral_form.html", context)
+
+
 urlpatterns = [
     path(
         "cases/<uuid:case_id>/suspect-welfare/screening/new/",
@@ -273,5 +327,10 @@ urlpatterns = [
         "cases/<uuid:case_id>/suspect-welfare/incident/new/",
         incident_create,
         name="suspect-welfare-incident-create",
+    ),
+    path(
+        "welfare-incidents/<uuid:incident_id>/iopc-referral/",
+        iopc_referral_record,
+        name="suspect-welfare-iopc-referral",
     ),
 ]

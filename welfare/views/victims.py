@@ -71,8 +71,14 @@ class DutyContactForm(forms.Form):
         label="What were they told?",
         error_messages={"required": "Enter what was said or agreed."},
     )
-    contacted_on = UKDateField(label="Date of the contact")
-    contacted_time = TimeField(label="Time of the contact")
+    contacted_on = UKDateField(
+        label="Date of the contact",
+        error_messages={"required": "Enter the date of the contact."},
+    )
+    contacted_time = TimeField(
+        label="Time of the contact",
+        error_messages={"required": "Enter the time of the contact."},
+    )
     direction = forms.ChoiceField(
         required=False,
         choices=ContactDirection.choices,

@@ -90,9 +90,11 @@ def test_the_case_page_warns_until_the_children_are_referred(
 ):
     client = browser_for(officer_north)
     duty = Duty.objects.get(party=suspect, kind=DutyKind.CHILDREN_SAFEGUARDING_REFERRAL)
-    # given: the warning, with the link to close it
+    # given: the warning, with the link to close it (the arrest was in March: by
+    # now the referral is overdue, and the warning says so)
     text = _text(client.get(f"/cases/{north_case.id}/"))
-    assert f"{WARNING} Sam Madeup: a safeguarding referral to the hub is due by" in text
+    assert f"{WARNING} Sam Madeup: a safeguarding referral to the hub was due by" in text
+    assert "and is overdue" in text
     assert f'href="/duties/{duty.id}/referral/"' in text
     # when: the referral is made and recorded on the duty's page
     referral = refer(officer_north, north_case, mash, [child], "safeguarding")

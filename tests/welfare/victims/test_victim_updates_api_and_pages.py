@@ -104,7 +104,7 @@ def test_an_unknown_kind_is_named(api_for, officer_north):
 
 
 def test_other_forces_and_partners_see_nothing(api_for, officer_south, caseworker_harbour, owed):
-    assert _ids(api_for(officer_south).get("/api/v1/victim-updates/?whose=agency")) == []
+    assert _ids(api_for(officer_south).get("/api/v1/victim-updates/?whose=team")) == []
     detail = api_for(officer_south).get(f"/api/v1/duties/{owed['today'].id}/")
     assert detail.status_code == 404
     assert api_for(caseworker_harbour).get("/api/v1/victim-updates/").status_code == 403
@@ -296,3 +296,12 @@ def test_a_case_with_no_victim_duties_shows_an_empty_panel_for_police_only(
     case = CaseFactory(owning_agency=north)
     html = browser_for(officer_north).get(f"/cases/{case.id}/").content.decode()
     assert "No victims are recorded in this case." in html
+
+
+def test_only_a_supervisor_lists_the_whole_agency(api_for, officer_north, supervisor_north, owed):
+    refused = api_for(officer_north).get("/api/v1/victim-updates/?whose=agency")
+    assert refused.status_code == 400
+    assert set(refused.json()["errors"]) == {"whose"}
+    allowed = api_for(supervisor_north).get("/api/v1/victim-updates/?whose=agency")
+    assert allowed.status_code == 200
+    assert str(owed["today"].id) in _ids(allowed)
