@@ -12,7 +12,10 @@ link applies the access policy as it does for anyone.
 """
 
 import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import timedelta
+from typing import Protocol
 from uuid import UUID
 
 from django.contrib.auth.models import User
@@ -116,3 +119,51 @@ def notification_unread_count(*, actor: User) -> int:
     if not (actor and actor.is_authenticated):
         return 0
     return Notification.objects.filter(user=actor, read_at__isnull=True).count()
+
+
+class Notice(Protocol):
+    """What a deadline sweep wants said: the sweeps' own dataclasses have these."""
+
+    kind: str
+    message: str
+    link: str
+    dedupe_key: str
+
+
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def notices_deliver(pairs: Iterable[tuple[Notice, User]], *, batch_size: int = 500) -> Counter:
+    """Tell each user of each (notice, user) pair, once per dedupe key: the delivery
+    of every deadline sweep. Returns how many notifications of each kind it stored
+    (none on a second run). One query per batch finds who was already told;
+    `notify()` stays the guarantee (a unique index) when two sweeps run at once."""
+    created: Counter = Counter()
+    for batch in batches(pairs, batch_size):
+        already = set(
+            Notification.objects.filter(
+                dedupe_key__in={notice.dedupe_key for notice, _ in batch},
+                user_id__in={user.pk for _, user in batch},
+            ).values_list("user_id", "dedupe_key")
+        )
+        for notice, user in batch:
+            if (user.pk, notice.dedupe_key) in already:
+                continue
+            sent = notify(
+                user=user,
+                kind=notice.kind,
+                message=notice.message,
+                link=notice.link,
+                dedupe_key=notice.dedupe_key,
+            )
+            if sent is not None:
+                created[notice.kind] += 1
+    return created

@@ -1,11 +1,14 @@
 """Building blocks for server-rendered pages: who may open a page, and how a
 service's validation error reaches the form's fields."""
 
+from collections.abc import Callable
 from functools import wraps
 
+from django import forms
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.access import can
 from common.errors import NotFound, ValidationError
@@ -49,3 +52,39 @@ def form_errors_from(form, error: ValidationError) -> None:
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+class ReportYearForm(forms.Form):
+    """The year a report page shows, from its query string."""
+
+    year = forms.IntegerField(
+        required=False,
+        label="Year",
+        help_text="For example, 2026",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={"invalid": "Enter a year as four digits, for example 2026."},
+    )
+
+
+def report_for_year(request, build: Callable[[int], object]) -> tuple[ReportYearForm, object]:
+    """The year form of a report page and the report `build(year)` gives: this
+    year's without `?year=`; None, with the form's errors, for a year that is
+    missing, not a number, or refused by the report (a year in the future)."""
+    form = ReportYearForm(request.GET if "year" in request.GET else None)
+    year: int | None = timezone.localdate().year
+    if form.is_bound:
+        if form.is_valid():
+            year = form.cleaned_data["year"]
+            if year is None:
+                form.add_error("year", "Enter a year, for example 2026.")
+        else:
+            year = None
+    report = None
+    if year is not None:
+        try:
+            report = build(year)
+        except ValidationError as error:
+            if not form.is_bound:
+                raise
+            form_errors_from(form, error)
+    return form, report

@@ -41,7 +41,7 @@ from referrals.services.due_dates import (
     threshold_due_at_from,
     victim_support_due_at_for,
 )
-from safeguarding.deadlines import supervisors_of
+from safeguarding.deadlines import supervisors_of, when_text
 
 DUE_SOON_WINDOW = timedelta(hours=2)
 
@@ -91,11 +91,6 @@ class _Notice:
     overdue: bool
 
 
-def _when(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local:%H:%M} on {local.day} {local:%B %Y}"
-
-
 def _stamp(moment: datetime) -> str:
     return f"{moment.astimezone(UTC):%Y%m%dT%H%MZ}"
 
@@ -117,9 +112,9 @@ def _deadline_notice(referral: Referral, *, step: str, due: datetime, now: datet
     what, soon, missed = _MISSED[step]
     due_soon_kind, overdue_kind = _KINDS[step]
     message = (
-        f"{what} {missed} {_when(due)} and has not been made."
+        f"{what} {missed} {when_text(due)} and has not been made."
         if overdue
-        else f"{what} {soon} {_when(due)}."
+        else f"{what} {soon} {when_text(due)}."
     )
     return _Notice(
         kind=overdue_kind if overdue else due_soon_kind,

@@ -27,8 +27,7 @@ from django.utils import timezone
 from agencies.models import AgencyKind, Membership, Role
 from agencies.working_days import working_days_between, working_days_late
 from cases.models import CaseStatus
-from common.models import Notification
-from common.notifications import notify
+from common.notifications import notices_deliver
 from safeguarding.models import CasePriority, Flag, StrategyDiscussion
 
 DUE_SOON_WINDOW = timedelta(hours=2)
@@ -89,10 +88,12 @@ def deadline_status(
 ) -> DeadlineStatus | None:
     """None when there is no deadline. A step done after its due day is late by the
     working days between them; an open one is late by the working days since."""
-    return _status(due_at=due_at, done_on=done_on, now=now, between=working_days_between)
+    return deadline_status_between(
+        due_at=due_at, done_on=done_on, now=now, between=working_days_between
+    )
 
 
-def _between_any_of(days: set[date]) -> Callable[[date, date], int]:
+def working_days_between_any_of(days: set[date]) -> Callable[[date, date], int]:
     """`working_days_between` for any two of `days`, from one calendar query.
     `working_days_late(days, last)` counts, for each day, the working days after it
     up to the last of them; the working days between two of them is the difference."""
@@ -104,13 +105,15 @@ def _between_any_of(days: set[date]) -> Callable[[date, date], int]:
     return between
 
 
-def _status(
+def deadline_status_between(
     *,
     due_at: datetime | None,
     done_on: date | None,
     now: datetime | None,
     between: Callable[[date, date], int],
 ) -> DeadlineStatus | None:
+    """`deadline_status` for many deadlines read together: `between` comes from
+    `working_days_between_any_of`, so that the calendar is read once for all."""
     if due_at is None:
         return None
     due_day = timezone.localtime(due_at).date()
@@ -162,15 +165,15 @@ def strategy_discussions_with_deadlines(
             days.add(timezone.localtime(due_at).date())
             if done_on is not None:
                 days.add(done_on)
-    between = _between_any_of(days)
+    between = working_days_between_any_of(days)
     for discussion in discussions:
-        discussion.conference = _status(
+        discussion.conference = deadline_status_between(
             due_at=discussion.conference_due_at,
             done_on=discussion.conference_held_on,
             now=now,
             between=between,
         )
-        discussion.assessment = _status(
+        discussion.assessment = deadline_status_between(
             due_at=discussion.assessment_due_at,
             done_on=discussion.assessment_completed_on,
             now=now,
@@ -182,7 +185,7 @@ def strategy_discussions_with_deadlines(
 # --- Who answers for a deadline
 
 
-def _supervisors(
+def supervisors_for_team(
     *, agency_id, agency_kind: str, team_id, exclude_user_id: int | None
 ) -> list[User]:
     members = (
@@ -211,7 +214,7 @@ def supervisors_of(user: User) -> list[User]:
     membership = Membership.objects.select_related("agency").filter(user_id=user.pk).first()
     if membership is None:
         return []
-    return _supervisors(
+    return supervisors_for_team(
         agency_id=membership.agency_id,
         agency_kind=membership.agency.kind,
         team_id=membership.team_id,
@@ -233,16 +236,16 @@ class _Notice:
     case_agency: tuple | None = None
 
 
-def _when(moment: datetime) -> str:
+def when_text(moment: datetime) -> str:
     local = timezone.localtime(moment)
     return f"{local:%H:%M} on {local.day} {local:%B %Y}"
 
 
-def _day(day: date) -> str:
+def day_text(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _case_link(case_id, section: str) -> str:
+def case_link(case_id, section: str) -> str:
     return f"{reverse('case-detail', args=[case_id])}#{section}"
 
 
@@ -260,12 +263,12 @@ def _strategy_notices(now: datetime) -> Iterator[_Notice]:
         yield _Notice(
             kind=CONFERENCE_OVERDUE if overdue else CONFERENCE_DUE_SOON,
             message=(
-                f"An initial child protection conference was due by {_when(due)} "
+                f"An initial child protection conference was due by {when_text(due)} "
                 "and is not recorded as held."
                 if overdue
-                else f"An initial child protection conference is due by {_when(due)}."
+                else f"An initial child protection conference is due by {when_text(due)}."
             ),
-            link=_case_link(discussion.case_id, "strategy-discussions"),
+            link=case_link(discussion.case_id, "strategy-discussions"),
             dedupe_key=(
                 f"strategy:{discussion.pk}:conference:{'overdue' if overdue else 'due_soon'}"
             ),
@@ -280,12 +283,12 @@ def _strategy_notices(now: datetime) -> Iterator[_Notice]:
         yield _Notice(
             kind=ASSESSMENT_OVERDUE if overdue else ASSESSMENT_DUE_SOON,
             message=(
-                f"A child and family assessment was due by {_when(due)} "
+                f"A child and family assessment was due by {when_text(due)} "
                 "and is not recorded as completed."
                 if overdue
-                else f"A child and family assessment is due by {_when(due)}."
+                else f"A child and family assessment is due by {when_text(due)}."
             ),
-            link=_case_link(discussion.case_id, "strategy-discussions"),
+            link=case_link(discussion.case_id, "strategy-discussions"),
             dedupe_key=(
                 f"strategy:{discussion.pk}:assessment:{'overdue' if overdue else 'due_soon'}"
             ),
@@ -307,10 +310,10 @@ def _queue_notices(now: datetime) -> Iterator[_Notice]:
         yield _Notice(
             kind=FIRST_ACTION_OVERDUE,
             message=(
-                f"A case in the work queue passed its first-action due time ({_when(due)}) "
+                f"A case in the work queue passed its first-action due time ({when_text(due)}) "
                 "with no first action recorded."
             ),
-            link=_case_link(case.pk, "summary"),
+            link=case_link(case.pk, "summary"),
             # The due time moves when the case's level changes: a new due time
             # missed is a new event.
             dedupe_key=f"queue:{case.pk}:first_action:overdue:{due.astimezone(UTC):%Y%m%dT%H%MZ}",
@@ -329,8 +332,8 @@ def _flag_notices(now: datetime) -> Iterator[_Notice]:
     for flag in due:
         yield _Notice(
             kind=FLAG_REVIEW_DUE,
-            message=f"A flag is due for review (review date {_day(flag.review_on)}).",
-            link=_case_link(flag.case_id, "flags"),
+            message=f"A flag is due for review (review date {day_text(flag.review_on)}).",
+            link=case_link(flag.case_id, "flags"),
             dedupe_key=f"flag:{flag.pk}:review:{flag.review_on.isoformat()}:due",
             responsible=flag.raised_by,
         )
@@ -355,7 +358,7 @@ class _Recipients:
         elif notice.case_agency is not None:
             if notice.case_agency not in self._by_agency:
                 agency_id, kind, team_id = notice.case_agency
-                self._by_agency[notice.case_agency] = _supervisors(
+                self._by_agency[notice.case_agency] = supervisors_for_team(
                     agency_id=agency_id, agency_kind=kind, team_id=team_id, exclude_user_id=None
                 )
             supervisors = self._by_agency[notice.case_agency]
@@ -364,17 +367,6 @@ class _Recipients:
         for supervisor in supervisors:
             people.setdefault(supervisor.pk, supervisor)
         return list(people.values())
-
-
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    batch: list = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def deadlines_sweep(now: datetime | None = None) -> dict[str, int]:
@@ -389,27 +381,7 @@ def deadlines_sweep(now: datetime | None = None) -> dict[str, int]:
         for notice in source
         for user in recipients.of(notice)
     )
-    for batch in _batches(notices, _BATCH):
-        # One query per batch finds who was already told; notify() stays the
-        # guarantee (a unique index) when two sweeps run at once.
-        already = set(
-            Notification.objects.filter(
-                dedupe_key__in={notice.dedupe_key for notice, _ in batch},
-                user_id__in={user.pk for _, user in batch},
-            ).values_list("user_id", "dedupe_key")
-        )
-        for notice, user in batch:
-            if (user.pk, notice.dedupe_key) in already:
-                continue
-            sent = notify(
-                user=user,
-                kind=notice.kind,
-                message=notice.message,
-                link=notice.link,
-                dedupe_key=notice.dedupe_key,
-            )
-            if sent is not None:
-                created[notice.kind] += 1
+    created.update(notices_deliver(notices, batch_size=_BATCH))
     result = {kind.split(".", 1)[1]: count for kind, count in created.items()}
     result["notifications"] = sum(created.values())
     return result

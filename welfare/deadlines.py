@@ -64,19 +64,14 @@ from django.utils import timezone
 
 from cases.models import Case, CaseStatus, EventKind, InvestigationEvent
 from cases.services.events import bail_state
-from common.models import Notification
-from common.notifications import notify
-
-# Private helpers of the safeguarding sweep, reused rather than copied; they
-# should be made public there (see the welfare sweep's report).
+from common.notifications import notices_deliver
 from safeguarding.deadlines import (
-    _batches,
-    _between_any_of,
-    _case_link,
-    _day,
-    _supervisors,
-    _when,
+    case_link,
+    day_text,
+    supervisors_for_team,
     supervisors_of,
+    when_text,
+    working_days_between_any_of,
 )
 from welfare.models import Duty, DutyKind, DutyStatus
 
@@ -173,7 +168,7 @@ def _stamp(moment: datetime) -> str:
     return f"{moment.astimezone(UTC):%Y%m%dT%H%MZ}"
 
 
-def _start_of_next_day(now: datetime) -> datetime:
+def _start_of_nextday_text(now: datetime) -> datetime:
     local = timezone.localtime(now)
     tomorrow = local.date() + timedelta(days=1)
     return timezone.make_aware(datetime.combine(tomorrow, time.min), local.tzinfo)
@@ -188,23 +183,23 @@ def _duty_notice(duty: Duty, now: datetime) -> _Notice | None:
             return None
         notice = "missed" if missed else "due_soon"
         message = (
-            f"{what} was due by {_when(due)} and is not recorded as done."
+            f"{what} was due by {when_text(due)} and is not recorded as done."
             if missed
-            else f"{what} is due by {_when(due)}."
+            else f"{what} is due by {when_text(due)}."
         )
     else:
         if not missed and timezone.localtime(due).date() != timezone.localtime(now).date():
             return None
         notice = "overdue" if missed else "due_today"
         message = (
-            f"{what} was due by {_when(due)} and is not recorded as done."
+            f"{what} was due by {when_text(due)} and is not recorded as done."
             if missed
             else f"{what} is due today (by {timezone.localtime(due):%H:%M})."
         )
     return _Notice(
         kind=f"welfare.{family}_{notice}",
         message=message,
-        link=_case_link(duty.case_id, section),
+        link=case_link(duty.case_id, section),
         # The due moment is part of the event: a duty whose deadline moved is news again.
         dedupe_key=f"duty:{duty.pk}:{notice}:{_stamp(due)}",
         responsible=duty.responsible,
@@ -216,7 +211,7 @@ def _duty_notice(duty: Duty, now: datetime) -> _Notice | None:
 def _duty_notices(now: datetime) -> Iterator[_Notice]:
     # Working-day duties due before the day ends, clock duties due within the
     # window, and everything already past its deadline.
-    horizon = max(_start_of_next_day(now), now + CLOCK_DUE_SOON_WINDOW)
+    horizon = max(_start_of_nextday_text(now), now + CLOCK_DUE_SOON_WINDOW)
     duties = (
         Duty.objects.filter(
             status=DutyStatus.OPEN, case__status=CaseStatus.OPEN, due_at__lte=horizon
@@ -232,13 +227,12 @@ def _duty_notices(now: datetime) -> Iterator[_Notice]:
 
 def _bail_message(ends_on: date, today: date, working_days: int) -> str:
     if ends_on == today:
-        return f"Pre-charge bail in a case ends today ({_day(ends_on)})."
+        return f"Pre-charge bail in a case ends today ({day_text(ends_on)})."
     if working_days == 0:
-        return f"Pre-charge bail in a case ends on {_day(ends_on)} (no working days left)."
+        return f"Pre-charge bail in a case ends on {day_text(ends_on)} (no working days left)."
     plural = "" if working_days == 1 else "s"
-    return (
-        f"Pre-charge bail in a case ends on {_day(ends_on)} ({working_days} working day{plural})."
-    )
+    ends = day_text(ends_on)
+    return f"Pre-charge bail in a case ends on {ends} ({working_days} working day{plural})."
 
 
 def _bail_notices(now: datetime) -> Iterator[_Notice]:
@@ -264,7 +258,7 @@ def _bail_notices(now: datetime) -> Iterator[_Notice]:
     if not ending:
         return
     # The calendar is read once for all of them.
-    between = _between_any_of({today, *(ends_on for _, ends_on in ending)})
+    between = working_days_between_any_of({today, *(ends_on for _, ends_on in ending)})
     for event, ends_on in ending:
         working_days = between(today, ends_on)
         if working_days > settings.BAIL_WARNING_WORKING_DAYS:
@@ -272,7 +266,7 @@ def _bail_notices(now: datetime) -> Iterator[_Notice]:
         yield _Notice(
             kind=BAIL_ENDING,
             message=_bail_message(ends_on, today, working_days),
-            link=_case_link(event.case_id, "events"),
+            link=case_link(event.case_id, "events"),
             # A new end date (an extension) is a new event.
             dedupe_key=f"bail:{event.suspect_id}:ends:{ends_on.isoformat()}:warning",
             responsible=event.case.lead_officer,
@@ -296,10 +290,10 @@ class _Recipients:
             self._by_user[user.pk] = supervisors_of(user)
         return self._by_user[user.pk]
 
-    def _team_supervisors(self, case: Case) -> list[User]:
+    def _teamsupervisors_for_team(self, case: Case) -> list[User]:
         key = (case.owning_agency_id, case.team_id)
         if key not in self._by_team:
-            self._by_team[key] = _supervisors(
+            self._by_team[key] = supervisors_for_team(
                 agency_id=case.owning_agency_id,
                 agency_kind=case.owning_agency.kind,
                 team_id=case.team_id,
@@ -316,7 +310,7 @@ class _Recipients:
         if notice.escalate or not can_act:
             supervisors = self._supervisors_of(responsible) if responsible is not None else []
             if not supervisors:
-                supervisors = self._team_supervisors(notice.case)
+                supervisors = self._teamsupervisors_for_team(notice.case)
             for supervisor in supervisors:
                 if supervisor.is_active:
                     people.setdefault(supervisor.pk, supervisor)
@@ -338,27 +332,7 @@ def duties_sweep(now: datetime | None = None) -> dict[str, int]:
         for notice in source
         for user in recipients.of(notice)
     )
-    for batch in _batches(notices, _BATCH):
-        # One query per batch finds who was already told; notify() stays the
-        # guarantee (a unique index) when two sweeps run at once.
-        already = set(
-            Notification.objects.filter(
-                dedupe_key__in={notice.dedupe_key for notice, _ in batch},
-                user_id__in={user.pk for _, user in batch},
-            ).values_list("user_id", "dedupe_key")
-        )
-        for notice, user in batch:
-            if (user.pk, notice.dedupe_key) in already:
-                continue
-            sent = notify(
-                user=user,
-                kind=notice.kind,
-                message=notice.message,
-                link=notice.link,
-                dedupe_key=notice.dedupe_key,
-            )
-            if sent is not None:
-                created[notice.kind] = created.get(notice.kind, 0) + 1
+    created.update(notices_deliver(notices, batch_size=_BATCH))
     result = {kind.split(".", 1)[1]: count for kind, count in created.items()}
     result["notifications"] = sum(created.values())
     return result

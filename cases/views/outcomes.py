@@ -18,7 +18,7 @@ from cases.models import OutcomeCode, PartyRole
 from cases.models.outcome import OUTCOME_21_CONDITIONS
 from cases.services import outcomes as outcome_services
 from common.errors import InvalidState, NotFound, ValidationError
-from common.pages import capability_required, form_errors_from
+from common.pages import capability_required, form_errors_from, report_for_year
 
 # --- Recording an outcome
 
@@ -183,16 +183,6 @@ def outcome_conditions(request, case_id, outcome_id):
 # --- The outcome report
 
 
-class ReportYearForm(forms.Form):
-    year = forms.IntegerField(
-        required=False,
-        label="Year",
-        help_text="For example, 2026",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
-        error_messages={"invalid": "Enter a year as four digits, for example 2026."},
-    )
-
-
 # The chart's geometry, in SVG user units; the SVG scales to the page's width.
 CHART_WIDTH = 720
 BAR_MAX = 560
@@ -266,30 +256,15 @@ def _report_csv(report) -> HttpResponse:
 @capability_required("cases.report.outcomes")
 @require_GET
 def outcome_report(request):
-    this_year = timezone.localdate().year
-    form = ReportYearForm(request.GET if "year" in request.GET else None)
-    report = None
-    year = this_year
-    if form.is_bound:
-        if form.is_valid():
-            year = form.cleaned_data["year"]
-            if year is None:
-                form.add_error("year", "Enter a year, for example 2026.")
-        else:
-            year = None
-    if year is not None:
-        try:
-            report = reports.outcome_report(actor=request.user, year=year)
-        except ValidationError as error:
-            if not form.is_bound:
-                raise
-            form_errors_from(form, error)
+    form, report = report_for_year(
+        request, lambda year: reports.outcome_report(actor=request.user, year=year)
+    )
     if report is not None and request.GET.get("format") == "csv":
         return _report_csv(report)
     context = {
         "form": form,
         "report": report,
-        "year": report.year if report else this_year,
+        "year": report.year if report else timezone.localdate().year,
         "bars": _bars(report.groups, report.total) if report else [],
         "chart": {
             "width": CHART_WIDTH,

@@ -136,7 +136,7 @@ def duties_with_deadlines(duties, *, now: datetime | None = None) -> list[Duty]:
     clock, closed ones against when they were met) and `.due_text` ("Due today
     17:00", "2 working days late"). However many there are, the calendar is read
     once."""
-    from safeguarding.deadlines import _between_any_of, _status
+    from safeguarding.deadlines import deadline_status_between, working_days_between_any_of
 
     now = now or timezone.now()
     duties = list(duties)
@@ -145,14 +145,16 @@ def duties_with_deadlines(duties, *, now: datetime | None = None) -> list[Duty]:
         days.add(timezone.localtime(duty.due_at).date())
         if duty.resolved_at is not None:
             days.add(timezone.localtime(duty.resolved_at).date())
-    between = _between_any_of(days)
+    between = working_days_between_any_of(days)
     for duty in duties:
         done_on = (
             timezone.localtime(duty.resolved_at).date()
             if duty.status == DutyStatus.MET and duty.resolved_at
             else None
         )
-        duty.deadline = _status(due_at=duty.due_at, done_on=done_on, now=now, between=between)
+        duty.deadline = deadline_status_between(
+            due_at=duty.due_at, done_on=done_on, now=now, between=between
+        )
         duty.overdue = duty.is_open and duty.due_at < now
         if not duty.is_open and done_on is None:
             duty.due_text = duty.get_status_display()

@@ -5,26 +5,13 @@ neither scripts for it nor inline styles), as the outcome report draws its chart
 
 from dataclasses import dataclass
 
-from django import forms
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from common.errors import ValidationError
-from common.pages import capability_required, form_errors_from
+from common.pages import capability_required, report_for_year
 from welfare import reports
-
-
-class StatisticsYearForm(forms.Form):
-    year = forms.IntegerField(
-        required=False,
-        label="Year",
-        help_text="For example, 2026",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
-        error_messages={"invalid": "Enter a year as four digits, for example 2026."},
-    )
-
 
 # The charts' geometry, in SVG user units; each SVG scales to the page's width.
 CHART_WIDTH = 720
@@ -132,28 +119,14 @@ def _charts(statistics: reports.SuspectWelfareStatistics) -> dict[str, Chart]:
 @capability_required("welfare.report.suspect_welfare")
 @require_GET
 def suspect_welfare_report(request):
-    this_year = timezone.localdate().year
-    form = StatisticsYearForm(request.GET if "year" in request.GET else None)
-    statistics = None
-    year = this_year
-    if form.is_bound:
-        if form.is_valid():
-            year = form.cleaned_data["year"]
-            if year is None:
-                form.add_error("year", "Enter a year, for example 2026.")
-        else:
-            year = None
-    if year is not None:
-        try:
-            statistics = reports.suspect_welfare_statistics(actor=request.user, year=year)
-        except ValidationError as error:
-            if not form.is_bound:
-                raise
-            form_errors_from(form, error)
+    form, statistics = report_for_year(
+        request,
+        lambda year: reports.suspect_welfare_statistics(actor=request.user, year=year),
+    )
     context = {
         "form": form,
         "statistics": statistics,
-        "year": statistics.year if statistics else this_year,
+        "year": statistics.year if statistics else timezone.localdate().year,
         "charts": _charts(statistics) if statistics else {},
         "chart": {
             "width": CHART_WIDTH,
