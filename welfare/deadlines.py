@@ -5,8 +5,9 @@ missed, and when a suspect's pre-charge bail is about to end.
 `welfare.tasks.duties_sweep`). It reads only what is stored: every duty's due
 moment was computed by `welfare.services.duties` when the duty was opened.
 
-Open duties of open cases (a met, declined, not-needed, opted-out or cancelled
-duty, or a duty of a closed case, is never notified):
+Open duties, whether or not their case is still open: the update owed to a victim
+about the outcome falls due after the case has closed, and is owed all the same
+(a met, declined, not-needed, opted-out or cancelled duty is never notified):
 
 * a working-day duty (due at 17:00 on a working day) is told
   - ``<family>_due_today``: once, on its due day, while the deadline is still
@@ -213,9 +214,7 @@ def _duty_notices(now: datetime) -> Iterator[_Notice]:
     # window, and everything already past its deadline.
     horizon = max(_start_of_nextday_text(now), now + CLOCK_DUE_SOON_WINDOW)
     duties = (
-        Duty.objects.filter(
-            status=DutyStatus.OPEN, case__status=CaseStatus.OPEN, due_at__lte=horizon
-        )
+        Duty.objects.filter(status=DutyStatus.OPEN, due_at__lte=horizon)
         .select_related("responsible", "case__owning_agency")
         .order_by("due_at", "id")
     )

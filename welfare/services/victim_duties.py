@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Prefetch
 
+from agencies.models import AgencyKind
 from cases.models import CaseParty, EventKind, InvestigationEvent, OffenceType, PartyRole
 from cases.selectors import party_ages
 from welfare.models import (
@@ -130,8 +131,10 @@ def on_event_recorded(*, event: InvestigationEvent, actor: User) -> None:
 
 
 def on_party_added(*, party: CaseParty, actor: User) -> None:
-    """A new victim: their care record, and the referral to support that is due."""
-    if party.role != PartyRole.VICTIM:
+    """A new victim: their care record, and the referral to support that is due.
+    The Victims' Code's duties fall to the police: a victim recorded in a case of
+    children's services or the hub owes them nothing here."""
+    if party.role != PartyRole.VICTIM or party.case.owning_agency.kind != AgencyKind.POLICE:
         return
     care = victim_care_for(party)
     recorded = crime_recorded_at(party.case)

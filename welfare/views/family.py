@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cases import selectors as case_selectors
@@ -116,6 +117,7 @@ def family_support_page(request, case_id):
         "support": support,
         "form": form,
         "case_url": reverse("case-detail", args=[case.id]),
+        "now": timezone.now(),
     }
     return render(request, "welfare/family/support.html", context)
 

@@ -265,16 +265,17 @@ def test_an_opted_out_update_is_never_told(case, victim, open_duty):
     assert duties_sweep(now=DUE + timedelta(days=3)) == NOTHING
 
 
-def test_a_closed_cases_duties_are_never_told(case, victim, suspect, open_duty):
+def test_a_duty_still_owed_when_its_case_has_closed_is_told(case, victim, open_duty):
+    """The update about the outcome is owed after the case closes: it is swept."""
     # given
     open_duty(victim, due_at=DUE)
-    open_duty(suspect, DutyKind.WELFARE_CHECK, CHECK_DUE, clock=True)
     type(case).objects.filter(pk=case.pk).update(
-        status=CaseStatus.CLOSED, closed_on=date(2026, 3, 9), closing_reason="no_crime"
+        status=CaseStatus.CLOSED, closed_on=date(2026, 3, 9), closing_reason="outcome_recorded"
     )
-    # when / then
-    assert duties_sweep(now=at(2026, 3, 10, 9, 0)) == NOTHING
-    assert duties_sweep(now=CHECK_DUE + timedelta(days=1)) == NOTHING
+    # when
+    result = duties_sweep(now=DUE + timedelta(minutes=1))
+    # then
+    assert result["victim_update_overdue"] >= 1
 
 
 # --- From the event, through the handlers

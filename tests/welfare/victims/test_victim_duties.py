@@ -320,3 +320,42 @@ def test_a_partner_cannot_change_victim_care(caseworker_harbour, case, victim):
             service_level="standard",
             reason="x",
         )
+
+
+def test_a_victim_in_a_childrens_services_case_owes_no_police_duties(db):
+    """The Victims' Code duties are the police's: a victim recorded by children's
+    services gets no duty nobody in that agency could see or meet."""
+    from agencies.models import Role
+    from cases.services.people import party_add_for_person
+    from tests.factories import AgencyFactory, CaseFactory, MembershipFactory
+    from welfare.models import Duty, VictimCare
+
+    council = AgencyFactory(slug="northshire-childrens-services", childrens_services=True)
+    social_worker = MembershipFactory(agency=council, role=Role.SOCIAL_WORKER).user
+    case = CaseFactory(owning_agency=council)
+    party_add_for_person(
+        actor=social_worker,
+        case=case,
+        person=None,
+        new_person={"first_name": "Ava", "last_name": "Sample"},
+        role="victim",
+    )
+    assert not Duty.objects.filter(case=case).exists()
+    assert not VictimCare.objects.filter(case=case).exists()
+
+
+def test_a_victim_added_to_a_police_case_is_owed_a_referral_to_support(case, officer_north):
+    from cases.services.people import party_add_for_person
+    from welfare.models import Duty, DutyKind
+
+    victim = party_add_for_person(
+        actor=officer_north.user,
+        case=case,
+        person=None,
+        new_person={"first_name": "Ava", "last_name": "Sample"},
+        role="victim",
+    )
+    duty = Duty.objects.get(party=victim)
+    assert duty.kind == DutyKind.VICTIM_SUPPORT_REFERRAL
+    assert duty.responsible == case.lead_officer
+    assert victim.victim_care.point_of_contact == case.lead_officer
