@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from agencies import access
 from agencies.working_days import working_days_late
+from cases.bail import bail_state
 from cases.models import Case, CaseParty, InvestigationEvent
 from cases.selectors import case_scope
-from cases.services.events import bail_state
 
 
 def event_list(*, actor: User, case: Case) -> QuerySet[InvestigationEvent]:

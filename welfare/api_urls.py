@@ -1,11 +1,25 @@
 """The welfare API, one module per domain concept (each defines its urlpatterns)."""
 
-from welfare.api import family, reports, staff, suspects, victims
+from welfare.api import (
+    duties,
+    family,
+    reports,
+    staff_sessions,
+    staff_welfare,
+    suspect_checks,
+    suspect_incidents,
+    suspects,
+    victims,
+)
 
 urlpatterns = [
     *victims.urlpatterns,
+    *duties.urlpatterns,
     *family.urlpatterns,
     *suspects.urlpatterns,
-    *staff.urlpatterns,
+    *suspect_incidents.urlpatterns,
+    *suspect_checks.urlpatterns,
+    *staff_sessions.urlpatterns,
+    *staff_welfare.urlpatterns,
     *reports.urlpatterns,
 ]

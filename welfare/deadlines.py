@@ -42,7 +42,7 @@ have left), the supervisors of the case's team are told instead (`supervisors_of
 rules: the team's police supervisors, else the agency's).
 
 Pre-charge bail (``welfare.bail_ending``): for each suspect of an open case whose
-current bail (`cases.services.events.bail_state`) ends within
+current bail (`cases.bail.bail_state`) ends within
 `settings.BAIL_WARNING_WORKING_DAYS` working days of today (the one calendar,
 `agencies.working_days`), the case's lead officer and their supervisors are told
 once per suspect and bail end date, linking to ``#events``. An extension is a new
@@ -63,8 +63,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from cases.bail import bail_state
 from cases.models import Case, CaseStatus, EventKind, InvestigationEvent
-from cases.services.events import bail_state
 from common.notifications import notices_deliver
 from safeguarding.deadlines import (
     case_link,

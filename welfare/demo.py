@@ -38,7 +38,7 @@ from welfare.models import (
 from welfare.services.duty_meet import duty_meet_by_contact
 from welfare.services.duty_referral import duty_meet_by_referral
 from welfare.services.family import family_pack_record
-from welfare.services.suspect_welfare import safety_plan_record, welfare_screening_record
+from welfare.services.suspect_screenings import safety_plan_record, welfare_screening_record
 from welfare.services.victim_care import victim_point_of_contact_change
 
 

@@ -22,11 +22,8 @@ from welfare.models import Duty, DutyKind, DutyStatus
 from welfare.services.duty_meet import duty_meet_by_contact
 from welfare.services.duty_referral import duty_meet_by_referral
 from welfare.services.family import family_pack_record
-from welfare.services.suspect_welfare import (
-    safety_plan_record,
-    welfare_incident_record,
-    welfare_screening_record,
-)
+from welfare.services.suspect_incidents import welfare_incident_record
+from welfare.services.suspect_screenings import safety_plan_record, welfare_screening_record
 
 HISTORY = 16
 # The result of each suspect's screenings, in turn: mostly not at risk, as in the

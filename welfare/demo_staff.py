@@ -9,10 +9,11 @@ from datetime import datetime, time, timedelta
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from cases.services.events import months_after
+from common.dates import months_after
 from welfare.models import ExposureSession, ReviewKind, StaffShift, WelfareMeeting
 from welfare.models import WelfareMeetingKind as Kind
-from welfare.services.staff import exposure_session_log, welfare_meeting_record
+from welfare.services.staff_sessions import exposure_session_log
+from welfare.services.staff_welfare import welfare_meeting_record
 
 SHIFT = (time(8, 0), time(16, 0))
 # (start, end, kind) each working day: 210 minutes. The breach day adds 30 minutes

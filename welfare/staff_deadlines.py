@@ -17,7 +17,7 @@ from agencies.access import MATERIAL_READERS
 from agencies.models import AgencyKind, Membership
 from common.notifications import notify
 from welfare.models import WelfareMeetingKind
-from welfare.selectors.staff import meetings_due
+from welfare.selectors.staff_summaries import meetings_due
 
 DEBRIEF_DUE = "staff.debrief_due"
 WELFARE_REVIEW_DUE = "staff.welfare_review_due"

@@ -3,13 +3,13 @@
 follows from it (victim updates, the family pack, the suspect's welfare) is
 created with it or not at all."""
 
-import calendar
 from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from cases.bail import BAIL_LIMIT_MONTHS, INITIAL_BAIL_MONTHS, bail_state
 from cases.events import INVESTIGATION_EVENT_RECORDED, event_dispatch
 from cases.models import (
     BailAuthority,
@@ -25,47 +25,8 @@ from cases.services.common import (
     raise_if,
     record_change,
 )
+from common.dates import months_after
 from common.errors import ValidationError
-
-# Pre-charge bail (PACE 1984 ss.47ZB-47ZG, as amended by the Police, Crime,
-# Sentencing and Courts Act 2022): 3 months from the first release, to 6 with an
-# inspector, to 9 with a superintendent; beyond that only a magistrates' court.
-INITIAL_BAIL_MONTHS = 3
-BAIL_LIMIT_MONTHS = {BailAuthority.INSPECTOR: 6, BailAuthority.SUPERINTENDENT: 9}
-# The events after which a suspect is no longer on pre-charge bail.
-_ENDS_BAIL = frozenset(
-    {
-        EventKind.RELEASED_WITHOUT_CHARGE,
-        EventKind.RELEASED_UNDER_INVESTIGATION,
-        EventKind.CHARGED,
-        EventKind.NO_FURTHER_ACTION,
-        EventKind.OUTCOME_RECORDED,
-        EventKind.COURT_OUTCOME,
-    }
-)
-
-
-def months_after(day: date, months: int) -> date:
-    """The same day `months` later; the month's last day when it has no such day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def bail_state(events: list[InvestigationEvent]) -> tuple[date | None, date | None]:
-    """From one suspect's events in order: (when bail was first granted, when it now
-    ends), or (None, None) when they are not on pre-charge bail."""
-    first_bailed_on = ends_on = None
-    for event in events:
-        if event.kind == EventKind.BAILED:
-            if ends_on is None:
-                first_bailed_on = timezone.localtime(event.occurred_at).date()
-            ends_on = event.bail_end_on
-        elif event.kind == EventKind.BAIL_EXTENDED and ends_on is not None:
-            ends_on = event.bail_end_on
-        elif event.kind in _ENDS_BAIL:
-            first_bailed_on = ends_on = None
-    return first_bailed_on, ends_on
 
 
 def _suspect_events(suspect: CaseParty, *, until: datetime | None) -> list[InvestigationEvent]:

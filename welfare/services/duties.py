@@ -102,7 +102,7 @@ def duties_close(
     """Close open duties that no longer apply (a cadence that ended, a schedule that
     changed). Returns how many were closed."""
     closed = 0
-    for duty in duties.filter(status=DutyStatus.OPEN).select_for_update():
+    for duty in duties.filter(status=DutyStatus.OPEN).select_for_update(of=("self",)):
         duty.status = status
         duty.resolved_at = timezone.now()
         duty.resolved_by = actor

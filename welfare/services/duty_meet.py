@@ -80,7 +80,7 @@ def duty_meet_by_contact(
     if not access.is_cleared_for(actor, duty.compartment):
         raise NotFound()
     locked = (
-        Duty.objects.select_for_update()
+        Duty.objects.select_for_update(of=("self",))
         .select_related("case__owning_agency", "party__person", "event")
         .get(pk=duty.pk)
     )

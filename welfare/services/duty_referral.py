@@ -141,7 +141,11 @@ def duty_meet_by_referral(
         raise ValidationError(
             {"duty": ["This duty is not met by a referral: it is met by logging a contact."]}
         )
-    locked = Duty.objects.select_for_update().select_related("case__owning_agency").get(pk=duty.pk)
+    locked = (
+        Duty.objects.select_for_update(of=("self",))
+        .select_related("case__owning_agency")
+        .get(pk=duty.pk)
+    )
     if locked.status != DutyStatus.OPEN:
         raise InvalidState(
             f"This duty is already closed ({locked.get_status_display().lower()}).",

@@ -116,7 +116,7 @@ def family_pack_record(
         )
     )
     duty = (
-        Duty.objects.select_for_update()
+        Duty.objects.select_for_update(of=("self",))
         .filter(party=suspect, kind=DutyKind.FAMILY_PACK, status=DutyStatus.OPEN)
         .select_related("event")
         .first()

@@ -40,7 +40,7 @@ ACTION = "welfare.victim_care.change"
 def _lock(*, actor: User, care: VictimCare, expected_version: int | None) -> VictimCare:
     case_action_require(actor, ACTION, care.case)
     locked = (
-        VictimCare.objects.select_for_update()
+        VictimCare.objects.select_for_update(of=("self",))
         .select_related("case__owning_agency", "case__lead_officer", "party__person")
         .get(pk=care.pk)
     )
@@ -164,7 +164,7 @@ def victim_point_of_contact_change(
     raise_if(errors)
     locked.point_of_contact = point_of_contact
     locked = _save(locked, actor=actor, reason=reason, action="welfare.victim_care.contact_changed")
-    for duty in Duty.objects.select_for_update().filter(
+    for duty in Duty.objects.select_for_update(of=("self",)).filter(
         party_id=locked.party_id, kind__in=sorted(VICTIM_DUTIES), status=DutyStatus.OPEN
     ):
         duty.responsible = point_of_contact

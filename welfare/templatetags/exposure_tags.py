@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from agencies.access import can, membership_of
-from welfare.selectors import staff as staff_selectors
+from welfare.selectors import staff_summaries as staff_selectors
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from common.pages import capability_required, report_for_year
-from welfare import reports
+from welfare import report_suppression, reports
 
 # The charts' geometry, in SVG user units; each SVG scales to the page's width.
 CHART_WIDTH = 720
@@ -49,7 +49,7 @@ class Chart:
         return " ".join(f"{bar.label}: {bar.words}." for bar in self.bars)
 
 
-def _bar_words(figure: reports.Figure) -> str:
+def _bar_words(figure: report_suppression.Figure) -> str:
     if figure.suppressed:
         return f"{figure.display}, share withheld"
     if figure.share is None:
@@ -57,7 +57,7 @@ def _bar_words(figure: reports.Figure) -> str:
     return f"{figure.display} ({figure.share_display})"
 
 
-def _chart(key: str, title: str, caption: str, figures: list[reports.Figure]) -> Chart:
+def _chart(key: str, title: str, caption: str, figures: list[report_suppression.Figure]) -> Chart:
     """One bar per figure, its length the figure's share: a share of half fills half
     the track. A suppressed figure draws no bar, and its words say why."""
     bars = []
@@ -136,7 +136,7 @@ def suspect_welfare_report(request):
             "track_colour": TRACK_COLOUR,
             "text_colour": TEXT_COLOUR,
         },
-        "threshold": reports.SUPPRESSION_THRESHOLD,
+        "threshold": report_suppression.SUPPRESSION_THRESHOLD,
     }
     return render(request, "welfare/reports/suspect_welfare.html", context)
 

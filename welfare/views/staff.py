@@ -16,8 +16,11 @@ from cases.forms.fields import TimeField
 from common.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationError
 from common.pages import capability_required, form_errors_from
 from welfare.models import ReviewKind, WelfareMeetingKind
-from welfare.selectors import staff as staff_selectors
-from welfare.services import staff as staff_services
+from welfare.selectors import staff_exposure as exposure_selectors
+from welfare.selectors import staff_summaries as summary_selectors
+from welfare.services import exposure_rules as rules_services
+from welfare.services import staff_sessions as session_services
+from welfare.services import staff_welfare as welfare_services
 
 
 def _week_from(request):
@@ -98,7 +101,7 @@ def exposure_mine(request):
         started_at, ended_at = form.moments()
         data = form.cleaned_data
         try:
-            staff_services.exposure_session_log(
+            session_services.exposure_session_log(
                 actor=request.user,
                 started_at=started_at,
                 ended_at=ended_at,
@@ -120,9 +123,9 @@ def exposure_mine(request):
                 + (" with the breach marked." if data["confirm_breach"] else "."),
             )
             return redirect("staff-exposure")
-    summary = staff_selectors.exposure_summary(actor=request.user, week=_week_from(request))
-    recent = staff_selectors.exposure_session_list(actor=request.user)[:10]
-    shift = staff_selectors.staff_shift_get(actor=request.user)
+    summary = summary_selectors.exposure_summary(actor=request.user, week=_week_from(request))
+    recent = exposure_selectors.exposure_session_list(actor=request.user)[:10]
+    shift = exposure_selectors.staff_shift_get(actor=request.user)
     return render(
         request,
         "welfare/staff/mine.html",
@@ -167,7 +170,7 @@ class MeetingForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def exposure_team(request):
     week = _week_from(request)
-    summaries = staff_selectors.team_exposure_summary(actor=request.user, week=week)
+    summaries = summary_selectors.team_exposure_summary(actor=request.user, week=week)
     members = [summary.member for summary in summaries]
     form = MeetingForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
@@ -175,8 +178,10 @@ def exposure_team(request):
         try:
             if not data["member"]:
                 raise ValidationError({"member": ["Choose a member of your team."]})
-            member = staff_selectors.team_member_get(actor=request.user, member_id=data["member"])
-            meeting = staff_services.welfare_meeting_record(
+            member = exposure_selectors.team_member_get(
+                actor=request.user, member_id=data["member"]
+            )
+            meeting = welfare_services.welfare_meeting_record(
                 actor=request.user, user=member.user, kind=data["kind"], held_on=data["held_on"]
             )
         except NotFound:
@@ -193,7 +198,7 @@ def exposure_team(request):
     week_start = (
         summaries[0].week_start
         if summaries
-        else staff_selectors.week_start_of(week or timezone.localdate())
+        else summary_selectors.week_start_of(week or timezone.localdate())
     )
     return render(
         request,
@@ -225,7 +230,7 @@ class ShiftForm(forms.Form):
 @capability_required("staff.exposure.log")
 @require_http_methods(["GET", "POST"])
 def staff_shift_change(request):
-    shift = staff_selectors.staff_shift_get(actor=request.user)
+    shift = exposure_selectors.staff_shift_get(actor=request.user)
     form = ShiftForm(
         request.POST or None,
         initial={"starts_at": shift.starts_at, "ends_at": shift.ends_at, "version": shift.version},
@@ -233,7 +238,7 @@ def staff_shift_change(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            staff_services.staff_shift_set(
+            welfare_services.staff_shift_set(
                 actor=request.user,
                 user=request.user,
                 starts_at=data["starts_at"],
@@ -247,7 +252,7 @@ def staff_shift_change(request):
         else:
             messages.success(request, "Your shift times are saved.")
             return redirect("staff-exposure")
-    rules = staff_selectors.own_exposure_rules(actor=request.user)
+    rules = exposure_selectors.own_exposure_rules(actor=request.user)
     return render(
         request,
         "welfare/staff/shift.html",
@@ -259,7 +264,7 @@ def staff_shift_change(request):
 
 
 def _rule_input(name: str, *, label: str, default_words: str) -> forms.IntegerField:
-    lowest, highest, called, unit, _missing = staff_services.EXPOSURE_RULE_BOUNDS[name]
+    lowest, highest, called, unit, _missing = rules_services.EXPOSURE_RULE_BOUNDS[name]
     return forms.IntegerField(
         required=False,
         label=label,
@@ -301,13 +306,13 @@ class RulesForm(forms.Form):
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-_RULE_NAMES = tuple(staff_services.EXPOSURE_RULE_BOUNDS)
+_RULE_NAMES = tuple(rules_services.EXPOSURE_RULE_BOUNDS)
 
 
 @capability_required("staff.rules.manage")
 @require_http_methods(["GET", "POST"])
 def exposure_rules_change(request):
-    rules = staff_selectors.exposure_rules_get(actor=request.user)
+    rules = exposure_selectors.exposure_rules_get(actor=request.user)
     form = RulesForm(
         request.POST or None,
         initial={
@@ -319,7 +324,7 @@ def exposure_rules_change(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                staff_services.exposure_rules_update(
+                rules_services.exposure_rules_update(
                     actor=request.user,
                     expected_version=data["version"],
                     reason=data["reason"],
@@ -342,7 +347,7 @@ def exposure_rules_change(request):
             parsed = {
                 name: form.cleaned_data.get(name) for name in _RULE_NAMES if name not in form.errors
             }
-            for name, problems in staff_services.exposure_rule_errors(parsed).items():
+            for name, problems in rules_services.exposure_rule_errors(parsed).items():
                 if name in parsed:
                     form.add_error(name, problems)
             if not (form.cleaned_data.get("reason") or "").strip():

@@ -25,7 +25,8 @@ from welfare.models import (
     ScreeningResult,
 )
 from welfare.selectors import suspects as selectors
-from welfare.services import suspect_welfare as services
+from welfare.services import suspect_incidents as incident_services
+from welfare.services import suspect_screenings as screening_services
 
 RECORD = "welfare.suspect.record"
 GET_AND_POST = require_http_methods(["GET", "POST"])
@@ -177,7 +178,7 @@ def _page(request, case_id, *, form_class, template: str, record, field_names: d
 def screening_create(request, case_id):
     def record(case, form):
         data = form.cleaned_data
-        return services.welfare_screening_record(
+        return screening_services.welfare_screening_record(
             actor=request.user,
             case=case,
             suspect=form.chosen_suspect(),
@@ -208,7 +209,7 @@ def safety_plan_create(request, case_id):
     def record(case, form):
         data = form.cleaned_data
         consent = {"yes": True, "no": False}.get(data["next_of_kin_consent"])
-        return services.safety_plan_record(
+        return screening_services.safety_plan_record(
             actor=request.user,
             case=case,
             suspect=form.chosen_suspect(),
@@ -235,7 +236,7 @@ def safety_plan_create(request, case_id):
 def incident_create(request, case_id):
     def record(case, form):
         data = form.cleaned_data
-        return services.welfare_incident_record(
+        return incident_services.welfare_incident_record(
             actor=request.user,
             case=case,
             suspect=form.chosen_suspect(),
@@ -289,7 +290,7 @@ def iopc_referral_record(request, incident_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.iopc_referral_record(
+            incident_services.iopc_referral_record(
                 actor=request.user,
                 incident=incident,
                 expected_version=data["version"] or 0,

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from welfare.reports import FEWER_THAN, WITHHELD, _figures, suppress
+from welfare.report_suppression import FEWER_THAN, WITHHELD, _figures, suppress
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import pytest
 
 from tests.welfare.staff.conftest import NOW, at
 from welfare.models import ExposureSession, StaffShift, WelfareMeeting
-from welfare.services.staff import exposure_session_log
+from welfare.services.staff_sessions import exposure_session_log
 
 pytestmark = pytest.mark.django_db
 SESSIONS = "/api/v1/staff-exposure/sessions/"

@@ -5,7 +5,7 @@ import pytest
 
 from tests.welfare.staff.conftest import NOW, at
 from welfare.models import ExposureSession, WelfareMeeting
-from welfare.services.staff import exposure_session_log
+from welfare.services.staff_sessions import exposure_session_log
 
 pytestmark = pytest.mark.django_db
 MINE = "/staff-welfare/"
@@ -156,7 +156,7 @@ def test_the_home_part_is_constant_in_queries(
 ):
     from agencies.models import Role
     from tests.factories import MembershipFactory
-    from welfare.selectors.staff import team_exposure_alerts
+    from welfare.selectors.staff_summaries import team_exposure_alerts
 
     for _ in range(6):
         extra = MembershipFactory(agency=north, team=north_team, role=Role.SPECIALIST_INVESTIGATOR)

@@ -9,7 +9,7 @@ from common.errors import ValidationError
 from common.models import Notification
 from tests.welfare.staff.conftest import NOW, at
 from welfare.models import ExposureBreach, ExposureSession, StaffShift
-from welfare.services.staff import exposure_session_log
+from welfare.services.staff_sessions import exposure_session_log
 
 pytestmark = pytest.mark.django_db
 
@@ -220,7 +220,7 @@ def test_no_one_is_told_of_a_session_without_a_breach(investigator_north, superv
 
 
 def test_minutes_are_true_minutes_across_the_clock_change():
-    from welfare.selectors.staff import minutes_by_day
+    from welfare.selectors.staff_exposure import minutes_by_day
 
     # 29 March 2026: the clocks go forward at 01:00, so 00:00 to 04:00 is three hours.
     assert minutes_by_day(at(29, 0), at(29, 4)) == {at(29, 0).date(): 180}

@@ -11,8 +11,9 @@ from common.errors import PreconditionFailed, PreconditionRequired, ValidationEr
 from tests.factories import AgencyFactory, MembershipFactory, TOTPDeviceFactory
 from tests.welfare.staff.conftest import NOW, at
 from welfare.models import ExposureRules, ExposureSession
-from welfare.selectors.staff import exposure_rules_for
-from welfare.services.staff import exposure_rules_update, exposure_session_log
+from welfare.selectors.staff_exposure import exposure_rules_for
+from welfare.services.exposure_rules import exposure_rules_update
+from welfare.services.staff_sessions import exposure_session_log
 
 pytestmark = pytest.mark.django_db
 RULES = "/api/v1/staff-exposure/rules/"

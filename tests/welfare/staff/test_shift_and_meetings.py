@@ -9,8 +9,9 @@ from agencies.access import AccessDenied
 from common.errors import NotFound, ValidationError
 from tests.welfare.staff.conftest import NOW
 from welfare.models import StaffShift, WelfareMeeting
-from welfare.selectors.staff import team_exposure_summary, team_members
-from welfare.services.staff import staff_shift_set, welfare_meeting_record
+from welfare.selectors.staff_exposure import team_members
+from welfare.selectors.staff_summaries import team_exposure_summary
+from welfare.services.staff_welfare import staff_shift_set, welfare_meeting_record
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from tests.welfare.suspects.conftest import LONDON, at
 from welfare.models import Duty, DutyKind, DutyStatus, DutyTrigger, SafetyPlan
 from welfare.services.duty_meet import duty_meet_by_contact
 from welfare.services.suspect_duties import welfare_contact_next
-from welfare.services.suspect_welfare import safety_plan_record
+from welfare.services.suspect_screenings import safety_plan_record
 
 pytestmark = pytest.mark.django_db
 

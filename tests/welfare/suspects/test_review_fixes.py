@@ -12,7 +12,7 @@ from tests.factories import grant_case
 from tests.welfare.suspects.conftest import at
 from welfare.models import WelfareIncident
 from welfare.selectors.suspects import welfare_check_list
-from welfare.services.suspect_welfare import welfare_incident_record
+from welfare.services.suspect_incidents import welfare_incident_record
 
 pytestmark = pytest.mark.django_db
 

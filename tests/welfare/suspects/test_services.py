@@ -18,12 +18,8 @@ from welfare.models import (
     WelfareIncident,
     WelfareScreening,
 )
-from welfare.services.suspect_welfare import (
-    iopc_referral_record,
-    safety_plan_record,
-    welfare_incident_record,
-    welfare_screening_record,
-)
+from welfare.services.suspect_incidents import iopc_referral_record, welfare_incident_record
+from welfare.services.suspect_screenings import safety_plan_record, welfare_screening_record
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,6 @@
-"""Suspect welfare records: the suicide-risk screening, the safety plan before
-release, and incidents of self-harm, attempted suicide or death (with the
-referral to the Independent Office for Police Conduct that a death or serious harm
-after police contact needs). All of it is in the suspect compartment.
+"""Suspect welfare in and on release from custody: the suicide-risk screening and
+the safety plan it calls for before release. All of it is in the suspect
+compartment.
 
 Choices made here:
 
@@ -12,7 +11,12 @@ Choices made here:
   clock: before a release from custody, which rarely comes sooner.
 * The 48-hour check is met by logging a contact with the suspect
   (`welfare.services.duty_meet.duty_meet_by_contact`), which refuses a contact
-  before the release: there is no separate record of it here."""
+  before the release: there is no separate record of it here.
+
+The checks that every suspect welfare record makes (the caller's access, the
+suspect chosen, a choice from a list) are here too. Incidents of self-harm,
+attempted suicide or death, and the IOPC referral, are in
+`welfare.services.suspect_incidents`."""
 
 from datetime import date, datetime, timedelta
 
@@ -23,14 +27,13 @@ from django.utils import timezone
 from agencies import access
 from agencies.models import Compartment
 from cases.models import CaseParty, InvestigationEvent, PartyRole
-from cases.models.event import DECISION_EVENTS, LIMBO_EVENTS, RELEASE_EVENTS, EventKind
+from cases.models.event import RELEASE_EVENTS
 from cases.services.common import (
     case_action_require,
     log_case_access,
     not_in_future,
     raise_if,
 )
-from common.api.concurrency import version_check
 from common.errors import NotFound
 from common.history import history_note
 from safeguarding.models import FlagKind
@@ -41,13 +44,10 @@ from welfare.models import (
     DutyKind,
     DutyStatus,
     DutyTrigger,
-    IncidentKind,
-    IncidentStage,
     SafetyPlan,
     SafetyPlanSupport,
     SafetyPlanTold,
     ScreeningResult,
-    WelfareIncident,
     WelfareScreening,
 )
 from welfare.services.duties import duty_open
@@ -61,33 +61,28 @@ RECORD = "welfare.suspect.record"
 FLAG_REVIEW_DAYS = 28
 SAFETY_PLAN_DUE_HOURS = 4
 AT_RISK_RESULTS = frozenset({ScreeningResult.AT_RISK, ScreeningResult.UNKNOWN})
-ARREST_EVENTS = frozenset({EventKind.ARRESTED})
-OUTCOME_EVENTS = frozenset(
-    {EventKind.OUTCOME_RECORDED, EventKind.COURT_OUTCOME, EventKind.NO_FURTHER_ACTION}
-)
-CHECK_WINDOW = timedelta(hours=48)
 
 
-def _require(actor: User, case) -> None:
+def suspect_record_require(actor: User, case) -> None:
     """Police casework of the owning force, cleared for the suspect compartment."""
     case_action_require(actor, RECORD, case)
     if not access.is_cleared_for(actor, Compartment.SUSPECT):
         raise NotFound()
 
 
-def _suspect_errors(case, suspect: CaseParty | None, errors: dict) -> None:
+def suspect_errors(case, suspect: CaseParty | None, errors: dict) -> None:
     if suspect is None or suspect.case_id != case.pk or suspect.role != PartyRole.SUSPECT:
         errors["suspect"] = ["Choose a suspect in this case."]
 
 
-def _choice_error(value, choices, field: str, errors: dict, message: str) -> None:
+def choice_error(value, choices, field: str, errors: dict, message: str) -> None:
     if value not in choices.values:
         errors[field] = [message]
 
 
 def _oldest_open(suspect: CaseParty, kind: str):
     return (
-        Duty.objects.select_for_update()
+        Duty.objects.select_for_update(of=("self",))
         .filter(party=suspect, kind=kind, status=DutyStatus.OPEN)
         .order_by("due_at", "created_at")
     )
@@ -123,9 +118,9 @@ def welfare_screening_record(
     event: InvestigationEvent | None = None,
 ) -> WelfareScreening:
     """Record a screening; a risk found raises the flag and calls for a safety plan."""
-    _require(actor, case)
+    suspect_record_require(actor, case)
     errors: dict = {}
-    _suspect_errors(case, suspect, errors)
+    suspect_errors(case, suspect, errors)
     answers = {
         "thoughts_of_suicide": thoughts_of_suicide,
         "previous_attempts": previous_attempts,
@@ -133,8 +128,8 @@ def welfare_screening_record(
         "support_around_them": support_around_them,
     }
     for field, value in answers.items():
-        _choice_error(value, Answer, field, errors, "Choose yes, no or not known.")
-    _choice_error(
+        choice_error(value, Answer, field, errors, "Choose yes, no or not known.")
+    choice_error(
         result, ScreeningResult, "result", errors, "Choose at risk, not at risk or unknown."
     )
     said_yes = Answer.YES in (thoughts_of_suicide, previous_attempts)
@@ -255,9 +250,9 @@ def safety_plan_record(
     safe_release_arrangements: str,
     notes: str = "",
 ) -> SafetyPlan:
-    _require(actor, case)
+    suspect_record_require(actor, case)
     errors: dict = {}
-    _suspect_errors(case, suspect, errors)
+    suspect_errors(case, suspect, errors)
     told = list(dict.fromkeys(told or []))
     support_offered = list(dict.fromkeys(support_offered or []))
     if any(value not in SafetyPlanTold.values for value in told):
@@ -311,165 +306,3 @@ def safety_plan_record(
         object_id=plan.pk,
     )
     return plan
-
-
-# --- Incidents
-
-
-def _events_before(suspect: CaseParty, moment: datetime) -> list[InvestigationEvent]:
-    return list(
-        InvestigationEvent.objects.filter(suspect=suspect, occurred_at__lte=moment).order_by(
-            "occurred_at", "created_at"
-        )
-    )
-
-
-def _last(events, kinds):
-    return next((e for e in reversed(events) if e.kind in kinds), None)
-
-
-def stage_contradiction(stage: str, events: list[InvestigationEvent], moment: datetime):
-    """Why `stage` contradicts the suspect's events up to `moment`, or None."""
-    last_arrest = _last(events, ARREST_EVENTS)
-    if stage == IncidentStage.BEFORE_ARREST:
-        if last_arrest is not None:
-            return "The suspect had already been arrested by then."
-    elif stage == IncidentStage.IN_CUSTODY:
-        if last_arrest is None:
-            return "The suspect had not been arrested by then."
-        after = events[events.index(last_arrest) + 1 :]
-        if any(e.kind in RELEASE_EVENTS for e in after):
-            return "The suspect had been released by then."
-    elif stage == IncidentStage.WITHIN_48_HOURS:
-        release = _last(events, RELEASE_EVENTS)
-        if release is None or moment - release.occurred_at > CHECK_WINDOW:
-            return "The suspect had not been released in the 48 hours before it."
-    elif stage == IncidentStage.UNDER_INVESTIGATION:
-        limbo = _last(events, LIMBO_EVENTS)
-        if limbo is None:
-            return "The suspect had not been released under investigation or on bail by then."
-        after = events[events.index(limbo) + 1 :]
-        if any(e.kind in DECISION_EVENTS for e in after):
-            return "The investigation had reached a decision by then."
-    elif stage == IncidentStage.AFTER_CHARGE:
-        if _last(events, {EventKind.CHARGED}) is None:
-            return "The suspect had not been charged by then."
-    elif stage == IncidentStage.AFTER_OUTCOME and _last(events, OUTCOME_EVENTS) is None:
-        return "No outcome or decision of no further action had been recorded by then."
-    return None
-
-
-def iopc_referral_required(*, kind: str, serious_harm: bool, events_before: list) -> bool:
-    """A death or serious harm after police contact must be referred to the IOPC."""
-    return (kind == IncidentKind.DEATH or bool(serious_harm)) and bool(events_before)
-
-
-def _iopc_errors(reference: str, referred_on: date | None, occurred_at, errors: dict) -> None:
-    if referred_on is not None and not reference:
-        errors["iopc_reference"] = ["Enter the IOPC reference."]
-    if reference and referred_on is None:
-        errors["iopc_referred_on"] = ["Enter the date of the referral."]
-    if referred_on is not None:
-        not_in_future(referred_on, "iopc_referred_on", errors)
-        if occurred_at is not None and referred_on < timezone.localtime(occurred_at).date():
-            errors.setdefault("iopc_referred_on", []).append("Must not be before the incident.")
-
-
-@transaction.atomic
-def welfare_incident_record(
-    *,
-    actor: User,
-    case,
-    suspect: CaseParty | None,
-    kind: str,
-    stage: str,
-    occurred_at: datetime | None,
-    serious_harm: bool,
-    description: str,
-    iopc_reference: str = "",
-    iopc_referred_on: date | None = None,
-) -> WelfareIncident:
-    _require(actor, case)
-    errors: dict = {}
-    _suspect_errors(case, suspect, errors)
-    _choice_error(kind, IncidentKind, "kind", errors, "Choose self-harm, suicide attempt or death.")
-    _choice_error(stage, IncidentStage, "stage", errors, "Choose the stage of the investigation.")
-    description = (description or "").strip()
-    if not description:
-        errors["description"] = ["Describe what happened."]
-    if occurred_at is None:
-        errors["occurred_at"] = ["Enter when it happened."]
-    else:
-        not_in_future(occurred_at, "occurred_at", errors)
-    iopc_reference = (iopc_reference or "").strip()
-    _iopc_errors(iopc_reference, iopc_referred_on, occurred_at, errors)
-    events: list = []
-    if "suspect" not in errors and occurred_at is not None:
-        events = _events_before(suspect, occurred_at)
-        if "stage" not in errors:
-            contradiction = stage_contradiction(stage, events, occurred_at)
-            if contradiction:
-                errors["stage"] = [contradiction]
-    raise_if(errors)
-    incident = WelfareIncident(
-        case=case,
-        suspect=suspect,
-        kind=kind,
-        stage=stage,
-        occurred_at=occurred_at,
-        serious_harm=bool(serious_harm),
-        description=description,
-        iopc_referral_required=iopc_referral_required(
-            kind=kind, serious_harm=serious_harm, events_before=events
-        ),
-        iopc_reference=iopc_reference,
-        iopc_referred_on=iopc_referred_on,
-        recorded_by=actor,
-    )
-    incident.full_clean(exclude=["case", "suspect", "recorded_by"])
-    history_note(incident, actor=actor, reason="welfare incident recorded")
-    incident.save()
-    log_case_access(
-        actor=actor,
-        action="welfare.incident.recorded",
-        case=case,
-        object_type="welfare_incident",
-        object_id=incident.pk,
-        note=f"{kind}; {stage}",
-    )
-    return incident
-
-
-@transaction.atomic
-def iopc_referral_record(
-    *,
-    actor: User,
-    incident: WelfareIncident,
-    expected_version: int,
-    iopc_reference: str,
-    iopc_referred_on: date | None,
-) -> WelfareIncident:
-    _require(actor, incident.case)
-    locked = WelfareIncident.objects.select_for_update().get(pk=incident.pk)
-    version_check(locked, expected_version)
-    reference = (iopc_reference or "").strip()
-    errors: dict = {}
-    if not reference:
-        errors["iopc_reference"] = ["Enter the IOPC reference."]
-    if iopc_referred_on is None:
-        errors["iopc_referred_on"] = ["Enter the date of the referral."]
-    _iopc_errors(reference, iopc_referred_on, locked.occurred_at, errors)
-    raise_if(errors)
-    locked.iopc_reference = reference
-    locked.iopc_referred_on = iopc_referred_on
-    locked.version += 1
-    history_note(locked, actor=actor, reason="IOPC referral recorded")
-    locked.save(update_fields=["iopc_reference", "iopc_referred_on", "version"])
-    log_case_access(
-        actor=actor,
-        action="welfare.incident.iopc_referred",
-        case=locked.case,
-        object_type="welfare_incident",
-        object_id=locked.pk,
-    )
-    return locked

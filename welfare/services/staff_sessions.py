@@ -1,9 +1,10 @@
-"""Staff exposure to abuse material (Recommendation 6): logging review sessions
-against the agency's rules, recording debriefs and welfare reviews, shift times.
+"""Staff exposure to abuse material (Recommendation 6): logging a person's own
+review sessions, and checking each against the agency's rules and the person's
+shift. A session that breaks a rule is recorded only once confirmed, with its
+breaches marked, and the person's supervisors are told.
 
 Staff welfare is its own compartment: a person logs and reads their own sessions;
-a police supervisor of the same team sees their compliance (never private notes)
-and records that a debrief or welfare review took place (never its content).
+a police supervisor of the same team sees their compliance (never private notes).
 
 How the rules are read:
 
@@ -16,12 +17,15 @@ How the rules are read:
 * The final-hour rule: a session that overlaps the final `no_review_final_minutes`
   of any shift at all is a breach; one that ends exactly when that final stretch
   starts is not. A shift that ends before it starts runs past midnight.
+
+Debriefs, welfare reviews and shift times are in `welfare.services.staff_welfare`;
+changing the agency's rules, in `welfare.services.exposure_rules`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -30,8 +34,7 @@ from django.utils import timezone
 
 from agencies import access
 from agencies.audit import access_log_record
-from common.api.concurrency import version_check
-from common.errors import PreconditionRequired, ValidationError
+from common.errors import ValidationError
 from common.history import history_note
 from common.notifications import notify
 from welfare.models import (
@@ -40,27 +43,15 @@ from welfare.models import (
     ExposureSession,
     ReviewKind,
     StaffShift,
-    WelfareMeeting,
-    WelfareMeetingKind,
 )
-from welfare.selectors.staff import (
-    exposure_rules_for,
-    local_midnight,
-    minutes_by_day,
-    team_membership_of,
-)
+from welfare.selectors.staff_exposure import exposure_rules_for, local_midnight, minutes_by_day
+from welfare.services.staff_welfare import staff_shift_for
 
 MAX_SESSION = timedelta(hours=12)
 EXPOSURE_BREACH = "staff.exposure_breach"
 
 
-# --- Rules, shifts and the arithmetic of days
-
-
-def staff_shift_for(user: User) -> StaffShift:
-    """The user's usual shift, created with the default (08:00 to 16:00) on first need."""
-    shift, _ = StaffShift.objects.get_or_create(user=user)
-    return shift
+# --- The rules and the arithmetic of days
 
 
 def to_the_minute(moment: datetime) -> datetime:
@@ -280,201 +271,3 @@ def _tell_supervisors_of_breach(*, actor: User, session: ExposureSession) -> Non
             link=link,
             dedupe_key=f"exposure:{session.pk}:breach",
         )
-
-
-# --- Debriefs and welfare reviews
-
-
-@transaction.atomic
-def welfare_meeting_record(
-    *, actor: User, user: User, kind: str, held_on: date | None, now: datetime | None = None
-) -> WelfareMeeting:
-    """That a member of the supervisor's team had a debrief or welfare review, and
-    on which day. Nothing of what was said is recorded."""
-    supervisor = access.require(actor, "staff.meeting.record")
-    member = team_membership_of(actor=actor, user_id=getattr(user, "pk", None))
-    today = timezone.localtime(now or timezone.now()).date()
-    errors: dict[str, list[str]] = {}
-    if kind not in WelfareMeetingKind.values:
-        errors["kind"] = ["Choose a debrief or a welfare review."]
-    if held_on is None:
-        errors["held_on"] = ["Enter the date it took place."]
-    elif held_on > today:
-        errors["held_on"] = ["The date cannot be in the future."]
-    if errors:
-        raise ValidationError(errors)
-    meeting = WelfareMeeting(
-        user=member.user,
-        agency_id=member.agency_id,
-        team_id=member.team_id,
-        kind=kind,
-        held_on=held_on,
-        recorded_by=actor,
-    )
-    meeting.full_clean()
-    history_note(meeting, actor=actor, reason=f"{meeting.get_kind_display().lower()} recorded")
-    meeting.save()
-    access_log_record(
-        actor=actor,
-        action="staff.meeting.recorded",
-        object_type="welfare_meeting",
-        object_id=meeting.pk,
-        object_agency_slug=supervisor.agency.slug,
-        justification="own team",
-    )
-    return meeting
-
-
-# --- Shift times
-
-
-@transaction.atomic
-def staff_shift_set(
-    *, actor: User, user: User, starts_at: time | None, ends_at: time | None, expected_version: int
-) -> StaffShift:
-    """A person's usual shift, set by themselves or by their team's supervisor."""
-    if getattr(user, "pk", None) == actor.pk:
-        access.require(actor, "staff.exposure.log")
-    else:
-        access.require(actor, "staff.exposure.team")
-        team_membership_of(actor=actor, user_id=getattr(user, "pk", None))
-    errors: dict[str, list[str]] = {}
-    if starts_at is None:
-        errors["starts_at"] = ["Enter when the shift starts."]
-    if ends_at is None:
-        errors["ends_at"] = ["Enter when the shift ends."]
-    elif starts_at is not None and ends_at == starts_at:
-        errors["ends_at"] = ["The shift must end at a different time from its start."]
-    if errors:
-        raise ValidationError(errors)
-    staff_shift_for(user)
-    locked = StaffShift.objects.select_for_update().get(user=user)
-    version_check(locked, expected_version)
-    starts_at, ends_at = (
-        starts_at.replace(second=0, microsecond=0),
-        ends_at.replace(second=0, microsecond=0),
-    )
-    if (locked.starts_at, locked.ends_at) == (starts_at, ends_at):
-        return locked
-    locked.starts_at, locked.ends_at = starts_at, ends_at
-    locked.version += 1
-    locked.full_clean()
-    history_note(
-        locked,
-        actor=actor,
-        reason="shift set by the member" if actor.pk == user.pk else "shift set by supervisor",
-    )
-    locked.save()
-    return locked
-
-
-# --- The agency's rules
-
-
-# Each rule: (lowest, highest, what it is called, its unit, what to ask when it is missing).
-EXPOSURE_RULE_BOUNDS: dict[str, tuple[int, int, str, str, str]] = {
-    "max_review_minutes_per_day": (
-        30,
-        720,
-        "The daily limit of review",
-        "minutes",
-        "Enter the daily limit of review, in minutes.",
-    ),
-    "no_review_final_minutes": (
-        0,
-        240,
-        "The end of a shift kept free of review",
-        "minutes",
-        "Enter how many minutes at the end of a shift are kept free of review.",
-    ),
-    "debrief_every_months": (
-        1,
-        12,
-        "The time between debriefs",
-        "months",
-        "Enter how often a debrief is due, in months.",
-    ),
-    "welfare_review_every_months": (
-        1,
-        24,
-        "The time between welfare reviews",
-        "months",
-        "Enter how often a welfare review is due, in months.",
-    ),
-}
-
-
-def exposure_rule_errors(values: dict) -> dict[str, list[str]]:
-    """What is wrong with each of the four numbers: missing, not a whole number, or
-    outside its bounds (the bounds themselves are allowed)."""
-    errors: dict[str, list[str]] = {}
-    for name, (lowest, highest, called, unit, missing) in EXPOSURE_RULE_BOUNDS.items():
-        value = values.get(name)
-        if value is None or value == "":
-            errors[name] = [missing]
-        elif isinstance(value, bool) or not isinstance(value, int):
-            errors[name] = [f"{called} must be a whole number of {unit}."]
-        elif not lowest <= value <= highest:
-            errors[name] = [f"{called} must be between {lowest} and {highest} {unit}."]
-    return errors
-
-
-@transaction.atomic
-def exposure_rules_update(
-    *,
-    actor: User,
-    expected_version: int | None,
-    max_review_minutes_per_day: int | None,
-    no_review_final_minutes: int | None,
-    debrief_every_months: int | None,
-    welfare_review_every_months: int | None,
-    reason: str,
-) -> ExposureRules:
-    """Change the rules of good practice of the actor's own agency (an agency admin
-    of a police force), from the version they last read, saying why.
-
-    Bounds (each inclusive): the daily limit 30 to 720 minutes; no review in the
-    final 0 to 240 minutes of a shift (0 turns that rule off); a debrief every 1 to
-    12 months; a welfare review every 1 to 24 months.
-
-    The new rules apply to sessions logged from now on and to the due dates of the
-    next debrief and welfare review. Sessions already logged keep the breaches
-    decided when they were logged: nothing is re-marked. A change that leaves every
-    number as it was changes nothing (no new version, no history)."""
-    membership = access.require(actor, "staff.rules.manage")
-    values = {
-        "max_review_minutes_per_day": max_review_minutes_per_day,
-        "no_review_final_minutes": no_review_final_minutes,
-        "debrief_every_months": debrief_every_months,
-        "welfare_review_every_months": welfare_review_every_months,
-    }
-    errors = exposure_rule_errors(values)
-    reason = (reason or "").strip()
-    if not reason:
-        errors["reason"] = ["Enter why you are changing the rules."]
-    elif len(reason) > 500:
-        errors["reason"] = ["The reason must be 500 characters or fewer."]
-    if errors:
-        raise ValidationError(errors)
-    if expected_version is None:
-        raise PreconditionRequired()
-    exposure_rules_for(membership.agency_id)
-    locked = ExposureRules.objects.select_for_update().get(agency_id=membership.agency_id)
-    version_check(locked, int(expected_version))
-    if all(getattr(locked, name) == value for name, value in values.items()):
-        return locked
-    for name, value in values.items():
-        setattr(locked, name, value)
-    locked.version += 1
-    locked.full_clean()
-    history_note(locked, actor=actor, reason=reason)
-    locked.save()
-    access_log_record(
-        actor=actor,
-        action="staff.rules.changed",
-        object_type="exposure_rules",
-        object_id=locked.pk,
-        object_agency_slug=membership.agency.slug,
-        justification=reason,
-    )
-    return locked

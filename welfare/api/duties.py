@@ -1,0 +1,294 @@
+"""Victims' Code duties: the updates owed to victims, every open duty the reader may
+see, one duty, and logging the contact that meets a duty."""
+
+from django.urls import path, reverse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.api.common import UserRefSerializer, errors
+from cases.models import ContactChannel, ContactDirection
+from cases.selectors import contact_list
+from common.api.idempotency import idempotent_create
+from common.api.pagination import CursorPagination
+from common.api.schema import IDEMPOTENCY_KEY
+from welfare.models import VICTIM_DUTIES, Duty, DutyKind
+from welfare.selectors import duties as duty_selectors
+from welfare.services.duty_meet import duty_meet_by_contact
+
+_KINDS = ", ".join(f"`{value}`" for value in DutyKind.values)
+
+
+def _duty_links(duty: Duty) -> dict:
+    return {
+        "self": reverse("api:duty-detail", args=[duty.pk]),
+        "log_contact": reverse("api:duty-log-contact", args=[duty.pk]),
+        "log_contact_page": reverse("duty-log-contact", args=[duty.pk]),
+        "case_page": reverse("case-detail", args=[duty.case_id]),
+    }
+
+
+@extend_schema_serializer(component_name="Duty")
+class DutyOutputSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text=f"One of {_KINDS}.")
+    kind_label = serializers.CharField(source="get_kind_display")
+    status = serializers.CharField(
+        help_text="open, met, declined, not_needed, opted_out or cancelled."
+    )
+    status_label = serializers.CharField(source="get_status_display")
+    trigger = serializers.CharField()
+    case = serializers.SerializerMethodField()
+    party = serializers.SerializerMethodField()
+    responsible = UserRefSerializer(allow_null=True)
+    overdue = serializers.SerializerMethodField()
+    service_level = serializers.SerializerMethodField(
+        help_text="For a victim's duty: enhanced or standard."
+    )
+    spoken_for_by = serializers.SerializerMethodField(
+        help_text="For a child: the parent or carer who speaks for them."
+    )
+    wants_updates = serializers.SerializerMethodField()
+    resolution = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Duty
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "status",
+            "status_label",
+            "trigger",
+            "reason",
+            "case",
+            "party",
+            "due_at",
+            "due_by_clock",
+            "overdue",
+            "responsible",
+            "service_level",
+            "spoken_for_by",
+            "wants_updates",
+            "resolution",
+            "version",
+            "created_at",
+            "links",
+        ]
+
+    def _care(self, duty: Duty):
+        return getattr(duty.party, "victim_care", None) if duty.kind in VICTIM_DUTIES else None
+
+    def get_case(self, duty: Duty) -> dict:
+        return {"id": str(duty.case_id), "reference": duty.case.reference}
+
+    def get_party(self, duty: Duty) -> dict:
+        return {
+            "id": str(duty.party_id),
+            "role": duty.party.role,
+            "full_name": duty.party.person.full_name,
+        }
+
+    def get_overdue(self, duty: Duty) -> bool:
+        now = self.context.get("now") or timezone.now()
+        return duty.is_open and duty.due_at < now
+
+    def get_service_level(self, duty: Duty) -> str | None:
+        care = self._care(duty)
+        return care.service_level if care else None
+
+    def get_spoken_for_by(self, duty: Duty) -> str:
+        care = self._care(duty)
+        return care.spoken_for_by if care else ""
+
+    def get_wants_updates(self, duty: Duty) -> bool | None:
+        care = self._care(duty)
+        return care.wants_updates if care else None
+
+    def get_resolution(self, duty: Duty) -> dict | None:
+        if duty.is_open:
+            return None
+        return {
+            "resolved_at": duty.resolved_at,
+            "resolved_by": duty.resolved_by.get_username() if duty.resolved_by_id else None,
+            "contact": str(duty.contact_id) if duty.contact_id else None,
+            "referral": str(duty.referral_id) if duty.referral_id else None,
+            "note": duty.resolution_note,
+            "external_reference": duty.external_reference,
+        }
+
+    def get_links(self, duty: Duty) -> dict:
+        return _duty_links(duty)
+
+
+_DUE = OpenApiParameter(
+    "due",
+    OpenApiTypes.STR,
+    enum=list(duty_selectors.DUE_FILTERS),
+    description="today (overdue included), overdue, or week; every open duty when left out.",
+)
+_WHOSE = OpenApiParameter(
+    "whose",
+    OpenApiTypes.STR,
+    enum=list(duty_selectors.WHOSE_FILTERS),
+    description="Defaults to mine (a supervisor's to team).",
+)
+
+
+class _DutyPagination(CursorPagination):
+    ordering = ("due_at", "id")
+
+
+class VictimUpdateListApi(APIView):
+    """Open victims' duties (updates, referral to support), in the order they fall due."""
+
+    policy = {"GET": "welfare.duty.view"}
+    pagination_class = _DutyPagination
+
+    @extend_schema(
+        parameters=[_DUE, _WHOSE],
+        responses={200: DutyOutputSerializer(many=True), **errors(400, 401, 403)},
+    )
+    def get(self, request):
+        now = timezone.now()
+        duties = duty_selectors.duty_list(
+            actor=request.user,
+            due=request.query_params.get("due"),
+            whose=request.query_params.get("whose"),
+            kinds=VICTIM_DUTIES,
+            now=now,
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(duties, request, self)
+        return paginator.get_paginated_response(
+            DutyOutputSerializer(page, many=True, context={"now": now}).data
+        )
+
+
+class DutyListApi(APIView):
+    """Every open duty of every kind the reader is cleared for."""
+
+    policy = {"GET": "welfare.duty.view"}
+    pagination_class = _DutyPagination
+
+    @extend_schema(
+        parameters=[
+            _DUE,
+            _WHOSE,
+            OpenApiParameter(
+                "kind",
+                OpenApiTypes.STR,
+                many=True,
+                description=f"One or more of {_KINDS} (repeat it, or separate by commas).",
+            ),
+        ],
+        responses={200: DutyOutputSerializer(many=True), **errors(400, 401, 403)},
+    )
+    def get(self, request):
+        kinds = {
+            kind.strip()
+            for value in request.query_params.getlist("kind")
+            for kind in value.split(",")
+            if kind.strip()
+        }
+        unknown = kinds - set(DutyKind.values)
+        if unknown:
+            raise serializers.ValidationError(
+                {"kind": [f"Choose from: {', '.join(DutyKind.values)}."]}
+            )
+        now = timezone.now()
+        duties = duty_selectors.duty_list(
+            actor=request.user,
+            due=request.query_params.get("due"),
+            whose=request.query_params.get("whose"),
+            kinds=kinds or None,
+            now=now,
+        ).select_related("resolved_by")
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(duties, request, self)
+        return paginator.get_paginated_response(
+            DutyOutputSerializer(page, many=True, context={"now": now}).data
+        )
+
+
+class DutyDetailApi(APIView):
+    policy = {"GET": "welfare.duty.view"}
+
+    @extend_schema(responses={200: DutyOutputSerializer, **errors(401, 404)})
+    def get(self, request, duty_id):
+        duty = duty_selectors.duty_get_for_actor(actor=request.user, duty_id=duty_id)
+        return Response(DutyOutputSerializer(duty).data)
+
+
+class DutyLogContactApi(APIView):
+    """Meet a victim update, welfare check or welfare contact by a contact with the
+    person it is owed to: link one already logged, or log it here."""
+
+    policy = {"POST": "welfare.duty.meet"}
+
+    @extend_schema_serializer(component_name="DutyLogContact")
+    class InputSerializer(serializers.Serializer):
+        contact = serializers.UUIDField(
+            required=False, help_text="A contact already logged with the duty's person."
+        )
+        channel = serializers.ChoiceField(choices=ContactChannel.choices, required=False)
+        summary = serializers.CharField(required=False, allow_blank=True)
+        contacted_at = serializers.DateTimeField(required=False, help_text="Defaults to now.")
+        direction = serializers.ChoiceField(
+            choices=ContactDirection.choices, required=False, default=ContactDirection.OUTBOUND
+        )
+
+        def validate(self, attrs):
+            if attrs.get("contact"):
+                extra = {"channel", "summary", "contacted_at"} & set(attrs)
+                if extra:
+                    raise serializers.ValidationError(
+                        {
+                            name: ["Send either a contact, or a new contact's details."]
+                            for name in extra
+                        }
+                    )
+                return attrs
+            missing = {"channel", "summary"} - {k for k, v in attrs.items() if v}
+            if missing:
+                raise serializers.ValidationError(
+                    {name: ["Required when no contact is linked."] for name in sorted(missing)}
+                )
+            return attrs
+
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={200: DutyOutputSerializer, **errors(400, 401, 403, 404, 409, 422)},
+    )
+    @idempotent_create
+    def post(self, request, duty_id):
+        duty = duty_selectors.duty_get_for_actor(
+            actor=request.user, duty_id=duty_id, action="welfare.duty.meet"
+        )
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        if data.get("contact"):
+            contact = (
+                contact_list(actor=request.user, case=duty.case).filter(pk=data["contact"]).first()
+            )
+            if contact is None:
+                raise serializers.ValidationError({"contact": ["Choose a contact in this case."]})
+            data["contact"] = contact
+        met = duty_meet_by_contact(actor=request.user, duty=duty, **data)
+        met = duty_selectors.duty_get_for_actor(actor=request.user, duty_id=met.pk)
+        return Response(DutyOutputSerializer(met).data)
+
+
+urlpatterns = [
+    path("victim-updates/", VictimUpdateListApi.as_view(), name="victim-updates"),
+    path("duties/", DutyListApi.as_view(), name="duty-list"),
+    path("duties/<uuid:duty_id>/", DutyDetailApi.as_view(), name="duty-detail"),
+    path(
+        "duties/<uuid:duty_id>/log-contact/", DutyLogContactApi.as_view(), name="duty-log-contact"
+    ),
+]

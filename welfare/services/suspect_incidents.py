@@ -1,0 +1,189 @@
+"""Suspect welfare incidents: self-harm, attempted suicide or death, with the
+stage of the investigation it happened at (checked against the suspect's events),
+and the referral to the Independent Office for Police Conduct that a death or
+serious harm after police contact needs. All of it is in the suspect compartment.
+
+The screening and the safety plan are in `welfare.services.suspect_screenings`,
+with the checks every suspect welfare record makes."""
+
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import CaseParty, InvestigationEvent
+from cases.models.event import DECISION_EVENTS, LIMBO_EVENTS, RELEASE_EVENTS, EventKind
+from cases.services.common import log_case_access, not_in_future, raise_if
+from common.api.concurrency import version_check
+from common.history import history_note
+from welfare.models import IncidentKind, IncidentStage, WelfareIncident
+from welfare.services.suspect_screenings import choice_error, suspect_errors, suspect_record_require
+
+ARREST_EVENTS = frozenset({EventKind.ARRESTED})
+OUTCOME_EVENTS = frozenset(
+    {EventKind.OUTCOME_RECORDED, EventKind.COURT_OUTCOME, EventKind.NO_FURTHER_ACTION}
+)
+CHECK_WINDOW = timedelta(hours=48)
+
+
+# --- Incidents
+
+
+def _events_before(suspect: CaseParty, moment: datetime) -> list[InvestigationEvent]:
+    return list(
+        InvestigationEvent.objects.filter(suspect=suspect, occurred_at__lte=moment).order_by(
+            "occurred_at", "created_at"
+        )
+    )
+
+
+def _last(events, kinds):
+    return next((e for e in reversed(events) if e.kind in kinds), None)
+
+
+def stage_contradiction(stage: str, events: list[InvestigationEvent], moment: datetime):
+    """Why `stage` contradicts the suspect's events up to `moment`, or None."""
+    last_arrest = _last(events, ARREST_EVENTS)
+    if stage == IncidentStage.BEFORE_ARREST:
+        if last_arrest is not None:
+            return "The suspect had already been arrested by then."
+    elif stage == IncidentStage.IN_CUSTODY:
+        if last_arrest is None:
+            return "The suspect had not been arrested by then."
+        after = events[events.index(last_arrest) + 1 :]
+        if any(e.kind in RELEASE_EVENTS for e in after):
+            return "The suspect had been released by then."
+    elif stage == IncidentStage.WITHIN_48_HOURS:
+        release = _last(events, RELEASE_EVENTS)
+        if release is None or moment - release.occurred_at > CHECK_WINDOW:
+            return "The suspect had not been released in the 48 hours before it."
+    elif stage == IncidentStage.UNDER_INVESTIGATION:
+        limbo = _last(events, LIMBO_EVENTS)
+        if limbo is None:
+            return "The suspect had not been released under investigation or on bail by then."
+        after = events[events.index(limbo) + 1 :]
+        if any(e.kind in DECISION_EVENTS for e in after):
+            return "The investigation had reached a decision by then."
+    elif stage == IncidentStage.AFTER_CHARGE:
+        if _last(events, {EventKind.CHARGED}) is None:
+            return "The suspect had not been charged by then."
+    elif stage == IncidentStage.AFTER_OUTCOME and _last(events, OUTCOME_EVENTS) is None:
+        return "No outcome or decision of no further action had been recorded by then."
+    return None
+
+
+def iopc_referral_required(*, kind: str, serious_harm: bool, events_before: list) -> bool:
+    """A death or serious harm after police contact must be referred to the IOPC."""
+    return (kind == IncidentKind.DEATH or bool(serious_harm)) and bool(events_before)
+
+
+def _iopc_errors(reference: str, referred_on: date | None, occurred_at, errors: dict) -> None:
+    if referred_on is not None and not reference:
+        errors["iopc_reference"] = ["Enter the IOPC reference."]
+    if reference and referred_on is None:
+        errors["iopc_referred_on"] = ["Enter the date of the referral."]
+    if referred_on is not None:
+        not_in_future(referred_on, "iopc_referred_on", errors)
+        if occurred_at is not None and referred_on < timezone.localtime(occurred_at).date():
+            errors.setdefault("iopc_referred_on", []).append("Must not be before the incident.")
+
+
+@transaction.atomic
+def welfare_incident_record(
+    *,
+    actor: User,
+    case,
+    suspect: CaseParty | None,
+    kind: str,
+    stage: str,
+    occurred_at: datetime | None,
+    serious_harm: bool,
+    description: str,
+    iopc_reference: str = "",
+    iopc_referred_on: date | None = None,
+) -> WelfareIncident:
+    suspect_record_require(actor, case)
+    errors: dict = {}
+    suspect_errors(case, suspect, errors)
+    choice_error(kind, IncidentKind, "kind", errors, "Choose self-harm, suicide attempt or death.")
+    choice_error(stage, IncidentStage, "stage", errors, "Choose the stage of the investigation.")
+    description = (description or "").strip()
+    if not description:
+        errors["description"] = ["Describe what happened."]
+    if occurred_at is None:
+        errors["occurred_at"] = ["Enter when it happened."]
+    else:
+        not_in_future(occurred_at, "occurred_at", errors)
+    iopc_reference = (iopc_reference or "").strip()
+    _iopc_errors(iopc_reference, iopc_referred_on, occurred_at, errors)
+    events: list = []
+    if "suspect" not in errors and occurred_at is not None:
+        events = _events_before(suspect, occurred_at)
+        if "stage" not in errors:
+            contradiction = stage_contradiction(stage, events, occurred_at)
+            if contradiction:
+                errors["stage"] = [contradiction]
+    raise_if(errors)
+    incident = WelfareIncident(
+        case=case,
+        suspect=suspect,
+        kind=kind,
+        stage=stage,
+        occurred_at=occurred_at,
+        serious_harm=bool(serious_harm),
+        description=description,
+        iopc_referral_required=iopc_referral_required(
+            kind=kind, serious_harm=serious_harm, events_before=events
+        ),
+        iopc_reference=iopc_reference,
+        iopc_referred_on=iopc_referred_on,
+        recorded_by=actor,
+    )
+    incident.full_clean(exclude=["case", "suspect", "recorded_by"])
+    history_note(incident, actor=actor, reason="welfare incident recorded")
+    incident.save()
+    log_case_access(
+        actor=actor,
+        action="welfare.incident.recorded",
+        case=case,
+        object_type="welfare_incident",
+        object_id=incident.pk,
+        note=f"{kind}; {stage}",
+    )
+    return incident
+
+
+@transaction.atomic
+def iopc_referral_record(
+    *,
+    actor: User,
+    incident: WelfareIncident,
+    expected_version: int,
+    iopc_reference: str,
+    iopc_referred_on: date | None,
+) -> WelfareIncident:
+    suspect_record_require(actor, incident.case)
+    locked = WelfareIncident.objects.select_for_update().get(pk=incident.pk)
+    version_check(locked, expected_version)
+    reference = (iopc_reference or "").strip()
+    errors: dict = {}
+    if not reference:
+        errors["iopc_reference"] = ["Enter the IOPC reference."]
+    if iopc_referred_on is None:
+        errors["iopc_referred_on"] = ["Enter the date of the referral."]
+    _iopc_errors(reference, iopc_referred_on, locked.occurred_at, errors)
+    raise_if(errors)
+    locked.iopc_reference = reference
+    locked.iopc_referred_on = iopc_referred_on
+    locked.version += 1
+    history_note(locked, actor=actor, reason="IOPC referral recorded")
+    locked.save(update_fields=["iopc_reference", "iopc_referred_on", "version"])
+    log_case_access(
+        actor=actor,
+        action="welfare.incident.iopc_referred",
+        case=locked.case,
+        object_type="welfare_incident",
+        object_id=locked.pk,
+    )
+    return locked
