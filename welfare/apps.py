@@ -9,13 +9,14 @@ class WelfareConfig(AppConfig):
         from agencies.demo import demo_seeder_register
         from cases.events import INVESTIGATION_EVENT_RECORDED, PARTY_ADDED, handler_register
         from cases.panels import case_panel_register
+        from referrals.events import REFERRAL_SENT
         from welfare.case_panels_family import family_panels
         from welfare.case_panels_suspects import suspects_panels
         from welfare.case_panels_victims import victims_panels
         from welfare.demo import seed_welfare
         from welfare.demo_history import seed_welfare_history
         from welfare.demo_staff import seed_staff_exposure
-        from welfare.services import family_duties, suspect_duties, victim_duties
+        from welfare.services import duty_referral, family_duties, suspect_duties, victim_duties
 
         handler_register(
             INVESTIGATION_EVENT_RECORDED, "welfare.victims", victim_duties.on_event_recorded
@@ -28,6 +29,7 @@ class WelfareConfig(AppConfig):
         )
         handler_register(PARTY_ADDED, "welfare.victims", victim_duties.on_party_added)
         handler_register(PARTY_ADDED, "welfare.family", family_duties.on_party_added)
+        handler_register(REFERRAL_SENT, "welfare.referral_duties", duty_referral.on_referral_sent)
         # Victims' duties first: the panel a generalist officer works from.
         case_panel_register("welfare.victims", victims_panels)
         case_panel_register("welfare.family", family_panels)

@@ -17,8 +17,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from cases.events import event_dispatch
 from cases.services.common import case_action_require
 from referrals.disclosure import disclosure_build
+from referrals.events import REFERRAL_SENT
 from referrals.models import Referral, ReferralState, Urgency
 from referrals.services.casework import (
     referral_complete,
@@ -89,7 +91,7 @@ def referral_send(*, actor: User, referral: Referral) -> Referral:
     locked.disclosure = disclosure_build(locked)
     recipients = receivers_of(locked)
     team = f" team {locked.to_team.slug}" if locked.to_team_id else ""
-    return move_finish(
+    sent = move_finish(
         locked,
         actor=actor,
         side=SENDER,
@@ -118,6 +120,9 @@ def referral_send(*, actor: User, referral: Referral) -> Referral:
             f"consent {locked.consent_status}"
         ),
     )
+    # The duties this referral answers are met with it (welfare's handler).
+    event_dispatch(REFERRAL_SENT, referral=sent, actor=actor)
+    return sent
 
 
 @transaction.atomic

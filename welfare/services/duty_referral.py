@@ -200,3 +200,18 @@ def duty_meet_by_referral(
         note=locked.status,
     )
     return locked
+
+
+def on_referral_sent(*, referral: Referral, actor: User) -> None:
+    """A referral sent by someone who may meet duties meets every open duty of its
+    case that it answers (the right purpose, receiver and people), as if they had
+    linked it on the duty's page: the officer who refers the victim to support is
+    not then told the referral is overdue."""
+    if not access.can(actor, "welfare.duty.meet", referral.case):
+        return
+    open_duties = Duty.objects.filter(
+        case_id=referral.case_id, kind__in=sorted(REFERRAL_DUTIES), status=DutyStatus.OPEN
+    ).select_related("case__owning_agency")
+    for duty in open_duties:
+        if access.is_cleared_for(actor, duty.compartment) and referral_fits(duty, referral):
+            duty_meet_by_referral(actor=actor, duty=duty, referral=referral)

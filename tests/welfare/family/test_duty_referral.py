@@ -42,17 +42,15 @@ def _refused(membership, duty, field: str, **values) -> list[str]:
 def test_a_family_support_referral_to_the_charity_meets_the_offer(
     officer_north, north_case, suspect, partner, lighthouse, arrested
 ):
-    # given
+    # when: the officer sends the family's referral to the charity
     referral = refer(officer_north, north_case, lighthouse, [suspect, partner], "family_support")
-    duty = _duty(suspect, DutyKind.FAMILY_SUPPORT_OFFER)
-    # when
-    met = _meet(officer_north, duty, referral=referral)
-    # then
+    # then: it meets the offer of support, as it is sent
+    met = _duty(suspect, DutyKind.FAMILY_SUPPORT_OFFER)
     assert (met.status, met.referral, met.resolved_by, met.resolved_at) == (
         DutyStatus.MET,
         referral,
         officer_north.user,
-        LATER,
+        at(2026, 3, 2, 11, 0),
     )
     assert met.resolution_note == (
         "Met by the support for a suspect's family referral to Lighthouse Family Support"
@@ -85,31 +83,53 @@ def test_a_referral_of_another_case_does_not_meet_the_duty(
 
 
 def test_a_draft_or_withdrawn_referral_does_not_meet_the_duty(
-    officer_north, north_case, suspect, partner, lighthouse, arrested
+    officer_north, north_case, suspect, partner, child, lighthouse
 ):
-    duty = _duty(suspect, DutyKind.FAMILY_SUPPORT_OFFER)
-    with frozen(at(2026, 3, 2, 11, 0)):
+    # given: a draft, and a referral sent and withdrawn, both before the arrest
+    with frozen(at(2026, 3, 1, 11, 0)):
         unsent = draft(officer_north, north_case, lighthouse, [partner], purpose="family_support")
-    assert _refused(officer_north, duty, "referral", referral=unsent) == [
-        "This referral is draft: choose a referral that has been sent."
-    ]
     withdrawn = refer(officer_north, north_case, lighthouse, [partner], "family_support")
     with frozen(at(2026, 3, 2, 12, 0)):
         withdrawn = referral_withdraw(
             actor=officer_north.user, referral=withdrawn, reason="Sent in error."
         )
+    with frozen(at(2026, 3, 2, 13, 0)):
+        arrest(officer_north, north_case, suspect, moment=at(2026, 3, 2, 13, 0))
+    duty = _duty(suspect, DutyKind.FAMILY_SUPPORT_OFFER)
+    # when / then
+    assert _refused(officer_north, duty, "referral", referral=unsent) == [
+        "This referral is draft: choose a referral that has been sent."
+    ]
     assert _refused(officer_north, duty, "referral", referral=withdrawn) == [
         "This referral is withdrawn: choose a referral that has been sent."
     ]
 
 
-def test_the_children_are_referred_to_the_hub(
+def test_sending_the_childrens_referral_to_the_hub_meets_the_duty(
     officer_north, north_case, suspect, child, mash, arrested
 ):
+    # when: the officer sends the referral about the child
     referral = refer(officer_north, north_case, mash, [child], "safeguarding")
-    met = _meet(
-        officer_north, _duty(suspect, DutyKind.CHILDREN_SAFEGUARDING_REFERRAL), referral=referral
+    # then: the duty is met by it, as if linked on its page
+    met = _duty(suspect, DutyKind.CHILDREN_SAFEGUARDING_REFERRAL)
+    assert (met.status, met.referral, met.resolved_by) == (
+        DutyStatus.MET,
+        referral,
+        officer_north.user,
     )
+
+
+def test_a_referral_sent_before_the_arrest_is_linked_on_the_duty(
+    officer_north, north_case, suspect, child, mash
+):
+    # given: the children were referred before the arrest opened the duty
+    referral = refer(officer_north, north_case, mash, [child], "safeguarding")
+    arrest(officer_north, north_case, suspect, moment=at(2026, 3, 2, 13, 0))
+    duty = _duty(suspect, DutyKind.CHILDREN_SAFEGUARDING_REFERRAL)
+    assert duty.status == DutyStatus.OPEN
+    # when
+    met = _meet(officer_north, duty, referral=referral)
+    # then
     assert (met.status, met.referral) == (DutyStatus.MET, referral)
 
 
@@ -164,14 +184,13 @@ def test_the_childrens_referral_is_not_needed_when_they_are_already_known(
     )
 
 
-def test_exactly_one_way_of_meeting_it(
-    officer_north, north_case, suspect, lighthouse, partner, arrested
-):
+def test_exactly_one_way_of_meeting_it(officer_north, north_case, suspect, lighthouse, partner):
+    referral = refer(officer_north, north_case, lighthouse, [partner], "family_support")
+    arrest(officer_north, north_case, suspect, moment=at(2026, 3, 2, 13, 0))
     duty = _duty(suspect, DutyKind.FAMILY_SUPPORT_OFFER)
     assert _refused(officer_north, duty, "referral") == [
         "Choose the referral that meets this duty, or record why there is none."
     ]
-    referral = refer(officer_north, north_case, lighthouse, [partner], "family_support")
     with pytest.raises(ValidationError) as refused:
         _meet(officer_north, duty, referral=referral, declined_reason="No thank you.")
     assert set(refused.value.message_dict) == {"referral", "declined_reason"}
@@ -206,13 +225,29 @@ def test_the_victims_referral_to_support_is_met_by_a_referral_that_includes_them
     on_party_added(party=victim, actor=officer_north.user)
     duty = _duty(victim, DutyKind.VICTIM_SUPPORT_REFERRAL)
     other_victim = PartyFactory(case=north_case, role="victim")
+    # when: a referral about another victim is sent, then one about this victim
     elsewhere = refer(officer_north, north_case, harbour, [other_victim], "victim_support")
-    # when / then
+    # then: the first does not meet the duty, by hand or by itself
     assert _refused(officer_north, duty, "referral", referral=elsewhere) == [
         "Choose a referral that includes this victim."
     ]
     referral = refer(officer_north, north_case, harbour, [victim], "victim_support")
-    assert _meet(officer_north, duty, referral=referral).status == DutyStatus.MET
+    met = Duty.objects.get(pk=duty.pk)
+    assert (met.status, met.referral) == (DutyStatus.MET, referral)
+
+
+def test_a_referral_sent_by_the_hub_meets_no_police_duty(
+    mash, north_case, suspect, child, social_worker_north, arrested
+):
+    """The hub may refer on the children of a case it was granted; the police duty
+    stays for the police to meet (the hub may not meet police duties)."""
+    from agencies.models import Role
+    from tests.factories import MembershipFactory, grant_case
+
+    coordinator = MembershipFactory(agency=mash, role=Role.MASH_COORDINATOR)
+    grant_case(north_case, mash)
+    refer(coordinator, north_case, social_worker_north.agency, [child], "safeguarding")
+    assert _duty(suspect, DutyKind.CHILDREN_SAFEGUARDING_REFERRAL).status == DutyStatus.OPEN
 
 
 def test_another_force_cannot_close_the_duty(officer_south, suspect, arrested):

@@ -37,9 +37,10 @@ def test_the_family_support_of_a_case(
     assert [m["id"] for m in family["family_members"]] == [str(partner.id)]
     assert [(c["id"], c["relationship"]) for c in family["children"]] == [(str(child.id), "son")]
     assert family["packs"] == []
+    # the referral to lighthouse, sent after the arrest, met the offer of support
     assert {(d["kind"], d["status"]) for d in family["duties"]} == {
         ("family_pack", "open"),
-        ("family_support_offer", "open"),
+        ("family_support_offer", "met"),
         ("children_safeguarding_referral", "open"),
     }
     assert body["referrals"] == [
@@ -111,10 +112,11 @@ def test_a_pack_for_a_case_with_no_suspect_names_the_field(
 
 
 def test_closing_a_duty_by_referral_over_the_api(
-    officer_north, north_case, suspect, child, mash, arrested, api_for
+    officer_north, north_case, suspect, child, mash, api_for
 ):
-    # given
+    # given: the children were referred before the arrest opened their duty
     referral = refer(officer_north, north_case, mash, [child], "safeguarding")
+    arrest(officer_north, north_case, suspect, moment=at(2026, 3, 2, 13, 0))
     duty = Duty.objects.get(party=suspect, kind=DutyKind.CHILDREN_SAFEGUARDING_REFERRAL)
     client = api_for(officer_north)
     # when

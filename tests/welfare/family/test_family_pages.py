@@ -96,11 +96,26 @@ def test_the_case_page_warns_until_the_children_are_referred(
     assert f"{WARNING} Sam Madeup: a safeguarding referral to the hub was due by" in text
     assert "and is overdue" in text
     assert f'href="/duties/{duty.id}/referral/"' in text
-    # when: the referral is made and recorded on the duty's page
+    # when: the referral about the child is sent
     referral = refer(officer_north, north_case, mash, [child], "safeguarding")
+    # then: it meets the duty, and the warning goes
+    met = Duty.objects.get(pk=duty.pk)
+    assert (met.status, met.referral) == (DutyStatus.MET, referral)
+    assert WARNING not in _text(client.get(f"/cases/{north_case.id}/"))
+
+
+def test_a_referral_made_before_the_arrest_is_recorded_on_the_duty_page(
+    officer_north, north_case, suspect, child, mash, browser_for
+):
+    # given: the children were referred before the arrest opened their duty
+    referral = refer(officer_north, north_case, mash, [child], "safeguarding")
+    arrest(officer_north, north_case, suspect, moment=at(2026, 3, 2, 13, 0))
+    duty = Duty.objects.get(party=suspect, kind=DutyKind.CHILDREN_SAFEGUARDING_REFERRAL)
+    client = browser_for(officer_north)
     page = _text(client.get(f"/duties/{duty.id}/referral/"))
     assert "Safeguarding (to the hub or children&#x27;s services) to Northshire MASH" in page
     assert "The person declined support" not in page
+    # when
     response = client.post(
         f"/duties/{duty.id}/referral/", {"resolution": "referral", "referral": str(referral.id)}
     )
