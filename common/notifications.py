@@ -14,7 +14,7 @@ link applies the access policy as it does for anyone.
 import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from uuid import UUID
 
@@ -128,6 +128,12 @@ class Notice(Protocol):
     message: str
     link: str
     dedupe_key: str
+
+
+def moment_key(moment: datetime) -> str:
+    """A due moment as it goes into a dedupe key (UTC, to the minute): a deadline
+    that moves is a new event, told again; the same one is told once."""
+    return f"{moment.astimezone(UTC):%Y%m%dT%H%MZ}"
 
 
 def batches(items: Iterable, size: int) -> Iterator[list]:

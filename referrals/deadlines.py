@@ -22,12 +22,12 @@ nobody twice."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from common.notifications import notify
+from common.notifications import moment_key, notify
 from referrals.models import Referral, ReferralState
 from referrals.services.common import receivers_of, referral_link, referrer_of
 from referrals.services.due_dates import (
@@ -91,10 +91,6 @@ class _Notice:
     overdue: bool
 
 
-def _stamp(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%Y%m%dT%H%MZ}"
-
-
 _MISSED = {
     "decision": ("A decision on a referral", "is due by", "was due by"),
     "threshold": ("A threshold decision on a referral", "is due by", "was due by"),
@@ -122,7 +118,8 @@ def _deadline_notice(referral: Referral, *, step: str, due: datetime, now: datet
         # The due moment is part of the event: a referral answered after a question
         # gets a new deadline, and missing that is news again.
         dedupe_key=(
-            f"referral:{referral.pk}:{step}:{'overdue' if overdue else 'due_soon'}:{_stamp(due)}"
+            f"referral:{referral.pk}:{step}:"
+            f"{'overdue' if overdue else 'due_soon'}:{moment_key(due)}"
         ),
         referral=referral,
         overdue=overdue,
@@ -156,7 +153,7 @@ def _notices(now: datetime) -> Iterator[_Notice]:
             kind=STALE,
             message=f"A referral has had no update for {STALE_AFTER_WORKING_DAYS} working days.",
             # The stale moment moves with every update: a new silence is a new event.
-            dedupe_key=f"referral:{referral.pk}:stale:{_stamp(referral.stale_at)}",
+            dedupe_key=f"referral:{referral.pk}:stale:{moment_key(referral.stale_at)}",
             referral=referral,
             overdue=True,
         )

@@ -18,7 +18,7 @@ twice at once, tells each person once."""
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.urls import reverse
@@ -27,7 +27,7 @@ from django.utils import timezone
 from agencies.models import AgencyKind, Membership, Role
 from agencies.working_days import working_days_between, working_days_late
 from cases.models import CaseStatus
-from common.notifications import notices_deliver
+from common.notifications import moment_key, notices_deliver
 from safeguarding.models import CasePriority, Flag, StrategyDiscussion
 
 DUE_SOON_WINDOW = timedelta(hours=2)
@@ -316,7 +316,7 @@ def _queue_notices(now: datetime) -> Iterator[_Notice]:
             link=case_link(case.pk, "summary"),
             # The due time moves when the case's level changes: a new due time
             # missed is a new event.
-            dedupe_key=f"queue:{case.pk}:first_action:overdue:{due.astimezone(UTC):%Y%m%dT%H%MZ}",
+            dedupe_key=f"queue:{case.pk}:first_action:overdue:{moment_key(due)}",
             responsible=case.lead_officer,
             case_agency=(case.owning_agency_id, case.owning_agency.kind, case.team_id),
         )

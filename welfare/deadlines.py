@@ -65,7 +65,7 @@ from django.utils import timezone
 
 from cases.bail import bail_state
 from cases.models import Case, CaseStatus, EventKind, InvestigationEvent
-from common.notifications import notices_deliver
+from common.notifications import moment_key, notices_deliver
 from safeguarding.deadlines import (
     case_link,
     day_text,
@@ -165,11 +165,7 @@ class _Notice:
     escalate: bool
 
 
-def _stamp(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%Y%m%dT%H%MZ}"
-
-
-def _start_of_nextday_text(now: datetime) -> datetime:
+def _start_of_next_day(now: datetime) -> datetime:
     local = timezone.localtime(now)
     tomorrow = local.date() + timedelta(days=1)
     return timezone.make_aware(datetime.combine(tomorrow, time.min), local.tzinfo)
@@ -202,7 +198,7 @@ def _duty_notice(duty: Duty, now: datetime) -> _Notice | None:
         message=message,
         link=case_link(duty.case_id, section),
         # The due moment is part of the event: a duty whose deadline moved is news again.
-        dedupe_key=f"duty:{duty.pk}:{notice}:{_stamp(due)}",
+        dedupe_key=f"duty:{duty.pk}:{notice}:{moment_key(due)}",
         responsible=duty.responsible,
         case=duty.case,
         escalate=missed,
@@ -212,7 +208,7 @@ def _duty_notice(duty: Duty, now: datetime) -> _Notice | None:
 def _duty_notices(now: datetime) -> Iterator[_Notice]:
     # Working-day duties due before the day ends, clock duties due within the
     # window, and everything already past its deadline.
-    horizon = max(_start_of_nextday_text(now), now + CLOCK_DUE_SOON_WINDOW)
+    horizon = max(_start_of_next_day(now), now + CLOCK_DUE_SOON_WINDOW)
     duties = (
         Duty.objects.filter(status=DutyStatus.OPEN, due_at__lte=horizon)
         .select_related("responsible", "case__owning_agency")
@@ -289,7 +285,7 @@ class _Recipients:
             self._by_user[user.pk] = supervisors_of(user)
         return self._by_user[user.pk]
 
-    def _teamsupervisors_for_team(self, case: Case) -> list[User]:
+    def _team_supervisors(self, case: Case) -> list[User]:
         key = (case.owning_agency_id, case.team_id)
         if key not in self._by_team:
             self._by_team[key] = supervisors_for_team(
@@ -309,7 +305,7 @@ class _Recipients:
         if notice.escalate or not can_act:
             supervisors = self._supervisors_of(responsible) if responsible is not None else []
             if not supervisors:
-                supervisors = self._teamsupervisors_for_team(notice.case)
+                supervisors = self._team_supervisors(notice.case)
             for supervisor in supervisors:
                 if supervisor.is_active:
                     people.setdefault(supervisor.pk, supervisor)
