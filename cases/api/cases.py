@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from agencies.selectors import agency_get_by_slug, member_list_for_casework, team_get_for_actor
 from cases import selectors
-from cases.api.common import CaseNestedMixin, UserRefSerializer, errors
+from cases.api.common import CaseNestedMixin, UserRefSerializer
 from cases.history import case_history
 from cases.models import Case, CaseGrant, CaseSource, CaseStatus, ClosingReason
 from cases.services import cases as case_services
@@ -17,6 +17,7 @@ from cases.services.common import log_case_access
 from common.api.concurrency import ETagMixin, etag_for, expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
+from common.api.schema import errors
 from common.errors import NotFound
 
 

@@ -2,26 +2,11 @@
 and small serializers for the people and users a record refers to."""
 
 from django.contrib.auth.models import User
-from drf_spectacular.utils import OpenApiResponse, extend_schema_serializer
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from cases import selectors
 from cases.models import Case, CaseParty
-
-ERRORS = {
-    400: OpenApiResponse(description="Invalid input; `errors` names each bad field."),
-    401: OpenApiResponse(description="No valid credentials."),
-    403: OpenApiResponse(description="The caller's role may not do this."),
-    404: OpenApiResponse(description="Missing, or outside the caller's scope."),
-    409: OpenApiResponse(description="Not allowed in the record's current state (`state`)."),
-    412: OpenApiResponse(description="Stale If-Match: `current_version` says what is current."),
-    422: OpenApiResponse(description="Idempotency-Key reused with a different request."),
-    428: OpenApiResponse(description="If-Match is required."),
-}
-
-
-def errors(*codes: int) -> dict:
-    return {code: ERRORS[code] for code in codes}
 
 
 class CaseNestedMixin:

@@ -11,12 +11,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors
-from cases.api.common import CaseNestedMixin, UserRefSerializer, errors
+from cases.api.common import CaseNestedMixin, UserRefSerializer
 from cases.filetypes import DOCX, ODT, PDF, TEXT
 from cases.models import Document
 from cases.services import documents as document_services
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
+from common.api.schema import errors
 
 UPLOAD_ERRORS = {
     413: OpenApiResponse(description="The file is over 10 MB; nothing was stored."),

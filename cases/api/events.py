@@ -7,18 +7,14 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.common import (
-    CaseNestedMixin,
-    PartyRefSerializer,
-    UserRefSerializer,
-    errors,
-)
+from cases.api.common import CaseNestedMixin, PartyRefSerializer, UserRefSerializer
 from cases.api.outcomes import SuspectField
 from cases.models import BailAuthority, EventKind, InvestigationEvent
 from cases.selectors_events import event_list
 from cases.services import events as event_services
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
+from common.api.schema import errors
 
 # Everything but "outcome recorded", which follows from recording the outcome itself
 # (POST /api/v1/cases/{id}/outcomes/).

@@ -13,11 +13,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors
-from cases.api.common import ERRORS, CaseNestedMixin, UserRefSerializer, errors
+from cases.api.common import CaseNestedMixin, UserRefSerializer
 from cases.models import ActivistEvidence, MaterialSummary
 from cases.selectors_material import activist_evidence_get_for_actor
 from cases.services import material as material_services
 from common.api.concurrency import ETagMixin, etag_for, expected_version
+from common.api.schema import ERROR_RESPONSES, errors
 from common.errors import NotFound
 
 
@@ -137,7 +138,7 @@ class MaterialSummaryApi(CaseNestedMixin, ETagMixin, APIView):
         summary="Read the material summary",
         responses={
             200: MaterialSummaryOutputSerializer,
-            401: ERRORS[401],
+            401: ERROR_RESPONSES[401],
             404: OpenApiResponse(
                 description="No material summary is recorded yet, or the case or its "
                 "material is outside the caller's scope."
@@ -242,7 +243,7 @@ class ActivistEvidenceApi(CaseNestedMixin, ETagMixin, APIView):
         summary="Read how activist-group evidence was obtained",
         responses={
             200: ActivistEvidenceOutputSerializer,
-            401: ERRORS[401],
+            401: ERROR_RESPONSES[401],
             404: OpenApiResponse(
                 description="Nothing is recorded yet, or the case is outside the caller's scope."
             ),

@@ -8,18 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import reports, selectors
-from cases.api.common import (
-    CaseNestedMixin,
-    PartyField,
-    PartyRefSerializer,
-    UserRefSerializer,
-    errors,
-)
+from cases.api.common import CaseNestedMixin, PartyField, PartyRefSerializer, UserRefSerializer
 from cases.models import Outcome, OutcomeCode
 from cases.models.outcome import OUTCOME_21_CONDITIONS
 from cases.outcome_groups import OUTCOME_GROUPS, outcome_group_of
 from cases.services import outcomes as outcome_services
 from common.api.idempotency import idempotent_create
+from common.api.schema import errors
 from common.errors import NotFound
 
 _CONDITION_KEYS = ", ".join(f"`{key}`" for key in OUTCOME_21_CONDITIONS)

@@ -11,13 +11,14 @@ from rest_framework.views import APIView
 from agencies import access
 from agencies.audit import access_log_record
 from cases import selectors
-from cases.api.common import CaseNestedMixin, errors
+from cases.api.common import CaseNestedMixin
 from cases.models import CaseParty, ContactChannel, Gender, PartyRole, Person
 from cases.services import people as people_services
 from cases.services.people import PERSON_FIELDS
 from common.api.concurrency import ETagMixin, etag_for, expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
+from common.api.schema import errors
 from common.errors import NotFound, ValidationError
 
 PERSON_READ_FIELDS = [

@@ -7,13 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors
-from cases.api.common import (
-    CaseNestedMixin,
-    PartyField,
-    PartyRefSerializer,
-    UserRefSerializer,
-    errors,
-)
+from cases.api.common import CaseNestedMixin, PartyField, PartyRefSerializer, UserRefSerializer
 from cases.models import (
     ContactChannel,
     ContactDirection,
@@ -25,6 +19,7 @@ from cases.models import (
 from cases.services import records as record_services
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
+from common.api.schema import errors
 
 
 @extend_schema_serializer(component_name="Offence")

@@ -8,9 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import reports
-from cases.api.common import errors
 from cases.models import OutcomeCode
 from cases.outcome_groups import OUTCOME_GROUPS
+from common.api.schema import errors
 
 _GROUP_KEYS = ", ".join(f"`{key}`" for key in OUTCOME_GROUPS)
 

@@ -56,6 +56,12 @@ ERROR_RESPONSES: dict[int, OpenApiResponse] = {
     428: OpenApiResponse(ErrorSerializer, description="If-Match is missing. Nothing changed."),
 }
 
+
+def errors(*codes: int) -> dict:
+    """The shared error answers, with their bodies, for an endpoint's schema."""
+    return {code: ERROR_RESPONSES[code] for code in codes}
+
+
 IF_MATCH = OpenApiParameter(
     name="If-Match",
     type=OpenApiTypes.STR,

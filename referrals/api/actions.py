@@ -7,8 +7,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.views import APIView
 
+from common.api.schema import errors
 from referrals import services as referral_services
-from referrals.api.output import REFERRAL_VIEW, errors, referral_in_scope, referral_response
+from referrals.api.output import REFERRAL_VIEW, referral_in_scope, referral_response
 from referrals.models import CompletionOutcome, ThresholdDecisionKind
 
 _SENDER_MOVE = "referrals.referral.create"

@@ -20,7 +20,6 @@ from cases.api.common import UserRefSerializer
 from cases.models import PartyRole
 from cases.selectors import visible_parties
 from common.api.concurrency import etag_for
-from common.api.schema import ERROR_RESPONSES
 from common.errors import NotFound
 from referrals import selectors
 from referrals.models import (
@@ -39,11 +38,6 @@ from safeguarding.models import FlagKind, SharedLevel
 
 SENDER = "sender"
 RECEIVER = "receiver"
-
-
-def errors(*codes: int) -> dict:
-    """The shared error answers, with their bodies, for the schema."""
-    return {code: ERROR_RESPONSES[code] for code in codes}
 
 
 @extend_schema_serializer(component_name="ReferralAgency")

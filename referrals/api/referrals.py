@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from common.api.concurrency import expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-from common.api.schema import IDEMPOTENCY_KEY, IF_MATCH
+from common.api.schema import IDEMPOTENCY_KEY, IF_MATCH, errors
 from referrals import selectors
 from referrals.api.drafting import (
     ReferralChangeSerializer,
@@ -24,7 +24,6 @@ from referrals.api.output import (
     REFERRAL_VIEWS,
     ReceivedReferralSerializer,
     SentReferralSerializer,
-    errors,
     referral_in_scope,
     referral_response,
     referrals_data,

@@ -8,8 +8,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.schema import errors
 from referrals import reports
-from referrals.api.output import AgencySerializer, errors
+from referrals.api.output import AgencySerializer
 from referrals.models import ReferralPurpose
 
 _MEDIAN_HELP = (

@@ -7,16 +7,11 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.common import (
-    CaseNestedMixin,
-    PartyField,
-    PartyRefSerializer,
-    UserRefSerializer,
-    errors,
-)
+from cases.api.common import CaseNestedMixin, PartyField, PartyRefSerializer, UserRefSerializer
 from cases.services.common import log_case_access
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
+from common.api.schema import errors
 from safeguarding import selectors
 from safeguarding.models import Assessment, FactorAnswer, SharedLevel
 from safeguarding.risk_templates import COMPUTATION_RULE, template_get, templates_current

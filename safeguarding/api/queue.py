@@ -7,8 +7,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.selectors import member_list_for_casework
-from cases.api.common import CaseNestedMixin, UserRefSerializer, errors
+from cases.api.common import CaseNestedMixin, UserRefSerializer
 from common.api.pagination import CursorPagination
+from common.api.schema import errors
 from safeguarding import selectors
 from safeguarding.models import SharedLevel
 from safeguarding.queue_view_model import queue_rows

@@ -19,7 +19,7 @@ from agencies.access import SIGNED_IN
 from agencies.selectors import agency_get_by_slug
 from common.api.concurrency import ETagMixin, etag_for, expected_version
 from common.api.pagination import CursorPagination
-from common.api.schema import ERROR_RESPONSES
+from common.api.schema import errors
 from safeguarding import selectors
 from safeguarding.models import ActionTarget, RiskScale, SharedLevel
 from safeguarding.risk_templates import Template, templates_current
@@ -48,10 +48,6 @@ IF_MATCH_ONCE_A_SCALE_EXISTS = OpenApiParameter(
     description='The ETag of the current version you last read, such as "3". Required once '
     "the agency has a scale.",
 )
-
-
-def errors(*codes: int) -> dict:
-    return {code: ERROR_RESPONSES[code] for code in codes}
 
 
 # --- Shared levels

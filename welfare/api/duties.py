@@ -9,12 +9,12 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.common import UserRefSerializer, errors
+from cases.api.common import UserRefSerializer
 from cases.models import ContactChannel, ContactDirection
 from cases.selectors import contact_list
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-from common.api.schema import IDEMPOTENCY_KEY
+from common.api.schema import IDEMPOTENCY_KEY, errors
 from welfare.models import VICTIM_DUTIES, Duty, DutyKind
 from welfare.selectors import duties as duty_selectors
 from welfare.services.duty_meet import duty_meet_by_contact

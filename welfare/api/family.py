@@ -8,9 +8,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.common import CaseNestedMixin, PartyRefSerializer, UserRefSerializer, errors
+from cases.api.common import CaseNestedMixin, PartyRefSerializer, UserRefSerializer
 from cases.selectors import party_list
 from common.api.idempotency import idempotent_create
+from common.api.schema import errors
 from common.errors import ValidationError
 from referrals.api.output import AgencySerializer
 from referrals.models import ReferralPurpose, ReferralState

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.common import errors
+from common.api.schema import errors
 from welfare import reports
 from welfare.models import IncidentKind, IncidentStage
 

@@ -14,16 +14,11 @@ from agencies import access
 from cases.api.common import UserRefSerializer
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-from common.api.schema import ERROR_RESPONSES, IDEMPOTENCY_KEY
+from common.api.schema import IDEMPOTENCY_KEY, errors
 from welfare.models import ExposureBreach, ExposureSession, ReviewKind
 from welfare.selectors import staff_exposure as exposure_selectors
 from welfare.selectors import staff_summaries as summary_selectors
 from welfare.services import staff_sessions as session_services
-
-
-def errors(*codes: int) -> dict:
-    return {code: ERROR_RESPONSES[code] for code in codes}
-
 
 # --- Sessions
 

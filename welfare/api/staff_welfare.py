@@ -13,8 +13,7 @@ from rest_framework.views import APIView
 from cases.api.common import UserRefSerializer
 from common.api.concurrency import ETagMixin, etag_for, expected_version
 from common.api.idempotency import idempotent_create
-from common.api.schema import IDEMPOTENCY_KEY, IF_MATCH
-from welfare.api.staff_sessions import errors
+from common.api.schema import IDEMPOTENCY_KEY, IF_MATCH, errors
 from welfare.models import WelfareMeetingKind
 from welfare.selectors import staff_exposure as exposure_selectors
 from welfare.services import exposure_rules as rules_services

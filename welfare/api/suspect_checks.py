@@ -7,8 +7,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers
 from rest_framework.views import APIView
 
-from cases.api.common import PartyRefSerializer, UserRefSerializer, errors
+from cases.api.common import PartyRefSerializer, UserRefSerializer
 from common.api.pagination import CursorPagination
+from common.api.schema import errors
 from welfare.api.suspects import VIEW
 from welfare.models import Duty
 from welfare.selectors import suspects as selectors

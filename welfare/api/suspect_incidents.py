@@ -8,11 +8,12 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.common import CaseNestedMixin, PartyRefSerializer, UserRefSerializer, errors
+from cases.api.common import CaseNestedMixin, PartyRefSerializer, UserRefSerializer
 from cases.api.outcomes import SuspectField
 from common.api.concurrency import ETagMixin, expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
+from common.api.schema import errors
 from welfare.api.suspects import RECORD, VIEW
 from welfare.models import IncidentKind, IncidentStage, WelfareIncident
 from welfare.selectors import suspects as selectors

@@ -8,9 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.selectors import member_list_for_casework
-from cases.api.common import UserRefSerializer, errors
+from cases.api.common import UserRefSerializer
 from common.api.concurrency import ETagMixin, expected_version
-from common.api.schema import IF_MATCH
+from common.api.schema import IF_MATCH, errors
 from welfare.models import EnhancedReason, ServiceLevel, VictimCare
 from welfare.selectors import victims as victim_selectors
 from welfare.services import victim_care as care_services
