@@ -237,16 +237,14 @@ def test_the_victims_referral_to_support_is_met_by_a_referral_that_includes_them
 
 
 def test_a_referral_sent_by_the_hub_meets_no_police_duty(
-    mash, north_case, suspect, child, social_worker_north, arrested
+    mash, coordinator_mash, north_case, suspect, child, social_worker, arrested
 ):
     """The hub may refer on the children of a case it was granted; the police duty
     stays for the police to meet (the hub may not meet police duties)."""
-    from agencies.models import Role
-    from tests.factories import MembershipFactory, grant_case
+    from tests.factories import grant_case
 
-    coordinator = MembershipFactory(agency=mash, role=Role.MASH_COORDINATOR)
     grant_case(north_case, mash)
-    refer(coordinator, north_case, social_worker_north.agency, [child], "safeguarding")
+    refer(coordinator_mash, north_case, social_worker.agency, [child], "safeguarding")
     assert _duty(suspect, DutyKind.CHILDREN_SAFEGUARDING_REFERRAL).status == DutyStatus.OPEN
 
 

@@ -186,9 +186,9 @@ def test_the_case_panel_costs_two_queries_however_large_the_family(
 
 
 def test_the_case_panel_is_empty_for_readers_without_family_support(
-    caseworker_lighthouse, social_worker_north, north_case, suspect, arrested
+    caseworker_lighthouse, social_worker, north_case, suspect, arrested
 ):
     from welfare.case_panels_family import family_panels
 
-    for membership in (caseworker_lighthouse, social_worker_north):
+    for membership in (caseworker_lighthouse, social_worker):
         assert family_panels(membership.user, north_case) == []
