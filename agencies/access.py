@@ -81,6 +81,12 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "referrals.referral.create": CASEWORK,
     "referrals.referral.receive": CASEWORK | {Role.PARTNER_CASEWORKER},
     "referrals.threshold.record": frozenset({Role.MASH_COORDINATOR, Role.SOCIAL_WORKER}),
+    # Partners raise the alarm: the receiving side of a referral raises an urgent
+    # concern on it; the sending side acknowledges it. Both sides write to the
+    # referral's message thread. Which side the caller is on is the services' check.
+    "referrals.concern.raise": CASEWORK | {Role.PARTNER_CASEWORKER},
+    "referrals.concern.acknowledge": CASEWORK,
+    "referrals.message.post": CASEWORK | {Role.PARTNER_CASEWORKER},
     "referrals.report.view": CASEWORK | {Role.PARTNER_CASEWORKER, Role.AUDITOR},
     # Duties of care. Victim updates, family support and suspect welfare are police
     # duties: the force that owns the case owes them.
