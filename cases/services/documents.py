@@ -66,17 +66,38 @@ def _sha256_of(file: UploadedFile) -> str:
     return digest.hexdigest()
 
 
+def document_size_check(uploaded_file: UploadedFile) -> None:
+    """The size Django counted while receiving the upload: refused before any of it
+    is read (FileTooLarge over 10 MB; ValidationError naming `file` when empty)."""
+    if uploaded_file.size > MAX_DOCUMENT_BYTES:
+        raise FileTooLarge("The selected file must be 10 MB or smaller.")
+    if uploaded_file.size == 0:
+        raise ValidationError({"file": ["The selected file is empty."]})
+
+
+def document_content_judge(uploaded_file: UploadedFile) -> tuple[str, str]:
+    """The content type the file's bytes show, and its SHA-256; UnsupportedFileType
+    for anything that is not a document. Every attachment in Tideline passes here."""
+    uploaded_file.seek(0)
+    head = uploaded_file.read(HEAD_BYTES)
+    detected = document_kind_detect(head, uploaded_file)
+    return detected.content_type, _sha256_of(uploaded_file)
+
+
+def document_file_store(file) -> str:
+    """Store an accepted file under a random name with no extension and nothing the
+    uploader chose; returns that name. The caller deletes it if its row is not
+    written."""
+    file.seek(0)
+    return default_storage.save(f"{STORAGE_FOLDER}/{uuid.uuid4().hex}", file)
+
+
 def document_upload(*, actor: User, case, uploaded_file: UploadedFile, title: str = "") -> Document:
     """Attach a document to a case. Refused (and nothing stored) when the upload is
     over 10 MB (FileTooLarge), empty or badly titled (ValidationError), or not a
     document by its content (UnsupportedFileType)."""
     case_action_require(actor, "cases.document.add", case)
-    # The size Django counted while receiving the upload: refused before any of it
-    # is read.
-    if uploaded_file.size > MAX_DOCUMENT_BYTES:
-        raise FileTooLarge("The selected file must be 10 MB or smaller.")
-    if uploaded_file.size == 0:
-        raise ValidationError({"file": ["The selected file is empty."]})
+    document_size_check(uploaded_file)
     original_name = document_name_clean(uploaded_file.name)
     title = (title or "").strip() or original_name
     errors: dict = {}
@@ -84,13 +105,8 @@ def document_upload(*, actor: User, case, uploaded_file: UploadedFile, title: st
         errors["title"] = [f"Title must be {NAME_MAX_LENGTH} characters or fewer."]
     raise_if(errors)
 
-    uploaded_file.seek(0)
-    head = uploaded_file.read(HEAD_BYTES)
-    detected = document_kind_detect(head, uploaded_file)
-    sha256 = _sha256_of(uploaded_file)
-
-    # A random name with no extension and nothing the uploader chose.
-    stored_name = default_storage.save(f"{STORAGE_FOLDER}/{uuid.uuid4().hex}", uploaded_file)
+    content_type, sha256 = document_content_judge(uploaded_file)
+    stored_name = document_file_store(uploaded_file)
     try:
         with transaction.atomic():
             document = Document(
@@ -98,7 +114,7 @@ def document_upload(*, actor: User, case, uploaded_file: UploadedFile, title: st
                 title=title,
                 original_name=original_name,
                 stored_name=stored_name,
-                content_type=detected.content_type,
+                content_type=content_type,
                 size=uploaded_file.size,
                 sha256=sha256,
                 uploaded_by=actor,
