@@ -7,6 +7,7 @@ from cases.models.case import (
     CaseStatus,
     CaseUserObjectPermission,
     ClosingReason,
+    GrantSource,
 )
 from cases.models.contact import ContactChannel, ContactDirection, ContactLog
 from cases.models.decision import KeyDecision
@@ -23,7 +24,7 @@ from cases.models.event import (
 from cases.models.material import ActivistEvidence, MaterialSummary
 from cases.models.offence import Offence, OffenceType
 from cases.models.outcome import Outcome, OutcomeCode
-from cases.models.party import CaseParty, PartyRole
+from cases.models.party import CaseParty, CasePartyGroupObjectPermission, PartyRole
 from cases.models.person import Gender, Person
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "CaseGrant",
     "CaseGroupObjectPermission",
     "CaseParty",
+    "CasePartyGroupObjectPermission",
     "CaseReferenceCounter",
     "CaseSource",
     "CaseStatus",
@@ -48,6 +50,7 @@ __all__ = [
     "Document",
     "EventKind",
     "Gender",
+    "GrantSource",
     "InvestigationEvent",
     "KeyDecision",
     "MaterialSummary",

@@ -89,6 +89,10 @@ class Case(models.Model):
                 ),
             ),
         ]
+        # A grant of the whole case (every party the grantee is cleared for) holds
+        # this beside `view_case`; a grant scoped to parties holds `view_caseparty`
+        # on each of them instead (ADR 0002, agencies.access.party_scope).
+        permissions = [("view_whole_case", "Can see every party of a granted case")]
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
@@ -128,9 +132,17 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
 
+class GrantSource(models.TextChoices):
+    NAMED = "named", "Named by the owning agency"
+    REFERRAL = "referral", "An accepted referral"
+
+
 class CaseGrant(models.Model):
     """Why another agency may see a case, who allowed it, and when it ended. The
-    permission itself is the guardian row; this is its reason and history."""
+    permission itself is the guardian row; this is its reason and history.
+
+    The source is stored as plain fields (kind, id, label) so that cases depends on
+    nothing above it: a referral grant names its referral without a foreign key."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants")
@@ -145,10 +157,37 @@ class CaseGrant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     revoke_reason = models.TextField(blank=True, default="")
+    source_kind = models.CharField(
+        max_length=16, choices=GrantSource.choices, default=GrantSource.NAMED
+    )
+    source_id = models.UUIDField(null=True, blank=True)
+    source_label = models.CharField(max_length=200, blank=True, default="")
+    # Scoped to parties: the grantee sees only `parties` (and what it is cleared for
+    # of them). Stored as a flag, so that a scoped grant whose parties are gone
+    # shows nobody rather than everybody.
+    party_scoped = models.BooleanField(default=False)
+    parties = models.ManyToManyField("cases.CaseParty", blank=True, related_name="grants")
+    # When it ends by itself unless renewed; None while it lasts until revoked.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    renewed_at = models.DateTimeField(null=True, blank=True)
+    renewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    renew_reason = models.TextField(blank=True, default="")
+    # Ended by itself at `expires_at`, not revoked by a person.
+    expired = models.BooleanField(default=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-granted_at"]
+        indexes = [
+            models.Index(
+                fields=["expires_at"],
+                name="case_grant_expiry",
+                condition=models.Q(revoked_at__isnull=True, expires_at__isnull=False),
+            ),
+            models.Index(fields=["source_kind", "source_id"], name="case_grant_source"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "agency"],
@@ -159,3 +198,7 @@ class CaseGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} granted to {self.agency_id}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

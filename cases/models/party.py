@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from guardian.models import GroupObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Compartment
@@ -66,3 +67,10 @@ class CaseParty(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} in {self.case_id}"
+
+
+class CasePartyGroupObjectPermission(GroupObjectPermissionBase):
+    """django-guardian's direct foreign-key table for grants scoped to parties: the
+    grantee's grant group holds `view_caseparty` on each party it may see."""
+
+    content_object = models.ForeignKey(CaseParty, on_delete=models.CASCADE)
