@@ -54,7 +54,9 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "cases.event.add": POLICE_CASEWORK,
     "cases.outcome.add": POLICE_CASEWORK,
     "cases.grant.view": CASEWORK,
-    "cases.grant.manage": frozenset({Role.SPECIALIST_INVESTIGATOR, Role.POLICE_SUPERVISOR}),
+    # Investigators and supervisors manage any of their agency's grants; anyone else
+    # who does casework only on the cases they lead (LEAD_OFFICER_ONLY below).
+    "cases.grant.manage": CASEWORK,
     # An auditor reads a case's history (not the case itself).
     "cases.history.view": CASEWORK | {Role.AUDITOR},
     "cases.report.outcomes": POLICE_CASEWORK | {Role.AUDITOR},
@@ -124,6 +126,8 @@ GRANTED_ACTIONS = frozenset(
         # Risk is shared: an agency that may see a case sees and raises its flags,
         # reads its assessments, and records the strategy discussions it leads.
         "safeguarding.assessment.view",
+        # A partner that accepted a referral assesses the children named in it.
+        "safeguarding.assessment.add",
         "safeguarding.flag.view",
         "safeguarding.flag.raise",
         "safeguarding.strategy.view",
@@ -132,6 +136,16 @@ GRANTED_ACTIONS = frozenset(
         "referrals.referral.create",
     }
 )
+
+# Of what a grant allows, what needs the whole case: a grant scoped to parties does
+# not reach the case's documents, which may be about anyone in it.
+WHOLE_CASE_ACTIONS = frozenset({"cases.document.view"})
+
+# Actions that the roles named here may take on any of their agency's records, and
+# the other roles the capability lists only on a case they lead.
+LEAD_OFFICER_ONLY: dict[str, frozenset[Role]] = {
+    "cases.grant.manage": frozenset({Role.SPECIALIST_INVESTIGATOR, Role.POLICE_SUPERVISOR}),
+}
 
 # Actions that only a police force can ever take, whatever the role table says.
 POLICE_ONLY_ACTIONS = frozenset(
@@ -287,13 +301,16 @@ def _grant_exists_query(agency_group_id: int | None, model, perm: str = "view"):
     )
 
 
-def is_granted(user, obj: Model) -> bool:
-    """Has the user's agency been granted this record of another agency?"""
+def is_granted(user, obj: Model, *, whole: bool = False) -> bool:
+    """Has the user's agency been granted this record of another agency? With
+    `whole`: granted all of it, not only some of its parties."""
     membership = membership_of(user)
     if membership is None or membership.agency.grant_group_id is None:
         return False
     return (
-        _grant_exists_query(membership.agency.grant_group_id, type(obj))
+        _grant_exists_query(
+            membership.agency.grant_group_id, type(obj), "view_whole" if whole else "view"
+        )
         .filter(content_object=obj)
         .exists()
     )
@@ -314,8 +331,13 @@ def can(user, action: str, obj: Model | None = None) -> bool:
     if obj is None:
         return True
     if _object_agency_id(obj) == membership.agency_id:
+        managers = LEAD_OFFICER_ONLY.get(action)
+        if managers is not None and membership.role not in managers:
+            return getattr(obj, "lead_officer_id", None) == user.pk
         return True
-    return action in GRANTED_ACTIONS and is_granted(user, obj)
+    if action not in GRANTED_ACTIONS:
+        return False
+    return is_granted(user, obj, whole=action in WHOLE_CASE_ACTIONS)
 
 
 class AccessDenied(Exception):
@@ -384,6 +406,38 @@ def owned_or_granted_scope(
 def compartment_scope(user, queryset: QuerySet, *, field: str = "compartment") -> QuerySet:
     """Only the records in compartments the user is cleared for."""
     return queryset.filter(**{f"{field}__in": sorted(clearances(user))})
+
+
+def party_scope(user, queryset: QuerySet) -> QuerySet:
+    """The parties (of cases) the user may see: in compartments they are cleared for,
+    and of a case of their own agency, or of a case granted to their agency whole, or
+    named in a grant scoped to parties. One query: each grant is an EXISTS on
+    guardian's direct tables. A case grant without either kind of party permission
+    shows nobody: the policy fails closed."""
+    membership = membership_of(user)
+    if membership is None:
+        return queryset.none()
+    queryset = compartment_scope(user, queryset)
+    own = Q(case__owning_agency_id=membership.agency_id)
+    group_id = membership.agency.grant_group_id
+    if group_id is None:
+        return queryset.filter(own)
+    case_model = queryset.model._meta.get_field("case").related_model
+    whole = Exists(
+        _grant_exists_query(group_id, case_model, "view_whole").filter(
+            content_object=OuterRef("case_id")
+        )
+    )
+    named = Exists(
+        _grant_exists_query(group_id, queryset.model).filter(content_object=OuterRef("pk"))
+    )
+    return queryset.filter(own | whole | named)
+
+
+def party_visible(user, party: Model) -> bool:
+    """May the user see (and so record about) this party? The same rule as
+    `party_scope`, asked of one party."""
+    return party_scope(user, type(party).objects.filter(pk=party.pk)).exists()
 
 
 def referral_scope(user, queryset: QuerySet) -> QuerySet:
