@@ -310,6 +310,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.tasks.deadlines_sweep",
         "schedule": timedelta(minutes=15),
     },
+    # Urgent concerns count clock hours: escalated at most five minutes late.
+    "referrals-concern-escalations-sweep": {
+        "task": "referrals.tasks.concern_escalations_sweep",
+        "schedule": timedelta(minutes=5),
+    },
     "welfare-duties-sweep": {
         "task": "welfare.tasks.duties_sweep",
         "schedule": timedelta(minutes=15),

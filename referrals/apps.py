@@ -7,8 +7,9 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         from agencies.demo import demo_seeder_register
         from cases.panels import case_panel_register
-        from referrals.case_panel import referral_panels
+        from referrals.case_panel import concern_panels, referral_panels
         from referrals.demo import seed_referrals
 
         case_panel_register("referrals", referral_panels)
+        case_panel_register("concerns", concern_panels)
         demo_seeder_register(order=30, name="referrals", seeder=seed_referrals)

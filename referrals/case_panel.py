@@ -1,11 +1,13 @@
 """What referrals show on the case page: each referral of the case the reader's
 agency sent or received, with its state, receiver, deadlines, threshold decision
-and outcome, so the referrer sees what became of it where they work the case."""
+and outcome, so the referrer sees what became of it where they work the case; and
+the urgent concerns partners raised on them, which stand on the case."""
 
 from agencies.access import can
 from cases.models import Case
 from cases.panels import CasePanel
 from referrals.selectors import referral_list_for_case
+from referrals.selectors_concerns import concern_list_for_case
 from referrals.views.display import list_rows
 
 
@@ -28,5 +30,22 @@ def referral_panels(actor, case: Case) -> list[CasePanel]:
             title="Referrals",
             template="referrals/includes/case_panel.html",
             context=context,
+        )
+    ]
+
+
+def concern_panels(actor, case: Case) -> list[CasePanel]:
+    """The urgent concerns that stand on the case, in the compartments the reader is
+    cleared for; shown with the risks, above the people, while any waits."""
+    concerns = list(concern_list_for_case(actor=actor, case=case))
+    if not concerns:
+        return []
+    return [
+        CasePanel(
+            anchor="concerns",
+            title="Urgent concerns",
+            template="referrals/includes/case_concerns_panel.html",
+            context={"case": case, "case_concerns": concerns},
+            prominent=any(concern.is_open for concern in concerns),
         )
     ]

@@ -18,7 +18,13 @@ victim-support deadlines due within two hours or passed, and tells the receiving
 team and their supervisors, and the referrer too once a deadline is missed. It
 tells a stale referral's owner and its referrer. Every notification's dedupe key
 names the event and the due moment, so a second run, or two at once, tells
-nobody twice."""
+nobody twice.
+
+Urgent concerns are the exception to working days: their acknowledgement is due
+two clock hours after they are raised, night, weekend or clock change. Their own
+sweep (`concern_escalations_sweep`, run every five minutes) tells the owning
+team's supervisors when that passes, and every supervisor of the sending agency
+when two more hours pass without an acknowledgement."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,9 +33,19 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from common.notifications import moment_key, notify
-from referrals.models import Referral, ReferralState
+from common.notifications import moment_key, notices_deliver, notify
+from referrals.models import Concern, ConcernState, Referral, ReferralState
 from referrals.services.common import receivers_of, referral_link, referrer_of
+from referrals.services.concerns import (
+    ACKNOWLEDGE_WITHIN,
+    ESCALATE_TO_ALL_AFTER,
+    URGENT_CONCERN_ESCALATED,
+    URGENT_CONCERN_ESCALATED_TO_ALL,
+    ConcernPeople,
+    concern_link,
+    concern_people,
+    escalate_to_all_at,
+)
 from referrals.services.due_dates import (
     DECISION_WORKING_DAYS,
     STALE_AFTER_WORKING_DAYS,
@@ -64,12 +80,15 @@ SWEEP_KINDS = (
 # The rules that set the deadlines live with the services that record the events;
 # they are named here too, beside the sweep that watches them.
 __all__ = [
+    "ACKNOWLEDGE_WITHIN",
     "DECISION_WORKING_DAYS",
     "DUE_SOON_WINDOW",
+    "ESCALATE_TO_ALL_AFTER",
     "STALE_AFTER_WORKING_DAYS",
     "SWEEP_KINDS",
     "THRESHOLD_WORKING_DAYS",
     "VICTIM_SUPPORT_WORKING_DAYS",
+    "concern_escalations_sweep",
     "decision_due_at_for",
     "referral_deadlines_sweep",
     "stale_at_from",
@@ -219,4 +238,91 @@ def referral_deadlines_sweep(now: datetime | None = None) -> dict[str, int]:
                 created[notice.kind] += 1
     result = {kind.split(".", 1)[1]: count for kind, count in created.items()}
     result["notifications"] = sum(created.values())
+    return result
+
+
+# --- Urgent concerns: clock hours
+
+
+@dataclass(frozen=True)
+class _ConcernNotice:
+    kind: str
+    message: str
+    link: str
+    dedupe_key: str
+
+
+def _concern_notices(
+    concern: Concern, people: ConcernPeople, now: datetime
+) -> Iterator[tuple[_ConcernNotice, User]]:
+    link = concern_link(concern)
+    due = concern.acknowledge_due_at
+    # The team's supervisors; where the team has none, every supervisor at once.
+    supervisors = people.supervisors or people.all_supervisors
+    first = _ConcernNotice(
+        kind=URGENT_CONCERN_ESCALATED,
+        message=(
+            "Urgent: a concern raised on a referral your agency sent was not acknowledged "
+            f"by {when_text(due)}. Acknowledge it now, with what has been done."
+        ),
+        link=link,
+        dedupe_key=f"concern:{concern.pk}:not_acknowledged:{moment_key(due)}",
+    )
+    for user in supervisors:
+        yield first, user
+    everyone_at = escalate_to_all_at(concern)
+    if everyone_at <= now:
+        second = _ConcernNotice(
+            kind=URGENT_CONCERN_ESCALATED_TO_ALL,
+            message=(
+                "Urgent: a concern raised on a referral your agency sent has not been "
+                f"acknowledged since {when_text(due)}, and is escalated to every supervisor."
+            ),
+            link=link,
+            dedupe_key=f"concern:{concern.pk}:escalated_to_all:{moment_key(everyone_at)}",
+        )
+        for user in people.all_supervisors:
+            yield second, user
+
+
+def concern_escalations_sweep(now: datetime | None = None) -> dict[str, int]:
+    """Escalate every urgent concern whose acknowledgement is overdue: to the
+    supervisors at two hours, to every supervisor of the sending agency at four.
+    Returns how many notifications of each kind it stored: all zero on a second run
+    over the same moment. The moments of escalation are kept on the concern."""
+    now = now or timezone.now()
+    overdue = (
+        Concern.objects.filter(state=ConcernState.RAISED, acknowledge_due_at__lte=now)
+        .select_related(
+            "referral",
+            "referral__case",
+            "referral__case__lead_officer",
+            "referral__from_agency",
+            "referral__sent_by",
+            "referral__created_by",
+        )
+        .order_by("acknowledge_due_at", "id")
+    )
+    people_of: dict = {}
+    pairs: list[tuple[_ConcernNotice, User]] = []
+    escalated: list = []
+    escalated_to_all: list = []
+    for concern in overdue:
+        if concern.referral_id not in people_of:
+            people_of[concern.referral_id] = concern_people(concern.referral)
+        pairs.extend(_concern_notices(concern, people_of[concern.referral_id], now))
+        escalated.append(concern.pk)
+        if escalate_to_all_at(concern) <= now:
+            escalated_to_all.append(concern.pk)
+    created = notices_deliver(pairs)
+    # Only the first sweep past each moment writes it down.
+    Concern.objects.filter(pk__in=escalated, escalated_at__isnull=True).update(escalated_at=now)
+    Concern.objects.filter(pk__in=escalated_to_all, escalated_to_all_at__isnull=True).update(
+        escalated_to_all_at=now
+    )
+    result = {
+        "concern_not_acknowledged": created[URGENT_CONCERN_ESCALATED],
+        "concern_escalated_to_all": created[URGENT_CONCERN_ESCALATED_TO_ALL],
+    }
+    result["notifications"] = sum(result.values())
     return result

@@ -20,7 +20,7 @@ from agencies.models import Agency, AgencyKind, CharityService, Compartment
 from cases.models import CaseParty, Person
 from cases.selectors import age_on
 from common.errors import ValidationError
-from referrals.models import Referral, ReferralPurpose
+from referrals.models import Referral, ReferralDocumentPurpose, ReferralPurpose
 from safeguarding.models import Flag
 from safeguarding.services.queue import case_current_level
 from safeguarding.services.scales import agency_grade, current_scale_levels
@@ -228,6 +228,26 @@ def _flags(referral: Referral, shown: dict) -> list[dict]:
     ]
 
 
+def _documents(referral: Referral) -> list[dict]:
+    """The documents shared with the disclosure: each already a copy of its own
+    (`referrals.services.disclosure_documents`), so this list names exactly what
+    the receiver may download."""
+    shared = referral.documents.filter(purpose=ReferralDocumentPurpose.DISCLOSURE).order_by(
+        "uploaded_at", "id"
+    )
+    return [
+        {
+            "id": str(document.pk),
+            "title": document.title,
+            "original_name": document.original_name,
+            "content_type": document.content_type,
+            "size": document.size,
+            "sha256": document.sha256,
+        }
+        for document in shared
+    ]
+
+
 def disclosure_build(referral: Referral) -> dict:
     """The snapshot the receiver will see, as plain JSON: the chosen parties' chosen
     fields as they are now, the summary, the risk and flags if shared, and the
@@ -283,4 +303,5 @@ def disclosure_build(referral: Referral) -> dict:
             "reason": referral.consent_reason,
         },
         "suspect_details_reason": referral.suspect_details_reason,
+        "documents": _documents(referral),
     }

@@ -1,12 +1,23 @@
-"""The referral pages. The edit page comes before the moves, whose pattern would
-otherwise take "edit" for a move."""
+"""The referral pages. The edit page, the concerns, the messages and the documents
+come before the moves, whose pattern would otherwise take "edit", "messages" or
+"documents" for a move."""
 
-from referrals.views import actions, inbox, referral_form, referral_page, report
+from referrals.views import (
+    actions,
+    concerns,
+    inbox,
+    referral_form,
+    referral_page,
+    report,
+    thread,
+)
 
 urlpatterns = [
     *inbox.urlpatterns,
     *referral_form.urlpatterns,
     *referral_page.urlpatterns,
+    *concerns.urlpatterns,
+    *thread.urlpatterns,
     *actions.urlpatterns,
     *report.urlpatterns,
 ]

@@ -11,8 +11,10 @@ def test_every_scheduled_task_is_registered():
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert scheduled == {
         "agencies.tasks.expired_credentials_purge",
+        "common.tasks.notification_emails_sweep",
         "safeguarding.tasks.deadlines_sweep",
         "referrals.tasks.deadlines_sweep",
+        "referrals.tasks.concern_escalations_sweep",
         "welfare.tasks.duties_sweep",
     }
     assert scheduled <= set(app.tasks)

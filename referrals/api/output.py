@@ -151,6 +151,16 @@ class DisclosedFlagSerializer(serializers.Serializer):
     reason = serializers.CharField()
 
 
+@extend_schema_serializer(component_name="DisclosedDocument")
+class DisclosedDocumentSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    original_name = serializers.CharField()
+    content_type = serializers.CharField(help_text="Detected from the file's content.")
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+
+
 @extend_schema_serializer(component_name="Disclosure")
 class DisclosureSerializer(serializers.Serializer):
     sent_at = serializers.DateTimeField()
@@ -170,6 +180,15 @@ class DisclosureSerializer(serializers.Serializer):
     consent = ConsentSerializer()
     suspect_details_reason = serializers.CharField(
         help_text="Why a victim-support charity is told about a suspect, when it is."
+    )
+    documents = DisclosedDocumentSerializer(
+        many=True,
+        required=False,
+        help_text=(
+            "The documents shared with the disclosure, fixed when it was sent; each is "
+            "downloaded from `/api/v1/referrals/{id}/documents/{document}/download/`. "
+            "Absent from referrals sent before documents could be shared."
+        ),
     )
 
 

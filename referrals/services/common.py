@@ -53,7 +53,11 @@ def receivers_of(referral: Referral) -> list[User]:
     return [m.user for m in members]
 
 
-def _tell(users, *, actor: User, kind: str, message: str, link: str, dedupe_key: str) -> int:
+def people_tell(
+    users, *, actor: User | None, kind: str, message: str, link: str, dedupe_key: str
+) -> int:
+    """Tell each active person once (never the actor), through the one notification
+    path. Returns how many were told."""
     told = 0
     seen: set[int] = set()
     for user in users:
@@ -83,7 +87,7 @@ def other_side_tell(
     else:
         receivers = [referral.owner] if referral.owner_id else receivers_of(referral)
         people = [*receivers, referrer]
-    return _tell(people, actor=actor, kind=kind, message=message, link=link, dedupe_key=key)
+    return people_tell(people, actor=actor, kind=kind, message=message, link=link, dedupe_key=key)
 
 
 def event_record(

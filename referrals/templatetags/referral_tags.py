@@ -1,15 +1,17 @@
 """The referral inbox in two places outside its own pages: the count beside
-"Referrals" in the menu, and the "Your inbox" summary on the home page. Each is one
-query, and only for the people who work referrals."""
+"Referrals" in the menu, and the "Your inbox" summary on the home page; and the
+urgent concerns waiting for the reader's acknowledgement, on the home page. Each
+is one query, and only for the people who work referrals."""
 
 from django import template
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from agencies.access import membership_of
+from agencies.access import can, membership_of
 from agencies.models import Role
 from referrals.models import ReferralState
 from referrals.selectors import referral_inbox
+from referrals.selectors_concerns import concerns_awaiting_acknowledgement
 
 register = template.Library()
 
@@ -49,3 +51,24 @@ def referral_inbox_summary(context) -> dict:
     if membership is None or membership.role not in _INBOX_ROLES:
         return {"show": False}
     return {"show": True, "counts": _inbox_counts(request), "member": membership}
+
+
+# How many waiting concerns the home page lists before linking to the rest.
+_HOME_CONCERNS = 10
+
+
+@register.inclusion_tag("referrals/includes/concerns_home.html", takes_context=True)
+def urgent_concerns_home(context) -> dict:
+    """Urgent concerns on referrals the reader's agency sent that wait for
+    acknowledgement, for the lead officer, the team and the supervisors: one query."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not can(user, "referrals.concern.acknowledge"):
+        return {"show": False}
+    waiting = list(concerns_awaiting_acknowledgement(actor=user)[: _HOME_CONCERNS + 1])
+    return {
+        "show": bool(waiting),
+        "concerns": waiting[:_HOME_CONCERNS],
+        "more": len(waiting) > _HOME_CONCERNS,
+        "now": timezone.now(),
+    }

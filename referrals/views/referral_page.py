@@ -29,6 +29,7 @@ from referrals.views.display import (
     disclosure_view,
     referral_deadlines,
 )
+from referrals.views.sections import referral_sections
 
 # The moves that take words, each with its form; the others are a single button.
 ACTION_FORMS = {
@@ -58,6 +59,8 @@ _EVENT_WORDS = {
     "completed": "Completed",
     "withdrawn": "Withdrawn",
     "threshold_decided": "Threshold decision",
+    "concern_raised": "Urgent concern raised",
+    "concern_acknowledged": "Urgent concern acknowledged",
 }
 
 
@@ -143,6 +146,8 @@ def referral_page_context(request, referral: Referral, *, bound: dict | None = N
         # Partners never see the live case: only a reader whom the policy lets open
         # it gets the link (the sender; or a statutory partner with a named grant).
         "may_open_case": side == "sender" and can(actor, "cases.case.view", referral.case),
+        # Its urgent concerns, its message thread and the documents shared with it.
+        **referral_sections(actor, referral, side, bound=bound),
     }
 
 

@@ -249,6 +249,7 @@ def test_the_snapshot_holds_exactly_what_was_chosen(officer_north, north_case, h
             "reason": "",
         },
         "suspect_details_reason": "",
+        "documents": [],
     }
 
 

@@ -1,0 +1,183 @@
+"""Forms of the urgent concern pages and the referral's message thread."""
+
+from datetime import date, datetime, time
+
+from django import forms
+from django.utils import timezone
+
+from cases.forms.fields import Radios, TimeField, UKDateField
+from cases.models import ContactChannel, ContactDirection
+from referrals.models import ConcernKind
+from safeguarding.models import FlagKind
+
+_NOBODY = ""
+
+
+def _shown_name(party: dict) -> str:
+    fields = party.get("fields") or {}
+    name = " ".join(
+        str(fields[key]) for key in ("first_name", "last_name") if fields.get(key)
+    ).strip()
+    role = party.get("role_label") or str(party.get("role", "")).replace("_", " ")
+    return f"{name} ({role.lower()})" if name else role.capitalize()
+
+
+class ConcernForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=ConcernKind.choices,
+        widget=Radios,
+        label="What is the concern?",
+        help_text=(
+            "A new offender account is, for example, another online account or username "
+            "the offender uses."
+        ),
+        error_messages={"required": "Select what the concern is."},
+    )
+    subject = forms.ChoiceField(
+        required=False,
+        widget=Radios,
+        label="Who is it about?",
+        help_text="Required for a risk of suicide or self-harm: say who is at risk.",
+    )
+    heard = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="What was heard?",
+        help_text="In the words it was said, as far as you can.",
+        error_messages={"required": "Enter what was heard."},
+    )
+    heard_on = UKDateField(
+        label="Date it was heard", error_messages={"required": "Enter the date it was heard."}
+    )
+    heard_time = TimeField(
+        label="Time it was heard", error_messages={"required": "Enter the time it was heard."}
+    )
+    heard_from = forms.CharField(
+        max_length=200,
+        label="Who was it heard from?",
+        help_text="For example, the child's mother, on the phone.",
+        error_messages={"required": "Enter who it was heard from."},
+    )
+    document = forms.FileField(
+        required=False,
+        label="Attach a document (optional)",
+        help_text=(
+            "PDF, plain text, Word (.docx) or OpenDocument text (.odt), up to 10 MB, "
+            "without pictures in it."
+        ),
+        error_messages={"empty": "The selected file is empty."},
+    )
+
+    def __init__(self, *args, disclosed_parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = [
+            *((str(p.get("party_id")), _shown_name(p)) for p in disclosed_parties),
+            (_NOBODY, "Someone not named in the referral, or nobody in particular"),
+        ]
+
+    def heard_at(self) -> datetime | None:
+        day: date | None = self.cleaned_data.get("heard_on")
+        at: time | None = self.cleaned_data.get("heard_time")
+        if day is None or at is None:
+            return None
+        return timezone.make_aware(datetime.combine(day, at))
+
+
+class AcknowledgeForm(forms.Form):
+    action_taken = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="What has been done?",
+        help_text="The partner who raised it is told it is acknowledged.",
+        error_messages={"required": "Enter what has been done about the concern."},
+    )
+
+
+class ConcernFlagForm(forms.Form):
+    party = forms.ChoiceField(
+        widget=Radios,
+        label="Who is the flag about?",
+        error_messages={"required": "Select who the flag is about."},
+    )
+    kind = forms.ChoiceField(
+        choices=FlagKind.choices,
+        widget=Radios,
+        label="Flag",
+        error_messages={"required": "Select the flag."},
+    )
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason",
+        error_messages={"required": "Enter the reason for the flag."},
+    )
+    review_on = UKDateField(
+        label="Review by", error_messages={"required": "Enter the date to review the flag."}
+    )
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties = {str(p.id): p for p in parties}
+        self.fields["party"].choices = [
+            (str(p.id), f"{p.person.full_name} ({p.get_role_display().lower()})") for p in parties
+        ]
+
+
+class ConcernContactForm(forms.Form):
+    party = forms.ChoiceField(
+        widget=Radios,
+        label="Who was the contact with?",
+        error_messages={"required": "Select who the contact was with."},
+    )
+    channel = forms.ChoiceField(
+        choices=ContactChannel.choices,
+        widget=Radios,
+        label="How?",
+        error_messages={"required": "Select how the contact was made."},
+    )
+    direction = forms.ChoiceField(
+        choices=ContactDirection.choices,
+        widget=Radios,
+        initial=ContactDirection.OUTBOUND,
+        label="Who made contact?",
+        error_messages={"required": "Select who made contact."},
+    )
+    summary = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What was said or agreed?",
+        error_messages={"required": "Enter what was said or agreed."},
+    )
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties = {str(p.id): p for p in parties}
+        self.fields["party"].choices = [
+            (str(p.id), f"{p.person.full_name} ({p.get_role_display().lower()})") for p in parties
+        ]
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Your message",
+        help_text=(
+            "The other side is told there is a message; its words are shown only here, "
+            "never in a notification or email."
+        ),
+        error_messages={"required": "Enter your message."},
+    )
+
+
+class DisclosureDocumentForm(forms.Form):
+    case_document = forms.ChoiceField(
+        widget=Radios,
+        label="Which document of the case?",
+        error_messages={"required": "Select a document to share."},
+    )
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.documents = {str(d.id): d for d in documents}
+        self.fields["case_document"].choices = [(str(d.id), d.title) for d in documents]

@@ -1,0 +1,57 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from cases.models import Document
+from referrals.models.referral import Referral
+
+
+class ReferralDocumentPurpose(models.TextChoices):
+    DISCLOSURE = "disclosure", "Shared with the disclosure"
+    CONCERN = "concern", "Attached to an urgent concern"
+
+
+class ReferralDocument(models.Model):
+    """A document that travels with a referral: one the sender shares with the
+    disclosure (a copy of a case document, taken when it is attached, so the
+    receiver sees exactly what was sent whatever later happens to the case's
+    documents), or one the receiver attaches to an urgent concern. Either way its
+    content passed the same judge as every case document, and it is stored under a
+    random name of its own."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="documents")
+    purpose = models.CharField(max_length=16, choices=ReferralDocumentPurpose.choices)
+    # The case document a disclosure document was copied from (the sender's side).
+    source_document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(max_length=200)
+    original_name = models.CharField(max_length=200)
+    stored_name = models.CharField(max_length=100, unique=True, editable=False)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["referral", "purpose", "uploaded_at"], name="referral_document_when"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "source_document"],
+                condition=models.Q(source_document__isnull=False),
+                name="referral_document_shared_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

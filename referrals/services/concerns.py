@@ -1,0 +1,493 @@
+"""Urgent concerns: the receiver of a referral raises the alarm on it, the sending
+side acknowledges it, and the acknowledged concern may become a flag or a contact
+on the case.
+
+    raised -> acknowledged
+
+A concern is raised by the receiving side only, on a referral that has been sent
+(a draft has reached nobody: 409). The sender's lead officer, the owning team and
+its supervisors are told at once, marked urgent (the notification's kind begins
+`referrals.urgent_`). Acknowledgement is due two clock hours after it was raised:
+real elapsed time, across nights, weekends and the clock change, never working
+days. The sweep (`referrals.deadlines.concern_escalations_sweep`) escalates it.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies import access
+from agencies.models import Membership
+from cases.models import CaseParty, ContactDirection, ContactLog
+from cases.services import documents as document_services
+from cases.services.common import not_in_future
+from cases.services.records import contact_log
+from common.errors import InvalidState, NotFound, ValidationError
+from common.history import history_note
+from referrals.models import (
+    DEFAULT_COMPARTMENT_OF_KIND,
+    FIXED_COMPARTMENT_KINDS,
+    Concern,
+    ConcernKind,
+    ConcernState,
+    Referral,
+    ReferralDocument,
+    ReferralDocumentPurpose,
+    ReferralState,
+)
+from referrals.services.common import (
+    RECEIVER,
+    SENDER,
+    event_record,
+    people_tell,
+    receivers_of,
+    referral_access_log,
+    referrer_of,
+    side_require,
+)
+from referrals.services.moves import text_required, when_text
+from safeguarding.deadlines import supervisors_for_team
+from safeguarding.models import Flag
+from safeguarding.services.flags import flag_raise
+
+# Clock hours, not working days: a risk to a child or to life does not wait.
+ACKNOWLEDGE_WITHIN = timedelta(hours=2)
+# Then every supervisor of the sending agency, when the supervisors have not acted.
+ESCALATE_TO_ALL_AFTER = timedelta(hours=2)
+HEARD_FROM_MAX_LENGTH = 200
+
+# The notifications of a concern. A kind whose last part begins `urgent_` is shown
+# marked "Urgent" wherever notifications are listed.
+URGENT_CONCERN_RAISED = "referrals.urgent_concern_raised"
+URGENT_CONCERN_ESCALATED = "referrals.urgent_concern_not_acknowledged"
+URGENT_CONCERN_ESCALATED_TO_ALL = "referrals.urgent_concern_escalated"
+CONCERN_ACKNOWLEDGED = "referrals.concern_acknowledged"
+
+
+def concern_link(concern: Concern) -> str:
+    return reverse("referral-concern-page", args=[concern.referral_id, concern.pk])
+
+
+def acknowledge_due_at_from(raised_at: datetime) -> datetime:
+    """Two hours of real time on. The sum is made in UTC: adding hours to a local
+    wall-clock time would be an hour out across the clock change."""
+    return raised_at.astimezone(UTC) + ACKNOWLEDGE_WITHIN
+
+
+def escalate_to_all_at(concern: Concern) -> datetime:
+    return concern.acknowledge_due_at.astimezone(UTC) + ESCALATE_TO_ALL_AFTER
+
+
+# --- Who answers for a concern
+
+
+@dataclass(frozen=True)
+class ConcernPeople:
+    """The sending side's people for one referral: told at once (`told`), then the
+    supervisors when two hours pass, then every supervisor of the agency."""
+
+    responsible: list[User]
+    team: list[User]
+    supervisors: list[User]
+    all_supervisors: list[User]
+
+    @property
+    def told(self) -> list[User]:
+        return _unique([*self.responsible, *self.team, *self.supervisors])
+
+
+def _unique(users) -> list[User]:
+    seen: dict[int, User] = {}
+    for user in users:
+        if user is not None and user.is_active:
+            seen.setdefault(user.pk, user)
+    return list(seen.values())
+
+
+def _sending_team_id(referral: Referral):
+    """The team that answers for the referral: the case's team when the sender owns
+    the case, else the referrer's own team (a hub referring on a granted case)."""
+    case = referral.case
+    if case.owning_agency_id == referral.from_agency_id and case.team_id:
+        return case.team_id
+    referrer = referrer_of(referral)
+    membership = Membership.objects.filter(user_id=referrer.pk).only("team_id").first()
+    return membership.team_id if membership else None
+
+
+def concern_people(referral: Referral) -> ConcernPeople:
+    """The sender's lead officer (the case's, when the sender owns the case) and the
+    referrer; the members of the owning team who may acknowledge; its supervisors;
+    and every supervisor of the sending agency."""
+    case = referral.case
+    agency = referral.from_agency
+    lead = case.lead_officer if case.owning_agency_id == agency.pk else None
+    team_id = _sending_team_id(referral)
+    team: list[User] = []
+    if team_id is not None:
+        team = [
+            membership.user
+            for membership in Membership.objects.filter(
+                agency_id=agency.pk,
+                team_id=team_id,
+                user__is_active=True,
+                role__in=access.CAPABILITIES["referrals.concern.acknowledge"],
+            )
+            .select_related("user")
+            .order_by("user__username")
+        ]
+    supervisors = supervisors_for_team(
+        agency_id=agency.pk, agency_kind=agency.kind, team_id=team_id, exclude_user_id=None
+    )
+    everyone = supervisors_for_team(
+        agency_id=agency.pk, agency_kind=agency.kind, team_id=None, exclude_user_id=None
+    )
+    return ConcernPeople(
+        responsible=_unique([lead, referrer_of(referral)]),
+        team=_unique(team),
+        supervisors=_unique(supervisors),
+        all_supervisors=_unique(everyone),
+    )
+
+
+# --- Raising
+
+
+def concern_compartment(kind: str, subject: CaseParty | None) -> str:
+    """Where the concern stands on the case (stated in `referrals.models.concerns`):
+    a risk to a child is child safeguarding and an offender account the suspect's,
+    whoever they name; otherwise the compartment of the person named, or of the
+    kind when nobody is."""
+    if kind in FIXED_COMPARTMENT_KINDS or subject is None:
+        return DEFAULT_COMPARTMENT_OF_KIND[kind]
+    return subject.compartment
+
+
+def _disclosed_party(referral: Referral, subject_id) -> CaseParty | None:
+    """A person the referral disclosed to the receiver, by party id; None for any
+    other id, so the receiver can name only someone it was told about."""
+    disclosed = {
+        str(party.get("party_id")) for party in (referral.disclosure or {}).get("parties", [])
+    }
+    if str(subject_id) not in disclosed:
+        return None
+    return referral.parties.filter(pk=subject_id).first()
+
+
+def _concern_errors(
+    *, referral: Referral, kind: str, heard: str, heard_at, heard_from: str, subject_id
+) -> tuple[dict, dict]:
+    errors: dict[str, list[str]] = {}
+    values: dict = {}
+    if not kind:
+        errors["kind"] = ["Choose what the concern is."]
+    elif kind not in ConcernKind.values:
+        errors["kind"] = [f"Choose one of: {', '.join(ConcernKind.values)}."]
+    for field, value, missing in (
+        ("heard", heard, "Write down what was heard."),
+        ("heard_from", heard_from, "Say who it was heard from."),
+    ):
+        try:
+            values[field] = text_required(value, field=field, missing=missing)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if "heard_from" in values and len(values["heard_from"]) > HEARD_FROM_MAX_LENGTH:
+        errors["heard_from"] = [f"Keep it to {HEARD_FROM_MAX_LENGTH} characters or fewer."]
+    if heard_at is None:
+        errors["heard_at"] = ["Give the date and time it was heard."]
+    elif not isinstance(heard_at, datetime) or timezone.is_naive(heard_at):
+        errors["heard_at"] = ["Give the date and time it was heard, with its time zone."]
+    else:
+        not_in_future(heard_at, "heard_at", errors)
+    subject = None
+    if subject_id:
+        subject = _disclosed_party(referral, subject_id)
+        if subject is None:
+            errors["subject"] = ["Choose one of the people named in the referral."]
+    elif kind == ConcernKind.SUICIDE_SELF_HARM:
+        errors["subject"] = ["Say who is at risk: choose one of the people named in the referral."]
+    values["subject"] = subject
+    return errors, values
+
+
+@transaction.atomic
+def concern_raise(
+    *,
+    actor: User,
+    referral: Referral,
+    kind: str,
+    heard: str,
+    heard_at: datetime | None,
+    heard_from: str,
+    subject_id=None,
+    uploaded_file: UploadedFile | None = None,
+) -> Concern:
+    """Raise an urgent concern on a referral the actor's agency received. Refused
+    with NotFound off either side of it, InvalidState (409) for the sending side
+    or a draft, ValidationError naming each bad field, FileTooLarge (413) or
+    UnsupportedFileType (415) for the document; nothing is stored when refused."""
+    locked = Referral.objects.select_for_update().filter(pk=referral.pk).first()
+    if locked is None:
+        raise NotFound()
+    side = side_require(actor, locked)
+    # Any referral that reached the receiver: what it hears after declining or
+    # completing one may be the most urgent of all.
+    if locked.state == ReferralState.DRAFT:
+        raise InvalidState(
+            "A draft referral has reached nobody: an urgent concern is raised by its "
+            "receiver once it is sent.",
+            state=locked.state,
+        )
+    if side != RECEIVER:
+        raise InvalidState(
+            "Only the receiving agency raises an urgent concern on a referral; the "
+            "referring agency acknowledges it.",
+            state=locked.state,
+        )
+    access.require(actor, "referrals.concern.raise")
+    errors, values = _concern_errors(
+        referral=locked,
+        kind=kind,
+        heard=heard,
+        heard_at=heard_at,
+        heard_from=heard_from,
+        subject_id=subject_id,
+    )
+    if uploaded_file is not None:
+        # The size first (413, before reading), then the fields, then the content.
+        document_services.document_size_check(uploaded_file)
+    if errors:
+        raise ValidationError(errors)
+    content_type = sha256 = ""
+    if uploaded_file is not None:
+        content_type, sha256 = document_services.document_content_judge(uploaded_file)
+    membership = access.membership_of(actor)
+    now = timezone.now()
+    stored_name = document_services.document_file_store(uploaded_file) if uploaded_file else ""
+    try:
+        with transaction.atomic():
+            document = None
+            if uploaded_file is not None:
+                name = document_services.document_name_clean(uploaded_file.name)
+                document = ReferralDocument.objects.create(
+                    referral=locked,
+                    purpose=ReferralDocumentPurpose.CONCERN,
+                    title=name,
+                    original_name=name,
+                    stored_name=stored_name,
+                    content_type=content_type,
+                    size=uploaded_file.size,
+                    sha256=sha256,
+                    uploaded_by=actor,
+                    uploaded_at=now,
+                )
+            concern = Concern(
+                referral=locked,
+                case_id=locked.case_id,
+                kind=kind,
+                compartment=concern_compartment(kind, values["subject"]),
+                subject=values["subject"],
+                heard=values["heard"],
+                heard_at=heard_at,
+                heard_from=values["heard_from"],
+                document=document,
+                raised_by=actor,
+                raised_by_agency_id=membership.agency_id,
+                raised_at=now,
+                acknowledge_due_at=acknowledge_due_at_from(now),
+            )
+            concern.full_clean()
+            history_note(concern, actor=actor, reason="urgent concern raised")
+            concern.save()
+    except BaseException:
+        if stored_name:
+            default_storage.delete(stored_name)
+        raise
+    event_record(
+        locked,
+        actor=actor,
+        action="concern_raised",
+        from_state=locked.state,
+        note=f"Urgent concern: {ConcernKind(kind).label.lower()}.",
+        at=now,
+    )
+    referral_access_log(
+        actor=actor,
+        referral=locked,
+        action="referrals.concern.raised",
+        note=f"concern {concern.pk}; {kind}; compartment {concern.compartment}",
+    )
+    # No personal details: what kind of thing, from which agency, and by when.
+    people_tell(
+        concern_people(locked).told,
+        actor=actor,
+        kind=URGENT_CONCERN_RAISED,
+        message=(
+            f"Urgent: {membership.agency.name} has raised a concern on a referral your "
+            f"agency sent. Acknowledge it by {when_text(concern.acknowledge_due_at)}."
+        ),
+        link=concern_link(concern),
+        dedupe_key=f"concern:{concern.pk}:raised",
+    )
+    return concern
+
+
+# --- Acknowledging, and what the concern becomes
+
+
+def _concern_locked(actor: User, concern: Concern, *, verb: str) -> Concern:
+    """The concern, locked, once the actor is on the sending side of its referral."""
+    locked = (
+        Concern.objects.select_for_update()
+        .select_related("referral", "referral__case", "referral__from_agency")
+        .filter(pk=concern.pk)
+        .first()
+    )
+    if locked is None:
+        raise NotFound()
+    if side_require(actor, locked.referral) != SENDER:
+        raise InvalidState(
+            f"Only the referring agency can {verb} an urgent concern; the receiving "
+            "agency raised it.",
+            state=locked.state,
+        )
+    access.require(actor, "referrals.concern.acknowledge")
+    return locked
+
+
+def _must_be_acknowledged(concern: Concern, what: str) -> None:
+    if concern.state != ConcernState.ACKNOWLEDGED:
+        raise InvalidState(
+            f"Acknowledge the concern, with what was done, before {what}.", state=concern.state
+        )
+
+
+@transaction.atomic
+def concern_acknowledge(*, actor: User, concern: Concern, action_taken: str) -> Concern:
+    """The sending side says what it has done. Once: a second acknowledgement is
+    refused (409) and changes nothing. The receiving side is told."""
+    locked = _concern_locked(actor, concern, verb="acknowledge")
+    if locked.state != ConcernState.RAISED:
+        raise InvalidState(
+            "This concern is already acknowledged: what was done is on the concern.",
+            state=locked.state,
+        )
+    action_taken = text_required(
+        action_taken, field="action_taken", missing="Say what has been done about the concern."
+    )
+    now = timezone.now()
+    locked.state = ConcernState.ACKNOWLEDGED
+    locked.acknowledged_by = actor
+    locked.acknowledged_at = now
+    locked.action_taken = action_taken
+    locked.version += 1
+    history_note(locked, actor=actor, reason="urgent concern acknowledged")
+    locked.save(
+        update_fields=["state", "acknowledged_by", "acknowledged_at", "action_taken", "version"]
+    )
+    referral = locked.referral
+    event_record(
+        referral,
+        actor=actor,
+        action="concern_acknowledged",
+        from_state=referral.state,
+        note=action_taken,
+        at=now,
+    )
+    referral_access_log(
+        actor=actor,
+        referral=referral,
+        action="referrals.concern.acknowledged",
+        note=f"concern {locked.pk}",
+    )
+    raiser = User.objects.filter(pk=locked.raised_by_id).first()
+    owner = [referral.owner] if referral.owner_id else receivers_of(referral)
+    people_tell(
+        [raiser, *owner],
+        actor=actor,
+        kind=CONCERN_ACKNOWLEDGED,
+        message="The urgent concern you raised on a referral has been acknowledged.",
+        link=concern_link(locked),
+        dedupe_key=f"concern:{locked.pk}:acknowledged",
+    )
+    return locked
+
+
+def _case_party(concern: Concern, party: CaseParty | None) -> CaseParty:
+    """The person a flag or contact is about: the one given, else the concern's."""
+    chosen = party or concern.subject
+    if chosen is None:
+        raise ValidationError({"party": ["Choose the person this is about."]})
+    return chosen
+
+
+@transaction.atomic
+def concern_flag_raise(
+    *,
+    actor: User,
+    concern: Concern,
+    kind: str,
+    reason: str,
+    review_on: date | None,
+    party: CaseParty | None = None,
+) -> Flag:
+    """Raise a flag on the case from an acknowledged concern, through the one flag
+    service (its checks and its access log). One flag per concern."""
+    locked = _concern_locked(actor, concern, verb="raise a flag from")
+    _must_be_acknowledged(locked, "raising a flag from it")
+    if locked.flag_id is not None:
+        raise InvalidState("A flag has already been raised from this concern.", state="flagged")
+    flag = flag_raise(
+        actor=actor,
+        case=locked.referral.case,
+        party=_case_party(locked, party),
+        kind=kind,
+        reason=reason,
+        review_on=review_on,
+    )
+    locked.flag = flag
+    locked.version += 1
+    history_note(locked, actor=actor, reason="flag raised from the concern")
+    locked.save(update_fields=["flag", "version"])
+    return flag
+
+
+@transaction.atomic
+def concern_contact_record(
+    *,
+    actor: User,
+    concern: Concern,
+    channel: str,
+    summary: str,
+    contacted_at: datetime | None = None,
+    direction: str = ContactDirection.OUTBOUND,
+    party: CaseParty | None = None,
+) -> ContactLog:
+    """Log, on the case, the contact made because of an acknowledged concern,
+    through the one contact service. One contact per concern."""
+    locked = _concern_locked(actor, concern, verb="record a contact from")
+    _must_be_acknowledged(locked, "recording a contact from it")
+    if locked.contact_id is not None:
+        raise InvalidState(
+            "A contact has already been recorded from this concern.", state="contact_recorded"
+        )
+    contact = contact_log(
+        actor=actor,
+        case=locked.referral.case,
+        party=_case_party(locked, party),
+        channel=channel,
+        summary=summary,
+        contacted_at=contacted_at,
+        direction=direction,
+    )
+    locked.contact = contact
+    locked.version += 1
+    history_note(locked, actor=actor, reason="contact recorded from the concern")
+    locked.save(update_fields=["contact", "version"])
+    return contact

@@ -1,0 +1,82 @@
+"""The message thread of a referral: its two sides write to each other about it.
+Only the authorised users of the two sides post or read; every post is kept in the
+history, logged, and told to the other side, without its words (a notification
+and its email carry no personal details)."""
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies import access
+from common.errors import InvalidState, NotFound
+from common.history import history_note
+from referrals.models import Referral, ReferralMessage, ReferralState
+from referrals.services.common import (
+    RECEIVER,
+    people_tell,
+    receivers_of,
+    referral_access_log,
+    referrer_of,
+    side_require,
+)
+from referrals.services.moves import text_required
+
+MESSAGE_POSTED = "referrals.message_posted"
+
+
+def thread_link(referral: Referral) -> str:
+    return f"{reverse('referral-page', args=[referral.pk])}#messages"
+
+
+def _other_side(referral: Referral, side: str) -> list[User]:
+    """Who hears of a message: from the receiver, the referrer and the case's lead
+    officer (when the referrer's agency owns the case); from the sender, the
+    receiver's owner of the referral, or its team until someone accepts it."""
+    if side == RECEIVER:
+        case = referral.case
+        lead = case.lead_officer if case.owning_agency_id == referral.from_agency_id else None
+        return [referrer_of(referral), lead]
+    return [referral.owner] if referral.owner_id else receivers_of(referral)
+
+
+@transaction.atomic
+def message_post(*, actor: User, referral: Referral, body: str) -> ReferralMessage:
+    """Post to the thread. NotFound off either side; InvalidState (409) on a draft,
+    which the receiver cannot see yet; ValidationError naming `body` when empty."""
+    found = Referral.objects.select_related("case").filter(pk=referral.pk).first()
+    if found is None:
+        raise NotFound()
+    side = side_require(actor, found)
+    if found.state == ReferralState.DRAFT:
+        raise InvalidState(
+            "A draft referral has no thread yet: the receiver cannot see it until it is sent.",
+            state=found.state,
+        )
+    access.require(actor, "referrals.message.post")
+    body = text_required(body, field="body", missing="Write your message.")
+    membership = access.membership_of(actor)
+    message = ReferralMessage(
+        referral=found,
+        author=actor,
+        author_agency_id=membership.agency_id,
+        side=side,
+        body=body,
+        posted_at=timezone.now(),
+    )
+    message.full_clean()
+    history_note(message, actor=actor, reason="message posted")
+    message.save()
+    referral_access_log(
+        actor=actor, referral=found, action="referrals.message.posted", note=f"message {message.pk}"
+    )
+    direction = "sent to your agency" if side != RECEIVER else "your agency sent"
+    people_tell(
+        _other_side(found, side),
+        actor=actor,
+        kind=MESSAGE_POSTED,
+        message=f"{membership.agency.name} has written to you about a referral {direction}.",
+        link=thread_link(found),
+        dedupe_key=f"referral-message:{message.pk}",
+    )
+    return message
