@@ -2,7 +2,7 @@
 Thin: parse, call a service or selector, render."""
 
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -131,6 +131,28 @@ class MemberOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="MemberWithEnrolmentLink")
+class MemberWithEnrolmentLinkSerializer(MemberOutputSerializer):
+    """A person just created, or whose authenticator was just reset, with the
+    one-time enrolment link to pass on. The link is in this response only: Tideline
+    keeps its hash, and a replay of the request (Idempotency-Key) answers null."""
+
+    enrolment_link = serializers.SerializerMethodField()
+    enrolment_expires_at = serializers.SerializerMethodField()
+
+    class Meta(MemberOutputSerializer.Meta):
+        fields = [*MemberOutputSerializer.Meta.fields, "enrolment_link", "enrolment_expires_at"]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_enrolment_link(self, membership) -> str | None:
+        issued = self.context.get("issued")
+        return issued.url if issued else None
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_enrolment_expires_at(self, membership) -> str:
+        return serializers.DateTimeField().to_representation(self.context["issued"].expires_at)
+
+
 def _team_or_error(actor, team_id):
     if team_id is None:
         return None
@@ -151,7 +173,20 @@ class MemberListCreateApi(APIView):
         email = serializers.EmailField(required=False, allow_blank=True, default="")
         role = serializers.ChoiceField(choices=Role.choices)
         team = serializers.UUIDField(required=False, allow_null=True, default=None)
-        password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+        def validate(self, attrs):
+            # Said out loud rather than ignored: a client still sending the password it
+            # chose would otherwise believe the account can sign in with it.
+            if "password" in self.initial_data:
+                raise serializers.ValidationError(
+                    {
+                        "password": [
+                            "Admins do not set passwords. The person creates their own "
+                            "through the enrolment link in the response."
+                        ]
+                    }
+                )
+            return attrs
 
     class Pagination(CursorPagination):
         ordering = ("user__username",)
@@ -159,6 +194,7 @@ class MemberListCreateApi(APIView):
     # Read by drf-spectacular, so that the schema shows the page envelope and its
     # `cursor` and `page_size` parameters rather than a bare array.
     pagination_class = Pagination
+    idempotency_unkept_fields = ("enrolment_link",)
 
     @extend_schema(
         responses={200: MemberOutputSerializer(many=True), 401: ERRORS[401], 403: ERRORS[403]}
@@ -172,12 +208,18 @@ class MemberListCreateApi(APIView):
         request=InputSerializer,
         parameters=[IDEMPOTENCY_KEY],
         responses={
-            201: MemberOutputSerializer,
+            201: MemberWithEnrolmentLinkSerializer,
             400: ERRORS[400],
             401: ERRORS[401],
             403: ERRORS[403],
             422: ERRORS[422],
         },
+        description=(
+            "Creates the account without a usable password or authenticator. The answer "
+            "carries a one-time `enrolment_link`, valid for 72 hours, through which the "
+            "person sets their own password and enrols their authenticator; until then "
+            "they cannot sign in."
+        ),
     )
     @idempotent_create
     def post(self, request):
@@ -185,8 +227,11 @@ class MemberListCreateApi(APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         team = _team_or_error(request.user, data.pop("team"))
-        membership = member_services.member_create(actor=request.user, team=team, **data)
-        response = Response(MemberOutputSerializer(membership).data, status=status.HTTP_201_CREATED)
+        membership, issued = member_services.member_create(actor=request.user, team=team, **data)
+        response = Response(
+            MemberWithEnrolmentLinkSerializer(membership, context={"issued": issued}).data,
+            status=status.HTTP_201_CREATED,
+        )
         response["Location"] = reverse("api:member-detail", args=[membership.id])
         response["ETag"] = f'"{membership.version}"'
         return response
@@ -281,9 +326,32 @@ class MemberReactivateApi(_MemberActionApi):
     service = staticmethod(member_services.member_reactivate)
 
 
-@_action_schema
+@extend_schema(
+    request=_MemberActionApi.InputSerializer,
+    responses={
+        200: MemberWithEnrolmentLinkSerializer,
+        400: ERRORS[400],
+        401: ERRORS[401],
+        404: ERRORS[404],
+    },
+    description=(
+        "Removes the person's authenticator, deletes their sessions and revokes their "
+        "tokens. The answer carries a new one-time `enrolment_link` (72 hours); earlier "
+        "links stop working. The person cannot sign in until they use it."
+    ),
+)
 class MemberMfaResetApi(_MemberActionApi):
-    service = staticmethod(member_services.member_mfa_reset)
+    def post(self, request, member_id):
+        membership = selectors.member_get_for_actor(actor=request.user, member_id=member_id)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        issued = member_services.member_mfa_reset(
+            actor=request.user, membership=membership, **payload.validated_data
+        )
+        refreshed = selectors.member_get_for_actor(actor=request.user, member_id=member_id)
+        return Response(
+            MemberWithEnrolmentLinkSerializer(refreshed, context={"issued": issued}).data
+        )
 
 
 @_action_schema

@@ -29,6 +29,40 @@ class CodeForm(forms.Form):
     )
 
 
+class EnrolmentForm(forms.Form):
+    """The person's own password, twice, and a code from the authenticator they have
+    just added. Every field's rule is the enrolment service's, so none is required
+    here: the service names each missing or wrong field."""
+
+    password = forms.CharField(
+        label="Create a password",
+        help_text=(
+            "At least 12 characters. Do not use a common password or one like your "
+            "name or username."
+        ),
+        required=False,
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label="Enter the password again",
+        required=False,
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    code = forms.CharField(
+        label="Security code",
+        help_text="The 6-digit code your authenticator app shows after you add Tideline to it.",
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(
         max_length=500,
@@ -47,16 +81,6 @@ class MemberCreateForm(forms.Form):
     email = forms.EmailField(required=False)
     role = forms.ChoiceField(choices=Role.choices)
     team = forms.ChoiceField(required=False)
-    password = forms.CharField(
-        label="Initial password",
-        help_text=(
-            "At least 12 characters. Give it to the person safely; they set up their "
-            "authenticator app when they first sign in."
-        ),
-        strip=False,
-        max_length=4096,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
 
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,5 +1,6 @@
-"""The agencies pages: signing in (password, code, enrolment), home, people
-management for agency admins, and the access log for auditors."""
+"""The agencies pages: signing in (password, then code), enrolment through a
+one-time link, home, people management for agency admins, and the access log for
+auditors."""
 
 from base64 import b32encode
 from datetime import datetime, timedelta
@@ -22,18 +23,26 @@ from agencies.access import can
 from agencies.forms import (
     AccessLogFilterForm,
     CodeForm,
+    EnrolmentForm,
     MemberChangeForm,
     MemberCreateForm,
     ReasonForm,
     SignInForm,
 )
 from agencies.services import members as member_services
+from agencies.services.enrolment import (
+    EnrolmentLinkUnusable,
+    IssuedEnrolmentLink,
+    enrolment_complete,
+    enrolment_device_for,
+    enrolment_link_get_usable,
+)
 from agencies.services.sign_in import (
+    FAILED_MESSAGE,
     SIGNED_OUT_REASON,
     SignInFailed,
     code_check,
     confirmed_device,
-    enrolment_device_for,
     password_check,
     pending_user_get,
     session_end,
@@ -66,15 +75,17 @@ def _next_url(request) -> str:
     return reverse("home")
 
 
-def _locked_out_page(request, failure: SignInFailed):
-    """A lockout met at the code step ends the half-finished sign-in and answers as
-    the password step does."""
+def _sign_in_failed_page(request, *, username: str, message: str, status: int):
+    """Every failed sign-in, at either step and for any reason, ends any half-finished
+    sign-in and answers with this one page: the same words, the same status, the
+    username as typed. Nothing in it tells a wrong password from a wrong code, an
+    unknown username or an account that has not enrolled."""
     request.session.pop("pending_sign_in", None)
-    form = SignInForm()
+    form = SignInForm(initial={"username": username})
     # An unbound form has no cleaned_data, which add_error needs.
     form.cleaned_data = {}
-    form.add_error(None, failure.message)
-    return render(request, "agencies/sign_in.html", {"form": form}, status=429)
+    form.add_error(None, message)
+    return render(request, "agencies/sign_in.html", {"form": form}, status=status)
 
 
 def _signed_in(request, *, user: User, device: TOTPDevice) -> str:
@@ -92,7 +103,6 @@ def sign_in(request):
     if request.user.is_authenticated and request.user.is_verified():
         return redirect("home")
     form = SignInForm(request.POST or None)
-    status = 200
     if request.method == "GET":
         request.session["sign_in_next"] = request.GET.get("next", "")
         signed_out_reason = request.session.pop(SIGNED_OUT_REASON, None)
@@ -100,19 +110,20 @@ def sign_in(request):
             messages.info(request, signed_out_reason)
     elif form.is_valid():
         try:
-            user = password_check(request=request, **form.cleaned_data)
+            user, _ = password_check(request=request, **form.cleaned_data)
         except SignInFailed as failure:
-            form.add_error(None, failure.message)
-            status = 429 if failure.locked else 200
-        else:
-            request.session["pending_sign_in"] = {
-                "user_id": user.pk,
-                "at": timezone.now().isoformat(),
-            }
-            if confirmed_device(user) is None:
-                return redirect("sign-in-enrol")
-            return redirect("sign-in-code")
-    return render(request, "agencies/sign_in.html", {"form": form}, status=status)
+            return _sign_in_failed_page(
+                request,
+                username=form.cleaned_data["username"],
+                message=failure.message,
+                status=429 if failure.locked else 200,
+            )
+        request.session["pending_sign_in"] = {
+            "user_id": user.pk,
+            "at": timezone.now().isoformat(),
+        }
+        return redirect("sign-in-code")
+    return render(request, "agencies/sign_in.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -121,20 +132,25 @@ def sign_in_code(request):
     if user is None:
         messages.info(request, "Enter your username and password first.")
         return redirect("sign-in")
-    device = confirmed_device(user)
-    if device is None:
-        return redirect("sign-in-enrol")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        device = confirmed_device(user)
+        if device is None:
+            # The authenticator was reset since the password step.
+            return _sign_in_failed_page(
+                request, username=user.get_username(), message=FAILED_MESSAGE, status=200
+            )
         try:
             code_check(request=request, user=user, code=form.cleaned_data["code"], device=device)
         except SignInFailed as failure:
-            if failure.locked:
-                return _locked_out_page(request, failure)
-            form.add_error("code", failure.message)
-        else:
-            next_url = _signed_in(request, user=user, device=device)
-            return redirect(next_url)
+            return _sign_in_failed_page(
+                request,
+                username=user.get_username(),
+                message=failure.message,
+                status=429 if failure.locked else 200,
+            )
+        next_url = _signed_in(request, user=user, device=device)
+        return redirect(next_url)
     return render(request, "agencies/sign_in_code.html", {"form": form})
 
 
@@ -143,36 +159,49 @@ def _qr_svg(url: str) -> str:
     return image.to_string(encoding="unicode")
 
 
+def _grouped(secret: str) -> str:
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def _enrolment_link_unusable_page(request):
+    # One page, one status, for a link that is unknown, used, replaced or expired.
+    return render(
+        request,
+        "agencies/enrol_link_unusable.html",
+        {"message": EnrolmentLinkUnusable.message},
+        status=404,
+    )
+
+
 @require_http_methods(["GET", "POST"])
-def sign_in_enrol(request):
-    user = _pending_user(request)
-    if user is None:
-        messages.info(request, "Enter your username and password first.")
-        return redirect("sign-in")
-    if confirmed_device(user) is not None:
-        return redirect("sign-in-code")
-    device = enrolment_device_for(user)
-    form = CodeForm(request.POST or None)
+def enrol(request, token):
+    """The page behind an enrolment link: the person sets their own password and
+    adds Tideline to their authenticator app, then is signed in."""
+    try:
+        link = enrolment_link_get_usable(raw=token)
+    except EnrolmentLinkUnusable:
+        return _enrolment_link_unusable_page(request)
+    form = EnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            code_check(request=request, user=user, code=form.cleaned_data["code"], device=device)
-        except SignInFailed as failure:
-            if failure.locked:
-                return _locked_out_page(request, failure)
-            form.add_error("code", failure.message)
+            user, device = enrolment_complete(raw=token, **form.cleaned_data)
+        except EnrolmentLinkUnusable:
+            return _enrolment_link_unusable_page(request)
+        except ValidationError as error:
+            form_errors_from(form, error)
         else:
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
-            next_url = _signed_in(request, user=user, device=device)
-            messages.success(request, "Your authenticator app is set up.")
-            return redirect(next_url)
-    secret = b32encode(device.bin_key).decode()
+            request.session.pop("pending_sign_in", None)
+            session_start(request=request, user=user, device=device)
+            messages.success(request, "Your password and authenticator app are set up.")
+            return redirect("home")
+    device = enrolment_device_for(link=link)
     context = {
         "form": form,
+        "person": link.user,
         "qr_svg": _qr_svg(device.config_url),
-        "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+        "secret": _grouped(b32encode(device.bin_key).decode()),
     }
-    return render(request, "agencies/sign_in_enrol.html", context)
+    return render(request, "agencies/enrol.html", context)
 
 
 @require_POST
@@ -209,13 +238,21 @@ def member_create(request):
         team_id = data.pop("team")
         team = next((t for t in teams if str(t.id) == team_id), None)
         try:
-            membership = member_services.member_create(actor=request.user, team=team, **data)
+            membership, issued = member_services.member_create(
+                actor=request.user, team=team, **data
+            )
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            messages.success(request, f"{membership.full_name} can now sign in.")
-            return redirect("member-detail", member_id=membership.id)
+            return _enrolment_link_page(request, membership, issued, created=True)
     return render(request, "agencies/member_form.html", {"form": form, "creating": True})
+
+
+def _enrolment_link_page(request, membership, issued: IssuedEnrolmentLink, *, created: bool):
+    """Shown once, in answer to the POST that made the link, and never redirected
+    to: the link is not kept anywhere (only its hash is), not even in the session."""
+    context = {"membership": membership, "issued": issued, "created": created}
+    return render(request, "agencies/member_enrolment_link.html", context)
 
 
 def _member_or_404(request, member_id):
@@ -273,10 +310,8 @@ _MEMBER_ACTIONS = {
         "The account is deactivated and signed out everywhere.",
     ),
     "reactivate": (member_services.member_reactivate, "The account is active again."),
-    "reset-mfa": (
-        member_services.member_mfa_reset,
-        "Their authenticator is removed; they set up a new one at their next sign-in.",
-    ),
+    # Answered with the new enrolment link's page instead of a message.
+    "reset-mfa": (member_services.member_mfa_reset, ""),
     "unlock": (member_services.member_unlock, "Sign-in is unlocked."),
 }
 
@@ -291,10 +326,14 @@ def member_action(request, member_id, action):
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            service(actor=request.user, membership=membership, reason=form.cleaned_data["reason"])
+            result = service(
+                actor=request.user, membership=membership, reason=form.cleaned_data["reason"]
+            )
         except (ValidationError, InvalidState) as error:
             messages.error(request, getattr(error, "message", None) or "; ".join(error.messages))
         else:
+            if isinstance(result, IssuedEnrolmentLink):
+                return _enrolment_link_page(request, membership, result, created=False)
             messages.success(request, done)
     else:
         messages.error(request, "Give a reason for this change.")

@@ -1,10 +1,12 @@
 """Agency admins manage their own agency's people: create, change, deactivate,
 reactivate, reset MFA, unlock. Every change is checked against the access
 policy, validated, written in a transaction, kept in history with its reason,
-and written to the access log."""
+and written to the access log.
+
+Admins never set passwords: creating a person, or resetting their authenticator,
+gives the admin a one-time enrolment link to pass on (agencies.services.enrolment)."""
 
 from django.contrib.auth.models import Group, User
-from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -12,6 +14,12 @@ from agencies import access
 from agencies.audit import access_log_record
 from agencies.lockout import WindowedLockoutHandler
 from agencies.models import Membership, Role, Team
+from agencies.services.enrolment import (
+    IssuedEnrolmentLink,
+    enrolment_link_issue,
+    enrolment_links_revoke,
+)
+from agencies.services.sessions import sessions_end_for_user
 from agencies.services.tokens import tokens_revoke_for_user
 from common.api.concurrency import version_check
 from common.errors import InvalidState, ValidationError
@@ -55,9 +63,10 @@ def member_create(
     last_name: str,
     email: str,
     role: str,
-    password: str,
     team: Team | None = None,
-) -> Membership:
+) -> tuple[Membership, IssuedEnrolmentLink]:
+    """The new account has no usable password and no authenticator, so it cannot
+    sign in until its person has used the enrolment link returned here."""
     admin = access.require(actor, "agencies.member.manage")
     username = username.strip().lower()
     errors: dict[str, list[str]] = {}
@@ -72,17 +81,13 @@ def member_create(
             "Enter the person's full name."
         )
     candidate = User(username=username, first_name=first_name, last_name=last_name, email=email)
-    try:
-        validate_password(password, user=candidate)
-    except ValidationError as exc:
-        errors["password"] = list(exc.messages)
     if team is not None and team.agency_id != admin.agency_id:
         errors["team"] = ["Choose a team of your own agency."]
     if errors:
         raise ValidationError(errors)
 
     with transaction.atomic():
-        candidate.set_password(password)
+        candidate.set_unusable_password()
         candidate.full_clean(exclude=["password"])
         candidate.save()
         candidate.groups.set([role_group(role)])
@@ -91,7 +96,8 @@ def member_create(
         history_note(membership, actor=actor, reason="created by agency admin")
         membership.save()
         _log(actor, "agencies.member.created", membership, f"role {role}")
-    return membership
+        issued = enrolment_link_issue(actor=actor, membership=membership, reason="account created")
+    return membership, issued
 
 
 def member_update(
@@ -147,9 +153,9 @@ def member_update(
 
 
 def member_deactivate(*, actor: User, membership: Membership, reason: str) -> Membership:
-    """Deactivation ends every session and token of the person at once: Django's
-    authentication refuses an inactive user on their next request, and tokens are
-    revoked here."""
+    """Deactivation ends every session and token of the person at once, on the
+    server: their sessions are deleted and their tokens and unused enrolment links
+    revoked, so that reactivating them later revives none of these."""
     access.require(actor, "agencies.member.manage", membership)
     reason = _reason_required(reason)
     if membership.user_id == actor.pk:
@@ -168,6 +174,8 @@ def member_deactivate(*, actor: User, membership: Membership, reason: str) -> Me
         history_note(locked, actor=actor, reason=f"deactivated: {reason}")
         locked.save(update_fields=["version", "updated_at"])
         tokens_revoke_for_user(actor=actor, user=locked.user, reason=f"deactivated: {reason}")
+        sessions_end_for_user(actor=actor, user=locked.user, reason=f"deactivated: {reason}")
+        enrolment_links_revoke(actor=actor, user=locked.user, reason=f"deactivated: {reason}")
         _log(actor, "agencies.member.deactivated", locked, reason)
     return locked
 
@@ -192,16 +200,21 @@ def member_reactivate(*, actor: User, membership: Membership, reason: str) -> Me
     return locked
 
 
-def member_mfa_reset(*, actor: User, membership: Membership, reason: str) -> Membership:
-    """For a lost phone: the authenticator is removed, so the next sign-in enrols a
-    new one, and tokens issued against the old one stop working."""
+def member_mfa_reset(*, actor: User, membership: Membership, reason: str) -> IssuedEnrolmentLink:
+    """For a lost phone: the authenticator is removed, every session and token that
+    it let in ends, and the person cannot sign in again until they use the new
+    enrolment link returned here (a password alone is never enough)."""
     access.require(actor, "agencies.member.manage", membership)
     reason = _reason_required(reason)
     with transaction.atomic():
         TOTPDevice.objects.filter(user_id=membership.user_id).delete()
         tokens_revoke_for_user(actor=actor, user=membership.user, reason=f"MFA reset: {reason}")
+        sessions_end_for_user(actor=actor, user=membership.user, reason=f"MFA reset: {reason}")
         _log(actor, "agencies.member.mfa_reset", membership, reason)
-    return membership
+        issued = enrolment_link_issue(
+            actor=actor, membership=membership, reason=f"MFA reset: {reason}"
+        )
+    return issued
 
 
 def member_unlock(*, actor: User, membership: Membership, reason: str) -> int:

@@ -13,6 +13,7 @@ from agencies.access import membership_of
 from agencies.audit import access_log_record
 from agencies.lockout import LOCKED_MESSAGE, username_is_locked
 from agencies.models import AccessOutcome
+from agencies.services.sessions import session_index, session_unindex
 
 # One message for every kind of failure, so that no answer reveals whether a
 # username exists or which part was wrong.
@@ -39,15 +40,27 @@ def _refuse(request: HttpRequest, username: str, *, locked: bool) -> SignInFaile
     return SignInFailed(LOCKED_MESSAGE if locked else FAILED_MESSAGE, locked=locked)
 
 
-def password_check(*, request: HttpRequest, username: str, password: str) -> User:
-    """The first factor. Raises SignInFailed; counts the failure towards lockout."""
+def password_check(
+    *, request: HttpRequest, username: str, password: str
+) -> tuple[User, TOTPDevice]:
+    """The first factor, and the person and their authenticator for the second.
+    Raises SignInFailed; counts the failure towards lockout.
+
+    Someone who has not finished enrolment (a new account, or one whose
+    authenticator was reset) is refused here in the same words and counted the same
+    way as a wrong password, even when the password is right: only the enrolment
+    link lets them in, and no answer may confirm a password."""
     username = username.strip()
     user = authenticate(request, username=username, password=password)
     if getattr(request, "axes_locked_out", False):
         raise _refuse(request, username, locked=True)
     if user is None or membership_of(user) is None:
         raise _refuse(request, username, locked=False)
-    return user
+    device = confirmed_device(user)
+    if device is None:
+        user_login_failed.send(sender=__name__, credentials={"username": username}, request=request)
+        raise _refuse(request, username, locked=getattr(request, "axes_locked_out", False))
+    return user, device
 
 
 def confirmed_device(user: User) -> TOTPDevice | None:
@@ -66,12 +79,16 @@ def code_check(*, request: HttpRequest, user: User, code: str, device: TOTPDevic
 
 
 def session_start(*, request: HttpRequest, user: User, device: TOTPDevice) -> None:
-    """Both factors passed: a new session key, marked verified, with its clocks started."""
+    """Both factors passed: a new session key, marked verified, with its clocks started,
+    and indexed under its user so that it can be ended from elsewhere."""
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     otp_login(request, device)
     now = timezone.now().isoformat()
     request.session["signed_in_at"] = now
     request.session["last_seen_at"] = now
+    if request.session.session_key is None:
+        request.session.save()
+    session_index(user=user, session_key=request.session.session_key)
     access_log_record(actor=user, action="agencies.sign_in.succeeded")
 
 
@@ -79,17 +96,10 @@ def session_end(*, request: HttpRequest, reason: str = "signed out") -> None:
     user = request.user
     if user.is_authenticated:
         access_log_record(actor=user, action="agencies.sign_out", justification=reason)
+    session_unindex(session_key=request.session.session_key)
     logout(request)
 
 
 def pending_user_get(user_id: int) -> User | None:
     """The user who passed the password step, if still active."""
     return User.objects.filter(pk=user_id, is_active=True).first()
-
-
-def enrolment_device_for(user: User) -> TOTPDevice:
-    """The authenticator being set up at first sign-in (one per user until confirmed)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
-    return device

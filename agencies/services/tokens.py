@@ -14,13 +14,7 @@ from django.utils import timezone
 
 from agencies.audit import access_log_record
 from agencies.models import AccessOutcome, ApiToken
-from agencies.services.sign_in import (
-    FAILED_MESSAGE,
-    SignInFailed,
-    code_check,
-    confirmed_device,
-    password_check,
-)
+from agencies.services.sign_in import code_check, password_check
 
 # Writing last-used on every request would make every API read a write; a
 # minute's precision is plenty against a 30-minute idle limit.
@@ -33,7 +27,8 @@ class TokenInvalid(Exception):
         self.message = message
 
 
-def _hash(raw: str) -> str:
+def secret_hash(raw: str) -> str:
+    """How every secret handed out (API tokens, enrolment links) is stored."""
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -41,21 +36,16 @@ def token_issue(
     *, request: HttpRequest, username: str, password: str, otp: str
 ) -> tuple[ApiToken, str]:
     """Returns the stored token and the raw value, which is shown once and never kept."""
-    user = password_check(request=request, username=username, password=password)
-    device = confirmed_device(user)
-    if device is None:
-        # Enrolment needs the QR code, so it happens in the browser.
-        raise SignInFailed(
-            f"{FAILED_MESSAGE} If you have not set up your authenticator app yet, "
-            "sign in on the web first."
-        )
+    # The password step refuses a person who has not enrolled, in the same words as
+    # any other failure: an answer that differed would confirm the password.
+    user, device = password_check(request=request, username=username, password=password)
     code_check(request=request, user=user, code=otp, device=device)
     raw = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=user,
-            key_hash=_hash(raw),
+            key_hash=secret_hash(raw),
             created_at=now,
             last_used_at=now,
             expires_at=now + settings.API_TOKEN_ABSOLUTE_TIMEOUT,
@@ -71,7 +61,7 @@ def token_authenticate(*, raw: str) -> ApiToken:
         ApiToken.objects.select_related(
             "user", "user__membership__agency", "user__membership__team"
         )
-        .filter(key_hash=_hash(raw))
+        .filter(key_hash=secret_hash(raw))
         .first()
     )
     now = timezone.now()

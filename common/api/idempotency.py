@@ -10,6 +10,7 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from common.errors import IdempotencyKeyMismatch
@@ -17,6 +18,9 @@ from common.models import IdempotencyRecord
 from common.services import idempotency_record_begin, idempotency_record_find
 
 HEADER = "Idempotency-Key"
+# The length of IdempotencyRecord.key: a longer key is refused, never cut short, since
+# two keys that differ only after the cut would otherwise replay each other.
+MAX_KEY_LENGTH = 255
 _REPLAYED_HEADERS = ("Location", "ETag")
 
 
@@ -56,8 +60,11 @@ def idempotent_create(view_method):
         key = request.headers.get(HEADER, "").strip()
         if not key:
             return view_method(self, request, *args, **kwargs)
+        if len(key) > MAX_KEY_LENGTH:
+            raise ValidationError(
+                {HEADER: [f"The {HEADER} header must be at most {MAX_KEY_LENGTH} characters."]}
+            )
         fingerprint = _fingerprint(request)
-        key = key[:200]
         existing = idempotency_record_find(user=request.user, key=key)
         if existing is not None:
             return _replay(existing, fingerprint)
@@ -75,7 +82,13 @@ def idempotent_create(view_method):
                 transaction.set_rollback(True)
                 return response
             record.response_status = response.status_code
-            record.response_body = json.loads(json.dumps(response.data, default=str))
+            body = json.loads(json.dumps(response.data, default=str))
+            # A secret shown once (an enrolment link) is not kept for a replay, which
+            # answers null in its place.
+            for name in getattr(self, "idempotency_unkept_fields", ()):
+                if isinstance(body, dict) and name in body:
+                    body[name] = None
+            record.response_body = body
             record.response_headers = {
                 name: response[name] for name in _REPLAYED_HEADERS if name in response
             }

@@ -72,11 +72,12 @@ IF_MATCH = OpenApiParameter(
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     name="Idempotency-Key",
-    type=OpenApiTypes.STR,
+    type={"type": "string", "maxLength": 255},
     location=OpenApiParameter.HEADER,
     required=False,
     description=(
         "Makes a retry safe: the same key with the same body replays the first response "
-        "(with `Idempotent-Replayed: true`) and creates nothing; with a different body, 422."
+        "(with `Idempotent-Replayed: true`) and creates nothing; with a different body, 422. "
+        "At most 255 characters: a longer key answers 400."
     ),
 )

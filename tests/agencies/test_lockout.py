@@ -349,16 +349,23 @@ def test_five_wrong_codes_lock_even_with_the_right_password(officer_north, clock
     # given
     device = officer_north.user.totpdevice_set.get()
     client = Client()
+    answers = []
+    for _ in range(4):
+        # A wrong code ends the attempt: each try starts again with the password.
+        password_step(client, "officer.north")
+        answers.append(client.post("/sign-in/code/", {"code": wrong_code(device)}))
     password_step(client, "officer.north")
-    answers = [client.post("/sign-in/code/", {"code": wrong_code(device)}) for _ in range(4)]
     # when
     fifth = client.post("/sign-in/code/", {"code": wrong_code(device)})
     right = client.post("/sign-in/code/", {"code": current_code(device)})
+    again = password_step(client, "officer.north")
     # then
     assert [a.status_code for a in answers] == [200] * 4
+    assert all(FAILED_MESSAGE in a.content.decode() for a in answers)
     assert fifth.status_code == 429
     assert right.status_code == 302
     assert right["Location"] == "/sign-in/"
+    assert again.status_code == 429
     assert client.get("/").status_code == 302
 
 

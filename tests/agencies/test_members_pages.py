@@ -1,17 +1,19 @@
 """The agency admin's people pages: /people/, /people/new/, /people/{id}/ and its actions."""
 
+import hashlib
 import html
 import re
+from datetime import UTC, datetime
 
 import pytest
-from django.contrib.auth.models import User
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agencies.models import AccessLogEntry, Membership, Role
+from agencies.models import AccessLogEntry, EnrolmentLink, Membership, Role
 from tests.factories import MembershipFactory
 
-GOOD_PASSWORD = "amber-lantern-quarry-1984"
+LINK = re.compile(r'value="(http://127\.0\.0\.1:8000/enrol/([A-Za-z0-9_-]{43})/)"')
 # Every page title ends with the service name after an en dash.
 SERVICE = " \N{EN DASH} Tideline"
 # Session, user, authenticator, membership, the member's user again (for the header), the
@@ -31,7 +33,6 @@ def _new_person(**overrides) -> dict:
         "email": "nadia.okafor@example.test",
         "role": Role.GENERALIST_OFFICER.value,
         "team": "",
-        "password": GOOD_PASSWORD,
         **overrides,
     }
 
@@ -176,39 +177,49 @@ def test_an_admin_adds_a_person_through_the_form(admin_north, north, north_team,
     client = browser_for(admin_north)
     form = client.get("/people/new/")
     # when
-    response = client.post("/people/new/", _new_person(team=str(north_team.id)), follow=True)
+    with time_machine.travel(datetime(2026, 3, 10, 9, 0, tzinfo=UTC), tick=False):
+        response = client.post("/people/new/", _new_person(team=str(north_team.id)))
     # then
     assert form.status_code == 200
     assert _title(form) == "Add a person" + SERVICE
+    assert "password" not in form.context["form"].fields
     created = Membership.objects.select_related("user").get(user__username="new.officer")
     assert created.agency == north
     assert created.team == north_team
     assert created.role == Role.GENERALIST_OFFICER
-    assert created.user.check_password(GOOD_PASSWORD)
-    assert response.redirect_chain == [(f"/people/{created.id}/", 302)]
-    assert "Nadia Okafor can now sign in." in response.content.decode()
+    assert not created.user.has_usable_password()
+    # The link is the answer to the POST itself: never redirected to, never kept.
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        "Give this link to Nadia Okafor by a secure route. It works once and expires "
+        "at 09:00 on 13 March 2026."
+    ) in page
+    url, raw = LINK.search(page).groups()
+    link = EnrolmentLink.objects.get(user=created.user)
+    assert link.token_hash == hashlib.sha256(raw.encode()).hexdigest()
+    assert link.created_by == admin_north.user
+    assert url not in client.get(f"/people/{created.id}/").content.decode()
     [entry] = AccessLogEntry.objects.filter(action="agencies.member.created")
     assert entry.object_id == str(created.id)
 
 
-def test_a_weak_password_shows_the_error_summary_and_the_field_error(admin_north, browser_for):
+def test_an_admin_resets_an_authenticator_and_gets_a_new_link(
+    admin_north, officer_north, browser_for
+):
     # given
-    client = browser_for(admin_north)
-    users_before = User.objects.count()
+    admin = browser_for(admin_north)
     # when
-    response = client.post("/people/new/", _new_person(password="short-pw-1"))
+    response = admin.post(f"/people/{officer_north.id}/reset-mfa/", {"reason": "Lost phone"})
     # then
     assert response.status_code == 200
     page = response.content.decode()
-    assert _title(response) == "Error: Add a person" + SERVICE
-    assert '<h2 class="govuk-error-summary__title">There is a problem</h2>' in page
-    message = "This password is too short. It must contain at least 12 characters."
-    assert f'<a href="#id_password">{message}</a>' in page
-    assert (
-        '<p id="id_password-error" class="govuk-error-message">'
-        f'<span class="govuk-visually-hidden">Error:</span> {message}'
-    ) in page
-    assert User.objects.count() == users_before
+    assert "Give this link to" in page
+    assert "It works once and expires at" in page
+    _, raw = LINK.search(page).groups()
+    link = EnrolmentLink.objects.get(user=officer_north.user)
+    assert link.token_hash == hashlib.sha256(raw.encode()).hexdigest()
+    assert not officer_north.user.totpdevice_set.exists()
 
 
 def test_a_missing_name_and_a_taken_username_are_both_shown(

@@ -62,6 +62,50 @@ def test_every_answer_carries_the_security_headers(officer_north, browser_for, p
         assert response[name] == value, name
 
 
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), "
+    "fullscreen=(), geolocation=(), gyroscope=(), hid=(), magnetometer=(), microphone=(), "
+    "midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), "
+    "screen-wake-lock=(), serial=(), sync-xhr=(), usb=(), web-share=(), xr-spatial-tracking=()"
+)
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/", 200),
+        ("/api/v1/me/", 200),
+        ("/sign-in/", 302),
+        ("/enrol/not-a-link/", 404),
+        ("/api/v1/members/", 403),
+        ("/no-such-page/", 404),
+    ],
+)
+def test_every_answer_denies_every_device_feature(officer_north, browser_for, path, status):
+    # given
+    client = browser_for(officer_north)
+    # when
+    response = client.get(path)
+    # then
+    assert response.status_code == status
+    assert response["Permissions-Policy"] == PERMISSIONS_POLICY
+    features = {item.split("=")[0] for item in response["Permissions-Policy"].split(", ")}
+    assert {"camera", "microphone", "geolocation", "usb", "payment"} <= features
+    # Features that browsers no longer recognise make them log an error on every page.
+    assert not features & {"interest-cohort", "document-domain", "ambient-light-sensor"}
+
+
+def test_a_static_file_denies_every_device_feature_too(settings, db):
+    # given: static files served as in development (WhiteNoise answers them itself)
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+    # when
+    response = Client().get("/static/build/tideline.css")
+    # then
+    assert response.status_code == 200
+    assert response["Permissions-Policy"] == PERMISSIONS_POLICY
+
+
 def test_the_content_security_policy_forbids_framing_and_other_origins(officer_north, browser_for):
     # given
     client = browser_for(officer_north)
