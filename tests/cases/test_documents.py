@@ -20,6 +20,7 @@ from cases.services.documents import (
     document_name_clean,
     document_upload,
 )
+from tests.cases.document_files import pdf_of_size
 from tests.cases.test_filetypes import JPEG_BYTES, PDF_BYTES, PNG_BYTES, docx, odt, zip_of
 from tests.factories import CaseFactory, MembershipFactory, TOTPDeviceFactory, grant_case
 
@@ -223,7 +224,7 @@ def test_a_png_renamed_to_pdf_is_refused(api_for, officer_north, case):
 
 def test_exactly_10_mb_is_accepted(api_for, officer_north, case):
     # given
-    data = PDF_BYTES + b"0" * (MAX_DOCUMENT_BYTES - len(PDF_BYTES))
+    data = pdf_of_size(MAX_DOCUMENT_BYTES)
     # when
     response = upload(api_for(officer_north), case, data, name="bundle.pdf")
     # then

@@ -20,62 +20,22 @@ from cases.filetypes import (
     document_kind_detect,
 )
 from common.errors import UnsupportedFileType
+from tests.cases.document_files import (
+    CONTENT_TYPES_XML,
+    DOCUMENT_XML,
+    JPEG,
+    docx,
+    odt,
+    pdf_of,
+    zip_of,
+)
 
-PDF_BYTES = b"%PDF-1.7\n1 0 obj <</Type /Catalog>> endobj\ntrailer <<>>\n%%EOF\n"
+__all__ = ["JPEG_BYTES", "PDF_BYTES", "PNG_BYTES", "docx", "odt", "zip_of"]
+
+# Real files, built in the test run (tests/cases/document_files.py).
+PDF_BYTES = pdf_of()
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06"
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + bytes(64)
-DOCUMENT_XML = (
-    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-    b"<w:body><w:p><w:r><w:t>Statement of a fictional witness.</w:t></w:r></w:p></w:body>"
-    b"</w:document>"
-)
-CONTENT_TYPES_XML = (
-    b'<?xml version="1.0" encoding="UTF-8"?>'
-    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    b'<Override PartName="/word/document.xml" ContentType="application/'
-    b'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
-)
-ODT_CONTENT_XML = (
-    b'<?xml version="1.0" encoding="UTF-8"?>'
-    b'<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
-    b' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
-    b' xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0">'
-    b"<office:body><office:text><text:p>Fictional referral notes.</text:p>"
-    b"<svg:desc>a text frame</svg:desc></office:text></office:body></office:document-content>"
-)
-
-
-def zip_of(entries: list[tuple[str, bytes]], *, stored_first: bool = False) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for index, (name, data) in enumerate(entries):
-            compression = zipfile.ZIP_STORED if stored_first and index == 0 else None
-            archive.writestr(name, data, compress_type=compression)
-    return buffer.getvalue()
-
-
-def docx(*extra: tuple[str, bytes]) -> bytes:
-    return zip_of(
-        [
-            ("[Content_Types].xml", CONTENT_TYPES_XML),
-            ("_rels/.rels", b"<Relationships/>"),
-            ("word/document.xml", DOCUMENT_XML),
-            *extra,
-        ]
-    )
-
-
-def odt(*extra: tuple[str, bytes], mimetype: bytes = ODT.encode()) -> bytes:
-    return zip_of(
-        [
-            ("mimetype", mimetype),
-            ("content.xml", ODT_CONTENT_XML),
-            ("META-INF/manifest.xml", b"<manifest:manifest/>"),
-            *extra,
-        ],
-        stored_first=True,
-    )
+JPEG_BYTES = JPEG
 
 
 def detect(data: bytes) -> DetectedDocument:
