@@ -11,6 +11,8 @@ def test_every_scheduled_task_is_registered():
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert scheduled == {
         "agencies.tasks.expired_credentials_purge",
+        "cases.tasks.grants_expiry_sweep",
+        "cases.tasks.stored_files_orphans_sweep",
         "common.tasks.notification_emails_sweep",
         "safeguarding.tasks.deadlines_sweep",
         "referrals.tasks.deadlines_sweep",
