@@ -350,6 +350,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agencies.tasks.expired_credentials_purge",
         "schedule": timedelta(hours=1),
     },
+    # Stored document files that no row names (an outer transaction rolled back).
+    "stored-files-orphans-sweep": {
+        "task": "cases.tasks.stored_files_orphans_sweep",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # --- Working days: a working day ends at this local hour; later events count from the next.
