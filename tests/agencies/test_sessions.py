@@ -1,5 +1,6 @@
 """Browser sessions: 30 minutes idle, 12 hours in all, ended on the server at
-sign-out, and refused at once when their member is deactivated."""
+sign-out, and deleted on the server when their member is deactivated or their
+authenticator reset, so that reactivation revives none of them."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,9 +9,11 @@ import time_machine
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
+from rest_framework.test import APIClient
 
-from agencies.models import AccessLogEntry
-from agencies.services.members import member_deactivate
+from agencies.models import AccessLogEntry, ApiToken, UserSession
+from agencies.services.members import member_deactivate, member_mfa_reset, member_reactivate
+from agencies.services.sessions import session_index_purge
 from tests.factories import TEST_PASSWORD
 from tests.helpers import current_code
 
@@ -219,3 +222,118 @@ def test_a_session_without_the_second_factor_reaches_nothing(officer_north, cloc
     # when / then
     assert not is_signed_in(client)
     assert client.get("/api/v1/me/").status_code == 401
+
+
+# --- Ending a person's sessions for good
+
+
+def test_signing_in_indexes_the_session_under_its_person(officer_north, clock):
+    # when
+    client = signed_in_through_the_pages(officer_north)
+    # then
+    assert list(UserSession.objects.values_list("session_key", "user")) == [
+        (client.session.session_key, officer_north.user.pk)
+    ]
+
+
+def test_signing_out_drops_the_sessions_index_row(officer_north, clock):
+    # given
+    client = signed_in_through_the_pages(officer_north)
+    # when
+    client.post("/sign-out/")
+    # then
+    assert not UserSession.objects.exists()
+
+
+def test_deactivation_deletes_every_session_of_the_person_on_the_server(
+    officer_north, admin_north, clock
+):
+    # given: two browsers of the officer's, and the admin's own
+    laptop = signed_in_through_the_pages(officer_north)
+    clock.shift(timedelta(seconds=30))
+    phone = signed_in_through_the_pages(officer_north)
+    clock.shift(timedelta(seconds=30))
+    admin = signed_in_through_the_pages(admin_north)
+    officer_keys = [laptop.session.session_key, phone.session.session_key]
+    # when
+    member_deactivate(actor=admin_north.user, membership=officer_north, reason="left the force")
+    # then
+    assert not Session.objects.filter(session_key__in=officer_keys).exists()
+    assert not UserSession.objects.filter(user=officer_north.user).exists()
+    assert Session.objects.filter(session_key=admin.session.session_key).exists()
+    assert is_signed_in(admin)
+    entry = AccessLogEntry.objects.get(action="agencies.sessions.ended")
+    assert entry.username == "admin.north"
+    assert entry.object_id == str(officer_north.user.pk)
+    assert entry.justification == "2 session(s): deactivated: left the force"
+
+
+def test_reactivation_revives_no_earlier_session_or_token(officer_north, admin_north, clock):
+    # given: a browser and a program of the officer's, then deactivation
+    browser = signed_in_through_the_pages(officer_north)
+    old_cookie = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    clock.shift(timedelta(seconds=30))
+    token = APIClient().post(
+        "/api/v1/auth/token/",
+        {
+            "username": "officer.north",
+            "password": TEST_PASSWORD,
+            "otp": current_code(officer_north.user.totpdevice_set.get()),
+        },
+        format="json",
+    )
+    assert token.status_code == 201
+    member_deactivate(actor=admin_north.user, membership=officer_north, reason="suspended")
+    # when
+    member_reactivate(actor=admin_north.user, membership=officer_north, reason="cleared")
+    # then
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = old_cookie
+    page = replay.get("/")
+    assert page.status_code == 302
+    assert page["Location"] == "/sign-in/?next=/"
+    assert replay.get("/api/v1/me/").status_code == 401
+    program = APIClient()
+    program.credentials(HTTP_AUTHORIZATION=f"Bearer {token.json()['token']}")
+    assert program.get("/api/v1/me/").status_code == 401
+    # and signing in afresh works
+    clock.shift(timedelta(seconds=30))
+    assert is_signed_in(signed_in_through_the_pages(officer_north))
+
+
+def test_an_mfa_reset_deletes_the_persons_sessions_and_tokens(officer_north, admin_north, clock):
+    # given
+    browser = signed_in_through_the_pages(officer_north)
+    key = browser.session.session_key
+    clock.shift(timedelta(seconds=30))
+    token = APIClient().post(
+        "/api/v1/auth/token/",
+        {
+            "username": "officer.north",
+            "password": TEST_PASSWORD,
+            "otp": current_code(officer_north.user.totpdevice_set.get()),
+        },
+        format="json",
+    )
+    # when
+    member_mfa_reset(actor=admin_north.user, membership=officer_north, reason="lost phone")
+    # then
+    assert not Session.objects.filter(session_key=key).exists()
+    assert not is_signed_in(browser)
+    program = APIClient()
+    program.credentials(HTTP_AUTHORIZATION=f"Bearer {token.json()['token']}")
+    assert program.get("/api/v1/me/").status_code == 401
+    assert ApiToken.objects.get().revoked_reason == "MFA reset: lost phone"
+
+
+def test_the_sessions_index_keeps_nothing_older_than_a_session_can_live(officer_north, clock):
+    # given
+    signed_in_through_the_pages(officer_north)
+    clock.shift(timedelta(hours=12) - timedelta(seconds=1))
+    kept = session_index_purge()
+    # when
+    clock.shift(timedelta(seconds=2))
+    purged = session_index_purge()
+    # then
+    assert (kept, purged) == (0, 1)
+    assert not UserSession.objects.exists()
