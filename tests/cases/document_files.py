@@ -304,11 +304,11 @@ def update_changing_the_title() -> bytes:
     return updated.replace(b"/Prev", b"/Info %d 0 R /Prev" % info)
 
 
-def with_an_orphaned_object(base: bytes, obj: bytes) -> bytes:
+def with_an_orphaned_object(base: bytes, obj: bytes, *, number: int = 999) -> bytes:
     """`base` with an object written into it that no cross-reference table lists
     (and the offsets kept right, so the file is not even damaged)."""
     at = base.rindex(b"\nxref\n") + 1
-    orphan = b"999 0 obj\n" + obj + b"\nendobj\n"
+    orphan = b"%d 0 obj\n" % number + obj + b"\nendobj\n"
     data = base[:at] + orphan + base[at:]
     start = base.rindex(b"startxref")
     old = int(base[start + len(b"startxref") :].split()[0])

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cases.models import Document
 from cases.services.documents import document_upload
-from cases.services.stored_files import stored_files_orphans_sweep
+from cases.services.stored_files import _models_naming_stored_files, stored_files_orphans_sweep
 from cases.tasks import stored_files_orphans_sweep as sweep_task
 from tests.cases.document_files import pdf_of
 from tests.cases.test_documents import stored_files
@@ -124,3 +124,12 @@ def test_the_hourly_task_sweeps_and_logs_what_it_deleted(officer_north, case, ca
     assert counts["deleted"] == 1
     assert stored_files() == []
     assert f"Deleted stored file {orphan}: no row names it" in caplog.text
+
+
+def test_every_model_that_names_stored_files_keeps_its_files():
+    # Attachments stored through document_file_store by other apps (a referral's
+    # documents) are found by their `stored_name` field, so the sweep never takes them.
+    assert {model._meta.label for model in _models_naming_stored_files()} >= {
+        "cases.Document",
+        "referrals.ReferralDocument",
+    }
