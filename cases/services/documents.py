@@ -1,6 +1,7 @@
 """Documents attached to a case: accepted only when their content is a document
-(cases/filetypes.py), stored under a random name, opened only for those who may
-read the case."""
+(cases/filetypes/), stored under a random name, opened only for those who may
+read the case. A refused file is judged before anything is written, so nothing of
+it is stored."""
 
 import hashlib
 import logging
@@ -131,7 +132,8 @@ def document_upload(*, actor: User, case, uploaded_file: UploadedFile, title: st
     except BaseException:
         # No row, no file. (If an outer transaction rolls back after this one
         # succeeded, the file stays behind without a row: nobody can reach it, since
-        # downloads go through the row, and it has already passed the type check.)
+        # downloads go through the row, and the hourly sweep in
+        # cases/services/stored_files.py deletes it.)
         default_storage.delete(stored_name)
         raise
     return document
