@@ -29,10 +29,11 @@ from common.errors import UnsupportedFileType
 # memory. A genuine document of at most 10 MB stays far inside them.
 MAX_OBJECTS = 100_000
 MAX_ITEMS = 3_000_000  # dictionary entries and array items walked, all parses together
-MAX_DECODED_BYTES = 256 * 1024 * 1024  # stream data decoded, all parses together
+MAX_DECODED_BYTES = 128 * 1024 * 1024  # stream data decoded, all parses together
 MAX_CONTENT_PARSE_BYTES = 32 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_SECONDS = 30.0
+# Under the web worker's own 30-second timeout, so the uploader hears why.
+MAX_SECONDS = 20.0
 
 _IMAGE_FILTERS = {"/DCTDecode", "/DCT", "/JPXDecode", "/JBIG2Decode", "/CCITTFaxDecode", "/CCF"}
 _MEDIA_SUBTYPES = {"/RichMedia", "/Movie", "/Sound", "/Screen", "/3D", "/U3D", "/PRC"}

@@ -3,6 +3,7 @@ pictures wherever they sit, inline images, media hidden in data, attachments,
 active content, data after the end, incremental updates, damaged and encrypted
 files, and the bounds on the work. Every file is built here."""
 
+import base64
 import io
 import zlib
 
@@ -11,6 +12,7 @@ import pytest
 from pikepdf import Dictionary, Name
 
 from cases.filetypes import PDF, DetectedDocument, pdf_objects
+from cases.filetypes.pdf_streams import Decoder
 from tests.cases import document_files as files
 from tests.cases.test_filetypes import detect, refusal
 
@@ -311,3 +313,57 @@ def test_objects_nested_too_deeply_are_refused():
     assert refusal(files.pdf_of(deep)).startswith(
         "This PDF is too large or complex for Tideline to check (objects nested too deeply)."
     )
+
+
+def test_a_pdf_that_takes_too_long_to_check_is_refused(monkeypatch):
+    # given: no time at all
+    monkeypatch.setattr(pdf_objects, "MAX_SECONDS", -1.0)
+    # when / then
+    assert refusal(files.pdf_of()).startswith(
+        "This PDF is too large or complex for Tideline to check (it took too long to check)."
+    )
+
+
+# --- Every encoding a stream may use is undone before it is judged
+
+
+def _run_length(data: bytes) -> bytes:
+    runs = (data[n : n + 128] for n in range(0, len(data), 128))
+    return b"".join(bytes([len(run) - 1]) + run for run in runs) + b"\x80"
+
+
+@pytest.mark.parametrize(
+    ("filters", "encode"),
+    [
+        ([Name.ASCIIHexDecode], lambda data: data.hex().encode() + b">"),
+        ([Name.ASCII85Decode], lambda data: base64.a85encode(data) + b"~>"),
+        ([Name.RunLengthDecode], _run_length),
+        (
+            [Name.ASCIIHexDecode, Name.FlateDecode],
+            lambda data: zlib.compress(data).hex().encode() + b">",
+        ),
+    ],
+    ids=["hex", "ascii85", "run-length", "flate-then-hex"],
+)
+def test_a_png_under_any_encoding_is_found(filters, encode):
+    # given
+    def encoded(pdf, page):
+        page.obj.PieceInfo = pdf.make_stream(encode(files.PNG), Filter=pikepdf.Array(filters))
+
+    # when / then
+    assert refusal(files.pdf_of(encoded)).startswith(hidden("an image (PNG)"))
+
+
+def test_lzw_is_decoded_as_the_pdf_reference_shows():
+    # The example of the PDF reference (7.4.4.2): codes 256 45 258 258 65 259 66 257.
+    decoder = Decoder(1024)
+    assert decoder._lzw(bytes.fromhex("800B6050220C0C8501"), early_change=1) == b"-----A---B"
+
+
+def test_an_unknown_encoding_is_refused():
+    # given
+    def unknown(pdf, page):
+        page.obj.PieceInfo = pdf.make_stream(b"x", Filter=Name("/MadeUpDecode"))
+
+    # when / then
+    assert refusal(files.pdf_of(unknown)).startswith(DAMAGED)
