@@ -452,6 +452,40 @@ def referral_scope(user, queryset: QuerySet) -> QuerySet:
     return queryset.filter(sent | received)
 
 
+def case_referral_scope(user, queryset: QuerySet) -> QuerySet:
+    """Referrals as the case's metadata (purpose, receiver, state, deadlines, outcome
+    summary; never the disclosure, which `referral_scope` guards): those the user's
+    agency sent or received, and every other sent referral about a case it holds.
+    The owner sees all of them, whoever sent them; an agency holding the case by a
+    grant sees those about people it may see (`party_scope`). One query."""
+    membership = membership_of(user)
+    if membership is None or not can(user, "cases.case.view"):
+        return queryset.none()
+    agency_id = membership.agency_id
+    own_side = Q(from_agency_id=agency_id) | (Q(to_agency_id=agency_id) & ~Q(state="draft"))
+    case_model = queryset.model._meta.get_field("case").related_model
+    held = owned_or_granted_scope(user, case_model.objects.all(), action="cases.case.view")
+    parties = queryset.model._meta.get_field("parties")
+    party_model = parties.related_model
+    someone_unseen = Exists(
+        parties.remote_field.through.objects.filter(
+            **{f"{parties.m2m_field_name()}_id": OuterRef("pk")}
+        ).exclude(
+            **{
+                f"{parties.m2m_reverse_field_name()}_id__in": party_scope(
+                    user, party_model.objects.all()
+                ).values("pk")
+            }
+        )
+    )
+    about_a_held_case = (
+        ~Q(state="draft")
+        & Q(case__in=held.values("pk"))
+        & (Q(case__owning_agency_id=agency_id) | ~someone_unseen)
+    )
+    return queryset.filter(own_side | about_a_held_case)
+
+
 def access_log_scope(user, queryset: QuerySet) -> QuerySet:
     """An auditor sees what their agency's people did, and who touched their agency's records."""
     membership = membership_of(user)

@@ -91,7 +91,8 @@ def _entries(history_qs, record_type: str, m2m: dict | None = None):
 
 
 def case_history(*, actor: User, case: Case) -> list[dict]:
-    visible_parties = access.compartment_scope(actor, CaseParty.objects.filter(case=case))
+    # The parties the actor may see, as the policy scopes them (grants to parties too).
+    visible_parties = access.party_scope(actor, CaseParty.objects.filter(case=case))
     sources = [
         _entries(Case.history.filter(id=case.pk), "case"),
         _entries(CaseParty.history.filter(case_id=case.pk, id__in=visible_parties), "party"),

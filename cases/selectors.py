@@ -33,7 +33,9 @@ def _get(queryset: QuerySet, pk) -> object:
 
 
 def visible_parties(actor: User) -> QuerySet[CaseParty]:
-    return access.compartment_scope(actor, CaseParty.objects.all())
+    """The parties the actor may see: their compartments, of their own agency's cases
+    or within what a grant allows (the whole case, or the parties it names)."""
+    return access.party_scope(actor, CaseParty.objects.all())
 
 
 def case_scope(actor: User, *, action: str = "cases.case.view") -> QuerySet[Case]:
@@ -256,7 +258,35 @@ def grant_list(*, actor: User, case: Case) -> QuerySet[CaseGrant]:
         access.membership_of(actor), "agency_id", None
     ):
         return CaseGrant.objects.none()
-    return CaseGrant.objects.filter(case=case).select_related("agency", "granted_by", "revoked_by")
+    return (
+        CaseGrant.objects.filter(case=case)
+        .select_related("agency", "granted_by", "revoked_by", "renewed_by")
+        .prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=visible_parties(actor).select_related("person").order_by("created_at"),
+                to_attr="scope_parties",
+            )
+        )
+    )
+
+
+def grant_get_for_actor(*, actor: User, case: Case, grant_id: UUID | str) -> CaseGrant:
+    """One of the case's grants, for its owner; NotFound for anyone else."""
+    return _get(grant_list(actor=actor, case=case), grant_id)
+
+
+def grant_holders(*, actor: User, case: Case) -> QuerySet[CaseGrant]:
+    """The live grants of a case the actor may see: who else holds it and why. For
+    its owner and for every holder alike (it is the case's metadata, not a party's
+    record); nothing for anyone who may not see the case."""
+    if not case_scope(actor).filter(pk=case.pk).exists():
+        return CaseGrant.objects.none()
+    return (
+        CaseGrant.objects.filter(case=case, revoked_at__isnull=True)
+        .select_related("agency", "granted_by")
+        .order_by("granted_at", "id")
+    )
 
 
 # --- People

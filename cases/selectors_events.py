@@ -24,8 +24,10 @@ def event_list(*, actor: User, case: Case) -> QuerySet[InvestigationEvent]:
     events = InvestigationEvent.objects.filter(
         case=case, case__in=case_scope(actor, action="cases.event.view")
     )
+    # Only of suspects the actor may see: cleared for, and within a grant's parties.
+    suspects = access.party_scope(actor, CaseParty.objects.filter(case=case))
     return (
-        access.compartment_scope(actor, events, field="suspect__compartment")
+        events.filter(suspect__in=suspects)
         .select_related("suspect__person", "recorded_by")
         .order_by("occurred_at", "created_at", "id")
     )

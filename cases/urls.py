@@ -1,6 +1,6 @@
 """The cases pages, one module per domain concept (each defines its urlpatterns)."""
 
-from cases.views import cases, documents, events, material, outcomes
+from cases.views import cases, documents, events, grants, material, outcomes
 
 urlpatterns = [
     *cases.urlpatterns,
@@ -8,4 +8,5 @@ urlpatterns = [
     *material.urlpatterns,
     *outcomes.urlpatterns,
     *events.urlpatterns,
+    *grants.urlpatterns,
 ]

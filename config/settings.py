@@ -386,3 +386,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+    # Grants made by an accepted referral end 20 working days after its completion.
+    "cases-grants-expiry-sweep": {
+        "task": "cases.tasks.grants_expiry_sweep",
+        "schedule": timedelta(minutes=15),
+    },

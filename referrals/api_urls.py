@@ -1,6 +1,6 @@
 """The referrals API, one module per domain concept (each defines its urlpatterns)."""
 
-from referrals.api import actions, concerns, referrals, reports, thread
+from referrals.api import actions, concerns, involvement, referrals, reports, thread
 
 urlpatterns = [
     *referrals.urlpatterns,
@@ -8,4 +8,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *concerns.urlpatterns,
     *thread.urlpatterns,
+    *involvement.urlpatterns,
 ]

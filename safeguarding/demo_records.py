@@ -188,11 +188,11 @@ def seed_safeguarding() -> str:
             reason="Contact through her mother only; no letters to the house.",
             review_on=timezone.localdate() + timedelta(days=30),
         )
-    # Children's services and the hub see the NCMEC case, and a strategy discussion
-    # about the older child starts section 47 enquiries.
+    # Children's services see the NCMEC case by a named grant, and a strategy
+    # discussion about the older child starts section 47 enquiries. (The hub holds it
+    # by accepting the children's referral: referrals.demo.)
     for slug, reason in (
         ("northshire-childrens-services", "Children in the suspect's household: section 47."),
-        ("northshire-mash", "Children in the suspect's household: threshold decision."),
     ):
         agency = agency_get_by_slug(slug=slug)
         if not ncmec.grants.filter(agency=agency, revoked_at__isnull=True).exists():

@@ -150,3 +150,5 @@ def grant_case(case, agency) -> None:
         granted_at=timezone.now(),
     )
     assign_perm("view_case", agency.grant_group, case)
+    # A whole-case grant, as a named grant without parties is (cases.services.grants).
+    assign_perm("view_whole_case", agency.grant_group, case)

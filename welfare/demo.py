@@ -4,9 +4,10 @@ relative to the moment the demo is seeded, so that it always shows:
 * for `officer.north`: victim updates owed today, one overdue and one met; a victim
   whose named contact changed; open family duties, among them a children-in-household
   referral still open (the sextortion case, whose suspect is now identified);
-* the NCMEC case's family with a pack given and the referral to the family-support
-  charity; its suspect at risk of suicide, released under investigation hours ago with
-  a safety plan and a 48-hour check due in the near future;
+* the NCMEC case's family with a pack given (the hub's onward referral of the
+  children to the family-support charity meets the offer of support, later); its
+  suspect at risk of suicide, released under investigation hours ago with a safety
+  plan and a 48-hour check due in the near future;
 * the activist case's suspect on pre-charge bail ending within 10 working days, whose
   48-hour check was missed;
 * welfare contacts with suspects in limbo on their 20-working-day cadence (one
@@ -149,10 +150,9 @@ def _ncmec(now: datetime) -> None:
         accepted=True,
         event=arrest,
     )
-    offer = _open_duty(case, DutyKind.FAMILY_SUPPORT_OFFER, suspect)
-    to_lighthouse = Referral.objects.filter(case=case, purpose="family_support").first()
-    if offer is not None and to_lighthouse is not None:
-        duty_meet_by_referral(actor=investigator, duty=offer, referral=to_lighthouse)
+    # The offer of support to the family is left open here: the hub, which holds the
+    # case since it accepted the children's referral, refers the children on to the
+    # family-support charity, and that referral meets it (referrals.demo_partners).
     children = _open_duty(case, DutyKind.CHILDREN_SAFEGUARDING_REFERRAL, suspect)
     to_hub = Referral.objects.filter(case=case, purpose="safeguarding").first()
     if children is not None and to_hub is not None:

@@ -1,4 +1,4 @@
-"""Cases: list, open, read, change, close; their history and grants."""
+"""Cases: list, open, read, change, close; their history (grants: cases.api.grants)."""
 
 from django.urls import path, reverse
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
@@ -6,11 +6,11 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agencies.selectors import agency_get_by_slug, member_list_for_casework, team_get_for_actor
+from agencies.selectors import member_list_for_casework, team_get_for_actor
 from cases import selectors
 from cases.api.common import CaseNestedMixin, UserRefSerializer
 from cases.history import case_history
-from cases.models import Case, CaseGrant, CaseSource, CaseStatus, ClosingReason
+from cases.models import Case, CaseSource, CaseStatus, ClosingReason
 from cases.services import cases as case_services
 from cases.services import grants as grant_services
 from cases.services.common import log_case_access
@@ -270,100 +270,9 @@ class CaseHistoryApi(CaseNestedMixin, APIView):
         return Response({"results": self.OutputSerializer(entries, many=True).data})
 
 
-@extend_schema_serializer(component_name="CaseGrant")
-class GrantOutputSerializer(serializers.ModelSerializer):
-    agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    granted_by = UserRefSerializer()
-    revoked_by = UserRefSerializer(allow_null=True)
-
-    class Meta:
-        model = CaseGrant
-        fields = [
-            "id",
-            "agency",
-            "reason",
-            "granted_by",
-            "granted_at",
-            "revoked_at",
-            "revoked_by",
-            "revoke_reason",
-        ]
-
-
-class CaseGrantListCreateApi(CaseNestedMixin, APIView):
-    policy = {"GET": "cases.grant.view", "POST": "cases.grant.manage"}
-
-    @extend_schema_serializer(component_name="CaseGrantCreate")
-    class InputSerializer(serializers.Serializer):
-        agency = serializers.SlugField(help_text="The slug of the agency to grant the case to.")
-        reason = serializers.CharField(max_length=2000)
-
-    class Pagination(CursorPagination):
-        ordering = ("-granted_at", "-id")
-
-    pagination_class = Pagination
-
-    @extend_schema(responses={200: GrantOutputSerializer(many=True), **errors(401, 404)})
-    def get(self, request, case_id):
-        case = self.get_case(request, case_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.grant_list(actor=request.user, case=case), request, self
-        )
-        return paginator.get_paginated_response(GrantOutputSerializer(page, many=True).data)
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={201: GrantOutputSerializer, **errors(400, 401, 403, 404, 409, 422)},
-    )
-    @idempotent_create
-    def post(self, request, case_id):
-        case = self.get_case(request, case_id)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        try:
-            agency = agency_get_by_slug(slug=payload.validated_data["agency"])
-        except NotFound as exc:
-            raise serializers.ValidationError({"agency": ["No agency has this slug."]}) from exc
-        grant = grant_services.case_grant(
-            actor=request.user, case=case, agency=agency, reason=payload.validated_data["reason"]
-        )
-        return Response(GrantOutputSerializer(grant).data, status=status.HTTP_201_CREATED)
-
-
-class CaseGrantRevokeApi(CaseNestedMixin, APIView):
-    policy = {"POST": "cases.grant.manage"}
-
-    @extend_schema_serializer(component_name="CaseGrantRevoke")
-    class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=2000)
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={200: GrantOutputSerializer, **errors(400, 401, 403, 404, 409)},
-    )
-    def post(self, request, case_id, grant_id):
-        case = self.get_case(request, case_id)
-        grant = selectors.grant_list(actor=request.user, case=case).filter(pk=grant_id).first()
-        if grant is None:
-            raise NotFound()
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        revoked = grant_services.case_grant_revoke(
-            actor=request.user, grant=grant, reason=payload.validated_data["reason"]
-        )
-        return Response(GrantOutputSerializer(revoked).data)
-
-
 urlpatterns = [
     path("cases/", CaseListCreateApi.as_view(), name="case-list"),
     path("cases/<uuid:case_id>/", CaseDetailApi.as_view(), name="case-detail"),
     path("cases/<uuid:case_id>/close/", CaseCloseApi.as_view(), name="case-close"),
     path("cases/<uuid:case_id>/history/", CaseHistoryApi.as_view(), name="case-history"),
-    path("cases/<uuid:case_id>/grants/", CaseGrantListCreateApi.as_view(), name="case-grants"),
-    path(
-        "cases/<uuid:case_id>/grants/<uuid:grant_id>/revoke/",
-        CaseGrantRevokeApi.as_view(),
-        name="case-grant-revoke",
-    ),
 ]

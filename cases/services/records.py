@@ -29,7 +29,7 @@ from common.errors import InvalidState, ValidationError
 
 def _parties_of_case(actor: User, case, parties: list[CaseParty], field: str) -> None:
     for party in parties:
-        if party.case_id != case.pk or not access.is_cleared_for(actor, party.compartment):
+        if party.case_id != case.pk or not access.party_visible(actor, party):
             raise ValidationError({field: ["Choose people who are parties to this case."]})
 
 
@@ -95,7 +95,7 @@ def contact_log(
     """Logging a contact is the generalist officer's most common task: few fields,
     sensible defaults (now, outbound)."""
     case_action_require(actor, "cases.contact.add", case)
-    if party.case_id != case.pk or not access.is_cleared_for(actor, party.compartment):
+    if party.case_id != case.pk or not access.party_visible(actor, party):
         raise ValidationError({"party": ["Choose a party to this case."]})
     contacted_at = contacted_at or timezone.now()
     errors: dict = {}

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from common.errors import ValidationError
 from referrals.models import CompletionOutcome, Referral, ReferralState
+from referrals.services.case_grants import case_grant_on_close
 from referrals.services.common import RECEIVER
 from referrals.services.due_dates import stale_at_from
 from referrals.services.moves import move_begin, move_finish, text_required
@@ -100,7 +101,7 @@ def referral_complete(*, actor: User, referral: Referral, outcome: str, summary:
     locked.outcome_summary = summary
     locked.completed_at = now
     locked.last_update_at = now
-    return move_finish(
+    completed = move_finish(
         locked,
         actor=actor,
         side=RECEIVER,
@@ -111,3 +112,6 @@ def referral_complete(*, actor: User, referral: Referral, outcome: str, summary:
         note=summary,
         at=now,
     )
+    # The grant its acceptance made ends by itself 20 working days from now.
+    case_grant_on_close(referral=completed)
+    return completed

@@ -22,6 +22,7 @@ from cases.services.common import case_action_require
 from referrals.disclosure import disclosure_build
 from referrals.events import REFERRAL_SENT
 from referrals.models import Referral, ReferralState, Urgency
+from referrals.services.case_grants import case_grant_on_accept, case_grant_on_close
 from referrals.services.casework import (
     referral_complete,
     referral_start,
@@ -143,7 +144,7 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
     locked.decided_at = now
     locked.last_update_at = now
     locked.stale_at = stale_at_from(now)
-    return move_finish(
+    accepted = move_finish(
         locked,
         actor=actor,
         side=RECEIVER,
@@ -153,6 +154,9 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
         message="A referral you sent has been accepted.",
         at=now,
     )
+    # A statutory partner works the case from now: it is granted it at once.
+    case_grant_on_accept(actor=actor, referral=accepted)
+    return accepted
 
 
 @transaction.atomic
@@ -273,7 +277,7 @@ def referral_withdraw(*, actor: User, referral: Referral, reason: str) -> Referr
     locked.withdrawn_at = now
     locked.withdraw_reason = reason
     locked.last_update_at = now
-    return move_finish(
+    withdrawn = move_finish(
         locked,
         actor=actor,
         side=SENDER,
@@ -284,3 +288,6 @@ def referral_withdraw(*, actor: User, referral: Referral, reason: str) -> Referr
         note=reason,
         at=now,
     )
+    # The grant its acceptance made now ends by itself, as after completion.
+    case_grant_on_close(referral=withdrawn)
+    return withdrawn

@@ -14,6 +14,7 @@ from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
 from referrals import selectors, services
 from referrals.models import Referral, ReferralState
+from referrals.services.case_grants import grants_the_case
 from referrals.views.referral_page import ACTION_FORMS, render_referral_page
 
 
@@ -31,8 +32,14 @@ def _send(actor, referral: Referral, data: dict) -> str:
 
 
 def _accept(actor, referral, data) -> str:
-    services.referral_accept(actor=actor, referral=referral)
-    return "You accepted the referral: it is yours. The referrer has been told."
+    accepted = services.referral_accept(actor=actor, referral=referral)
+    done = "You accepted the referral: it is yours. The referrer has been told."
+    if grants_the_case(accepted):
+        done += (
+            f" Your agency now holds case {accepted.case.reference} for the people it "
+            "names: open it from this page."
+        )
+    return done
 
 
 def _decline(actor, referral, data) -> str:

@@ -144,8 +144,9 @@ def referral_page_context(request, referral: Referral, *, bound: dict | None = N
         "urgency_colour": URGENCY_TAG_COLOURS.get(referral.urgency, "grey"),
         "state_colour": STATE_TAG_COLOURS.get(referral.state, "grey"),
         # Partners never see the live case: only a reader whom the policy lets open
-        # it gets the link (the sender; or a statutory partner with a named grant).
-        "may_open_case": side == "sender" and can(actor, "cases.case.view", referral.case),
+        # it gets the link (the sender; or a statutory partner that holds it, by the
+        # grant its acceptance made or by a named grant).
+        "may_open_case": can(actor, "cases.case.view", referral.case),
         # Its urgent concerns, its message thread and the documents shared with it.
         **referral_sections(actor, referral, side, bound=bound),
     }

@@ -72,7 +72,7 @@ def assessment_record(
         raise ValidationError({"template": ["No assessment template has this key."]})
     if membership.agency.kind not in template.agency_kinds:
         errors["template"] = [f"'{template.name}' is not used by your kind of agency."]
-    if subject.case_id != case.pk or not access.is_cleared_for(actor, subject.compartment):
+    if subject.case_id != case.pk or not access.party_visible(actor, subject):
         raise ValidationError({"subject": ["Choose a party to this case."]})
     if subject.role not in template.subject_roles:
         roles = [

@@ -62,7 +62,7 @@ def strategy_discussion_record(
     """Record a strategy discussion. `referral_received_on` defaults to the date the
     case was received."""
     case_action_require(actor, "safeguarding.strategy.record", case)
-    if child.case_id != case.pk or not access.is_cleared_for(actor, child.compartment):
+    if child.case_id != case.pk or not access.party_visible(actor, child):
         raise ValidationError({"child": ["Choose a child who is a party to this case."]})
     if not case.is_open:
         raise InvalidState(
@@ -115,7 +115,7 @@ def strategy_discussion_record(
 
 def _step_locked(*, actor: User, discussion: StrategyDiscussion) -> StrategyDiscussion:
     case_action_require(actor, "safeguarding.strategy.record", discussion.case)
-    if not access.is_cleared_for(actor, discussion.child.compartment):
+    if not access.party_visible(actor, discussion.child):
         raise NotFound()
     locked = StrategyDiscussion.objects.select_for_update().get(pk=discussion.pk)
     if not locked.section_47_started:

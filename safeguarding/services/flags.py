@@ -35,7 +35,7 @@ def flag_raise(
 ) -> Flag:
     case_action_require(actor, "safeguarding.flag.raise", case)
     # A part the actor may not see answers as if it were not in the case.
-    if party.case_id != case.pk or not access.is_cleared_for(actor, party.compartment):
+    if party.case_id != case.pk or not access.party_visible(actor, party):
         raise ValidationError({"party": ["Choose a person in this case."]})
     errors: dict[str, list[str]] = {}
     if kind not in FlagKind.values:
@@ -80,7 +80,7 @@ def flag_clear(*, actor: User, flag: Flag, reason: str) -> Flag:
     """Clear a flag where it was raised. The flag stays on the record, with who
     cleared it, when and why."""
     case_action_require(actor, "safeguarding.flag.raise", flag.case)
-    if not access.is_cleared_for(actor, flag.party.compartment):
+    if not access.party_visible(actor, flag.party):
         raise NotFound()
     errors = _reason_errors(reason, field="reason", missing="Give the reason the flag is cleared.")
     if errors:

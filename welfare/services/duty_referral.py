@@ -15,9 +15,10 @@ from agencies import access
 from cases.models import PartyRole
 from cases.services.common import case_action_require, log_case_access, record_change
 from common.errors import InvalidState, NotFound, ValidationError
+from common.notifications import notify
 from referrals.disclosure import purpose_fits
 from referrals.models import Referral, ReferralPurpose, ReferralState
-from welfare.models import REFERRAL_DUTIES, Duty, DutyKind, DutyStatus
+from welfare.models import FAMILY_DUTIES, REFERRAL_DUTIES, Duty, DutyKind, DutyStatus
 
 PURPOSE_OF_DUTY: dict[str, str] = {
     DutyKind.VICTIM_SUPPORT_REFERRAL: ReferralPurpose.VICTIM_SUPPORT,
@@ -202,16 +203,92 @@ def duty_meet_by_referral(
     return locked
 
 
+def _meet_by_holders_referral(*, actor: User, duty: Duty, referral: Referral) -> Duty | None:
+    """Meet an open duty by a referral that an agency holding the case sent: the
+    same record as the owner's own referral would leave, naming the agency and the
+    person who met it. None if it was closed meanwhile."""
+    locked = (
+        Duty.objects.select_for_update(of=("self",))
+        .select_related("case__owning_agency", "case__lead_officer")
+        .filter(pk=duty.pk, status=DutyStatus.OPEN)
+        .first()
+    )
+    if locked is None:
+        return None
+    sender = actor.get_full_name() or actor.get_username()
+    note = (
+        f"Met by the {referral.get_purpose_display().lower()} referral from "
+        f"{referral.from_agency.name} ({sender}) to {referral.to_agency.name}"
+    )
+    locked.status = DutyStatus.MET
+    locked.referral = referral
+    locked.resolution_note = note
+    locked.resolved_at = timezone.now()
+    locked.resolved_by = actor
+    locked.version += 1
+    record_change(locked, actor=actor, reason=note[:100])
+    locked.save(
+        update_fields=[
+            "status",
+            "referral",
+            "resolution_note",
+            "resolved_at",
+            "resolved_by",
+            "version",
+        ]
+    )
+    log_case_access(
+        actor=actor,
+        action="welfare.duty.met",
+        case=locked.case,
+        object_type="duty",
+        object_id=locked.pk,
+        note=f"{locked.status} by the referral of {referral.from_agency.slug}",
+    )
+    return locked
+
+
+def _lead_officer_tell(duty: Duty, referral: Referral, actor: User) -> None:
+    """The lead officer learns that another agency's referral met a duty of theirs:
+    they would otherwise refer the family twice."""
+    lead = duty.case.lead_officer
+    if lead is None or lead.pk == actor.pk or not lead.is_active:
+        return
+    notify(
+        user=lead,
+        kind="welfare.duty_met_by_partner",
+        message=(
+            f"A duty of care on case {duty.case.reference} was met by a referral "
+            f"from {referral.from_agency.name}."
+        ),
+        link=f"/cases/{duty.case_id}/family-support/"
+        if duty.kind in FAMILY_DUTIES
+        else f"/cases/{duty.case_id}/",
+        dedupe_key=f"duty:{duty.pk}:met_by:{referral.pk}",
+    )
+
+
 def on_referral_sent(*, referral: Referral, actor: User) -> None:
-    """A referral sent by someone who may meet duties meets every open duty of its
-    case that it answers (the right purpose, receiver and people), as if they had
-    linked it on the duty's page: the officer who refers the victim to support is
-    not then told the referral is overdue."""
-    if not access.can(actor, "welfare.duty.meet", referral.case):
+    """A referral sent by any agency that holds the case (its owner, or an agency it
+    was granted to) meets every open duty of the case that it answers (the right
+    purpose, receiver and people), as if the owner had linked it on the duty's page:
+    so the hub's onward referral of the family to support meets the police's offer
+    of support, and the family is not referred twice. The sender must be cleared
+    for what the duty is about, as the owner's own would. When another agency's
+    referral met it, the case's lead officer is told."""
+    case = referral.case
+    if not access.can(actor, "cases.case.view", case):
         return
     open_duties = Duty.objects.filter(
         case_id=referral.case_id, kind__in=sorted(REFERRAL_DUTIES), status=DutyStatus.OPEN
-    ).select_related("case__owning_agency")
+    ).select_related("case__owning_agency", "case__lead_officer")
+    from_owner = referral.from_agency_id == case.owning_agency_id
     for duty in open_duties:
-        if access.is_cleared_for(actor, duty.compartment) and referral_fits(duty, referral):
+        if not (access.is_cleared_for(actor, duty.compartment) and referral_fits(duty, referral)):
+            continue
+        if from_owner and access.can(actor, "welfare.duty.meet", case):
             duty_meet_by_referral(actor=actor, duty=duty, referral=referral)
+            continue
+        met = _meet_by_holders_referral(actor=actor, duty=duty, referral=referral)
+        if met is not None and not from_owner:
+            _lead_officer_tell(met, referral, actor)
