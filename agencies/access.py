@@ -492,7 +492,12 @@ def access_log_scope(user, queryset: QuerySet) -> QuerySet:
     if membership is None or not can(user, "audit.access_log.view"):
         return queryset.none()
     slug = membership.agency.slug
-    return queryset.filter(Q(agency_slug=slug) | Q(object_agency_slug=slug))
+    # A list whose records belong to several agencies names each of them.
+    return queryset.filter(
+        Q(agency_slug=slug)
+        | Q(object_agency_slug=slug)
+        | Q(object_agency_slugs__icontains=f'"{slug}"')
+    )
 
 
 # --- The REST framework's side of the policy.
@@ -506,7 +511,7 @@ class PolicyPermission(BasePermission):
     """
 
     def has_permission(self, request, view) -> bool:
-        from agencies.audit import access_log_record  # the audit module imports models only
+        from agencies.audit import access_denial_record  # the audit module imports models only
 
         user = request.user
         if not (user and user.is_authenticated):
@@ -517,10 +522,9 @@ class PolicyPermission(BasePermission):
         action = getattr(view, "policy", {}).get(method)
         if action is not None and can(user, action):
             return True
-        access_log_record(
+        access_denial_record(
             actor=user,
             action=action or f"api.{method.lower()}",
-            outcome="denied",
             justification="role not permitted",
         )
         if view.kwargs:

@@ -393,6 +393,17 @@ class AccessLogListApi(APIView):
 
     @extend_schema_serializer(component_name="AccessLogEntry")
     class OutputSerializer(serializers.ModelSerializer):
+        record_ids = serializers.ListField(
+            child=serializers.CharField(),
+            read_only=True,
+            help_text='What a list or page showed, each as "type:id".',
+        )
+        object_agency_slugs = serializers.ListField(
+            child=serializers.CharField(),
+            read_only=True,
+            help_text="Every agency whose records the entry names, when more than one.",
+        )
+
         class Meta:
             model = AccessLogEntry
             fields = [
@@ -409,6 +420,9 @@ class AccessLogListApi(APIView):
                 "method",
                 "ip_address",
                 "justification",
+                "query",
+                "record_ids",
+                "object_agency_slugs",
                 "previous_hash",
                 "entry_hash",
             ]

@@ -4,11 +4,12 @@ from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from agencies import access
-from agencies.audit import access_log_record
+from agencies.audit import access_denial_record, access_read_record
 from agencies.models import AccessLogEntry, Agency, Membership, Team
 from common.errors import NotFound
 
@@ -20,11 +21,41 @@ def member_list(*, actor: AbstractBaseUser) -> QuerySet[Membership]:
 
 
 def member_get_for_actor(*, actor: AbstractBaseUser, member_id: UUID | str) -> Membership:
-    """The same NotFound for "does not exist" and "not yours"."""
+    """The same NotFound for "does not exist" and "not yours". Every read is logged,
+    and so is every refusal, for the member's agency to see."""
     try:
-        return member_list(actor=actor).get(pk=member_id)
-    except (Membership.DoesNotExist, ValueError, TypeError) as exc:
+        membership = member_list(actor=actor).get(pk=member_id)
+    except (Membership.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        access_denial_record(
+            actor=actor,
+            action="agencies.member.viewed",
+            object_type="member",
+            object_id=member_id,
+            object_agency_slug=_member_agency_slug(member_id),
+            justification="not found or out of scope",
+        )
         raise NotFound() from exc
+    access_read_record(
+        actor=actor,
+        action="agencies.member.viewed",
+        object_type="member",
+        object_id=membership.pk,
+        object_agency_slug=membership.agency.slug,
+        justification=access.justification_for(actor),
+    )
+    return membership
+
+
+def _member_agency_slug(member_id) -> str:
+    """The agency of a member someone was refused, for the access log only: never
+    told to the caller, who gets the same 404 whether the member exists or not."""
+    try:
+        return (
+            Membership.objects.filter(pk=member_id).values_list("agency__slug", flat=True).first()
+            or ""
+        )
+    except (ValueError, TypeError, ValidationError):
+        return ""
 
 
 def team_list(*, actor: AbstractBaseUser) -> QuerySet[Team]:
@@ -45,6 +76,20 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def _naming(object_type: str, object_id: str) -> Q:
+    """Entries about the record, or whose list or page showed it among others."""
+    about = Q()
+    if object_type:
+        about &= Q(object_type=object_type)
+    if object_id:
+        about &= Q(object_id=object_id)
+    # `record_ids` holds "type:id" strings: matched within the stored JSON text.
+    shown = f'"{object_type}:{object_id}"' if object_type and object_id else None
+    if shown is None:
+        shown = f'"{object_type}:' if object_type else f':{object_id}"'
+    return about | Q(record_ids__icontains=shown)
+
+
 def access_log_list(
     *,
     actor: AbstractBaseUser,
@@ -57,13 +102,17 @@ def access_log_list(
 ) -> QuerySet[AccessLogEntry]:
     entries = access.access_log_scope(actor, AccessLogEntry.objects.all())
     # Reading the log is itself recorded: the log shows who looked at whom.
-    access_log_record(actor=actor, action="audit.access_log.viewed", justification=username)
+    access_read_record(
+        actor=actor,
+        action="audit.access_log.viewed",
+        object_type="access_log",
+        justification=username,
+        records=(),
+    )
     if username:
         entries = entries.filter(username=username)
-    if object_type:
-        entries = entries.filter(object_type=object_type)
-    if object_id:
-        entries = entries.filter(object_id=object_id)
+    if object_type or object_id:
+        entries = entries.filter(_naming(object_type, object_id))
     if action:
         entries = entries.filter(action__startswith=action)
     if date_from:

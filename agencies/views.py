@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies import selectors
 from agencies.access import can
+from agencies.audit import access_list_record
 from agencies.forms import (
     AccessLogFilterForm,
     CodeForm,
@@ -224,7 +225,8 @@ def home(request):
 
 @capability_required("agencies.member.view")
 def member_list(request):
-    members = selectors.member_list(actor=request.user)
+    members = list(selectors.member_list(actor=request.user))
+    access_list_record(actor=request.user, records=members)
     return render(request, "agencies/member_list.html", {"members": members})
 
 
@@ -360,6 +362,7 @@ def access_log(request):
         )
         page = Paginator(entries_qs, 50).get_page(request.GET.get("page"))
         entries = page.object_list
+        access_list_record(actor=request.user, records=entries)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

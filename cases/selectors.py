@@ -5,10 +5,11 @@ from datetime import date
 from uuid import UUID
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from agencies import access
-from agencies.audit import access_log_record
+from agencies.audit import access_denial_record, access_read_context, access_read_record
 from cases.models import (
     Case,
     CaseGrant,
@@ -21,15 +22,46 @@ from cases.models import (
     Outcome,
     Person,
 )
-from cases.services.common import log_case_access
+from cases.services.common import log_case_read
 from common.errors import NotFound
 
 
 def _get(queryset: QuerySet, pk) -> object:
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise NotFound() from exc
+
+
+def refused_owner_slug(model, pk, owner_path: str) -> str:
+    """The agency that owns a record someone was refused, for the access log only: so
+    that the owner's auditor sees who tried. The caller gets the same 404 whether
+    the record exists or not, and never this name. Unscoped on purpose, and never
+    shown to the caller."""
+    try:
+        return model.objects.filter(pk=pk).values_list(owner_path, flat=True).first() or ""
+    except (ValueError, TypeError, ValidationError):
+        return ""
+
+
+def refusal_log(
+    *,
+    actor: User,
+    action: str,
+    model,
+    object_type: str,
+    object_id,
+    owner_path: str = "case__owning_agency__slug",
+) -> None:
+    """Log a refused read of one record (a 404), for the owner's auditor to see."""
+    access_denial_record(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_agency_slug=refused_owner_slug(model, object_id, owner_path),
+        justification="not found or out of scope",
+    )
 
 
 def visible_parties(actor: User) -> QuerySet[CaseParty]:
@@ -110,17 +142,28 @@ def case_get_for_actor(
             case_id,
         )
     except NotFound:
-        access_log_record(
+        access_denial_record(
             actor=actor,
             action=action,
-            outcome="denied",
             object_type="case",
             object_id=case_id,
+            object_agency_slug=refused_owner_slug(Case, case_id, "owning_agency__slug"),
             justification="not found or out of scope",
         )
         raise
     if log:
-        log_case_access(actor=actor, action="cases.case.viewed", case=case)
+        log_case_read(actor=actor, action="cases.case.viewed", case=case)
+    else:
+        # What the request's reads of the case's records are about; a read of the case
+        # itself only if the page shows nothing else (a form headed by the case).
+        access_read_context(
+            actor=actor,
+            action="cases.case.viewed",
+            object_type="case",
+            object_id=case.pk,
+            object_agency_slug=case.owning_agency.slug,
+            justify=lambda: access.justification_for(actor, case),
+        )
     return case
 
 
@@ -138,8 +181,10 @@ def party_list(*, actor: User, case: Case) -> QuerySet[CaseParty]:
     )
 
 
-def party_list_logged(*, actor: User, case: Case) -> None:
-    log_case_access(actor=actor, action="cases.party.listed", case=case, object_type="party")
+def party_list_logged(*, actor: User, case: Case, parties=()) -> None:
+    log_case_read(
+        actor=actor, action="cases.party.listed", case=case, object_type="party", records=parties
+    )
 
 
 def party_ages(*, case: Case, parties: list[CaseParty]) -> dict:
@@ -168,7 +213,7 @@ def age_on(person: Person, day: date) -> int | None:
 
 def party_get_for_actor(*, actor: User, case: Case, party_id: UUID | str) -> CaseParty:
     party = _get(party_list(actor=actor, case=case), party_id)
-    log_case_access(
+    log_case_read(
         actor=actor, action="cases.party.viewed", case=case, object_type="party", object_id=party.pk
     )
     return party
@@ -226,7 +271,7 @@ def document_list(*, actor: User, case: Case) -> QuerySet[Document]:
 
 def document_get_for_actor(*, actor: User, case: Case, document_id: UUID | str) -> Document:
     document = _get(document_list(actor=actor, case=case), document_id)
-    log_case_access(
+    log_case_read(
         actor=actor,
         action="cases.document.downloaded",
         case=case,
@@ -243,7 +288,7 @@ def material_get_for_actor(*, actor: User, case: Case) -> MaterialSummary | None
     ):
         raise NotFound()
     summary = MaterialSummary.objects.filter(case=case).select_related("updated_by").first()
-    log_case_access(
+    log_case_read(
         actor=actor,
         action="cases.material.viewed",
         case=case,
@@ -334,10 +379,21 @@ def person_search(
 def person_get_for_actor(
     *, actor: User, person_id: UUID | str, action: str = "cases.person.view", log: bool = True
 ) -> Person:
-    person = _get(person_scope(actor, action=action), person_id)
+    try:
+        person = _get(person_scope(actor, action=action), person_id)
+    except NotFound:
+        access_denial_record(
+            actor=actor,
+            action=action,
+            object_type="person",
+            object_id=person_id,
+            object_agency_slug=refused_owner_slug(Person, person_id, "recorded_by_agency__slug"),
+            justification="not found or out of scope",
+        )
+        raise
     if log:
         justification, object_agency_slug = person_relation(actor=actor, person=person)
-        access_log_record(
+        access_read_record(
             actor=actor,
             action="cases.person.viewed",
             object_type="person",

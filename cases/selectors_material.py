@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 
 from agencies import access
 from cases.models import ActivistEvidence, Case
-from cases.services.common import log_case_access
+from cases.services.common import log_case_read
 from common.errors import NotFound
 
 
@@ -16,7 +16,7 @@ def activist_evidence_get_for_actor(*, actor: User, case: Case) -> ActivistEvide
         raise NotFound()
     evidence = ActivistEvidence.objects.filter(case=case).select_related("updated_by").first()
     if evidence is not None:
-        log_case_access(
+        log_case_read(
             actor=actor,
             action="cases.activist_evidence.viewed",
             case=case,

@@ -10,8 +10,9 @@ from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from agencies import access
-from agencies.audit import access_log_record
+from agencies.audit import access_denial_record, access_read_record
 from cases.models import Case
+from cases.selectors import refused_owner_slug
 from common.errors import NotFound, ValidationError
 from referrals.models import Referral, ReferralEvent, ReferralState, Urgency
 
@@ -27,6 +28,8 @@ _RELATED = (
     "owner",
     "threshold_decision",
     "threshold_decision__decided_by",
+    # The case's owner: the agency whose auditor sees who read its referrals.
+    "case__owning_agency",
 )
 _URGENCY_RANK = SqlCase(
     When(urgency=Urgency.IMMEDIATE, then=Value(0)),
@@ -82,23 +85,23 @@ def referral_get_for_actor(*, actor: User, referral_id: UUID | str) -> Referral:
     """The same NotFound for "does not exist" and "not yours". Every read is logged,
     and so is every refusal."""
     try:
-        referral = (referral_scope_qs(actor).select_related(*_RELATED, "case__owning_agency")).get(
-            pk=referral_id
-        )
+        referral = (referral_scope_qs(actor).select_related(*_RELATED)).get(pk=referral_id)
     except (Referral.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
-        access_log_record(
+        access_denial_record(
             actor=actor,
             action="referrals.referral.viewed",
-            outcome="denied",
             object_type="referral",
             object_id=referral_id,
+            object_agency_slug=refused_owner_slug(
+                Referral, referral_id, "case__owning_agency__slug"
+            ),
             justification="not found or out of scope",
         )
         raise NotFound() from exc
     membership = access.membership_of(actor)
     side = side_of(actor, referral)
     relation = "receiving agency" if side == RECEIVER else "referring agency"
-    access_log_record(
+    access_read_record(
         actor=actor,
         action="referrals.referral.viewed",
         object_type="referral",

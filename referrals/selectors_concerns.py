@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from agencies import access
-from agencies.audit import access_log_record
+from agencies.audit import access_denial_record, access_read_record
 from agencies.models import Role
 from cases.models import Case
 from common.errors import NotFound
@@ -44,7 +44,7 @@ def _log_read(actor: User, referral: Referral, *, action: str, object_type: str,
     relation = (
         "receiving agency" if referral_side(actor, referral) == RECEIVER else "referring agency"
     )
-    access_log_record(
+    access_read_record(
         actor=actor,
         action=action,
         object_type=object_type,
@@ -96,10 +96,9 @@ def concern_get_for_actor(*, actor: User, referral: Referral, concern_id) -> Con
         else None
     )
     if concern is None:
-        access_log_record(
+        access_denial_record(
             actor=actor,
             action="referrals.concern.viewed",
-            outcome="denied",
             object_type="concern",
             object_id=concern_id,
             object_agency_slug=referral.case.owning_agency.slug,
@@ -218,10 +217,9 @@ def referral_document_get_for_actor(
         else None
     )
     if document is None:
-        access_log_record(
+        access_denial_record(
             actor=actor,
             action="referrals.document.downloaded",
-            outcome="denied",
             object_type="referral_document",
             object_id=document_id,
             object_agency_slug=referral.case.owning_agency.slug,

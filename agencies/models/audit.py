@@ -54,6 +54,14 @@ class AccessLogEntry(models.Model):
     method = models.CharField(max_length=10, blank=True, default="")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     justification = models.CharField(max_length=500, blank=True, default="")
+    # A list or search names what it returned: the query asked (filters, search
+    # words, cursor) and each record on the page, as "type:id". A page showing one
+    # record with others beside it (a case and its parties) names the others here.
+    query = models.CharField(max_length=1000, blank=True, default="")
+    record_ids = models.JSONField(default=list, blank=True)
+    # When the records returned belong to more than one agency, each of them: every
+    # owner's auditor sees the read, not only one.
+    object_agency_slugs = models.JSONField(default=list, blank=True)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 

@@ -13,7 +13,7 @@ from cases.history import case_history
 from cases.models import Case, CaseSource, CaseStatus, ClosingReason
 from cases.services import cases as case_services
 from cases.services import grants as grant_services
-from cases.services.common import log_case_access
+from cases.services.common import log_case_read
 from common.api.concurrency import ETagMixin, etag_for, expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
@@ -266,7 +266,7 @@ class CaseHistoryApi(CaseNestedMixin, APIView):
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
         entries = case_history(actor=request.user, case=case)
-        log_case_access(actor=request.user, action="cases.history.viewed", case=case)
+        log_case_read(actor=request.user, action="cases.history.viewed", case=case)
         return Response({"results": self.OutputSerializer(entries, many=True).data})
 
 

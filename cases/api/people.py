@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies import access
-from agencies.audit import access_log_record
+from agencies.audit import access_read_record
 from cases import selectors
 from cases.api.common import CaseNestedMixin
 from cases.models import CaseParty, ContactChannel, Gender, PartyRole, Person
@@ -130,11 +130,12 @@ class PersonListCreateApi(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(people, request, self)
         # A search shows people's details: the log says who looked for whom.
-        access_log_record(
+        access_read_record(
             actor=request.user,
             action="cases.person.searched",
             object_type="person",
             justification=_search_terms(filters.validated_data),
+            records=page,
         )
         return paginator.get_paginated_response(PersonOutputSerializer(page, many=True).data)
 

@@ -8,7 +8,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from agencies import access
-from agencies.audit import access_log_record
+from agencies.audit import access_log_record, access_read_record
 from common.errors import NotFound, ValidationError
 from common.history import history_note
 
@@ -65,4 +65,32 @@ def log_case_access(
         object_id=object_id if object_id is not None else case.pk,
         object_agency_slug=case.owning_agency.slug,
         justification=f"{justification}; {note}" if note else justification,
+    )
+
+
+def log_case_read(
+    *,
+    actor: User,
+    action: str,
+    case,
+    object_type: str = "case",
+    object_id=None,
+    records=None,
+    note: str = "",
+) -> None:
+    """A read of a case, of one record in it, or of a list of its records of one
+    kind (`object_type` without `object_id`; `records`, the ones shown). Unlike a
+    change, which `log_case_access` records with the change itself, a read joins
+    the request's other reads in its one access-log entry."""
+    if records is None and object_id is None and object_type != "case":
+        records = ()
+    justification = access.justification_for(actor, case)
+    access_read_record(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id if object_id is not None else case.pk,
+        object_agency_slug=case.owning_agency.slug,
+        justification=f"{justification}; {note}" if note else justification,
+        records=records,
     )

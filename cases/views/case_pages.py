@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from agencies.access import can
+from agencies.audit import access_list_record
 from agencies.selectors import member_list_for_casework, team_list
 from cases import selectors
 from cases.forms import CaseFilterForm
@@ -52,6 +53,7 @@ def case_list(request):
             selectors.case_list_with_parties(actor=request.user, **filters), CASES_PER_PAGE
         ).get_page(request.GET.get("page"))
         cases = list(page.object_list)
+        access_list_record(actor=request.user, records=cases)
     for case in cases:
         case.victims = [p for p in case.visible_parties if p.role == PartyRole.VICTIM]
     query = request.GET.copy()
@@ -153,7 +155,7 @@ def case_detail(request, case_id):
     actor = request.user
     case = selectors.case_get_for_actor(actor=actor, case_id=case_id)
     parties = list(selectors.party_list(actor=actor, case=case))
-    selectors.party_list_logged(actor=actor, case=case)
+    selectors.party_list_logged(actor=actor, case=case, parties=parties)
     ages = selectors.party_ages(case=case, parties=parties)
     channels = dict(ContactChannel.choices)
     for party in parties:

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from agencies.access import can, membership_of
+from agencies.audit import access_list_record
 from agencies.models import Role
 from referrals.models import ReferralState
 from referrals.selectors import referral_inbox
@@ -66,6 +67,7 @@ def urgent_concerns_home(context) -> dict:
     if user is None or not can(user, "referrals.concern.acknowledge"):
         return {"show": False}
     waiting = list(concerns_awaiting_acknowledgement(actor=user)[: _HOME_CONCERNS + 1])
+    access_list_record(actor=user, records=waiting[:_HOME_CONCERNS])
     return {
         "show": bool(waiting),
         "concerns": waiting[:_HOME_CONCERNS],

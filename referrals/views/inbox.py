@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from agencies.access import can
+from agencies.audit import access_list_record
 from common.pages import capability_required
 from referrals import selectors
 from referrals.forms import StateFilterForm
@@ -26,7 +27,10 @@ def _state_filter(request, *, include_drafts: bool) -> tuple[StateFilterForm, st
 
 
 def _page(request, referrals):
-    return Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Each row carries what the referral discloses: the log names every one shown.
+    access_list_record(actor=request.user, records=page.object_list)
+    return page
 
 
 @capability_required("referrals.referral.view")

@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.common import CaseNestedMixin, PartyField, PartyRefSerializer, UserRefSerializer
-from cases.services.common import log_case_access
+from cases.services.common import log_case_read
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
@@ -162,7 +162,7 @@ class AssessmentListCreateApi(CaseNestedMixin, APIView):
         page = paginator.paginate_queryset(
             selectors.assessment_list(actor=request.user, case=case), request, self
         )
-        log_case_access(
+        log_case_read(
             actor=request.user,
             action="safeguarding.assessment.listed",
             case=case,

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.common import CaseNestedMixin, PartyField, PartyRefSerializer, UserRefSerializer
-from cases.services.common import log_case_access
+from cases.services.common import log_case_read
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
@@ -126,7 +126,7 @@ class FlagListCreateApi(CaseNestedMixin, APIView):
             raise serializers.ValidationError({"live": ["Use true or false."]})
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(flags, request, self)
-        log_case_access(
+        log_case_read(
             actor=request.user, action="safeguarding.flag.listed", case=case, object_type="flag"
         )
         context = _context(request.user, case, page)

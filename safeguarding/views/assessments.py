@@ -14,7 +14,7 @@ from agencies import access
 from cases import selectors as case_selectors
 from cases.forms import Radios, UKDateField
 from cases.models import PartyRole
-from cases.services.common import log_case_access
+from cases.services.common import log_case_read
 from common.errors import NotFound, ValidationError
 from common.pages import capability_required
 from safeguarding import selectors
@@ -318,7 +318,7 @@ def assessment_detail(request, case_id, assessment_id):
     )
     if assessment is None:
         raise NotFound()
-    log_case_access(
+    log_case_read(
         actor=request.user,
         action="safeguarding.assessment.viewed",
         case=case,

@@ -8,6 +8,7 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from agencies.audit import access_list_record
 from agencies.selectors import member_list_for_casework, team_list
 from cases.selectors import case_get_for_actor
 from common.errors import InvalidState, ValidationError
@@ -41,6 +42,7 @@ def queue(request):
         lead_id = int(form.cleaned_data["lead"]) if form.cleaned_data["lead"] else None
     entries = selectors.queue_list(actor=request.user, team_id=team_id, lead_officer_id=lead_id)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    access_list_record(actor=request.user, records=page.object_list)
     return render(
         request,
         "safeguarding/queue.html",

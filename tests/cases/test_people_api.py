@@ -188,9 +188,16 @@ def test_a_person_only_in_another_forces_case_is_not_found(south, officer_north,
     theirs = PartyFactory(case=CaseFactory(owning_agency=south), role="victim")
     # when
     response = api_for(officer_north).get(_person_url(theirs.person))
-    # then
+    # then: refused, and the refusal logged for the force whose record it is
     assert response.status_code == 404
     assert _log("cases.person.viewed") == []
+    [refusal] = _log("cases.person.view")
+    assert (refusal.outcome, refusal.username, refusal.object_id) == (
+        "denied",
+        "officer.north",
+        str(theirs.person.id),
+    )
+    assert refusal.object_agency_slug == theirs.person.recorded_by_agency.slug
 
 
 def test_a_person_recorded_here_but_only_in_another_forces_case_is_not_found(

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from agencies import access
 from agencies.models import Membership, Role
+from cases.selectors import refusal_log
+from cases.services.common import log_case_read
 from common.errors import NotFound, ValidationError
 from welfare.models import Duty, DutyStatus
 
@@ -25,14 +27,38 @@ def duty_scope(actor: User, *, action: str = "welfare.duty.view") -> QuerySet[Du
 
 
 def duty_get_for_actor(*, actor: User, duty_id: UUID | str, action: str = "welfare.duty.view"):
+    """The same NotFound for "does not exist" and "not yours". Every read is logged,
+    and so is every refusal."""
     try:
-        return (
+        duty = (
             duty_scope(actor, action=action)
-            .select_related("case", "party__person", "responsible", "event", "contact", "referral")
+            .select_related(
+                "case__owning_agency",
+                "party__person",
+                "responsible",
+                "event",
+                "contact",
+                "referral",
+            )
             .get(pk=duty_id)
         )
     except (Duty.DoesNotExist, ValueError, TypeError) as exc:
+        refusal_log(
+            actor=actor,
+            action="welfare.duty.viewed",
+            model=Duty,
+            object_type="duty",
+            object_id=duty_id,
+        )
         raise NotFound() from exc
+    log_case_read(
+        actor=actor,
+        action="welfare.duty.viewed",
+        case=duty.case,
+        object_type="duty",
+        object_id=duty.pk,
+    )
+    return duty
 
 
 def default_whose(actor: User) -> str:

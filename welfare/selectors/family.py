@@ -11,7 +11,8 @@ from django.db.models import Q
 from agencies import access
 from agencies.models import AgencyKind, CharityService, Compartment
 from cases.models import Case, CaseParty, InvestigationEvent, PartyRole
-from cases.selectors import party_list
+from cases.selectors import party_list, refusal_log
+from cases.services.common import log_case_read
 from common.errors import NotFound
 from referrals.models import Referral, ReferralPurpose, ReferralState
 from referrals.selectors import referral_list_for_case, referral_scope_qs
@@ -112,14 +113,29 @@ def family_support_for_case(
 def referral_duty_get_for_actor(*, actor: User, duty_id) -> Duty:
     """A duty that a referral meets, that the reader may act on; NotFound otherwise."""
     try:
-        return (
+        duty = (
             duty_scope(actor, action="welfare.duty.meet")
             .filter(kind__in=sorted(REFERRAL_DUTIES))
             .select_related("case__owning_agency", "party__person", "party__related_to")
             .get(pk=duty_id)
         )
     except (Duty.DoesNotExist, ValueError, TypeError) as exc:
+        refusal_log(
+            actor=actor,
+            action="welfare.duty.viewed",
+            model=Duty,
+            object_type="duty",
+            object_id=duty_id,
+        )
         raise NotFound() from exc
+    log_case_read(
+        actor=actor,
+        action="welfare.duty.viewed",
+        case=duty.case,
+        object_type="duty",
+        object_id=duty.pk,
+    )
+    return duty
 
 
 def _eligible_q(duty: Duty) -> Q:

@@ -14,6 +14,8 @@ from django.utils import timezone
 from agencies import access
 from agencies.models import Compartment
 from cases.models import Case, CaseParty, PartyRole
+from cases.selectors import refusal_log
+from cases.services.common import log_case_read
 from common.errors import NotFound, ValidationError
 from safeguarding.models import Flag, FlagKind
 from welfare.models import (
@@ -67,9 +69,26 @@ def incident_list(*, actor: User, case: Case | None = None) -> QuerySet[WelfareI
 
 def incident_get_for_actor(*, actor: User, incident_id: UUID | str) -> WelfareIncident:
     try:
-        return incident_list(actor=actor).select_related("case__owning_agency").get(pk=incident_id)
+        incident = (
+            incident_list(actor=actor).select_related("case__owning_agency").get(pk=incident_id)
+        )
     except (WelfareIncident.DoesNotExist, ValueError, TypeError) as exc:
+        refusal_log(
+            actor=actor,
+            action="welfare.welfare_incident.viewed",
+            model=WelfareIncident,
+            object_type="welfare_incident",
+            object_id=incident_id,
+        )
         raise NotFound() from exc
+    log_case_read(
+        actor=actor,
+        action="welfare.welfare_incident.viewed",
+        case=incident.case,
+        object_type="welfare_incident",
+        object_id=incident.pk,
+    )
+    return incident
 
 
 def welfare_check_list(

@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from agencies import access
+from agencies.audit import access_list_record
 from agencies.models import Role
 from welfare.models import CONTACT_DUTIES, FAMILY_DUTIES, VICTIM_DUTIES
 from welfare.selectors import duties as duty_selectors
@@ -55,6 +56,8 @@ def duties_home(context) -> str:
             ),
             now,
         )
+    # Each row names a victim or a family: the log names every duty shown.
+    access_list_record(actor=user, records=[*updates, *family, *team_overdue])
     return render_to_string(
         "welfare/home/duties.html",
         {

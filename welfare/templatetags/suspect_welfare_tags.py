@@ -2,6 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from agencies.audit import access_list_record
 from welfare.selectors.suspects import countdown, may_view_suspect_welfare, welfare_check_list
 
 register = template.Library()
@@ -21,6 +22,7 @@ def suspect_welfare_home(context) -> str:
     checks = list(welfare_check_list(actor=actor, now=now)[: HOME_LIMIT + 1])
     if not checks:
         return ""
+    access_list_record(actor=actor, records=checks[:HOME_LIMIT])
     rows = []
     for check in checks[:HOME_LIMIT]:
         text, missed = countdown(check.due_at, now)

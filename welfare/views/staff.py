@@ -11,6 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from agencies.audit import access_list_record, access_read_record
 from cases.forms import Radios, UKDateField
 from cases.forms.fields import TimeField
 from common.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationError
@@ -124,7 +125,8 @@ def exposure_mine(request):
             )
             return redirect("staff-exposure")
     summary = summary_selectors.exposure_summary(actor=request.user, week=_week_from(request))
-    recent = exposure_selectors.exposure_session_list(actor=request.user)[:10]
+    recent = list(exposure_selectors.exposure_session_list(actor=request.user)[:10])
+    access_list_record(actor=request.user, records=recent)
     shift = exposure_selectors.staff_shift_get(actor=request.user)
     return render(
         request,
@@ -199,6 +201,13 @@ def exposure_team(request):
         summaries[0].week_start
         if summaries
         else summary_selectors.week_start_of(week or timezone.localdate())
+    )
+    # Each member's exposure to abuse material and welfare meetings: staff welfare.
+    access_read_record(
+        actor=request.user,
+        action="welfare.staff_exposure.team_viewed",
+        object_type="member",
+        records=members,
     )
     return render(
         request,

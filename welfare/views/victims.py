@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies import access
+from agencies.audit import access_list_record
 from cases.forms import Radios
 from cases.forms.fields import TimeField, UKDateField
 from cases.models import ContactChannel, ContactDirection
@@ -43,6 +44,7 @@ def victim_updates(request):
         ),
         now=now,
     )
+    access_list_record(actor=request.user, records=duties)
     return render(
         request,
         "welfare/victims/victim_updates.html",
