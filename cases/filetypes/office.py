@@ -90,6 +90,8 @@ _PICTURE_MARKUP = re.compile(
     rb"<(?:[\w.-]+:)?(?:imagedata|blip|binData|OLEObject|object|object-ole|control|image"
     rb"|plugin|applet|video|audio|videoFile|audioFile|wavAudioFile|quickTimeFile)\b"
 )
+# Word's field that fetches a picture from a file or web address when fields update.
+_PICTURE_FIELD = re.compile(rb"INCLUDEPICTURE", re.IGNORECASE)
 # A reference from markup to a part inside the package (a picture, an embedded
 # object: "Pictures/1.png", "./Object 1"). Links to a web address, to a bookmark
 # ("#...") or to another file beside the document ("../...") are not parts of it.
@@ -166,8 +168,10 @@ def _as_utf8(chunks: Iterator[bytes], head: bytes) -> Iterator[bytes]:
 
 
 def _markup_refers_to_a_picture(text: bytes) -> bool:
-    if _PICTURE_MARKUP.search(text):
+    if _PICTURE_MARKUP.search(text) or _PICTURE_FIELD.search(text):
         return True
+    if b"href" not in text and b"src" not in text:
+        return False
     for match in _HREF.finditer(text):
         target = html.unescape((match.group(1) or match.group(2) or b"").decode(errors="replace"))
         target = target.strip()

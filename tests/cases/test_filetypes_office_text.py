@@ -64,8 +64,17 @@ def test_a_word_document_carrying_a_picture_or_object_is_refused(extra):
         b'<w:r><w:pict><w:binData w:name="wordml://1.png">iVBORw0KGgo=</w:binData></w:pict></w:r>',
         b'<w:r><w:object><o:OLEObject r:id="rId6"/></w:object></w:r>',
         b'<w:r><x:blip xmlns:x="http://schemas.openxmlformats.org/drawingml/2006/main"/></w:r>',
+        b'<w:r><w:instrText> INCLUDEPICTURE "https://example.invalid/x.png" </w:instrText></w:r>',
     ],
-    ids=["blip", "vml-imagedata", "alternate-content", "bindata", "ole-object", "any-prefix"],
+    ids=[
+        "blip",
+        "vml-imagedata",
+        "alternate-content",
+        "bindata",
+        "ole-object",
+        "any-prefix",
+        "linked-picture-field",
+    ],
 )
 def test_markup_that_places_a_picture_is_refused_without_the_picture_part(markup):
     assert refusal(files.docx(document=files.word_xml(markup))) == PICTURES_INSIDE
