@@ -108,9 +108,7 @@ def test_a_charity_that_accepts_never_holds_the_case(
     assert not _holds(caseworker_harbour, north_case)
 
 
-def test_a_declined_referral_grants_nothing(
-    coordinator_mash, north_case, hub_referral, mash
-):
+def test_a_declined_referral_grants_nothing(coordinator_mash, north_case, hub_referral, mash):
     with frozen(MONDAY_MORNING):
         referral_decline(actor=coordinator_mash.user, referral=hub_referral, reason="Not ours.")
     assert not CaseGrant.objects.filter(case=north_case).exists()
