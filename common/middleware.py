@@ -1,24 +1,38 @@
 from django.conf import settings
 
-from common.request_context import RequestOrigin, client_ip, reset_origin, set_origin
+from common.request_context import (
+    REQUEST_ID_HEADER,
+    RequestOrigin,
+    client_ip,
+    request_id_for,
+    reset_origin,
+    set_origin,
+)
 
 
 class RequestOriginMiddleware:
-    """Makes the request's endpoint, method and address available to the access log."""
+    """Makes the request's endpoint, method and address available to the access log,
+    and gives the request its id: in the logs and in the `X-Request-ID` header."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        request_id = request.request_id = request_id_for(request)
         token = set_origin(
             RequestOrigin(
-                endpoint=request.path[:300], method=request.method, ip_address=client_ip(request)
+                endpoint=request.path[:300],
+                method=request.method,
+                ip_address=client_ip(request),
+                request_id=request_id,
             )
         )
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             reset_origin(token)
+        response[REQUEST_ID_HEADER] = request_id
+        return response
 
 
 class NoStoreMiddleware:

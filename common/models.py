@@ -26,6 +26,13 @@ class IdempotencyRecord(models.Model):
         return f"Idempotency-Key {self.key}"
 
 
+class EmailState(models.TextChoices):
+    PENDING = "pending", "Waiting to be emailed"
+    SENT = "sent", "Emailed"
+    FAILED = "failed", "Refused by the mail server"
+    SKIPPED = "skipped", "Not emailed: the person cannot receive it"
+
+
 class Notification(models.Model):
     """One message to one person: stored for the in-app list, and emailed once.
 
@@ -33,7 +40,12 @@ class Notification(models.Model):
     link to where it is: whoever follows the link passes the access policy there.
     `dedupe_key` names the event (for example `strategy:<id>:conference:overdue`),
     so that telling the same person about the same event twice stores and sends
-    nothing the second time."""
+    nothing the second time.
+
+    The row is also the email's outbox entry (ADR 0006): it is written in the same
+    transaction as the change that caused it, born `pending`, and `common.outbox`
+    moves it to `sent`, `failed` or `skipped`. `email_next_attempt_at` is when it is
+    next due: a retry's backoff, or the end of a sender's lease while one holds it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
@@ -46,6 +58,12 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    email_state = models.CharField(
+        max_length=10, choices=EmailState.choices, default=EmailState.PENDING
+    )
+    email_attempts = models.PositiveIntegerField(default=0)
+    email_next_attempt_at = models.DateTimeField(default=timezone.now)
+    email_last_error = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -56,6 +74,15 @@ class Notification(models.Model):
         ]
         indexes = [
             models.Index(fields=["user", "read_at", "-created_at"], name="notification_inbox"),
+            # The outbox's question, "what is due and unsent?", and the health
+            # check's, "how old is the oldest waiting, how many were refused?": only
+            # rows still waiting or refused are indexed, so the index stays as small
+            # as the backlog however many notifications were sent.
+            models.Index(
+                fields=["email_state", "email_next_attempt_at"],
+                condition=models.Q(email_state__in=["pending", "failed"]),
+                name="notification_email_outbox",
+            ),
         ]
 
     def __str__(self) -> str:

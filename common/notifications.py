@@ -1,10 +1,12 @@
 """The one notification path of the whole product.
 
 A service that must tell someone something calls `notify(...)` inside its own
-transaction. That stores an in-app notification and, once the transaction has
-committed, queues one email (`common.tasks.notification_email_send`). Nothing is
-sent for work that rolled back, and the same event told twice to the same person
-(the same `dedupe_key`) is stored and sent once.
+transaction. That stores an in-app notification, which is also its email's outbox
+entry (`pending`, in the same transaction: see `common.outbox` and ADR 0006). Once
+the transaction has committed, a Celery task is queued to send it at once; that is
+only the fast path: if the broker is down or the worker dies, the outbox sweep
+sends it. Nothing is sent for work that rolled back, and the same event told twice
+to the same person (the same `dedupe_key`) is stored and sent once.
 
 A notification carries no personal details: a short message about what kind of
 thing needs attention, and a relative link to where it is. The page behind the
@@ -41,9 +43,9 @@ def kind_label(kind: str) -> str:
 
 
 def _email_queue(notification_id: UUID) -> None:
-    from common.tasks import notification_email_send
+    from common.outbox import notification_email_queue
 
-    notification_email_send.delay(str(notification_id))
+    notification_email_queue(notification_id)
 
 
 def notify(
@@ -64,8 +66,8 @@ def notify(
             )
     except IntegrityError:
         return None
-    # Registered inside the caller's transaction: sent only if it commits. Robust,
-    # so that a mail server that is down never fails the work that was recorded.
+    # Registered inside the caller's transaction: queued only if it commits. Robust,
+    # so that nothing in the fast path can fail the work that was recorded.
     transaction.on_commit(lambda: _email_queue(notification.pk), robust=True)
     return notification
 

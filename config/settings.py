@@ -169,6 +169,28 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tideline <no-reply@t
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+# Each step of talking to the mail server (connect, each command) gives up after
+# this many seconds, so that one send always ends well inside its lease (below).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# --- The outbox (common.outbox, ADR 0006). Delivery rule: at least once. A
+# duplicate is possible only if the worker dies after the mail server accepted the
+# message and before the row is marked sent; each email carries the notification's
+# id in its Message-ID (and X-Tideline-Notification), so a duplicate is detectable.
+# A sender holds a claimed row this long; if it dies, the sweep sends the row again
+# after it. Longer than the slowest send (a dozen SMTP steps of EMAIL_TIMEOUT), yet
+# with the one-minute sweep well inside the five-minute alarm.
+NOTIFICATION_EMAIL_LEASE = timedelta(
+    seconds=env.int("NOTIFICATION_EMAIL_LEASE_SECONDS", default=150)
+)
+# After a failed attempt: 1, 2, 4 ... minutes, at most an hour, for as long as it takes.
+NOTIFICATION_EMAIL_RETRY_BASE = timedelta(minutes=1)
+NOTIFICATION_EMAIL_RETRY_MAX = timedelta(hours=1)
+# The health check raises its alarm when an email has waited longer than this.
+NOTIFICATION_EMAIL_ALARM_AFTER = timedelta(minutes=5)
+# One sweep stops claiming after this many seconds (the next carries on), well before
+# CELERY_TASK_TIME_LIMIT, leaving room for the send in hand.
+NOTIFICATION_EMAIL_SWEEP_BUDGET = 180
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
@@ -333,7 +355,21 @@ CELERY_BEAT_SCHEDULE = {
     # Every 15 minutes, so that the two-hour "due soon" warning is never missed.
     "safeguarding-deadlines-sweep": {
         "task": "safeguarding.tasks.deadlines_sweep",
+# With Redis, a task a worker took but never acknowledged (acks_late: it was killed)
+# goes back to the queue only after the visibility timeout: kombu's default is an
+# hour. It must be longer than the longest task may run (CELERY_TASK_TIME_LIMIT,
+# 300 s), or a task still running would be handed to a second worker. Nothing is
+# lost while it waits: every email is in the outbox and the sweep sends it within
+# minutes; 15 minutes bounds how late any other task can be after a crash.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
         "schedule": timedelta(minutes=15),
+    },
+    # The outbox: every minute, send each notification email that is due and unsent.
+    # A sweep not started within 50 s is dropped: the next one does the same work.
+    "notification-emails-sweep": {
+        "task": "common.tasks.notification_emails_sweep",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
     },
     "referrals-deadlines-sweep": {
         "task": "referrals.tasks.deadlines_sweep",
@@ -384,7 +420,18 @@ BAIL_WARNING_WORKING_DAYS = 10
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line names the request it belongs to, as its X-Request-ID header does.
+    "filters": {"request_id": {"()": "common.request_context.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(levelname)s %(name)s [request %(request_id)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

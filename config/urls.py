@@ -14,3 +14,5 @@ urlpatterns = [
 ]
 
 handler404 = "common.views.not_found"
+handler400 = "common.views.bad_request"
+handler500 = "common.views.server_error"

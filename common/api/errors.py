@@ -18,6 +18,8 @@ from common import errors
 def _field_errors(detail) -> dict:
     if isinstance(detail, dict):
         return {
+from common.api.limits import limit_error
+from common.request_context import current_request_id
             ("non_field_errors" if key == "__all__" else key): (
                 _field_errors(value)
                 if isinstance(value, dict)
@@ -73,3 +75,10 @@ def exception_handler(exc, context):
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
+    # Django's own limits (body size, number of fields or files), met while parsing.
+    if (limited := limit_error(exc)) is not None:
+        return Response(limited, status=413)
+    if response.status_code >= 500:
+        # The id that finds this request in the logs (also its X-Request-ID header).
+        data = response.data if isinstance(response.data, dict) else {"detail": "Server error."}
+        response.data = {**data, "request_id": current_request_id()}

@@ -4,10 +4,15 @@ docs and renderers."""
 import json
 import os
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import OperationalError
 from django.test import Client
+from django.utils import timezone
+
+from common.models import EmailState, Notification
+from common.views import BROKER_CHECK_TIMEOUT, health_cache_clear
 
 SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
@@ -146,6 +151,16 @@ def test_hsts_is_not_sent_on_a_plain_request(db):
 
 # --- /healthz
 
+OUTBOX_EMPTY = {"status": "ok", "waiting": 0, "oldest_waiting_seconds": None, "failed": 0}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_health_answers():
+    # Each process keeps the broker's and the outbox's answers for a few seconds.
+    health_cache_clear()
+    yield
+    health_cache_clear()
+
 
 def test_the_health_check_answers_without_signing_in(settings, db):
     # given
@@ -155,7 +170,7 @@ def test_the_health_check_answers_without_signing_in(settings, db):
     response = client.get("/healthz")
     # then
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "outbox": OUTBOX_EMPTY}
     assert response["Cache-Control"] == "no-store"
 
 
@@ -186,7 +201,12 @@ def test_the_health_check_answers_503_when_the_broker_does_not(settings, db):
     # then
     assert time.monotonic() - started < 5
     assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "broker": "unavailable"}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "ok",
+        "broker": "unavailable",
+        "outbox": OUTBOX_EMPTY,
+    }
 
 
 @pytest.mark.skipif(
@@ -200,7 +220,69 @@ def test_the_health_check_reports_a_broker_that_answers(settings, db):
     response = client.get("/healthz")
     # then
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "outbox": OUTBOX_EMPTY,
+    }
+
+
+def test_the_broker_check_gives_up_within_200_ms():
+    # A broker that does not answer (a host that drops packets) costs at most this.
+    assert BROKER_CHECK_TIMEOUT <= 0.2
+
+
+def test_the_broker_check_is_reused_for_a_few_seconds(settings, db, monkeypatch):
+    # given
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    connections = []
+
+    def refuse(address, timeout):
+        connections.append((address, timeout))
+        raise ConnectionRefusedError()
+
+    monkeypatch.setattr("common.views.socket.create_connection", refuse)
+    client = Client()
+    # when: a flood of health checks
+    answers = [client.get("/healthz") for _ in range(20)]
+    # then: one connection was tried, with the short timeout, and all answered alike
+    assert connections == [(("127.0.0.1", 1), BROKER_CHECK_TIMEOUT)]
+    assert {response.json()["broker"] for response in answers} == {"unavailable"}
+
+
+def test_the_health_check_raises_the_alarm_when_an_email_waits_over_five_minutes(
+    settings, db, officer_north
+):
+    # given: one email owed for six minutes (the mail server refused it so far), one
+    # for a minute, one refused for good
+    settings.CELERY_BROKER_URL = ""
+    now = timezone.now()
+    for key, age, state in (
+        ("a", timedelta(minutes=6), EmailState.PENDING),
+        ("b", timedelta(minutes=1), EmailState.PENDING),
+        ("c", timedelta(days=1), EmailState.FAILED),
+    ):
+        Notification.objects.create(
+            user=officer_north.user,
+            kind="safeguarding.flag_review_due",
+            message="A flag is due for review.",
+            link="/",
+            dedupe_key=key,
+            created_at=now - age,
+            email_state=state,
+        )
+    # when
+    response = Client().get("/healthz")
+    # then
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["database"] == "ok"
+    assert body["outbox"]["status"] == "delayed"
+    assert body["outbox"]["waiting"] == 2
+    assert body["outbox"]["failed"] == 1
+    assert 360 <= body["outbox"]["oldest_waiting_seconds"] < 370
 
 
 def test_the_health_check_only_answers_get(db):

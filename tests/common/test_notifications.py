@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from common.models import Notification
+from common.models import EmailState, Notification
 from common.notifications import kind_label, notify
 from common.tasks import notification_email_send
 from tests.factories import MembershipFactory
@@ -62,8 +62,12 @@ def test_notifying_twice_with_one_dedupe_key_stores_one_and_emails_once(
         f"https://tideline.example{LINK}\n\n"
         "Sign in to Tideline to see the details. This email holds none."
     )
+    assert email.extra_headers["Message-ID"] == f"<notification-{first.pk}@tideline.invalid>"
+    assert email.extra_headers["X-Tideline-Notification"] == str(first.pk)
     first.refresh_from_db()
     assert first.emailed_at is not None
+    assert first.email_state == EmailState.SENT
+    assert first.email_attempts == 1
 
 
 def test_the_same_event_reaches_each_person_once(
@@ -123,13 +127,17 @@ def test_a_mail_server_that_is_down_does_not_undo_the_work(
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr("common.tasks.send_mail", refuse)
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", refuse)
     # when
-    with django_capture_on_commit_callbacks(execute=True):
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         notification = _notify(officer_north.user)
-    # then: stored, shown in the app, and still to be emailed
+    # then: stored, shown in the app, and still to be emailed, a minute later
     notification.refresh_from_db()
     assert notification.emailed_at is None
+    assert notification.email_state == EmailState.PENDING
+    assert notification.email_attempts == 1
+    assert notification.email_last_error == "ConnectionRefusedError: smtp down"
+    assert notification.email_next_attempt_at == NOW + timedelta(minutes=1)
     assert mail.outbox == []
 
 
@@ -177,6 +185,7 @@ def test_the_email_task_skips_someone_who_cannot_receive_it(
     # then
     notification.refresh_from_db()
     assert notification.emailed_at is None
+    assert notification.email_state == EmailState.SKIPPED
     assert mail.outbox == []
 
 
