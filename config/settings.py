@@ -164,11 +164,6 @@ vars().update(EMAIL_CONFIG)
 # Notification emails carry a link back to Tideline, never personal details.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tideline <no-reply@tideline.invalid>")
-
-# --- Sessions: 30 minutes idle, 12 hours in all (agencies.middleware enforces both).
-SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
-SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
-SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 # Each step of talking to the mail server (connect, each command) gives up after
 # this many seconds, so that one send always ends well inside its lease (below).
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
@@ -191,6 +186,11 @@ NOTIFICATION_EMAIL_ALARM_AFTER = timedelta(minutes=5)
 # One sweep stops claiming after this many seconds (the next carries on), well before
 # CELERY_TASK_TIME_LIMIT, leaving room for the send in hand.
 NOTIFICATION_EMAIL_SWEEP_BUDGET = 180
+
+# --- Sessions: 30 minutes idle, 12 hours in all (agencies.middleware enforces both).
+SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
@@ -350,11 +350,6 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE = {
-    # Every 15 minutes, so that the two-hour "due soon" warning is never missed.
-    "safeguarding-deadlines-sweep": {
-        "task": "safeguarding.tasks.deadlines_sweep",
 # With Redis, a task a worker took but never acknowledged (acks_late: it was killed)
 # goes back to the queue only after the visibility timeout: kombu's default is an
 # hour. It must be longer than the longest task may run (CELERY_TASK_TIME_LIMIT,
@@ -362,14 +357,19 @@ CELERY_BEAT_SCHEDULE = {
 # lost while it waits: every email is in the outbox and the sweep sends it within
 # minutes; 15 minutes bounds how late any other task can be after a crash.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
-        "schedule": timedelta(minutes=15),
-    },
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
     # The outbox: every minute, send each notification email that is due and unsent.
     # A sweep not started within 50 s is dropped: the next one does the same work.
     "notification-emails-sweep": {
         "task": "common.tasks.notification_emails_sweep",
         "schedule": timedelta(minutes=1),
         "options": {"expires": 50},
+    },
+    # Every 15 minutes, so that the two-hour "due soon" warning is never missed.
+    "safeguarding-deadlines-sweep": {
+        "task": "safeguarding.tasks.deadlines_sweep",
+        "schedule": timedelta(minutes=15),
     },
     "referrals-deadlines-sweep": {
         "task": "referrals.tasks.deadlines_sweep",
@@ -382,6 +382,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
     },
     "welfare-duties-sweep": {
         "task": "welfare.tasks.duties_sweep",
+        "schedule": timedelta(minutes=15),
+    },
+    # Grants made by an accepted referral end 20 working days after its completion.
+    "cases-grants-expiry-sweep": {
+        "task": "cases.tasks.grants_expiry_sweep",
         "schedule": timedelta(minutes=15),
     },
     "purge-expired-credentials": {
@@ -435,8 +440,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
-    # Grants made by an accepted referral end 20 working days after its completion.
-    "cases-grants-expiry-sweep": {
-        "task": "cases.tasks.grants_expiry_sweep",
-        "schedule": timedelta(minutes=15),
-    },

@@ -13,13 +13,13 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from agencies.access import AccessDenied
 from common import errors
+from common.api.limits import limit_error
+from common.request_context import current_request_id
 
 
 def _field_errors(detail) -> dict:
     if isinstance(detail, dict):
         return {
-from common.api.limits import limit_error
-from common.request_context import current_request_id
             ("non_field_errors" if key == "__all__" else key): (
                 _field_errors(value)
                 if isinstance(value, dict)
@@ -62,6 +62,9 @@ def exception_handler(exc, context):
         return _error(415, exc.message)
     if isinstance(exc, errors.FileTooLarge):
         return _error(413, exc.message)
+    # Django's own limits (body size, number of fields or files), met while parsing.
+    if (limited := limit_error(exc)) is not None:
+        return Response(limited, status=413)
 
     response = drf_exception_handler(exc, context)
     if response is None:
@@ -74,11 +77,8 @@ def exception_handler(exc, context):
         response.data = {"detail": str(response.data["detail"])}
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = 'Bearer realm="api"'
-    return response
-    # Django's own limits (body size, number of fields or files), met while parsing.
-    if (limited := limit_error(exc)) is not None:
-        return Response(limited, status=413)
     if response.status_code >= 500:
         # The id that finds this request in the logs (also its X-Request-ID header).
         data = response.data if isinstance(response.data, dict) else {"detail": "Server error."}
         response.data = {**data, "request_id": current_request_id()}
+    return response
