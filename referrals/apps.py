@@ -10,11 +10,14 @@ class ReferralsConfig(AppConfig):
         from referrals.case_panel import concern_panels, referral_panels
         from referrals.case_panel_involvement import involvement_panels
         from referrals.demo import seed_referrals
+        from referrals.demo_concerns import seed_concerns
         from referrals.demo_partners import seed_partner_work
 
         case_panel_register("referrals", referral_panels)
         case_panel_register("referrals.involvement", involvement_panels)
         case_panel_register("concerns", concern_panels)
         demo_seeder_register(order=30, name="referrals", seeder=seed_referrals)
+        # After the duties of care, which the referrals above already answer.
+        demo_seeder_register(order=50, name="urgent concerns", seeder=seed_concerns)
         # After the duties of care (order 40): the hub's onward referral meets one.
         demo_seeder_register(order=41, name="partners' work", seeder=seed_partner_work)

@@ -27,6 +27,7 @@ from referrals import selectors, selectors_concerns
 from referrals.api.output import AgencySerializer
 from referrals.downloads import document_file_response
 from referrals.models import Concern, ConcernKind, ConcernState, ReferralDocument
+from referrals.services import concern_answers
 from referrals.services import concerns as concern_services
 from safeguarding.models import FlagKind
 
@@ -92,13 +93,23 @@ class ConcernOutputSerializer(serializers.Serializer):
     acknowledged_by = UserRefSerializer(allow_null=True)
     acknowledged_at = serializers.DateTimeField(allow_null=True)
     action_taken = serializers.CharField()
-    flag = serializers.UUIDField(source="flag_id", allow_null=True)
-    contact = serializers.UUIDField(source="contact_id", allow_null=True)
+    # Whether the acknowledged concern became a flag or a contact on the case: said,
+    # not linked, since those are records of the live case the receiver never sees.
+    flag_raised = serializers.SerializerMethodField()
+    contact_logged = serializers.SerializerMethodField()
     version = serializers.IntegerField()
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_urgent(self, concern: Concern) -> bool:
         return concern.state == ConcernState.RAISED
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_flag_raised(self, concern: Concern) -> bool:
+        return concern.flag_id is not None
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_contact_logged(self, concern: Concern) -> bool:
+        return concern.contact_id is not None
 
 
 def _concern_response(concern: Concern, *, status_code: int = 200) -> Response:
@@ -239,7 +250,7 @@ class ConcernAcknowledgeApi(_ConcernActionApi):
         concern = self.concern_of(request, referral_id, concern_id)
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        concern_services.concern_acknowledge(
+        concern_answers.concern_acknowledge(
             actor=request.user,
             concern=concern,
             action_taken=payload.validated_data["action_taken"],
@@ -281,7 +292,7 @@ class ConcernFlagApi(_ConcernActionApi):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        concern_services.concern_flag_raise(
+        concern_answers.concern_flag_raise(
             actor=request.user,
             concern=concern,
             kind=data["kind"],
@@ -317,7 +328,7 @@ class ConcernContactApi(_ConcernActionApi):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        concern_services.concern_contact_record(
+        concern_answers.concern_contact_record(
             actor=request.user,
             concern=concern,
             channel=data["channel"],

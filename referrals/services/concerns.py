@@ -1,6 +1,6 @@
-"""Urgent concerns: the receiver of a referral raises the alarm on it, the sending
-side acknowledges it, and the acknowledged concern may become a flag or a contact
-on the case.
+"""Urgent concerns: the receiver of a referral raises the alarm on it; the sending
+side acknowledges it (`referrals.services.concern_answers`), and the acknowledged
+concern may become a flag or a contact on the case.
 
     raised -> acknowledged
 
@@ -13,7 +13,7 @@ days. The sweep (`referrals.deadlines.concern_escalations_sweep`) escalates it.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
@@ -24,10 +24,9 @@ from django.utils import timezone
 
 from agencies import access
 from agencies.models import Membership
-from cases.models import CaseParty, ContactDirection, ContactLog
+from cases.models import CaseParty
 from cases.services import documents as document_services
 from cases.services.common import not_in_future
-from cases.services.records import contact_log
 from common.errors import InvalidState, NotFound, ValidationError
 from common.history import history_note
 from referrals.models import (
@@ -35,7 +34,6 @@ from referrals.models import (
     FIXED_COMPARTMENT_KINDS,
     Concern,
     ConcernKind,
-    ConcernState,
     Referral,
     ReferralDocument,
     ReferralDocumentPurpose,
@@ -43,18 +41,14 @@ from referrals.models import (
 )
 from referrals.services.common import (
     RECEIVER,
-    SENDER,
     event_record,
     people_tell,
-    receivers_of,
     referral_access_log,
     referrer_of,
     side_require,
 )
 from referrals.services.moves import text_required, when_text
 from safeguarding.deadlines import supervisors_for_team
-from safeguarding.models import Flag
-from safeguarding.services.flags import flag_raise
 
 # Clock hours, not working days: a risk to a child or to life does not wait.
 ACKNOWLEDGE_WITHIN = timedelta(hours=2)
@@ -336,158 +330,3 @@ def concern_raise(
         dedupe_key=f"concern:{concern.pk}:raised",
     )
     return concern
-
-
-# --- Acknowledging, and what the concern becomes
-
-
-def _concern_locked(actor: User, concern: Concern, *, verb: str) -> Concern:
-    """The concern, locked, once the actor is on the sending side of its referral."""
-    locked = (
-        Concern.objects.select_for_update()
-        .select_related("referral", "referral__case", "referral__from_agency")
-        .filter(pk=concern.pk)
-        .first()
-    )
-    if locked is None:
-        raise NotFound()
-    if side_require(actor, locked.referral) != SENDER:
-        raise InvalidState(
-            f"Only the referring agency can {verb} an urgent concern; the receiving "
-            "agency raised it.",
-            state=locked.state,
-        )
-    access.require(actor, "referrals.concern.acknowledge")
-    return locked
-
-
-def _must_be_acknowledged(concern: Concern, what: str) -> None:
-    if concern.state != ConcernState.ACKNOWLEDGED:
-        raise InvalidState(
-            f"Acknowledge the concern, with what was done, before {what}.", state=concern.state
-        )
-
-
-@transaction.atomic
-def concern_acknowledge(*, actor: User, concern: Concern, action_taken: str) -> Concern:
-    """The sending side says what it has done. Once: a second acknowledgement is
-    refused (409) and changes nothing. The receiving side is told."""
-    locked = _concern_locked(actor, concern, verb="acknowledge")
-    if locked.state != ConcernState.RAISED:
-        raise InvalidState(
-            "This concern is already acknowledged: what was done is on the concern.",
-            state=locked.state,
-        )
-    action_taken = text_required(
-        action_taken, field="action_taken", missing="Say what has been done about the concern."
-    )
-    now = timezone.now()
-    locked.state = ConcernState.ACKNOWLEDGED
-    locked.acknowledged_by = actor
-    locked.acknowledged_at = now
-    locked.action_taken = action_taken
-    locked.version += 1
-    history_note(locked, actor=actor, reason="urgent concern acknowledged")
-    locked.save(
-        update_fields=["state", "acknowledged_by", "acknowledged_at", "action_taken", "version"]
-    )
-    referral = locked.referral
-    event_record(
-        referral,
-        actor=actor,
-        action="concern_acknowledged",
-        from_state=referral.state,
-        note=action_taken,
-        at=now,
-    )
-    referral_access_log(
-        actor=actor,
-        referral=referral,
-        action="referrals.concern.acknowledged",
-        note=f"concern {locked.pk}",
-    )
-    raiser = User.objects.filter(pk=locked.raised_by_id).first()
-    owner = [referral.owner] if referral.owner_id else receivers_of(referral)
-    people_tell(
-        [raiser, *owner],
-        actor=actor,
-        kind=CONCERN_ACKNOWLEDGED,
-        message="The urgent concern you raised on a referral has been acknowledged.",
-        link=concern_link(locked),
-        dedupe_key=f"concern:{locked.pk}:acknowledged",
-    )
-    return locked
-
-
-def _case_party(concern: Concern, party: CaseParty | None) -> CaseParty:
-    """The person a flag or contact is about: the one given, else the concern's."""
-    chosen = party or concern.subject
-    if chosen is None:
-        raise ValidationError({"party": ["Choose the person this is about."]})
-    return chosen
-
-
-@transaction.atomic
-def concern_flag_raise(
-    *,
-    actor: User,
-    concern: Concern,
-    kind: str,
-    reason: str,
-    review_on: date | None,
-    party: CaseParty | None = None,
-) -> Flag:
-    """Raise a flag on the case from an acknowledged concern, through the one flag
-    service (its checks and its access log). One flag per concern."""
-    locked = _concern_locked(actor, concern, verb="raise a flag from")
-    _must_be_acknowledged(locked, "raising a flag from it")
-    if locked.flag_id is not None:
-        raise InvalidState("A flag has already been raised from this concern.", state="flagged")
-    flag = flag_raise(
-        actor=actor,
-        case=locked.referral.case,
-        party=_case_party(locked, party),
-        kind=kind,
-        reason=reason,
-        review_on=review_on,
-    )
-    locked.flag = flag
-    locked.version += 1
-    history_note(locked, actor=actor, reason="flag raised from the concern")
-    locked.save(update_fields=["flag", "version"])
-    return flag
-
-
-@transaction.atomic
-def concern_contact_record(
-    *,
-    actor: User,
-    concern: Concern,
-    channel: str,
-    summary: str,
-    contacted_at: datetime | None = None,
-    direction: str = ContactDirection.OUTBOUND,
-    party: CaseParty | None = None,
-) -> ContactLog:
-    """Log, on the case, the contact made because of an acknowledged concern,
-    through the one contact service. One contact per concern."""
-    locked = _concern_locked(actor, concern, verb="record a contact from")
-    _must_be_acknowledged(locked, "recording a contact from it")
-    if locked.contact_id is not None:
-        raise InvalidState(
-            "A contact has already been recorded from this concern.", state="contact_recorded"
-        )
-    contact = contact_log(
-        actor=actor,
-        case=locked.referral.case,
-        party=_case_party(locked, party),
-        channel=channel,
-        summary=summary,
-        contacted_at=contacted_at,
-        direction=direction,
-    )
-    locked.contact = contact
-    locked.version += 1
-    history_note(locked, actor=actor, reason="contact recorded from the concern")
-    locked.save(update_fields=["contact", "version"])
-    return contact

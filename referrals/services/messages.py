@@ -3,6 +3,8 @@ Only the authorised users of the two sides post or read; every post is kept in t
 history, logged, and told to the other side, without its words (a notification
 and its email carry no personal details)."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
@@ -44,7 +46,8 @@ def _other_side(referral: Referral, side: str) -> list[User]:
 def message_post(*, actor: User, referral: Referral, body: str) -> ReferralMessage:
     """Post to the thread. NotFound off either side; InvalidState (409) on a draft,
     which the receiver cannot see yet; ValidationError naming `body` when empty."""
-    found = Referral.objects.select_related("case").filter(pk=referral.pk).first()
+    # Locked, so that two posts at once cannot take the same place in the thread.
+    found = Referral.objects.select_for_update().filter(pk=referral.pk).first()
     if found is None:
         raise NotFound()
     side = side_require(actor, found)
@@ -56,13 +59,19 @@ def message_post(*, actor: User, referral: Referral, body: str) -> ReferralMessa
     access.require(actor, "referrals.message.post")
     body = text_required(body, field="body", missing="Write your message.")
     membership = access.membership_of(actor)
+    # The thread is read in the order of `posted_at`: two posts in one instant (a
+    # coarse or frozen clock) keep the order they were made in.
+    posted_at = timezone.now()
+    latest = found.messages.order_by("-posted_at").values_list("posted_at", flat=True).first()
+    if latest is not None and posted_at <= latest:
+        posted_at = latest + timedelta(microseconds=1)
     message = ReferralMessage(
         referral=found,
         author=actor,
         author_agency_id=membership.agency_id,
         side=side,
         body=body,
-        posted_at=timezone.now(),
+        posted_at=posted_at,
     )
     message.full_clean()
     history_note(message, actor=actor, reason="message posted")

@@ -22,6 +22,7 @@ from referrals.forms_concerns import (
     ConcernForm,
 )
 from referrals.models import Concern, ConcernKind, ConcernState, ReferralState
+from referrals.services import concern_answers
 from referrals.services import concerns as concern_services
 from referrals.services.moves import when_text
 from safeguarding.models import FlagKind
@@ -181,6 +182,19 @@ def concern_page(request, referral_id, concern_id):
 # --- The sending side's actions
 
 
+def _receivers_refused(request, concern: Concern):
+    """The receiving side is sent back with the state that refuses it, before its
+    form is read (it may not even see the case's people a form would name)."""
+    if selectors.referral_side(request.user, concern.referral) == selectors.SENDER:
+        return None
+    messages.error(
+        request,
+        "Only the referring agency acts on an urgent concern; the receiving agency "
+        f"raised it. The concern is {_state_words(concern.state)}.",
+    )
+    return _to_concern(concern)
+
+
 def _act(request, concern: Concern, name: str, form, act, done: str):
     """Run one action's service; back to the concern's page with a banner, the
     form's errors where they were typed, or the state that refused it."""
@@ -211,7 +225,7 @@ def concern_acknowledge_page(request, referral_id, concern_id):
         concern,
         "acknowledge",
         AcknowledgeForm(request.POST, prefix="acknowledge"),
-        lambda data: concern_services.concern_acknowledge(
+        lambda data: concern_answers.concern_acknowledge(
             actor=request.user, concern=concern, action_taken=data["action_taken"]
         ),
         "The concern is acknowledged. The partner who raised it has been told.",
@@ -222,13 +236,15 @@ def concern_acknowledge_page(request, referral_id, concern_id):
 @require_POST
 def concern_flag_page(request, referral_id, concern_id):
     concern = _concern(request, referral_id, concern_id)
+    if refused := _receivers_refused(request, concern):
+        return refused
     form = ConcernFlagForm(request.POST, prefix="flag", parties=_case_parties(request, concern))
     return _act(
         request,
         concern,
         "flag",
         form,
-        lambda data: concern_services.concern_flag_raise(
+        lambda data: concern_answers.concern_flag_raise(
             actor=request.user,
             concern=concern,
             kind=data["kind"],
@@ -244,6 +260,8 @@ def concern_flag_page(request, referral_id, concern_id):
 @require_POST
 def concern_contact_page(request, referral_id, concern_id):
     concern = _concern(request, referral_id, concern_id)
+    if refused := _receivers_refused(request, concern):
+        return refused
     form = ConcernContactForm(
         request.POST, prefix="contact", parties=_case_parties(request, concern)
     )
@@ -252,7 +270,7 @@ def concern_contact_page(request, referral_id, concern_id):
         concern,
         "contact",
         form,
-        lambda data: concern_services.concern_contact_record(
+        lambda data: concern_answers.concern_contact_record(
             actor=request.user,
             concern=concern,
             channel=data["channel"],

@@ -86,3 +86,14 @@ def logged(action: str) -> list[tuple[str, str]]:
         .order_by("sequence")
         .values_list("username", "outcome")
     )
+
+
+def read_by(username: str, record: str) -> list[str]:
+    """The actions of the access-log entries in which `username` read `record`
+    (`type:id`): as the entry's own record, or among the others it names (a
+    request's reads make one entry)."""
+    return [
+        entry.action
+        for entry in AccessLogEntry.objects.filter(username=username, outcome="allowed")
+        if f"{entry.object_type}:{entry.object_id}" == record or record in entry.record_ids
+    ]

@@ -14,12 +14,12 @@ from common.errors import InvalidState, NotFound, ValidationError
 from common.models import Notification
 from referrals.deadlines import concern_escalations_sweep
 from referrals.models import Concern, ConcernState, ReferralEvent
-from referrals.services.concerns import (
+from referrals.services.concern_answers import (
     concern_acknowledge,
     concern_contact_record,
     concern_flag_raise,
-    concern_raise,
 )
+from referrals.services.concerns import concern_raise
 from referrals.tasks import concern_escalations_sweep_task
 from safeguarding.models import Flag
 from tests.referrals import *  # noqa: F403 (the fixtures)
