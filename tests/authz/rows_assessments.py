@@ -1,42 +1,33 @@
+"""Risk assessments: every agency that works a case reads and records them; a
+granted agency does both (risk is shared, and a statutory partner assesses the
+children named in what it was granted)."""
+
 from datetime import timedelta
 
 from django.utils import timezone
 
-from agencies.access import CASEWORK
-from agencies.models import AgencyKind
 from safeguarding.models import Assessment
 from safeguarding.risk_templates import CHILD_SAFEGUARDING, SUSPECT_PRIORITISATION
-from tests.authz import Endpoint
+from tests.authz import EVERY_OWNER, RECORD_TARGETS, Endpoint
+from tests.authz.rows_case_pages import form_page
+from tests.authz.rows_cases import CASEWORKERS
 from tests.factories import CaseFactory, PartyFactory, UserFactory
-
-ALL_TARGETS = ("own", "other", "granted")
 
 
 def a_case_to_assess(owner, actor) -> dict:
-    """A case with a suspect and a child, and the template the actor's kind of agency
-    uses with the party it fits (police: the suspect; children's services and the
-    hub: the child)."""
+    """A case with a suspect and a child."""
     case = CaseFactory(owning_agency=owner)
     suspect = PartyFactory(case=case, role="suspect")
     child = PartyFactory(case=case, role="victim")
-    police = actor.agency.kind == AgencyKind.POLICE
-    template = SUSPECT_PRIORITISATION if police else CHILD_SAFEGUARDING
-    subject = suspect if police else child
-    return {
-        "case": case.id,
-        "_case": case,
-        "_subject": subject,
-        "_template": template,
-    }
+    return {"case": case.id, "_case": case, "_suspect": suspect, "_child": child}
 
 
 def an_assessment(owner, actor) -> dict:
     values = a_case_to_assess(owner, actor)
     template = SUSPECT_PRIORITISATION
-    subject = values["_case"].parties.get(role="suspect")
     assessment = Assessment.objects.create(
         case=values["_case"],
-        subject=subject,
+        subject=values["_suspect"],
         template_key=template.key,
         template_version=template.version,
         answers={f.key: {"answer": "no", "note": ""} for f in template.factors},
@@ -51,9 +42,13 @@ def an_assessment(owner, actor) -> dict:
 
 
 def _assessment_body(values) -> dict:
-    template = values["_template"]
+    """The template the caller's kind of agency uses, with the party it fits (police:
+    the suspect; children's services and the hub: the child)."""
+    police = values["_column"].agency == "police"
+    template = SUSPECT_PRIORITISATION if police else CHILD_SAFEGUARDING
+    subject = values["_suspect"] if police else values["_child"]
     return {
-        "subject": str(values["_subject"].id),
+        "subject": str(subject.id),
         "template": template.key,
         "answers": {f.key: {"answer": "no", "note": ""} for f in template.factors},
         "review_on": (timezone.localdate() + timedelta(days=90)).isoformat(),
@@ -61,43 +56,62 @@ def _assessment_body(values) -> dict:
 
 
 ROWS = [
-    # A granted agency reads a case's assessments but never records one.
     Endpoint(
         "case-assessments",
         "GET",
         "/api/v1/cases/{case}/assessments/",
-        CASEWORK,
-        targets=ALL_TARGETS,
+        CASEWORKERS,
+        targets=EVERY_OWNER,
         granted_ok=True,
         setup=an_assessment,
+        listing=True,
+        fields=frozenset(
+            {
+                "id",
+                "subject",
+                "template",
+                "answers",
+                "computed_level",
+                "completeness",
+                "override_level",
+                "override_rationale",
+                "level",
+                "agency_grade",
+                "scale",
+                "assessor",
+                "assessed_at",
+                "review_on",
+                "supersedes",
+                "superseded_by",
+            }
+        ),
     ),
     Endpoint(
         "case-assessments",
         "POST",
         "/api/v1/cases/{case}/assessments/",
-        CASEWORK,
+        CASEWORKERS,
         ok=201,
         body=_assessment_body,
-        targets=ALL_TARGETS,
+        targets=RECORD_TARGETS,
+        granted_ok=True,
         setup=a_case_to_assess,
     ),
     # Pages
-    Endpoint(
+    *form_page(
         "case-assessment-create",
-        "GET",
         "/cases/{case}/assessments/new/",
-        CASEWORK,
-        page=True,
-        targets=ALL_TARGETS,
+        CASEWORKERS,
+        granted_ok=True,
         setup=a_case_to_assess,
     ),
     Endpoint(
         "case-assessment-detail",
         "GET",
         "/cases/{case}/assessments/{assessment}/",
-        CASEWORK,
+        CASEWORKERS,
         page=True,
-        targets=ALL_TARGETS,
+        targets=RECORD_TARGETS,
         granted_ok=True,
         setup=an_assessment,
     ),

@@ -1,9 +1,12 @@
+"""Case documents: casework reads and adds them; an agency granted the whole case
+reads them (and never adds)."""
+
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from agencies.access import CASEWORK
-from tests.authz import Endpoint
-from tests.authz.rows_cases import ALL_TARGETS, a_case
+from tests.authz import RECORD_TARGETS, Endpoint
+from tests.authz.rows_case_pages import form_page
+from tests.authz.rows_cases import CASEWORKERS, a_case
 from tests.factories import UserFactory
 
 
@@ -39,38 +42,46 @@ ROWS = [
         "case-documents",
         "GET",
         "/api/v1/cases/{case}/documents/",
-        CASEWORK,
-        targets=ALL_TARGETS,
+        CASEWORKERS,
+        targets=RECORD_TARGETS,
         granted_ok=True,
-        setup=a_case,
+        setup=a_case_with_document,
+        listing=True,
+        fields=frozenset(
+            {
+                "id",
+                "title",
+                "original_name",
+                "content_type",
+                "size",
+                "sha256",
+                "uploaded_by",
+                "uploaded_at",
+                "download_url",
+            }
+        ),
     ),
     Endpoint(
         "case-documents",
         "POST",
         "/api/v1/cases/{case}/documents/",
-        CASEWORK,
+        CASEWORKERS,
         ok=201,
         body=a_statement,
         multipart=True,
-        targets=ALL_TARGETS,
+        targets=RECORD_TARGETS,
         setup=a_case,
     ),
+    # A file, not JSON: its fields are its bytes.
     Endpoint(
         "case-document-download",
         "GET",
         "/api/v1/cases/{case}/documents/{document}/download/",
-        CASEWORK,
-        targets=ALL_TARGETS,
+        CASEWORKERS,
+        targets=RECORD_TARGETS,
         granted_ok=True,
         setup=a_case_with_document,
+        fields=frozenset(),
     ),
-    Endpoint(
-        "case-document-create",
-        "GET",
-        "/cases/{case}/documents/new/",
-        CASEWORK,
-        page=True,
-        targets=ALL_TARGETS,
-        setup=a_case,
-    ),
+    *form_page("case-document-create", "/cases/{case}/documents/new/", CASEWORKERS),
 ]

@@ -1,10 +1,12 @@
-from datetime import date
+"""Investigation events on suspects (arrest, charge, bail...): every agency that
+works a case reads them, a granted one too; only police casework records them."""
 
-from agencies.access import CASEWORK, POLICE_CASEWORK
-from tests.authz import Endpoint
-from tests.factories import CaseFactory, PartyFactory
+from datetime import UTC, date, datetime
 
-ALL_TARGETS = ("own", "other", "granted")
+from tests.authz import RECORD_TARGETS, Endpoint
+from tests.authz.rows_case_pages import form_page
+from tests.authz.rows_cases import CASEWORKERS, POLICE_CASEWORKERS
+from tests.factories import CaseFactory, PartyFactory, UserFactory
 
 
 def a_case_with_a_suspect(owner, actor) -> dict:
@@ -13,38 +15,64 @@ def a_case_with_a_suspect(owner, actor) -> dict:
     return {"case": case.id, "suspect": suspect.id, "_case": case, "_version": case.version}
 
 
+def a_suspect_arrested(owner, actor) -> dict:
+    from cases.models import InvestigationEvent
+
+    values = a_case_with_a_suspect(owner, actor)
+    InvestigationEvent.objects.create(
+        case=values["_case"],
+        suspect_id=values["suspect"],
+        kind="arrested",
+        occurred_at=datetime(2026, 3, 3, 9, 0, tzinfo=UTC),
+        recorded_by=UserFactory(),
+    )
+    return values
+
+
 ROWS = [
     Endpoint(
         "case-events",
         "GET",
         "/api/v1/cases/{case}/events/",
-        CASEWORK,
-        targets=ALL_TARGETS,
+        CASEWORKERS,
+        targets=RECORD_TARGETS,
         granted_ok=True,
-        setup=a_case_with_a_suspect,
+        setup=a_suspect_arrested,
+        listing=True,
+        fields=frozenset(
+            {
+                "id",
+                "suspect",
+                "kind",
+                "kind_label",
+                "occurred_at",
+                "bail_end_on",
+                "bail_authority",
+                "details",
+                "recorded_by",
+                "created_at",
+            }
+        ),
     ),
     Endpoint(
         "case-events",
         "POST",
         "/api/v1/cases/{case}/events/",
-        POLICE_CASEWORK,
+        POLICE_CASEWORKERS,
         ok=201,
         body=lambda values: {
             "suspect": str(values["suspect"]),
             "kind": "arrested",
             "occurred_at": "2026-03-10T10:00:00Z",
         },
-        targets=ALL_TARGETS,
+        targets=RECORD_TARGETS,
         setup=a_case_with_a_suspect,
     ),
     # Pages
-    Endpoint(
+    *form_page(
         "event-create",
-        "GET",
         "/cases/{case}/events/new/",
-        POLICE_CASEWORK,
-        page=True,
-        targets=ALL_TARGETS,
+        POLICE_CASEWORKERS,
         setup=a_case_with_a_suspect,
     ),
 ]

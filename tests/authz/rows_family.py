@@ -3,13 +3,12 @@
 
 from datetime import date
 
-from agencies.access import POLICE_CASEWORK
-from tests.authz import Endpoint
+from tests.authz import RECORD_TARGETS, Endpoint
+from tests.authz.rows_case_pages import form_page
+from tests.authz.rows_cases import POLICE_CASEWORKERS
 from tests.factories import CaseFactory, PartyFactory, UserFactory
 from welfare.models import Duty, DutyKind
 from welfare.services.duties import duty_open
-
-ALL_TARGETS = ("own", "other", "granted")
 
 
 def a_case_with_a_suspect(owner, actor) -> dict:
@@ -40,50 +39,45 @@ ROWS = [
         "case-family-support",
         "GET",
         "/api/v1/cases/{case}/family-support/",
-        POLICE_CASEWORK,
-        targets=ALL_TARGETS,
-        setup=a_case_with_a_suspect,
+        POLICE_CASEWORKERS,
+        targets=RECORD_TARGETS,
+        setup=an_open_family_support_offer,
+        fields=frozenset({"suspects", "referrals"}),
     ),
     Endpoint(
         "case-family-support",
         "POST",
         "/api/v1/cases/{case}/family-support/",
-        POLICE_CASEWORK,
+        POLICE_CASEWORKERS,
         ok=201,
         body=lambda values: {
             "suspect": str(values["suspect"]),
             "given": False,
             "not_given_reason": "Nobody was at home.",
         },
-        targets=ALL_TARGETS,
+        targets=RECORD_TARGETS,
         setup=a_case_with_a_suspect,
     ),
     Endpoint(
         "duty-referral",
         "POST",
         "/api/v1/duties/{duty}/referral/",
-        POLICE_CASEWORK,
+        POLICE_CASEWORKERS,
         body={"declined_reason": "The family said they have support."},
-        targets=ALL_TARGETS,
+        targets=RECORD_TARGETS,
         setup=an_open_family_support_offer,
     ),
     # Pages
-    Endpoint(
+    *form_page(
         "family-support",
-        "GET",
         "/cases/{case}/family-support/",
-        POLICE_CASEWORK,
-        page=True,
-        targets=ALL_TARGETS,
+        POLICE_CASEWORKERS,
         setup=a_case_with_a_suspect,
     ),
-    Endpoint(
+    *form_page(
         "duty-referral",
-        "GET",
         "/duties/{duty}/referral/",
-        POLICE_CASEWORK,
-        page=True,
-        targets=ALL_TARGETS,
+        POLICE_CASEWORKERS,
         setup=an_open_family_support_offer,
     ),
 ]

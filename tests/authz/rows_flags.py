@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from agencies.access import CASEWORK
-from tests.authz import Endpoint
-from tests.authz.rows_cases import ALL_TARGETS, a_case
+from tests.authz import RECORD_TARGETS, Endpoint
+from tests.authz.rows_case_pages import form_page
+from tests.authz.rows_cases import CASEWORKERS, a_case
 from tests.factories import UserFactory
 
 
@@ -44,19 +44,40 @@ ROWS = [
         "case-flags",
         "GET",
         "/api/v1/cases/{case}/flags/",
-        CASEWORK,
-        targets=ALL_TARGETS,
+        CASEWORKERS,
+        targets=RECORD_TARGETS,
         granted_ok=True,
         setup=a_case_with_a_flag,
+        listing=True,
+        fields=frozenset(
+            {
+                "id",
+                "kind",
+                "kind_label",
+                "party",
+                "person",
+                "reason",
+                "raised_by",
+                "raised_at",
+                "raised_on_agency",
+                "raised_on_case",
+                "raised_on_this_case",
+                "review_on",
+                "is_live",
+                "cleared_at",
+                "cleared_by",
+                "clear_reason",
+            }
+        ),
     ),
     Endpoint(
         "case-flags",
         "POST",
         "/api/v1/cases/{case}/flags/",
-        CASEWORK,
+        CASEWORKERS,
         ok=201,
         body=a_flag_to_raise,
-        targets=ALL_TARGETS,
+        targets=RECORD_TARGETS,
         granted_ok=True,
         setup=a_case,
     ),
@@ -64,29 +85,17 @@ ROWS = [
         "case-flag-clear",
         "POST",
         "/api/v1/cases/{case}/flags/{flag}/clear/",
-        CASEWORK,
+        CASEWORKERS,
         body={"reason": "Reviewed with the family: no longer a risk."},
-        targets=ALL_TARGETS,
+        targets=RECORD_TARGETS,
         granted_ok=True,
         setup=a_case_with_a_flag,
     ),
-    Endpoint(
-        "case-flag-create",
-        "GET",
-        "/cases/{case}/flags/new/",
-        CASEWORK,
-        page=True,
-        targets=ALL_TARGETS,
-        granted_ok=True,
-        setup=a_case,
-    ),
-    Endpoint(
+    *form_page("case-flag-create", "/cases/{case}/flags/new/", CASEWORKERS, granted_ok=True),
+    *form_page(
         "case-flag-clear",
-        "GET",
         "/cases/{case}/flags/{flag}/clear/",
-        CASEWORK,
-        page=True,
-        targets=ALL_TARGETS,
+        CASEWORKERS,
         granted_ok=True,
         setup=a_case_with_a_flag,
     ),

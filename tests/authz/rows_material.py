@@ -4,12 +4,16 @@ case information: a granted agency may read it, not change it)."""
 
 from datetime import UTC, datetime
 
-from agencies.access import CASEWORK, MATERIAL_READERS
+from agencies.models import Role
 from cases.models import ActivistEvidence, CaseSource, MaterialSummary
-from tests.authz import Endpoint
+from tests.authz import EVERY_OWNER, RECORD_TARGETS, Endpoint
+from tests.authz.rows_case_pages import form_page
+from tests.authz.rows_cases import CASEWORKERS
 from tests.factories import CaseFactory
 
-ALL_TARGETS = ("own", "other", "granted")
+ALL_TARGETS = RECORD_TARGETS
+# Cleared for the material compartment: police specialists and supervisors.
+MATERIAL_READERS = frozenset({Role.SPECIALIST_INVESTIGATOR, Role.POLICE_SUPERVISOR})
 SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
@@ -49,8 +53,25 @@ ROWS = [
         "GET",
         "/api/v1/cases/{case}/material/",
         MATERIAL_READERS,
-        targets=ALL_TARGETS,
+        targets=EVERY_OWNER,
         setup=a_case_with_material,
+        fields=frozenset(
+            {
+                "id",
+                "category_a_count",
+                "category_b_count",
+                "category_c_count",
+                "total_count",
+                "first_generation",
+                "caid_reference",
+                "ncmec_report_id",
+                "nca_package_reference",
+                "hashes",
+                "updated_by",
+                "updated_at",
+                "version",
+            }
+        ),
     ),
     Endpoint(
         "case-material",
@@ -73,16 +94,32 @@ ROWS = [
         "case-activist-evidence",
         "GET",
         "/api/v1/cases/{case}/activist-evidence/",
-        CASEWORK,
+        CASEWORKERS,
         targets=ALL_TARGETS,
         granted_ok=True,
         setup=an_activist_group_case,
+        fields=frozenset(
+            {
+                "id",
+                "group_name",
+                "decoy_posed_as_child",
+                "suspect_confronted",
+                "confrontation_streamed_live",
+                "handed_over",
+                "handed_over_at",
+                "chain_of_custody",
+                "suspect_alerted_risk",
+                "updated_by",
+                "updated_at",
+                "version",
+            }
+        ),
     ),
     Endpoint(
         "case-activist-evidence",
         "PUT",
         "/api/v1/cases/{case}/activist-evidence/",
-        CASEWORK,
+        CASEWORKERS,
         body={
             "group_name": "Fictional Watch Group",
             "decoy_posed_as_child": True,
@@ -97,22 +134,16 @@ ROWS = [
         targets=ALL_TARGETS,
         setup=an_activist_group_case,
     ),
-    Endpoint(
+    *form_page(
         "case-material-edit",
-        "GET",
         "/cases/{case}/material/",
         MATERIAL_READERS,
-        page=True,
-        targets=ALL_TARGETS,
         setup=a_case_with_material,
     ),
-    Endpoint(
+    *form_page(
         "case-activist-evidence-edit",
-        "GET",
         "/cases/{case}/activist-evidence/",
-        CASEWORK,
-        page=True,
-        targets=ALL_TARGETS,
+        CASEWORKERS,
         setup=an_activist_group_case,
     ),
 ]

@@ -1,15 +1,18 @@
-"""Notifications: everyone signed in reads and marks their own; anyone else's does
-not exist. (Marking one read from the page is a POST-only form, tested in
-tests/common/test_notifications.py.)"""
+"""Notifications: everyone signed in reads and marks their own; anyone else's (a
+colleague's, another agency's, or one about a case granted to the caller's agency
+but addressed to the granting agency's people) does not exist for them."""
 
 from agencies.models import Membership
 from common.models import Notification
-from tests.authz import ALL_ROLES, Endpoint
+from tests.authz import ALL_ROLES, COLLEAGUE, GRANTED, OTHER, OWN, Endpoint
 from tests.factories import MembershipFactory
+
+TARGETS = (OWN, COLLEAGUE, OTHER, GRANTED)
 
 
 def a_notification(owner, actor: Membership) -> dict:
-    # "own": the caller's; "other": someone's in another agency.
+    # The actor's own when the record is their agency's (for "colleague" the matrix
+    # passes the colleague as the actor); else someone's in the owning agency.
     user = actor.user if owner == actor.agency else MembershipFactory(agency=owner).user
     notification = Notification.objects.create(
         user=user,
@@ -22,14 +25,37 @@ def a_notification(owner, actor: Membership) -> dict:
 
 
 ROWS = [
-    Endpoint("notification-list", "GET", "/api/v1/notifications/", ALL_ROLES),
+    Endpoint(
+        "notification-list",
+        "GET",
+        "/api/v1/notifications/",
+        ALL_ROLES,
+        setup=a_notification,
+        per_actor=True,
+        listing=True,
+        fields=frozenset({"id", "kind", "message", "link", "is_read", "read_at", "created_at"}),
+    ),
     Endpoint(
         "notification-read",
         "POST",
         "/api/v1/notifications/{notification}/read/",
         ALL_ROLES,
-        targets=("own", "other"),
+        targets=TARGETS,
         setup=a_notification,
+        per_actor=True,
     ),
+    # Pages
     Endpoint("notification-list-page", "GET", "/notifications/", ALL_ROLES, page=True),
+    # Marked read, the page goes back to the list (302).
+    Endpoint(
+        "notification-read-page",
+        "POST",
+        "/notifications/{notification}/read/",
+        ALL_ROLES,
+        ok=302,
+        page=True,
+        targets=TARGETS,
+        setup=a_notification,
+        per_actor=True,
+    ),
 ]

@@ -1,13 +1,24 @@
+"""Outcomes: every agency that works a case reads them (a granted one too); only
+police casework of the owning force records them and checks a caution's
+conditions. The outcome statistics are for police casework and auditors."""
+
 from datetime import date
 
-from agencies.access import CASEWORK, POLICE_CASEWORK
 from agencies.models import Role
 from cases.models import Outcome
-from tests.authz import Endpoint
+from tests.authz import RECORD_TARGETS, Endpoint
+from tests.authz.rows_case_pages import form_page
+from tests.authz.rows_cases import CASEWORKERS, POLICE_CASEWORKERS
 from tests.factories import CaseFactory, PartyFactory, UserFactory
 
-ALL_TARGETS = ("own", "other", "granted")
-REPORT_READERS = POLICE_CASEWORK | {Role.AUDITOR}
+REPORT_READERS = frozenset(
+    {
+        Role.GENERALIST_OFFICER,
+        Role.SPECIALIST_INVESTIGATOR,
+        Role.POLICE_SUPERVISOR,
+        Role.AUDITOR,
+    }
+)
 
 
 def a_case_with_a_suspect(owner, actor) -> dict:
@@ -37,16 +48,39 @@ ROWS = [
         "case-outcomes",
         "GET",
         "/api/v1/cases/{case}/outcomes/",
-        CASEWORK,
-        targets=ALL_TARGETS,
+        CASEWORKERS,
+        targets=RECORD_TARGETS,
         granted_ok=True,
-        setup=a_case_with_a_suspect,
+        setup=a_conditional_caution,
+        listing=True,
+        envelope=frozenset({"results"}),
+        fields=frozenset(
+            {
+                "id",
+                "suspect",
+                "code",
+                "code_label",
+                "group",
+                "outcome_on",
+                "rationale",
+                "is_conditional_caution",
+                "caution_conditions",
+                "conditions_due_on",
+                "conditions_checked_on",
+                "conditions_met",
+                "outcome_21_confirmations",
+                "prosecution_decision_due",
+                "recorded_by",
+                "created_at",
+                "version",
+            }
+        ),
     ),
     Endpoint(
         "case-outcomes",
         "POST",
         "/api/v1/cases/{case}/outcomes/",
-        POLICE_CASEWORK,
+        POLICE_CASEWORKERS,
         ok=201,
         body=lambda values: {
             "suspect": str(values["suspect"]),
@@ -54,39 +88,53 @@ ROWS = [
             "outcome_on": "2026-03-10",
             "rationale": "Charged.",
         },
-        targets=ALL_TARGETS,
+        targets=RECORD_TARGETS,
         setup=a_case_with_a_suspect,
     ),
     Endpoint(
         "case-outcome-conditions",
         "POST",
         "/api/v1/cases/{case}/outcomes/{outcome}/conditions/",
-        POLICE_CASEWORK,
+        POLICE_CASEWORKERS,
         body={"met": True, "checked_on": "2026-04-01"},
-        targets=ALL_TARGETS,
+        targets=RECORD_TARGETS,
         setup=a_conditional_caution,
     ),
-    Endpoint("report-outcomes", "GET", "/api/v1/reports/outcomes/?year=2026", REPORT_READERS),
-    # Pages
     Endpoint(
-        "case-outcome-create",
+        "report-outcomes",
         "GET",
+        "/api/v1/reports/outcomes/?year=2026",
+        REPORT_READERS,
+        fields=frozenset({"agency", "year", "total", "groups", "codes"}),
+    ),
+    # Pages
+    *form_page(
+        "case-outcome-create",
         "/cases/{case}/outcomes/new/",
-        POLICE_CASEWORK,
-        page=True,
-        targets=ALL_TARGETS,
+        POLICE_CASEWORKERS,
         setup=a_case_with_a_suspect,
     ),
-    # A POST-only page: the matrix's GET finds the outcome (or 404s) before the method
-    # is refused, so the allowed roles see 405 and everyone else 404.
+    # A POST-only page that finds the outcome (or 404s) before judging the method:
+    # those who may see 405 for a GET; a POST without an answer goes back to the
+    # case's outcomes (302).
     Endpoint(
         "case-outcome-conditions",
         "GET",
         "/cases/{case}/outcomes/{outcome}/conditions/",
-        POLICE_CASEWORK,
+        POLICE_CASEWORKERS,
         ok=405,
         page=True,
-        targets=ALL_TARGETS,
+        targets=RECORD_TARGETS,
+        setup=a_conditional_caution,
+    ),
+    Endpoint(
+        "case-outcome-conditions",
+        "POST",
+        "/cases/{case}/outcomes/{outcome}/conditions/",
+        POLICE_CASEWORKERS,
+        ok=302,
+        page=True,
+        targets=RECORD_TARGETS,
         setup=a_conditional_caution,
     ),
     Endpoint("outcome-report", "GET", "/reports/outcomes/", REPORT_READERS, page=True),

@@ -1,80 +1,86 @@
 """The referral pages. As for the referral API, the targets are which side of the
-referral the caller's agency is on (``own``: the side the page is for; ``other``:
-a referral between two other agencies, always 404), except for the new-referral
-form, which is aimed at a case: own, another agency's, or one granted to the
+referral the caller's agency is on, except for the new-referral form, which is
+aimed at a case: the caller's own, another agency's, or one granted to the
 caller's agency (whose casework roles may refer on from it)."""
 
-from agencies.access import CAPABILITIES, CASEWORK
-from agencies.models import Role
 from referrals.models import ReferralState
-from tests.authz import Endpoint
-from tests.authz.rows_cases import ALL_TARGETS, a_case
-from tests.authz.rows_referrals import received, sent
+from tests.authz import RECORD_TARGETS, REFERRAL_TARGETS, Endpoint
+from tests.authz.rows_case_pages import form_page
+from tests.authz.rows_cases import a_case
+from tests.authz.rows_referrals import (
+    RECEIVERS,
+    REPORT_READERS,
+    SENDERS,
+    VIEWERS,
+    a_referral,
+    state_unchanged_unless_moved,
+)
 
-VIEWERS = CASEWORK | {Role.PARTNER_CASEWORKER}
-SENDERS = CASEWORK
-SIDES = ("own", "other")
-REPORT_READERS = CAPABILITIES["referrals.report.view"]
+
+def _referral_page(method: str, path: str, allowed, side: str, state: str, **extra):
+    return Endpoint(
+        extra.pop("name", "referral-page"),
+        method,
+        path,
+        allowed,
+        page=True,
+        targets=REFERRAL_TARGETS,
+        side=side,
+        setup=a_referral(state),
+        **extra,
+    )
+
 
 ROWS = [
     Endpoint("referral-inbox-page", "GET", "/referrals/", VIEWERS, page=True),
     Endpoint("referral-sent-page", "GET", "/referrals/sent/", VIEWERS, page=True),
-    # The receiver's view: the disclosure and the moves that are theirs.
-    Endpoint(
-        "referral-page",
-        "GET",
-        "/referrals/{referral}/",
-        VIEWERS,
-        page=True,
-        targets=SIDES,
-        setup=received(ReferralState.SENT),
+    # The receiver's view, and the sender's of the same referral.
+    _referral_page(
+        "GET", "/referrals/{referral}/", VIEWERS, "receiver", ReferralState.SENT, other_side=200
     ),
-    # The sender's view of the same page, "as the receiver sees it".
-    Endpoint(
-        "referral-page",
+    _referral_page(
         "GET",
         "/referrals/{referral}/",
         VIEWERS,
-        page=True,
-        targets=SIDES,
-        setup=sent(ReferralState.IN_PROGRESS),
+        "sender",
+        ReferralState.IN_PROGRESS,
+        other_side=200,
     ),
     # A draft is the sender's alone; the receiver does not know it exists.
-    Endpoint(
-        "referral-page",
-        "GET",
-        "/referrals/{referral}/",
-        VIEWERS,
-        page=True,
-        targets=SIDES,
-        setup=sent(ReferralState.DRAFT),
+    _referral_page(
+        "GET", "/referrals/{referral}/", VIEWERS, "sender", ReferralState.DRAFT, other_side=404
     ),
-    Endpoint(
-        "referral-page",
-        "GET",
-        "/referrals/{referral}/",
-        frozenset(),
-        page=True,
-        targets=SIDES,
-        setup=received(ReferralState.DRAFT),
+    *[
+        _referral_page(
+            method,
+            "/referrals/{referral}/edit/",
+            SENDERS,
+            "sender",
+            ReferralState.DRAFT,
+            other_side=404,
+            name="referral-edit-page",
+        )
+        for method in ("GET", "POST")
+    ],
+    # A move from the page goes back to the referral (302): made by the receiver;
+    # refused, with a banner naming the state, for the sender.
+    _referral_page(
+        "POST",
+        "/referrals/{referral}/accept/",
+        RECEIVERS,
+        "receiver",
+        ReferralState.SENT,
+        ok=302,
+        other_side=302,
+        name="referral-action-page",
+        then=state_unchanged_unless_moved(ReferralState.ACCEPTED, RECEIVERS),
     ),
-    Endpoint(
-        "referral-edit-page",
-        "GET",
-        "/referrals/{referral}/edit/",
-        SENDERS,
-        page=True,
-        targets=SIDES,
-        setup=sent(ReferralState.DRAFT),
-    ),
-    Endpoint(
+    *form_page(
         "referral-create-page",
-        "GET",
         "/cases/{case}/referrals/new/",
         SENDERS,
-        page=True,
-        targets=ALL_TARGETS,
         granted_ok=True,
+        targets=RECORD_TARGETS,
         setup=a_case,
     ),
     # A statistical return with no record in it: every role that may read the

@@ -3,12 +3,33 @@ read their team's compliance and record debriefs and welfare reviews. Everyone e
 is refused. These are collections of the caller's own, so there is no other agency
 or granted target: another agency's member is a 404 (tests/welfare/staff)."""
 
-from agencies.access import MATERIAL_READERS
 from agencies.models import Role
 from tests.authz import Endpoint
+from tests.authz.rows_case_pages import form_page
 from tests.factories import MembershipFactory, TeamFactory
 
+# Those who review material (and so log their exposure to it).
+REVIEWERS = frozenset({Role.SPECIALIST_INVESTIGATOR, Role.POLICE_SUPERVISOR})
 SUPERVISORS = frozenset({Role.POLICE_SUPERVISOR})
+
+
+def a_session_reviewed(owner, actor) -> dict:
+    """An hour of grading the caller logged, when they are of the owning agency."""
+    from datetime import UTC, datetime
+
+    from welfare.models import ExposureSession
+
+    if owner == actor.agency:
+        ExposureSession.objects.create(
+            user=actor.user,
+            agency=owner,
+            team=actor.team,
+            started_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+            ended_at=datetime(2026, 3, 2, 10, 0, tzinfo=UTC),
+            minutes=60,
+            review_kind="grading",
+        )
+    return {}
 
 
 def a_team_member(owner, actor) -> dict:
@@ -23,13 +44,32 @@ def a_team_member(owner, actor) -> dict:
 
 ROWS = [
     Endpoint(
-        "staff-exposure-sessions", "GET", "/api/v1/staff-exposure/sessions/", MATERIAL_READERS
+        "staff-exposure-sessions",
+        "GET",
+        "/api/v1/staff-exposure/sessions/",
+        REVIEWERS,
+        setup=a_session_reviewed,
+        per_actor=True,
+        listing=True,
+        fields=frozenset(
+            {
+                "id",
+                "started_at",
+                "ended_at",
+                "minutes",
+                "review_kind",
+                "breaches",
+                "has_breach",
+                "private_note",
+                "created_at",
+            }
+        ),
     ),
     Endpoint(
         "staff-exposure-sessions",
         "POST",
         "/api/v1/staff-exposure/sessions/",
-        MATERIAL_READERS,
+        REVIEWERS,
         ok=201,
         body={
             "started_at": "2026-03-02T09:00:00Z",
@@ -37,12 +77,19 @@ ROWS = [
             "review_kind": "grading",
         },
     ),
-    Endpoint("staff-exposure-summary", "GET", "/api/v1/staff-exposure/summary/", MATERIAL_READERS),
+    Endpoint(
+        "staff-exposure-summary",
+        "GET",
+        "/api/v1/staff-exposure/summary/",
+        REVIEWERS,
+        fields=frozenset({"results"}),
+    ),
     Endpoint(
         "staff-exposure-summary",
         "GET",
         "/api/v1/staff-exposure/summary/?team=1",
         SUPERVISORS,
+        fields=frozenset({"results"}),
     ),
     Endpoint(
         "staff-exposure-meetings",
@@ -56,17 +103,34 @@ ROWS = [
             "held_on": "2026-03-02",
         },
         setup=a_team_member,
+        per_actor=True,
     ),
-    Endpoint("staff-exposure-shift", "GET", "/api/v1/staff-exposure/shift/", MATERIAL_READERS),
+    Endpoint(
+        "staff-exposure-shift",
+        "GET",
+        "/api/v1/staff-exposure/shift/",
+        REVIEWERS,
+        fields=frozenset({"starts_at", "ends_at", "version"}),
+    ),
     Endpoint(
         "staff-exposure-shift",
         "PUT",
         "/api/v1/staff-exposure/shift/",
-        MATERIAL_READERS,
+        REVIEWERS,
         body={"starts_at": "07:00", "ends_at": "15:00"},
         needs_version=True,
     ),
     # Pages
-    Endpoint("staff-exposure", "GET", "/staff-welfare/", MATERIAL_READERS, page=True),
-    Endpoint("staff-exposure-team", "GET", "/staff-welfare/team/", SUPERVISORS, page=True),
+    *form_page("staff-exposure", "/staff-welfare/", REVIEWERS, targets=("own",), setup=None),
+    *form_page(
+        "staff-shift-change", "/staff-welfare/shift/", REVIEWERS, targets=("own",), setup=None
+    ),
+    *form_page(
+        "staff-exposure-team",
+        "/staff-welfare/team/",
+        SUPERVISORS,
+        targets=("own",),
+        setup=a_team_member,
+        per_actor=True,
+    ),
 ]

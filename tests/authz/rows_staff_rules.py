@@ -5,11 +5,26 @@ own is tested in tests/welfare/staff/test_rules_admin.py."""
 
 from agencies.models import Role
 from tests.authz import Endpoint
+from tests.authz.rows_case_pages import form_page
 
 ADMINS = frozenset({Role.AGENCY_ADMIN})
 
 ROWS = [
-    Endpoint("staff-exposure-rules", "GET", "/api/v1/staff-exposure/rules/", ADMINS),
+    Endpoint(
+        "staff-exposure-rules",
+        "GET",
+        "/api/v1/staff-exposure/rules/",
+        ADMINS,
+        fields=frozenset(
+            {
+                "max_review_minutes_per_day",
+                "no_review_final_minutes",
+                "debrief_every_months",
+                "welfare_review_every_months",
+                "version",
+            }
+        ),
+    ),
     Endpoint(
         "staff-exposure-rules",
         "PATCH",
@@ -19,5 +34,7 @@ ROWS = [
         needs_version=True,
     ),
     # Pages
-    Endpoint("staff-exposure-rules", "GET", "/staff-welfare/rules/", ADMINS, page=True),
+    *form_page(
+        "staff-exposure-rules", "/staff-welfare/rules/", ADMINS, targets=("own",), setup=None
+    ),
 ]

@@ -6,10 +6,10 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from agencies.access import CASEWORK
 from agencies.models import Role
-from tests.authz import Endpoint
-from tests.authz.rows_cases import ALL_TARGETS
+from tests.authz import RECORD_TARGETS, Endpoint
+from tests.authz.rows_case_pages import form_page
+from tests.authz.rows_cases import CASEWORKERS
 from tests.factories import CaseFactory, PartyFactory, UserFactory
 
 RECORDERS = frozenset({Role.SOCIAL_WORKER, Role.MASH_COORDINATOR})
@@ -71,10 +71,30 @@ ROWS = [
         "case-strategy-discussions",
         "GET",
         "/api/v1/cases/{case}/strategy-discussions/",
-        CASEWORK,
-        targets=ALL_TARGETS,
+        CASEWORKERS,
+        targets=RECORD_TARGETS,
         granted_ok=True,
         setup=a_strategy_discussion,
+        listing=True,
+        fields=frozenset(
+            {
+                "id",
+                "child",
+                "held_at",
+                "agencies_present",
+                "section_47_started",
+                "rationale",
+                "referral_received_on",
+                "conference",
+                "conference_due_at",
+                "conference_held_on",
+                "assessment",
+                "assessment_due_at",
+                "assessment_completed_on",
+                "recorded_by",
+                "created_at",
+            }
+        ),
     ),
     Endpoint(
         "case-strategy-discussions",
@@ -83,7 +103,7 @@ ROWS = [
         RECORDERS,
         ok=201,
         body=a_discussion_to_record,
-        targets=ALL_TARGETS,
+        targets=RECORD_TARGETS,
         granted_ok=True,
         setup=a_case_with_a_child,
     ),
@@ -93,7 +113,7 @@ ROWS = [
         "/api/v1/cases/{case}/strategy-discussions/{discussion}/conference-held/",
         RECORDERS,
         body=_today,
-        targets=ALL_TARGETS,
+        targets=RECORD_TARGETS,
         granted_ok=True,
         setup=a_strategy_discussion,
     ),
@@ -103,37 +123,28 @@ ROWS = [
         "/api/v1/cases/{case}/strategy-discussions/{discussion}/assessment-completed/",
         RECORDERS,
         body=_completed_today,
-        targets=ALL_TARGETS,
+        targets=RECORD_TARGETS,
         granted_ok=True,
         setup=a_strategy_discussion,
     ),
-    Endpoint(
+    *form_page(
         "case-strategy-create",
-        "GET",
         "/cases/{case}/strategy-discussions/new/",
         RECORDERS,
-        page=True,
-        targets=ALL_TARGETS,
         granted_ok=True,
         setup=a_case_with_a_child,
     ),
-    Endpoint(
+    *form_page(
         "case-strategy-conference-held",
-        "GET",
         "/cases/{case}/strategy-discussions/{discussion}/conference-held/",
         RECORDERS,
-        page=True,
-        targets=ALL_TARGETS,
         granted_ok=True,
         setup=a_strategy_discussion,
     ),
-    Endpoint(
+    *form_page(
         "case-strategy-assessment-completed",
-        "GET",
         "/cases/{case}/strategy-discussions/{discussion}/assessment-completed/",
         RECORDERS,
-        page=True,
-        targets=ALL_TARGETS,
         granted_ok=True,
         setup=a_strategy_discussion,
     ),

@@ -1,14 +1,61 @@
+"""Victims' Code duties and victim care: police casework of the owning force only
+(never through a grant: the force that owns the case owes the duties)."""
+
 from datetime import date, timedelta
 
 from django.utils import timezone
 
-from agencies.access import POLICE_CASEWORK
-from tests.authz import Endpoint
+from tests.authz import EVERY_OWNER, RECORD_TARGETS, Endpoint
+from tests.authz.rows_case_pages import form_page
+from tests.authz.rows_cases import POLICE_CASEWORKERS
 from tests.factories import CaseFactory, PartyFactory
 from welfare.models import DutyKind, DutyTrigger, VictimCare
 from welfare.services.duties import duty_open
 
-ALL_TARGETS = ("own", "other", "granted")
+ALL_TARGETS = RECORD_TARGETS
+
+
+DUTY_FIELDS = frozenset(
+    {
+        "id",
+        "case",
+        "party",
+        "kind",
+        "kind_label",
+        "trigger",
+        "reason",
+        "status",
+        "status_label",
+        "due_at",
+        "due_by_clock",
+        "overdue",
+        "service_level",
+        "wants_updates",
+        "spoken_for_by",
+        "responsible",
+        "resolution",
+        "links",
+        "created_at",
+        "version",
+    }
+)
+CARE_FIELDS = frozenset(
+    {
+        "id",
+        "party",
+        "service_level",
+        "service_level_label",
+        "enhanced_reason",
+        "enhanced_reason_label",
+        "wants_updates",
+        "opt_out_note",
+        "spoken_for_by",
+        "point_of_contact",
+        "regular_update_working_days",
+        "updated_at",
+        "version",
+    }
+)
 
 
 def a_victim_with_an_update_owed(owner, actor) -> dict:
@@ -24,6 +71,8 @@ def a_victim_with_an_update_owed(owner, actor) -> dict:
         reason="Tell the victim who their new named contact is",
         due_at=timezone.now() + timedelta(days=1),
         source_key=f"matrix:{victim.pk}",
+        # The caller's duty when the case is their agency's: "my updates" lists it.
+        responsible=actor.user if owner == actor.agency else None,
     )
     return {
         "case": case.id,
@@ -35,21 +84,40 @@ def a_victim_with_an_update_owed(owner, actor) -> dict:
 
 
 ROWS = [
-    Endpoint("victim-updates", "GET", "/api/v1/victim-updates/?due=week", POLICE_CASEWORK),
-    Endpoint("duty-list", "GET", "/api/v1/duties/", POLICE_CASEWORK),
+    Endpoint(
+        "victim-updates",
+        "GET",
+        "/api/v1/victim-updates/?due=week",
+        POLICE_CASEWORKERS,
+        setup=a_victim_with_an_update_owed,
+        per_actor=True,
+        listing=True,
+        fields=DUTY_FIELDS,
+    ),
+    Endpoint(
+        "duty-list",
+        "GET",
+        "/api/v1/duties/",
+        POLICE_CASEWORKERS,
+        setup=a_victim_with_an_update_owed,
+        per_actor=True,
+        listing=True,
+        fields=DUTY_FIELDS,
+    ),
     Endpoint(
         "duty-detail",
         "GET",
         "/api/v1/duties/{duty}/",
-        POLICE_CASEWORK,
-        targets=ALL_TARGETS,
+        POLICE_CASEWORKERS,
+        targets=EVERY_OWNER,
         setup=a_victim_with_an_update_owed,
+        fields=DUTY_FIELDS,
     ),
     Endpoint(
         "duty-log-contact",
         "POST",
         "/api/v1/duties/{duty}/log-contact/",
-        POLICE_CASEWORK,
+        POLICE_CASEWORKERS,
         body={"channel": "phone", "summary": "Told them of the change."},
         targets=ALL_TARGETS,
         setup=a_victim_with_an_update_owed,
@@ -58,38 +126,33 @@ ROWS = [
         "victim-care",
         "GET",
         "/api/v1/cases/{case}/victims/{party}/care/",
-        POLICE_CASEWORK,
+        POLICE_CASEWORKERS,
         targets=ALL_TARGETS,
         setup=a_victim_with_an_update_owed,
+        fields=CARE_FIELDS,
     ),
     Endpoint(
         "victim-care",
         "PATCH",
         "/api/v1/cases/{case}/victims/{party}/care/",
-        POLICE_CASEWORK,
+        POLICE_CASEWORKERS,
         body={"spoken_for_by": "Father, John Smith"},
         needs_version=True,
         targets=ALL_TARGETS,
         setup=a_victim_with_an_update_owed,
     ),
     # Pages
-    Endpoint("victim-updates", "GET", "/victim-updates/", POLICE_CASEWORK, page=True),
-    Endpoint(
+    Endpoint("victim-updates", "GET", "/victim-updates/", POLICE_CASEWORKERS, page=True),
+    *form_page(
         "duty-log-contact",
-        "GET",
         "/duties/{duty}/log-contact/",
-        POLICE_CASEWORK,
-        page=True,
-        targets=ALL_TARGETS,
+        POLICE_CASEWORKERS,
         setup=a_victim_with_an_update_owed,
     ),
-    Endpoint(
+    *form_page(
         "victim-care",
-        "GET",
         "/cases/{case}/victims/{party}/care/",
-        POLICE_CASEWORK,
-        page=True,
-        targets=ALL_TARGETS,
+        POLICE_CASEWORKERS,
         setup=a_victim_with_an_update_owed,
     ),
 ]

@@ -1,8 +1,16 @@
-from agencies.access import POLICE_CASEWORK
+"""The anonymised suspect-welfare statistics: police casework and auditors."""
+
 from agencies.models import Role
 from tests.authz import Endpoint
 
-STATISTICS_READERS = POLICE_CASEWORK | {Role.AUDITOR}
+STATISTICS_READERS = frozenset(
+    {
+        Role.GENERALIST_OFFICER,
+        Role.SPECIALIST_INVESTIGATOR,
+        Role.POLICE_SUPERVISOR,
+        Role.AUDITOR,
+    }
+)
 
 ROWS = [
     Endpoint(
@@ -10,6 +18,26 @@ ROWS = [
         "GET",
         "/api/v1/reports/suspect-welfare/?year=2026",
         STATISTICS_READERS,
+        fields=frozenset(
+            {
+                "agency",
+                "year",
+                "suspects",
+                "screened",
+                "not_screened",
+                "at_risk",
+                "not_at_risk",
+                "unknown",
+                "at_risk_or_unknown",
+                "threshold",
+                "safety_plans",
+                "welfare_checks",
+                "welfare_contacts",
+                "incidents",
+                "incidents_by_kind",
+                "incidents_by_stage",
+            }
+        ),
     ),
     # Pages
     Endpoint(
