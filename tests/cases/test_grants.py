@@ -93,16 +93,29 @@ def test_an_investigator_grants_a_case_to_another_force_with_a_reason(
             "full_name": investigator_north.user.get_full_name(),
         },
         "granted_at": body["granted_at"],
+        "source": {
+            "kind": "named",
+            "referral_id": None,
+            "label": f"Named by {investigator_north.user.get_full_name()} (Northshire Police)",
+        },
+        "scope": "whole_case",
+        "parties": [],
+        "expires_at": None,
+        "renewed_at": None,
+        "renewed_by": None,
+        "renew_reason": "",
         "revoked_at": None,
         "revoked_by": None,
         "revoke_reason": "",
+        "expired": False,
     }
     assert _granted_to(case) == {"agency:southshire-police"}
     [entry] = _log("cases.grant.created")
     assert (entry.object_type, entry.object_id) == ("case_grant", str(grant.id))
     assert entry.object_agency_slug == "northshire-police"
     assert entry.justification == (
-        "own agency (northshire-police); to southshire-police: Suspect lives in Southshire."
+        "own agency (northshire-police); to southshire-police (the whole case): "
+        "Suspect lives in Southshire."
     )
 
 
@@ -195,15 +208,17 @@ def test_a_second_live_grant_to_the_same_agency_is_a_conflict(
     assert _state(case) == before
 
 
-def test_a_generalist_officer_cannot_grant(case, south, officer_north, api_for):
-    # given
+def test_a_generalist_officer_who_does_not_lead_the_case_cannot_grant(
+    case, south, officer_north, api_for
+):
+    # given: they see the case, but do not lead it
     before = _state(case)
     # when
     response = api_for(officer_north).post(
         _grants(case), {"agency": "southshire-police", "reason": "Joint work."}, format="json"
     )
     # then
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert _state(case) == before
 
 

@@ -277,7 +277,7 @@ def test_the_case_page_shows_the_hubs_onward_referral_and_its_outcome(
     section = page[page.index('id="agencies-involved"') :]
     section = section[: section.index("</section>")]
     assert "Northshire MASH" in section
-    assert "Granted on accepting the safeguarding referral from northshire police" in section
+    assert "Granted on accepting a referral (Safeguarding referral from Northshire Police)" in section
     assert "Lighthouse Family Support" in section
     assert "Two home visits; the children know whom to talk to." in section
     # the police open their own referrals from here, never the hub's

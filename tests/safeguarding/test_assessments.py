@@ -10,10 +10,9 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agencies.access import AccessDenied
 from agencies.models import AccessLogEntry, Role
 from cases.models import CaseParty
-from common.errors import ValidationError
+from common.errors import NotFound, ValidationError
 from safeguarding.models import Assessment, CasePriority, SharedLevel
 from safeguarding.risk_templates import (
     CHILD_SAFEGUARDING,
@@ -782,21 +781,23 @@ def test_another_force_gets_404(case, suspect, officer_north, officer_south, api
     assert Assessment.objects.count() == 1
 
 
-def test_a_granted_agency_reads_assessments_but_may_not_record_one(
+def test_a_granted_agency_reads_assessments_and_records_its_own(
     case, suspect, south, officer_north, officer_south, api_for
 ):
+    """A partner that holds the case assesses the people it holds (#13: the hub
+    assesses the children named in the referral it accepted)."""
     # given
     grant_case(case, south)
     recorded = api_for(officer_north).post(_url(case), _body(suspect), format="json").json()
     client = api_for(officer_south)
     # when
     listed = client.get(_url(case))
-    refused = client.post(_url(case), _body(suspect, yes=["sextortion"]), format="json")
+    added = client.post(_url(case), _body(suspect, yes=["sextortion"]), format="json")
     # then
     assert listed.status_code == 200
     assert [a["id"] for a in listed.json()["results"]] == [recorded["id"]]
-    assert refused.status_code == 404
-    assert Assessment.objects.count() == 1
+    assert added.status_code == 201
+    assert Assessment.objects.count() == 2
 
 
 def test_a_victim_support_partner_may_not_read_assessments(
@@ -807,11 +808,12 @@ def test_a_victim_support_partner_may_not_read_assessments(
     assert api_for(caseworker_harbour).get(_url(case)).status_code == 404
 
 
-def test_the_service_refuses_a_granted_agency(case, suspect, south, officer_south):
-    grant_case(case, south)
+def test_the_service_refuses_an_agency_that_does_not_hold_the_case(
+    case, suspect, south, officer_south
+):
     # The API never gets this far (the case is 404 for this action); the service
     # refuses on its own too.
-    with pytest.raises(AccessDenied):
+    with pytest.raises(NotFound):
         assessment_record(
             actor=officer_south.user,
             case=case,
@@ -1199,7 +1201,7 @@ def test_a_social_workers_form_shows_the_child_template(childrens, social_worker
     assert Assessment.objects.get().computed_level == "high"
 
 
-def test_the_result_page_for_another_force_is_404_and_for_a_granted_one_is_shown(
+def test_the_pages_for_another_force_are_404_and_for_a_granted_one_are_shown(
     case, suspect, south, officer_north, officer_south, browser_for
 ):
     assessment = assessment_record(
@@ -1215,7 +1217,8 @@ def test_the_result_page_for_another_force_is_404_and_for_a_granted_one_is_shown
     assert browser_for(officer_south).get(_page(case)).status_code == 404
     grant_case(case, south)
     assert browser_for(officer_south).get(detail).status_code == 200
-    assert browser_for(officer_south).get(_page(case)).status_code == 404
+    # and holding the case, it may assess (#13)
+    assert browser_for(officer_south).get(_page(case)).status_code == 200
     assert AccessLogEntry.objects.filter(
         action="safeguarding.assessment.viewed", username="officer.south"
     ).exists()

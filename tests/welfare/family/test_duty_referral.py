@@ -236,15 +236,32 @@ def test_the_victims_referral_to_support_is_met_by_a_referral_that_includes_them
     assert (met.status, met.referral) == (DutyStatus.MET, referral)
 
 
-def test_a_referral_sent_by_the_hub_meets_no_police_duty(
+def test_a_referral_sent_by_the_hub_that_holds_the_case_meets_the_police_duty(
     mash, coordinator_mash, north_case, suspect, child, social_worker, arrested
 ):
-    """The hub may refer on the children of a case it was granted; the police duty
-    stays for the police to meet (the hub may not meet police duties)."""
+    """The hub may refer on the children of a case it was granted; its referral
+    meets the police duty it answers exactly as the police's own would (#13), and
+    says who met it."""
     from tests.factories import grant_case
 
     grant_case(north_case, mash)
-    refer(coordinator_mash, north_case, social_worker.agency, [child], "safeguarding")
+    referral = refer(coordinator_mash, north_case, social_worker.agency, [child], "safeguarding")
+    met = _duty(suspect, DutyKind.CHILDREN_SAFEGUARDING_REFERRAL)
+    assert (met.status, met.referral, met.resolved_by) == (
+        DutyStatus.MET,
+        referral,
+        coordinator_mash.user,
+    )
+    assert "from Northshire MASH (" in met.resolution_note
+
+
+def test_a_referral_by_an_agency_that_does_not_hold_the_case_cannot_be_made(
+    mash, coordinator_mash, north_case, suspect, child, social_worker, arrested
+):
+    from common.errors import NotFound
+
+    with pytest.raises(NotFound):
+        refer(coordinator_mash, north_case, social_worker.agency, [child], "safeguarding")
     assert _duty(suspect, DutyKind.CHILDREN_SAFEGUARDING_REFERRAL).status == DutyStatus.OPEN
 
 
