@@ -16,6 +16,7 @@ from agencies.services.tokens import token_issue, token_revoke
 from common.api.concurrency import ETagMixin, expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
+from common.api.query import QueryParamsSerializer
 from common.api.schema import ERROR_RESPONSES as ERRORS
 from common.api.schema import IDEMPOTENCY_KEY, IF_MATCH
 
@@ -378,7 +379,7 @@ class AccessLogListApi(APIView):
     policy = {"GET": "audit.access_log.view"}
 
     @extend_schema_serializer(component_name="AccessLogFilter")
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(QueryParamsSerializer):
         user = serializers.CharField(required=False, allow_blank=True, default="")
         object_type = serializers.CharField(required=False, allow_blank=True, default="")
         object_id = serializers.CharField(required=False, allow_blank=True, default="")

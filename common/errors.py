@@ -33,9 +33,18 @@ class InvalidState(Exception):
 
 
 class PreconditionRequired(Exception):
-    """An edit arrived without If-Match (428)."""
+    """An edit arrived without If-Match, or with `If-Match: *` (428)."""
 
     message = "This change needs an If-Match header with the version you last read."
+    any_version_message = (
+        'If-Match must name the version you last read, such as "3": `*` is not accepted, '
+        "as it would overwrite changes you have not seen."
+    )
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
 
 
 class PreconditionFailed(Exception):

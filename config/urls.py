@@ -1,10 +1,14 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from common.api.errors import api_not_found
 from common.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include(("config.api_urls", "api"))),
+    # Any other API path ending in a slash (such as an id that is not a UUID) answers
+    # the API's JSON 404, not a page; without the slash, APPEND_SLASH still redirects.
+    re_path(r"^api/v1/[\s\S]*/\Z", api_not_found),
     path("", include("agencies.urls")),
     path("", include("cases.urls")),
     path("", include("safeguarding.urls")),

@@ -17,7 +17,8 @@ from cases.services.common import log_case_read
 from common.api.concurrency import ETagMixin, etag_for, expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-from common.api.schema import errors
+from common.api.query import QueryParamsSerializer
+from common.api.schema import IF_MATCH, errors
 from common.errors import NotFound
 
 
@@ -90,7 +91,7 @@ class CaseListCreateApi(_LeadAndTeamMixin, APIView):
     policy = {"GET": "cases.case.view", "POST": "cases.case.create"}
 
     @extend_schema_serializer(component_name="CaseFilter")
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(QueryParamsSerializer):
         status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
         source = serializers.ChoiceField(choices=CaseSource.choices, required=False)
         lead = serializers.CharField(required=False, help_text="The lead officer's username.")
@@ -203,6 +204,7 @@ class CaseDetailApi(_LeadAndTeamMixin, ETagMixin, APIView):
 
     @extend_schema(
         request=InputSerializer,
+        parameters=[IF_MATCH],
         responses={200: CaseOutputSerializer, **errors(400, 401, 403, 404, 409, 412, 428)},
     )
     def patch(self, request, case_id):

@@ -18,7 +18,7 @@ from cases.models import ActivistEvidence, MaterialSummary
 from cases.selectors_material import activist_evidence_get_for_actor
 from cases.services import material as material_services
 from common.api.concurrency import ETagMixin, etag_for, expected_version
-from common.api.schema import ERROR_RESPONSES, errors
+from common.api.schema import ERROR_RESPONSES, IF_MATCH_ONCE_IT_EXISTS, errors
 from common.errors import NotFound
 
 
@@ -160,6 +160,7 @@ class MaterialSummaryApi(CaseNestedMixin, ETagMixin, APIView):
         "Once it exists, a PUT must send If-Match with the version last read (200); "
         "without it 428, stale 412.",
         request=InputSerializer,
+        parameters=[IF_MATCH_ONCE_IT_EXISTS],
         responses={
             200: MaterialSummaryOutputSerializer,
             201: MaterialSummaryOutputSerializer,
@@ -264,6 +265,7 @@ class ActivistEvidenceApi(CaseNestedMixin, ETagMixin, APIView):
         "naming the case's source as `state`). The first PUT creates the record and needs "
         "no If-Match (201); later ones need it (200); without it 428, stale 412.",
         request=InputSerializer,
+        parameters=[IF_MATCH_ONCE_IT_EXISTS],
         responses={
             200: ActivistEvidenceOutputSerializer,
             201: ActivistEvidenceOutputSerializer,

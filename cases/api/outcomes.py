@@ -14,7 +14,7 @@ from cases.models.outcome import OUTCOME_21_CONDITIONS
 from cases.outcome_groups import OUTCOME_GROUPS, outcome_group_of
 from cases.services import outcomes as outcome_services
 from common.api.idempotency import idempotent_create
-from common.api.schema import errors
+from common.api.schema import errors, results_of
 from common.errors import NotFound
 
 _CONDITION_KEYS = ", ".join(f"`{key}`" for key in OUTCOME_21_CONDITIONS)
@@ -118,7 +118,9 @@ class OutcomeListCreateApi(CaseNestedMixin, APIView):
             help_text="The date by which the conditions must be met; after the outcome date.",
         )
 
-    @extend_schema(responses={200: OutcomeOutputSerializer(many=True), **errors(401, 404)})
+    @extend_schema(
+        responses={200: results_of("OutcomeList", OutcomeOutputSerializer), **errors(401, 404)}
+    )
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
         outcomes = selectors.outcome_list(actor=request.user, case=case)

@@ -18,7 +18,8 @@ from cases.services.people import PERSON_FIELDS
 from common.api.concurrency import ETagMixin, etag_for, expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-from common.api.schema import errors
+from common.api.query import QueryParamsSerializer
+from common.api.schema import IF_MATCH, errors
 from common.errors import NotFound, ValidationError
 
 PERSON_READ_FIELDS = [
@@ -106,7 +107,7 @@ class PersonListCreateApi(APIView):
     policy = {"GET": "cases.person.view", "POST": "cases.person.create"}
 
     @extend_schema_serializer(component_name="PersonSearch")
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(QueryParamsSerializer):
         q = serializers.CharField(required=False, help_text="Name or alias words.")
         date_of_birth = serializers.DateField(required=False)
 
@@ -164,6 +165,7 @@ class PersonDetailApi(ETagMixin, APIView):
 
     @extend_schema(
         request=PersonChangeSerializer,
+        parameters=[IF_MATCH],
         responses={200: PersonOutputSerializer, **errors(400, 401, 403, 404, 412, 428)},
     )
     def patch(self, request, person_id):

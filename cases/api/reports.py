@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from cases import reports
 from cases.models import OutcomeCode
 from cases.outcome_groups import OUTCOME_GROUPS
+from common.api.query import QueryParamsSerializer
 from common.api.schema import errors
 
 _GROUP_KEYS = ", ".join(f"`{key}`" for key in OUTCOME_GROUPS)
@@ -47,14 +48,18 @@ class OutcomeReportSerializer(serializers.Serializer):
 class OutcomeReportApi(APIView):
     policy = {"GET": "cases.report.outcomes"}
 
-    class QuerySerializer(serializers.Serializer):
-        year = serializers.IntegerField(help_text="The calendar year, such as 2026.")
+    class QuerySerializer(QueryParamsSerializer):
+        year = serializers.IntegerField(
+            min_value=2000,
+            error_messages={"min_value": "Enter a year from 2000 onwards."},
+            help_text="The calendar year, such as 2026.",
+        )
 
     @extend_schema(
         parameters=[
             OpenApiParameter(
                 "year",
-                int,
+                {"type": "integer", "minimum": 2000},
                 required=True,
                 description="The calendar year of the outcome dates; not in the future.",
             )

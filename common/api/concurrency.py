@@ -2,15 +2,22 @@
 as its ETag; an edit must send it back in If-Match.
 
 The view parses the header (`expected_version`); the service locks the row and
-compares (`version_check`), so the check and the write are one transaction."""
+compares (`version_check`), so the check and the write are one transaction.
+
+`If-Match: *` is refused with 428 like a missing header. RFC 9110 lets `*` match any
+current version, which would make the edit unconditional: exactly the lost update
+If-Match is here to prevent. A header that is not a Tideline ETag at all is a
+malformed request (400 naming If-Match), not a stale one."""
 
 import re
 
 from django.db.models import Model
+from rest_framework.exceptions import ValidationError
 
 from common.errors import PreconditionFailed, PreconditionRequired
 
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+ETAG_PATTERN = r'^\s*(?:W/)?"?(\d+)"?\s*$'
+_ETAG = re.compile(ETAG_PATTERN)
 
 
 def etag_for(version: int) -> str:
@@ -19,13 +26,17 @@ def etag_for(version: int) -> str:
 
 def expected_version(request) -> int:
     header = request.headers.get("If-Match")
-    if not header:
+    if not header or not header.strip():
         raise PreconditionRequired()
+    if header.strip() == "*":
+        raise PreconditionRequired(PreconditionRequired.any_version_message)
     match = _ETAG.match(header)
     if not match:
-        # An ETag Tideline never issued cannot match the current version.
-        raise PreconditionFailed(current_version=-1)
+        raise ValidationError({"If-Match": [ETAG_FORMAT_MESSAGE]})
     return int(match.group(1))
+
+
+ETAG_FORMAT_MESSAGE = 'Send the ETag of the version you last read, such as "3".'
 
 
 def version_check(locked: Model, expected: int) -> None:

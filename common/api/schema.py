@@ -1,10 +1,23 @@
 """What the OpenAPI schema says about the shared conventions: the error bodies that
 `common.api.errors` writes, and the If-Match and Idempotency-Key headers. Views use
-these so that every endpoint documents the same responses the same way."""
+these so that every endpoint documents the same responses the same way.
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_serializer
+`AutoSchema` adds the errors an endpoint gives by construction (401 and 403 when it
+needs credentials, 404 under a path parameter, 400 for its query, headers or body,
+415 for a body, 412 and 428 with If-Match, 422 with Idempotency-Key), so that no
+endpoint forgets one; views name only the errors their own logic adds, such as 409.
+`.ci/schemathesis.sh` checks that the served API answers nothing else."""
+
+from drf_spectacular import openapi
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
+
+from common.api.concurrency import ETAG_PATTERN
 
 
 @extend_schema_serializer(component_name="Error")
@@ -27,9 +40,7 @@ class InvalidStateErrorSerializer(ErrorSerializer):
 
 @extend_schema_serializer(component_name="StaleVersionError")
 class StaleVersionErrorSerializer(ErrorSerializer):
-    current_version = serializers.IntegerField(
-        help_text="The record's current version, or -1 if If-Match was not a Tideline ETag."
-    )
+    current_version = serializers.IntegerField(help_text="The record's current version.")
 
 
 ERROR_RESPONSES: dict[int, OpenApiResponse] = {
@@ -53,7 +64,10 @@ ERROR_RESPONSES: dict[int, OpenApiResponse] = {
         ErrorSerializer,
         description="This Idempotency-Key was already used with a different request.",
     ),
-    428: OpenApiResponse(ErrorSerializer, description="If-Match is missing. Nothing changed."),
+    428: OpenApiResponse(
+        ErrorSerializer,
+        description="If-Match is missing, or is `*` rather than a version. Nothing changed.",
+    ),
 }
 
 
@@ -64,10 +78,21 @@ def errors(*codes: int) -> dict:
 
 IF_MATCH = OpenApiParameter(
     name="If-Match",
-    type=OpenApiTypes.STR,
+    type={"type": "string", "pattern": ETAG_PATTERN},
     location=OpenApiParameter.HEADER,
     required=True,
-    description='The ETag of the version you last read, such as "3".',
+    description='The ETag of the version you last read, such as "3". Without it, or with '
+    "`*`, 428; a value that is not such an ETag, 400; a version no longer current, 412.",
+)
+
+# For a record made by its first PUT: that one needs no If-Match; every later one does.
+IF_MATCH_ONCE_IT_EXISTS = OpenApiParameter(
+    name="If-Match",
+    type={"type": "string", "pattern": ETAG_PATTERN},
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description='The ETag of the version you last read, such as "3". Not needed by the first '
+    "PUT, which creates the record; needed by every later one (without it 428).",
 )
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -81,3 +106,58 @@ IDEMPOTENCY_KEY = OpenApiParameter(
         "At most 255 characters: a longer key answers 400."
     ),
 )
+
+
+def results_of(component_name: str, serializer) -> serializers.Serializer:
+    """An unpaginated list answered as `{"results": [...]}`, for lists that are
+    small by nature (a case's outcomes)."""
+    return inline_serializer(component_name, fields={"results": serializer(many=True)})
+
+
+_BODY_METHODS = {"POST", "PUT", "PATCH"}
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's schema, plus the errors every endpoint gives by construction."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        responses = operation.setdefault("responses", {})
+        for code in sorted(self._errors_by_construction(operation)):
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(ERROR_RESPONSES[code], str(code))
+        return operation
+
+    def _errors_by_construction(self, operation: dict) -> set[int]:
+        codes: set[int] = set()
+        parameters = operation.get("parameters", [])
+        where = {parameter["in"] for parameter in parameters}
+        headers = {parameter["name"] for parameter in parameters if parameter["in"] == "header"}
+        if any(requirement for requirement in operation.get("security", [])):
+            codes.add(401)
+            # A role refused a collection, a service refused the action, or a signed-in
+            # browser sent no CSRF token (on any change).
+            action = getattr(self.view, "policy", {}).get(self.method)
+            if self.method in _BODY_METHODS or self.method == "DELETE" or action != "signed_in":
+                codes.add(403)
+        if "path" in where:
+            codes.add(404)
+        if "query" in where or headers & {"If-Match", "Idempotency-Key"}:
+            codes.add(400)
+        if "requestBody" in operation:
+            codes |= {400, 415}
+        if "If-Match" in headers:
+            codes |= {412, 428}
+        if "Idempotency-Key" in headers:
+            codes.add(422)
+        if self._writes_on_a_case():
+            # A closed case refuses every write (cases.services.common.case_open_require).
+            codes.add(409)
+        return codes
+
+    def _writes_on_a_case(self) -> bool:
+        return (self.method in _BODY_METHODS or self.method == "DELETE") and "{case_id}" in (
+            self.path or ""
+        )

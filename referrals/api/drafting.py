@@ -1,7 +1,9 @@
 """What a sender writes to draft or change a referral, and how it becomes what the
 services take: the agency by its slug, the team, the case's parties with the
 fields to share of each, consent's five fields. Errors are named by their path
-in the body (`consent.given_on`, `parties.0.fields`), like every other field."""
+in the body (`consent.given_on`, `parties.0.fields`), like every other field: the
+API's exception handler flattens nested errors, and `errors_named_as_sent` renames
+the services' fields."""
 
 from contextlib import contextmanager
 
@@ -19,25 +21,6 @@ from referrals.models import (
     SensitiveCondition,
     Urgency,
 )
-
-
-def _dotted(detail, path: str = "") -> dict[str, list[str]]:
-    """Nested errors as one flat map, each named by its path in the body
-    (`consent.given_on`, `parties.0.fields`), so that `errors` keeps its one shape."""
-    if isinstance(detail, dict):
-        named: dict[str, list[str]] = {}
-        for key, value in detail.items():
-            for field, messages in _dotted(value, f"{path}.{key}" if path else str(key)).items():
-                named.setdefault(field, []).extend(messages)
-        return named
-    if isinstance(detail, list) and any(isinstance(item, dict) for item in detail):
-        named = {}
-        for item in detail:
-            for field, messages in _dotted(item, path).items():
-                named.setdefault(field, []).extend(messages)
-        return named
-    messages = detail if isinstance(detail, list) else [detail]
-    return {path or "non_field_errors": [str(message) for message in messages]}
 
 
 @extend_schema_serializer(component_name="ReferralPartyShare")
@@ -99,12 +82,6 @@ class _ReferralInput(serializers.Serializer):
     )
     share_risk = serializers.BooleanField(required=False, default=True)
     share_flags = serializers.BooleanField(required=False, default=True)
-
-    def to_internal_value(self, data):
-        try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError(_dotted(exc.detail)) from exc
 
 
 @extend_schema_serializer(component_name="ReferralCreate")

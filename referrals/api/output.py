@@ -263,6 +263,12 @@ class ReceivedReferralSerializer(_ReferralBase):
 
     side_name = RECEIVER
 
+    # One value per view, so that `side` tells the two apart for a schema validator
+    # too (the discriminator alone is only a hint: oneOf needs exactly one match).
+    @extend_schema_field({"type": "string", "enum": [RECEIVER]})
+    def get_side(self, referral: Referral) -> str:
+        return super().get_side(referral)
+
 
 @extend_schema_serializer(component_name="ReferralPartyShared")
 class SharedPartySerializer(serializers.Serializer):
@@ -283,6 +289,10 @@ class SentReferralSerializer(_ReferralBase):
     """The sending agency's view: the referral with its live choices."""
 
     side_name = SENDER
+
+    @extend_schema_field({"type": "string", "enum": [SENDER]})
+    def get_side(self, referral: Referral) -> str:
+        return super().get_side(referral)
 
     case = serializers.UUIDField(source="case_id")
     case_reference = serializers.CharField(source="case.reference")

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from common.api.concurrency import expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
+from common.api.query import QueryParamsSerializer
 from common.api.schema import IDEMPOTENCY_KEY, IF_MATCH, errors
 from referrals import selectors
 from referrals.api.drafting import (
@@ -46,7 +47,7 @@ def _page(view, request, referrals, serialize):
 
 
 @extend_schema_serializer(component_name="ReferralFilter")
-class ReferralFilterSerializer(serializers.Serializer):
+class ReferralFilterSerializer(QueryParamsSerializer):
     state = serializers.ChoiceField(choices=ReferralState.choices, required=False)
     purpose = serializers.ChoiceField(choices=ReferralPurpose.choices, required=False)
     direction = serializers.ChoiceField(
@@ -155,7 +156,7 @@ class ReferralInboxApi(APIView):
     pagination_class = Pagination
 
     @extend_schema_serializer(component_name="ReferralInboxFilter")
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(QueryParamsSerializer):
         state = serializers.ChoiceField(choices=ReferralState.choices, required=False)
 
     @extend_schema(
@@ -187,7 +188,7 @@ class ReferralSentApi(APIView):
     pagination_class = Pagination
 
     @extend_schema_serializer(component_name="ReferralSentFilter")
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(QueryParamsSerializer):
         state = serializers.ChoiceField(choices=ReferralState.choices, required=False)
 
     @extend_schema(

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.query import QueryParamsSerializer
 from common.api.schema import errors
 from referrals import reports
 from referrals.api.output import AgencySerializer
@@ -101,7 +102,7 @@ class ReferralReportSerializer(serializers.Serializer):
         }
 
 
-class ReferralReportQuerySerializer(serializers.Serializer):
+class ReferralReportQuerySerializer(QueryParamsSerializer):
     def get_fields(self):
         return {"from": serializers.DateField(), "to": serializers.DateField()}
 

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from agencies.selectors import member_list_for_casework
 from cases.api.common import CaseNestedMixin, UserRefSerializer
 from common.api.pagination import CursorPagination
+from common.api.query import QueryParamsSerializer
 from common.api.schema import errors
 from safeguarding import selectors
 from safeguarding.models import SharedLevel
@@ -42,7 +43,7 @@ class QueueApi(APIView):
     policy = {"GET": "safeguarding.queue.view"}
 
     @extend_schema_serializer(component_name="QueueFilter")
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(QueryParamsSerializer):
         team = serializers.UUIDField(required=False)
         lead = serializers.CharField(required=False, help_text="The lead officer's username.")
 

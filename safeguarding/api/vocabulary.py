@@ -19,7 +19,8 @@ from agencies.access import SIGNED_IN
 from agencies.selectors import agency_get_by_slug
 from common.api.concurrency import ETagMixin, etag_for, expected_version
 from common.api.pagination import CursorPagination
-from common.api.schema import errors
+from common.api.query import QueryParamsSerializer
+from common.api.schema import IF_MATCH_ONCE_IT_EXISTS, errors
 from safeguarding import selectors
 from safeguarding.models import ActionTarget, RiskScale, SharedLevel
 from safeguarding.risk_templates import Template, templates_current
@@ -38,15 +39,6 @@ AGENCY_SLUG = OpenApiParameter(
     type=OpenApiTypes.STR,
     location=OpenApiParameter.PATH,
     description="The agency's slug, such as northshire-police.",
-)
-# The first version of a scale is made without one.
-IF_MATCH_ONCE_A_SCALE_EXISTS = OpenApiParameter(
-    name="If-Match",
-    type=OpenApiTypes.STR,
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description='The ETag of the current version you last read, such as "3". Required once '
-    "the agency has a scale.",
 )
 
 
@@ -252,7 +244,7 @@ class RiskScaleDetailApi(ETagMixin, APIView):
     policy = {"GET": SIGNED_IN, "PUT": "safeguarding.scale.manage"}
 
     @extend_schema_serializer(component_name="RiskScaleVersionFilter")
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(QueryParamsSerializer):
         version = serializers.IntegerField(
             min_value=1, required=False, help_text="An earlier version; the current one if absent."
         )
@@ -305,7 +297,7 @@ class RiskScaleDetailApi(ETagMixin, APIView):
         "Each bad grade is named by its place in the list from 1, such as "
         "`levels[2].shared_level`.",
         request=InputSerializer,
-        parameters=[AGENCY_SLUG, IF_MATCH_ONCE_A_SCALE_EXISTS],
+        parameters=[AGENCY_SLUG, IF_MATCH_ONCE_IT_EXISTS],
         responses={
             200: RiskScaleSerializer,
             201: RiskScaleSerializer,

@@ -611,9 +611,7 @@ def test_a_new_persons_bad_date_of_birth_is_reported_under_new_person(case, offi
     )
     # then
     assert response.status_code == 400
-    assert response.json()["errors"] == {
-        "new_person": {"date_of_birth": ["Must not be in the future."]}
-    }
+    assert response.json()["errors"] == {"new_person.date_of_birth": ["Must not be in the future."]}
     assert Person.objects.count() == 0
     assert CaseParty.objects.count() == 0
 

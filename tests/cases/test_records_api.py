@@ -115,8 +115,8 @@ def test_an_offence_on_a_single_day_needs_no_end(case, officer_north, api_for):
         ({"offence_type": "littering"}, "offence_type"),
         ({"offence_type": "other"}, "description"),
         ({"offence_type": "other", "description": "  "}, "description"),
-        ({"parties": ["OTHER"]}, "parties"),
-        ({"parties": ["00000000-0000-0000-0000-000000000000"]}, "parties"),
+        ({"parties": ["OTHER"]}, "parties.0"),
+        ({"parties": ["00000000-0000-0000-0000-000000000000"]}, "parties.0"),
         ({"committed_from": None}, "committed_from"),
     ],
     ids=[

@@ -161,8 +161,9 @@ def test_a_malformed_json_body_is_refused_with_400(admin_north, api_for):
     # then
     assert response.status_code == 400
     body = response.json()
-    assert list(body) == ["detail"]
+    assert list(body) == ["detail", "errors"]
     assert body["detail"].startswith("Malformed request body: JSON parse error")
+    assert list(body["errors"]) == ["non_field_errors"]
     assert Membership.objects.count() == memberships_before
 
 
@@ -257,8 +258,11 @@ def test_a_page_is_never_more_than_100(admin_north, north, api_for):
     MembershipFactory.create_batch(101, agency=north)
     client = api_for(admin_north)
     # when
-    response = client.get(MEMBERS, {"page_size": 1000})
+    refused = client.get(MEMBERS, {"page_size": 1000})
+    response = client.get(MEMBERS, {"page_size": 100})
     # then
+    assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["page_size"]
     assert response.status_code == 200
     body = response.json()
     assert list(body) == ["next", "previous", "results"]

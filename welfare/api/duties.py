@@ -14,6 +14,7 @@ from cases.models import ContactChannel, ContactDirection
 from cases.selectors import contact_list
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
+from common.api.query import QueryParamsSerializer
 from common.api.schema import IDEMPOTENCY_KEY, errors
 from welfare.models import VICTIM_DUTIES, Duty, DutyKind
 from welfare.selectors import duties as duty_selectors
@@ -138,6 +139,11 @@ _WHOSE = OpenApiParameter(
 )
 
 
+class _DutyFilterSerializer(QueryParamsSerializer):
+    due = serializers.ChoiceField(choices=duty_selectors.DUE_FILTERS, required=False)
+    whose = serializers.ChoiceField(choices=duty_selectors.WHOSE_FILTERS, required=False)
+
+
 class _DutyPagination(CursorPagination):
     ordering = ("due_at", "id")
 
@@ -153,11 +159,13 @@ class VictimUpdateListApi(APIView):
         responses={200: DutyOutputSerializer(many=True), **errors(400, 401, 403)},
     )
     def get(self, request):
+        filters = _DutyFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         now = timezone.now()
         duties = duty_selectors.duty_list(
             actor=request.user,
-            due=request.query_params.get("due"),
-            whose=request.query_params.get("whose"),
+            due=filters.validated_data.get("due"),
+            whose=filters.validated_data.get("whose"),
             kinds=VICTIM_DUTIES,
             now=now,
         )
@@ -199,11 +207,13 @@ class DutyListApi(APIView):
             raise serializers.ValidationError(
                 {"kind": [f"Choose from: {', '.join(DutyKind.values)}."]}
             )
+        filters = _DutyFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         now = timezone.now()
         duties = duty_selectors.duty_list(
             actor=request.user,
-            due=request.query_params.get("due"),
-            whose=request.query_params.get("whose"),
+            due=filters.validated_data.get("due"),
+            whose=filters.validated_data.get("whose"),
             kinds=kinds or None,
             now=now,
         ).select_related("resolved_by")

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.api.query import QueryParamsSerializer
 from common.api.schema import errors
 from welfare import reports
 from welfare.models import IncidentKind, IncidentStage
@@ -103,14 +104,18 @@ class StatisticsSerializer(serializers.Serializer):
 class SuspectWelfareStatisticsApi(APIView):
     policy = {"GET": "welfare.report.suspect_welfare"}
 
-    class QuerySerializer(serializers.Serializer):
-        year = serializers.IntegerField(required=False)
+    class QuerySerializer(QueryParamsSerializer):
+        year = serializers.IntegerField(
+            required=False,
+            min_value=2000,
+            error_messages={"min_value": "Enter a year from 2000 onwards."},
+        )
 
     @extend_schema(
         parameters=[
             OpenApiParameter(
                 "year",
-                int,
+                {"type": "integer", "minimum": 2000},
                 required=False,
                 description=(
                     "The calendar year (Europe/London), from 2000 and not in the future; "

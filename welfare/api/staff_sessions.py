@@ -5,6 +5,7 @@ nobody else sees anything. Debriefs, welfare reviews, shift times and the
 agency's rules are in `welfare.api.staff_welfare`."""
 
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -14,7 +15,8 @@ from agencies import access
 from cases.api.common import UserRefSerializer
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-from common.api.schema import IDEMPOTENCY_KEY, errors
+from common.api.query import QueryParamsSerializer
+from common.api.schema import IDEMPOTENCY_KEY, errors, results_of
 from welfare.models import ExposureBreach, ExposureSession, ReviewKind
 from welfare.selectors import staff_exposure as exposure_selectors
 from welfare.selectors import staff_summaries as summary_selectors
@@ -58,7 +60,7 @@ class MemberSessionSerializer(OwnSessionSerializer):
 
 MEMBER_PARAMETER = OpenApiParameter(
     name="user",
-    type=str,
+    type=OpenApiTypes.UUID,
     required=False,
     description=(
         "Supervisors only: the member id (as in `/api/v1/members/`) of someone in "
@@ -69,6 +71,9 @@ MEMBER_PARAMETER = OpenApiParameter(
 
 class ExposureSessionListCreateApi(APIView):
     policy = {"GET": "staff.exposure.log", "POST": "staff.exposure.log"}
+
+    class FilterSerializer(QueryParamsSerializer):
+        user = serializers.UUIDField(required=False)
 
     class Pagination(CursorPagination):
         ordering = ("-started_at", "-id")
@@ -105,7 +110,9 @@ class ExposureSessionListCreateApi(APIView):
         responses={200: OwnSessionSerializer(many=True), **errors(401, 403, 404)},
     )
     def get(self, request):
-        member_id = request.query_params.get("user")
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        member_id = filters.validated_data.get("user")
         if member_id:
             member = exposure_selectors.team_member_get(actor=request.user, member_id=member_id)
             sessions = exposure_selectors.exposure_session_list(actor=request.user, member=member)
@@ -183,7 +190,7 @@ class SummarySerializer(serializers.Serializer):
 class ExposureSummaryApi(APIView):
     policy = {"GET": "staff.exposure.log"}
 
-    class FilterSerializer(serializers.Serializer):
+    class FilterSerializer(QueryParamsSerializer):
         team = serializers.BooleanField(
             required=False, default=False, help_text="Supervisors: each member of the team."
         )
@@ -193,7 +200,10 @@ class ExposureSummaryApi(APIView):
 
     @extend_schema(
         parameters=[FilterSerializer],
-        responses={200: SummarySerializer(many=True), **errors(400, 401, 403, 404)},
+        responses={
+            200: results_of("ExposureSummaryList", SummarySerializer),
+            **errors(400, 401, 403, 404),
+        },
         description="The caller's own week (one item), or with `team=1` each team member's.",
     )
     def get(self, request):

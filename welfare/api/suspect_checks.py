@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from cases.api.common import PartyRefSerializer, UserRefSerializer
 from common.api.pagination import CursorPagination
+from common.api.query import QueryParamsSerializer
 from common.api.schema import errors
 from welfare.api.suspects import VIEW
 from welfare.models import Duty
@@ -53,6 +54,10 @@ class WelfareCheckOutputSerializer(serializers.ModelSerializer):
 class WelfareCheckListApi(APIView):
     policy = {"GET": VIEW}
 
+    class FilterSerializer(QueryParamsSerializer):
+        status = serializers.ChoiceField(choices=selectors.CHECK_STATUSES, required=False)
+        whose = serializers.ChoiceField(choices=selectors.CHECK_WHOSE, required=False)
+
     class Pagination(CursorPagination):
         ordering = ("due_at", "id")
 
@@ -76,10 +81,12 @@ class WelfareCheckListApi(APIView):
         responses={200: WelfareCheckOutputSerializer(many=True), **errors(400, 401, 403)},
     )
     def get(self, request):
+        filters = self.FilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
         checks = selectors.welfare_check_list(
             actor=request.user,
-            status=request.query_params.get("status") or None,
-            whose=request.query_params.get("whose") or None,
+            status=filters.validated_data.get("status"),
+            whose=filters.validated_data.get("whose"),
         )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(checks, request, self)
