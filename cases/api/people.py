@@ -212,7 +212,15 @@ class PartyOutputSerializer(serializers.ModelSerializer):
         related = party.related_to
         if related is None or not access.is_cleared_for(self.context["actor"], related.compartment):
             return None
-        return related.pk
+        visible = self.context.get("_visible_party_ids")
+        if visible is None:
+            visible = set(
+                access.party_scope(self.context["actor"], CaseParty.objects.all())
+                .filter(case_id=party.case_id)
+                .values_list("pk", flat=True)
+            )
+            self.context["_visible_party_ids"] = visible
+        return related.pk if related.pk in visible else None
 
     def get_age_at_offence(self, party: CaseParty) -> int | None:
         return self.context["ages"].get(party.pk)
