@@ -12,13 +12,15 @@ from django.test.utils import CaptureQueriesContext
 
 from agencies.models import AccessLogEntry, EnrolmentLink, Membership, Role
 from tests.factories import MembershipFactory
+from tests.helpers import ACCESS_LOG_QUERIES
 
 LINK = re.compile(r'value="(http://127\.0\.0\.1:8000/enrol/([A-Za-z0-9_-]{43})/)"')
 # Every page title ends with the service name after an en dash.
 SERVICE = " \N{EN DASH} Tideline"
 # Session, user, authenticator, membership, the member's user again (for the header), the
-# list, and the session write that keeps the idle clock (with its savepoint).
-PEOPLE_PAGE_QUERIES = 9
+# list, the session write that keeps the idle clock (with its savepoint), and the one
+# access-log entry naming who was listed.
+PEOPLE_PAGE_QUERIES = 9 + ACCESS_LOG_QUERIES
 
 
 def _title(response) -> str:

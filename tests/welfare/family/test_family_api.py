@@ -6,10 +6,11 @@ import pytest
 
 from referrals.disclosure import disclosure_build
 from tests.factories import PartyFactory
+from tests.helpers import ACCESS_LOG_QUERIES
 from tests.welfare.family.helpers import arrest, at, frozen, refer
 from welfare.models import Duty, DutyKind, DutyStatus, FamilyPack
 
-GET_QUERIES = 6
+GET_QUERIES = 6 + ACCESS_LOG_QUERIES  # and the read's access-log entry
 
 
 def _url(case) -> str:

@@ -6,11 +6,12 @@ import re
 import pytest
 
 from tests.factories import PartyFactory
+from tests.helpers import ACCESS_LOG_QUERIES
 from tests.welfare.family.helpers import arrest, at, frozen, refer
 from welfare.models import Duty, DutyKind, DutyStatus, FamilyPack
 from welfare.services.family import family_pack_record
 
-PAGE_QUERIES = 15
+PAGE_QUERIES = 15 + ACCESS_LOG_QUERIES  # and the read's access-log entry
 WARNING = "Children live in the household of"
 
 
