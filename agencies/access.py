@@ -38,6 +38,17 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "cases.case.create": CASEWORK,
     "cases.case.change": CASEWORK,
     "cases.case.close": CASEWORK,
+    # Closing a case whose duties of care are still open ends each of them with a
+    # reason: a supervisor's call. So is reopening a closed case.
+    "cases.case.close_over_duties": frozenset({Role.POLICE_SUPERVISOR}),
+    "cases.case.reopen": frozenset({Role.POLICE_SUPERVISOR}),
+    # Transfers between police forces. Asking to hand a case over is the lead
+    # officer's, an investigator's or a supervisor's (LEAD_OFFICER_ONLY below), as
+    # for grants; accepting or declining is the receiving force's supervisor's
+    # (which side the caller is on is the service's check).
+    "cases.transfer.view": POLICE_CASEWORK,
+    "cases.transfer.request": POLICE_CASEWORK,
+    "cases.transfer.decide": frozenset({Role.POLICE_SUPERVISOR}),
     "cases.person.view": CASEWORK,
     "cases.person.create": CASEWORK,
     "cases.person.change": CASEWORK,
@@ -137,6 +148,12 @@ GRANTED_ACTIONS = frozenset(
     }
 )
 
+# What a read-only grant allows (the force that handed a case over keeps reading it
+# for a while): the reads, nothing that adds to the case.
+READ_ONLY_GRANTED_ACTIONS = frozenset(
+    action for action in GRANTED_ACTIONS if action.endswith(".view")
+)
+
 # Of what a grant allows, what needs the whole case: a grant scoped to parties does
 # not reach the case's documents, which may be about anyone in it.
 WHOLE_CASE_ACTIONS = frozenset({"cases.document.view"})
@@ -145,11 +162,17 @@ WHOLE_CASE_ACTIONS = frozenset({"cases.document.view"})
 # the other roles the capability lists only on a case they lead.
 LEAD_OFFICER_ONLY: dict[str, frozenset[Role]] = {
     "cases.grant.manage": frozenset({Role.SPECIALIST_INVESTIGATOR, Role.POLICE_SUPERVISOR}),
+    "cases.transfer.request": frozenset({Role.SPECIALIST_INVESTIGATOR, Role.POLICE_SUPERVISOR}),
 }
 
 # Actions that only a police force can ever take, whatever the role table says.
 POLICE_ONLY_ACTIONS = frozenset(
     {
+        "cases.case.close_over_duties",
+        "cases.case.reopen",
+        "cases.transfer.view",
+        "cases.transfer.request",
+        "cases.transfer.decide",
         "cases.material.view",
         "cases.material.change",
         "cases.outcome.add",
@@ -337,7 +360,18 @@ def can(user, action: str, obj: Model | None = None) -> bool:
         return True
     if action not in GRANTED_ACTIONS:
         return False
-    return is_granted(user, obj, whole=action in WHOLE_CASE_ACTIONS)
+    if not is_granted(user, obj, whole=action in WHOLE_CASE_ACTIONS):
+        return False
+    return action in READ_ONLY_GRANTED_ACTIONS or not _granted_read_only(user, obj)
+
+
+def _granted_read_only(user, obj: Model) -> bool:
+    membership = membership_of(user)
+    return (
+        _grant_exists_query(membership.agency.grant_group_id, type(obj), "read_only")
+        .filter(content_object=obj)
+        .exists()
+    )
 
 
 class AccessDenied(Exception):
@@ -484,6 +518,17 @@ def case_referral_scope(user, queryset: QuerySet) -> QuerySet:
         & (Q(case__owning_agency_id=agency_id) | ~someone_unseen)
     )
     return queryset.filter(own_side | about_a_held_case)
+
+
+def transfer_scope(user, queryset: QuerySet) -> QuerySet:
+    """Transfers the user's force asked for, and those asked of it. The receiving
+    force learns of the case only what the transfer shows (its reference, title and
+    the reason) until it accepts: the case itself stays out of its scope."""
+    membership = membership_of(user)
+    if membership is None or not can(user, "cases.transfer.view"):
+        return queryset.none()
+    agency_id = membership.agency_id
+    return queryset.filter(Q(from_agency_id=agency_id) | Q(to_agency_id=agency_id))
 
 
 def access_log_scope(user, queryset: QuerySet) -> QuerySet:

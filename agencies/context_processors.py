@@ -17,6 +17,7 @@ def signed_in_member(request) -> dict:
         "may_use_referrals": can(request.user, "referrals.referral.view"),
         "may_read_referral_report": can(request.user, "referrals.report.view"),
         "may_see_duties": can(request.user, "welfare.duty.view"),
+        "may_decide_transfers": can(request.user, "cases.transfer.decide"),
         "may_log_exposure": can(request.user, "staff.exposure.log"),
         "may_manage_staff_rules": can(request.user, "staff.rules.manage"),
         "may_read_suspect_welfare_report": can(request.user, "welfare.report.suspect_welfare"),

@@ -123,6 +123,15 @@ USERS = [
         Role.SPECIALIST_INVESTIGATOR,
         "online-csa",
     ),
+    # Decides on the demo's transfer from Northshire (cases.demo_transfer).
+    (
+        "supervisor.south",
+        "Simone",
+        "Southgate",
+        "southshire-police",
+        Role.POLICE_SUPERVISOR,
+        "online-csa",
+    ),
     ("coordinator.mash", "Chloe", "Masham", "northshire-mash", Role.MASH_COORDINATOR, "front-door"),
     (
         "social.worker",

@@ -5,15 +5,19 @@ from cases.api import (
     documents,
     events,
     grants,
+    lifecycle,
     material,
     outcomes,
     people,
     records,
     reports,
+    transfers,
 )
 
 urlpatterns = [
     *cases.urlpatterns,
+    *lifecycle.urlpatterns,
+    *transfers.urlpatterns,
     *grants.urlpatterns,
     *people.urlpatterns,
     *records.urlpatterns,

@@ -7,6 +7,11 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from agencies.demo import demo_seeder_register
-        from cases.demo import seed_cases
+        from cases.demo import seed_cases, seed_closures
+        from cases.demo_transfer import seed_transfer
 
         demo_seeder_register(order=10, name="cases", seeder=seed_cases)
+        # Last: its arrest opens duties of care through welfare's handlers.
+        demo_seeder_register(order=60, name="transfer", seeder=seed_transfer)
+        # After everything that records on the demo cases.
+        demo_seeder_register(order=90, name="closed cases", seeder=seed_closures)

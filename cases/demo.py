@@ -10,7 +10,8 @@ from django.utils import timezone
 from agencies.selectors import agency_get_by_slug
 from cases.models import Case
 from cases.models.outcome import OUTCOME_21_CONDITIONS
-from cases.services.cases import case_close, case_create
+from cases.services.cases import case_create
+from cases.services.lifecycle import case_close, case_open_duties
 from cases.services.material import activist_evidence_put, material_summary_put
 from cases.services.outcomes import outcome_record
 from cases.services.people import party_add_for_person
@@ -58,6 +59,21 @@ def _open(
         opened_on=_days_ago(days_ago),
         lead_officer=actor,
         team=actor.membership.team if with_team else None,
+    )
+
+
+def demo_case_close(
+    case: Case, *, actor: User, closing_reason: str, closed_on: date, duties_end: str
+) -> Case:
+    """Close a demo case; with duties of care still open, as the force's supervisor
+    would, each ending with `duties_end` as its reason (closing forgets none)."""
+    duties = case_open_duties(case=case)
+    return case_close(
+        actor=_user("supervisor.north") if duties else actor,
+        case=case,
+        closing_reason=closing_reason,
+        closed_on=closed_on,
+        duty_reasons={duty.id: duties_end for duty in duties},
     )
 
 
@@ -393,7 +409,7 @@ def _outcome_21(case: Case) -> None:
         ),
         outcome_21_confirmations=dict.fromkeys(OUTCOME_21_CONDITIONS, True),
     )
-    case_close(actor=officer, case=case, closing_reason="outcome_recorded", closed_on=_days_ago(49))
+    # Closed last (seed_closures), once the other apps have added their records to it.
 
 
 def _conditional_caution(case: Case) -> None:
@@ -461,6 +477,23 @@ CASE_EXTRAS: dict[str, list] = {
     "DEMO-ACT-0004": [_activist_evidence],
     "DEMO-CC-0005": [_conditional_caution],
 }
+
+
+def seed_closures() -> str:
+    """Close the demo cases that end closed, after every other seeder has recorded
+    what it adds to them (a closed case takes nothing new)."""
+    case = Case.objects.filter(source_reference="DEMO-YPI-0003", status="open").first()
+    if case is None:
+        return "nothing to close"
+    demo_case_close(
+        case,
+        actor=_user("officer.north"),
+        closing_reason="outcome_recorded",
+        closed_on=_days_ago(49),
+        duties_end="Outcome 21 explained to both families in person at the school meeting; "
+        "support offered there and declined.",
+    )
+    return f"{case.reference} closed"
 
 
 def seed_cases() -> str:

@@ -6,6 +6,8 @@ and tested, and a failing handler rolls the whole change back."""
 
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 CASE_OPENED = "case_opened"
 # A person took a part in a case: payload `party`, `actor`.
@@ -13,6 +15,30 @@ PARTY_ADDED = "party_added"
 # Something happened to a suspect (cases.models.InvestigationEvent): payload
 # `event`, `actor`. The single source of the duties that follow from it.
 INVESTIGATION_EVENT_RECORDED = "investigation_event_recorded"
+# Closing and transfer need the duties of care that welfare keeps (ADR 0005).
+# Asked: which duties are still open on this case? Payload `case`; each handler
+# answers a list of `OpenDuty` (`event_collect`).
+CASE_OPEN_DUTIES = "case_open_duties"
+# The case is closing: end each open duty with its reason. Payload `case`, `actor`,
+# `reasons` ({duty id as text: reason}); the close has already checked that every
+# open duty has one.
+CASE_CLOSING = "case_closing"
+# A transfer was accepted and the case now belongs to the receiving force: payload
+# `case` (already moved), `transfer`, `actor`. Records that carry their own agency,
+# team or person responsible follow it; open duties pass to the new lead officer
+# with their due moments unchanged.
+CASE_TRANSFERRED = "case_transferred"
+
+
+@dataclass(frozen=True)
+class OpenDuty:
+    """A duty of care still owed on a case, as closing shows it."""
+
+    id: str
+    label: str  # what is owed, and to whom: "Update the victim (Robin Fictional)"
+    due_at: datetime
+    responsible: str  # the username, or "" when nobody is named
+
 
 _handlers: dict[str, list[tuple[str, Callable]]] = defaultdict(list)
 
@@ -30,3 +56,11 @@ def handlers_for(event: str) -> list[str]:
 def event_dispatch(event: str, /, **payload) -> None:
     for _, handler in _handlers[event]:
         handler(**payload)
+
+
+def event_collect(event: str, /, **payload) -> list:
+    """Ask every handler of a question-event and gather their answers (lists)."""
+    answers: list = []
+    for _, handler in _handlers[event]:
+        answers.extend(handler(**payload))
+    return answers

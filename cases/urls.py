@@ -1,9 +1,20 @@
 """The cases pages, one module per domain concept (each defines its urlpatterns)."""
 
-from cases.views import cases, documents, events, grants, material, outcomes
+from cases.views import (
+    cases,
+    documents,
+    events,
+    grants,
+    lifecycle,
+    material,
+    outcomes,
+    transfers,
+)
 
 urlpatterns = [
     *cases.urlpatterns,
+    *lifecycle.urlpatterns,
+    *transfers.urlpatterns,
     *documents.urlpatterns,
     *material.urlpatterns,
     *outcomes.urlpatterns,

@@ -24,12 +24,15 @@ class NotFound(Exception):
 
 
 class InvalidState(Exception):
-    """The action is not allowed in the record's current state (409)."""
+    """The action is not allowed in the record's current state (409). `details`
+    adds what the caller needs to act on it (the open duties that stop a case
+    closing), as more keys of the error body."""
 
-    def __init__(self, message: str, *, state: str) -> None:
+    def __init__(self, message: str, *, state: str, details: dict | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.state = state
+        self.details = details or {}
 
 
 class PreconditionRequired(Exception):

@@ -6,12 +6,12 @@ from functools import wraps
 
 from django import forms
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from agencies.access import can
-from common.errors import NotFound, ValidationError
+from common.errors import InvalidState, NotFound, ValidationError
 
 
 def signed_in_required(view):
@@ -39,6 +39,16 @@ def capability_required(action: str):
                 return view(request, *args, **kwargs)
             except NotFound as exc:
                 raise Http404() from exc
+            except InvalidState as refused:
+                # A page that does not handle the refusal itself (a closed case, say,
+                # whose forms were open in another tab) answers as the API does: 409,
+                # naming the state, and nothing changed.
+                return render(
+                    request,
+                    "common/invalid_state.html",
+                    {"message": refused.message, "state": refused.state},
+                    status=409,
+                )
 
         return wrapper
 

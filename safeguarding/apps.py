@@ -7,14 +7,15 @@ class SafeguardingConfig(AppConfig):
 
     def ready(self) -> None:
         from agencies.demo import demo_seeder_register
-        from cases.events import CASE_OPENED, handler_register
+        from cases.events import CASE_OPENED, CASE_TRANSFERRED, handler_register
         from cases.panels import case_panel_register
         from safeguarding.case_panels import safeguarding_panels
         from safeguarding.demo import seed_scales
         from safeguarding.demo_records import seed_safeguarding
-        from safeguarding.services.queue import on_case_opened
+        from safeguarding.services.queue import on_case_opened, on_case_transferred
 
         handler_register(CASE_OPENED, "safeguarding.queue", on_case_opened)
+        handler_register(CASE_TRANSFERRED, "safeguarding.queue", on_case_transferred)
         case_panel_register("safeguarding", safeguarding_panels)
         # Before the cases demo (order 10), so that its cases take the agencies' grades.
         demo_seeder_register(order=5, name="risk scales", seeder=seed_scales)

@@ -33,6 +33,7 @@ DESIGN_USERS = {
     "social.worker": ("northshire-childrens-services", Role.SOCIAL_WORKER),
     "caseworker.harbour": ("harbour-victim-support", Role.PARTNER_CASEWORKER),
     "caseworker.lighthouse": ("lighthouse-family-support", Role.PARTNER_CASEWORKER),
+    "supervisor.south": ("southshire-police", Role.POLICE_SUPERVISOR),
 }
 
 
@@ -69,8 +70,9 @@ def test_seed_demo_twice_gives_the_same_data(db, settings):
     members = {username: (agency, role) for username, agency, role, _ in first["members"]}
     assert members == DESIGN_USERS
     assert first["devices"] == len(DESIGN_USERS)
-    # 8 live cases, and 16 closed ones behind the suspect welfare statistics
-    assert len([c for c in first["cases"] if c[0].startswith("NP-")]) == 8 + 16
+    # 8 live cases, the one whose transfer waits for supervisor.south, and 16 closed
+    # ones behind the suspect welfare statistics
+    assert len([c for c in first["cases"] if c[0].startswith("NP-")]) == 8 + 1 + 16
     assert len([c for c in first["cases"] if c[0].startswith("SP-")]) == 1
     assert {state for _, state in first["referrals"]} == {
         "draft",

@@ -7,7 +7,14 @@ class WelfareConfig(AppConfig):
 
     def ready(self) -> None:
         from agencies.demo import demo_seeder_register
-        from cases.events import INVESTIGATION_EVENT_RECORDED, PARTY_ADDED, handler_register
+        from cases.events import (
+            CASE_CLOSING,
+            CASE_OPEN_DUTIES,
+            CASE_TRANSFERRED,
+            INVESTIGATION_EVENT_RECORDED,
+            PARTY_ADDED,
+            handler_register,
+        )
         from cases.panels import case_panel_register
         from referrals.events import REFERRAL_SENT
         from welfare.case_panels_family import family_panels
@@ -16,7 +23,13 @@ class WelfareConfig(AppConfig):
         from welfare.demo import seed_welfare
         from welfare.demo_history import seed_welfare_history
         from welfare.demo_staff import seed_staff_exposure
-        from welfare.services import duty_referral, family_duties, suspect_duties, victim_duties
+        from welfare.services import (
+            case_lifecycle,
+            duty_referral,
+            family_duties,
+            suspect_duties,
+            victim_duties,
+        )
 
         handler_register(
             INVESTIGATION_EVENT_RECORDED, "welfare.victims", victim_duties.on_event_recorded
@@ -30,6 +43,10 @@ class WelfareConfig(AppConfig):
         handler_register(PARTY_ADDED, "welfare.victims", victim_duties.on_party_added)
         handler_register(PARTY_ADDED, "welfare.family", family_duties.on_party_added)
         handler_register(REFERRAL_SENT, "welfare.referral_duties", duty_referral.on_referral_sent)
+        # Closing a case asks for its open duties and ends them; a transfer moves them.
+        handler_register(CASE_OPEN_DUTIES, "welfare.duties", case_lifecycle.on_case_open_duties)
+        handler_register(CASE_CLOSING, "welfare.duties", case_lifecycle.on_case_closing)
+        handler_register(CASE_TRANSFERRED, "welfare.duties", case_lifecycle.on_case_transferred)
         # Victims' duties first: the panel a generalist officer works from.
         case_panel_register("welfare.victims", victims_panels)
         case_panel_register("welfare.family", family_panels)

@@ -11,8 +11,9 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from cases.demo import demo_case_close
 from cases.models import Case, EventKind
-from cases.services.cases import case_close, case_create
+from cases.services.cases import case_create
 from cases.services.events import investigation_event_record
 from cases.services.outcomes import outcome_record
 from cases.services.people import party_add_for_person
@@ -200,8 +201,13 @@ def _history_case(investigator: User, number: int, arrested_on: date) -> None:
             support_offered=["samaritans"],
             safe_release_arrangements="Bailed to court; the liaison and diversion service told.",
         )
-    case_close(
-        actor=investigator, case=case, closing_reason="outcome_recorded", closed_on=charged_on
+    demo_case_close(
+        case,
+        actor=investigator,
+        closing_reason="outcome_recorded",
+        closed_on=charged_on,
+        duties_end="Charged and remanded: the court's liaison and diversion service holds his "
+        "welfare now.",
     )
 
 

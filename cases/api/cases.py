@@ -1,4 +1,5 @@
-"""Cases: list, open, read, change, close; their history (grants: cases.api.grants)."""
+"""Cases: list, open, read, change; their history (grants: cases.api.grants; closing,
+reopening: cases.api.lifecycle; transfers: cases.api.transfers)."""
 
 from django.urls import path, reverse
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
@@ -10,7 +11,7 @@ from agencies.selectors import member_list_for_casework, team_get_for_actor
 from cases import selectors
 from cases.api.common import CaseNestedMixin, UserRefSerializer
 from cases.history import case_history
-from cases.models import Case, CaseSource, CaseStatus, ClosingReason
+from cases.models import Case, CaseSource, CaseStatus
 from cases.services import cases as case_services
 from cases.services import grants as grant_services
 from cases.services.common import log_case_read
@@ -223,27 +224,6 @@ class CaseDetailApi(_LeadAndTeamMixin, ETagMixin, APIView):
         return self.with_etag(Response(CaseOutputSerializer(updated).data), updated.version)
 
 
-class CaseCloseApi(CaseNestedMixin, ETagMixin, APIView):
-    policy = {"POST": "cases.case.close"}
-
-    @extend_schema_serializer(component_name="CaseClose")
-    class InputSerializer(serializers.Serializer):
-        closing_reason = serializers.ChoiceField(choices=ClosingReason.choices)
-        note = serializers.CharField(required=False, allow_blank=True, default="")
-        closed_on = serializers.DateField(required=False)
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={200: CaseOutputSerializer, **errors(400, 401, 403, 404, 409)},
-    )
-    def post(self, request, case_id):
-        case = self.get_case(request, case_id)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        closed = case_services.case_close(actor=request.user, case=case, **payload.validated_data)
-        return self.with_etag(Response(CaseOutputSerializer(closed).data), closed.version)
-
-
 class CaseHistoryApi(CaseNestedMixin, APIView):
     policy = {"GET": "cases.history.view"}
 
@@ -275,6 +255,5 @@ class CaseHistoryApi(CaseNestedMixin, APIView):
 urlpatterns = [
     path("cases/", CaseListCreateApi.as_view(), name="case-list"),
     path("cases/<uuid:case_id>/", CaseDetailApi.as_view(), name="case-detail"),
-    path("cases/<uuid:case_id>/close/", CaseCloseApi.as_view(), name="case-close"),
     path("cases/<uuid:case_id>/history/", CaseHistoryApi.as_view(), name="case-history"),
 ]

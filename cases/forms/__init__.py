@@ -1,7 +1,15 @@
 """The forms of the case pages. They parse what a person typed; the services decide
 whether it is allowed and valid, and their errors come back onto these fields."""
 
-from cases.forms.case import CaseChangeForm, CaseCloseForm, CaseFilterForm, CaseForm
+from cases.forms.case import (
+    CaseChangeForm,
+    CaseCloseForm,
+    CaseFilterForm,
+    CaseForm,
+    CaseReasonForm,
+    TransferAcceptForm,
+    TransferRequestForm,
+)
 from cases.forms.fields import (
     DATE_HINT,
     DATE_INPUT_FORMATS,
@@ -22,6 +30,7 @@ __all__ = [
     "CaseCloseForm",
     "CaseFilterForm",
     "CaseForm",
+    "CaseReasonForm",
     "Checkboxes",
     "ContactForm",
     "DecisionForm",
@@ -31,5 +40,7 @@ __all__ = [
     "PersonSearchForm",
     "Radios",
     "TimeField",
+    "TransferAcceptForm",
+    "TransferRequestForm",
     "UKDateField",
 ]

@@ -1,9 +1,11 @@
-"""The case list's filters, and opening, changing and closing a case."""
+"""The case list's filters; opening, changing, closing and reopening a case; asking
+another force to take it over, and accepting or declining that."""
 
 from django import forms
 
 from cases.forms.fields import Radios, UKDateField
-from cases.models import CaseSource, CaseStatus, ClosingReason
+from cases.forms.grants import AgencyChoiceField
+from cases.models import CLOSING_REASONS_CHOSEN_BY_HAND, CaseSource, CaseStatus
 
 
 def _member_choices(members) -> list[tuple[str, str]]:
@@ -117,9 +119,16 @@ class CaseChangeForm(CaseForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+DUTY_FIELD_PREFIX = "duty_"
+
+
 class CaseCloseForm(forms.Form):
+    """Why the case closes; and, for a supervisor closing over open duties of care,
+    the reason each of them ends (one field per duty, named `duty_<id>`)."""
+
     closing_reason = forms.ChoiceField(
-        choices=ClosingReason.choices,
+        # "Transferred" is not offered: a transfer moves the case to the other force.
+        choices=CLOSING_REASONS_CHOSEN_BY_HAND,
         widget=Radios,
         label="Why is the case closing?",
         error_messages={"required": "Select why the case is closing."},
@@ -131,3 +140,88 @@ class CaseCloseForm(forms.Form):
         help_text="Needed when the reason is 'Other'.",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, duties=(), may_end_duties: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.duties = list(duties) if may_end_duties else []
+        for duty in self.duties:
+            self.fields[f"{DUTY_FIELD_PREFIX}{duty.id}"] = forms.CharField(
+                required=False,
+                max_length=2000,
+                label=f"Why does this duty end: {duty.label}?",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def duty_fields(self) -> list:
+        return [self[f"{DUTY_FIELD_PREFIX}{duty.id}"] for duty in self.duties]
+
+    def close_fields(self) -> dict:
+        """The service's arguments; `duty_reasons` only when there are duties to end
+        (a blank one is the service's to name)."""
+        fields = {
+            "closing_reason": self.cleaned_data["closing_reason"],
+            "note": self.cleaned_data["note"],
+        }
+        if self.duties:
+            fields["duty_reasons"] = {
+                duty.id: self.cleaned_data.get(f"{DUTY_FIELD_PREFIX}{duty.id}", "")
+                for duty in self.duties
+            }
+        return fields
+
+
+class CaseReasonForm(forms.Form):
+    """One reason: reopening a case, declining or withdrawing a transfer."""
+
+    reason = forms.CharField(
+        max_length=2000,
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Give the reason."},
+    )
+
+    def __init__(self, *args, label: str = "Reason", missing: str = "Give the reason.", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = label
+        self.fields["reason"].error_messages["required"] = missing
+
+
+class TransferRequestForm(forms.Form):
+    to_agency = AgencyChoiceField(
+        known=set(),
+        widget=Radios,
+        label="Which police force should take the case over?",
+        help_text="Their supervisor accepts or declines. Until then the case stays with you.",
+        error_messages={"required": "Select the police force to transfer the case to."},
+    )
+    reason = forms.CharField(
+        max_length=2000,
+        label="Why should they take it?",
+        help_text="For example: the suspect lives in their area. Their supervisor reads this.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Give the reason the other force should take it."},
+    )
+
+    def __init__(self, *args, forces, known: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_agency"].choices = [(force.slug, force.name) for force in forces]
+        self.fields["to_agency"].known = known
+
+
+class TransferAcceptForm(forms.Form):
+    lead_officer = forms.ChoiceField(
+        widget=Radios,
+        label="Who will lead the case?",
+        help_text="The case's open duties of care pass to them, due when they were due.",
+        error_messages={
+            "required": "Select who will lead the case.",
+            "invalid_choice": "Select who will lead the case.",
+        },
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_officer"].choices = [
+            (str(member.user_id), f"{member.full_name} ({member.get_role_display()})")
+            for member in members
+        ]

@@ -1,4 +1,5 @@
 from cases.models.case import (
+    CLOSING_REASONS_CHOSEN_BY_HAND,
     Case,
     CaseGrant,
     CaseGroupObjectPermission,
@@ -26,8 +27,10 @@ from cases.models.offence import Offence, OffenceType
 from cases.models.outcome import Outcome, OutcomeCode
 from cases.models.party import CaseParty, CasePartyGroupObjectPermission, PartyRole
 from cases.models.person import Gender, Person
+from cases.models.transfer import CaseTransfer, TransferState
 
 __all__ = [
+    "CLOSING_REASONS_CHOSEN_BY_HAND",
     "DECISION_EVENTS",
     "FIRST_CONTACT_EVENTS",
     "LIMBO_EVENTS",
@@ -42,6 +45,7 @@ __all__ = [
     "CaseReferenceCounter",
     "CaseSource",
     "CaseStatus",
+    "CaseTransfer",
     "CaseUserObjectPermission",
     "ClosingReason",
     "ContactChannel",
@@ -60,4 +64,5 @@ __all__ = [
     "OutcomeCode",
     "PartyRole",
     "Person",
+    "TransferState",
 ]

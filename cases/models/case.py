@@ -32,6 +32,14 @@ class ClosingReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# The reasons a person may choose when closing a case. "Transferred" stays a value
+# for the cases closed that way before transfers existed; a transfer now moves the
+# case to the other force (cases.services.transfers), it does not close it.
+CLOSING_REASONS_CHOSEN_BY_HAND = tuple(
+    (value, label) for value, label in ClosingReason.choices if value != ClosingReason.TRANSFERRED
+)
+
+
 class Case(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owning_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="cases")
@@ -92,7 +100,12 @@ class Case(models.Model):
         # A grant of the whole case (every party the grantee is cleared for) holds
         # this beside `view_case`; a grant scoped to parties holds `view_caseparty`
         # on each of them instead (ADR 0002, agencies.access.party_scope).
-        permissions = [("view_whole_case", "Can see every party of a granted case")]
+        # A read-only grant (the force that handed the case over) holds
+        # `read_only_case` too: it reads what a grant shows and adds nothing.
+        permissions = [
+            ("view_whole_case", "Can see every party of a granted case"),
+            ("read_only_case", "Can only read a granted case"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
@@ -135,6 +148,8 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 class GrantSource(models.TextChoices):
     NAMED = "named", "Named by the owning agency"
     REFERRAL = "referral", "An accepted referral"
+    # The force that handed the case over keeps reading it for a while.
+    TRANSFER = "transfer", "A transfer to another force"
 
 
 class CaseGrant(models.Model):

@@ -1,4 +1,4 @@
-"""Opening, changing and closing cases."""
+"""Opening and changing cases (closing, reopening: cases.services.lifecycle)."""
 
 from datetime import date
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 from agencies import access
 from agencies.models import Membership, Team
 from cases.events import CASE_OPENED, event_dispatch
-from cases.models import Case, CaseReferenceCounter, CaseSource, CaseStatus, ClosingReason
+from cases.models import Case, CaseReferenceCounter, CaseSource
 from cases.services.common import (
     case_action_require,
     in_order,
@@ -140,34 +140,4 @@ def case_update(
     record_change(locked, actor=actor, reason=reason or f"changed {', '.join(sorted(changes))}")
     locked.save()
     log_case_access(actor=actor, action="cases.case.changed", case=locked, note=reason)
-    return locked
-
-
-@transaction.atomic
-def case_close(
-    *, actor: User, case: Case, closing_reason: str, note: str = "", closed_on: date | None = None
-) -> Case:
-    case_action_require(actor, "cases.case.close", case)
-    locked = Case.objects.select_for_update().select_related("owning_agency").get(pk=case.pk)
-    if not locked.is_open:
-        raise InvalidState("This case is already closed.", state=locked.status)
-    errors: dict = {}
-    if closing_reason not in ClosingReason.values:
-        errors["closing_reason"] = [f"Choose one of: {', '.join(ClosingReason.values)}."]
-    if closing_reason == ClosingReason.OTHER and not note.strip():
-        errors["note"] = ["Explain why the case is closed."]
-    closed_on = closed_on or timezone.localdate()
-    not_in_future(closed_on, "closed_on", errors)
-    in_order(locked.opened_on, closed_on, "closed_on", errors, earlier_label="the date opened")
-    raise_if(errors)
-    locked.status = CaseStatus.CLOSED
-    locked.closing_reason = closing_reason
-    locked.closing_note = note.strip()
-    locked.closed_on = closed_on
-    locked.version += 1
-    record_change(
-        locked, actor=actor, reason=f"closed: {ClosingReason(closing_reason).label.lower()}"
-    )
-    locked.save()
-    log_case_access(actor=actor, action="cases.case.closed", case=locked, note=closing_reason)
     return locked

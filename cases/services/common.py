@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from agencies import access
 from agencies.audit import access_log_record, access_read_record
-from common.errors import NotFound, ValidationError
+from common.errors import InvalidState, NotFound, ValidationError
 from common.history import history_note
 
 # A device clock a little ahead of the server's is not a date in the future.
@@ -22,6 +22,17 @@ def case_action_require(actor: User, action: str, case) -> None:
     if not access.can(actor, "cases.case.view", case):
         raise NotFound()
     access.require(actor, action, case)
+
+
+def case_open_require(case, message: str = "") -> None:
+    """Every service that writes on a case, in every app, asks this first: a closed
+    case takes nothing new until a supervisor reopens it. The API answers 409 naming
+    the state; the pages show the message."""
+    if not case.is_open:
+        raise InvalidState(
+            message or f"{case.reference} is closed: reopen it before recording anything on it.",
+            state=case.status,
+        )
 
 
 def compartment_require(actor: User, compartment: str, *, field: str) -> None:

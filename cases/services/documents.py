@@ -16,7 +16,7 @@ from django.db import transaction
 
 from cases.filetypes import DOCX, HEAD_BYTES, ODT, PDF, TEXT, document_kind_detect
 from cases.models import Document
-from cases.services.common import case_action_require, log_case_access, raise_if
+from cases.services.common import case_action_require, case_open_require, log_case_access, raise_if
 from common.errors import FileTooLarge, NotFound, ValidationError
 
 logger = logging.getLogger(__name__)
@@ -98,6 +98,7 @@ def document_upload(*, actor: User, case, uploaded_file: UploadedFile, title: st
     over 10 MB (FileTooLarge), empty or badly titled (ValidationError), or not a
     document by its content (UnsupportedFileType)."""
     case_action_require(actor, "cases.document.add", case)
+    case_open_require(case)
     document_size_check(uploaded_file)
     original_name = document_name_clean(uploaded_file.name)
     title = (title or "").strip() or original_name

@@ -20,6 +20,7 @@ from cases.models import (
 )
 from cases.services.common import (
     case_action_require,
+    case_open_require,
     log_case_access,
     not_in_future,
     raise_if,
@@ -148,6 +149,7 @@ def investigation_event_record(
 ) -> InvestigationEvent:
     """Record what happened to a suspect, and with it every duty that follows."""
     case_action_require(actor, "cases.event.add", case)
+    case_open_require(case)
     errors: dict = {}
     if kind == EventKind.OUTCOME_RECORDED:
         # The outcome itself is recorded with its code and rationale; the event follows.

@@ -33,7 +33,12 @@ from cases.models import (
     CasePartyGroupObjectPermission,
     GrantSource,
 )
-from cases.services.common import case_action_require, log_case_access, record_change
+from cases.services.common import (
+    case_action_require,
+    case_open_require,
+    log_case_access,
+    record_change,
+)
 from common.errors import InvalidState, ValidationError
 from common.notifications import notify
 
@@ -84,6 +89,8 @@ def _parties_of_case(case: Case, parties: Iterable) -> list[CaseParty]:
 def _permissions_give(grant: CaseGrant, parties: Iterable[CaseParty] = ()) -> None:
     group = grant.agency.grant_group
     assign_perm("view_case", group, grant.case)
+    if grant.source_kind == GrantSource.TRANSFER:
+        assign_perm("read_only_case", group, grant.case)
     if not grant.party_scoped:
         assign_perm("view_whole_case", group, grant.case)
         return
@@ -95,6 +102,7 @@ def _permissions_take(grant: CaseGrant) -> None:
     group = grant.agency.grant_group
     remove_perm("view_case", group, grant.case)
     remove_perm("view_whole_case", group, grant.case)
+    remove_perm("read_only_case", group, grant.case)
     CasePartyGroupObjectPermission.objects.filter(
         group=group, content_object__case=grant.case
     ).delete()
@@ -165,6 +173,7 @@ def case_grant(
     """A named grant by the owner: the whole case when `parties` is None, else only
     those parties (and what the grantee is cleared for of them). Lasts until revoked."""
     case_action_require(actor, "cases.grant.manage", case)
+    case_open_require(case)
     errors = _agency_errors(case, agency)
     try:
         reason = _reason(reason, missing="Give the reason this agency needs to see the case.")
@@ -269,6 +278,50 @@ def case_grant_for_referral(
     return grant
 
 
+@transaction.atomic
+def case_grants_after_transfer(
+    *, actor: User, case: Case, from_agency: Agency, transfer_id: UUID, reason: str
+) -> CaseGrant:
+    """A transfer was accepted, and `case` already belongs to the receiving force:
+    a grant the receiver held to it ends (it owns the case now), and the force that
+    handed it over keeps reading the whole case, and adding nothing, for 20 working
+    days, unless the new owner renews or revokes that grant."""
+    own = _live_grant_locked(case, case.owning_agency)
+    if own is not None:
+        own.revoked_at = timezone.now()
+        own.revoked_by = actor
+        own.revoke_reason = "The case was transferred to this agency: it owns the case now."
+        record_change(own, actor=actor, reason=f"ended: {case.owning_agency.slug} owns the case")
+        own.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        _permissions_take(own)
+    errors = _agency_errors(case, from_agency)
+    if errors:
+        raise ValidationError(errors)
+    grant = _create(
+        case=case,
+        agency=from_agency,
+        reason=reason,
+        granted_by=actor,
+        history_actor=actor,
+        parties=None,
+        source_kind=GrantSource.TRANSFER,
+        source_id=transfer_id,
+        source_label=f"Transferred to {case.owning_agency.name}",
+    )
+    grant.expires_at = add_working_days(grant.granted_at, GRANT_AFTER_COMPLETION_WORKING_DAYS)
+    grant.save(update_fields=["expires_at"])
+    log_case_access(
+        actor=actor,
+        action="cases.grant.created",
+        case=case,
+        object_type="case_grant",
+        object_id=grant.pk,
+        note=f"to {from_agency.slug} (read only, the whole case) after the transfer, until "
+        f"{grant.expires_at:%Y-%m-%d %H:%M}",
+    )
+    return grant
+
+
 def case_grant_expiry_start(*, source_id: UUID, completed_at: datetime) -> CaseGrant | None:
     """The referral a grant came from was completed: the grant now ends by itself
     20 working days later (stored, from the one calendar), unless renewed. Called
@@ -322,9 +375,11 @@ def case_grant_revoke(*, actor: User, grant: CaseGrant, reason: str) -> CaseGran
 @transaction.atomic
 def case_grant_renew(*, actor: User, grant: CaseGrant, reason: str) -> CaseGrant:
     """Another 20 working days from now, for a written reason: only a grant that
-    would end by itself can be renewed."""
+    would end by itself can be renewed. A grant may be revoked on a closed case (the
+    access only narrows), not renewed."""
     case = grant.case
     case_action_require(actor, "cases.grant.manage", case)
+    case_open_require(case)
     reason = _reason(reason, missing="Give the reason the agency still needs the case.")
     locked = _grant_locked(grant)
     if locked.revoked_at is not None:
@@ -382,9 +437,13 @@ def case_grant_expire(*, grant_id: UUID, now: datetime | None = None) -> bool:
         return False
     locked.revoked_at = now
     locked.expired = True
+    after = (
+        "the case was transferred"
+        if locked.source_kind == GrantSource.TRANSFER
+        else "the referral was completed"
+    )
     locked.revoke_reason = (
-        f"Ended by itself {GRANT_AFTER_COMPLETION_WORKING_DAYS} working days after the "
-        "referral was completed."
+        f"Ended by itself {GRANT_AFTER_COMPLETION_WORKING_DAYS} working days after {after}."
     )
     record_change(locked, actor=None, reason=f"expired for {locked.agency.slug}")
     locked.save(update_fields=["revoked_at", "expired", "revoke_reason"])
@@ -398,15 +457,19 @@ def case_grant_expire(*, grant_id: UUID, now: datetime | None = None) -> bool:
             kind="cases.grant_expired",
             message=(
                 f"Access to case {case.reference} for {locked.agency.name} has ended: "
-                "its time after the referral ran out."
+                f"its time after {_what_it_followed(locked)} ran out."
                 if is_owner
                 else f"Your agency's access to case {case.reference} has ended: its time "
-                "after the referral ran out."
+                f"after {_what_it_followed(locked)} ran out."
             ),
             link=owner_link if is_owner else "/cases/",
             dedupe_key=f"grant:{locked.pk}:expired",
         )
     return True
+
+
+def _what_it_followed(grant: CaseGrant) -> str:
+    return "the transfer" if grant.source_kind == GrantSource.TRANSFER else "the referral"
 
 
 def grants_expire(*, now: datetime | None = None) -> int:

@@ -17,6 +17,7 @@ from agencies import access
 from cases.models import ActivistEvidence, Case, CaseSource, MaterialSummary
 from cases.services.common import (
     case_action_require,
+    case_open_require,
     log_case_access,
     not_in_future,
     raise_if,
@@ -152,6 +153,7 @@ def _reference_clean(name: str, value, errors: dict) -> str:
 
 def _material_require(actor: User, case: Case) -> None:
     case_action_require(actor, "cases.material.change", case)
+    case_open_require(case)
     # The material compartment does not exist for anyone not cleared for it.
     if not access.is_cleared_for(actor, "material"):
         raise NotFound()
@@ -269,6 +271,7 @@ def activist_evidence_put(
     """Record or replace how an online activist group obtained its evidence (the
     report's Recommendation 12). Only for a case that came from such a group."""
     case_action_require(actor, "cases.case.change", case)
+    case_open_require(case)
     if case.source != CaseSource.ACTIVIST_GROUP:
         raise InvalidState(
             "Activist-group evidence is recorded only for a case whose source is an "

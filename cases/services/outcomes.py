@@ -13,6 +13,7 @@ from cases.models.outcome import CONDITIONAL_CAUTION_CODES, OUTCOME_21_CONDITION
 from cases.selectors import party_ages
 from cases.services.common import (
     case_action_require,
+    case_open_require,
     in_order,
     log_case_access,
     not_in_future,
@@ -105,6 +106,7 @@ def outcome_record(
 ) -> Outcome:
     """One outcome per suspect. Nothing is stored unless every rule holds."""
     case_action_require(actor, "cases.outcome.add", case)
+    case_open_require(case)
     errors: dict = {}
     if not _is_suspect_of_case(actor, case, suspect):
         errors["suspect"] = ["Choose a suspect in this case."]
@@ -185,6 +187,7 @@ def outcome_conditions_record(
     case needs a prosecution decision (cases.reports.prosecution_decisions_due)."""
     case = outcome.case
     case_action_require(actor, "cases.outcome.add", case)
+    case_open_require(case)
     locked = Outcome.objects.select_for_update().get(pk=outcome.pk)
     if not locked.is_conditional_caution:
         raise InvalidState(

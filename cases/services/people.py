@@ -13,6 +13,7 @@ from cases.models.contact import ContactChannel
 from cases.models.party import COMPARTMENT_OF_ROLE
 from cases.services.common import (
     case_action_require,
+    case_open_require,
     compartment_require,
     log_case_access,
     not_in_future,
@@ -154,6 +155,7 @@ def party_add(
     notes: str = "",
 ) -> CaseParty:
     case_action_require(actor, "cases.party.add", case)
+    case_open_require(case)
     if not _in_scope(actor, person, action="cases.person.view"):
         raise ValidationError({"person": ["No such person."]})
     errors: dict = {}

@@ -18,6 +18,7 @@ from cases.models import (
 )
 from cases.services.common import (
     case_action_require,
+    case_open_require,
     in_order,
     log_case_access,
     not_in_future,
@@ -46,6 +47,7 @@ def offence_add(
     parties: list[CaseParty] = (),
 ) -> Offence:
     case_action_require(actor, "cases.offence.add", case)
+    case_open_require(case)
     errors: dict = {}
     if offence_type not in OffenceType.values:
         errors["offence_type"] = [f"Choose one of: {', '.join(OffenceType.values)}."]
@@ -95,6 +97,7 @@ def contact_log(
     """Logging a contact is the generalist officer's most common task: few fields,
     sensible defaults (now, outbound)."""
     case_action_require(actor, "cases.contact.add", case)
+    case_open_require(case)
     if party.case_id != case.pk or not access.party_visible(actor, party):
         raise ValidationError({"party": ["Choose a party to this case."]})
     contacted_at = contacted_at or timezone.now()
@@ -143,6 +146,7 @@ def decision_record(
     corrects: KeyDecision | None = None,
 ) -> KeyDecision:
     case_action_require(actor, "cases.decision.add", case)
+    case_open_require(case)
     decided_at = decided_at or timezone.now()
     errors: dict = {}
     if not decision.strip():

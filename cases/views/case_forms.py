@@ -1,6 +1,7 @@
-"""The case forms: open, change and close a case; log a contact; add a party, an
-offence or a key decision. Each parses the form, calls one service and goes back
-to the case page, or shows the service's errors on the form's fields."""
+"""The case forms: open and change a case (closing and reopening:
+cases.views.lifecycle); log a contact; add a party, an offence or a key decision.
+Each parses the form, calls one service and goes back to the case page, or shows
+the service's errors on the form's fields."""
 
 from uuid import UUID
 
@@ -16,7 +17,6 @@ from agencies.selectors import member_list_for_casework, team_list
 from cases import selectors
 from cases.forms import (
     CaseChangeForm,
-    CaseCloseForm,
     CaseForm,
     ContactForm,
     DecisionForm,
@@ -133,28 +133,6 @@ def case_change(request, case_id):
             messages.success(request, "The changes are saved.")
             return _to_case(case, "summary")
     return render(request, "cases/case_form.html", {"form": form, "case": case})
-
-
-@capability_required("cases.case.close")
-@GET_AND_POST
-def case_close(request, case_id):
-    case = _case(request, case_id, "cases.case.close")
-    if not case.is_open:
-        messages.error(request, f"{case.reference} is already closed.")
-        return _to_case(case, "summary")
-    form = CaseCloseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case_services.case_close(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as error:
-            form_errors_from(form, error)
-        except InvalidState as error:
-            messages.error(request, f"{error.message} (it is {error.state}).")
-            return _to_case(case, "summary")
-        else:
-            messages.success(request, f"{case.reference} is closed.")
-            return _to_case(case, "summary")
-    return render(request, "cases/close_form.html", {"form": form, "case": case})
 
 
 # --- Logging a contact

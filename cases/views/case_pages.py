@@ -19,6 +19,7 @@ from cases.models import CaseSource, ContactChannel, OffenceType, PartyRole
 from cases.panels import case_panels
 from cases.selectors_events import bail_summaries, event_list
 from cases.selectors_material import activist_evidence_get_for_actor
+from cases.selectors_transfers import pending_transfer_of
 from common.errors import NotFound
 from common.pages import capability_required
 
@@ -166,20 +167,28 @@ def case_detail(request, case_id):
         document.download_url = url_or_none("api:case-document-download", case.id, document.id)
     outcomes = _outcomes(actor, case)
     suspects_with_outcome = {outcome.suspect_id for outcome in outcomes}
+    # A closed case takes nothing new (cases.services.common.case_open_require): its
+    # page offers nothing to add until a supervisor reopens it.
+    is_open = case.is_open
+    pending_transfer = pending_transfer_of(actor=actor, case=case)
     may = {
-        "change": case.is_open and can(actor, "cases.case.change", case),
-        "close": case.is_open and can(actor, "cases.case.close", case),
-        "add_party": can(actor, "cases.party.add", case),
-        "add_offence": can(actor, "cases.offence.add", case),
-        "log_contact": can(actor, "cases.contact.add", case),
-        "record_decision": can(actor, "cases.decision.add", case),
+        "change": is_open and can(actor, "cases.case.change", case),
+        "close": is_open and pending_transfer is None and can(actor, "cases.case.close", case),
+        "reopen": not is_open and can(actor, "cases.case.reopen", case),
+        "transfer": is_open
+        and pending_transfer is None
+        and can(actor, "cases.transfer.request", case),
+        "add_party": is_open and can(actor, "cases.party.add", case),
+        "add_offence": is_open and can(actor, "cases.offence.add", case),
+        "log_contact": is_open and can(actor, "cases.contact.add", case),
+        "record_decision": is_open and can(actor, "cases.decision.add", case),
     }
     links = {
         "outcome_create": url_or_none("case-outcome-create", case.id)
-        if can(actor, "cases.outcome.add", case)
+        if is_open and can(actor, "cases.outcome.add", case)
         else None,
         "document_create": url_or_none("case-document-create", case.id)
-        if can(actor, "cases.document.add", case)
+        if is_open and can(actor, "cases.document.add", case)
         else None,
     }
     context = {
@@ -202,5 +211,6 @@ def case_detail(request, case_id):
         "links": links,
         "other_offence": OffenceType.OTHER,
         "panels": case_panels(actor, case),
+        "pending_transfer": pending_transfer,
     }
     return render(request, "cases/case_detail.html", context)

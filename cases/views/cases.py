@@ -12,7 +12,6 @@ urlpatterns = [
     path("cases/new/", case_forms.case_create, name="case-create"),
     path("cases/<uuid:case_id>/", case_pages.case_detail, name="case-detail"),
     path("cases/<uuid:case_id>/change/", case_forms.case_change, name="case-change"),
-    path("cases/<uuid:case_id>/close/", case_forms.case_close, name="case-close"),
     path(
         "cases/<uuid:case_id>/contacts/new/",
         case_forms.contact_create,

@@ -71,7 +71,7 @@ def exception_handler(exc, context):
         # caller may know it exists but may not act on it.
         return _error(403, "You do not have permission to do this.")
     if isinstance(exc, errors.InvalidState):
-        return _error(409, exc.message, state=exc.state)
+        return _error(409, exc.message, state=exc.state, **exc.details)
     if isinstance(exc, errors.PreconditionRequired):
         return _error(428, exc.message)
     if isinstance(exc, errors.PreconditionFailed):

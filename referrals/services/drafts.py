@@ -131,6 +131,7 @@ def referral_update(
             state=locked.state,
         )
     case_action_require(actor, "referrals.referral.create", locked.case)
+    case_open_require(locked.case)
     if expected_version is None:
         raise PreconditionRequired()
     if int(expected_version) != locked.version:

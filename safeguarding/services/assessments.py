@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from agencies import access
 from cases.models import Case, CaseParty, PartyRole
-from cases.services.common import case_action_require, log_case_access
+from cases.services.common import case_action_require, case_open_require, log_case_access
 from common.errors import ValidationError
 from safeguarding.models import Assessment, FactorAnswer, SharedLevel
 from safeguarding.risk_templates import Template, level_compute, template_current
@@ -65,6 +65,7 @@ def assessment_record(
     override_rationale: str = "",
 ) -> Assessment:
     case_action_require(actor, "safeguarding.assessment.add", case)
+    case_open_require(case)
     membership = access.membership_of(actor)
     errors: dict[str, list[str]] = {}
     template = template_current(template_key)

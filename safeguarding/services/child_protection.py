@@ -13,7 +13,12 @@ from agencies import access
 from agencies.working_days import add_working_days
 from cases.models import Case, CaseParty, PartyRole
 from cases.selectors import age_on
-from cases.services.common import case_action_require, log_case_access, not_in_future
+from cases.services.common import (
+    case_action_require,
+    case_open_require,
+    log_case_access,
+    not_in_future,
+)
 from common.errors import InvalidState, NotFound, ValidationError
 from safeguarding.models import StrategyDiscussion
 
@@ -115,6 +120,7 @@ def strategy_discussion_record(
 
 def _step_locked(*, actor: User, discussion: StrategyDiscussion) -> StrategyDiscussion:
     case_action_require(actor, "safeguarding.strategy.record", discussion.case)
+    case_open_require(discussion.case)
     if not access.party_visible(actor, discussion.child):
         raise NotFound()
     locked = StrategyDiscussion.objects.select_for_update().get(pk=discussion.pk)

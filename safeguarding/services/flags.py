@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from agencies import access
 from cases.models import Case, CaseParty, Person
-from cases.services.common import case_action_require, log_case_access
+from cases.services.common import case_action_require, case_open_require, log_case_access
 from common.errors import InvalidState, NotFound, ValidationError
 from safeguarding.models import Flag, FlagKind
 
@@ -34,6 +34,7 @@ def flag_raise(
     *, actor: User, case: Case, party: CaseParty, kind: str, reason: str, review_on: date
 ) -> Flag:
     case_action_require(actor, "safeguarding.flag.raise", case)
+    case_open_require(case)
     # A part the actor may not see answers as if it were not in the case.
     if party.case_id != case.pk or not access.party_visible(actor, party):
         raise ValidationError({"party": ["Choose a person in this case."]})
@@ -80,6 +81,7 @@ def flag_clear(*, actor: User, flag: Flag, reason: str) -> Flag:
     """Clear a flag where it was raised. The flag stays on the record, with who
     cleared it, when and why."""
     case_action_require(actor, "safeguarding.flag.raise", flag.case)
+    case_open_require(flag.case)
     if not access.party_visible(actor, flag.party):
         raise NotFound()
     errors = _reason_errors(reason, field="reason", missing="Give the reason the flag is cleared.")

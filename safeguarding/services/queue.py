@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from agencies.working_days import add_working_days
 from cases.models import Case
-from cases.services.common import case_action_require, log_case_access
+from cases.services.common import case_action_require, case_open_require, log_case_access
 from common.errors import InvalidState, ValidationError
 from safeguarding.models import LEVEL_RANK, Assessment, CasePriority, FirstAction, SharedLevel
 from safeguarding.services.scales import action_targets, agency_grade, current_scale_levels
@@ -73,10 +73,17 @@ def on_case_opened(case: Case) -> None:
     priority_refresh(case)
 
 
+def on_case_transferred(*, case: Case, transfer, actor: User) -> None:
+    """Registered with cases: a case another force accepted leaves the sender's queue
+    for the receiver's, graded on the receiver's scale and due by its targets."""
+    priority_refresh(case)
+
+
 @transaction.atomic
 def case_actioned(*, actor: User, case: Case, description: str) -> FirstAction:
     """The first action on a case takes it out of the queue."""
     case_action_require(actor, "safeguarding.case.action", case)
+    case_open_require(case)
     if not description.strip():
         raise ValidationError({"description": ["Say what was done."]})
     if FirstAction.objects.filter(case=case).exists():

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from agencies import access
 from cases.models import ContactDirection, ContactLog, PartyRole
-from cases.services.common import case_action_require, log_case_access
+from cases.services.common import case_action_require, case_open_require, log_case_access
 from cases.services.records import contact_log
 from common.errors import InvalidState, NotFound, ValidationError
 from common.history import history_note
@@ -77,6 +77,7 @@ def duty_meet_by_contact(
     `welfare.services.suspect_duties.welfare_contact_next(actor=, duty=, contact=)`
     for the next one of the cadence."""
     case_action_require(actor, "welfare.duty.meet", duty.case)
+    case_open_require(duty.case)
     if not access.is_cleared_for(actor, duty.compartment):
         raise NotFound()
     locked = (

@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from agencies import access
 from cases.models import PartyRole
-from cases.services.common import case_action_require, log_case_access, record_change
+from cases.services.common import (
+    case_action_require,
+    case_open_require,
+    log_case_access,
+    record_change,
+)
 from common.errors import InvalidState, NotFound, ValidationError
 from common.notifications import notify
 from referrals.disclosure import purpose_fits
@@ -136,6 +141,7 @@ def duty_meet_by_referral(
     """Meet a referral duty by a referral, or close it by the person's refusal or a
     reason it is not needed. 409 once it is no longer open."""
     case_action_require(actor, "welfare.duty.meet", duty.case)
+    case_open_require(duty.case)
     if not access.is_cleared_for(actor, duty.compartment):
         raise NotFound()
     if duty.kind not in REFERRAL_DUTIES:

@@ -13,6 +13,7 @@ from agencies.models import Compartment
 from cases.models import Case, CaseParty, InvestigationEvent, PartyRole
 from cases.services.common import (
     case_action_require,
+    case_open_require,
     compartment_require,
     log_case_access,
     not_in_future,
@@ -96,6 +97,7 @@ def family_pack_record(
     suspect's open family-pack duty: met when it was given; not needed, with the
     reason, when it was not."""
     case_action_require(actor, "welfare.family.record", case)
+    case_open_require(case)
     compartment_require(actor, Compartment.FAMILY, field="suspect")
     if not CaseParty.objects.filter(case=case, role=PartyRole.SUSPECT).exists():
         raise ValidationError({"suspect": [NO_SUSPECT]})

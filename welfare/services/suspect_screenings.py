@@ -30,6 +30,7 @@ from cases.models import CaseParty, InvestigationEvent, PartyRole
 from cases.models.event import RELEASE_EVENTS
 from cases.services.common import (
     case_action_require,
+    case_open_require,
     log_case_access,
     not_in_future,
     raise_if,
@@ -66,6 +67,7 @@ AT_RISK_RESULTS = frozenset({ScreeningResult.AT_RISK, ScreeningResult.UNKNOWN})
 def suspect_record_require(actor: User, case) -> None:
     """Police casework of the owning force, cleared for the suspect compartment."""
     case_action_require(actor, RECORD, case)
+    case_open_require(case)
     if not access.is_cleared_for(actor, Compartment.SUSPECT):
         raise NotFound()
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from agencies import access
 from agencies.access import POLICE_CASEWORK
 from agencies.models import Membership
-from cases.services.common import case_action_require, log_case_access, raise_if
+from cases.services.common import case_action_require, case_open_require, log_case_access, raise_if
 from common.api.concurrency import version_check
 from common.errors import NotFound, ValidationError
 from common.history import history_note
@@ -39,6 +39,7 @@ ACTION = "welfare.victim_care.change"
 
 def _lock(*, actor: User, care: VictimCare, expected_version: int | None) -> VictimCare:
     case_action_require(actor, ACTION, care.case)
+    case_open_require(care.case)
     locked = (
         VictimCare.objects.select_for_update(of=("self",))
         .select_related("case__owning_agency", "case__lead_officer", "party__person")

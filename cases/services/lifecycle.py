@@ -1,0 +1,230 @@
+"""Closing and reopening a case.
+
+A case cannot be closed while duties of care are open on it: the refusal (409,
+state `duties_open`) lists them. A supervisor may close it anyway, ending each open
+duty with a reason of its own. The duties are welfare's (ADR 0005): cases asks for
+them, and has them ended, through the handlers welfare registers
+(`cases.events.CASE_OPEN_DUTIES`, `CASE_CLOSING`), so that cases imports nothing
+above it. A supervisor may reopen a closed case, with a reason; the history keeps
+both the closing and the reopening."""
+
+from datetime import date
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies import access
+from agencies.models import Membership
+from cases.events import CASE_CLOSING, CASE_OPEN_DUTIES, OpenDuty, event_collect, event_dispatch
+from cases.models import (
+    CLOSING_REASONS_CHOSEN_BY_HAND,
+    Case,
+    CaseStatus,
+    CaseTransfer,
+    ClosingReason,
+    TransferState,
+)
+from cases.services.common import (
+    case_action_require,
+    in_order,
+    log_case_access,
+    not_in_future,
+    raise_if,
+    record_change,
+)
+from common.errors import InvalidState, ValidationError
+from common.notifications import notify
+
+REASON_MAX_LENGTH = 2000
+DUTIES_OPEN = "duties_open"
+TRANSFER_REQUESTED = "transfer_requested"
+
+
+def case_open_duties(*, case: Case) -> list[OpenDuty]:
+    """The duties of care still owed on the case, soonest due first."""
+    return sorted(event_collect(CASE_OPEN_DUTIES, case=case), key=lambda duty: duty.due_at)
+
+
+def open_duty_described(duty: OpenDuty) -> dict:
+    """One open duty as a refusal names it (the API's `duties`)."""
+    return {
+        "id": duty.id,
+        "label": duty.label,
+        "due_at": duty.due_at.isoformat(),
+        "responsible": duty.responsible,
+    }
+
+
+def _text(value: str | None, field: str, *, missing: str, errors: dict) -> str:
+    text = (value or "").strip()
+    if not text:
+        errors.setdefault(field, []).append(missing)
+    elif len(text) > REASON_MAX_LENGTH:
+        errors.setdefault(field, []).append(f"Keep it to {REASON_MAX_LENGTH} characters or fewer.")
+    return text
+
+
+def _duty_reasons_checked(
+    duties: list[OpenDuty], duty_reasons: dict[str, str], errors: dict
+) -> dict[str, str]:
+    """A reason for every open duty, and for nothing else: each named by the duty's
+    id under `duty_reasons.<id>`."""
+    open_ids = {duty.id for duty in duties}
+    reasons: dict[str, str] = {}
+    for duty in duties:
+        reasons[duty.id] = _text(
+            duty_reasons.get(duty.id),
+            f"duty_reasons.{duty.id}",
+            missing=f"Give the reason this duty ends: {duty.label}.",
+            errors=errors,
+        )
+    unknown = sorted(str(key) for key in duty_reasons if str(key) not in open_ids)
+    if unknown:
+        errors.setdefault("duty_reasons", []).append(
+            f"Not an open duty of this case: {', '.join(unknown)}."
+        )
+    return reasons
+
+
+def _duties_open_refusal(case: Case, duties: list[OpenDuty], *, may_end: bool) -> InvalidState:
+    count = len(duties)
+    listed = "; ".join(duty.label for duty in duties)
+    what = f"{count} duty of care is" if count == 1 else f"{count} duties of care are"
+    then = (
+        "Meet them first, or end each with a reason (duty_reasons) to close it anyway."
+        if may_end
+        else "Meet them first, or ask a supervisor to close the case, ending each with a reason."
+    )
+    return InvalidState(
+        f"{case.reference} cannot be closed: {what} still open ({listed}). {then}",
+        state=DUTIES_OPEN,
+        details={"duties": [open_duty_described(duty) for duty in duties]},
+    )
+
+
+def _pending_transfer(case: Case) -> CaseTransfer | None:
+    return (
+        CaseTransfer.objects.select_related("to_agency")
+        .filter(case=case, state=TransferState.REQUESTED)
+        .first()
+    )
+
+
+@transaction.atomic
+def case_close(
+    *,
+    actor: User,
+    case: Case,
+    closing_reason: str,
+    note: str = "",
+    closed_on: date | None = None,
+    duty_reasons: dict[str, str] | None = None,
+) -> Case:
+    """Close the case. With duties of care open it is refused (409 `duties_open`,
+    naming them) unless a supervisor gives a reason for ending each, in
+    `duty_reasons` ({duty id: reason}); each duty is then ended with its reason."""
+    case_action_require(actor, "cases.case.close", case)
+    locked = Case.objects.select_for_update().select_related("owning_agency").get(pk=case.pk)
+    if not locked.is_open:
+        raise InvalidState("This case is already closed.", state=locked.status)
+    pending = _pending_transfer(locked)
+    if pending is not None:
+        raise InvalidState(
+            f"A transfer of {locked.reference} to {pending.to_agency.name} is waiting for "
+            "their decision: withdraw it before closing the case.",
+            state=TRANSFER_REQUESTED,
+        )
+    errors: dict = {}
+    choosable = [value for value, _ in CLOSING_REASONS_CHOSEN_BY_HAND]
+    if closing_reason not in choosable:
+        # "Transferred" is kept for old cases; a transfer now moves the case instead.
+        errors["closing_reason"] = [f"Choose one of: {', '.join(choosable)}."]
+    if closing_reason == ClosingReason.OTHER and not note.strip():
+        errors["note"] = ["Explain why the case is closed."]
+    closed_on = closed_on or timezone.localdate()
+    not_in_future(closed_on, "closed_on", errors)
+    in_order(locked.opened_on, closed_on, "closed_on", errors, earlier_label="the date opened")
+    raise_if(errors)
+    duties = case_open_duties(case=locked)
+    ended_note = ""
+    if duties:
+        may_end = access.can(actor, "cases.case.close_over_duties", locked)
+        if not duty_reasons or not may_end:
+            raise _duties_open_refusal(locked, duties, may_end=may_end)
+        reasons = _duty_reasons_checked(duties, duty_reasons, errors)
+        raise_if(errors)
+        event_dispatch(CASE_CLOSING, case=locked, actor=actor, reasons=reasons)
+        ended_note = f"; {len(duties)} open {'duty' if len(duties) == 1 else 'duties'} ended"
+    elif duty_reasons:
+        raise ValidationError({"duty_reasons": ["This case has no open duties to end."]})
+    locked.status = CaseStatus.CLOSED
+    locked.closing_reason = closing_reason
+    locked.closing_note = note.strip()
+    locked.closed_on = closed_on
+    locked.version += 1
+    record_change(
+        locked,
+        actor=actor,
+        reason=f"closed: {ClosingReason(closing_reason).label.lower()}{ended_note}",
+    )
+    locked.save()
+    log_case_access(
+        actor=actor,
+        action="cases.case.closed",
+        case=locked,
+        note=f"{closing_reason}{ended_note}",
+    )
+    return locked
+
+
+@transaction.atomic
+def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
+    """A supervisor reopens a closed case, for a reason. The closing stays in the
+    history (the record as it was when closed); the reopening follows it."""
+    case_action_require(actor, "cases.case.reopen", case)
+    locked = (
+        Case.objects.select_for_update()
+        .select_related("owning_agency", "lead_officer")
+        .get(pk=case.pk)
+    )
+    if locked.is_open:
+        raise InvalidState("This case is open: only a closed case can be reopened.", state="open")
+    errors: dict = {}
+    reason = _text(reason, "reason", missing="Give the reason the case is reopened.", errors=errors)
+    raise_if(errors)
+    was = f"{ClosingReason(locked.closing_reason).label.lower()} on {locked.closed_on:%d %b %Y}"
+    locked.status = CaseStatus.OPEN
+    locked.closing_reason = ""
+    locked.closing_note = ""
+    locked.closed_on = None
+    locked.version += 1
+    record_change(locked, actor=actor, reason=f"reopened: {reason}")
+    locked.save()
+    log_case_access(
+        actor=actor,
+        action="cases.case.reopened",
+        case=locked,
+        note=f"closed as {was}; reopened: {reason}",
+    )
+    _tell_lead_officer_reopened(locked, actor)
+    return locked
+
+
+def _tell_lead_officer_reopened(case: Case, actor: User) -> None:
+    lead = case.lead_officer
+    if lead is None or lead.pk == actor.pk or not lead.is_active:
+        return
+    # Still a caseworker of the owning force: a lead who moved on is not told.
+    if not Membership.objects.filter(
+        user=lead, agency_id=case.owning_agency_id, role__in=sorted(access.CASEWORK)
+    ).exists():
+        return
+    notify(
+        user=lead,
+        kind="cases.case_reopened",
+        message=f"Case {case.reference}, which you lead, was reopened.",
+        link=reverse("case-detail", args=[case.pk]),
+        dedupe_key=f"case:{case.pk}:reopened:{case.version}",
+    )

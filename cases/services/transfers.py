@@ -1,0 +1,349 @@
+"""Transfers: a police force hands a case over to another force.
+
+The sending force asks, with a reason; the receiving force's supervisor accepts
+(naming a lead officer of their own force) or declines (with a reason); the
+sender may withdraw a request not yet decided. Until it is accepted the case is
+the sender's, and the receiving force sees only what the transfer shows.
+
+On acceptance, in one transaction:
+
+* the case's owning agency, lead officer and team become the receiver's; its
+  reference stays;
+* the records that hang off the case follow it; the records above cases that carry
+  their own agency or person responsible (duties of care, the work queue, open
+  referrals) are moved by the handlers their apps registered (CASE_TRANSFERRED):
+  open duties pass to the new lead with their due moments unchanged;
+* the sending force keeps reading the case for 20 working days through a
+  read-only grant (source "transfer");
+* the case's history and the access log of both forces show the move."""
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from agencies import access
+from agencies.models import Agency, AgencyKind, Membership, Role
+from cases.events import CASE_TRANSFERRED, event_dispatch
+from cases.models import Case, CaseTransfer, TransferState
+from cases.services.common import (
+    case_action_require,
+    case_open_require,
+    log_case_access,
+    raise_if,
+    record_change,
+)
+from cases.services.grants import case_grants_after_transfer
+from cases.services.lifecycle import case_open_duties
+from common.errors import InvalidState, NotFound
+from common.notifications import notify
+
+REASON_MAX_LENGTH = 2000
+
+
+def _reason(value: str | None, field: str, *, missing: str, errors: dict) -> str:
+    text = (value or "").strip()
+    if not text:
+        errors.setdefault(field, []).append(missing)
+    elif len(text) > REASON_MAX_LENGTH:
+        errors.setdefault(field, []).append(
+            f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer."
+        )
+    return text
+
+
+def _destination_errors(case: Case, to_agency: Agency | None, errors: dict) -> None:
+    if to_agency is None:
+        errors.setdefault("to_agency", []).append("Choose the police force to transfer to.")
+    elif to_agency.pk == case.owning_agency_id:
+        errors.setdefault("to_agency", []).append(
+            "The case already belongs to this force: choose another police force."
+        )
+    elif to_agency.kind != AgencyKind.POLICE:
+        errors.setdefault("to_agency", []).append(
+            "A case moves only between police forces: choose a police force. To share it "
+            "with another agency, grant it or send a referral."
+        )
+
+
+def supervisors_of(agency_id) -> list[User]:
+    """Who decides on a transfer to this force: its active supervisors."""
+    return [
+        membership.user
+        for membership in Membership.objects.filter(
+            agency_id=agency_id, role=Role.POLICE_SUPERVISOR, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__username")
+    ]
+
+
+def _transfer_link(transfer: CaseTransfer) -> str:
+    return reverse("transfer-detail", args=[transfer.pk])
+
+
+def _case_link(case: Case) -> str:
+    return reverse("case-detail", args=[case.pk])
+
+
+@transaction.atomic
+def transfer_request(
+    *, actor: User, case: Case, to_agency: Agency | None, reason: str
+) -> CaseTransfer:
+    """Ask another police force to take the case over. Its supervisors are told."""
+    case_action_require(actor, "cases.transfer.request", case)
+    locked = Case.objects.select_for_update().select_related("owning_agency").get(pk=case.pk)
+    case_open_require(locked, f"{locked.reference} is closed: reopen it before transferring it.")
+    errors: dict = {}
+    _destination_errors(locked, to_agency, errors)
+    reason = _reason(
+        reason, "reason", missing="Give the reason the other force should take it.", errors=errors
+    )
+    raise_if(errors)
+    already = CaseTransfer.objects.filter(case=locked, state=TransferState.REQUESTED).first()
+    if already is not None:
+        raise InvalidState(
+            f"A transfer of {locked.reference} is already waiting for "
+            f"{already.to_agency.name} to decide.",
+            state=TransferState.REQUESTED,
+        )
+    transfer = CaseTransfer(
+        case=locked,
+        from_agency=locked.owning_agency,
+        to_agency=to_agency,
+        reason=reason,
+        requested_by=actor,
+        requested_at=timezone.now(),
+    )
+    transfer.full_clean(exclude=["case", "from_agency", "to_agency", "requested_by"])
+    record_change(transfer, actor=actor, reason=f"requested: to {to_agency.slug}")
+    try:
+        # Two requests at once: the one-pending-transfer constraint decides.
+        with transaction.atomic():
+            transfer.save()
+    except IntegrityError as exc:
+        raise InvalidState(
+            f"A transfer of {locked.reference} is already waiting for a decision.",
+            state=TransferState.REQUESTED,
+        ) from exc
+    log_case_access(
+        actor=actor,
+        action="cases.transfer.requested",
+        case=locked,
+        object_type="case_transfer",
+        object_id=transfer.pk,
+        note=f"to {to_agency.slug}: {reason}",
+    )
+    for supervisor in supervisors_of(to_agency.pk):
+        notify(
+            user=supervisor,
+            kind="cases.transfer_requested",
+            message=f"{locked.owning_agency.name} asks your force to take over a case.",
+            link=_transfer_link(transfer),
+            dedupe_key=f"transfer:{transfer.pk}:requested",
+        )
+    return transfer
+
+
+def _decision_locked(actor: User, transfer: CaseTransfer) -> tuple[CaseTransfer, Membership]:
+    """The transfer, locked and re-read, for the receiving force's supervisor: the
+    sender sees it but may not decide on it (403); anyone else does not know it (404)."""
+    membership = access.require(actor, "cases.transfer.decide")
+    locked = (
+        CaseTransfer.objects.select_for_update(of=("self",))
+        .select_related(
+            "case__owning_agency", "case__lead_officer", "from_agency", "to_agency", "requested_by"
+        )
+        .filter(pk=transfer.pk)
+        .first()
+    )
+    if locked is None or membership.agency_id not in (locked.from_agency_id, locked.to_agency_id):
+        raise NotFound()
+    if membership.agency_id != locked.to_agency_id:
+        raise access.AccessDenied("cases.transfer.decide")
+    if not locked.is_pending:
+        raise InvalidState(
+            f"This transfer is already {locked.get_state_display().lower()}.", state=locked.state
+        )
+    return locked, membership
+
+
+def _lead_errors(to_agency_id, lead_officer: User | None, errors: dict) -> None:
+    valid = (
+        lead_officer is not None
+        and lead_officer.is_active
+        and Membership.objects.filter(
+            user=lead_officer, agency_id=to_agency_id, role__in=sorted(access.POLICE_CASEWORK)
+        ).exists()
+    )
+    if not valid:
+        errors.setdefault("lead_officer", []).append(
+            "Choose an active officer, investigator or supervisor of your force to lead the case."
+        )
+
+
+def _tell_sender(
+    transfer: CaseTransfer, people: list[User | None], *, kind: str, message: str, link: str
+) -> None:
+    """The one who asked, and the case's lead officer before the move."""
+    told: set[int] = set()
+    for person in people:
+        if person is None or person.pk in told or not person.is_active:
+            continue
+        told.add(person.pk)
+        notify(
+            user=person,
+            kind=kind,
+            message=message,
+            link=link,
+            dedupe_key=f"transfer:{transfer.pk}:{transfer.state}",
+        )
+
+
+@transaction.atomic
+def transfer_accept(
+    *, actor: User, transfer: CaseTransfer, lead_officer: User | None
+) -> CaseTransfer:
+    """The receiving force's supervisor takes the case, naming its new lead officer."""
+    locked, _ = _decision_locked(actor, transfer)
+    case = Case.objects.select_for_update().select_related("owning_agency").get(pk=locked.case_id)
+    errors: dict = {}
+    _lead_errors(locked.to_agency_id, lead_officer, errors)
+    raise_if(errors)
+    case_open_require(case, f"{case.reference} was closed: it cannot be transferred.")
+    sender, receiver = case.owning_agency, locked.to_agency
+    previous_lead = case.lead_officer
+    duties = len(case_open_duties(case=case))
+    # The sender's auditor sees the case leave; the receiver's sees it arrive.
+    log_case_access(
+        actor=actor,
+        action="cases.case.transferred",
+        case=case,
+        note=f"from {sender.slug} to {receiver.slug}",
+    )
+    case.owning_agency = receiver
+    case.lead_officer = lead_officer
+    case.team = Membership.objects.select_related("team").get(user=lead_officer).team
+    case.version += 1
+    record_change(case, actor=actor, reason=f"transferred from {sender.slug} to {receiver.slug}")
+    case.save(update_fields=["owning_agency", "lead_officer", "team", "version", "updated_at"])
+    case_grants_after_transfer(
+        actor=actor,
+        case=case,
+        from_agency=sender,
+        transfer_id=locked.pk,
+        reason=f"Transferred to {receiver.name}: {sender.name} keeps reading it for a while.",
+    )
+    event_dispatch(CASE_TRANSFERRED, case=case, transfer=locked, actor=actor)
+    locked.state = TransferState.ACCEPTED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.lead_officer = lead_officer
+    record_change(locked, actor=actor, reason=f"accepted by {receiver.slug}")
+    locked.save(update_fields=["state", "decided_by", "decided_at", "lead_officer"])
+    log_case_access(
+        actor=actor,
+        action="cases.transfer.accepted",
+        case=case,
+        object_type="case_transfer",
+        object_id=locked.pk,
+        note=f"from {sender.slug}; lead officer {lead_officer.get_username()}; "
+        f"{duties} open {'duty' if duties == 1 else 'duties'} passed to them",
+    )
+    _tell_sender(
+        locked,
+        [locked.requested_by, previous_lead],
+        kind="cases.transfer_accepted",
+        message=f"{receiver.name} accepted the transfer of case {case.reference}.",
+        link=_case_link(case),
+    )
+    if lead_officer.pk != actor.pk:
+        notify(
+            user=lead_officer,
+            kind="cases.transfer_lead",
+            message=f"You now lead case {case.reference}, transferred from {sender.name}.",
+            link=_case_link(case),
+            dedupe_key=f"transfer:{locked.pk}:lead",
+        )
+    return locked
+
+
+@transaction.atomic
+def transfer_decline(*, actor: User, transfer: CaseTransfer, reason: str) -> CaseTransfer:
+    """The receiving force's supervisor declines, for a reason the sender is told of."""
+    locked, _ = _decision_locked(actor, transfer)
+    errors: dict = {}
+    reason = _reason(
+        reason, "reason", missing="Give the reason your force declines the case.", errors=errors
+    )
+    raise_if(errors)
+    locked.state = TransferState.DECLINED
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_reason = reason
+    record_change(locked, actor=actor, reason=f"declined by {locked.to_agency.slug}")
+    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
+    log_case_access(
+        actor=actor,
+        action="cases.transfer.declined",
+        case=locked.case,
+        object_type="case_transfer",
+        object_id=locked.pk,
+        note=f"by {locked.to_agency.slug}: {reason}",
+    )
+    _tell_sender(
+        locked,
+        [locked.requested_by, locked.case.lead_officer],
+        kind="cases.transfer_declined",
+        message=f"{locked.to_agency.name} declined the transfer of case {locked.case.reference}.",
+        link=_case_link(locked.case),
+    )
+    return locked
+
+
+@transaction.atomic
+def transfer_withdraw(*, actor: User, transfer: CaseTransfer, reason: str) -> CaseTransfer:
+    """The sending force takes back a request not yet decided. The receiving force
+    sees the request but may not withdraw it (403): it declines it instead."""
+    membership = access.require(actor, "cases.transfer.request")
+    if membership.agency_id == transfer.to_agency_id:
+        raise access.AccessDenied("cases.transfer.request")
+    locked = (
+        CaseTransfer.objects.select_for_update(of=("self",))
+        .select_related("case__owning_agency", "to_agency")
+        .get(pk=transfer.pk)
+    )
+    if not locked.is_pending:
+        raise InvalidState(
+            f"This transfer is already {locked.get_state_display().lower()}.", state=locked.state
+        )
+    case_action_require(actor, "cases.transfer.request", locked.case)
+    errors: dict = {}
+    reason = _reason(
+        reason, "reason", missing="Give the reason the transfer is withdrawn.", errors=errors
+    )
+    raise_if(errors)
+    locked.state = TransferState.WITHDRAWN
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    locked.decision_reason = reason
+    record_change(locked, actor=actor, reason="withdrawn")
+    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
+    log_case_access(
+        actor=actor,
+        action="cases.transfer.withdrawn",
+        case=locked.case,
+        object_type="case_transfer",
+        object_id=locked.pk,
+        note=f"to {locked.to_agency.slug}: {reason}",
+    )
+    for supervisor in supervisors_of(locked.to_agency_id):
+        notify(
+            user=supervisor,
+            kind="cases.transfer_withdrawn",
+            message=f"{locked.case.owning_agency.name} withdrew a case transfer it had asked of "
+            "your force.",
+            link=_transfer_link(locked),
+            dedupe_key=f"transfer:{locked.pk}:withdrawn",
+        )
+    return locked
