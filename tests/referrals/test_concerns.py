@@ -371,3 +371,29 @@ def test_an_acknowledged_concern_becomes_a_flag_and_a_contact_once_each(
     assert (contact.party, contact.case_id) == (victim, harbour_referral.case_id)
     assert Flag.objects.count() == 1
     assert AccessLogEntry.objects.filter(action="safeguarding.flag.raised").count() == 1
+
+
+# --- The selectors return nothing of another agency's
+
+
+def test_no_selector_returns_another_agencys_concerns_or_thread(
+    harbour_referral, caseworker_harbour, officer_north, officer_south
+):
+    from referrals.selectors_concerns import (
+        concern_list_for_case,
+        concern_scope_for_referral,
+        concerns_awaiting_acknowledgement,
+        message_list,
+    )
+
+    concern = _raise(caseworker_harbour, harbour_referral)
+    # the sending side's people see it waiting; another force sees nothing
+    assert list(concerns_awaiting_acknowledgement(actor=officer_north.user)) == [concern]
+    assert list(concerns_awaiting_acknowledgement(actor=officer_south.user)) == []
+    assert list(concerns_awaiting_acknowledgement(actor=caseworker_harbour.user)) == []
+    case = harbour_referral.case
+    assert list(concern_list_for_case(actor=officer_north.user, case=case)) == [concern]
+    assert list(concern_list_for_case(actor=officer_south.user, case=case)) == []
+    for selector in (concern_scope_for_referral, message_list):
+        with pytest.raises(NotFound):
+            selector(actor=officer_south.user, referral=harbour_referral)

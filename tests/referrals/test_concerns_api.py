@@ -280,6 +280,22 @@ def test_the_concern_list_takes_the_same_queries_for_one_or_many(
     assert len(five.captured_queries) == len(one.captured_queries)
 
 
+def test_the_thread_takes_the_same_queries_for_one_message_or_many(
+    api_for, harbour_referral, caseworker_harbour, officer_north
+):
+    url = f"/api/v1/referrals/{harbour_referral.pk}/messages/"
+    writer, reader = api_for(caseworker_harbour), api_for(officer_north)
+    writer.post(url, {"body": "One."}, format="json")
+    with CaptureQueriesContext(connection) as one:
+        reader.get(url)
+    for number in range(4):
+        writer.post(url, {"body": f"More {number}."}, format="json")
+    with CaptureQueriesContext(connection) as five:
+        response = reader.get(url)
+    assert len(response.json()["results"]) == 5
+    assert len(five.captured_queries) == len(one.captured_queries)
+
+
 # --- The message thread
 
 
