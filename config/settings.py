@@ -59,6 +59,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "common.middleware.PermissionsPolicyMiddleware",
     "common.middleware.RequestOriginMiddleware",
+    # API bodies past Django's limits get the API's 413 (before any transaction).
+    "common.api.middleware.ApiBodyLimitMiddleware",
+    # Every API write and the building of its answer in one transaction: a 5xx means
+    # nothing changed (the access-log entry below commits with the write).
+    "common.api.middleware.ApiWriteTransactionMiddleware",
     # Inside the request's origin, so that its one access-log entry names it.
     "agencies.audit.AccessReadLog",
     "whitenoise.middleware.WhiteNoiseMiddleware",
