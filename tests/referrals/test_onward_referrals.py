@@ -187,7 +187,7 @@ def test_the_owner_sees_every_holder_and_every_referral_with_its_outcome(
     worked, officer_north, north_case, api_for, django_assert_max_num_queries
 ):
     # when
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         response = _agencies(api_for(officer_north), north_case)
     # then
     assert response.status_code == 200
@@ -248,7 +248,7 @@ def test_the_query_count_does_not_grow_with_the_referrals(
                 purpose=ReferralPurpose.REQUEST_FOR_INFORMATION,
             )
     # then
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         response = _agencies(api_for(officer_north), north_case)
     assert len(response.json()["referrals"]) == 8
 
