@@ -277,7 +277,9 @@ def test_the_case_page_shows_the_hubs_onward_referral_and_its_outcome(
     section = page[page.index('id="agencies-involved"') :]
     section = section[: section.index("</section>")]
     assert "Northshire MASH" in section
-    assert "Granted on accepting a referral (Safeguarding referral from Northshire Police)" in section
+    assert (
+        "Granted on accepting a referral (Safeguarding referral from Northshire Police)" in section
+    )
     assert "Lighthouse Family Support" in section
     assert "Two home visits; the children know whom to talk to." in section
     # the police open their own referrals from here, never the hub's
@@ -302,3 +304,6 @@ def test_the_hub_sees_its_actions_on_the_case_page(
         assert link in html, link
     assert reverse("case-grants-page", args=[north_case.pk]) not in html
     assert "Robin Fictional" not in html  # the victim, outside the hub's grant
+    # its own onward referral starts from the case, with the people it holds
+    form = browser_for(coordinator_mash).get(reverse("referral-create-page", args=[north_case.pk]))
+    assert form.status_code == 200
