@@ -242,3 +242,58 @@ def test_a_failed_write_changes_nothing_even_after_the_service_returned(
     assert Referral.objects.count() == 0
     assert Case.objects.get(pk=case.pk).pk == case.pk
     assert response.json()["request_id"] == response["X-Request-ID"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_writes_racing_each_other_inside_their_transactions_neither_deadlock_nor_duplicate(
+    officer_north, north, harbour, caseworker_harbour, referable_case, api_for
+):
+    """Each write now holds its locks (the access log's, the idempotency key's) until
+    its answer is built: eight creates with one Idempotency-Key and eight sends at
+    once still end as one draft, seven replays and eight sends."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite runs one writer at a time")
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    case, victim = referable_case
+    drafts = [
+        make_referral(
+            from_agency=north, to_agency=harbour, state="draft", created_by=officer_north.user
+        )
+        for _ in range(8)
+    ]
+
+    def create(_):
+        try:
+            return _client(api_for, officer_north).post(
+                REFERRALS,
+                _create_body(case, victim),
+                format="json",
+                headers={"Idempotency-Key": "one-key-for-all"},
+            )
+        finally:
+            connections.close_all()
+
+    def send(referral):
+        try:
+            return _client(api_for, officer_north).post(f"{REFERRALS}{referral.pk}/send/")
+        finally:
+            connections.close_all()
+
+    # when
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        created = list(pool.map(create, range(8)))
+        sent = list(pool.map(send, drafts))
+    # then
+    assert [response.status_code for response in created] == [201] * 8
+    assert len({response.json()["id"] for response in created}) == 1
+    assert (
+        sorted(response.get("Idempotent-Replayed", "") for response in created)
+        == [""] + ["true"] * 7
+    )
+    assert [response.status_code for response in sent] == [200] * 8
+    assert Referral.objects.filter(case=case).count() == 1
+    assert Referral.objects.filter(state="sent").count() == 8
