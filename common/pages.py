@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.access import can
+from agencies.access import AccessDenied, can
 from common.errors import InvalidState, NotFound, ValidationError
 
 
@@ -37,7 +37,9 @@ def capability_required(action: str):
                 raise Http404()
             try:
                 return view(request, *args, **kwargs)
-            except NotFound as exc:
+            except (NotFound, AccessDenied) as exc:
+                # AccessDenied: a record the reader may see but not act on (a case its
+                # force handed over and still reads) is a page that is not there.
                 raise Http404() from exc
             except InvalidState as refused:
                 # A page that does not handle the refusal itself (a closed case, say,

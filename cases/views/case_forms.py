@@ -37,10 +37,15 @@ GET_AND_POST = require_http_methods(["GET", "POST"])
 
 def _case(request, case_id, action: str):
     """The case, scoped by what the form is about to do. Opening a form that shows
-    the case's details is a read of the case, and is logged as one."""
-    return selectors.case_get_for_actor(
+    the case's details is a read of the case, and is logged as one. A case the reader
+    may see but not do this on (one its force handed over and still reads) has no
+    such form."""
+    case = selectors.case_get_for_actor(
         actor=request.user, case_id=case_id, action=action, log=request.method == "GET"
     )
+    if not can(request.user, action, case):
+        raise Http404()
+    return case
 
 
 def _to_case(case, section: str):

@@ -255,3 +255,43 @@ def test_logging_a_contact_on_a_closed_case_is_refused_with_409(officer_north, n
         "state": "closed",
     }
     assert not case.contacts.exists()
+
+
+@pytest.mark.django_db
+def test_the_pages_refuse_a_write_on_a_closed_case_too(officer_north, north, browser_for):
+    # given: a contact form opened before the case was closed
+    case = Case.objects.create(
+        owning_agency=north,
+        reference="NP-2026-000903",
+        title="Closed while the form was open",
+        source="school",
+        received_on=timezone.localdate(),
+        opened_on=timezone.localdate(),
+        created_by=officer_north.user,
+        lead_officer=officer_north.user,
+    )
+    victim = PartyFactory(case=case, role="victim")
+    browser = browser_for(officer_north)
+    assert browser.get(f"/cases/{case.id}/contacts/new/").status_code == 200
+    _close(case)
+    # when
+    response = browser.post(
+        f"/cases/{case.id}/contacts/new/",
+        {
+            "party": str(victim.id),
+            "channel": "phone",
+            "summary": "Rang.",
+            "direction": "outbound",
+            "contacted_on": timezone.localdate().strftime("%d/%m/%Y"),
+            "contacted_time": "09:00",
+        },
+    )
+    # then
+    assert response.status_code == 409
+    text = response.content.decode()
+    assert "This cannot be done now" in text
+    assert "NP-2026-000903 is closed: reopen it before recording anything on it." in text
+    assert not case.contacts.exists()
+    # and the case page offers nothing to add
+    page = browser.get(f"/cases/{case.id}/").content.decode()
+    assert f"/cases/{case.id}/contacts/new/" not in page

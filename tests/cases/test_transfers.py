@@ -295,7 +295,7 @@ def test_accepting_moves_the_case_every_record_and_every_duty(
 
 
 def test_the_sending_force_keeps_reading_for_20_working_days_and_adds_nothing(
-    case, victim, officer_north, supervisor_south, investigator_south, api_for
+    case, victim, officer_north, supervisor_south, investigator_south, api_for, browser_for
 ):
     # given
     transfer = _asked(case, officer_north)
@@ -319,6 +319,11 @@ def test_the_sending_force_keeps_reading_for_20_working_days_and_adds_nothing(
         format="json",
     )
     assert contact.status_code == 403
+    north_browser = browser_for(officer_north)
+    assert north_browser.get(f"/cases/{case.id}/").status_code == 200
+    assert north_browser.get(f"/cases/{case.id}/contacts/new/").status_code == 404
+    form = {"party": str(victim.id), "channel": "phone", "summary": "Rang."}
+    assert north_browser.post(f"/cases/{case.id}/contacts/new/", form).status_code == 404
     assert not case.contacts.exists()
     # when: its time runs out
     assert grants_expire(now=grant.expires_at) == 1
@@ -537,3 +542,63 @@ def test_another_force_lists_none_of_them(north, officer_north, case, south, api
         agency=AgencyFactory(slug="westshire-police"), role=Role.POLICE_SUPERVISOR
     )
     assert api_for(west).get("/api/v1/transfers/").json()["results"] == []
+
+
+# --- The pages
+
+
+def test_the_request_page_offers_only_other_police_forces_and_names_a_refusal(
+    case, south, mash, officer_north, browser_for
+):
+    # given
+    browser = browser_for(officer_north)
+    page = browser.get(f"/cases/{case.id}/transfer/").content.decode()
+    assert 'value="southshire-police"' in page
+    assert 'value="northshire-mash"' not in page
+    assert 'value="northshire-police"' not in page
+    # when: a hub is sent anyway
+    refused = browser.post(
+        f"/cases/{case.id}/transfer/", {"to_agency": "northshire-mash", "reason": REASON}
+    )
+    # then
+    assert refused.status_code == 200
+    assert "A case moves only between police forces" in refused.content.decode()
+    assert not CaseTransfer.objects.exists()
+    # when: Southshire
+    asked = browser.post(
+        f"/cases/{case.id}/transfer/", {"to_agency": "southshire-police", "reason": REASON}
+    )
+    # then
+    transfer = CaseTransfer.objects.get()
+    assert asked.status_code == 302
+    assert asked["Location"] == f"/transfers/{transfer.pk}/"
+
+
+def test_the_receiving_supervisor_declines_through_the_page(
+    case, officer_north, supervisor_south, browser_for
+):
+    # given
+    transfer = _asked(case, officer_north)
+    browser = browser_for(supervisor_south)
+    # when: no reason
+    refused = browser.post(f"/transfers/{transfer.pk}/decline/", {"decline-reason": ""})
+    # then
+    assert refused.status_code == 400
+    assert "Give the reason your force declines the case." in refused.content.decode()
+    transfer.refresh_from_db()
+    assert transfer.state == TransferState.REQUESTED
+    # when: a reason
+    declined = browser.post(
+        f"/transfers/{transfer.pk}/decline/", {"decline-reason": "He is in prison up north."}
+    )
+    # then
+    assert declined.status_code == 302
+    transfer.refresh_from_db()
+    assert (transfer.state, transfer.decision_reason) == ("declined", "He is in prison up north.")
+    # and the page names the state to whoever opens it again
+    again = browser.post(
+        f"/transfers/{transfer.pk}/accept/", {"lead_officer": str(supervisor_south.user_id)}
+    )
+    assert again.status_code == 302
+    follow = browser.get(again["Location"]).content.decode()
+    assert "This transfer is already declined." in follow
