@@ -151,11 +151,19 @@ class Endpoint:
     elsewhere: int = 404
     # The keys of a list's envelope, when it is not the cursor page.
     envelope: frozenset = PAGE_ENVELOPE
+    # Whether a successful answer carries records, so that the walls of the
+    # compartments are looked for in it however deep (not the API's description).
+    scan: bool = True
+    # Keys that must appear nowhere in a successful answer, however deep.
+    never: frozenset = frozenset()
     # Extra headers for every call.
     headers: dict = field(default_factory=dict)
     # After a cell answered as expected: `then(values, column, target)` returns what
     # is wrong with the records (a refused move changed something...), or None.
     then: Callable | None = None
+    # After a successful GET: `judge(values, column, target, answer)` returns what
+    # is wrong with the answer's content (a receiver shown more than the snapshot...).
+    judge: Callable | None = None
 
     @property
     def label(self) -> str:

@@ -16,9 +16,13 @@ from tests.factories import CaseFactory, PartyFactory, UserFactory
 
 def a_case_to_assess(owner, actor) -> dict:
     """A case with a suspect and a child."""
-    case = CaseFactory(owning_agency=owner)
-    suspect = PartyFactory(case=case, role="suspect")
-    child = PartyFactory(case=case, role="victim")
+    case = CaseFactory(owning_agency=owner, created_by=actor.user)
+    suspect = PartyFactory(
+        case=case, created_by=case.created_by, person__created_by=case.created_by, role="suspect"
+    )
+    child = PartyFactory(
+        case=case, created_by=case.created_by, person__created_by=case.created_by, role="victim"
+    )
     return {"case": case.id, "_case": case, "_suspect": suspect, "_child": child}
 
 

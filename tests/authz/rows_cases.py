@@ -87,9 +87,13 @@ PERSON_FIELDS = frozenset(
 
 
 def a_case(owner, actor) -> dict:
-    case = CaseFactory(owning_agency=owner)
-    victim = PartyFactory(case=case, role="victim")
-    PartyFactory(case=case, role="suspect")
+    case = CaseFactory(owning_agency=owner, created_by=actor.user)
+    victim = PartyFactory(
+        case=case, created_by=case.created_by, person__created_by=case.created_by, role="victim"
+    )
+    PartyFactory(
+        case=case, created_by=case.created_by, person__created_by=case.created_by, role="suspect"
+    )
     return {
         "case": case.id,
         "party": victim.id,

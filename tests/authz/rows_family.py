@@ -12,9 +12,18 @@ from welfare.services.duties import duty_open
 
 
 def a_case_with_a_suspect(owner, actor) -> dict:
-    case = CaseFactory(owning_agency=owner, received_on=date(2026, 3, 2))
-    suspect = PartyFactory(case=case, role="suspect")
-    PartyFactory(case=case, role="child_in_household", related_to=suspect, relationship="son")
+    case = CaseFactory(owning_agency=owner, created_by=actor.user, received_on=date(2026, 3, 2))
+    suspect = PartyFactory(
+        case=case, created_by=case.created_by, person__created_by=case.created_by, role="suspect"
+    )
+    PartyFactory(
+        case=case,
+        created_by=case.created_by,
+        person__created_by=case.created_by,
+        role="child_in_household",
+        related_to=suspect,
+        relationship="son",
+    )
     return {"case": case.id, "suspect": suspect.id, "_case": case, "_suspect": suspect}
 
 

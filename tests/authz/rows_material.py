@@ -18,7 +18,7 @@ SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 
 def a_case_with_material(owner, actor) -> dict:
-    case = CaseFactory(owning_agency=owner)
+    case = CaseFactory(owning_agency=owner, created_by=actor.user)
     summary = MaterialSummary.objects.create(
         case=case,
         category_a_count=1,
@@ -31,7 +31,7 @@ def a_case_with_material(owner, actor) -> dict:
 
 
 def an_activist_group_case(owner, actor) -> dict:
-    case = CaseFactory(owning_agency=owner, source=CaseSource.ACTIVIST_GROUP)
+    case = CaseFactory(owning_agency=owner, created_by=actor.user, source=CaseSource.ACTIVIST_GROUP)
     evidence = ActivistEvidence.objects.create(
         case=case,
         group_name="Fictional Watch Group",

@@ -2,6 +2,8 @@
 colleague's, another agency's, or one about a case granted to the caller's agency
 but addressed to the granting agency's people) does not exist for them."""
 
+import uuid
+
 from agencies.models import Membership
 from common.models import Notification
 from tests.authz import ALL_ROLES, COLLEAGUE, GRANTED, OTHER, OWN, Endpoint
@@ -19,7 +21,7 @@ def a_notification(owner, actor: Membership) -> dict:
         kind="safeguarding.flag_review_due",
         message="A flag is due for review.",
         link="/notifications/",
-        dedupe_key="matrix",
+        dedupe_key=f"matrix:{uuid.uuid4()}",
     )
     return {"notification": notification.id}
 

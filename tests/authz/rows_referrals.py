@@ -132,11 +132,16 @@ def make_referral(
     """A referral written straight to the database, as the services would leave it
     in `state` (without the moves' checks, events beyond `sent`, or notifications)."""
     purpose = purpose or purpose_for(to_agency)
-    case = case or CaseFactory(owning_agency=from_agency, received_on=date(2026, 3, 2))
-    party = PartyFactory(
-        case=case, role=party_role or _party_role_for(purpose, from_agency, to_agency)
-    )
     creator = created_by or UserFactory()
+    case = case or CaseFactory(
+        owning_agency=from_agency, received_on=date(2026, 3, 2), created_by=creator
+    )
+    party = PartyFactory(
+        case=case,
+        role=party_role or _party_role_for(purpose, from_agency, to_agency),
+        created_by=creator,
+        person__created_by=creator,
+    )
     values = {
         "lawful_basis": "public_task",
         "sensitive_condition": "safeguarding",
@@ -234,8 +239,10 @@ def sent_by_owner(owner, actor) -> dict:
 
 
 def a_case_to_refer(owner, actor) -> dict:
-    case = CaseFactory(owning_agency=owner, received_on=date(2026, 3, 2))
-    party = PartyFactory(case=case, role="victim")
+    case = CaseFactory(owning_agency=owner, received_on=date(2026, 3, 2), created_by=actor.user)
+    party = PartyFactory(
+        case=case, role="victim", created_by=actor.user, person__created_by=actor.user
+    )
     return {"_case": case, "_party": party}
 
 
@@ -251,6 +258,13 @@ def a_new_referral(values) -> dict:
         "sensitive_condition": "safeguarding",
         "consent": {"status": "not_sought", "reason": "Seeking it could alert the suspect."},
     }
+
+
+def the_snapshot_as_sent(values, column, target, answer) -> str | None:
+    """Either side is shown the disclosure exactly as it was fixed when sent: nothing
+    read live from the case is added to it."""
+    stored = Referral.objects.values_list("disclosure", flat=True).get(pk=values["referral"])
+    return None if answer.get("disclosure") == stored else "a disclosure unlike the snapshot"
 
 
 def state_unchanged_unless_moved(moved_to: str, movers):
@@ -344,6 +358,7 @@ ROWS = [
         other_side=200,
         setup=a_referral(ReferralState.SENT),
         fields={OWN: RECEIVER_FIELDS, OTHER_SIDE: SENDER_FIELDS},
+        judge=the_snapshot_as_sent,
     ),
     Endpoint(
         "referral-detail",

@@ -42,6 +42,27 @@ def a_team_member(owner, actor) -> dict:
     return {"_member": str(member.pk)}
 
 
+def a_team_member_with_a_private_note(owner, actor) -> dict:
+    """The actor's team has a reviewer who logged a session with a private note."""
+    from datetime import UTC, datetime
+
+    from welfare.models import ExposureSession
+
+    values = a_team_member(owner, actor)
+    member = MembershipFactory._meta.model.objects.get(pk=values["_member"])
+    ExposureSession.objects.create(
+        user=member.user,
+        agency=owner,
+        team=member.team,
+        started_at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+        ended_at=datetime(2026, 3, 2, 10, 0, tzinfo=UTC),
+        minutes=60,
+        review_kind="grading",
+        private_note="Found today hard.",
+    )
+    return values
+
+
 ROWS = [
     Endpoint(
         "staff-exposure-sessions",
@@ -89,7 +110,11 @@ ROWS = [
         "GET",
         "/api/v1/staff-exposure/summary/?team=1",
         SUPERVISORS,
+        setup=a_team_member_with_a_private_note,
+        per_actor=True,
         fields=frozenset({"results"}),
+        # A supervisor sees their team's compliance, never anyone's private notes.
+        never=frozenset({"private_note"}),
     ),
     Endpoint(
         "staff-exposure-meetings",

@@ -16,9 +16,17 @@ RECORDERS = frozenset({Role.SOCIAL_WORKER, Role.MASH_COORDINATOR})
 
 
 def a_case_with_a_child(owner, actor) -> dict:
-    case = CaseFactory(owning_agency=owner, received_on=date(2026, 3, 2))
-    child = PartyFactory(case=case, role="victim", person__date_of_birth=date(2013, 6, 1))
-    PartyFactory(case=case, role="suspect")
+    case = CaseFactory(owning_agency=owner, created_by=actor.user, received_on=date(2026, 3, 2))
+    child = PartyFactory(
+        case=case,
+        created_by=case.created_by,
+        person__created_by=case.created_by,
+        role="victim",
+        person__date_of_birth=date(2013, 6, 1),
+    )
+    PartyFactory(
+        case=case, created_by=case.created_by, person__created_by=case.created_by, role="suspect"
+    )
     return {"case": case.id, "child": child.id, "_case": case}
 
 

@@ -14,8 +14,10 @@ ALL_TARGETS = RECORD_TARGETS
 
 
 def a_case_with_a_suspect(owner, actor) -> dict:
-    case = CaseFactory(owning_agency=owner, received_on=date(2026, 3, 2))
-    suspect = PartyFactory(case=case, role="suspect")
+    case = CaseFactory(owning_agency=owner, created_by=actor.user, received_on=date(2026, 3, 2))
+    suspect = PartyFactory(
+        case=case, created_by=case.created_by, person__created_by=case.created_by, role="suspect"
+    )
     return {"case": case.id, "suspect": suspect.id, "_case": case}
 
 

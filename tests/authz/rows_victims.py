@@ -59,8 +59,10 @@ CARE_FIELDS = frozenset(
 
 
 def a_victim_with_an_update_owed(owner, actor) -> dict:
-    case = CaseFactory(owning_agency=owner, received_on=date(2026, 3, 2))
-    victim = PartyFactory(case=case, role="victim")
+    case = CaseFactory(owning_agency=owner, created_by=actor.user, received_on=date(2026, 3, 2))
+    victim = PartyFactory(
+        case=case, created_by=case.created_by, person__created_by=case.created_by, role="victim"
+    )
     care = VictimCare.objects.create(case=case, party=victim, enhanced_reason="sexual_offence")
     duty = duty_open(
         actor=None,
