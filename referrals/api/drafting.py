@@ -95,7 +95,13 @@ class ReferralChangeSerializer(_ReferralInput):
     `parties`, when sent, replaces the list."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, partial=True, **kwargs)
+        super().__init__(*args, **kwargs)
+        # Each choice may be left out, but one that is sent is whole. (DRF's
+        # partial=True would also let a party be sent without its `party`, or consent
+        # without its `status`, and the service would fail on what is missing.)
+        for field in self.fields.values():
+            field.required = False
+            field.default = serializers.empty
 
 
 # A service names the model's fields; the API names what the caller sent.

@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from cases.models import Case
 from common.api.errors import exception_handler
+from tests.authz.rows_referrals import make_referral
 from tests.factories import CaseFactory
 
 CASES = "/api/v1/cases/"
@@ -172,6 +173,29 @@ def test_nested_field_errors_are_named_by_their_path(officer_north, api_for, cas
         "consent.status": ['"bogus" is not a valid choice.'],
         "parties.0.party": ["Must be a valid UUID."],
     }
+
+
+def test_a_change_to_a_draft_sends_each_nested_choice_whole(officer_north, api_for, north, harbour):
+    # given: a change may leave out any choice, but not part of one it sends
+    referral = make_referral(
+        from_agency=north, to_agency=harbour, state="draft", created_by=officer_north.user
+    )
+    # when
+    response = api_for(officer_north).patch(
+        f"/api/v1/referrals/{referral.id}/",
+        {"parties": [{"fields": []}], "consent": {}},
+        format="json",
+        headers={"If-Match": f'"{referral.version}"'},
+    )
+    # then
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "parties.0.party": ["This field is required."],
+        "consent.status": ["This field is required."],
+    }
+    version_before = referral.version
+    referral.refresh_from_db()
+    assert referral.version == version_before
 
 
 def test_the_exception_handler_flattens_every_shape_drf_nests_errors_in():
