@@ -185,7 +185,8 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
     history (the record as it was when closed); the reopening follows it."""
     case_action_require(actor, "cases.case.reopen", case)
     locked = (
-        Case.objects.select_for_update()
+        # Only the case's row: PostgreSQL refuses FOR UPDATE across the nullable join.
+        Case.objects.select_for_update(of=("self",))
         .select_related("owning_agency", "lead_officer")
         .get(pk=case.pk)
     )
