@@ -4,9 +4,11 @@ the fields each persona receives. The rows live in tests/authz/rows_*.py; their
 expectations are written literally there (see tests/authz/__init__.py).
 
 The world (agencies, one member per column, their tokens and sessions) is built
-once for the module; each row's records are built once per owner; each cell runs
-inside a savepoint that is rolled back, and all of a row's mismatches are reported
-together.
+once for the module; each row's records are built once per owner (per caller for
+the caller's own, where a row says so); each cell runs inside a savepoint that is
+rolled back, and all of a row's mismatches are reported together. A column whose
+role the row refuses is not aimed at other agencies' records (its answer cannot
+depend on whose record it is; see `_SAME_REFUSAL_AS_OWN`).
 
 * The API matrix runs in full with Bearer tokens; a slice (every row, the first
   allowed column, its own target) runs again with the session cookie, CSRF
