@@ -3,6 +3,7 @@ and the home page's part."""
 
 import pytest
 
+from tests.helpers import ACCESS_LOG_QUERIES
 from tests.welfare.staff.conftest import NOW, at
 from welfare.models import ExposureSession, WelfareMeeting
 from welfare.services.staff_sessions import exposure_session_log
@@ -161,7 +162,8 @@ def test_the_home_part_is_constant_in_queries(
     for _ in range(6):
         extra = MembershipFactory(agency=north, team=north_team, role=Role.SPECIALIST_INVESTIGATOR)
         logged(extra, at(3, 14, 30), at(3, 15, 30), confirm=True)
-    with django_assert_max_num_queries(5):
+    # Outside a request, the read of the overdue members is logged at once.
+    with django_assert_max_num_queries(5 + ACCESS_LOG_QUERIES):
         alerts = team_exposure_alerts(actor=supervisor_north.user)
     assert alerts.breach_sessions == 6
     assert alerts.members_with_breaches == 6
