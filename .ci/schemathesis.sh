@@ -19,7 +19,6 @@ BIN=.venv/bin
 # Fuzzed inputs per operation and phase; bounded so that the whole step takes about
 # six minutes on two cores (under ten when the machine is busy).
 MAX_EXAMPLES=${ST_MAX_EXAMPLES:-5}
-WORKERS=${ST_WORKERS:-2}
 SEED=${ST_SEED:-20260101}
 ALL_PHASES=coverage,fuzzing,stateful
 # The admin's own endpoints: nobody else gets past their 403 to the input checks.
@@ -30,21 +29,25 @@ ADMIN_PATHS='^/api/v1/(members/|risk/(scales|targets)/|staff-exposure/rules/)'
 # endpoints, and as the admin on the admin's own endpoints; for other endpoints the
 # caseworker and the admin mostly get 403 or 404 before any input is read, so they
 # get generated inputs and request sequences (fuzzing, stateful), which is where
-# their answers differ. Each line: user, phases, and optionally a path filter.
-RUNS=(
+# their answers differ. Each line is one job: a user, then runs of "phases[@paths]".
+# The jobs run side by side, each with one Schemathesis worker: Hypothesis describes
+# strategies by parsing source, which CPython 3.11 cannot do from two threads at once
+# ("AST constructor recursion depth mismatch"), so parallelism comes from processes.
+JOBS=(
   "officer.north $ALL_PHASES"
   "caseworker.harbour fuzzing,stateful"
-  "admin.north $ALL_PHASES $ADMIN_PATHS"
-  "admin.north fuzzing,stateful"
+  "admin.north $ALL_PHASES@$ADMIN_PATHS fuzzing,stateful"
 )
 if [ -n "${ST_USERS:-}" ]; then
-  RUNS=()
-  for user in $ST_USERS; do RUNS+=("$user ${ST_PHASES:-$ALL_PHASES}"); done
+  JOBS=()
+  for user in $ST_USERS; do JOBS+=("$user ${ST_PHASES:-$ALL_PHASES}"); done
 fi
 
 work=$(mktemp -d)
 server_pid=""
+pids=()
 cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   rm -rf "$work"
 }
@@ -59,8 +62,8 @@ $BIN/python manage.py seed_demo >/dev/null
 
 port=$($BIN/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
-# Two sync workers: one per core; SQLite serialises the writes either way.
-$BIN/gunicorn config.wsgi --bind "127.0.0.1:$port" --workers 2 --timeout 60 \
+# Three sync workers, one for each job's requests; SQLite serialises the writes.
+$BIN/gunicorn config.wsgi --bind "127.0.0.1:$port" --workers 3 --timeout 60 \
   --access-logfile /dev/null --error-logfile "$work/server.log" >>"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 60); do
@@ -76,15 +79,10 @@ token_for() {
     $BIN/python -c 'import json, sys; print(json.load(sys.stdin)["token"])'
 }
 
-status=0
-# One token each: a TOTP code is accepted once, and a token lives 30 minutes idle.
-declare -A tokens=()
-for run in "${RUNS[@]}"; do
-  read -r user phases paths <<<"$run"
-  [ -n "${tokens[$user]:-}" ] || tokens[$user]=$(token_for "$user")
-  token=${tokens[$user]}
-  echo
+fuzz() {
+  local user=$1 token=$2 phases=$3 paths=$4
   echo "==== Schemathesis as $user: $phases${paths:+ on $paths}"
+  local run_started args
   run_started=$(date +%s)
   args=(
     --url "$base"
@@ -92,7 +90,7 @@ for run in "${RUNS[@]}"; do
     --checks all
     --phases "$phases"
     --max-examples "$MAX_EXAMPLES"
-    --workers "$WORKERS"
+    --workers 1
     --seed "$SEED"
     --generation-database none
     --request-timeout 30
@@ -105,11 +103,36 @@ for run in "${RUNS[@]}"; do
     --exclude-path /api/v1/auth/token/
   )
   [ -n "$paths" ] && args+=(--include-path-regex "$paths")
-  if ! (cd "$work" && "$root/$BIN/schemathesis" --config-file "$root/.ci/schemathesis.toml" \
-    run "$base/api/v1/schema/" "${args[@]}"); then
-    status=1
-  fi
-  echo "(as $user: $(($(date +%s) - run_started)) seconds)"
+  local rc=0
+  (cd "$work" && "$root/$BIN/schemathesis" --config-file "$root/.ci/schemathesis.toml" \
+    run "$base/api/v1/schema/" "${args[@]}") || rc=$?
+  echo "(as $user, $phases: $(($(date +%s) - run_started)) seconds)"
+  return "$rc"
+}
+
+for index in "${!JOBS[@]}"; do
+  read -r -a job <<<"${JOBS[$index]}"
+  user=${job[0]}
+  # One token each, taken before any job starts: a TOTP code is accepted once.
+  token=$(token_for "$user")
+  (
+    rc=0
+    for run in "${job[@]:1}"; do
+      phases=${run%%@*}
+      paths=""
+      [ "$run" != "$phases" ] && paths=${run#*@}
+      fuzz "$user" "$token" "$phases" "$paths" || rc=1
+      echo
+    done
+    exit "$rc"
+  ) >"$work/job-$index.log" 2>&1 &
+  pids+=($!)
+done
+
+status=0
+for index in "${!pids[@]}"; do
+  wait "${pids[$index]}" || status=1
+  cat "$work/job-$index.log"
 done
 
 if [ "$status" -ne 0 ] && grep -q "Traceback" "$work/server.log"; then

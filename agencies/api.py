@@ -334,11 +334,13 @@ class MemberReactivateApi(_MemberActionApi):
         400: ERRORS[400],
         401: ERRORS[401],
         404: ERRORS[404],
+        409: ERRORS[409],
     },
     description=(
         "Removes the person's authenticator, deletes their sessions and revokes their "
         "tokens. The answer carries a new one-time `enrolment_link` (72 hours); earlier "
-        "links stop working. The person cannot sign in until they use it."
+        "links stop working. The person cannot sign in until they use it. An admin's "
+        "own authenticator is reset by another admin (409)."
     ),
 )
 class MemberMfaResetApi(_MemberActionApi):

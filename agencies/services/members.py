@@ -205,6 +205,13 @@ def member_mfa_reset(*, actor: User, membership: Membership, reason: str) -> Iss
     it let in ends, and the person cannot sign in again until they use the new
     enrolment link returned here (a password alone is never enough)."""
     access.require(actor, "agencies.member.manage", membership)
+    if membership.user_id == actor.pk:
+        # As with deactivating: it would end the admin's own sign-in with no way back
+        # but the link, so another admin does it.
+        raise InvalidState(
+            "You cannot reset your own authenticator: ask another admin of your agency.",
+            state="active",
+        )
     reason = _reason_required(reason)
     with transaction.atomic():
         TOTPDevice.objects.filter(user_id=membership.user_id).delete()

@@ -8,6 +8,7 @@ served demo."""
 from base64 import b64encode
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework import serializers
 
@@ -324,6 +325,25 @@ def test_without_if_match_428_and_with_the_current_etag_the_change_is_made(
     assert missing.status_code == 428
     assert changed.status_code == 200
     assert changed["ETag"] == '"2"'
+
+
+# --- Found by the fuzzer
+
+
+def test_an_admin_cannot_reset_their_own_authenticator(admin_north, api_for):
+    # given: it would end the admin's own token, with no way back but a new link
+    client = api_for(admin_north)
+    devices_before = TOTPDevice.objects.filter(user=admin_north.user).count()
+    # when
+    response = client.post(
+        f"/api/v1/members/{admin_north.id}/reset-mfa/", {"reason": "lost phone"}, format="json"
+    )
+    # then
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "You cannot reset your own authenticator: ask another admin of your agency."
+    )
+    assert TOTPDevice.objects.filter(user=admin_north.user).count() == devices_before
 
 
 # --- Paths that match no endpoint
