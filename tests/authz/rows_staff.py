@@ -108,7 +108,7 @@ ROWS = [
     Endpoint(
         "staff-exposure-summary",
         "GET",
-        "/api/v1/staff-exposure/summary/?team=1",
+        "/api/v1/staff-exposure/summary/?team=true",
         SUPERVISORS,
         setup=a_team_member_with_a_private_note,
         per_actor=True,
