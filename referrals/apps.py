@@ -20,7 +20,7 @@ class ReferralsConfig(AppConfig):
         case_panel_register("referrals.involvement", involvement_panels)
         case_panel_register("concerns", concern_panels)
         demo_seeder_register(order=30, name="referrals", seeder=seed_referrals)
-        # After the duties of care, which the referrals above already answer.
-        demo_seeder_register(order=50, name="urgent concerns", seeder=seed_concerns)
         # After the duties of care (order 40): the hub's onward referral meets one.
         demo_seeder_register(order=41, name="partners' work", seeder=seed_partner_work)
+        # After the duties of care, which the referrals above already answer.
+        demo_seeder_register(order=50, name="urgent concerns", seeder=seed_concerns)

@@ -13,7 +13,6 @@ from cases.api.common import CaseNestedMixin, UserRefSerializer
 from cases.history import case_history
 from cases.models import Case, CaseSource, CaseStatus
 from cases.services import cases as case_services
-from cases.services import grants as grant_services
 from cases.services.common import log_case_read
 from common.api.concurrency import ETagMixin, etag_for, expected_version
 from common.api.idempotency import idempotent_create
