@@ -108,7 +108,7 @@ class MemberOutputSerializer(serializers.ModelSerializer):
     first_name = serializers.CharField(source="user.first_name")
     last_name = serializers.CharField(source="user.last_name")
     full_name = serializers.CharField()
-    email = serializers.EmailField(source="user.email")
+    email = serializers.EmailField(source="user.email", allow_blank=True)
     is_active = serializers.BooleanField()
     team = TeamSerializer(allow_null=True)
     agency = AgencySummarySerializer()
