@@ -8,7 +8,6 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agencies import access
 from agencies.audit import access_read_record
 from cases import selectors
 from cases.api.common import CaseNestedMixin
@@ -216,7 +215,7 @@ class PartyOutputSerializer(serializers.ModelSerializer):
         visible = self.context.get("_visible_party_ids")
         if visible is None:
             visible = set(
-                access.party_scope(self.context["actor"], CaseParty.objects.all())
+                selectors.visible_parties(self.context["actor"])
                 .filter(case_id=party.case_id)
                 .values_list("pk", flat=True)
             )
