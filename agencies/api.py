@@ -50,7 +50,7 @@ class TokenCreateApi(APIView):
 
     @extend_schema(
         request=InputSerializer,
-        responses={201: OutputSerializer, 400: ERRORS[400], 401: ERRORS[401], 429: None},
+        responses={201: OutputSerializer, 400: ERRORS[400], 401: ERRORS[401], 429: ERRORS[429]},
         auth=[],
         summary="Exchange a username, password and TOTP code for a bearer token",
     )

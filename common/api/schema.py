@@ -70,6 +70,10 @@ ERROR_RESPONSES: dict[int, OpenApiResponse] = {
         ErrorSerializer,
         description="If-Match is missing, or is `*` rather than a version. Nothing changed.",
     ),
+    429: OpenApiResponse(
+        ErrorSerializer,
+        description="Locked after too many failed sign-ins; `Retry-After` says for how long.",
+    ),
 }
 
 
