@@ -18,6 +18,7 @@ from common.errors import PreconditionFailed, PreconditionRequired
 
 ETAG_PATTERN = r'^\s*(?:W/)?"?(\d+)"?\s*$'
 _ETAG = re.compile(ETAG_PATTERN)
+ETAG_FORMAT_MESSAGE = 'Send the ETag of the version you last read, such as "3".'
 
 
 def etag_for(version: int) -> str:
@@ -34,9 +35,6 @@ def expected_version(request) -> int:
     if not match:
         raise ValidationError({"If-Match": [ETAG_FORMAT_MESSAGE]})
     return int(match.group(1))
-
-
-ETAG_FORMAT_MESSAGE = 'Send the ETag of the version you last read, such as "3".'
 
 
 def version_check(locked: Model, expected: int) -> None:
