@@ -20,6 +20,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
 from agencies.models import AgencyKind, CharityService, Compartment, Membership, Role
+from common.errors import AccessDenied as AccessDenied  # `require` raises it
 
 # Every action a user can attempt, as a namespaced code, with the roles that may
 # attempt it. An action that is not listed here is refused for everyone.
@@ -372,14 +373,6 @@ def _granted_read_only(user, obj: Model) -> bool:
         .filter(content_object=obj)
         .exists()
     )
-
-
-class AccessDenied(Exception):
-    """Raised by `require`. The API answers 404 for objects, 403 for collections."""
-
-    def __init__(self, action: str) -> None:
-        super().__init__(f"Not allowed: {action}")
-        self.action = action
 
 
 def require(user, action: str, obj: Model | None = None) -> Membership:

@@ -4,6 +4,7 @@ the status codes of the design: 404, 409, 412, 428, 422, 413, 415."""
 from django.core.exceptions import ValidationError
 
 __all__ = [
+    "AccessDenied",
     "FileTooLarge",
     "IdempotencyKeyMismatch",
     "InvalidState",
@@ -13,6 +14,15 @@ __all__ = [
     "UnsupportedFileType",
     "ValidationError",
 ]
+
+
+class AccessDenied(Exception):
+    """The access policy (agencies/access.py's `require`) refused an action. The API
+    answers 404 for objects, 403 for collections."""
+
+    def __init__(self, action: str) -> None:
+        super().__init__(f"Not allowed: {action}")
+        self.action = action
 
 
 class NotFound(Exception):

@@ -9,8 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from agencies.access import AccessDenied
-from common.errors import InvalidState, ValidationError
+from common.errors import AccessDenied, InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
 from referrals import selectors, services
 from referrals.models import Referral, ReferralState

@@ -289,7 +289,7 @@ def test_the_service_refuses_a_granted_agency(coordinator_mash, officer_north, c
     # given
     grant_case(case, coordinator_mash.agency)
     # when / then
-    from agencies.access import AccessDenied
+    from common.errors import AccessDenied
 
     with pytest.raises(AccessDenied):
         activist_evidence_put(

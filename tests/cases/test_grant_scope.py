@@ -11,7 +11,6 @@ import pytest
 from django.utils import timezone
 
 from agencies import access
-from agencies.access import AccessDenied
 from agencies.models import Compartment, Role
 from cases.models import (
     CaseGrant,
@@ -30,7 +29,7 @@ from cases.selectors import (
 )
 from cases.services.grants import case_grant, case_grant_revoke
 from cases.services.records import contact_log
-from common.errors import NotFound, ValidationError
+from common.errors import AccessDenied, NotFound, ValidationError
 from safeguarding.models import Assessment, StrategyDiscussion
 from safeguarding.risk_templates import template_current
 from safeguarding.services.assessments import assessment_record

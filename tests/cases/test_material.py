@@ -3,11 +3,16 @@ specialists and supervisors only. GET/PUT /api/v1/cases/{id}/material/."""
 
 import pytest
 
-from agencies.access import AccessDenied
 from agencies.models import AccessLogEntry, Role
 from cases.models import MaterialSummary
 from cases.services.material import material_summary_put
-from common.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationError
+from common.errors import (
+    AccessDenied,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    ValidationError,
+)
 from tests.factories import (
     AgencyFactory,
     CaseFactory,

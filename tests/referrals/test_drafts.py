@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from agencies.access import AccessDenied
 from agencies.models import Role
 from common.errors import (
+    AccessDenied,
     InvalidState,
     NotFound,
     PreconditionFailed,

@@ -11,9 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.access import AccessDenied
 from agencies.models import AccessLogEntry, Role
-from common.errors import InvalidState, ValidationError
+from common.errors import AccessDenied, InvalidState, ValidationError
 from safeguarding.deadlines import deadline_status, strategy_discussions_with_deadlines
 from safeguarding.models import StrategyDiscussion
 from safeguarding.services.child_protection import (

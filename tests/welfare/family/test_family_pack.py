@@ -5,9 +5,8 @@ from datetime import date
 
 import pytest
 
-from agencies.access import AccessDenied
 from agencies.models import AccessLogEntry
-from common.errors import NotFound, ValidationError
+from common.errors import AccessDenied, NotFound, ValidationError
 from tests.factories import CaseFactory, PartyFactory
 from tests.welfare.family.helpers import arrest, at, frozen
 from welfare.models import Duty, DutyKind, DutyStatus, FamilyPack

@@ -5,9 +5,8 @@ who is refused, the page, and that reviewers are shown the configured numbers.""
 
 import pytest
 
-from agencies.access import AccessDenied
 from agencies.models import Role
-from common.errors import PreconditionFailed, PreconditionRequired, ValidationError
+from common.errors import AccessDenied, PreconditionFailed, PreconditionRequired, ValidationError
 from tests.factories import AgencyFactory, MembershipFactory, TOTPDeviceFactory
 from tests.welfare.staff.conftest import NOW, at
 from welfare.models import ExposureRules, ExposureSession

@@ -5,8 +5,7 @@ from datetime import date, time
 
 import pytest
 
-from agencies.access import AccessDenied
-from common.errors import NotFound, ValidationError
+from common.errors import AccessDenied, NotFound, ValidationError
 from tests.welfare.staff.conftest import NOW
 from welfare.models import StaffShift, WelfareMeeting
 from welfare.selectors.staff_exposure import team_members

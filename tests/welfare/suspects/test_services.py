@@ -4,10 +4,9 @@ from datetime import date
 
 import pytest
 
-from agencies.access import AccessDenied
 from agencies.models import AccessLogEntry
 from cases.models import EventKind
-from common.errors import NotFound, PreconditionFailed, ValidationError
+from common.errors import AccessDenied, NotFound, PreconditionFailed, ValidationError
 from safeguarding.models import Flag, FlagKind
 from tests.welfare.suspects.conftest import at
 from welfare.models import (

@@ -4,10 +4,9 @@ contact with the victim, opt-out, regular updates, a new named contact."""
 import pytest
 import time_machine
 
-from agencies.access import AccessDenied
 from cases.models import ContactLog
 from cases.services.records import contact_log
-from common.errors import InvalidState, PreconditionFailed, ValidationError
+from common.errors import AccessDenied, InvalidState, PreconditionFailed, ValidationError
 from common.models import Notification
 from tests.factories import MembershipFactory, PartyFactory
 from tests.welfare.victims.conftest import at, record_event
