@@ -17,9 +17,9 @@ class WelfareConfig(AppConfig):
         )
         from cases.panels import case_panel_register
         from referrals.events import REFERRAL_SENT
-        from welfare.case_panels_family import family_panels
-        from welfare.case_panels_suspects import suspects_panels
-        from welfare.case_panels_victims import victims_panels
+        from welfare.case_panels.family import family_panels
+        from welfare.case_panels.suspects import suspects_panels
+        from welfare.case_panels.victims import victims_panels
         from welfare.demo import seed_welfare
         from welfare.demo_history import seed_welfare_history
         from welfare.demo_staff import seed_staff_exposure

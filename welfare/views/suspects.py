@@ -1,5 +1,5 @@
 """Pages for suspect welfare: record a screening, a safety plan, an incident. The
-case page's "Suspect welfare" panel (`welfare.case_panels_suspects`) shows them.
+case page's "Suspect welfare" panel (`welfare.case_panels.suspects`) shows them.
 The 48-hour check is met by logging a contact on the duty's own page."""
 
 from datetime import datetime

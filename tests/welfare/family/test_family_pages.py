@@ -173,7 +173,7 @@ def test_the_case_panel_costs_two_queries_however_large_the_family(
     officer_north, north_case, suspect, arrested, django_assert_num_queries
 ):
     from agencies.access import membership_of
-    from welfare.case_panels_family import family_panels
+    from welfare.case_panels.family import family_panels
 
     for _ in range(5):
         PartyFactory(case=north_case, role="family_member", related_to=suspect, relationship="x")
@@ -189,7 +189,7 @@ def test_the_case_panel_costs_two_queries_however_large_the_family(
 def test_the_case_panel_is_empty_for_readers_without_family_support(
     caseworker_lighthouse, social_worker, north_case, suspect, arrested
 ):
-    from welfare.case_panels_family import family_panels
+    from welfare.case_panels.family import family_panels
 
     for membership in (caseworker_lighthouse, social_worker):
         assert family_panels(membership.user, north_case) == []

@@ -16,7 +16,7 @@ from tests.factories import (
 )
 from tests.helpers import ACCESS_LOG_QUERIES
 from tests.welfare.suspects.conftest import at
-from welfare.case_panels_suspects import suspects_panels
+from welfare.case_panels.suspects import suspects_panels
 from welfare.models import Duty, DutyKind, WelfareIncident, WelfareScreening
 from welfare.selectors.suspects import countdown, welfare_check_list
 
