@@ -7,7 +7,7 @@ from agencies.access import can
 from cases.models import Case
 from cases.panels import CasePanel
 from referrals.selectors import referral_list_for_case
-from referrals.selectors_concerns import concern_list_for_case
+from referrals.selectors.concerns import concern_list_for_case
 from referrals.views.display import list_rows
 
 

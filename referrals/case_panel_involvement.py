@@ -6,7 +6,7 @@ from django.urls import reverse
 from agencies.access import can, membership_of
 from cases.models import Case
 from cases.panels import CasePanel
-from referrals.selectors_involvement import case_involvement
+from referrals.selectors.involvement import case_involvement
 from referrals.views.display import list_rows
 
 

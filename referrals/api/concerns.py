@@ -23,10 +23,11 @@ from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import IDEMPOTENCY_KEY, errors
 from common.errors import NotFound, ValidationError
-from referrals import selectors, selectors_concerns
+from referrals import selectors
 from referrals.api.output import AgencySerializer
 from referrals.downloads import document_file_response
 from referrals.models import Concern, ConcernKind, ConcernState, ReferralDocument
+from referrals.selectors import concerns as selectors_concerns
 from referrals.services import concern_answers
 from referrals.services import concerns as concern_services
 from safeguarding.models import FlagKind

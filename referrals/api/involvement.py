@@ -14,7 +14,7 @@ from cases.models import CaseGrant, GrantSource
 from common.api.schema import errors
 from referrals.api.output import AgencySerializer, DeadlinesSerializer
 from referrals.models import CompletionOutcome, ReferralPurpose, ReferralState, Urgency
-from referrals.selectors_involvement import case_involvement
+from referrals.selectors.involvement import case_involvement
 from referrals.views.display import inbox_due
 
 

@@ -13,9 +13,10 @@ from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import IDEMPOTENCY_KEY, errors
 from common.errors import NotFound
-from referrals import selectors, selectors_concerns
+from referrals import selectors
 from referrals.api.output import AgencySerializer
 from referrals.models import ReferralDocument, ReferralMessage, ThreadSide
+from referrals.selectors import concerns as selectors_concerns
 from referrals.services import disclosure_documents
 from referrals.services.messages import message_post
 

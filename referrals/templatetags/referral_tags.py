@@ -12,7 +12,7 @@ from agencies.audit import access_list_record
 from agencies.models import Role
 from referrals.models import ReferralState
 from referrals.selectors import referral_inbox
-from referrals.selectors_concerns import concerns_awaiting_acknowledgement
+from referrals.selectors.concerns import concerns_awaiting_acknowledgement
 
 register = template.Library()
 

@@ -14,7 +14,7 @@ from agencies.access import AccessDenied, can
 from cases.selectors import party_list
 from common.errors import FileTooLarge, InvalidState, UnsupportedFileType, ValidationError
 from common.pages import capability_required, form_errors_from
-from referrals import selectors, selectors_concerns
+from referrals import selectors
 from referrals.forms_concerns import (
     AcknowledgeForm,
     ConcernContactForm,
@@ -22,6 +22,7 @@ from referrals.forms_concerns import (
     ConcernForm,
 )
 from referrals.models import Concern, ConcernKind, ConcernState, ReferralState
+from referrals.selectors import concerns as selectors_concerns
 from referrals.services import concern_answers
 from referrals.services import concerns as concern_services
 from referrals.services.moves import when_text

@@ -3,9 +3,10 @@ its message thread, and the documents shared with its disclosure."""
 
 from agencies.access import can
 from cases.selectors import document_list
-from referrals import selectors, selectors_concerns
+from referrals import selectors
 from referrals.forms_concerns import DisclosureDocumentForm, MessageForm
 from referrals.models import Referral, ReferralState
+from referrals.selectors import concerns as selectors_concerns
 
 
 def case_documents_to_share(actor, referral: Referral) -> list:

@@ -9,13 +9,13 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from agencies.access import AccessDenied
-from common.errors import InvalidState, ValidationError
+from common.errors import AccessDenied, InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
-from referrals import selectors, selectors_concerns
+from referrals import selectors
 from referrals.downloads import document_file_response
 from referrals.forms_concerns import DisclosureDocumentForm, MessageForm
 from referrals.models import Referral, ReferralState
+from referrals.selectors import concerns as selectors_concerns
 from referrals.services import disclosure_documents
 from referrals.services.messages import message_post
 from referrals.views.referral_page import render_referral_page

@@ -379,7 +379,7 @@ def test_an_acknowledged_concern_becomes_a_flag_and_a_contact_once_each(
 def test_no_selector_returns_another_agencys_concerns_or_thread(
     harbour_referral, caseworker_harbour, officer_north, officer_south
 ):
-    from referrals.selectors_concerns import (
+    from referrals.selectors.concerns import (
         concern_list_for_case,
         concern_scope_for_referral,
         concerns_awaiting_acknowledgement,
