@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from cases.api.common import CaseNestedMixin, PartyRefSerializer, UserRefSerializer
 from cases.api.outcomes import SuspectField
 from cases.models import BailAuthority, EventKind, InvestigationEvent
-from cases.selectors_events import event_list
+from cases.selectors.events import event_list
 from cases.services import events as event_services
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from cases import selectors
 from cases.api.common import CaseNestedMixin, UserRefSerializer
 from cases.models import ActivistEvidence, MaterialSummary
-from cases.selectors_material import activist_evidence_get_for_actor
+from cases.selectors.material import activist_evidence_get_for_actor
 from cases.services import material as material_services
 from common.api.concurrency import ETagMixin, etag_for, expected_version
 from common.api.schema import ERROR_RESPONSES, IF_MATCH_ONCE_IT_EXISTS, errors

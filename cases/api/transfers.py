@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.selectors import agency_get_by_slug
-from cases import selectors_transfers as selectors
+from cases.selectors import transfers as selectors
 from cases.api.common import CaseNestedMixin, UserRefSerializer
 from cases.models import CaseTransfer, TransferState
 from cases.services import transfers as transfer_services

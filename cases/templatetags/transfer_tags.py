@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 
 from agencies import access
 from agencies.audit import access_list_record
-from cases import selectors_transfers
+from cases.selectors import transfers as selectors_transfers
 from cases.models import TransferState
 
 register = template.Library()

@@ -17,9 +17,9 @@ from cases.forms import CaseFilterForm
 from cases.history import case_history
 from cases.models import CaseSource, ContactChannel, OffenceType, PartyRole
 from cases.panels import case_panels
-from cases.selectors_events import bail_summaries, event_list
-from cases.selectors_material import activist_evidence_get_for_actor
-from cases.selectors_transfers import pending_transfer_of
+from cases.selectors.events import bail_summaries, event_list
+from cases.selectors.material import activist_evidence_get_for_actor
+from cases.selectors.transfers import pending_transfer_of
 from common.errors import NotFound
 from common.pages import capability_required
 

@@ -11,7 +11,7 @@ from agencies.access import can
 from cases import selectors
 from cases.forms import CaseCloseForm, CaseReasonForm
 from cases.forms.case import DUTY_FIELD_PREFIX
-from cases.selectors_transfers import pending_transfer_of
+from cases.selectors.transfers import pending_transfer_of
 from cases.services import lifecycle
 from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from

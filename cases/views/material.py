@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases import selectors
 from cases.models import CaseSource
-from cases.selectors_material import activist_evidence_get_for_actor
+from cases.selectors.material import activist_evidence_get_for_actor
 from cases.services import material as material_services
 from common.errors import InvalidState, PreconditionFailed, ValidationError
 from common.pages import capability_required, form_errors_from

@@ -14,7 +14,7 @@ from agencies.audit import access_list_record
 from agencies.models import AgencyKind
 from agencies.selectors import agency_list
 from cases import selectors
-from cases import selectors_transfers as transfer_selectors
+from cases.selectors import transfers as transfer_selectors
 from cases.forms import CaseReasonForm, TransferAcceptForm, TransferRequestForm
 from cases.models import CaseTransfer, TransferState
 from cases.services import lifecycle

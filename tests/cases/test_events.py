@@ -6,12 +6,11 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from agencies.models import AgencyKind, Role
 from cases import events as case_events
 from cases.models import EventKind, InvestigationEvent
-from cases.selectors_events import bail_summaries, event_list
+from cases.selectors.events import bail_summaries, event_list
 from cases.services.events import investigation_event_record
 from common.errors import ValidationError
 from tests.factories import (
@@ -30,10 +29,7 @@ NOW = datetime(2026, 6, 15, 9, 30, tzinfo=UTC)
 RELEASED = datetime(2026, 3, 2, 11, 0, tzinfo=LONDON)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture
