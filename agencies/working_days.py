@@ -32,7 +32,7 @@ Deadlines are computed once, when the triggering event is recorded, and
 stored; adding a closure day later does not move deadlines already stored.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -42,6 +42,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from agencies.models import ClosureDay
+from common.dates import DeadlineStatus, deadline_status_between
 
 _COUNTRY = "GB"
 _SUBDIVISION = "ENG"
@@ -206,3 +207,25 @@ def working_days_late(due_days: Iterable[date], today: date) -> dict[date, int]:
     for due in past:
         lateness[due] = sum(1 for day in working if day > due)
     return lateness
+
+
+def working_days_between_any_of(days: set[date]) -> Callable[[date, date], int]:
+    """`working_days_between` for any two of `days`, from one calendar query.
+    `working_days_late(days, last)` counts, for each day, the working days after it
+    up to the last of them; the working days between two of them is the difference."""
+    after = working_days_late(days, max(days)) if days else {}
+
+    def between(start: date, end: date) -> int:
+        return after[start] - after[end] if end > start else 0
+
+    return between
+
+
+def deadline_status(
+    *, due_at: datetime | None, done_on: date | None, now: datetime | None = None
+) -> DeadlineStatus | None:
+    """How one stored deadline stands against the clock, in working days
+    (`common.dates.deadline_status_between`); None when there is no deadline."""
+    return deadline_status_between(
+        due_at=due_at, done_on=done_on, now=now, between=working_days_between
+    )

@@ -15,15 +15,17 @@ link applies the access policy as it does for anyone.
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, DateTimeField, ExpressionWrapper, F, QuerySet, When
+from django.urls import reverse
 from django.utils import timezone
 
 from common.errors import NotFound
@@ -123,13 +125,46 @@ def notification_unread_count(*, actor: User) -> int:
     return Notification.objects.filter(user=actor, read_at__isnull=True).count()
 
 
-class Notice(Protocol):
-    """What a deadline sweep wants said: the sweeps' own dataclasses have these."""
+# A team whose supervisors stand in: (agency id, agency kind, team id or None).
+TeamKey = tuple[Any, str, Any]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a deadline sweep wants said, and about whom: the one notice of every
+    sweep. Who is told is worked out by `agencies.selectors.supervision.Recipients`
+    from the people it names."""
 
     kind: str
     message: str
     link: str
     dedupe_key: str
+    # Who answers for it: told if they can still sign in.
+    responsible: tuple[User, ...] = ()
+    # Their supervisors are told too (a missed deadline).
+    escalate: bool = False
+    # Whose supervisors stand in when the responsible have none, or nobody is named.
+    team: TeamKey | None = None
+    # Told as well, if they can still sign in (a referrer, once a deadline is missed).
+    also: tuple[User | None, ...] = ()
+
+
+def named(*users: User | None) -> tuple[User, ...]:
+    """The people a notice names as responsible, leaving out nobody (None)."""
+    return tuple(user for user in users if user is not None)
+
+
+def section_link(url_name: str, pk: Any, section: str) -> str:
+    """A relative link to a section of a record's page: `/cases/<id>/#flags`."""
+    return f"{reverse(url_name, args=[pk])}#{section}"
+
+
+def sweep_counts(kinds: Iterable[str], created: Mapping[str, int]) -> dict[str, int]:
+    """A sweep's answer: how many notifications of each kind it stored (the kind
+    without its app prefix, zero for none), and their total as `notifications`."""
+    result = {kind.split(".", 1)[1]: created.get(kind, 0) for kind in kinds}
+    result["notifications"] = sum(result.values())
+    return result
 
 
 def moment_key(moment: datetime) -> str:

@@ -27,13 +27,14 @@ team's supervisors when that passes, and every supervisor of the sending agency
 when two more hours pass without an acknowledgement."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from common.notifications import moment_key, notices_deliver, notify
+from agencies.selectors.supervision import Recipients
+from common.dates import when_text
+from common.notifications import Notice, moment_key, notices_deliver, sweep_counts
 from referrals.models import Concern, ConcernState, Referral, ReferralState
 from referrals.services.common import receivers_of, referral_link, referrer_of
 from referrals.services.concerns import (
@@ -57,7 +58,6 @@ from referrals.services.due_dates import (
     threshold_due_at_from,
     victim_support_due_at_for,
 )
-from safeguarding.deadlines import supervisors_of, when_text
 
 DUE_SOON_WINDOW = timedelta(hours=2)
 
@@ -101,15 +101,6 @@ __all__ = [
 # --- The sweep
 
 
-@dataclass(frozen=True)
-class _Notice:
-    kind: str
-    message: str
-    dedupe_key: str
-    referral: Referral
-    overdue: bool
-
-
 _MISSED = {
     "decision": ("A decision on a referral", "is due by", "was due by"),
     "threshold": ("A threshold decision on a referral", "is due by", "was due by"),
@@ -122,7 +113,22 @@ _KINDS = {
 }
 
 
-def _deadline_notice(referral: Referral, *, step: str, due: datetime, now: datetime) -> _Notice:
+class _Teams:
+    """Each receiving team's members, looked up once per sweep."""
+
+    def __init__(self) -> None:
+        self._members: dict[tuple, list[User]] = {}
+
+    def of(self, referral: Referral) -> tuple[User, ...]:
+        key = (referral.to_agency_id, referral.to_team_id)
+        if key not in self._members:
+            self._members[key] = receivers_of(referral)
+        return tuple(self._members[key])
+
+
+def _deadline_notice(
+    referral: Referral, *, step: str, due: datetime, now: datetime, teams: _Teams
+) -> Notice:
     overdue = due < now
     what, soon, missed = _MISSED[step]
     due_soon_kind, overdue_kind = _KINDS[step]
@@ -131,31 +137,55 @@ def _deadline_notice(referral: Referral, *, step: str, due: datetime, now: datet
         if overdue
         else f"{what} {soon} {when_text(due)}."
     )
-    return _Notice(
+    return Notice(
         kind=overdue_kind if overdue else due_soon_kind,
         message=message,
+        link=referral_link(referral),
         # The due moment is part of the event: a referral answered after a question
         # gets a new deadline, and missing that is news again.
         dedupe_key=(
             f"referral:{referral.pk}:{step}:"
             f"{'overdue' if overdue else 'due_soon'}:{moment_key(due)}"
         ),
-        referral=referral,
-        overdue=overdue,
+        # The receiving team and their supervisors; the referrer too once it is missed.
+        responsible=teams.of(referral),
+        escalate=True,
+        also=(referrer_of(referral),) if overdue else (),
     )
 
 
-def _notices(now: datetime) -> Iterator[_Notice]:
+def _stale_notice(referral: Referral, *, teams: _Teams) -> Notice:
+    # The owner answers for it; if they have left, the receiving team does.
+    owner = referral.owner if referral.owner_id else None
+    return Notice(
+        kind=STALE,
+        message=f"A referral has had no update for {STALE_AFTER_WORKING_DAYS} working days.",
+        link=referral_link(referral),
+        # The stale moment moves with every update: a new silence is a new event.
+        dedupe_key=f"referral:{referral.pk}:stale:{moment_key(referral.stale_at)}",
+        responsible=(owner,) if owner is not None and owner.is_active else teams.of(referral),
+        also=(referrer_of(referral),),
+    )
+
+
+def _notices(now: datetime) -> Iterator[Notice]:
     soon = now + DUE_SOON_WINDOW
+    teams = _Teams()
     referrals = Referral.objects.select_related(
         "to_agency", "owner", "sent_by", "created_by"
     ).order_by("id")
     waiting = referrals.filter(state=ReferralState.SENT)
     for referral in waiting.filter(decision_due_at__lte=soon):
-        yield _deadline_notice(referral, step="decision", due=referral.decision_due_at, now=now)
+        yield _deadline_notice(
+            referral, step="decision", due=referral.decision_due_at, now=now, teams=teams
+        )
     for referral in waiting.filter(victim_support_due_at__lte=soon):
         yield _deadline_notice(
-            referral, step="victim_support", due=referral.victim_support_due_at, now=now
+            referral,
+            step="victim_support",
+            due=referral.victim_support_due_at,
+            now=now,
+            teams=teams,
         )
     threshold_open = referrals.filter(
         state__in=[ReferralState.SENT, ReferralState.ACCEPTED, ReferralState.IN_PROGRESS],
@@ -163,59 +193,14 @@ def _notices(now: datetime) -> Iterator[_Notice]:
         threshold_decision__isnull=True,
     )
     for referral in threshold_open:
-        yield _deadline_notice(referral, step="threshold", due=referral.threshold_due_at, now=now)
+        yield _deadline_notice(
+            referral, step="threshold", due=referral.threshold_due_at, now=now, teams=teams
+        )
     stale = referrals.filter(
         state__in=[ReferralState.ACCEPTED, ReferralState.IN_PROGRESS], stale_at__lte=now
     )
     for referral in stale:
-        yield _Notice(
-            kind=STALE,
-            message=f"A referral has had no update for {STALE_AFTER_WORKING_DAYS} working days.",
-            # The stale moment moves with every update: a new silence is a new event.
-            dedupe_key=f"referral:{referral.pk}:stale:{moment_key(referral.stale_at)}",
-            referral=referral,
-            overdue=True,
-        )
-
-
-class _Recipients:
-    """Who is told of a notice, with each team's members and each person's
-    supervisors looked up once per sweep."""
-
-    def __init__(self) -> None:
-        self._teams: dict[tuple, list[User]] = {}
-        self._supervisors: dict[int, list[User]] = {}
-
-    def _team(self, referral: Referral) -> list[User]:
-        key = (referral.to_agency_id, referral.to_team_id)
-        if key not in self._teams:
-            self._teams[key] = receivers_of(referral)
-        return self._teams[key]
-
-    def _supervisors_of(self, user: User) -> list[User]:
-        if user.pk not in self._supervisors:
-            self._supervisors[user.pk] = supervisors_of(user)
-        return self._supervisors[user.pk]
-
-    def of(self, notice: _Notice) -> list[User]:
-        referral = notice.referral
-        if notice.kind == STALE:
-            # The owner answers for it; if they have left, the receiving team does.
-            owner = referral.owner if referral.owner_id else None
-            owners = [owner] if owner is not None and owner.is_active else self._team(referral)
-            people = [*owners, referrer_of(referral)]
-        else:
-            team = self._team(referral)
-            people = list(team)
-            for member in team:
-                people.extend(self._supervisors_of(member))
-            if notice.overdue:
-                people.append(referrer_of(referral))
-        unique: dict[int, User] = {}
-        for person in people:
-            if person is not None and person.is_active:
-                unique.setdefault(person.pk, person)
-        return list(unique.values())
+        yield _stale_notice(referral, teams=teams)
 
 
 def referral_deadlines_sweep(now: datetime | None = None) -> dict[str, int]:
@@ -223,43 +208,21 @@ def referral_deadlines_sweep(now: datetime | None = None) -> dict[str, int]:
     Returns how many notifications of each kind it created: all zero on a second
     run over the same moment."""
     now = now or timezone.now()
-    created = dict.fromkeys(SWEEP_KINDS, 0)
-    recipients = _Recipients()
-    for notice in _notices(now):
-        for user in recipients.of(notice):
-            told = notify(
-                user=user,
-                kind=notice.kind,
-                message=notice.message,
-                link=referral_link(notice.referral),
-                dedupe_key=notice.dedupe_key,
-            )
-            if told is not None:
-                created[notice.kind] += 1
-    result = {kind.split(".", 1)[1]: count for kind, count in created.items()}
-    result["notifications"] = sum(created.values())
-    return result
+    created = notices_deliver(Recipients().pairs(_notices(now)))
+    return sweep_counts(SWEEP_KINDS, created)
 
 
 # --- Urgent concerns: clock hours
 
 
-@dataclass(frozen=True)
-class _ConcernNotice:
-    kind: str
-    message: str
-    link: str
-    dedupe_key: str
-
-
 def _concern_notices(
     concern: Concern, people: ConcernPeople, now: datetime
-) -> Iterator[tuple[_ConcernNotice, User]]:
+) -> Iterator[tuple[Notice, User]]:
     link = concern_link(concern)
     due = concern.acknowledge_due_at
     # The team's supervisors; where the team has none, every supervisor at once.
     supervisors = people.supervisors or people.all_supervisors
-    first = _ConcernNotice(
+    first = Notice(
         kind=URGENT_CONCERN_ESCALATED,
         message=(
             "Urgent: a concern raised on a referral your agency sent was not acknowledged "
@@ -272,7 +235,7 @@ def _concern_notices(
         yield first, user
     everyone_at = escalate_to_all_at(concern)
     if everyone_at <= now:
-        second = _ConcernNotice(
+        second = Notice(
             kind=URGENT_CONCERN_ESCALATED_TO_ALL,
             message=(
                 "Urgent: a concern raised on a referral your agency sent has not been "
@@ -304,7 +267,7 @@ def concern_escalations_sweep(now: datetime | None = None) -> dict[str, int]:
         .order_by("acknowledge_due_at", "id")
     )
     people_of: dict = {}
-    pairs: list[tuple[_ConcernNotice, User]] = []
+    pairs: list[tuple[Notice, User]] = []
     escalated: list = []
     escalated_to_all: list = []
     for concern in overdue:

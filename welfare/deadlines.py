@@ -38,8 +38,8 @@ So the kinds are ``welfare.victim_update_due_today``,
 ``welfare.welfare_check_missed``.
 
 When nobody who can still sign in answers for a duty (no one responsible, or they
-have left), the supervisors of the case's team are told instead (`supervisors_of`
-rules: the team's police supervisors, else the agency's).
+have left), the supervisors of the case's team are told instead
+(`agencies.selectors.supervision` rules: the team's police supervisors, else the agency's).
 
 Pre-charge bail (``welfare.bail_ending``): for each suspect of an open case whose
 current bail (`cases.bail.bail_state`) ends within
@@ -55,24 +55,25 @@ details. The sweep returns how many notifications of each kind it created (the
 kind without its ``welfare.`` prefix), and their total as ``notifications``."""
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.utils import timezone
 
+from agencies.selectors.supervision import Recipients
+from agencies.working_days import working_days_between_any_of
 from cases.bail import bail_state
 from cases.models import Case, CaseStatus, EventKind, InvestigationEvent
-from common.notifications import moment_key, notices_deliver
-from safeguarding.deadlines import (
-    case_link,
-    day_text,
-    supervisors_for_team,
-    supervisors_of,
-    when_text,
-    working_days_between_any_of,
+from common.dates import day_text, time_text, when_text, working_days_text
+from common.notifications import (
+    Notice,
+    TeamKey,
+    moment_key,
+    named,
+    notices_deliver,
+    section_link,
+    sweep_counts,
 )
 from welfare.models import Duty, DutyKind, DutyStatus
 
@@ -151,18 +152,9 @@ _DUTY_WORDS: dict[str, tuple[str, str, str]] = {
 }
 
 
-@dataclass(frozen=True)
-class _Notice:
-    kind: str
-    message: str
-    link: str
-    dedupe_key: str
-    # Who answers for it (None: nobody named), and the case whose team's
-    # supervisors stand in when nobody who can sign in does.
-    responsible: User | None
-    case: Case
-    # Missed deadlines go to the supervisors as well.
-    escalate: bool
+def _case_team(case: Case) -> TeamKey:
+    # Whose supervisors stand in when nobody who can sign in answers for a duty.
+    return (case.owning_agency_id, case.owning_agency.kind, case.team_id)
 
 
 def _start_of_next_day(now: datetime) -> datetime:
@@ -171,7 +163,7 @@ def _start_of_next_day(now: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(tomorrow, time.min), local.tzinfo)
 
 
-def _duty_notice(duty: Duty, now: datetime) -> _Notice | None:
+def _duty_notice(duty: Duty, now: datetime) -> Notice | None:
     family, what, section = _DUTY_WORDS[duty.kind]
     due = duty.due_at
     missed = due < now
@@ -191,21 +183,22 @@ def _duty_notice(duty: Duty, now: datetime) -> _Notice | None:
         message = (
             f"{what} was due by {when_text(due)} and is not recorded as done."
             if missed
-            else f"{what} is due today (by {timezone.localtime(due):%H:%M})."
+            else f"{what} is due today (by {time_text(due)})."
         )
-    return _Notice(
+    return Notice(
         kind=f"welfare.{family}_{notice}",
         message=message,
-        link=case_link(duty.case_id, section),
+        link=section_link("case-detail", duty.case_id, section),
         # The due moment is part of the event: a duty whose deadline moved is news again.
         dedupe_key=f"duty:{duty.pk}:{notice}:{moment_key(due)}",
-        responsible=duty.responsible,
-        case=duty.case,
+        # Missed deadlines go to the supervisors as well.
+        responsible=named(duty.responsible),
         escalate=missed,
+        team=_case_team(duty.case),
     )
 
 
-def _duty_notices(now: datetime) -> Iterator[_Notice]:
+def _duty_notices(now: datetime) -> Iterator[Notice]:
     # Working-day duties due before the day ends, clock duties due within the
     # window, and everything already past its deadline.
     horizon = max(_start_of_next_day(now), now + CLOCK_DUE_SOON_WINDOW)
@@ -225,12 +218,11 @@ def _bail_message(ends_on: date, today: date, working_days: int) -> str:
         return f"Pre-charge bail in a case ends today ({day_text(ends_on)})."
     if working_days == 0:
         return f"Pre-charge bail in a case ends on {day_text(ends_on)} (no working days left)."
-    plural = "" if working_days == 1 else "s"
     ends = day_text(ends_on)
-    return f"Pre-charge bail in a case ends on {ends} ({working_days} working day{plural})."
+    return f"Pre-charge bail in a case ends on {ends} ({working_days_text(working_days)})."
 
 
-def _bail_notices(now: datetime) -> Iterator[_Notice]:
+def _bail_notices(now: datetime) -> Iterator[Notice]:
     today = timezone.localtime(now).date()
     # One query: every event of every suspect of an open case whose bail, as last
     # set, has not yet ended; `bail_state` reads each suspect's events in order.
@@ -258,58 +250,16 @@ def _bail_notices(now: datetime) -> Iterator[_Notice]:
         working_days = between(today, ends_on)
         if working_days > settings.BAIL_WARNING_WORKING_DAYS:
             continue
-        yield _Notice(
+        yield Notice(
             kind=BAIL_ENDING,
             message=_bail_message(ends_on, today, working_days),
-            link=case_link(event.case_id, "events"),
+            link=section_link("case-detail", event.case_id, "events"),
             # A new end date (an extension) is a new event.
             dedupe_key=f"bail:{event.suspect_id}:ends:{ends_on.isoformat()}:warning",
-            responsible=event.case.lead_officer,
-            case=event.case,
+            responsible=named(event.case.lead_officer),
             escalate=True,
+            team=_case_team(event.case),
         )
-
-
-class _Recipients:
-    """Who is told of a notice: the person responsible, if they can still sign in;
-    their supervisors too when the deadline is missed; and when nobody who can act
-    answers for it, the supervisors of the case's team. Each person's and each
-    team's supervisors are looked up once per sweep."""
-
-    def __init__(self) -> None:
-        self._by_user: dict[int, list[User]] = {}
-        self._by_team: dict[tuple, list[User]] = {}
-
-    def _supervisors_of(self, user: User) -> list[User]:
-        if user.pk not in self._by_user:
-            self._by_user[user.pk] = supervisors_of(user)
-        return self._by_user[user.pk]
-
-    def _team_supervisors(self, case: Case) -> list[User]:
-        key = (case.owning_agency_id, case.team_id)
-        if key not in self._by_team:
-            self._by_team[key] = supervisors_for_team(
-                agency_id=case.owning_agency_id,
-                agency_kind=case.owning_agency.kind,
-                team_id=case.team_id,
-                exclude_user_id=None,
-            )
-        return self._by_team[key]
-
-    def of(self, notice: _Notice) -> list[User]:
-        responsible = notice.responsible
-        people: dict[int, User] = {}
-        can_act = responsible is not None and responsible.is_active
-        if can_act:
-            people[responsible.pk] = responsible
-        if notice.escalate or not can_act:
-            supervisors = self._supervisors_of(responsible) if responsible is not None else []
-            if not supervisors:
-                supervisors = self._team_supervisors(notice.case)
-            for supervisor in supervisors:
-                if supervisor.is_active:
-                    people.setdefault(supervisor.pk, supervisor)
-        return list(people.values())
 
 
 def duties_sweep(now: datetime | None = None) -> dict[str, int]:
@@ -319,15 +269,6 @@ def duties_sweep(now: datetime | None = None) -> dict[str, int]:
     # In UTC: arithmetic on a datetime in Europe/London is wall-clock arithmetic,
     # and six hours before a deadline across the clock change are six real hours.
     now = (now or timezone.now()).astimezone(UTC)
-    created = dict.fromkeys(SWEEP_KINDS, 0)
-    recipients = _Recipients()
-    notices = (
-        (notice, user)
-        for source in (_duty_notices(now), _bail_notices(now))
-        for notice in source
-        for user in recipients.of(notice)
-    )
-    created.update(notices_deliver(notices, batch_size=_BATCH))
-    result = {kind.split(".", 1)[1]: count for kind, count in created.items()}
-    result["notifications"] = sum(created.values())
-    return result
+    notices = (notice for source in (_duty_notices(now), _bail_notices(now)) for notice in source)
+    created = notices_deliver(Recipients().pairs(notices), batch_size=_BATCH)
+    return sweep_counts(SWEEP_KINDS, created)

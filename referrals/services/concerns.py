@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from agencies import access
 from agencies.models import Membership
+from agencies.selectors.supervision import supervisors_for_team
 from cases.models import CaseParty
 from cases.services import documents as document_services
 from cases.services.common import not_in_future
@@ -48,7 +49,6 @@ from referrals.services.common import (
     side_require,
 )
 from referrals.services.moves import text_required, when_text
-from safeguarding.deadlines import supervisors_for_team
 
 # Clock hours, not working days: a risk to a child or to life does not wait.
 ACKNOWLEDGE_WITHIN = timedelta(hours=2)

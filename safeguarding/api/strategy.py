@@ -15,7 +15,8 @@ from common.api.pagination import CursorPagination
 from common.api.schema import errors
 from common.errors import NotFound
 from safeguarding import selectors
-from safeguarding.deadlines import DeadlineStatus, strategy_discussions_with_deadlines
+from common.dates import DeadlineStatus
+from safeguarding.deadlines import strategy_discussions_with_deadlines
 from safeguarding.models import StrategyDiscussion
 from safeguarding.services import child_protection as child_protection_services
 from safeguarding.services.child_protection import (

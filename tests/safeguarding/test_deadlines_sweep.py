@@ -9,7 +9,8 @@ from django.core import mail
 
 from agencies.models import Role
 from common.models import Notification
-from safeguarding.deadlines import deadlines_sweep, supervisors_of
+from agencies.selectors.supervision import supervisors_of
+from safeguarding.deadlines import deadlines_sweep
 from safeguarding.models import CasePriority, Flag, FlagKind, StrategyDiscussion
 from safeguarding.services.child_protection import strategy_deadlines
 from safeguarding.tasks import deadlines_sweep_task

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from agencies.models import AccessLogEntry, Role
 from common.errors import AccessDenied, InvalidState, ValidationError
-from safeguarding.deadlines import deadline_status, strategy_discussions_with_deadlines
+from agencies.working_days import deadline_status
+from safeguarding.deadlines import strategy_discussions_with_deadlines
 from safeguarding.models import StrategyDiscussion
 from safeguarding.services.child_protection import (
     strategy_assessment_completed,

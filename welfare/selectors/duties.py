@@ -70,8 +70,8 @@ def _team_q(actor: User, membership: Membership) -> Q:
     """A team's duties: those of the team's cases, and those that fall to its
     members. A police supervisor also answers for the duties of people whose team
     has no supervisor of its own: the sweep escalates those to every supervisor of
-    the agency (`safeguarding.deadlines.supervisors_of`), so their list shows them
-    too, or a supervisor would be told of an overdue update they cannot find."""
+    the agency (`agencies.selectors.supervision.supervisors_of`), so their list shows
+    them too, or a supervisor would be told of an overdue update they cannot find."""
     team_q = Q(responsible_id=actor.pk)
     if membership.team_id:
         team_q |= Q(team_id=membership.team_id) | Q(
@@ -162,7 +162,8 @@ def duties_with_deadlines(duties, *, now: datetime | None = None) -> list[Duty]:
     clock, closed ones against when they were met) and `.due_text` ("Due today
     17:00", "2 working days late"). However many there are, the calendar is read
     once."""
-    from safeguarding.deadlines import deadline_status_between, working_days_between_any_of
+    from agencies.working_days import working_days_between_any_of
+    from common.dates import deadline_status_between
 
     now = now or timezone.now()
     duties = list(duties)

@@ -259,7 +259,7 @@ def exposure_session_log(
 
 
 def _tell_supervisors_of_breach(*, actor: User, session: ExposureSession) -> None:
-    from safeguarding.deadlines import supervisors_of
+    from agencies.selectors.supervision import supervisors_of
 
     rule = _breach_rule_words(session.breaches)
     link = reverse("staff-exposure-team")
