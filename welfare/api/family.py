@@ -138,7 +138,7 @@ class FamilySupportApi(CaseNestedMixin, APIView):
     @extend_schema(responses={200: FamilySupportSerializer, **errors(401, 404)})
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        support = family_selectors.family_support_for_case(actor=request.user, case=case)
+        support = family_selectors.family_support_get(actor=request.user, case=case)
         return Response(FamilySupportSerializer(support).data)
 
     @extend_schema(

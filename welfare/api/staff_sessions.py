@@ -213,9 +213,9 @@ class ExposureSummaryApi(APIView):
         if filters.validated_data["team"]:
             if not access.can(request.user, "staff.exposure.team"):
                 raise access.AccessDenied("staff.exposure.team")
-            summaries = summary_selectors.team_exposure_summary(actor=request.user, week=week)
+            summaries = summary_selectors.team_exposure_summary_list(actor=request.user, week=week)
         else:
-            summaries = [summary_selectors.exposure_summary(actor=request.user, week=week)]
+            summaries = [summary_selectors.exposure_summary_get(actor=request.user, week=week)]
         return Response({"results": SummarySerializer(summaries, many=True).data})
 
 

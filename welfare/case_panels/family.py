@@ -8,15 +8,13 @@ from django.utils import timezone
 
 from cases.panels import CasePanel
 from welfare.models import DutyKind
-from welfare.selectors.family import family_readable, family_support_for_case
+from welfare.selectors.family import family_access_check, family_support_get
 
 
 def family_panels(actor, case) -> list[CasePanel]:
-    if not family_readable(actor, case):
+    if not family_access_check(actor, case):
         return []
-    support = family_support_for_case(
-        actor=actor, case=case, with_packs=False, with_referrals=False
-    )
+    support = family_support_get(actor=actor, case=case, with_packs=False, with_referrals=False)
     if not support.suspects:
         return []
     now = timezone.now()

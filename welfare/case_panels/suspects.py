@@ -6,14 +6,14 @@ Only for police casework of the owning force (`welfare.suspect.view`)."""
 from django.utils import timezone
 
 from cases.panels import CasePanel
-from welfare.selectors.suspects import case_suspect_welfare, countdown, may_view_suspect_welfare
+from welfare.selectors.suspects import countdown, suspect_welfare_access_check, suspect_welfare_list
 
 
 def suspects_panels(actor, case) -> list:
-    if not may_view_suspect_welfare(actor, case):
+    if not suspect_welfare_access_check(actor, case):
         return []
     now = timezone.now()
-    rows = case_suspect_welfare(actor=actor, case=case)
+    rows = suspect_welfare_list(actor=actor, case=case)
     for row in rows:
         if row.check is not None:
             row.check_countdown, row.check_missed = countdown(row.check.due_at, now)

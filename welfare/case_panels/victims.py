@@ -19,7 +19,7 @@ def victims_panels(actor, case) -> list:
     if not access.can(actor, "welfare.victim_care.view", case):
         return []
     victims = victim_selectors.victim_list(actor=actor, case=case)
-    duties = duty_selectors.duties_with_deadlines(
+    duties = duty_selectors.duty_deadlines_annotate(
         victim_selectors.victim_duty_list(actor=actor, case=case), now=timezone.now()
     )
     for victim in victims:

@@ -61,7 +61,7 @@ def duty_get_for_actor(*, actor: User, duty_id: UUID | str, action: str = "welfa
     return duty
 
 
-def default_whose(actor: User) -> str:
+def whose_default_get(actor: User) -> str:
     """A supervisor starts from their team's duties; everyone else from their own."""
     return "team" if access.role_of(actor) == Role.POLICE_SUPERVISOR else "mine"
 
@@ -119,7 +119,7 @@ def duty_list(
         raise ValidationError(errors)
     now = now or timezone.now()
     queryset = duty_scope(actor).filter(status=DutyStatus.OPEN)
-    whose = whose or default_whose(actor)
+    whose = whose or whose_default_get(actor)
     membership = access.membership_of(actor)
     if whose == "agency" and access.role_of(actor) != Role.POLICE_SUPERVISOR:
         # By role: an officer sees their own and their team's; the whole force's
@@ -157,7 +157,7 @@ def case_duty_list(*, actor: User, case, kinds=None) -> QuerySet[Duty]:
     )
 
 
-def duties_with_deadlines(duties, *, now: datetime | None = None) -> list[Duty]:
+def duty_deadlines_annotate(duties, *, now: datetime | None = None) -> list[Duty]:
     """The duties, each with `.deadline` (a DeadlineStatus: open ones against the
     clock, closed ones against when they were met) and `.due_text` ("Due today
     17:00", "2 working days late"). However many there are, the calendar is read

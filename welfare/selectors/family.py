@@ -53,14 +53,14 @@ class FamilySupport:
         return [duty for family in self.suspects for duty in family.open_duties]
 
 
-def family_readable(actor: User, case: Case) -> bool:
+def family_access_check(actor: User, case: Case) -> bool:
     return access.can(actor, "welfare.family.view", case) and access.is_cleared_for(
         actor, Compartment.FAMILY
     )
 
 
 def family_pack_list(*, actor: User, case: Case):
-    if not family_readable(actor, case):
+    if not family_access_check(actor, case):
         return FamilyPack.objects.none()
     return (
         FamilyPack.objects.filter(case_id=case.pk, case__owning_agency_id=case.owning_agency_id)
@@ -69,13 +69,13 @@ def family_pack_list(*, actor: User, case: Case):
     )
 
 
-def family_support_for_case(
+def family_support_get(
     *, actor: User, case: Case, with_packs: bool = True, with_referrals: bool = True
 ) -> FamilySupport:
     """Everything about the support for this case's suspects' families that the
     reader may see. NotFound for a reader who may not see family support. The case
     page's summary leaves out the packs and referrals (the duties say enough)."""
-    if not family_readable(actor, case):
+    if not family_access_check(actor, case):
         raise NotFound()
     parties = list(party_list(actor=actor, case=case))
     families = {
@@ -140,7 +140,7 @@ def referral_duty_get_for_actor(*, actor: User, duty_id) -> Duty:
 
 def _eligible_q(duty: Duty) -> Q:
     """The referrals that meet this duty (the rules of
-    `welfare.services.duty_referral.referral_errors`, as a query): sent, of the
+    `welfare.services.duty_referral.referral_fit_check`, as a query): sent, of the
     duty's purpose, to the kind of agency that serves it, about its person."""
     if duty.kind == DutyKind.VICTIM_SUPPORT_REFERRAL:
         return Q(
@@ -163,7 +163,7 @@ def _eligible_q(duty: Duty) -> Q:
     )
 
 
-def referrals_eligible_for_duty(*, actor: User, duty: Duty) -> list[Referral]:
+def referral_eligible_list(*, actor: User, duty: Duty) -> list[Referral]:
     """The case's sent referrals that would meet this duty, for the form's choices."""
     if duty.kind not in REFERRAL_DUTIES:
         return []

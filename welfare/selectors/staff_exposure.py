@@ -25,7 +25,7 @@ from welfare.models import ExposureRules, ExposureSession, StaffShift
 # --- Rules and the arithmetic of days
 
 
-def exposure_rules_for(agency_id) -> ExposureRules:
+def exposure_rules_get_or_create(agency_id) -> ExposureRules:
     """The agency's rules, created with the defaults on first need."""
     rules, _ = ExposureRules.objects.get_or_create(agency_id=agency_id)
     return rules
@@ -37,15 +37,15 @@ def exposure_rules_get(*, actor: User) -> ExposureRules:
     membership = access.membership_of(actor)
     if membership is None or not access.can(actor, "staff.rules.manage"):
         raise NotFound()
-    return exposure_rules_for(membership.agency_id)
+    return exposure_rules_get_or_create(membership.agency_id)
 
 
-def own_exposure_rules(*, actor: User) -> ExposureRules:
+def exposure_rules_get_own(*, actor: User) -> ExposureRules:
     """The rules that apply to the actor as a reviewer of material."""
     membership = access.membership_of(actor)
     if membership is None or not access.can(actor, "staff.exposure.log"):
         raise NotFound()
-    return exposure_rules_for(membership.agency_id)
+    return exposure_rules_get_or_create(membership.agency_id)
 
 
 def local_midnight(day: date) -> datetime:
@@ -67,7 +67,7 @@ def minutes_by_day(started_at: datetime, ended_at: datetime) -> dict[date, int]:
     return dict(spent)
 
 
-def team_membership_of(*, actor: User, user_id) -> Membership:
+def team_membership_get(*, actor: User, user_id) -> Membership:
     """The membership of a person in the actor's own team (the actor included), or
     NotFound: another team, agency or nobody at all are never told apart."""
     membership = access.membership_of(actor)
@@ -126,7 +126,7 @@ def team_member_get(*, actor: User, member_id) -> Membership:
     return found
 
 
-def team_members(*, actor: User) -> list[Membership]:
+def team_member_list(*, actor: User) -> list[Membership]:
     """The people of the supervisor's team who may review material, by name."""
     own = access.membership_of(actor)
     if own is None or own.team_id is None or not access.can(actor, "staff.exposure.team"):

@@ -23,10 +23,10 @@ from common.dates import months_after
 from common.errors import NotFound
 from welfare.models import ExposureRules, ExposureSession, WelfareMeeting, WelfareMeetingKind
 from welfare.selectors.staff_exposure import (
-    exposure_rules_for,
+    exposure_rules_get_or_create,
     local_midnight,
     minutes_by_day,
-    team_members,
+    team_member_list,
 )
 
 BREACH_WINDOW = timedelta(days=7)
@@ -94,7 +94,7 @@ class ExposureSummary:
         return self.debrief.overdue or self.welfare_review.overdue
 
 
-def week_start_of(day: date) -> date:
+def week_start_get(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
@@ -133,7 +133,7 @@ def meetings_due(
             member_rules = rules
         else:
             if member.agency_id not in rules_by_agency:
-                rules_by_agency[member.agency_id] = exposure_rules_for(member.agency_id)
+                rules_by_agency[member.agency_id] = exposure_rules_get_or_create(member.agency_id)
             member_rules = rules_by_agency[member.agency_id]
         joined_on = timezone.localtime(member.created_at).date()
         due[member.user_id] = tuple(
@@ -155,7 +155,7 @@ def _summaries(
     if not members:
         return []
     today = timezone.localtime(now).date()
-    rules = exposure_rules_for(members[0].agency_id)
+    rules = exposure_rules_get_or_create(members[0].agency_id)
     week_end = week_start + timedelta(days=7)
     sessions = ExposureSession.objects.filter(
         user_id__in=[m.user_id for m in members],
@@ -199,26 +199,26 @@ def _summaries(
     ]
 
 
-def exposure_summary(
+def exposure_summary_get(
     *, actor: User, week: date | None = None, now: datetime | None = None
 ) -> ExposureSummary:
     """The actor's own week, Monday to Sunday (the week of `week`, else this week)."""
     if not access.can(actor, "staff.exposure.log"):
         raise NotFound()
     now = now or timezone.now()
-    week_start = week_start_of(week or timezone.localtime(now).date())
+    week_start = week_start_get(week or timezone.localtime(now).date())
     return _summaries([access.membership_of(actor)], week_start=week_start, now=now)[0]
 
 
-def team_exposure_summary(
+def team_exposure_summary_list(
     *, actor: User, week: date | None = None, now: datetime | None = None
 ) -> list[ExposureSummary]:
     """Each member of the supervisor's team: their week, breaches and due dates."""
     if not access.can(actor, "staff.exposure.team"):
         raise NotFound()
     now = now or timezone.now()
-    week_start = week_start_of(week or timezone.localtime(now).date())
-    members = team_members(actor=actor)
+    week_start = week_start_get(week or timezone.localtime(now).date())
+    members = team_member_list(actor=actor)
     # Each member's exposure to abuse material and their welfare meetings: staff
     # welfare, read by their supervisor.
     _team_read_log(actor, members, action="welfare.staff_exposure.team_viewed")
@@ -239,11 +239,11 @@ class TeamExposureAlerts:
     overdue: list[tuple[Membership, MeetingDue]]
 
 
-def team_exposure_alerts(*, actor: User, now: datetime | None = None) -> TeamExposureAlerts:
+def team_exposure_alerts_get(*, actor: User, now: datetime | None = None) -> TeamExposureAlerts:
     """For a supervisor's home page: breaches in the team in the last 7 days, and
     debriefs and welfare reviews overdue."""
     now = now or timezone.now()
-    members = team_members(actor=actor)
+    members = team_member_list(actor=actor)
     if not members:
         return TeamExposureAlerts(0, 0, [])
     own = access.membership_of(actor)
@@ -267,14 +267,14 @@ def team_exposure_alerts(*, actor: User, now: datetime | None = None) -> TeamExp
     )
 
 
-def minutes_today(*, actor: User, now: datetime | None = None) -> tuple[int, int]:
+def exposure_minutes_today_get(*, actor: User, now: datetime | None = None) -> tuple[int, int]:
     """The actor's own minutes of review today, and their agency's daily limit."""
     if not access.can(actor, "staff.exposure.log"):
         raise NotFound()
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     own = access.membership_of(actor)
-    rules = exposure_rules_for(own.agency_id)
+    rules = exposure_rules_get_or_create(own.agency_id)
     spent = 0
     for session in ExposureSession.objects.filter(
         user=actor,

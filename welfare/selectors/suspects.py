@@ -27,20 +27,20 @@ from welfare.models import (
     WelfareIncident,
     WelfareScreening,
 )
-from welfare.selectors.duties import default_whose, duty_scope
+from welfare.selectors.duties import duty_scope, whose_default_get
 
 VIEW = "welfare.suspect.view"
 CHECK_STATUSES = ("due", "missed")
 CHECK_WHOSE = ("mine", "team")
 
 
-def may_view_suspect_welfare(actor: User, case: Case | None = None) -> bool:
+def suspect_welfare_access_check(actor: User, case: Case | None = None) -> bool:
     return access.can(actor, VIEW, case) and access.is_cleared_for(actor, Compartment.SUSPECT)
 
 
 def _scoped(actor: User, queryset: QuerySet, case: Case | None = None) -> QuerySet:
     membership = access.membership_of(actor)
-    if membership is None or not may_view_suspect_welfare(actor):
+    if membership is None or not suspect_welfare_access_check(actor):
         return queryset.none()
     queryset = queryset.filter(
         case__owning_agency_id=membership.agency_id,
@@ -110,12 +110,12 @@ def welfare_check_list(
         raise ValidationError(errors)
     now = now or timezone.now()
     membership = access.membership_of(actor)
-    if membership is None or not may_view_suspect_welfare(actor):
+    if membership is None or not suspect_welfare_access_check(actor):
         return Duty.objects.none()
     queryset = duty_scope(actor, action=VIEW).filter(
         kind=DutyKind.WELFARE_CHECK, status=DutyStatus.OPEN
     )
-    if (whose or default_whose(actor)) == "team":
+    if (whose or whose_default_get(actor)) == "team":
         if membership.team_id:
             queryset = queryset.filter(team_id=membership.team_id)
     else:
@@ -164,8 +164,8 @@ def _latest(queryset: QuerySet, order: str, value: str) -> Subquery:
     return Subquery(queryset.order_by(order).values(value)[:1])
 
 
-def case_suspect_welfare(*, actor: User, case: Case) -> list[SuspectWelfare]:
-    if not may_view_suspect_welfare(actor, case):
+def suspect_welfare_list(*, actor: User, case: Case) -> list[SuspectWelfare]:
+    if not suspect_welfare_access_check(actor, case):
         return []
     screenings = screening_list(actor=actor, case=case).filter(suspect=OuterRef("pk"))
     plans = safety_plan_list(actor=actor, case=case).filter(suspect=OuterRef("pk"))

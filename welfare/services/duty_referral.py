@@ -69,7 +69,7 @@ def _about_the_duty(duty: Duty, referral: Referral) -> str | None:
     return None if fits else why_not
 
 
-def referral_errors(duty: Duty, referral: Referral) -> list[str]:
+def referral_fit_check(duty: Duty, referral: Referral) -> list[str]:
     """Why this referral does not meet this duty; empty when it does."""
     if referral.case_id != duty.case_id:
         return ["Choose a referral of this case."]
@@ -88,8 +88,8 @@ def referral_errors(duty: Duty, referral: Referral) -> list[str]:
     return [not_about] if not_about else []
 
 
-def referral_fits(duty: Duty, referral: Referral) -> bool:
-    return not referral_errors(duty, referral)
+def referral_fit_is(duty: Duty, referral: Referral) -> bool:
+    return not referral_fit_check(duty, referral)
 
 
 def _choice_errors(
@@ -122,7 +122,7 @@ def _choice_errors(
     if len(external_reference) > 100:
         errors["external_reference"] = ["Use at most 100 characters."]
     if referral is not None:
-        problems = referral_errors(duty, referral)
+        problems = referral_fit_check(duty, referral)
         if problems:
             errors["referral"] = problems
     return errors
@@ -290,7 +290,7 @@ def on_referral_sent(*, referral: Referral, actor: User) -> None:
     ).select_related("case__owning_agency", "case__lead_officer")
     from_owner = referral.from_agency_id == case.owning_agency_id
     for duty in open_duties:
-        if not (access.is_cleared_for(actor, duty.compartment) and referral_fits(duty, referral)):
+        if not (access.is_cleared_for(actor, duty.compartment) and referral_fit_is(duty, referral)):
             continue
         if from_owner and access.can(actor, "welfare.duty.meet", case):
             duty_meet_by_referral(actor=actor, duty=duty, referral=referral)

@@ -18,7 +18,7 @@ from common.api.concurrency import version_check
 from common.errors import PreconditionRequired, ValidationError
 from common.history import history_note
 from welfare.models import ExposureRules
-from welfare.selectors.staff_exposure import exposure_rules_for
+from welfare.selectors.staff_exposure import exposure_rules_get_or_create
 
 # Each rule: (lowest, highest, what it is called, its unit, what to ask when it is missing).
 EXPOSURE_RULE_BOUNDS: dict[str, tuple[int, int, str, str, str]] = {
@@ -107,7 +107,7 @@ def exposure_rules_update(
         raise ValidationError(errors)
     if expected_version is None:
         raise PreconditionRequired()
-    exposure_rules_for(membership.agency_id)
+    exposure_rules_get_or_create(membership.agency_id)
     locked = ExposureRules.objects.select_for_update().get(agency_id=membership.agency_id)
     version_check(locked, int(expected_version))
     if all(getattr(locked, name) == value for name, value in values.items()):

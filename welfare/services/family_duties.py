@@ -14,7 +14,7 @@ from welfare.services.duties import due_in_working_days, duty_open, event_moment
 FAMILY_EVENTS = frozenset({EventKind.ARRESTED, EventKind.SEARCHED})
 
 
-def children_in_household_of(suspect: CaseParty):
+def household_children_list(suspect: CaseParty):
     return CaseParty.objects.filter(
         case_id=suspect.case_id, role=PartyRole.CHILD_IN_HOUSEHOLD, related_to=suspect
     )
@@ -65,7 +65,7 @@ def on_event_recorded(*, event: InvestigationEvent, actor: User) -> None:
         due_at=due_in_working_days(event.occurred_at, settings.FAMILY_SUPPORT_OFFER_WORKING_DAYS),
         source_key=f"suspect:{suspect.pk}:family_support_offer",
     )
-    if children_in_household_of(suspect).exists():
+    if household_children_list(suspect).exists():
         _children_duty_open(
             actor=actor,
             suspect=suspect,

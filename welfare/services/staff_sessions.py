@@ -44,8 +44,12 @@ from welfare.models import (
     ReviewKind,
     StaffShift,
 )
-from welfare.selectors.staff_exposure import exposure_rules_for, local_midnight, minutes_by_day
-from welfare.services.staff_welfare import staff_shift_for
+from welfare.selectors.staff_exposure import (
+    exposure_rules_get_or_create,
+    local_midnight,
+    minutes_by_day,
+)
+from welfare.services.staff_welfare import staff_shift_get_or_create
 
 MAX_SESSION = timedelta(hours=12)
 EXPOSURE_BREACH = "staff.exposure_breach"
@@ -96,7 +100,7 @@ def _final_words(rules: ExposureRules) -> str:
     return "final hour" if minutes == 60 else f"final {_hours(minutes)}"
 
 
-def exposure_breaches_of(
+def exposure_breaches_find(
     *,
     user: User,
     rules: ExposureRules,
@@ -219,9 +223,9 @@ def exposure_session_log(
     )
     if errors:
         raise ValidationError(errors)
-    rules = exposure_rules_for(membership.agency_id)
-    shift = staff_shift_for(actor)
-    breaches, warnings = exposure_breaches_of(
+    rules = exposure_rules_get_or_create(membership.agency_id)
+    shift = staff_shift_get_or_create(actor)
+    breaches, warnings = exposure_breaches_find(
         user=actor, rules=rules, shift=shift, started_at=started_at, ended_at=ended_at, now=now
     )
     if breaches and not confirm_breach:

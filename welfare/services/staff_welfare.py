@@ -21,7 +21,7 @@ from common.api.concurrency import version_check
 from common.errors import ValidationError
 from common.history import history_note
 from welfare.models import StaffShift, WelfareMeeting, WelfareMeetingKind
-from welfare.selectors.staff_exposure import team_membership_of
+from welfare.selectors.staff_exposure import team_membership_get
 
 # --- Debriefs and welfare reviews
 
@@ -33,7 +33,7 @@ def welfare_meeting_record(
     """That a member of the supervisor's team had a debrief or welfare review, and
     on which day. Nothing of what was said is recorded."""
     supervisor = access.require(actor, "staff.meeting.record")
-    member = team_membership_of(actor=actor, user_id=getattr(user, "pk", None))
+    member = team_membership_get(actor=actor, user_id=getattr(user, "pk", None))
     today = timezone.localtime(now or timezone.now()).date()
     errors: dict[str, list[str]] = {}
     if kind not in WelfareMeetingKind.values:
@@ -69,7 +69,7 @@ def welfare_meeting_record(
 # --- Shift times
 
 
-def staff_shift_for(user: User) -> StaffShift:
+def staff_shift_get_or_create(user: User) -> StaffShift:
     """The user's usual shift, created with the default (08:00 to 16:00) on first need."""
     shift, _ = StaffShift.objects.get_or_create(user=user)
     return shift
@@ -84,7 +84,7 @@ def staff_shift_set(
         access.require(actor, "staff.exposure.log")
     else:
         access.require(actor, "staff.exposure.team")
-        team_membership_of(actor=actor, user_id=getattr(user, "pk", None))
+        team_membership_get(actor=actor, user_id=getattr(user, "pk", None))
     errors: dict[str, list[str]] = {}
     if starts_at is None:
         errors["starts_at"] = ["Enter when the shift starts."]
@@ -94,7 +94,7 @@ def staff_shift_set(
         errors["ends_at"] = ["The shift must end at a different time from its start."]
     if errors:
         raise ValidationError(errors)
-    staff_shift_for(user)
+    staff_shift_get_or_create(user)
     locked = StaffShift.objects.select_for_update().get(user=user)
     version_check(locked, expected_version)
     starts_at, ends_at = (

@@ -52,7 +52,7 @@ def clock_due(moment, hours: int):
     return due_in_hours(moment.astimezone(UTC), hours)
 
 
-def has_live_suicide_flag(suspect) -> bool:
+def suicide_flag_is_live(suspect) -> bool:
     return Flag.objects.filter(
         person_id=suspect.person_id, kind=FlagKind.SUICIDE_SELF_HARM, cleared_at__isnull=True
     ).exists()
@@ -104,7 +104,7 @@ def welfare_check_open(*, event: InvestigationEvent, actor: User | None) -> Duty
 
 def _release_of_flagged_suspect(*, event: InvestigationEvent, actor: User) -> None:
     suspect = event.suspect
-    if not has_live_suicide_flag(suspect):
+    if not suicide_flag_is_live(suspect):
         return
     plan = (
         SafetyPlan.objects.filter(suspect=suspect, released_at__isnull=True)
@@ -180,7 +180,7 @@ def on_event_recorded(*, event: InvestigationEvent, actor: User) -> None:
             )
 
 
-def in_limbo(suspect) -> bool:
+def suspect_limbo_is(suspect) -> bool:
     """Released under investigation or on bail, with no decision since."""
     latest = (
         InvestigationEvent.objects.filter(
@@ -195,7 +195,7 @@ def in_limbo(suspect) -> bool:
 def welfare_contact_next(*, actor: User, duty, contact) -> None:
     """After a welfare contact is logged, the next one becomes due (cadence), counted
     from the contact; none once the investigation has reached a decision."""
-    if duty.kind != DutyKind.WELFARE_CONTACT or not in_limbo(duty.party):
+    if duty.kind != DutyKind.WELFARE_CONTACT or not suspect_limbo_is(duty.party):
         return
     local = timezone.localtime(contact.contacted_at)
     _welfare_contact_open(

@@ -18,7 +18,11 @@ from cases.services.common import log_case_access, not_in_future, raise_if
 from common.api.concurrency import version_check
 from common.history import history_note
 from welfare.models import IncidentKind, IncidentStage, WelfareIncident
-from welfare.services.suspect_screenings import choice_error, suspect_errors, suspect_record_require
+from welfare.services.suspect_screenings import (
+    choice_check,
+    suspect_choice_check,
+    suspect_record_require,
+)
 
 ARREST_EVENTS = frozenset({EventKind.ARRESTED})
 OUTCOME_EVENTS = frozenset(
@@ -42,7 +46,7 @@ def _last(events, kinds):
     return next((e for e in reversed(events) if e.kind in kinds), None)
 
 
-def stage_contradiction(stage: str, events: list[InvestigationEvent], moment: datetime):
+def stage_contradiction_find(stage: str, events: list[InvestigationEvent], moment: datetime):
     """Why `stage` contradicts the suspect's events up to `moment`, or None."""
     last_arrest = _last(events, ARREST_EVENTS)
     if stage == IncidentStage.BEFORE_ARREST:
@@ -105,9 +109,9 @@ def welfare_incident_record(
 ) -> WelfareIncident:
     suspect_record_require(actor, case)
     errors: dict = {}
-    suspect_errors(case, suspect, errors)
-    choice_error(kind, IncidentKind, "kind", errors, "Choose self-harm, suicide attempt or death.")
-    choice_error(stage, IncidentStage, "stage", errors, "Choose the stage of the investigation.")
+    suspect_choice_check(case, suspect, errors)
+    choice_check(kind, IncidentKind, "kind", errors, "Choose self-harm, suicide attempt or death.")
+    choice_check(stage, IncidentStage, "stage", errors, "Choose the stage of the investigation.")
     description = (description or "").strip()
     if not description:
         errors["description"] = ["Describe what happened."]
@@ -121,7 +125,7 @@ def welfare_incident_record(
     if "suspect" not in errors and occurred_at is not None:
         events = _events_before(suspect, occurred_at)
         if "stage" not in errors:
-            contradiction = stage_contradiction(stage, events, occurred_at)
+            contradiction = stage_contradiction_find(stage, events, occurred_at)
             if contradiction:
                 errors["stage"] = [contradiction]
     raise_if(errors)

@@ -54,7 +54,7 @@ from welfare.models import (
 from welfare.services.duties import duty_open
 from welfare.services.suspect_duties import (
     clock_due,
-    has_live_suicide_flag,
+    suicide_flag_is_live,
     welfare_check_open,
 )
 
@@ -72,12 +72,12 @@ def suspect_record_require(actor: User, case) -> None:
         raise NotFound()
 
 
-def suspect_errors(case, suspect: CaseParty | None, errors: dict) -> None:
+def suspect_choice_check(case, suspect: CaseParty | None, errors: dict) -> None:
     if suspect is None or suspect.case_id != case.pk or suspect.role != PartyRole.SUSPECT:
         errors["suspect"] = ["Choose a suspect in this case."]
 
 
-def choice_error(value, choices, field: str, errors: dict, message: str) -> None:
+def choice_check(value, choices, field: str, errors: dict, message: str) -> None:
     if value not in choices.values:
         errors[field] = [message]
 
@@ -122,7 +122,7 @@ def welfare_screening_record(
     """Record a screening; a risk found raises the flag and calls for a safety plan."""
     suspect_record_require(actor, case)
     errors: dict = {}
-    suspect_errors(case, suspect, errors)
+    suspect_choice_check(case, suspect, errors)
     answers = {
         "thoughts_of_suicide": thoughts_of_suicide,
         "previous_attempts": previous_attempts,
@@ -130,8 +130,8 @@ def welfare_screening_record(
         "support_around_them": support_around_them,
     }
     for field, value in answers.items():
-        choice_error(value, Answer, field, errors, "Choose yes, no or not known.")
-    choice_error(
+        choice_check(value, Answer, field, errors, "Choose yes, no or not known.")
+    choice_check(
         result, ScreeningResult, "result", errors, "Choose at risk, not at risk or unknown."
     )
     said_yes = Answer.YES in (thoughts_of_suicide, previous_attempts)
@@ -165,7 +165,7 @@ def welfare_screening_record(
         notes=(notes or "").strip(),
     )
     at_risk = result in AT_RISK_RESULTS
-    if at_risk and not has_live_suicide_flag(suspect):
+    if at_risk and not suicide_flag_is_live(suspect):
         screening.flag = flag_raise(
             actor=actor,
             case=case,
@@ -254,7 +254,7 @@ def safety_plan_record(
 ) -> SafetyPlan:
     suspect_record_require(actor, case)
     errors: dict = {}
-    suspect_errors(case, suspect, errors)
+    suspect_choice_check(case, suspect, errors)
     told = list(dict.fromkeys(told or []))
     support_offered = list(dict.fromkeys(support_offered or []))
     if any(value not in SafetyPlanTold.values for value in told):

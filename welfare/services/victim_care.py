@@ -29,7 +29,11 @@ from welfare.models import (
     VictimCare,
 )
 from welfare.services.duties import due_in_working_days, duties_close, duty_open
-from welfare.services.victim_duties import OPTED_OUT_NOTE, victim_care_for, victim_update_open
+from welfare.services.victim_duties import (
+    OPTED_OUT_NOTE,
+    victim_care_get_or_create,
+    victim_update_open,
+)
 
 REGULAR_UPDATE_MAX_WORKING_DAYS = 60
 # "Leave the regular update schedule as it is" (None means: stop it).
@@ -110,7 +114,7 @@ def victim_service_level_change(
     return _save(locked, actor=actor, reason=reason, action="welfare.victim_care.level_changed")
 
 
-def point_of_contact_candidates(case) -> list[User]:
+def point_of_contact_candidate_list(case) -> list[User]:
     """Who may be a victim's named contact: active police caseworkers of the force
     that owns the case."""
     return [
@@ -295,7 +299,7 @@ def victim_care_ensure(*, actor: User, party) -> VictimCare:
     was made when they were added (a victim recorded before this feature)."""
     if not access.can(actor, "welfare.victim_care.view", party.case):
         raise NotFound()
-    care = victim_care_for(party)
+    care = victim_care_get_or_create(party)
     care.party = party
     care.case = party.case
     return care

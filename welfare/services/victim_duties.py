@@ -51,7 +51,7 @@ def victim_update_working_days(service_level: str) -> int:
     return settings.VICTIM_UPDATE_WORKING_DAYS[service_level]
 
 
-def victim_care_for(party: CaseParty) -> VictimCare:
+def victim_care_get_or_create(party: CaseParty) -> VictimCare:
     """The victim's care record, made on first need with the service level the Code
     gives them: enhanced if under 18 at the offence, else as a victim of a sexual
     offence (every offence here is one)."""
@@ -117,7 +117,7 @@ def on_event_recorded(*, event: InvestigationEvent, actor: User) -> None:
     )
     reason = f"{event.get_kind_display()}, {event_moment_text(event)}"
     for victim in victims:
-        care = getattr(victim, "victim_care", None) or victim_care_for(victim)
+        care = getattr(victim, "victim_care", None) or victim_care_get_or_create(victim)
         care.party = victim
         victim_update_open(
             actor=actor,
@@ -136,7 +136,7 @@ def on_party_added(*, party: CaseParty, actor: User) -> None:
     children's services or the hub owes them nothing here."""
     if party.role != PartyRole.VICTIM or party.case.owning_agency.kind != AgencyKind.POLICE:
         return
-    care = victim_care_for(party)
+    care = victim_care_get_or_create(party)
     recorded = crime_recorded_at(party.case)
     duty_open(
         actor=actor,

@@ -27,7 +27,9 @@ def family_support_url(case_id) -> str:
 
 def _first(queryset, now):
     rows = list(queryset[: HOME_LIMIT + 1])
-    return duty_selectors.duties_with_deadlines(rows[:HOME_LIMIT], now=now), len(rows) > HOME_LIMIT
+    return duty_selectors.duty_deadlines_annotate(rows[:HOME_LIMIT], now=now), len(
+        rows
+    ) > HOME_LIMIT
 
 
 @register.simple_tag(takes_context=True)

@@ -21,10 +21,10 @@ def exposure_home(context) -> str:
         return ""
     parts = []
     if can(user, "staff.exposure.team"):
-        alerts = staff_selectors.team_exposure_alerts(actor=user)
+        alerts = staff_selectors.team_exposure_alerts_get(actor=user)
         parts.append(render_to_string("welfare/home/exposure_team.html", {"alerts": alerts}))
     if can(user, "staff.exposure.log"):
-        minutes, limit = staff_selectors.minutes_today(actor=user)
+        minutes, limit = staff_selectors.exposure_minutes_today_get(actor=user)
         parts.append(
             render_to_string(
                 "welfare/home/exposure_mine.html",

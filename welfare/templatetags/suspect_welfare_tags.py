@@ -3,7 +3,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agencies.audit import access_list_record
-from welfare.selectors.suspects import countdown, may_view_suspect_welfare, welfare_check_list
+from welfare.selectors.suspects import countdown, suspect_welfare_access_check, welfare_check_list
 
 register = template.Library()
 
@@ -16,7 +16,7 @@ def suspect_welfare_home(context) -> str:
     anyone else's own. Two queries whatever the number of checks."""
     request = context.get("request")
     actor = getattr(request, "user", None)
-    if actor is None or not may_view_suspect_welfare(actor):
+    if actor is None or not suspect_welfare_access_check(actor):
         return ""
     now = timezone.now()
     checks = list(welfare_check_list(actor=actor, now=now)[: HOME_LIMIT + 1])

@@ -96,7 +96,7 @@ def family_support_page(request, case_id):
     case = case_selectors.case_get_for_actor(
         actor=request.user, case_id=case_id, action=action, log=False
     )
-    support = family_selectors.family_support_for_case(actor=request.user, case=case)
+    support = family_selectors.family_support_get(actor=request.user, case=case)
     suspects = [family.suspect for family in support.suspects]
     form = FamilyPackForm(request.POST or None, suspects=suspects)
     if request.method == "POST" and form.is_valid():
@@ -185,7 +185,7 @@ def _after_duty(duty) -> str:
 @require_http_methods(["GET", "POST"])
 def duty_referral_page(request, duty_id):
     duty = family_selectors.referral_duty_get_for_actor(actor=request.user, duty_id=duty_id)
-    referrals = family_selectors.referrals_eligible_for_duty(actor=request.user, duty=duty)
+    referrals = family_selectors.referral_eligible_list(actor=request.user, duty=duty)
     form = DutyReferralForm(request.POST or None, duty=duty, referrals=referrals)
     if request.method == "POST" and duty.status == DutyStatus.OPEN and form.is_valid():
         data = form.cleaned_data

@@ -124,7 +124,7 @@ def exposure_mine(request):
                 + (" with the breach marked." if data["confirm_breach"] else "."),
             )
             return redirect("staff-exposure")
-    summary = summary_selectors.exposure_summary(actor=request.user, week=_week_from(request))
+    summary = summary_selectors.exposure_summary_get(actor=request.user, week=_week_from(request))
     recent = list(exposure_selectors.exposure_session_list(actor=request.user)[:10])
     access_list_record(actor=request.user, records=recent)
     shift = exposure_selectors.staff_shift_get(actor=request.user)
@@ -172,7 +172,7 @@ class MeetingForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def exposure_team(request):
     week = _week_from(request)
-    summaries = summary_selectors.team_exposure_summary(actor=request.user, week=week)
+    summaries = summary_selectors.team_exposure_summary_list(actor=request.user, week=week)
     members = [summary.member for summary in summaries]
     form = MeetingForm(request.POST or None, members=members)
     if request.method == "POST" and form.is_valid():
@@ -200,7 +200,7 @@ def exposure_team(request):
     week_start = (
         summaries[0].week_start
         if summaries
-        else summary_selectors.week_start_of(week or timezone.localdate())
+        else summary_selectors.week_start_get(week or timezone.localdate())
     )
     return render(
         request,
@@ -254,7 +254,7 @@ def staff_shift_change(request):
         else:
             messages.success(request, "Your shift times are saved.")
             return redirect("staff-exposure")
-    rules = exposure_selectors.own_exposure_rules(actor=request.user)
+    rules = exposure_selectors.exposure_rules_get_own(actor=request.user)
     return render(
         request,
         "welfare/staff/shift.html",

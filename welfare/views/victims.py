@@ -32,13 +32,13 @@ _WHOSE_TABS = (("mine", "Mine"), ("team", "My team's"))
 @require_GET
 def victim_updates(request):
     due = request.GET.get("due") or "today"
-    whose = request.GET.get("whose") or duty_selectors.default_whose(request.user)
+    whose = request.GET.get("whose") or duty_selectors.whose_default_get(request.user)
     if due not in duty_selectors.DUE_FILTERS:
         due = "today"
     if whose not in duty_selectors.WHOSE_FILTERS:
         whose = "mine"
     now = timezone.now()
-    duties = duty_selectors.duties_with_deadlines(
+    duties = duty_selectors.duty_deadlines_annotate(
         duty_selectors.duty_list(
             actor=request.user, due=due, whose=whose, kinds=VICTIM_DUTIES, now=now
         ),
@@ -218,7 +218,7 @@ def victim_care(request, case_id, party_id):
     party = victim_selectors.victim_party_get(actor=request.user, case=case, party_id=party_id)
     care = care_services.victim_care_ensure(actor=request.user, party=party)
     may_change = access.can(request.user, "welfare.victim_care.change", case)
-    candidates = care_services.point_of_contact_candidates(case) if may_change else []
+    candidates = care_services.point_of_contact_candidate_list(case) if may_change else []
     which = request.POST.get("form") if request.method == "POST" else None
     level_form = ServiceLevelForm(
         request.POST if which == "level" else None,
@@ -280,7 +280,7 @@ def victim_care(request, case_id, party_id):
             messages.success(request, done)
             return redirect(reverse("victim-care", args=[case.id, party.id]))
     now = timezone.now()
-    duties = duty_selectors.duties_with_deadlines(
+    duties = duty_selectors.duty_deadlines_annotate(
         victim_selectors.victim_duty_list(actor=request.user, case=case).filter(party=party),
         now=now,
     )

@@ -157,13 +157,13 @@ def test_the_home_part_is_constant_in_queries(
 ):
     from agencies.models import Role
     from tests.factories import MembershipFactory
-    from welfare.selectors.staff_summaries import team_exposure_alerts
+    from welfare.selectors.staff_summaries import team_exposure_alerts_get
 
     for _ in range(6):
         extra = MembershipFactory(agency=north, team=north_team, role=Role.SPECIALIST_INVESTIGATOR)
         logged(extra, at(3, 14, 30), at(3, 15, 30), confirm=True)
     # Outside a request, the read of the overdue members is logged at once.
     with django_assert_max_num_queries(5 + ACCESS_LOG_QUERIES):
-        alerts = team_exposure_alerts(actor=supervisor_north.user)
+        alerts = team_exposure_alerts_get(actor=supervisor_north.user)
     assert alerts.breach_sessions == 6
     assert alerts.members_with_breaches == 6

@@ -10,7 +10,7 @@ from common.errors import AccessDenied, PreconditionFailed, PreconditionRequired
 from tests.factories import AgencyFactory, MembershipFactory, TOTPDeviceFactory
 from tests.welfare.staff.conftest import NOW, at
 from welfare.models import ExposureRules, ExposureSession
-from welfare.selectors.staff_exposure import exposure_rules_for
+from welfare.selectors.staff_exposure import exposure_rules_get_or_create
 from welfare.services.exposure_rules import exposure_rules_update
 from welfare.services.staff_sessions import exposure_session_log
 
@@ -81,7 +81,7 @@ def test_each_bound_is_allowed_and_one_past_it_is_refused(
     # when
     response = patch(api_for(admin_north), {field: value, "reason": "New guidance"})
     # then
-    rules = exposure_rules_for(admin_north.agency_id)
+    rules = exposure_rules_get_or_create(admin_north.agency_id)
     if allowed:
         assert response.status_code == 200, response.content
         assert response.json()[field] == value
@@ -121,7 +121,7 @@ def test_the_service_wants_whole_numbers(admin_north, value):
     with pytest.raises(ValidationError) as refused:
         update(admin_north, no_review_final_minutes=value)
     assert list(refused.value.message_dict) == ["no_review_final_minutes"]
-    assert exposure_rules_for(admin_north.agency_id).version == 1
+    assert exposure_rules_get_or_create(admin_north.agency_id).version == 1
 
 
 def test_the_api_names_every_bad_field_at_once(admin_north, api_for):
@@ -151,7 +151,7 @@ def test_a_reason_is_required(admin_north, api_for, reason):
     with pytest.raises(ValidationError) as refused:
         update(admin_north, reason=reason, max_review_minutes_per_day=180)
     assert list(refused.value.message_dict) == ["reason"]
-    assert exposure_rules_for(admin_north.agency_id).max_review_minutes_per_day == 240
+    assert exposure_rules_get_or_create(admin_north.agency_id).max_review_minutes_per_day == 240
 
 
 def test_a_change_is_a_new_version_with_its_reason_in_the_history(admin_north, api_for):
@@ -164,7 +164,7 @@ def test_a_change_is_a_new_version_with_its_reason_in_the_history(admin_north, a
     assert response.status_code == 200
     assert response["ETag"] == '"2"'
     assert response.json() == {**DEFAULTS, "max_review_minutes_per_day": 180, "version": 2}
-    rules = exposure_rules_for(admin_north.agency_id)
+    rules = exposure_rules_get_or_create(admin_north.agency_id)
     latest = rules.history.first()
     assert (latest.history_change_reason, latest.history_user) == (
         "Occupational health advice",
@@ -187,7 +187,7 @@ def test_a_change_without_if_match_is_428(admin_north, api_for):
         api_for(admin_north), {"max_review_minutes_per_day": 180, "reason": "x"}, version=None
     )
     assert response.status_code == 428
-    assert exposure_rules_for(admin_north.agency_id).version == 1
+    assert exposure_rules_get_or_create(admin_north.agency_id).version == 1
     with pytest.raises(PreconditionRequired):
         update(admin_north, version=None, max_review_minutes_per_day=180)
 
@@ -200,7 +200,7 @@ def test_a_change_from_a_stale_version_is_412(admin_north, api_for):
     # then
     assert response.status_code == 412
     assert response.json()["current_version"] == 2
-    rules = exposure_rules_for(admin_north.agency_id)
+    rules = exposure_rules_get_or_create(admin_north.agency_id)
     assert (rules.max_review_minutes_per_day, rules.version) == (200, 2)
     with pytest.raises(PreconditionFailed):
         update(admin_north, version=1, max_review_minutes_per_day=180)
@@ -352,8 +352,8 @@ def test_each_admin_changes_only_their_own_agencys_rules(admin_north, admin_sout
     )
     # then
     assert response.status_code == 200
-    south = exposure_rules_for(admin_south.agency_id)
-    north = exposure_rules_for(admin_north.agency_id)
+    south = exposure_rules_get_or_create(admin_south.agency_id)
+    north = exposure_rules_get_or_create(admin_north.agency_id)
     assert (south.welfare_review_every_months, south.version) == (3, 2)
     assert numbers(north) == DEFAULTS and north.version == 1
     assert api_for(admin_north).get(RULES).json()["welfare_review_every_months"] == 6
@@ -399,7 +399,7 @@ def test_the_page_saves_the_rules_with_a_success_banner(admin_north, browser_for
     assert response.redirect_chain == [(PAGE, 302)]
     assert "govuk-notification-banner--success" in page
     assert "The rules are saved." in page
-    rules = exposure_rules_for(admin_north.agency_id)
+    rules = exposure_rules_get_or_create(admin_north.agency_id)
     assert numbers(rules) == {
         "max_review_minutes_per_day": 180,
         "no_review_final_minutes": 90,
@@ -437,7 +437,7 @@ def test_the_page_names_every_bad_field_in_the_error_summary(admin_north, browse
     assert 'id="id_debrief_every_months-error"' not in page
     assert "The daily limit of review must be between 30 and 720 minutes." in page
     assert "Enter why you are changing the rules." in page
-    assert exposure_rules_for(admin_north.agency_id).version == 1
+    assert exposure_rules_get_or_create(admin_north.agency_id).version == 1
 
 
 def test_the_page_refuses_a_stale_form(admin_north, browser_for):
@@ -447,4 +447,4 @@ def test_the_page_refuses_a_stale_form(admin_north, browser_for):
     )
     page = response.content.decode()
     assert "Someone else has changed this record" in page
-    assert exposure_rules_for(admin_north.agency_id).max_review_minutes_per_day == 200
+    assert exposure_rules_get_or_create(admin_north.agency_id).max_review_minutes_per_day == 200

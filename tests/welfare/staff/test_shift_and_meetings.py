@@ -8,8 +8,8 @@ import pytest
 from common.errors import AccessDenied, NotFound, ValidationError
 from tests.welfare.staff.conftest import NOW
 from welfare.models import StaffShift, WelfareMeeting
-from welfare.selectors.staff_exposure import team_members
-from welfare.selectors.staff_summaries import team_exposure_summary
+from welfare.selectors.staff_exposure import team_member_list
+from welfare.selectors.staff_summaries import team_exposure_summary_list
 from welfare.services.staff_welfare import staff_shift_set, welfare_meeting_record
 
 pytestmark = pytest.mark.django_db
@@ -79,12 +79,12 @@ def test_a_supervisor_without_a_team_sees_no_team(north, investigator_north):
     from tests.factories import MembershipFactory
 
     lone = MembershipFactory(agency=north, role=Role.POLICE_SUPERVISOR, team=None)
-    assert team_members(actor=lone.user) == []
-    assert team_exposure_summary(actor=lone.user, now=NOW) == []
+    assert team_member_list(actor=lone.user) == []
+    assert team_exposure_summary_list(actor=lone.user, now=NOW) == []
 
 
 def test_the_team_is_only_those_who_review_material(
     officer_north, investigator_north, supervisor_north, investigator_response
 ):
-    names = [m.user.username for m in team_members(actor=supervisor_north.user)]
+    names = [m.user.username for m in team_member_list(actor=supervisor_north.user)]
     assert sorted(names) == ["investigator.north", "supervisor.north"]
