@@ -21,7 +21,7 @@ from common.api.query import QueryParamsSerializer
 from common.api.schema import errors
 from safeguarding import selectors
 from safeguarding.models import Flag, FlagKind
-from safeguarding.selectors_flags import flag_origins
+from safeguarding.selectors.flags import flag_origins
 from safeguarding.services import flags as flag_services
 from safeguarding.services.flags import REASON_MAX_LENGTH
 

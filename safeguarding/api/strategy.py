@@ -13,9 +13,9 @@ from cases.services.common import log_case_read
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
+from common.dates import DeadlineStatus
 from common.errors import NotFound
 from safeguarding import selectors
-from common.dates import DeadlineStatus
 from safeguarding.deadlines import strategy_discussions_with_deadlines
 from safeguarding.models import StrategyDiscussion
 from safeguarding.services import child_protection as child_protection_services

@@ -24,7 +24,7 @@ from common.api.schema import IF_MATCH_ONCE_IT_EXISTS, errors
 from safeguarding import selectors
 from safeguarding.models import ActionTarget, RiskScale, SharedLevel
 from safeguarding.risk_templates import Template, templates_current
-from safeguarding.selectors_vocabulary import (
+from safeguarding.selectors.vocabulary import (
     action_targets_for,
     own_agency_get,
     scale_get,

@@ -17,7 +17,7 @@ from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
 from safeguarding import selectors
 from safeguarding.models import FlagKind
-from safeguarding.selectors_flags import flags_for_display
+from safeguarding.selectors.flags import flags_for_display
 from safeguarding.services import flags as flag_services
 from safeguarding.services.flags import REASON_MAX_LENGTH
 

@@ -17,7 +17,7 @@ from common.pages import capability_required, form_errors_from
 from safeguarding import selectors
 from safeguarding.models import ActionTarget, SharedLevel
 from safeguarding.risk_templates import COMPUTATION_RULE, Template, templates_current
-from safeguarding.selectors_vocabulary import (
+from safeguarding.selectors.vocabulary import (
     action_targets_for,
     own_agency_get,
     scale_get,
