@@ -19,7 +19,7 @@ from guardian.utils import get_group_obj_perms_model
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
-from agencies.models import AgencyKind, CharityService, Compartment, Membership, Role
+from agencies.models import Agency, AgencyKind, CharityService, Compartment, Membership, Role
 from common.errors import AccessDenied as AccessDenied  # `require` raises it
 
 # Every action a user can attempt, as a namespaced code, with the roles that may
@@ -293,14 +293,18 @@ def clearances(user) -> frozenset[Compartment]:
     if membership is None:
         return frozenset()
     cleared = ROLE_CLEARANCES.get(Role(membership.role), frozenset())
-    agency = membership.agency
+    return cleared & compartments_for_agency(membership.agency)
+
+
+def compartments_for_agency(agency: Agency) -> frozenset[Compartment]:
+    """The compartments an agency's kind may ever hold, whatever its people's roles:
+    what its staff may be cleared for, and what a referral may disclose to it."""
+    held = frozenset(Compartment)
     if agency.kind != AgencyKind.POLICE:
-        cleared = cleared - _POLICE_ONLY
+        held = held - _POLICE_ONLY
     if agency.kind == AgencyKind.CHARITY:
-        cleared = cleared - _CHARITY_SERVICE_WALLS.get(
-            agency.charity_service, frozenset(Compartment)
-        )
-    return cleared
+        held = held - _CHARITY_SERVICE_WALLS.get(agency.charity_service, frozenset(Compartment))
+    return held
 
 
 def is_cleared_for(user, compartment: Compartment | str) -> bool:

@@ -3,21 +3,23 @@
 A partner never sees the live case: it sees the snapshot `disclosure_build` fixes
 when the referral is sent. `disclosure_check` decides, before anything is sent,
 whether that snapshot would put in the receiver's hands something the receiver's
-kind may never hold (the walls of the access model):
-
-* nothing from the material compartment goes to anyone outside the police;
-* a family-support charity receives nothing about victims;
-* a victim-support charity receives nothing about suspects' family members, and
-  nothing about a suspect unless the referrer writes down why it is needed;
-* the purpose must be one the receiver exists for.
+kind may never hold. The walls are the access policy's
+(`agencies.access.compartments_for_agency`: nothing from the material compartment
+outside the police, nothing about victims to a family-support charity, nothing
+about suspects or their families to a victim-support charity), with one exception
+of the disclosure's own: a victim-support charity may hear of a suspect when the
+referrer writes down why it is needed. The purpose must be one the receiver
+exists for (`PURPOSES`).
 """
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from django.utils import timezone
 
+from agencies.access import compartments_for_agency
 from agencies.models import Agency, AgencyKind, CharityService, Compartment
-from cases.models import CaseParty, Person
+from cases.models import CaseParty, PartyRole, Person
 from cases.selectors import age_on
 from common.errors import ValidationError
 from referrals.models import Referral, ReferralDocumentPurpose, ReferralPurpose
@@ -49,10 +51,13 @@ DISCLOSABLE_FIELDS: tuple[str, ...] = (
     "adjustments",
 )
 
+# --- The purposes: whom each goes to, what it shares by default, whose it usually
+# is, and what its consent rule asks. One row per purpose; nothing else restates them.
+
 # Enough to recognise the person and to reach them safely; no address by default,
 # because a safe way to make contact matters more than where someone lives.
-_IDENTIFY = ["first_name", "last_name", "age"]
-_SAFE_CONTACT = [
+_IDENTIFY = ("first_name", "last_name", "age")
+_SAFE_CONTACT = (
     "phone",
     "safe_to_phone",
     "safe_to_write",
@@ -63,52 +68,139 @@ _SAFE_CONTACT = [
     "language",
     "interpreter_needed",
     "adjustments",
-]
-_DEFAULT_FIELDS: dict[str, list[str]] = {
-    ReferralPurpose.SAFEGUARDING: [*_IDENTIFY, "date_of_birth", "gender", "address"],
-    ReferralPurpose.STRATEGY_DISCUSSION: [*_IDENTIFY, "date_of_birth", "gender", "address"],
-    ReferralPurpose.VICTIM_SUPPORT: [*_IDENTIFY, *_SAFE_CONTACT],
-    ReferralPurpose.FAMILY_SUPPORT: [*_IDENTIFY, *_SAFE_CONTACT],
-    ReferralPurpose.SUSPECT_SUPPORT: [*_IDENTIFY, *_SAFE_CONTACT],
-    ReferralPurpose.REQUEST_FOR_INFORMATION: list(_IDENTIFY),
+)
+_FORMAL = (*_IDENTIFY, "date_of_birth", "gender", "address")
+_HUB_OR_CHILDRENS_SERVICES = frozenset({AgencyKind.SAFEGUARDING_HUB, AgencyKind.CHILDRENS_SERVICES})
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """One purpose of a referral. `receivers` are receiver kinds (`receiver_kind`),
+    None for any agency; `receivers_text` names them in the refusal."""
+
+    receivers: frozenset[str] | None
+    receivers_text: str
+    default_fields: tuple[str, ...]
+    usual_roles: frozenset[str]
+    # The message when consent was refused or not sought and no reason is recorded,
+    # where the purpose asks more than the general rule.
+    consent_reason_required: str = ""
+
+
+PURPOSES: dict[str, Purpose] = {
+    ReferralPurpose.SAFEGUARDING: Purpose(
+        receivers=_HUB_OR_CHILDRENS_SERVICES,
+        receivers_text="a safeguarding hub or children's services",
+        default_fields=_FORMAL,
+        usual_roles=frozenset({PartyRole.VICTIM, PartyRole.CHILD_IN_HOUSEHOLD}),
+    ),
+    ReferralPurpose.VICTIM_SUPPORT: Purpose(
+        receivers=frozenset({CharityService.VICTIM_SUPPORT}),
+        receivers_text="a victim-support charity",
+        default_fields=(*_IDENTIFY, *_SAFE_CONTACT),
+        usual_roles=frozenset({PartyRole.VICTIM}),
+        # Every Tideline case concerns a sexual offence against a child: a
+        # victim-support referral needs explicit consent or a recorded reason.
+        consent_reason_required=(
+            "A victim-support referral for a sexual offence needs the victim's "
+            "explicit consent (for a child, a parent's), or the reason why not."
+        ),
+    ),
+    ReferralPurpose.FAMILY_SUPPORT: Purpose(
+        receivers=frozenset({CharityService.FAMILY_SUPPORT}),
+        receivers_text="a family-support charity",
+        default_fields=(*_IDENTIFY, *_SAFE_CONTACT),
+        usual_roles=frozenset({PartyRole.FAMILY_MEMBER, PartyRole.CHILD_IN_HOUSEHOLD}),
+    ),
+    ReferralPurpose.SUSPECT_SUPPORT: Purpose(
+        receivers=frozenset(
+            {CharityService.VICTIM_SUPPORT, CharityService.FAMILY_SUPPORT, AgencyKind.POLICE}
+        ),
+        receivers_text="a charity or a police force",
+        default_fields=(*_IDENTIFY, *_SAFE_CONTACT),
+        usual_roles=frozenset({PartyRole.SUSPECT}),
+    ),
+    ReferralPurpose.STRATEGY_DISCUSSION: Purpose(
+        receivers=_HUB_OR_CHILDRENS_SERVICES,
+        receivers_text="a safeguarding hub or children's services",
+        default_fields=_FORMAL,
+        usual_roles=frozenset({PartyRole.VICTIM, PartyRole.CHILD_IN_HOUSEHOLD}),
+    ),
+    ReferralPurpose.REQUEST_FOR_INFORMATION: Purpose(
+        receivers=None,
+        receivers_text="any agency",
+        default_fields=_IDENTIFY,
+        usual_roles=frozenset(),
+    ),
 }
 
-_HUB_OR_CHILDRENS_SERVICES = frozenset({AgencyKind.SAFEGUARDING_HUB, AgencyKind.CHILDRENS_SERVICES})
+
+def receiver_kind(agency: Agency) -> str:
+    """What kind of receiver an agency is: its kind, or for a charity, its service."""
+    return str(agency.charity_service if agency.kind == AgencyKind.CHARITY else agency.kind)
 
 
 def default_fields_for(purpose: str) -> list[str]:
     """The fields a new referral for `purpose` shares of each party unless the
     sender changes them: the least that lets the receiver act."""
-    chosen = set(_DEFAULT_FIELDS.get(purpose, _IDENTIFY))
+    row = PURPOSES.get(purpose)
+    chosen = set(row.default_fields if row else _IDENTIFY)
     return [name for name in DISCLOSABLE_FIELDS if name in chosen]
 
 
 def purpose_fits(agency: Agency, purpose: str) -> bool:
     """Whether `agency` is the kind of agency that takes referrals for `purpose`."""
-    if purpose == ReferralPurpose.VICTIM_SUPPORT:
-        return (
-            agency.kind == AgencyKind.CHARITY
-            and agency.charity_service == CharityService.VICTIM_SUPPORT
-        )
-    if purpose == ReferralPurpose.FAMILY_SUPPORT:
-        return (
-            agency.kind == AgencyKind.CHARITY
-            and agency.charity_service == CharityService.FAMILY_SUPPORT
-        )
-    if purpose in (ReferralPurpose.SAFEGUARDING, ReferralPurpose.STRATEGY_DISCUSSION):
-        return agency.kind in _HUB_OR_CHILDRENS_SERVICES
-    if purpose == ReferralPurpose.SUSPECT_SUPPORT:
-        return agency.kind in (AgencyKind.CHARITY, AgencyKind.POLICE)
-    return purpose == ReferralPurpose.REQUEST_FOR_INFORMATION
+    row = PURPOSES.get(purpose)
+    if row is None:
+        return False
+    return row.receivers is None or receiver_kind(agency) in row.receivers
 
 
-_PURPOSE_RECEIVERS = {
-    ReferralPurpose.VICTIM_SUPPORT: "a victim-support charity",
-    ReferralPurpose.FAMILY_SUPPORT: "a family-support charity",
-    ReferralPurpose.SAFEGUARDING: "a safeguarding hub or children's services",
-    ReferralPurpose.STRATEGY_DISCUSSION: "a safeguarding hub or children's services",
-    ReferralPurpose.SUSPECT_SUPPORT: "a charity or a police force",
+# --- The walls, as the refusal words them
+
+# How a receiver whose kind walls off compartments is named.
+_RECEIVER_NAMES = {
+    CharityService.VICTIM_SUPPORT: "victim-support charity",
+    CharityService.FAMILY_SUPPORT: "family-support charity",
 }
+# For each compartment a receiver may not hold: what it is about, and whom to remove.
+_WALLED = {
+    Compartment.VICTIM: ("victims", "the victims"),
+    Compartment.FAMILY: ("a suspect's family", "the family members"),
+    Compartment.SUSPECT: ("suspects", "the suspects"),
+}
+_ORDER = list(Compartment)
+
+
+def _wall_errors(
+    to_agency: Agency, compartments: set[str], suspect_details_reason: str
+) -> dict[str, list[str]]:
+    """What the receiver's kind may not hold of these compartments, by field."""
+    walled = compartments - compartments_for_agency(to_agency)
+    receiver = _RECEIVER_NAMES.get(to_agency.charity_service, to_agency.name)
+    errors: dict[str, list[str]] = {}
+    party_errors: list[str] = []
+    if Compartment.SUSPECT in walled and (suspect_details_reason or "").strip():
+        walled.discard(Compartment.SUSPECT)  # the one exception: a stated reason
+    # The material first, then in the order of the compartments.
+    for compartment in sorted(walled, key=lambda c: (c != Compartment.MATERIAL, _ORDER.index(c))):
+        if compartment == Compartment.MATERIAL:
+            party_errors.append("Nothing about the material may be shared outside the police.")
+        elif compartment == Compartment.SUSPECT:
+            errors["suspect_details_reason"] = [
+                f"Say why the {receiver} needs to know about the suspect, "
+                "or remove the suspect from this referral."
+            ]
+        else:
+            label = Compartment(compartment).label.lower()
+            about, whom = _WALLED.get(compartment, (label, f"the {label} records"))
+            party_errors.append(
+                f"A {receiver} may not receive anything about {about}; "
+                f"remove {whom} from this referral."
+            )
+    if party_errors:
+        errors["parties"] = party_errors
+    return errors
 
 
 def disclosure_check(
@@ -127,58 +219,39 @@ def disclosure_check(
     if purpose in ReferralPurpose.values and not purpose_fits(to_agency, purpose):
         errors["to_agency"] = [
             f"A {ReferralPurpose(purpose).label.lower()} referral goes to "
-            f"{_PURPOSE_RECEIVERS[purpose]}; choose another agency or purpose."
+            f"{PURPOSES[purpose].receivers_text}; choose another agency or purpose."
         ]
-
-    compartments = {party.compartment for party in parties}
-    party_errors: list[str] = []
-    if Compartment.MATERIAL in compartments and to_agency.kind != AgencyKind.POLICE:
-        party_errors.append("Nothing about the material may be shared outside the police.")
-    if to_agency.kind == AgencyKind.CHARITY:
-        service = to_agency.charity_service
-        if service == CharityService.FAMILY_SUPPORT and Compartment.VICTIM in compartments:
-            party_errors.append(
-                "A family-support charity may not receive anything about victims; "
-                "remove the victims from this referral."
-            )
-        if service == CharityService.VICTIM_SUPPORT:
-            if Compartment.FAMILY in compartments:
-                party_errors.append(
-                    "A victim-support charity may not receive anything about a suspect's "
-                    "family; remove the family members from this referral."
-                )
-            if Compartment.SUSPECT in compartments and not (suspect_details_reason or "").strip():
-                errors["suspect_details_reason"] = [
-                    "Say why the victim-support charity needs to know about the suspect, "
-                    "or remove the suspect from this referral."
-                ]
-    if party_errors:
-        errors["parties"] = party_errors
-
-    chosen = {str(party.pk) for party in parties}
-    field_errors: list[str] = []
-    if not isinstance(shared_fields, Mapping):
-        field_errors.append("Give the fields to share for each chosen person.")
-    else:
-        unknown: set[str] = set()
-        for party_id, names in shared_fields.items():
-            if str(party_id) not in chosen:
-                field_errors.append("Share fields only of the people chosen for this referral.")
-                continue
-            if isinstance(names, str) or not isinstance(names, Iterable):
-                field_errors.append("Give a list of field names for each person.")
-                continue
-            unknown.update(str(name) for name in names if name not in DISCLOSABLE_FIELDS)
-        if unknown:
-            field_errors.append(
-                f"These cannot be shared: {', '.join(sorted(unknown))}. "
-                f"Choose from: {', '.join(DISCLOSABLE_FIELDS)}."
-            )
+    errors.update(
+        _wall_errors(to_agency, {party.compartment for party in parties}, suspect_details_reason)
+    )
+    field_errors = _shared_field_errors({str(party.pk) for party in parties}, shared_fields)
     if field_errors:
-        errors["shared_fields"] = list(dict.fromkeys(field_errors))
-
+        errors["shared_fields"] = field_errors
     if errors:
         raise ValidationError(errors)
+
+
+def _shared_field_errors(chosen: set[str], shared_fields: object) -> list[str]:
+    """What is wrong with the fields chosen to share: only disclosable fields of the
+    people chosen, as a list for each."""
+    if not isinstance(shared_fields, Mapping):
+        return ["Give the fields to share for each chosen person."]
+    field_errors: list[str] = []
+    unknown: set[str] = set()
+    for party_id, names in shared_fields.items():
+        if str(party_id) not in chosen:
+            field_errors.append("Share fields only of the people chosen for this referral.")
+            continue
+        if isinstance(names, str) or not isinstance(names, Iterable):
+            field_errors.append("Give a list of field names for each person.")
+            continue
+        unknown.update(str(name) for name in names if name not in DISCLOSABLE_FIELDS)
+    if unknown:
+        field_errors.append(
+            f"These cannot be shared: {', '.join(sorted(unknown))}. "
+            f"Choose from: {', '.join(DISCLOSABLE_FIELDS)}."
+        )
+    return list(dict.fromkeys(field_errors))
 
 
 # --- The snapshot

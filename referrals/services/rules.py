@@ -14,7 +14,7 @@ from cases.models import Case, CaseParty
 from cases.selectors import visible_parties
 from cases.services.common import not_in_future
 from common.errors import InvalidState, ValidationError
-from referrals.disclosure import default_fields_for, disclosure_check
+from referrals.disclosure import PURPOSES, default_fields_for, disclosure_check
 from referrals.models import (
     ConsentStatus,
     LawfulBasis,
@@ -148,13 +148,9 @@ def _consent_errors(values: dict, errors: dict) -> None:
     elif (
         status in (ConsentStatus.REFUSED, ConsentStatus.NOT_SOUGHT) and not values["consent_reason"]
     ):
-        if values["purpose"] == ReferralPurpose.VICTIM_SUPPORT:
-            # Every Tideline case concerns a sexual offence against a child: a
-            # victim-support referral needs explicit consent or a recorded reason.
-            errors["consent_reason"] = [
-                "A victim-support referral for a sexual offence needs the victim's "
-                "explicit consent (for a child, a parent's), or the reason why not."
-            ]
+        purpose = PURPOSES.get(values["purpose"])
+        if purpose is not None and purpose.consent_reason_required:
+            errors["consent_reason"] = [purpose.consent_reason_required]
         elif status == ConsentStatus.REFUSED:
             errors["consent_reason"] = [
                 "Record what was said, and why the referral goes ahead without consent."

@@ -16,27 +16,20 @@ from django.views.decorators.http import require_http_methods
 from agencies.access import membership_of
 from agencies.selectors import agency_list
 from cases import selectors as case_selectors
-from cases.models import Case, PartyRole
+from cases.models import Case
+from common.dates import weekday_when_text
 from common.errors import InvalidState, PreconditionFailed, ValidationError
 from common.pages import capability_required, form_errors_from
 from referrals import selectors, services
-from referrals.disclosure import default_fields_for, disclosure_check
+from referrals.disclosure import PURPOSES, default_fields_for, disclosure_check
 from referrals.forms import FIELD_CHOICES, DisclosureForm, ReceiverForm, share_field_name
 from referrals.models import Referral, ReferralPurpose, ReferralState
+from referrals.selectors.sides import SENDER, referral_side_require
 from referrals.views.actions import as_field_errors
 from referrals.views.display import field_value
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 _RECEIVER_FIELDS = ("to_agency", "to_team", "purpose", "urgency")
-# Whom a purpose is usually about: pre-ticked when the receiver may hold them.
-_USUAL_ROLES: dict[str, set[str]] = {
-    ReferralPurpose.SAFEGUARDING: {PartyRole.VICTIM, PartyRole.CHILD_IN_HOUSEHOLD},
-    ReferralPurpose.STRATEGY_DISCUSSION: {PartyRole.VICTIM, PartyRole.CHILD_IN_HOUSEHOLD},
-    ReferralPurpose.VICTIM_SUPPORT: {PartyRole.VICTIM},
-    ReferralPurpose.FAMILY_SUPPORT: {PartyRole.FAMILY_MEMBER, PartyRole.CHILD_IN_HOUSEHOLD},
-    ReferralPurpose.SUSPECT_SUPPORT: {PartyRole.SUSPECT},
-    ReferralPurpose.REQUEST_FOR_INFORMATION: set(),
-}
 
 
 def _error_dict(error: ValidationError) -> dict[str, list[str]]:
@@ -150,7 +143,9 @@ def _disclosure_initial(receiver: dict, parties, draft: Referral | None) -> dict
         for party in parties:
             initial[share_field_name(party.id)] = draft.shared_fields.get(str(party.id), defaults)
         return initial
-    usual = _USUAL_ROLES.get(receiver["purpose"], set())
+    # Whom a purpose is usually about: pre-ticked when the receiver may hold them.
+    purpose = PURPOSES.get(receiver["purpose"])
+    usual = purpose.usual_roles if purpose else frozenset()
     defaults = default_fields_for(receiver["purpose"])
     # Someone the referral is not mainly about is named, no more, unless the
     # sender ticks more: a suspect's safe-contact details are no charity's business.
@@ -238,10 +233,7 @@ def _saved(request, referral: Referral):
         message = f"The referral is sent to {referral.to_agency.name}."
         if referral.decision_due_at:
             due = timezone.localtime(referral.decision_due_at)
-            message += (
-                f" They are due to accept or decline it by {due:%H:%M} on "
-                f"{due:%A} {due.day} {due:%B %Y}."
-            )
+            message += f" They are due to accept or decline it by {weekday_when_text(due)}."
         messages.success(request, message)
     return redirect("referral-page", referral_id=referral.id)
 
@@ -340,7 +332,7 @@ def referral_create_page(request, case_id):
 @GET_AND_POST
 def referral_edit_page(request, referral_id):
     referral = selectors.referral_get_for_actor(actor=request.user, referral_id=referral_id)
-    if selectors.referral_side(request.user, referral) != "sender":
+    if referral_side_require(request.user, referral) != SENDER:
         messages.error(request, "Only the referring agency can change a referral.")
         return redirect("referral-page", referral_id=referral.id)
     if referral.state != ReferralState.DRAFT:
