@@ -4,14 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ENV := DEBUG=1 CELERY_BROKER_URL=
 
-.PHONY: demo test install assets migrate seed lint clean
+.PHONY: demo test install lock assets migrate seed lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+# Installs the exact versions of requirements/lock.txt, each checked against its hash;
+# pyproject.toml keeps the ranges they were chosen from (`make lock`).
+$(VENV)/.installed: pyproject.toml requirements/lock.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements/lock.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -22,6 +25,12 @@ static/build/tideline.css: node_modules/.installed static/scss/tideline.scss
 	npm run --silent build
 
 install: $(VENV)/.installed
+
+# After changing a dependency in pyproject.toml: pin it (and what it needs) with hashes.
+# Versions already in the lock stay unless the ranges exclude them; UPGRADE=1 takes the newest.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		$(if $(UPGRADE),--upgrade) --quiet -o requirements/lock.txt
 
 assets: static/build/tideline.css
 

@@ -134,9 +134,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
-USE_TZ = env.bool("USE_TZ", default=True)
-if not USE_TZ:
-    raise ImproperlyConfigured("USE_TZ must stay on: every deadline is an aware datetime.")
+# Every deadline is an aware datetime: not a setting a deployment may change.
+USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
