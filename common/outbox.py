@@ -39,6 +39,7 @@ from datetime import datetime, timedelta
 from email.utils import parseaddr
 from uuid import UUID
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
@@ -68,7 +69,7 @@ def _fast_path_connections():
     retries (the default publish retries for seconds): nothing waits on a broker
     that is down, since the sweep sends whatever the fast path could not."""
     global _pool
-    from config.celery import app
+    app = current_app  # the project's Celery app (config/celery.py, above common)
 
     key = (os.getpid(), app.conf.broker_url)  # a forked process makes its own
     with _pool_lock:
@@ -85,7 +86,8 @@ def notification_email_queue(notification_id: UUID | str) -> bool:
     sends the email within a minute or two."""
     global _stand_aside_until
     from common.tasks import notification_email_send
-    from config.celery import app
+
+    app = current_app
 
     if app.conf.task_always_eager:
         notification_email_send.apply_async(args=[str(notification_id)])

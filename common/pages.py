@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.access import AccessDenied, can
-from common.errors import InvalidState, NotFound, ValidationError
+from common.access_hooks import access_can
+from common.errors import AccessDenied, InvalidState, NotFound, ValidationError
 
 
 def signed_in_required(view):
@@ -33,7 +33,7 @@ def capability_required(action: str):
         @wraps(view)
         @signed_in_required
         def wrapper(request, *args, **kwargs):
-            if not can(request.user, action):
+            if not access_can(request.user, action):
                 raise Http404()
             try:
                 return view(request, *args, **kwargs)

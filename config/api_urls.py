@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 urlpatterns = [
     path("", include("agencies.api_urls")),
     path("", include("cases.api_urls")),
-    path("", include("common.api.notifications")),
+    path("", include("agencies.api_notifications")),
     path("", include("safeguarding.api_urls")),
     path("", include("referrals.api_urls")),
     path("", include("welfare.api_urls")),

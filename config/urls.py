@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 
 from common.api.errors import api_not_found
-from common.views import healthz
+from config.health import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("safeguarding.urls")),
     path("", include("referrals.urls")),
     path("", include("welfare.urls")),
-    path("", include("common.notification_views")),
+    path("", include("agencies.notification_views")),
 ]
 
 handler404 = "common.views.not_found"

@@ -16,7 +16,6 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from agencies.access import AccessDenied
 from common import errors
 from common.api.limits import limit_error
 from common.request_context import current_request_id
@@ -66,7 +65,7 @@ def exception_handler(exc, context):
         return _error(400, "Invalid input.", errors=_field_errors(errors_by_field))
     if isinstance(exc, errors.NotFound | Http404):
         return _error(404, "Not found.")
-    if isinstance(exc, AccessDenied):
+    if isinstance(exc, errors.AccessDenied):
         # A service refused an action on a record the view had already found: the
         # caller may know it exists but may not act on it.
         return _error(403, "You do not have permission to do this.")

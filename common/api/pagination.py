@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
 
-from agencies.audit import access_list_record
+from common.access_hooks import access_list_record
 
 _WHOLE_NUMBER = re.compile(r"^[0-9]+$")
 

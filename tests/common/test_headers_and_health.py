@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from common.models import EmailState, Notification
-from common.views import BROKER_CHECK_TIMEOUT, health_cache_clear
+from config.health import BROKER_CHECK_TIMEOUT, health_cache_clear
 
 SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
@@ -182,7 +182,7 @@ class _BrokenConnection:
 def test_the_health_check_answers_503_when_the_database_does_not(settings, monkeypatch, db):
     # given
     settings.CELERY_BROKER_URL = ""
-    monkeypatch.setattr("common.views.connection", _BrokenConnection())
+    monkeypatch.setattr("config.health.connection", _BrokenConnection())
     client = Client()
     # when
     response = client.get("/healthz")
@@ -242,7 +242,7 @@ def test_the_broker_check_is_reused_for_a_few_seconds(settings, db, monkeypatch)
         connections.append((address, timeout))
         raise ConnectionRefusedError()
 
-    monkeypatch.setattr("common.views.socket.create_connection", refuse)
+    monkeypatch.setattr("config.health.socket.create_connection", refuse)
     client = Client()
     # when: a flood of health checks
     answers = [client.get("/healthz") for _ in range(20)]

@@ -1,4 +1,5 @@
-"""The caller's own notifications: the list, and marking one as read."""
+"""The caller's own notifications: the list, and marking one as read. Stored in
+common; the endpoints sit here, above common, because they ask the access policy."""
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_serializer

@@ -1,5 +1,7 @@
 """The notifications page: the signed-in person's own notifications, unread first,
-each with its link and a button to mark it as read (a form: no JavaScript needed)."""
+each with its link and a button to mark it as read (a form: no JavaScript needed).
+Notifications are stored in common; their pages sit here, above common, because
+they ask the access policy who is signed in."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
