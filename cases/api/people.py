@@ -12,8 +12,8 @@ from agencies.audit import access_read_record
 from cases import selectors
 from cases.api.common import CaseNestedMixin
 from cases.models import CaseParty, ContactChannel, Gender, PartyRole, Person
+from cases.models.person import PERSON_FIELDS
 from cases.services import people as people_services
-from cases.services.people import PERSON_FIELDS
 from common.api.concurrency import ETagMixin, etag_for, expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
@@ -21,30 +21,7 @@ from common.api.query import QueryParamsSerializer
 from common.api.schema import IF_MATCH, errors
 from common.errors import NotFound, ValidationError
 
-PERSON_READ_FIELDS = [
-    "id",
-    "first_name",
-    "last_name",
-    "full_name",
-    "aliases",
-    "date_of_birth",
-    "estimated_age",
-    "estimated_age_on",
-    "gender",
-    "address",
-    "phone",
-    "email",
-    "safe_to_phone",
-    "safe_to_write",
-    "safe_to_visit",
-    "preferred_channel",
-    "preferred_times",
-    "safe_contact_notes",
-    "language",
-    "interpreter_needed",
-    "adjustments",
-    "version",
-]
+PERSON_READ_FIELDS = ["id", *PERSON_FIELDS[:2], "full_name", *PERSON_FIELDS[2:], "version"]
 
 
 @extend_schema_serializer(component_name="Person")

@@ -4,6 +4,7 @@ from django import forms
 
 from cases.forms.fields import Radios, UKDateField
 from cases.models import ContactChannel, Gender, PartyRole
+from cases.models.person import PERSON_FIELDS
 
 
 class PersonSearchForm(forms.Form):
@@ -18,26 +19,8 @@ class PersonSearchForm(forms.Form):
 
 YES_NO_NOT_ASKED = [("yes", "Yes"), ("no", "No"), ("not_asked", "Not asked yet")]
 _YES_NO_VALUE = {"yes": True, "no": False, "not_asked": None}
-NEW_PERSON_FIELDS = (
-    "first_name",
-    "last_name",
-    "aliases",
-    "date_of_birth",
-    "estimated_age",
-    "gender",
-    "address",
-    "phone",
-    "email",
-    "safe_to_phone",
-    "safe_to_write",
-    "safe_to_visit",
-    "preferred_channel",
-    "preferred_times",
-    "safe_contact_notes",
-    "language",
-    "interpreter_needed",
-    "adjustments",
-)
+# The estimate's day is today's, set by the service.
+NEW_PERSON_FIELDS = tuple(name for name in PERSON_FIELDS if name != "estimated_age_on")
 
 
 class PartForm(forms.Form):

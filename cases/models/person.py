@@ -15,6 +15,41 @@ class Gender(models.TextChoices):
     NOT_KNOWN = "not_known", "Not known"
 
 
+# What a user records about a person, in the order the forms, the API and a
+# referral's disclosure show them. The one list: the service accepts these, the form
+# and the API offer them, and the disclosure derives what a sender may share.
+PERSON_FIELDS: tuple[str, ...] = (
+    "first_name",
+    "last_name",
+    "aliases",
+    "date_of_birth",
+    "estimated_age",
+    "estimated_age_on",
+    "gender",
+    "address",
+    "phone",
+    "email",
+    "safe_to_phone",
+    "safe_to_write",
+    "safe_to_visit",
+    "preferred_channel",
+    "preferred_times",
+    "safe_contact_notes",
+    "language",
+    "interpreter_needed",
+    "adjustments",
+)
+
+# The same fields with the estimate (an age, and the day it was given) as one
+# derived `age`: how old someone is, without how it was recorded. A referral shares
+# these, so a sender can give an age without a date of birth.
+PERSON_FIELDS_WITH_AGE: tuple[str, ...] = tuple(
+    "age" if name == "estimated_age" else name
+    for name in PERSON_FIELDS
+    if name != "estimated_age_on"
+)
+
+
 class Person(models.Model):
     """A person who may appear in many cases. What a user may see of them follows
     from the cases and parts (victim, suspect, family) they are cleared for."""

@@ -1,16 +1,20 @@
 """People and their parts in cases."""
 
+from typing import Any, cast
+
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agencies import access
 from agencies.audit import access_log_record
+from agencies.models import Membership
 from cases import selectors
 from cases.events import PARTY_ADDED, event_dispatch
-from cases.models import CaseParty, Gender, PartyRole, Person
+from cases.models import Case, CaseParty, Gender, PartyRole, Person
 from cases.models.contact import ContactChannel
 from cases.models.party import COMPARTMENT_OF_ROLE
+from cases.models.person import PERSON_FIELDS
 from cases.services.common import (
     case_action_require,
     case_open_require,
@@ -22,28 +26,6 @@ from cases.services.common import (
 )
 from common.api.concurrency import version_check
 from common.errors import NotFound, ValidationError
-
-PERSON_FIELDS = (
-    "first_name",
-    "last_name",
-    "aliases",
-    "date_of_birth",
-    "estimated_age",
-    "estimated_age_on",
-    "gender",
-    "address",
-    "phone",
-    "email",
-    "safe_to_phone",
-    "safe_to_write",
-    "safe_to_visit",
-    "preferred_channel",
-    "preferred_times",
-    "safe_contact_notes",
-    "language",
-    "interpreter_needed",
-    "adjustments",
-)
 
 
 def _person_errors(person: Person) -> dict:
@@ -66,7 +48,7 @@ def _person_errors(person: Person) -> dict:
 
 
 @transaction.atomic
-def person_create(*, actor: User, **fields) -> Person:
+def person_create(*, actor: User, **fields: Any) -> Person:
     membership = access.require(actor, "cases.person.create")
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
@@ -93,7 +75,7 @@ def person_create(*, actor: User, **fields) -> Person:
 
 @transaction.atomic
 def person_update(
-    *, actor: User, person: Person, expected_version: int, reason: str = "", **changes
+    *, actor: User, person: Person, expected_version: int, reason: str = "", **changes: Any
 ) -> Person:
     access.require(actor, "cases.person.change")
     if not _in_scope(actor, person, action="cases.person.change"):
@@ -124,7 +106,7 @@ def person_update(
     note = reason or f"changed {', '.join(sorted(changes))}"
     record_change(locked, actor=actor, reason=note)
     locked.save()
-    membership = access.membership_of(actor)
+    membership = cast(Membership, access.membership_of(actor))
     access_log_record(
         actor=actor,
         action="cases.person.changed",
@@ -147,7 +129,7 @@ def _in_scope(actor: User, person: Person, *, action: str) -> bool:
 def party_add(
     *,
     actor: User,
-    case,
+    case: Case,
     person: Person,
     role: str,
     related_to: CaseParty | None = None,
@@ -203,7 +185,7 @@ def party_add(
 def party_add_for_person(
     *,
     actor: User,
-    case,
+    case: Case,
     person: Person | None,
     new_person: dict | None,
     role: str,
