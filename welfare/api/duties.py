@@ -11,7 +11,6 @@ from rest_framework.views import APIView
 
 from cases.api.common import UserRefSerializer
 from cases.models import ContactChannel, ContactDirection
-from cases.selectors import contact_list
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.query import QueryParamsSerializer
@@ -283,12 +282,9 @@ class DutyLogContactApi(APIView):
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         if data.get("contact"):
-            contact = (
-                contact_list(actor=request.user, case=duty.case).filter(pk=data["contact"]).first()
+            data["contact"] = duty_selectors.duty_contact_get_for_actor(
+                actor=request.user, duty=duty, contact_id=data["contact"]
             )
-            if contact is None:
-                raise serializers.ValidationError({"contact": ["Choose a contact in this case."]})
-            data["contact"] = contact
         met = duty_meet_by_contact(actor=request.user, duty=duty, **data)
         met = duty_selectors.duty_get_for_actor(actor=request.user, duty_id=met.pk)
         return Response(DutyOutputSerializer(met).data)

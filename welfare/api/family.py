@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.common import CaseNestedMixin, PartyRefSerializer, UserRefSerializer
-from cases.selectors import party_list
 from common.api.idempotency import idempotent_create
 from common.api.schema import errors
 from common.errors import ValidationError
@@ -151,17 +150,12 @@ class FamilySupportApi(CaseNestedMixin, APIView):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        suspect_id = data.pop("suspect", None)
-        suspect = (
-            party_list(actor=request.user, case=case).filter(pk=suspect_id).first()
-            if suspect_id
-            else None
+        suspect = family_selectors.family_suspect_get_for_actor(
+            actor=request.user, case=case, suspect_id=data.pop("suspect", None)
         )
         event_id = data.pop("event")
-        event = (
-            family_selectors.family_event_get(actor=request.user, case=case, event_id=event_id)
-            if event_id
-            else None
+        event = family_selectors.family_event_get_for_actor(
+            actor=request.user, case=case, event_id=event_id
         )
         if event_id and event is None:
             raise ValidationError({"event": ["Choose the arrest or search of this suspect."]})
@@ -208,10 +202,8 @@ class DutyReferralApi(APIView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         referral_id = data.pop("referral")
-        referral = (
-            family_selectors.family_referral_get(actor=request.user, referral_id=referral_id)
-            if referral_id
-            else None
+        referral = family_selectors.family_referral_get_for_actor(
+            actor=request.user, referral_id=referral_id
         )
         if referral_id and referral is None:
             raise ValidationError({"referral": ["Choose a referral of this case."]})

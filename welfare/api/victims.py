@@ -7,7 +7,6 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agencies.selectors import member_list_for_casework
 from cases.api.common import UserRefSerializer
 from common.api.concurrency import ETagMixin, expected_version
 from common.api.schema import IF_MATCH, errors
@@ -128,13 +127,11 @@ class VictimCareApi(ETagMixin, APIView):
                 reason=reason,
             )
         elif "point_of_contact" in data:
-            member = (
-                member_list_for_casework(actor=request.user)
-                .filter(user__username=data["point_of_contact"])
-                .first()
+            contact = victim_selectors.point_of_contact_get_for_actor(
+                actor=request.user, username=data["point_of_contact"]
             )
             updated = care_services.victim_point_of_contact_change(
-                **common, point_of_contact=member.user if member else None, reason=reason
+                **common, point_of_contact=contact, reason=reason
             )
         else:
             updated = care_services.victim_preferences_set(

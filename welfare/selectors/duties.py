@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from agencies import access
 from agencies.models import Membership, Role
-from cases.selectors import refusal_log
+from cases.models import ContactLog
+from cases.selectors import contact_list, refusal_log
 from cases.services.common import log_case_read
 from common.errors import NotFound, ValidationError
 from welfare.models import Duty, DutyStatus
@@ -26,22 +27,11 @@ def duty_scope(actor: User, *, action: str = "welfare.duty.view") -> QuerySet[Du
     return access.compartment_scope(actor, Duty.objects.filter(agency_id=membership.agency_id))
 
 
-def duty_get_for_actor(*, actor: User, duty_id: UUID | str, action: str = "welfare.duty.view"):
-    """The same NotFound for "does not exist" and "not yours". Every read is logged,
-    and so is every refusal."""
+def duty_get_from(*, actor: User, duties: QuerySet[Duty], duty_id: UUID | str) -> Duty:
+    """One of `duties` (already scoped to the reader), with the same NotFound for
+    "does not exist" and "not yours". Every read is logged, and so is every refusal."""
     try:
-        duty = (
-            duty_scope(actor, action=action)
-            .select_related(
-                "case__owning_agency",
-                "party__person",
-                "responsible",
-                "event",
-                "contact",
-                "referral",
-            )
-            .get(pk=duty_id)
-        )
+        duty = duties.get(pk=duty_id)
     except (Duty.DoesNotExist, ValueError, TypeError) as exc:
         refusal_log(
             actor=actor,
@@ -59,6 +49,31 @@ def duty_get_for_actor(*, actor: User, duty_id: UUID | str, action: str = "welfa
         object_id=duty.pk,
     )
     return duty
+
+
+def duty_get_for_actor(
+    *, actor: User, duty_id: UUID | str, action: str = "welfare.duty.view"
+) -> Duty:
+    """The same NotFound for "does not exist" and "not yours". Every read is logged,
+    and so is every refusal."""
+    duties = duty_scope(actor, action=action).select_related(
+        "case__owning_agency",
+        "party__person",
+        "responsible",
+        "event",
+        "contact",
+        "referral",
+    )
+    return duty_get_from(actor=actor, duties=duties, duty_id=duty_id)
+
+
+def duty_contact_get_for_actor(*, actor: User, duty: Duty, contact_id: UUID | str) -> ContactLog:
+    """A contact of the duty's case that the reader may see, to meet the duty by;
+    a ValidationError naming `contact` otherwise."""
+    contact = contact_list(actor=actor, case=duty.case).filter(pk=contact_id).first()
+    if contact is None:
+        raise ValidationError({"contact": ["Choose a contact in this case."]})
+    return contact
 
 
 def whose_default_get(actor: User) -> str:

@@ -4,6 +4,7 @@ case's family-support and safeguarding referrals. Only for readers cleared for
 the family compartment; a fixed number of queries however large the family."""
 
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db.models import Q
@@ -11,8 +12,7 @@ from django.db.models import Q
 from agencies import access
 from agencies.models import AgencyKind, CharityService, Compartment
 from cases.models import Case, CaseParty, InvestigationEvent, PartyRole
-from cases.selectors import party_list, refusal_log
-from cases.services.common import log_case_read
+from cases.selectors import party_list
 from common.errors import NotFound
 from referrals.models import Referral, ReferralPurpose, ReferralState
 from referrals.selectors import referral_list_for_case, referral_scope_qs
@@ -24,7 +24,7 @@ from welfare.models import (
     DutyStatus,
     FamilyPack,
 )
-from welfare.selectors.duties import case_duty_list, duty_scope
+from welfare.selectors.duties import case_duty_list, duty_get_from, duty_scope
 
 FAMILY_REFERRAL_PURPOSES = (ReferralPurpose.FAMILY_SUPPORT, ReferralPurpose.SAFEGUARDING)
 
@@ -110,32 +110,14 @@ def family_support_get(
     return FamilySupport(case=case, suspects=list(families.values()), referrals=referrals)
 
 
-def referral_duty_get_for_actor(*, actor: User, duty_id) -> Duty:
+def referral_duty_get_for_actor(*, actor: User, duty_id: UUID | str) -> Duty:
     """A duty that a referral meets, that the reader may act on; NotFound otherwise."""
-    try:
-        duty = (
-            duty_scope(actor, action="welfare.duty.meet")
-            .filter(kind__in=sorted(REFERRAL_DUTIES))
-            .select_related("case__owning_agency", "party__person", "party__related_to")
-            .get(pk=duty_id)
-        )
-    except (Duty.DoesNotExist, ValueError, TypeError) as exc:
-        refusal_log(
-            actor=actor,
-            action="welfare.duty.viewed",
-            model=Duty,
-            object_type="duty",
-            object_id=duty_id,
-        )
-        raise NotFound() from exc
-    log_case_read(
-        actor=actor,
-        action="welfare.duty.viewed",
-        case=duty.case,
-        object_type="duty",
-        object_id=duty.pk,
+    duties = (
+        duty_scope(actor, action="welfare.duty.meet")
+        .filter(kind__in=sorted(REFERRAL_DUTIES))
+        .select_related("case__owning_agency", "party__person", "party__related_to")
     )
-    return duty
+    return duty_get_from(actor=actor, duties=duties, duty_id=duty_id)
 
 
 def _eligible_q(duty: Duty) -> Q:
@@ -176,10 +158,22 @@ def referral_eligible_list(*, actor: User, duty: Duty) -> list[Referral]:
     return list(eligible)
 
 
-def family_event_get(*, actor: User, case: Case, event_id) -> InvestigationEvent | None:
+def family_suspect_get_for_actor(
+    *, actor: User, case: Case, suspect_id: UUID | str | None
+) -> CaseParty | None:
+    """A party of this case that the reader may see, whose family a pack is for; None
+    when there is none (the service then names the field)."""
+    if not suspect_id:
+        return None
+    return party_list(actor=actor, case=case).filter(pk=suspect_id).first()
+
+
+def family_event_get_for_actor(
+    *, actor: User, case: Case, event_id: UUID | str | None
+) -> InvestigationEvent | None:
     """An arrest or search recorded on this case that the reader may see; None when
     there is no such event (the service then names the field)."""
-    if not access.can(actor, "cases.event.view", case):
+    if not event_id or not access.can(actor, "cases.event.view", case):
         return None
     try:
         return (
@@ -191,8 +185,12 @@ def family_event_get(*, actor: User, case: Case, event_id) -> InvestigationEvent
         return None
 
 
-def family_referral_get(*, actor: User, referral_id) -> Referral | None:
+def family_referral_get_for_actor(
+    *, actor: User, referral_id: UUID | str | None
+) -> Referral | None:
     """A referral the reader's agency sent or received; None when there is none."""
+    if not referral_id:
+        return None
     try:
         return (
             referral_scope_qs(actor)

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from agencies import access
+from agencies.selectors import member_list_for_casework
 from cases import selectors as case_selectors
 from cases.models import Case, CaseParty, PartyRole
 from common.errors import NotFound
@@ -62,3 +63,15 @@ def victim_list(*, actor: User, case: Case) -> list[CaseParty]:
 
 def victim_duty_list(*, actor: User, case: Case) -> QuerySet[Duty]:
     return case_duty_list(actor=actor, case=case, kinds=VICTIM_DUTIES)
+
+
+def point_of_contact_get_for_actor(*, actor: User, username: str) -> User | None:
+    """A caseworker of the reader's own agency, by username, who might be a victim's
+    named contact; None when there is none (the service then names the field)."""
+    member = (
+        member_list_for_casework(actor=actor)
+        .filter(user__username=username)
+        .select_related("user")
+        .first()
+    )
+    return member.user if member else None
