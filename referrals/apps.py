@@ -8,8 +8,8 @@ class ReferralsConfig(AppConfig):
         from agencies.demo import demo_seeder_register
         from cases.events import CASE_TRANSFERRED, handler_register
         from cases.panels import case_panel_register
-        from referrals.case_panel import concern_panels, referral_panels
-        from referrals.case_panel_involvement import involvement_panels
+        from referrals.case_panels.involvement import involvement_panels
+        from referrals.case_panels.referrals import concern_panels, referral_panels
         from referrals.demo import seed_referrals
         from referrals.demo_concerns import seed_concerns
         from referrals.demo_partners import seed_partner_work
