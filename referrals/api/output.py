@@ -34,10 +34,8 @@ from referrals.models import (
     ThresholdDecisionKind,
     Urgency,
 )
+from referrals.selectors.sides import RECEIVER, SENDER, referral_side_require
 from safeguarding.models import FlagKind, SharedLevel
-
-SENDER = "sender"
-RECEIVER = "receiver"
 
 
 @extend_schema_serializer(component_name="ReferralAgency")
@@ -375,7 +373,7 @@ def with_related(actor, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
 
 def referral_data(actor, referral: Referral) -> dict:
     """The referral as the caller's side sees it."""
-    if selectors.referral_side(actor, referral) == SENDER:
+    if referral_side_require(actor, referral) == SENDER:
         return SentReferralSerializer(referral).data
     return ReceivedReferralSerializer(referral).data
 

@@ -17,6 +17,7 @@ from referrals import selectors
 from referrals.api.output import AgencySerializer
 from referrals.models import ReferralDocument, ReferralMessage, ThreadSide
 from referrals.selectors import concerns as selectors_concerns
+from referrals.selectors.sides import SENDER, referral_side_require
 from referrals.services import disclosure_documents
 from referrals.services.messages import message_post
 
@@ -144,7 +145,7 @@ class DisclosureDocumentListCreateApi(APIView):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         case_document = None
-        if selectors.referral_side(request.user, referral) == selectors.SENDER:
+        if referral_side_require(request.user, referral) == SENDER:
             case_document = (
                 document_list(actor=request.user, case=referral.case)
                 .filter(pk=payload.validated_data["case_document"])

@@ -15,9 +15,7 @@ from cases.models import Case
 from cases.selectors import refused_owner_slug
 from common.errors import NotFound, ValidationError
 from referrals.models import Referral, ReferralEvent, ReferralState, Urgency
-
-SENDER = "sender"
-RECEIVER = "receiver"
+from referrals.selectors.sides import RECEIVER, referral_side_of
 
 _RELATED = (
     "from_agency",
@@ -68,19 +66,6 @@ def overdue_q(now) -> Q:
     )
 
 
-def side_of(actor: User, referral: Referral) -> str | None:
-    """`sender` for the referring agency, `receiver` for the receiving one (never
-    for a draft, which the receiver does not know exists), else None."""
-    membership = access.membership_of(actor)
-    if membership is None:
-        return None
-    if membership.agency_id == referral.from_agency_id:
-        return SENDER
-    if membership.agency_id == referral.to_agency_id and referral.state != "draft":
-        return RECEIVER
-    return None
-
-
 def referral_get_for_actor(*, actor: User, referral_id: UUID | str) -> Referral:
     """The same NotFound for "does not exist" and "not yours". Every read is logged,
     and so is every refusal."""
@@ -99,7 +84,7 @@ def referral_get_for_actor(*, actor: User, referral_id: UUID | str) -> Referral:
         )
         raise NotFound() from exc
     membership = access.membership_of(actor)
-    side = side_of(actor, referral)
+    side = referral_side_of(actor, referral)
     relation = "receiving agency" if side == RECEIVER else "referring agency"
     access_read_record(
         actor=actor,
@@ -151,15 +136,6 @@ def referral_list_for_case(*, actor: User, case: Case) -> QuerySet[Referral]:
         .select_related(*_RELATED)
         .order_by("-created_at", "-id")
     )
-
-
-def referral_side(actor: User, referral: Referral) -> str:
-    """`sender` or `receiver`: which side of the referral the actor's agency is on.
-    NotFound for anyone on neither side (they cannot see it)."""
-    side = side_of(actor, referral)
-    if side not in (SENDER, RECEIVER):
-        raise NotFound()
-    return side
 
 
 def referral_events(*, referral: Referral) -> QuerySet[ReferralEvent]:

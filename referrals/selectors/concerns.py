@@ -22,7 +22,7 @@ from referrals.models import (
     ReferralMessage,
     ReferralState,
 )
-from referrals.selectors import RECEIVER, SENDER, referral_side
+from referrals.selectors.sides import RECEIVER, SENDER, referral_side_require
 
 _CONCERN_RELATED = (
     "referral",
@@ -41,9 +41,8 @@ _CONCERN_RELATED = (
 
 def _log_read(actor: User, referral: Referral, *, action: str, object_type: str, object_id) -> None:
     membership = access.membership_of(actor)
-    relation = (
-        "receiving agency" if referral_side(actor, referral) == RECEIVER else "referring agency"
-    )
+    side = referral_side_require(actor, referral)
+    relation = "receiving agency" if side == RECEIVER else "referring agency"
     access_read_record(
         actor=actor,
         action=action,
@@ -67,7 +66,7 @@ def _uuid_or_none(value) -> UUID | None:
 def concern_scope_for_referral(*, actor: User, referral: Referral) -> QuerySet[Concern]:
     """The receiving side sees every concern it raised on the referral; the sending
     side those in compartments its people are cleared for."""
-    side = referral_side(actor, referral)
+    side = referral_side_require(actor, referral)
     concerns = Concern.objects.filter(referral_id=referral.pk)
     if side == SENDER:
         concerns = access.compartment_scope(actor, concerns)
@@ -165,7 +164,7 @@ def concerns_awaiting_acknowledgement(*, actor: User) -> QuerySet[Concern]:
 
 def message_list(*, actor: User, referral: Referral) -> QuerySet[ReferralMessage]:
     """The referral's thread, oldest first, for either side; logged as a read."""
-    referral_side(actor, referral)
+    referral_side_require(actor, referral)
     if referral.state == ReferralState.DRAFT:
         return ReferralMessage.objects.none()
     _log_read(
@@ -188,7 +187,7 @@ def message_list(*, actor: User, referral: Referral) -> QuerySet[ReferralMessage
 def disclosure_document_list(*, actor: User, referral: Referral) -> QuerySet[ReferralDocument]:
     """The documents shared with the disclosure: the receiver sees them once the
     referral is sent (never a draft's); the sender also while drafting."""
-    referral_side(actor, referral)
+    referral_side_require(actor, referral)
     return (
         ReferralDocument.objects.filter(
             referral_id=referral.pk, purpose=ReferralDocumentPurpose.DISCLOSURE

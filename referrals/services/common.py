@@ -1,9 +1,12 @@
-"""What every referral service shares: which side of a referral the actor is on,
-who is told about a move, the timeline event, and the access-log entry."""
+"""What every referral service shares: who is told about a move, the timeline
+event, and the access-log entry. Which side of a referral the actor is on is the
+selector's (`referrals.selectors.sides`)."""
 
-from datetime import timedelta
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils import timezone
 
 from agencies import access
@@ -12,28 +15,21 @@ from agencies.models import Membership
 from common.errors import NotFound
 from common.notifications import notify
 from referrals.models import Referral, ReferralEvent
-from referrals.selectors import RECEIVER, side_of
-from referrals.selectors import SENDER as SENDER  # re-exported for the services
+from referrals.selectors.sides import RECEIVER, referral_side_of
+from referrals.selectors.sides import SENDER as SENDER  # re-exported for the services
 
 # Who works a receiving agency's inbox: the roles that may receive referrals.
 RECEIVER_ROLES = access.CAPABILITIES["referrals.referral.receive"]
 
 
 def referral_link(referral: Referral) -> str:
-    return f"/referrals/{referral.pk}/"
-
-
-def side_require(actor: User, referral: Referral) -> str:
-    side = side_of(actor, referral)
-    if side is None or not access.can(actor, "referrals.referral.view"):
-        raise NotFound()
-    return side
+    return reverse("referral-page", kwargs={"referral_id": referral.pk})
 
 
 def referrer_of(referral: Referral) -> User:
     """The person the feedback goes back to: whoever sent it (or, before it was
     sent, whoever drafted it)."""
-    return referral.sent_by if referral.sent_by_id else referral.created_by
+    return referral.sent_by if referral.sent_by is not None else referral.created_by
 
 
 def receivers_of(referral: Referral) -> list[User]:
@@ -54,7 +50,13 @@ def receivers_of(referral: Referral) -> list[User]:
 
 
 def people_tell(
-    users, *, actor: User | None, kind: str, message: str, link: str, dedupe_key: str
+    users: Iterable[User | None],
+    *,
+    actor: User | None,
+    kind: str,
+    message: str,
+    link: str,
+    dedupe_key: str,
 ) -> int:
     """Tell each active person once (never the actor), through the one notification
     path. Returns how many were told."""
@@ -90,6 +92,15 @@ def other_side_tell(
     return people_tell(people, actor=actor, kind=kind, message=message, link=link, dedupe_key=key)
 
 
+def _membership(actor: User) -> Membership:
+    """The actor's membership: whoever makes a move has one, since their side of
+    the referral was found through it."""
+    membership = access.membership_of(actor)
+    if membership is None:
+        raise NotFound()
+    return membership
+
+
 def event_record(
     referral: Referral,
     *,
@@ -97,9 +108,9 @@ def event_record(
     action: str,
     from_state: str,
     note: str = "",
-    at=None,
+    at: datetime | None = None,
 ) -> ReferralEvent:
-    membership = access.membership_of(actor)
+    membership = _membership(actor)
     at = at or timezone.now()
     # The timeline is read in the order of `at`. Two moves in one instant (a frozen
     # clock, a coarse one) would otherwise sort at random; the referral's row is
@@ -121,8 +132,8 @@ def event_record(
 
 def referral_access_log(*, actor: User, referral: Referral, action: str, note: str = "") -> None:
     """Every move is logged against the agency whose case it concerns."""
-    membership = access.membership_of(actor)
-    side = side_of(actor, referral)
+    membership = _membership(actor)
+    side = referral_side_of(actor, referral)
     relation = (
         f"receiving agency ({membership.agency.slug})"
         if side == RECEIVER

@@ -15,13 +15,13 @@ from cases.services.records import contact_log
 from common.errors import InvalidState, NotFound, ValidationError
 from common.history import history_note
 from referrals.models import Concern, ConcernState
+from referrals.selectors.sides import referral_side_require
 from referrals.services.common import (
     SENDER,
     event_record,
     people_tell,
     receivers_of,
     referral_access_log,
-    side_require,
 )
 from referrals.services.concerns import CONCERN_ACKNOWLEDGED, concern_link
 from referrals.services.moves import text_required
@@ -39,7 +39,7 @@ def _concern_locked(actor: User, concern: Concern, *, verb: str) -> Concern:
     )
     if locked is None:
         raise NotFound()
-    if side_require(actor, locked.referral) != SENDER:
+    if referral_side_require(actor, locked.referral) != SENDER:
         raise InvalidState(
             f"Only the referring agency can {verb} an urgent concern; the receiving "
             "agency raised it.",

@@ -28,6 +28,7 @@ from agencies.selectors.supervision import supervisors_for_team
 from cases.models import CaseParty
 from cases.services import documents as document_services
 from cases.services.common import not_in_future
+from common.dates import when_text
 from common.errors import InvalidState, NotFound, ValidationError
 from common.history import history_note
 from referrals.models import (
@@ -40,15 +41,15 @@ from referrals.models import (
     ReferralDocumentPurpose,
     ReferralState,
 )
+from referrals.selectors.sides import referral_side_require
 from referrals.services.common import (
     RECEIVER,
     event_record,
     people_tell,
     referral_access_log,
     referrer_of,
-    side_require,
 )
-from referrals.services.moves import text_required, when_text
+from referrals.services.moves import text_required
 
 # Clock hours, not working days: a risk to a child or to life does not wait.
 ACKNOWLEDGE_WITHIN = timedelta(hours=2)
@@ -229,7 +230,7 @@ def concern_raise(
     locked = Referral.objects.select_for_update().filter(pk=referral.pk).first()
     if locked is None:
         raise NotFound()
-    side = side_require(actor, locked)
+    side = referral_side_require(actor, locked)
     # Any referral that reached the receiver: what it hears after declining or
     # completing one may be the most urgent of all.
     if locked.state == ReferralState.DRAFT:

@@ -22,7 +22,8 @@ from referrals.models import (
     ReferralDocumentPurpose,
     ReferralState,
 )
-from referrals.services.common import SENDER, referral_access_log, side_require
+from referrals.selectors.sides import referral_side_require
+from referrals.services.common import SENDER, referral_access_log
 
 
 def _draft_of_sender(actor: User, referral: Referral, *, verb: str) -> Referral:
@@ -34,7 +35,7 @@ def _draft_of_sender(actor: User, referral: Referral, *, verb: str) -> Referral:
     )
     if locked is None:
         raise NotFound()
-    side = side_require(actor, locked)
+    side = referral_side_require(actor, locked)
     if side != SENDER:
         raise InvalidState(
             f"Only the referring agency can {verb} the documents of a disclosure.",
@@ -120,7 +121,7 @@ def referral_document_open(*, actor: User, referral: Referral, referral_document
     """The stored file, opened for reading. The document comes from the selector,
     which checked the side and logged the download; the side is asked again here so
     the file is never opened without it."""
-    side_require(actor, referral)
+    referral_side_require(actor, referral)
     if referral_document.referral_id != referral.pk:
         raise NotFound()
     try:

@@ -21,11 +21,11 @@ from common.errors import (
 )
 from common.history import history_note
 from referrals.models import ConsentStatus, Referral, ReferralState
+from referrals.selectors.sides import referral_side_require
 from referrals.services.common import (
     SENDER,
     event_record,
     referral_access_log,
-    side_require,
 )
 from referrals.services.rules import (
     EDITABLE_FIELDS,
@@ -124,7 +124,7 @@ def referral_update(
     locked = Referral.objects.select_for_update().filter(pk=referral.pk).first()
     if locked is None:
         raise NotFound()
-    side = side_require(actor, locked)
+    side = referral_side_require(actor, locked)
     if side != SENDER or locked.state != ReferralState.DRAFT:
         raise InvalidState(
             "Only a draft can be changed, and only by the agency that is referring.",

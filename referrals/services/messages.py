@@ -14,13 +14,13 @@ from agencies import access
 from common.errors import InvalidState, NotFound
 from common.history import history_note
 from referrals.models import Referral, ReferralMessage, ReferralState
+from referrals.selectors.sides import referral_side_require
 from referrals.services.common import (
     RECEIVER,
     people_tell,
     receivers_of,
     referral_access_log,
     referrer_of,
-    side_require,
 )
 from referrals.services.moves import text_required
 
@@ -50,7 +50,7 @@ def message_post(*, actor: User, referral: Referral, body: str) -> ReferralMessa
     found = Referral.objects.select_for_update().filter(pk=referral.pk).first()
     if found is None:
         raise NotFound()
-    side = side_require(actor, found)
+    side = referral_side_require(actor, found)
     if found.state == ReferralState.DRAFT:
         raise InvalidState(
             "A draft referral has no thread yet: the receiver cannot see it until it is sent.",

@@ -1,8 +1,9 @@
-"""The machinery every move of a referral shares: lock it, check that the move is
-the actor's side's to make in the current state (409 naming the state otherwise),
-then save, write the timeline event, note history, log the access and tell the
-other side."""
+"""The machinery every move of a referral shares: lock it, check in the table of
+moves (`referrals.moves`) that the move is the actor's side's to make in the
+current state (409 naming the state otherwise), then set its new state, save,
+write the timeline event, note history, log the access and tell the other side."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.contrib.auth.models import User
@@ -12,72 +13,43 @@ from agencies import access
 from common.errors import InvalidState, NotFound, ValidationError
 from common.history import history_note
 from referrals.models import Referral, ReferralState
-from referrals.services.common import (
-    RECEIVER,
-    SENDER,
-    event_record,
-    other_side_tell,
-    referral_access_log,
-    side_require,
-)
+from referrals.moves import MOVES, Move
+from referrals.selectors.sides import RECEIVER, SENDER, referral_side_require
+from referrals.services.common import event_record, other_side_tell, referral_access_log
 
 TEXT_MAX_LENGTH = 5000
 
 _SIDE_NAMES = {SENDER: "the referring agency", RECEIVER: "the receiving agency"}
 
 
-def when_text(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local:%H:%M} on {local.day} {local:%B %Y}"
-
-
 def people_count(count: int) -> str:
     return f"{count} {'person' if count == 1 else 'people'}"
 
 
-def move_begin(
-    *,
-    actor: User,
-    referral: Referral,
-    side: str,
-    capability: str,
-    allowed_from: frozenset[str],
-    verb: str,
-) -> Referral:
-    """The referral, locked, once the actor may make this move in its current
-    state. NotFound if they cannot see it; InvalidState if the move is not theirs
-    or not allowed now; AccessDenied if their role may not make it at all."""
+def move_begin(*, actor: User, referral: Referral, name: str) -> tuple[Referral, datetime]:
+    """The referral, locked, once the actor may make the move `name` in its
+    current state, and the moment of the move. NotFound if they cannot see it;
+    InvalidState if the move is not theirs or not allowed now; AccessDenied if
+    their role may not make it at all."""
+    move = MOVES[name]
     locked = Referral.objects.select_for_update().filter(pk=referral.pk).first()
     if locked is None:
         raise NotFound()
-    actor_side = side_require(actor, locked)
+    actor_side = referral_side_require(actor, locked)
     state_label = ReferralState(locked.state).label.lower()
-    if actor_side != side:
+    if actor_side != move.side:
         raise InvalidState(
-            f"Only {_SIDE_NAMES[side]} can {verb} a referral; this one is {state_label}.",
+            f"Only {_SIDE_NAMES[move.side]} can {move.refused_verb} a referral; "
+            f"this one is {state_label}.",
             state=locked.state,
         )
-    if locked.state not in allowed_from:
+    if not move.open_to(actor_side, locked.state):
         raise InvalidState(
-            f"A referral that is {state_label} cannot be {_past(verb)}.", state=locked.state
+            f"A referral that is {state_label} cannot be {move.refused_past}.",
+            state=locked.state,
         )
-    access.require(actor, capability)
-    return locked
-
-
-def _past(verb: str) -> str:
-    return {
-        "send": "sent",
-        "accept": "accepted",
-        "decline": "declined",
-        "return": "returned",
-        "answer": "answered",
-        "start": "started",
-        "update": "updated",
-        "complete": "completed",
-        "withdraw": "withdrawn",
-        "record a threshold decision on": "given a threshold decision",
-    }.get(verb, verb)
+    access.require(actor, move.capability)
+    return locked, timezone.now()
 
 
 def text_required(value: str, *, field: str, missing: str) -> str:
@@ -89,25 +61,53 @@ def text_required(value: str, *, field: str, missing: str) -> str:
     return text
 
 
+def choice_required(value: str, *, field: str, choices: list[str], missing: str) -> str:
+    if not value:
+        raise ValidationError({field: [missing]})
+    if value not in choices:
+        raise ValidationError({field: [f"Choose one of: {', '.join(choices)}."]})
+    return value
+
+
+def inputs_check(*checks: Callable[[], str]) -> list[str]:
+    """Each check's value, once every check has passed; otherwise one
+    ValidationError naming every field that failed, so that all show at once."""
+    values: list[str] = []
+    errors: dict[str, list[str]] = {}
+    for check in checks:
+        try:
+            values.append(check())
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
 def move_finish(
     referral: Referral,
     *,
     actor: User,
-    side: str,
-    action: str,
-    from_state: str,
+    name: str,
     fields: list[str],
     message: str,
+    at: datetime,
     note: str = "",
     log_note: str = "",
-    at: datetime,
 ) -> Referral:
+    """Make the move `name` on the referral `move_begin` locked: its new state (if
+    the move changes it), its last update at `at`, and `fields` already set."""
+    move: Move = MOVES[name]
+    from_state = referral.state
+    if move.to_state is not None:
+        referral.state = move.to_state
+    referral.last_update_at = at
     referral.version += 1
-    history_note(referral, actor=actor, reason=f"referral {action}")
-    referral.save(update_fields=[*fields, "state", "version", "updated_at"])
-    event_record(referral, actor=actor, action=action, from_state=from_state, note=note, at=at)
+    history_note(referral, actor=actor, reason=f"referral {move.event}")
+    referral.save(update_fields=[*fields, "last_update_at", "state", "version", "updated_at"])
+    event_record(referral, actor=actor, action=move.event, from_state=from_state, note=note, at=at)
     referral_access_log(
-        actor=actor, referral=referral, action=f"referrals.referral.{action}", note=log_note
+        actor=actor, referral=referral, action=f"referrals.referral.{move.event}", note=log_note
     )
-    other_side_tell(referral, actor=actor, side=side, action=action, message=message)
+    other_side_tell(referral, actor=actor, side=move.side, action=move.event, message=message)
     return referral

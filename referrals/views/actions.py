@@ -1,37 +1,41 @@
-"""The moves on a referral, as POSTs from its page. Each parses its form, calls one
-service and goes back to the referral page: with a success banner, with the form's
-errors where they were typed, or with a banner naming the state that refused it."""
+"""The moves on a referral (`referrals.moves.MOVES`), as POSTs from its page. Each
+parses its form, calls its service and goes back to the referral page: with a
+success banner, with the form's errors where they were typed, or with a banner
+naming the state that refused it."""
+
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from common.dates import weekday_when_text
 from common.errors import AccessDenied, InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
-from referrals import selectors, services
+from referrals import selectors
 from referrals.models import Referral, ReferralState
+from referrals.moves import MOVES
 from referrals.services.case_grants import grants_the_case
+from referrals.services.transitions import MOVE_SERVICES
 from referrals.views.referral_page import ACTION_FORMS, render_referral_page
 
 
 def _due(moment) -> str:
-    local = timezone.localtime(moment)
-    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B %Y}"
+    return weekday_when_text(moment)
 
 
-def _send(actor, referral: Referral, data: dict) -> str:
-    sent = services.referral_send(actor=actor, referral=referral)
+def _sent(sent: Referral) -> str:
     message = f"The referral is sent to {sent.to_agency.name}."
     if sent.decision_due_at:
         message += f" They are due to accept or decline it by {_due(sent.decision_due_at)}."
     return message
 
 
-def _accept(actor, referral, data) -> str:
-    accepted = services.referral_accept(actor=actor, referral=referral)
+def _accepted(accepted: Referral) -> str:
     done = "You accepted the referral: it is yours. The referrer has been told."
     if grants_the_case(accepted):
         done += (
@@ -41,62 +45,27 @@ def _accept(actor, referral, data) -> str:
     return done
 
 
-def _decline(actor, referral, data) -> str:
-    services.referral_decline(actor=actor, referral=referral, reason=data["reason"])
-    return "You declined the referral. The referrer has been told why."
-
-
-def _return(actor, referral, data) -> str:
-    services.referral_return(actor=actor, referral=referral, question=data["question"])
-    return "The referral is returned to the referrer with your question."
-
-
-def _answer(actor, referral, data) -> str:
-    services.referral_answer(actor=actor, referral=referral, answer=data["answer"])
-    return "Your answer is sent. The referral is with the receiver again."
-
-
-def _start(actor, referral, data) -> str:
-    services.referral_start(actor=actor, referral=referral)
-    return "The work has started. The referrer has been told."
-
-
-def _note(actor, referral, data) -> str:
-    services.referral_update_note(actor=actor, referral=referral, note=data["note"])
-    return "Progress note added. The referrer has been told."
-
-
-def _complete(actor, referral, data) -> str:
-    services.referral_complete(
-        actor=actor, referral=referral, outcome=data["outcome"], summary=data["summary"]
-    )
-    return "The referral is completed. The outcome has gone back to the referrer."
-
-
-def _withdraw(actor, referral, data) -> str:
-    services.referral_withdraw(actor=actor, referral=referral, reason=data["reason"])
-    return "The referral is withdrawn. The receiver has been told why."
-
-
-def _threshold(actor, referral, data) -> str:
-    services.threshold_decision_record(
-        actor=actor, referral=referral, decision=data["decision"], rationale=data["rationale"]
-    )
-    return "The threshold decision is recorded. The referrer has been told at once."
-
-
-MOVES = {
-    "send": _send,
-    "accept": _accept,
-    "decline": _decline,
-    "return": _return,
-    "answer": _answer,
-    "start": _start,
-    "note": _note,
-    "complete": _complete,
-    "withdraw": _withdraw,
-    "threshold": _threshold,
+# The banner after each move of `referrals.moves.MOVES`: words, or words made from
+# what its service returned.
+DONE: dict[str, str | Callable[[Any], str]] = {
+    "send": _sent,
+    "accept": _accepted,
+    "decline": "You declined the referral. The referrer has been told why.",
+    "return": "The referral is returned to the referrer with your question.",
+    "answer": "Your answer is sent. The referral is with the receiver again.",
+    "start": "The work has started. The referrer has been told.",
+    "note": "Progress note added. The referrer has been told.",
+    "complete": "The referral is completed. The outcome has gone back to the referrer.",
+    "withdraw": "The referral is withdrawn. The receiver has been told why.",
+    "threshold": "The threshold decision is recorded. The referrer has been told at once.",
 }
+
+
+def _move_make(actor: User, referral: Referral, name: str, data: dict[str, Any]) -> str:
+    """Make the move through its service; the banner that says it is done."""
+    made = MOVE_SERVICES[name](actor=actor, referral=referral, **data)
+    done = DONE[name]
+    return done if isinstance(done, str) else done(made)
 
 
 def _state_words(state: str) -> str:
@@ -117,20 +86,19 @@ def _to_page(referral_id):
 @capability_required("referrals.referral.view")
 @require_POST
 def referral_action_page(request, referral_id, action: str):
-    move = MOVES.get(action)
-    if move is None:
+    if action not in MOVES:
         raise Http404()
     actor = request.user
     referral = selectors.referral_get_for_actor(actor=actor, referral_id=referral_id)
     form = None
-    data: dict = {}
+    data: dict[str, Any] = {}
     if action in ACTION_FORMS:
         form = ACTION_FORMS[action](request.POST, prefix=action)
         if not form.is_valid():
             return render_referral_page(request, referral, bound={action: form})
         data = form.cleaned_data
     try:
-        done = move(actor, referral, data)
+        done = _move_make(actor, referral, action, data)
     except AccessDenied as exc:
         raise Http404() from exc
     except InvalidState as refused:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agencies.access import AccessDenied, can
 from cases.selectors import party_list
+from common.dates import when_text
 from common.errors import FileTooLarge, InvalidState, UnsupportedFileType, ValidationError
 from common.pages import capability_required, form_errors_from
 from referrals import selectors
@@ -23,9 +24,9 @@ from referrals.forms_concerns import (
 )
 from referrals.models import Concern, ConcernKind, ConcernState, ReferralState
 from referrals.selectors import concerns as selectors_concerns
+from referrals.selectors.sides import RECEIVER, SENDER, referral_side_require
 from referrals.services import concern_answers
 from referrals.services import concerns as concern_services
-from referrals.services.moves import when_text
 from safeguarding.models import FlagKind
 
 # The flag an acknowledged concern most often becomes.
@@ -57,7 +58,7 @@ def _to_concern(concern: Concern):
 def concern_create(request, referral_id):
     referral = _referral(request, referral_id)
     # Only the receiving side raises the alarm; the form does not exist for others.
-    if selectors.referral_side(request.user, referral) != selectors.RECEIVER:
+    if referral_side_require(request.user, referral) != RECEIVER:
         raise Http404()
     parties = (referral.disclosure or {}).get("parties", [])
     form = (
@@ -115,9 +116,9 @@ def _case_parties(request, concern: Concern):
 def concern_page_context(request, concern: Concern, *, bound: dict | None = None) -> dict:
     actor = request.user
     referral = concern.referral
-    side = selectors.referral_side(actor, referral)
+    side = referral_side_require(actor, referral)
     bound = bound or {}
-    sender = side == selectors.SENDER and can(actor, "referrals.concern.acknowledge")
+    sender = side == SENDER and can(actor, "referrals.concern.acknowledge")
     acknowledged = concern.state == ConcernState.ACKNOWLEDGED
     case = referral.case
     forms: dict = {}
@@ -155,7 +156,7 @@ def concern_page_context(request, concern: Concern, *, bound: dict | None = None
         "side": side,
         "forms": forms,
         "errored_form": errored,
-        "may_open_case": side == selectors.SENDER and can(actor, "cases.case.view", case),
+        "may_open_case": side == SENDER and can(actor, "cases.case.view", case),
     }
 
 
@@ -186,7 +187,7 @@ def concern_page(request, referral_id, concern_id):
 def _receivers_refused(request, concern: Concern):
     """The receiving side is sent back with the state that refuses it, before its
     form is read (it may not even see the case's people a form would name)."""
-    if selectors.referral_side(request.user, concern.referral) == selectors.SENDER:
+    if referral_side_require(request.user, concern.referral) == SENDER:
         return None
     messages.error(
         request,

@@ -3,6 +3,8 @@ was sent, never the live case; the sender reads the same snapshot, "as the recei
 sees it", with the live status and outcome. Each side sees only the moves that are
 theirs to make in the referral's state; the services decide all the same."""
 
+from django import forms
+from django.contrib.auth.models import User
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -22,6 +24,8 @@ from referrals.forms import (
     WithdrawForm,
 )
 from referrals.models import Referral, ReferralState
+from referrals.moves import MOVES
+from referrals.selectors.sides import SENDER, referral_side_require
 from referrals.services.due_dates import threshold_applies
 from referrals.views.display import (
     STATE_TAG_COLOURS,
@@ -31,8 +35,9 @@ from referrals.views.display import (
 )
 from referrals.views.sections import referral_sections
 
-# The moves that take words, each with its form; the others are a single button.
-ACTION_FORMS = {
+# The moves that take words, each with its form (keyed by the move's name in
+# `referrals.moves.MOVES`, with the fields it names); the others are a single button.
+ACTION_FORMS: dict[str, type[forms.Form]] = {
     "decline": DeclineForm,
     "return": ReturnForm,
     "answer": AnswerForm,
@@ -40,12 +45,6 @@ ACTION_FORMS = {
     "complete": CompleteForm,
     "withdraw": WithdrawForm,
     "threshold": ThresholdForm,
-}
-_WITHDRAWABLE = {
-    ReferralState.SENT,
-    ReferralState.RETURNED,
-    ReferralState.ACCEPTED,
-    ReferralState.IN_PROGRESS,
 }
 _EVENT_WORDS = {
     "created": "Drafted",
@@ -71,32 +70,23 @@ def threshold_decision_of(referral: Referral):
         return None
 
 
-def available_actions(actor, referral: Referral, side: str) -> set[str]:
-    """What this reader may be offered on the page. Offering is not deciding: the
-    service refuses a move that is not theirs, whatever the page showed."""
-    state = referral.state
-    actions: set[str] = set()
-    if side == "receiver" and can(actor, "referrals.referral.receive"):
-        if state == ReferralState.SENT:
-            actions |= {"accept", "decline", "return"}
-        elif state == ReferralState.ACCEPTED:
-            actions |= {"start", "note"}
-        elif state == ReferralState.IN_PROGRESS:
-            actions |= {"note", "complete"}
-        if (
-            threshold_applies(referral)
-            and state in (ReferralState.SENT, ReferralState.ACCEPTED, ReferralState.IN_PROGRESS)
-            and threshold_decision_of(referral) is None
-            and can(actor, "referrals.threshold.record")
-        ):
-            actions.add("threshold")
-    if side == "sender" and can(actor, "referrals.referral.create"):
-        if state == ReferralState.DRAFT:
-            actions |= {"edit", "send"}
-        if state == ReferralState.RETURNED:
-            actions.add("answer")
-        if state in _WITHDRAWABLE:
-            actions.add("withdraw")
+def available_actions(actor: User, referral: Referral, side: str | None) -> set[str]:
+    """What this reader may be offered on the page: the moves of the table open to
+    their side in the referral's state and allowed to their role, and changing a
+    draft whenever they may send it. Offering is not deciding: the service refuses
+    a move that is not theirs, whatever the page showed."""
+    actions = {
+        move.name
+        for move in MOVES.values()
+        if move.open_to(side, referral.state) and can(actor, move.capability)
+    }
+    if "send" in actions:
+        actions.add("edit")
+    # A threshold decision is taken once, on the referrals that take one.
+    if "threshold" in actions and not (
+        threshold_applies(referral) and threshold_decision_of(referral) is None
+    ):
+        actions.remove("threshold")
     return actions
 
 
@@ -114,10 +104,10 @@ def referral_page_context(request, referral: Referral, *, bound: dict | None = N
     """Everything the page shows. `bound` holds a move's form that came back with
     errors, by action name, so that it shows them where it was typed."""
     actor = request.user
-    side = selectors.referral_side(actor, referral)
+    side = referral_side_require(actor, referral)
     snapshot = referral.disclosure
     previewing = False
-    if not snapshot and side == "sender" and referral.state == ReferralState.DRAFT:
+    if not snapshot and side == SENDER and referral.state == ReferralState.DRAFT:
         # A draft has no snapshot yet: show what sending it would fix.
         snapshot = disclosure_build(referral)
         previewing = True

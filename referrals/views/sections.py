@@ -3,10 +3,10 @@ its message thread, and the documents shared with its disclosure."""
 
 from agencies.access import can
 from cases.selectors import document_list
-from referrals import selectors
 from referrals.forms_concerns import DisclosureDocumentForm, MessageForm
 from referrals.models import Referral, ReferralState
 from referrals.selectors import concerns as selectors_concerns
+from referrals.selectors.sides import RECEIVER, SENDER
 
 
 def case_documents_to_share(actor, referral: Referral) -> list:
@@ -21,7 +21,7 @@ def referral_sections(actor, referral: Referral, side: str, *, bound: dict) -> d
     """The concerns, thread and documents of the referral page, for `side`. `bound`
     holds a form that came back with errors."""
     draft = referral.state == ReferralState.DRAFT
-    sender = side == selectors.SENDER
+    sender = side == SENDER
     attachable = []
     if sender and draft and can(actor, "referrals.referral.create"):
         attachable = case_documents_to_share(actor, referral)
@@ -30,7 +30,7 @@ def referral_sections(actor, referral: Referral, side: str, *, bound: dict) -> d
         if draft
         else list(selectors_concerns.concern_list_for_referral(actor=actor, referral=referral)),
         "may_raise_concern": (
-            side == selectors.RECEIVER and not draft and can(actor, "referrals.concern.raise")
+            side == RECEIVER and not draft and can(actor, "referrals.concern.raise")
         ),
         "thread": []
         if draft

@@ -16,6 +16,7 @@ from referrals.downloads import document_file_response
 from referrals.forms_concerns import DisclosureDocumentForm, MessageForm
 from referrals.models import Referral, ReferralState
 from referrals.selectors import concerns as selectors_concerns
+from referrals.selectors.sides import SENDER, referral_side_require
 from referrals.services import disclosure_documents
 from referrals.services.messages import message_post
 from referrals.views.referral_page import render_referral_page
@@ -55,7 +56,7 @@ def message_post_page(request, referral_id):
 @require_POST
 def disclosure_document_attach_page(request, referral_id):
     referral = selectors.referral_get_for_actor(actor=request.user, referral_id=referral_id)
-    if selectors.referral_side(request.user, referral) != selectors.SENDER:
+    if referral_side_require(request.user, referral) != SENDER:
         raise Http404()
     form = DisclosureDocumentForm(
         request.POST, prefix="document", documents=case_documents_to_share(request.user, referral)

@@ -23,8 +23,8 @@ from referrals.selectors import (
     referral_inbox,
     referral_list_for_case,
     referral_sent,
-    referral_side,
 )
+from referrals.selectors.sides import referral_side_require
 from referrals.services import (
     referral_accept,
     referral_answer,
@@ -688,9 +688,9 @@ def test_each_side_sees_its_own_list_and_a_third_agency_sees_nothing(
         with pytest.raises(NotFound):
             referral_get_for_actor(actor=outsider.user, referral_id=harbour_referral.pk)
         with pytest.raises(NotFound):
-            referral_side(outsider.user, harbour_referral)
-    assert referral_side(officer_north.user, harbour_referral) == "sender"
-    assert referral_side(caseworker_harbour.user, harbour_referral) == "receiver"
+            referral_side_require(outsider.user, harbour_referral)
+    assert referral_side_require(officer_north.user, harbour_referral) == "sender"
+    assert referral_side_require(caseworker_harbour.user, harbour_referral) == "receiver"
 
 
 def test_a_case_lists_only_the_referrals_the_actors_agency_is_part_of(
