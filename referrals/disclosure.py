@@ -20,6 +20,7 @@ from django.utils import timezone
 from agencies.access import compartments_for_agency
 from agencies.models import Agency, AgencyKind, CharityService, Compartment
 from cases.models import CaseParty, PartyRole, Person
+from cases.models.person import PERSON_FIELDS_WITH_AGE
 from cases.selectors import age_on
 from common.errors import ValidationError
 from referrals.models import Referral, ReferralDocumentPurpose, ReferralPurpose
@@ -28,28 +29,9 @@ from safeguarding.services.queue import case_current_level
 from safeguarding.services.scales import agency_grade, current_scale_levels
 
 # The person fields a sender may share, in the order the form and the snapshot show
-# them. `age` is derived (from the date of birth or an estimate), so a sender can
-# share how old someone is without their date of birth.
-DISCLOSABLE_FIELDS: tuple[str, ...] = (
-    "first_name",
-    "last_name",
-    "aliases",
-    "date_of_birth",
-    "age",
-    "gender",
-    "address",
-    "phone",
-    "email",
-    "safe_to_phone",
-    "safe_to_write",
-    "safe_to_visit",
-    "preferred_channel",
-    "preferred_times",
-    "safe_contact_notes",
-    "language",
-    "interpreter_needed",
-    "adjustments",
-)
+# them: the one list of person fields, with the estimate as a derived `age`, so a
+# sender can share how old someone is without their date of birth.
+DISCLOSABLE_FIELDS: tuple[str, ...] = PERSON_FIELDS_WITH_AGE
 
 # --- The purposes: whom each goes to, what it shares by default, whose it usually
 # is, and what its consent rule asks. One row per purpose; nothing else restates them.
@@ -159,17 +141,17 @@ def purpose_fits(agency: Agency, purpose: str) -> bool:
 # --- The walls, as the refusal words them
 
 # How a receiver whose kind walls off compartments is named.
-_RECEIVER_NAMES = {
+_RECEIVER_NAMES: dict[str, str] = {
     CharityService.VICTIM_SUPPORT: "victim-support charity",
     CharityService.FAMILY_SUPPORT: "family-support charity",
 }
 # For each compartment a receiver may not hold: what it is about, and whom to remove.
-_WALLED = {
+_WALLED: dict[str, tuple[str, str]] = {
     Compartment.VICTIM: ("victims", "the victims"),
     Compartment.FAMILY: ("a suspect's family", "the family members"),
     Compartment.SUSPECT: ("suspects", "the suspects"),
 }
-_ORDER = list(Compartment)
+_ORDER: list[str] = list(Compartment)
 
 
 def _wall_errors(
@@ -355,7 +337,7 @@ def disclosure_build(referral: Referral) -> dict:
         "sent_at": sent_at.isoformat(),
         "from_agency": {"slug": referral.from_agency.slug, "name": referral.from_agency.name},
         "to_agency": {"slug": referral.to_agency.slug, "name": referral.to_agency.name},
-        "to_team": referral.to_team.name if referral.to_team_id else None,
+        "to_team": referral.to_team.name if referral.to_team else None,
         "sender": {"full_name": sender.get_full_name() or sender.get_username()},
         "purpose": referral.purpose,
         "urgency": referral.urgency,
