@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ENV := DEBUG=1 CELERY_BROKER_URL=
 
-.PHONY: demo test install lock assets migrate seed lint clean
+.PHONY: demo test test-fast install lock assets migrate seed lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +52,13 @@ demo: seed
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install assets
-	$(BIN)/pytest -n 2 --durations=15 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --durations=20 $(PYTEST_ARGS)
+
+# Local runs: keeps the test databases between runs (on SQLite in files under var/,
+# test_tideline_gw0 and _gw1; on PostgreSQL the usual test_ databases), so that only
+# new migrations are applied. After a migration is edited or removed, run `make test`.
+test-fast: install assets
+	$(BIN)/pytest -n 2 --reuse-db --durations=20 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -3,10 +3,56 @@ supervisor of one force, an officer of another force, charity caseworkers, an
 admin and an auditor. Tests build what else they need with the factories."""
 
 import pytest
+import time_machine
 
 from agencies.models import Role
 from tests.factories import AgencyFactory, MembershipFactory, TeamFactory, TOTPDeviceFactory
 from tests.helpers import api_client, signed_in_client
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "clock(moment, tick=False): the moment the `clock` fixture stops time at "
+        "(or starts it from, with tick=True)",
+    )
+
+
+@pytest.fixture
+def clock_at(request):
+    """The moment `clock` travels to: the `clock` marker's, usually set for a whole
+    module (`pytestmark = pytest.mark.clock(NOW)`). A directory whose tests share one
+    moment overrides this fixture in its conftest instead."""
+    marker = request.node.get_closest_marker("clock")
+    if marker is None:
+        pytest.fail("The clock fixture needs a moment: mark the test with pytest.mark.clock(...)")
+    return marker.args[0]
+
+
+@pytest.fixture
+def clock(request, clock_at):
+    """Time fixed at `clock_at` (or running on from it with the marker's tick=True);
+    the traveller lets a test move it (`clock.shift(...)`, `clock.move_to(...)`). A
+    module whose every test needs it adds `pytest.mark.usefixtures("clock")`."""
+    marker = request.node.get_closest_marker("clock")
+    tick = marker.kwargs.get("tick", False) if marker else False
+    with time_machine.travel(clock_at, tick=tick) as traveller:
+        yield traveller
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(request, django_db_keepdb):
+    """With --reuse-db (`make test-fast`), SQLite's test database lives in a file under
+    var/, because an in-memory one cannot outlive the run; PostgreSQL's test database
+    is kept as it is. Then the usual per-worker suffix (test_tideline_gw0, ...)."""
+    from django.conf import settings
+
+    if django_db_keepdb:
+        for database in settings.DATABASES.values():
+            test = database.setdefault("TEST", {})
+            if database["ENGINE"].endswith("sqlite3") and not test.get("NAME"):
+                test["NAME"] = str(settings.VAR_DIR / "test_tideline")
+    request.getfixturevalue("django_db_modify_db_settings_parallel_suffix")
 
 
 @pytest.fixture(autouse=True)

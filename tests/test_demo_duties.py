@@ -11,6 +11,8 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from cases.models import Case, EventKind
 from cases.services.events import investigation_event_record
@@ -25,11 +27,22 @@ SEEDED_AT = datetime(2026, 11, 25, 9, 30, tzinfo=LONDON)
 pytestmark = pytest.mark.slow
 
 
+@pytest.fixture(scope="module")
+def _seeded(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the module (a seed takes seconds) inside a
+    transaction that is rolled back after the module's last test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(DEBUG=True), time_machine.travel(SEEDED_AT, tick=False):
+            call_command("seed_demo")
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def demo(db, settings):
+def demo(_seeded, db, settings):
+    """Each test runs in its own savepoint inside the seeding transaction, so what
+    one test records is gone before the next."""
     settings.DEBUG = True
-    with time_machine.travel(SEEDED_AT, tick=False):
-        call_command("seed_demo")
     return SEEDED_AT
 
 

@@ -9,7 +9,6 @@ from base64 import b32encode
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
@@ -33,10 +32,7 @@ UNUSABLE = "This link has expired or has already been used. Ask your agency admi
 TOKEN_URL = "/api/v1/auth/token/"
 
 
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.clock(START)
 
 
 def raw_of(issued) -> str:

@@ -5,7 +5,6 @@ usernames and wrong codes all count, in the browser and the API alike."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from axes.models import AccessFailureLog
 from django.test import Client
 from django_otp.oath import totp
@@ -22,10 +21,7 @@ WRONG_PASSWORD = "not-the-password-at-all"
 TOKEN_URL = "/api/v1/auth/token/"
 
 
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.clock(START)
 
 
 def wrong_code(device) -> str:

@@ -5,7 +5,6 @@ authenticator reset, so that reactivation revives none of them."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
@@ -22,10 +21,7 @@ IDLE_MESSAGE = "You were signed out after 30 minutes without activity."
 ABSOLUTE_MESSAGE = "You were signed out because you signed in 12 hours ago."
 
 
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.clock(START)
 
 
 def signed_in_through_the_pages(membership) -> Client:

@@ -7,7 +7,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from axes.models import AccessFailureLog
 from django.db import connection
 from django.test import Client
@@ -29,10 +28,7 @@ IDLE = "This token has expired (30 minutes unused). Request a new one."
 ABSOLUTE = "This token has expired (12 hours since it was issued). Request a new one."
 
 
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.clock(START)
 
 
 def wrong_code(device) -> str:

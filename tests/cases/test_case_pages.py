@@ -7,7 +7,6 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -41,10 +40,7 @@ SERVICE = " \N{EN DASH} Tideline"
 SECTIONS = ["summary", "parties", "offences", "contacts", "decisions", "outcomes", "documents"]
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=True) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.clock(NOW, tick=True), pytest.mark.usefixtures("clock")]
 
 
 def _member(agency, role, username, team=None):

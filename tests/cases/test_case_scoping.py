@@ -5,7 +5,6 @@ cleared for; the access log's record of every read and its justification."""
 from datetime import UTC, date, datetime
 
 import pytest
-import time_machine
 
 from agencies import access
 from agencies.models import AccessLogEntry, Compartment, Role
@@ -24,10 +23,7 @@ from tests.factories import (
 NOW = datetime(2026, 6, 15, 9, 30, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=True) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.clock(NOW, tick=True), pytest.mark.usefixtures("clock")]
 
 
 def _member(agency, role, username, team=None):

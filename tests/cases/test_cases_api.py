@@ -5,7 +5,6 @@ history."""
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 
 from agencies.models import AccessLogEntry, Role
@@ -26,10 +25,7 @@ NOW = datetime(2026, 6, 15, 9, 30, tzinfo=UTC)
 TODAY = date(2026, 6, 15)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=True) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.clock(NOW, tick=True), pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
-import time_machine
 
 from agencies.models import AccessLogEntry, Role
 from cases.models import ContactLog
@@ -25,10 +24,7 @@ NOW = datetime(2026, 6, 15, 9, 30, tzinfo=UTC)
 SERVICE = " \N{EN DASH} Tideline"
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import factory
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -37,10 +36,7 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
     recorded_by = factory.SubFactory(UserFactory)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("clock")]
 
 
 def _outcomes(agency, codes, *, on=date(2026, 4, 1)) -> None:

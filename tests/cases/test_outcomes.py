@@ -6,7 +6,6 @@ and the prosecution decision they need when their conditions go unmet."""
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -34,10 +33,7 @@ OFFENCE_ON = date(2026, 2, 1)
 ALL_CONFIRMED = dict.fromkeys(OUTCOME_21_CONDITIONS, True)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
-import time_machine
 
 from cases.models import CaseParty, Person
 from tests.factories import CaseFactory, PartyFactory, PersonFactory
@@ -16,10 +15,7 @@ NOW = datetime(2026, 6, 15, 9, 30, tzinfo=UTC)
 SERVICE = " \N{EN DASH} Tideline"
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=True) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.clock(NOW, tick=True), pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ and /api/v1/cases/{id}/parties/."""
 from datetime import UTC, date, datetime
 
 import pytest
-import time_machine
 from django.db import connection
 
 from agencies.models import AccessLogEntry
@@ -15,10 +14,7 @@ PERSONS = "/api/v1/persons/"
 NOW = datetime(2026, 6, 15, 9, 30, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=True) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.clock(NOW, tick=True), pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

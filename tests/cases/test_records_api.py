@@ -4,7 +4,6 @@ through /api/v1/cases/{id}/offences/, contacts/ and decisions/."""
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-import time_machine
 
 from agencies.models import AccessLogEntry
 from cases.models import ContactLog, KeyDecision, Offence
@@ -14,10 +13,7 @@ from tests.helpers import ACCESS_LOG_QUERIES
 NOW = datetime(2026, 6, 15, 9, 30, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

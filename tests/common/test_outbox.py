@@ -9,7 +9,6 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.conf import settings as django_settings
 from django.core import mail
 
@@ -31,10 +30,7 @@ NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
 CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens on port 1: refused at once
 
 
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = pytest.mark.clock(NOW)
 
 
 def _notify(user, key="flag:1:review_due"):

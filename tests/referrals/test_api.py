@@ -33,10 +33,7 @@ def _move(referral_id, name: str) -> str:
     return f"{REFERRALS}{referral_id}/{name}/"
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from agencies.models import Role
 from referrals.models import Referral, ThresholdDecision
@@ -22,10 +21,7 @@ def _move(referral, name: str) -> str:
     return f"/api/v1/referrals/{referral.id}/{name}/"
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("clock")]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ the queue, the access log, and the pages."""
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -43,10 +42,7 @@ REVIEW_ON = "2026-09-15"
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("clock")]
 
 
 def _member(agency, role, username):

@@ -6,7 +6,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -23,10 +22,7 @@ CHECK = DutyKind.WELFARE_CHECK
 CONTACT = DutyKind.WELFARE_CONTACT
 
 
-@pytest.fixture(autouse=True)
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("clock")]
 
 
 def _suspects(build, *, at_risk=0, unknown=0, not_at_risk=0, not_screened=0, when=IN_2026):

@@ -5,7 +5,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from agencies.models import Role
 from tests.factories import MembershipFactory, TeamFactory, TOTPDeviceFactory
@@ -26,9 +25,9 @@ def _member(agency, role, username, team=None):
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+def clock_at():
+    """The moment the shared `clock` fixture stops time at, for every test here."""
+    return NOW
 
 
 @pytest.fixture

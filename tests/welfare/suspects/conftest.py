@@ -5,7 +5,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from cases.services.events import investigation_event_record
 from tests.factories import CaseFactory, PartyFactory
@@ -19,9 +18,9 @@ def at(*args) -> datetime:
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+def clock_at():
+    """The moment the shared `clock` fixture stops time at, for every test here."""
+    return NOW
 
 
 @pytest.fixture
