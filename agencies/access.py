@@ -13,6 +13,8 @@ permissions held by the agency's grant group; see docs/adr/0002).
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from guardian.utils import get_group_obj_perms_model
@@ -272,13 +274,13 @@ def membership_of(user: AbstractBaseUser | AnonymousUser | None) -> Membership |
         return None
     cached = getattr(user, "_tideline_membership", False)
     if cached is not False:
-        return cached
+        return cast("Membership | None", cached)
     try:
         membership = Membership.objects.select_related("agency", "team").get(user_id=user.pk)
-        membership.user = user
+        membership.user = user  # type: ignore[assignment]
     except Membership.DoesNotExist:
         membership = None
-    user._tideline_membership = membership
+    user._tideline_membership = membership  # type: ignore[attr-defined]
     return membership
 
 
@@ -322,7 +324,7 @@ def _object_agency_id(obj: Model):
 def _grant_exists_query(agency_group_id: int | None, model, perm: str = "view"):
     """The guardian direct foreign-key rows that grant `model` records to an agency."""
     permission_model = get_group_obj_perms_model(model)
-    return permission_model.objects.filter(
+    return permission_model.objects.filter(  # type: ignore[attr-defined]
         group_id=agency_group_id,
         permission__codename=f"{perm}_{model._meta.model_name}",
         permission__content_type__app_label=model._meta.app_label,
@@ -371,7 +373,7 @@ def can(user, action: str, obj: Model | None = None) -> bool:
 
 
 def _granted_read_only(user, obj: Model) -> bool:
-    membership = membership_of(user)
+    membership = cast(Membership, membership_of(user))
     return (
         _grant_exists_query(membership.agency.grant_group_id, type(obj), "read_only")
         .filter(content_object=obj)
@@ -383,7 +385,7 @@ def require(user, action: str, obj: Model | None = None) -> Membership:
     """`can`, or raise. Returns the actor's membership, which services need anyway."""
     if not can(user, action, obj):
         raise AccessDenied(action)
-    return membership_of(user)
+    return cast(Membership, membership_of(user))
 
 
 def justification_for(user, obj: Model | None = None) -> str:
@@ -468,7 +470,8 @@ def party_scope(user, queryset: QuerySet) -> QuerySet:
 def party_visible(user, party: Model) -> bool:
     """May the user see (and so record about) this party? The same rule as
     `party_scope`, asked of one party."""
-    return party_scope(user, type(party).objects.filter(pk=party.pk)).exists()
+    same_party = type(party).objects.filter(pk=party.pk)  # type: ignore[attr-defined]
+    return party_scope(user, same_party).exists()
 
 
 def referral_scope(user, queryset: QuerySet) -> QuerySet:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -377,7 +378,7 @@ def access_read_record(
     response is ready; elsewhere (a task, a shell) at once."""
     ledger = _ledger.get()
     immediate = ledger is None
-    if immediate:
+    if ledger is None:
         ledger = ReadLedger()
     if ledger.actor is None:
         ledger.actor = actor
@@ -396,7 +397,7 @@ def access_read_record(
         )
     )
     if immediate:
-        access_log_record(**ledger.entry())
+        access_log_record(**cast(dict[str, Any], ledger.entry()))
 
 
 def access_list_record(*, actor: AbstractBaseUser | None, records: Iterable, model=None) -> None:
@@ -451,7 +452,7 @@ def access_denial_record(
     """Log a refused request. `object_agency_slug` names the agency that owns the
     record, so that its auditor sees who tried; the caller is never told it.
     Inside a request the first refusal is the request's one entry."""
-    denial = {
+    denial: dict[str, Any] = {
         "actor": actor,
         "action": action,
         "outcome": AccessOutcome.DENIED,

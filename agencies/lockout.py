@@ -7,7 +7,7 @@ handler keeps its own count over axes' failure log. It locks by username only,
 whether or not the username exists, so a lockout reveals nothing.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from axes.handlers.base import AbstractAxesHandler, AxesBaseHandler
 from axes.helpers import get_client_username
@@ -100,9 +100,7 @@ class WindowedLockoutHandler(AbstractAxesHandler, AxesBaseHandler):
     def reset_failure_logs(self, *, age_days: int | None = None) -> int:
         failures = AccessFailureLog.objects.all()
         if age_days is not None:
-            failures = failures.filter(
-                attempt_time__lte=timezone.now() - timezone.timedelta(days=age_days)
-            )
+            failures = failures.filter(attempt_time__lte=timezone.now() - timedelta(days=age_days))
         count, _ = failures.delete()
         return count
 

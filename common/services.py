@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from common.models import IdempotencyRecord
@@ -14,12 +15,12 @@ def idempotency_records_purge() -> int:
     return count
 
 
-def idempotency_record_find(*, user, key: str) -> IdempotencyRecord | None:
+def idempotency_record_find(*, user: User, key: str) -> IdempotencyRecord | None:
     """The caller's own record of this key: keys are per user."""
     return IdempotencyRecord.objects.filter(user=user, key=key).first()
 
 
-def idempotency_record_begin(*, user, key: str, fingerprint: str) -> IdempotencyRecord:
+def idempotency_record_begin(*, user: User, key: str, fingerprint: str) -> IdempotencyRecord:
     """Claim the key inside the caller's transaction; a concurrent duplicate waits
     on the unique index and then fails with IntegrityError."""
     return IdempotencyRecord.objects.create(

@@ -6,6 +6,8 @@ and written to the access log.
 Admins never set passwords: creating a person, or resetting their authenticator,
 gives the admin a one-time enrolment link to pass on (agencies.services.enrolment)."""
 
+from uuid import UUID
+
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -31,7 +33,7 @@ def role_group(role: Role | str) -> Group:
     return group
 
 
-def _validated_team(membership_agency_id, team: Team | None) -> Team | None:
+def _validated_team(membership_agency_id: UUID | None, team: Team | None) -> Team | None:
     if team is not None and team.agency_id != membership_agency_id:
         raise ValidationError({"team": ["Choose a team of your own agency."]})
     return team

@@ -4,9 +4,11 @@ a person's sessions deletes them from the store through that index, whatever
 SESSION_ENGINE is configured."""
 
 from importlib import import_module
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,8 +16,8 @@ from agencies.audit import access_log_record
 from agencies.models import UserSession
 
 
-def _session_store():
-    return import_module(settings.SESSION_ENGINE).SessionStore
+def _session_store() -> type[SessionBase]:
+    return cast(type[SessionBase], import_module(settings.SESSION_ENGINE).SessionStore)
 
 
 def session_index(*, user: User, session_key: str) -> None:

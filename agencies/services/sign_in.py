@@ -1,6 +1,8 @@
 """Signing in: a password, then a TOTP code. Shared by the pages and the token API,
 so both count failures, lock out and log in exactly the same way."""
 
+from typing import cast
+
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
@@ -88,7 +90,7 @@ def session_start(*, request: HttpRequest, user: User, device: TOTPDevice) -> No
     request.session["last_seen_at"] = now
     if request.session.session_key is None:
         request.session.save()
-    session_index(user=user, session_key=request.session.session_key)
+    session_index(user=user, session_key=cast(str, request.session.session_key))
     access_log_record(actor=user, action="agencies.sign_in.succeeded")
 
 

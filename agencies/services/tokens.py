@@ -76,7 +76,9 @@ def token_authenticate(*, raw: str) -> ApiToken:
     if now - token.last_used_at >= _TOUCH_EVERY:
         token.last_used_at = now
         token.save(update_fields=["last_used_at"])
-    token.user._tideline_membership = getattr(token.user, "membership", None)
+    # The per-request cache that access.membership_of reads (not a model field).
+    membership = getattr(token.user, "membership", None)
+    token.user._tideline_membership = membership  # type: ignore[attr-defined]
     return token
 
 

@@ -39,8 +39,9 @@ def expected_version(request) -> int:
 
 def version_check(locked: Model, expected: int) -> None:
     """`locked` must have been read with select_for_update()."""
-    if locked.version != expected:
-        raise PreconditionFailed(current_version=locked.version)
+    current: int = locked.version  # type: ignore[attr-defined]  # every versioned model has it
+    if current != expected:
+        raise PreconditionFailed(current_version=current)
 
 
 class ETagMixin:

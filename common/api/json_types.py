@@ -62,5 +62,5 @@ def install() -> None:
         _check_type(self, data)
         return run_validation(self, data)
 
-    fields.Field.run_validation = run_validation_with_json_types
+    fields.Field.run_validation = run_validation_with_json_types  # type: ignore[method-assign]
     _installed = True
