@@ -1,5 +1,7 @@
 """People (search before you create) and their parts in a case."""
 
+from collections.abc import Mapping
+from datetime import datetime
 from uuid import UUID
 
 from django.urls import path, reverse
@@ -11,13 +13,13 @@ from rest_framework.views import APIView
 from agencies.audit import access_read_record
 from cases import selectors
 from cases.api.common import CaseNestedMixin
+from cases.filters import PersonFilter, filter_parameters
 from cases.models import CaseParty, ContactChannel, Gender, PartyRole, Person
 from cases.models.person import PERSON_FIELDS
 from cases.services import people as people_services
 from common.api.concurrency import ETagMixin, etag_for, expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-from common.api.query import QueryParamsSerializer
 from common.api.schema import IF_MATCH, errors
 from common.errors import NotFound, ValidationError
 
@@ -72,20 +74,17 @@ class PersonChangeSerializer(PersonInputSerializer):
     reason = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
-def _search_terms(terms: dict) -> str:
-    said = [f"q={terms['q']!r}"] if terms.get("q") else []
-    if terms.get("date_of_birth"):
-        said.append(f"date_of_birth={terms['date_of_birth'].isoformat()}")
+def _search_terms(terms: Mapping[str, str]) -> str:
+    """The search as the access log words it (the terms were validated by its filters)."""
+    text, born = terms.get("q", "").strip(), terms.get("date_of_birth")
+    said = [f"q={text!r}"] if text else []
+    if born:
+        said.append(f"date_of_birth={datetime.strptime(born, '%Y-%m-%d').date().isoformat()}")
     return "search: " + (", ".join(said) or "everyone")
 
 
 class PersonListCreateApi(APIView):
     policy = {"GET": "cases.person.view", "POST": "cases.person.create"}
-
-    @extend_schema_serializer(component_name="PersonSearch")
-    class FilterSerializer(QueryParamsSerializer):
-        q = serializers.CharField(required=False, help_text="Name or alias words.")
-        date_of_birth = serializers.DateField(required=False)
 
     class Pagination(CursorPagination):
         ordering = ("last_name", "first_name", "id")
@@ -93,17 +92,11 @@ class PersonListCreateApi(APIView):
     pagination_class = Pagination
 
     @extend_schema(
-        parameters=[FilterSerializer],
+        parameters=[filter_parameters(PersonFilter, "PersonSearch")],
         responses={200: PersonOutputSerializer(many=True), **errors(400, 401, 403)},
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        people = selectors.person_search(
-            actor=request.user,
-            text=filters.validated_data.get("q", ""),
-            date_of_birth=filters.validated_data.get("date_of_birth"),
-        )
+        people = selectors.person_list(actor=request.user, filters=request.query_params)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(people, request, self)
         # A search shows people's details: the log says who looked for whom.
@@ -111,7 +104,7 @@ class PersonListCreateApi(APIView):
             actor=request.user,
             action="cases.person.searched",
             object_type="person",
-            justification=_search_terms(filters.validated_data),
+            justification=_search_terms(request.query_params),
             records=page,
         )
         return paginator.get_paginated_response(PersonOutputSerializer(page, many=True).data)

@@ -10,13 +10,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.selectors import agency_get_by_slug
-from cases.selectors import transfers as selectors
 from cases.api.common import CaseNestedMixin, UserRefSerializer
-from cases.models import CaseTransfer, TransferState
+from cases.filters import TransferFilter, filter_parameters
+from cases.models import CaseTransfer
+from cases.selectors import transfers as selectors
 from cases.services import transfers as transfer_services
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-from common.api.query import QueryParamsSerializer
 from common.api.schema import errors
 from common.errors import NotFound
 
@@ -34,8 +34,8 @@ class TransferOutputSerializer(serializers.ModelSerializer):
     knows the case only by its reference and title, and the reason given."""
 
     case = serializers.SerializerMethodField()
-    from_agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    to_agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    from_agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
+    to_agency = serializers.SlugRelatedField(slug_field="slug", read_only=True)  # type: ignore[var-annotated]
     requested_by = UserRefSerializer()
     decided_by = UserRefSerializer(allow_null=True)
     lead_officer = UserRefSerializer(allow_null=True)
@@ -59,7 +59,7 @@ class TransferOutputSerializer(serializers.ModelSerializer):
 
     def get_case(self, transfer: CaseTransfer) -> TransferCaseSerializer:
         case = transfer.case
-        return {"id": str(case.id), "reference": case.reference, "title": case.title}
+        return {"id": str(case.id), "reference": case.reference, "title": case.title}  # type: ignore[return-value]
 
 
 class _TransferPagination(CursorPagination):
@@ -117,25 +117,12 @@ class TransferListApi(APIView):
     policy = {"GET": "cases.transfer.view"}
     pagination_class = _TransferPagination
 
-    @extend_schema_serializer(component_name="CaseTransferFilter")
-    class FilterSerializer(QueryParamsSerializer):
-        direction = serializers.ChoiceField(
-            choices=[selectors.INCOMING, selectors.OUTGOING], required=False
-        )
-        state = serializers.ChoiceField(choices=TransferState.choices, required=False)
-
     @extend_schema(
-        parameters=[FilterSerializer],
+        parameters=[filter_parameters(TransferFilter, "CaseTransferFilter")],
         responses={200: TransferOutputSerializer(many=True), **errors(400, 401, 403)},
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        transfers = selectors.transfer_list(
-            actor=request.user,
-            direction=filters.validated_data.get("direction", ""),
-            state=filters.validated_data.get("state", ""),
-        )
+        transfers = selectors.transfer_list(actor=request.user, filters=request.query_params)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(transfers, request, self)
         return paginator.get_paginated_response(TransferOutputSerializer(page, many=True).data)

@@ -1,8 +1,14 @@
 """The case list's filters; opening, changing, closing and reopening a case; asking
 another force to take it over, and accepting or declining that."""
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import django_filters
 from django import forms
 
+from agencies.models import Membership, Team
+from cases.filters import CaseFilter
 from cases.forms.fields import Radios, UKDateField
 from cases.forms.grants import AgencyChoiceField
 from cases.models import CLOSING_REASONS_CHOSEN_BY_HAND, CaseSource, CaseStatus
@@ -19,45 +25,47 @@ def _team_choices(teams) -> list[tuple[str, str]]:
 # --- The case list
 
 
-class CaseFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Reference, title or name")
-    status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *CaseStatus.choices], label="Status"
-    )
-    source = forms.ChoiceField(
-        required=False, choices=[("", "Any source"), *CaseSource.choices], label="Source"
-    )
-    lead_officer = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, label="Lead officer"
-    )
-    team = forms.ChoiceField(required=False, label="Team")
-    received_from = UKDateField(required=False, label="Received from")
-    received_to = UKDateField(required=False, label="Received to")
+class UKDateFilter(django_filters.DateFilter):
+    field_class = UKDateField
 
-    def __init__(self, *args, members=(), teams=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["lead_officer"].choices = [("", "Anyone"), *_member_choices(members)]
-        self.fields["team"].choices = [("", "Any team"), *_team_choices(teams)]
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("received_from"), cleaned.get("received_to")
-        if start and end and start > end:
-            self.add_error("received_to", "The end date must be on or after the start date.")
-        return cleaned
+class CaseListPageFilter(CaseFilter):
+    """The case list page's filters: the API's (cases.filters.CaseFilter), read as a
+    page reads them: an empty field means "any", dates typed the British way, the lead
+    officer and team chosen from the agency's."""
 
-    def filters(self) -> dict:
-        """The selector's keyword arguments."""
-        data = self.cleaned_data
-        return {
-            "text": data.get("q", ""),
-            "status": data.get("status", ""),
-            "source": data.get("source", ""),
-            "lead_officer_id": data.get("lead_officer"),
-            "team_id": data.get("team") or None,
-            "received_from": data.get("received_from"),
-            "received_to": data.get("received_to"),
-        }
+    strict = False
+    to_before_from = "The end date must be on or after the start date."
+
+    q = django_filters.CharFilter(
+        method="filter_text", max_length=200, label="Reference, title or name"
+    )
+    status = django_filters.ChoiceFilter(
+        choices=CaseStatus.choices, empty_label="Any status", label="Status"
+    )
+    source = django_filters.ChoiceFilter(
+        choices=CaseSource.choices, empty_label="Any source", label="Source"
+    )
+    lead = None
+    lead_officer = django_filters.TypedChoiceFilter(
+        field_name="lead_officer_id", coerce=int, empty_value=None, label="Lead officer"
+    )
+    team = django_filters.ChoiceFilter(field_name="team_id", label="Team")
+    received_from = UKDateFilter(field_name="received_on", lookup_expr="gte", label="Received from")
+    received_to = UKDateFilter(field_name="received_on", lookup_expr="lte", label="Received to")
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        members: Iterable[Membership] = (),
+        teams: Iterable[Team] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, **kwargs)
+        # The stubs type every form field as Field: these are ChoiceFields.
+        self.form.fields["lead_officer"].choices = [("", "Anyone"), *_member_choices(members)]  # type: ignore[attr-defined]
+        self.form.fields["team"].choices = [("", "Any team"), *_team_choices(teams)]  # type: ignore[attr-defined]
 
 
 # --- Opening and changing a case
@@ -204,8 +212,9 @@ class TransferRequestForm(forms.Form):
 
     def __init__(self, *args, forces, known: set[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_agency"].choices = [(force.slug, force.name) for force in forces]
-        self.fields["to_agency"].known = known
+        # The stubs type every form field as Field: this is a ChoiceField.
+        self.fields["to_agency"].choices = [(force.slug, force.name) for force in forces]  # type: ignore[attr-defined]
+        self.fields["to_agency"].known = known  # type: ignore[attr-defined]
 
 
 class TransferAcceptForm(forms.Form):

@@ -1,15 +1,18 @@
 """Every read of cases a user can trigger, scoped by the access policy in the
 database, with reads of sensitive records written to the access log."""
 
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
 
 from agencies import access
 from agencies.audit import access_denial_record, access_read_context, access_read_record
+from cases.filters import CaseFilter, PersonFilter, filterset_apply, name_words_match
 from cases.models import (
     Case,
     CaseGrant,
@@ -22,18 +25,47 @@ from cases.models import (
     Outcome,
     Person,
 )
-from cases.services.common import log_case_read
 from common.errors import NotFound
 
+_M = TypeVar("_M", bound=Model)
 
-def _get(queryset: QuerySet, pk) -> object:
+
+def _get(queryset: QuerySet[_M], pk: Any) -> _M:
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+    except (ObjectDoesNotExist, ValueError, TypeError, ValidationError) as exc:
         raise NotFound() from exc
 
 
-def refused_owner_slug(model, pk, owner_path: str) -> str:
+def log_case_read(
+    *,
+    actor: User,
+    action: str,
+    case: Case,
+    object_type: str = "case",
+    object_id: Any = None,
+    records: Iterable[Model] | None = None,
+    note: str = "",
+) -> None:
+    """A read of a case, of one record in it, or of a list of its records of one
+    kind (`object_type` without `object_id`; `records`, the ones shown). Unlike a
+    change, which `log_case_access` records with the change itself, a read joins
+    the request's other reads in its one access-log entry."""
+    if records is None and object_id is None and object_type != "case":
+        records = ()
+    justification = access.justification_for(actor, case)
+    access_read_record(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id if object_id is not None else case.pk,
+        object_agency_slug=case.owning_agency.slug,
+        justification=f"{justification}; {note}" if note else justification,
+        records=records,
+    )
+
+
+def refused_owner_slug(model: Any, pk: Any, owner_path: str) -> str:
     """The agency that owns a record someone was refused, for the access log only: so
     that the owner's auditor sees who tried. The caller gets the same 404 whether
     the record exists or not, and never this name. Unscoped on purpose, and never
@@ -48,9 +80,9 @@ def refusal_log(
     *,
     actor: User,
     action: str,
-    model,
+    model: Any,
     object_type: str,
-    object_id,
+    object_id: Any,
     owner_path: str = "case__owning_agency__slug",
 ) -> None:
     """Log a refused read of one record (a 404), for the owner's auditor to see."""
@@ -77,49 +109,22 @@ def case_scope(actor: User, *, action: str = "cases.case.view") -> QuerySet[Case
 def case_list(
     *,
     actor: User,
-    status: str = "",
-    source: str = "",
-    lead_officer_id: int | None = None,
-    team_id: UUID | None = None,
-    received_from: date | None = None,
-    received_to: date | None = None,
-    text: str = "",
+    filters: Mapping[str, Any] | None = None,
+    filterset_class: type[CaseFilter] = CaseFilter,
+    **options: Any,
 ) -> QuerySet[Case]:
+    """The cases the actor may see, filtered by the list's FilterSet (`filterset_class`,
+    the API's by default; the page passes its own, with its choices in `options`).
+    Raises ValidationError naming each refused filter."""
     cases = case_scope(actor).select_related("owning_agency", "lead_officer", "team")
-    if status:
-        cases = cases.filter(status=status)
-    if source:
-        cases = cases.filter(source=source)
-    if lead_officer_id:
-        cases = cases.filter(lead_officer_id=lead_officer_id)
-    if team_id:
-        cases = cases.filter(team_id=team_id)
-    if received_from:
-        cases = cases.filter(received_on__gte=received_from)
-    if received_to:
-        cases = cases.filter(received_on__lte=received_to)
-    text = text.strip()
-    if text:
-        # Names only match parties the user may see, so a search cannot reveal
-        # that a suspect (say) is in a case. Every word must match one of the same
-        # party's names, so that "Jo Bloggs" finds Jo Bloggs.
-        named = visible_parties(actor).filter(case=OuterRef("pk"))
-        for word in text.split():
-            named = named.filter(
-                Q(person__first_name__icontains=word)
-                | Q(person__last_name__icontains=word)
-                | Q(person__aliases__icontains=word)
-            )
-        cases = cases.filter(
-            Q(reference__icontains=text) | Q(title__icontains=text) | Exists(named)
-        )
-    return cases.order_by("-received_on", "-id")
+    filterset = filterset_class(filters, actor=actor, **options)
+    return filterset_apply(filterset, cases).order_by("-received_on", "-id")
 
 
-def case_list_with_parties(*, actor: User, **filters) -> QuerySet[Case]:
+def case_list_with_parties(*, actor: User, **filtering: Any) -> QuerySet[Case]:
     """For the case list page: each case with the parties the user may see, in a
     constant number of queries."""
-    return case_list(actor=actor, **filters).prefetch_related(
+    return case_list(actor=actor, **filtering).prefetch_related(
         Prefetch(
             "parties",
             queryset=visible_parties(actor).select_related("person").order_by("created_at"),
@@ -181,7 +186,7 @@ def party_list(*, actor: User, case: Case) -> QuerySet[CaseParty]:
     )
 
 
-def party_list_logged(*, actor: User, case: Case, parties=()) -> None:
+def party_list_logged(*, actor: User, case: Case, parties: Iterable[CaseParty] = ()) -> None:
     log_case_read(
         actor=actor, action="cases.party.listed", case=case, object_type="party", records=parties
     )
@@ -364,16 +369,17 @@ def person_search(
     *, actor: User, text: str = "", date_of_birth: date | None = None
 ) -> QuerySet[Person]:
     """Likely matches before a new person is recorded: by name or alias, and date of birth."""
-    people = person_scope(actor)
-    for word in text.split():
-        people = people.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(aliases__icontains=word)
-        )
+    people = name_words_match(person_scope(actor), text)
     if date_of_birth:
         people = people.filter(date_of_birth=date_of_birth)
     return people.order_by("last_name", "first_name", "id")
+
+
+def person_list(*, actor: User, filters: Mapping[str, Any] | None = None) -> QuerySet[Person]:
+    """The people the actor may see, filtered by the API's FilterSet. Raises
+    ValidationError naming each refused filter."""
+    filterset = PersonFilter(filters, actor=actor)
+    return filterset_apply(filterset, person_scope(actor)).order_by("last_name", "first_name", "id")
 
 
 def person_get_for_actor(

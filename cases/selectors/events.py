@@ -3,6 +3,7 @@ suspects they are cleared to see, and where each suspect on pre-charge bail stan
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -79,7 +80,7 @@ def bail_summaries(
         summaries.append(
             BailSummary(
                 suspect=suspect,
-                first_bailed_on=first_bailed_on,
+                first_bailed_on=cast(date, first_bailed_on),  # on bail: granted on a day
                 ends_on=ends_on,
                 working_days_left=left,
                 ended=ends_on < today,

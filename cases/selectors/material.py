@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 
 from agencies import access
 from cases.models import ActivistEvidence, Case
-from cases.services.common import log_case_read
+from cases.selectors import log_case_read
 from common.errors import NotFound
 
 

@@ -1,6 +1,8 @@
 """Reads of transfers between forces, scoped to the reader: those their force asked
 for and those asked of it (agencies.access.transfer_scope)."""
 
+from collections.abc import Mapping
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import User
@@ -9,30 +11,24 @@ from django.db.models import QuerySet
 
 from agencies import access
 from agencies.selectors import member_list_for_casework
+from cases.filters import INCOMING, OUTGOING, TransferFilter, filterset_apply
 from cases.models import Case, CaseTransfer, TransferState
-from cases.selectors import refusal_log
-from cases.services.common import log_case_read
+from cases.selectors import log_case_read, refusal_log
 from common.errors import NotFound
 
-INCOMING = "incoming"
-OUTGOING = "outgoing"
+__all__ = ["INCOMING", "OUTGOING"]  # the directions, for the views
 
 
 def transfer_list(
-    *, actor: User, direction: str = "", state: str = "", case: Case | None = None
+    *, actor: User, filters: Mapping[str, Any] | None = None, case: Case | None = None
 ) -> QuerySet[CaseTransfer]:
-    """Newest first. `direction`: `incoming` (asked of the reader's force) or
-    `outgoing` (asked by it); `state`: one of TransferState."""
+    """Newest first, filtered by the list's FilterSet: `direction`, `incoming` (asked
+    of the reader's force) or `outgoing` (asked by it); `state`, one of TransferState.
+    Raises ValidationError naming each refused filter."""
     transfers = access.transfer_scope(actor, CaseTransfer.objects.all())
-    membership = access.membership_of(actor)
-    if direction == INCOMING and membership is not None:
-        transfers = transfers.filter(to_agency_id=membership.agency_id)
-    elif direction == OUTGOING and membership is not None:
-        transfers = transfers.filter(from_agency_id=membership.agency_id)
-    if state:
-        transfers = transfers.filter(state=state)
     if case is not None:
         transfers = transfers.filter(case=case)
+    transfers = filterset_apply(TransferFilter(filters, actor=actor), transfers)
     return transfers.select_related(
         "case__owning_agency",
         "from_agency",
@@ -47,7 +43,9 @@ def transfers_waiting_count(*, actor: User) -> int:
     """Transfers waiting for the reader's force to decide, for a supervisor's menu."""
     if not access.can(actor, "cases.transfer.decide"):
         return 0
-    return transfer_list(actor=actor, direction=INCOMING, state=TransferState.REQUESTED).count()
+    return transfer_list(
+        actor=actor, filters={"direction": INCOMING, "state": TransferState.REQUESTED}
+    ).count()
 
 
 def transfer_get_for_actor(
@@ -80,7 +78,7 @@ def transfer_get_for_actor(
 def pending_transfer_of(*, actor: User, case: Case) -> CaseTransfer | None:
     """The transfer of this case waiting for a decision, if the reader's force is on
     either side of it: the case page says "Transfer requested to ..."."""
-    return transfer_list(actor=actor, case=case, state=TransferState.REQUESTED).first()
+    return transfer_list(actor=actor, case=case, filters={"state": TransferState.REQUESTED}).first()
 
 
 def lead_officer_choices(*, actor: User) -> QuerySet:

@@ -6,8 +6,8 @@ from django.template.loader import render_to_string
 
 from agencies import access
 from agencies.audit import access_list_record
-from cases.selectors import transfers as selectors_transfers
 from cases.models import TransferState
+from cases.selectors import transfers as selectors_transfers
 
 register = template.Library()
 
@@ -24,7 +24,8 @@ def transfers_home(context) -> str:
         return ""
     waiting = list(
         selectors_transfers.transfer_list(
-            actor=user, direction=selectors_transfers.INCOMING, state=TransferState.REQUESTED
+            actor=user,
+            filters={"direction": selectors_transfers.INCOMING, "state": TransferState.REQUESTED},
         )[: HOME_LIMIT + 1]
     )
     if not waiting:

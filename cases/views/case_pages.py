@@ -3,6 +3,7 @@
 Both pages read through the selectors in a fixed number of queries, whatever the
 number of cases on a page or of parties, contacts and decisions in a case."""
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -13,7 +14,7 @@ from agencies.access import can
 from agencies.audit import access_list_record
 from agencies.selectors import member_list_for_casework, team_list
 from cases import selectors
-from cases.forms import CaseFilterForm
+from cases.forms import CaseListPageFilter
 from cases.history import case_history
 from cases.models import CaseSource, ContactChannel, OffenceType, PartyRole
 from cases.panels import case_panels
@@ -45,14 +46,24 @@ def case_list(request):
     members = list(member_list_for_casework(actor=request.user))
     teams = list(team_list(actor=request.user))
     filtering = any(value for key, value in request.GET.items() if key != "page")
-    form = CaseFilterForm(request.GET if filtering else None, members=members, teams=teams)
+    filtering_by = {
+        "filters": request.GET if filtering else None,
+        "filterset_class": CaseListPageFilter,
+        "members": members,
+        "teams": teams,
+    }
+    # The form shows what was asked, and what was refused in the error summary.
+    form = CaseListPageFilter(
+        filtering_by["filters"], actor=request.user, members=members, teams=teams
+    ).form
     cases = []
     page = None
-    if not filtering or form.is_valid():
-        filters = form.filters() if filtering else {}
-        page = Paginator(
-            selectors.case_list_with_parties(actor=request.user, **filters), CASES_PER_PAGE
-        ).get_page(request.GET.get("page"))
+    try:
+        found = selectors.case_list_with_parties(actor=request.user, **filtering_by)
+    except ValidationError:
+        found = None
+    if found is not None:
+        page = Paginator(found, CASES_PER_PAGE).get_page(request.GET.get("page"))
         cases = list(page.object_list)
         access_list_record(actor=request.user, records=cases)
     for case in cases:
@@ -108,13 +119,14 @@ def _outcomes(actor, case) -> list:
     outcomes = list(selectors.outcome_list(actor=actor, case=case))
     may_record = can(actor, "cases.outcome.add", case)
     for outcome in outcomes:
-        outcome.prosecution_decision_needed = bool(
+        # Attributes for the template, not model fields.
+        outcome.prosecution_decision_needed = bool(  # type: ignore[attr-defined]
             outcome.is_conditional_caution
             and outcome.conditions_due_on is not None
             and outcome.conditions_due_on < today
             and not outcome.conditions_met
         )
-        outcome.conditions_url = (
+        outcome.conditions_url = (  # type: ignore[attr-defined]
             url_or_none("case-outcome-conditions", case.id, outcome.id)
             if may_record and outcome.is_conditional_caution
             else None
@@ -130,7 +142,7 @@ def _investigation(actor, case) -> dict | None:
     events = list(event_list(actor=actor, case=case))
     for event in events:
         # "inspector", not "Inspector (up to 6 months)": the limit is the form's business.
-        event.bail_authority_name = (
+        event.bail_authority_name = (  # type: ignore[attr-defined]
             event.get_bail_authority_display().split(" (")[0].lower()
             if event.bail_authority
             else ""

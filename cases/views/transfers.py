@@ -3,6 +3,8 @@ of the reader's force (those waiting for its supervisors first); one transfer,
 where the receiving force's supervisor accepts it (naming a lead officer) or
 declines it, and the sending force may withdraw it (cases.services.transfers)."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -11,12 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agencies.access import can, membership_of
 from agencies.audit import access_list_record
-from agencies.models import AgencyKind
+from agencies.models import AgencyKind, Membership
 from agencies.selectors import agency_list
 from cases import selectors
-from cases.selectors import transfers as transfer_selectors
 from cases.forms import CaseReasonForm, TransferAcceptForm, TransferRequestForm
 from cases.models import CaseTransfer, TransferState
+from cases.selectors import transfers as transfer_selectors
 from cases.services import lifecycle
 from cases.services import transfers as transfer_services
 from common.errors import InvalidState, ValidationError
@@ -92,12 +94,14 @@ def transfer_list_page(request):
     actor = request.user
     waiting_in = list(
         transfer_selectors.transfer_list(
-            actor=actor, direction=transfer_selectors.INCOMING, state=TransferState.REQUESTED
+            actor=actor,
+            filters={"direction": transfer_selectors.INCOMING, "state": TransferState.REQUESTED},
         )
     )
     waiting_out = list(
         transfer_selectors.transfer_list(
-            actor=actor, direction=transfer_selectors.OUTGOING, state=TransferState.REQUESTED
+            actor=actor,
+            filters={"direction": transfer_selectors.OUTGOING, "state": TransferState.REQUESTED},
         )
     )
     decided = list(
@@ -118,7 +122,7 @@ def transfer_list_page(request):
 
 def _detail_context(request, transfer: CaseTransfer, **forms) -> dict:
     actor = request.user
-    agency_id = membership_of(actor).agency_id
+    agency_id = cast(Membership, membership_of(actor)).agency_id
     receiving = transfer.to_agency_id == agency_id
     may_decide = transfer.is_pending and receiving and can(actor, "cases.transfer.decide")
     may_withdraw = (
@@ -171,7 +175,7 @@ def _transfer(request, transfer_id, *, log: bool, side: str = "") -> CaseTransfe
     transfer = transfer_selectors.transfer_get_for_actor(
         actor=request.user, transfer_id=transfer_id, log=log
     )
-    agency_id = membership_of(request.user).agency_id
+    agency_id = cast(Membership, membership_of(request.user)).agency_id
     if side == "receiver" and transfer.to_agency_id != agency_id:
         raise Http404()
     if side == "sender" and not (

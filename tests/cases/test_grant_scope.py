@@ -120,8 +120,8 @@ def test_a_search_by_the_name_of_someone_outside_the_scope_finds_nothing(
     child_only, coordinator_mash, world
 ):
     actor = coordinator_mash.user
-    assert list(case_list(actor=actor, text="Kit Madeup")) == [world]
-    assert list(case_list(actor=actor, text="Robin Fictional")) == []
+    assert list(case_list(actor=actor, filters={"q": "Kit Madeup"})) == [world]
+    assert list(case_list(actor=actor, filters={"q": "Robin Fictional"})) == []
     assert list(person_search(actor=actor, text="Robin")) == []
 
 

@@ -1,0 +1,231 @@
+"""One FilterSet per list of cases (ADR 0010). A selector builds the list's FilterSet
+on the actor-scoped queryset and applies it with `filterset_apply`, which raises a
+ValidationError naming each refused parameter: the API answers it with its 400, a
+page with its error summary. The schema's query parameters come from the same
+FilterSet (`filter_parameters`).
+
+The API's FilterSets are strict: an API client that sends an empty or malformed
+filter has a bug, so every value given that the filter cannot read, an empty one
+included (`?status=`), is refused with the message the API has always given. A
+page's FilterSet (a subclass beside its form) is not: an empty field there means
+"any". A parameter given several times counts once (its last value)."""
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import django_filters
+from django import forms
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from rest_framework import serializers
+
+from agencies import access
+from agencies.selectors import member_list_for_casework
+from cases.models import (
+    Case,
+    CaseParty,
+    CaseSource,
+    CaseStatus,
+    CaseTransfer,
+    Person,
+    TransferState,
+)
+
+M = TypeVar("M", bound=Model)
+
+# The API's messages for a value its filter cannot read (those of DRF's fields, with
+# which the API read its query strings before it had FilterSets), and for an empty one.
+_DATE_FORMAT = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
+_MESSAGES: dict[type[forms.Field], tuple[dict[str, str], str]] = {
+    forms.ChoiceField: (
+        {"invalid_choice": '"%(value)s" is not a valid choice.'},
+        '"" is not a valid choice.',
+    ),
+    forms.DateField: ({"invalid": _DATE_FORMAT}, _DATE_FORMAT),
+    forms.UUIDField: ({"invalid": "Must be a valid UUID."}, "Must be a valid UUID."),
+    forms.CharField: ({}, "This field may not be blank."),
+}
+# How the schema types each kind of filter (as DRF's fields did before).
+_SCHEMA_FIELD: dict[type[forms.Field], Callable[..., serializers.Field]] = {
+    forms.ChoiceField: lambda field, **options: serializers.ChoiceField(
+        choices=[choice for choice in field.choices if choice[0] != ""], **options
+    ),
+    forms.DateField: lambda field, **options: serializers.DateField(**options),
+    forms.UUIDField: lambda field, **options: serializers.UUIDField(**options),
+    forms.CharField: lambda field, **options: serializers.CharField(**options),
+}
+
+
+def _kind(field: forms.Field) -> type[forms.Field]:
+    return next((kind for kind in _MESSAGES if isinstance(field, kind)), forms.CharField)
+
+
+class QueryFilterSet(django_filters.FilterSet):
+    """The base of the lists' FilterSets: `actor` scopes what a filter looks up."""
+
+    strict = True
+
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, actor: User, **kwargs: Any
+    ) -> None:
+        super().__init__(data, **kwargs)
+        self.actor = actor
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            form = super().form
+            if self.strict:
+                for field in form.fields.values():
+                    if isinstance(field, forms.DateField):
+                        field.input_formats = ["%Y-%m-%d"]
+                    field.error_messages.update(_MESSAGES[_kind(field)][0])
+            form.clean = _clean(self, form, form.clean)  # type: ignore[method-assign]
+        return self._form
+
+    def rules(self, cleaned: dict[str, Any]) -> dict[str, str]:
+        """Rules across parameters: {parameter: message}."""
+        return {}
+
+
+def _clean(
+    filterset: QueryFilterSet, form: forms.Form, clean: Callable[[], Any]
+) -> Callable[[], Any]:
+    """The form's clean, then (strict) every empty value given refused, then the rules
+    across parameters: in a strict FilterSet only once every parameter is read."""
+
+    def filterset_clean() -> Any:
+        cleaned = clean()
+        for name, field in form.fields.items():
+            raw = form.data.get(name)
+            if not filterset.strict or name in form.errors or not isinstance(raw, str):
+                continue
+            empty = raw == "" if isinstance(field, forms.ChoiceField) else not raw.strip()
+            if empty:
+                form.add_error(name, _MESSAGES[_kind(field)][1])
+        if not (filterset.strict and form.errors):
+            for name, message in filterset.rules(form.cleaned_data).items():
+                form.add_error(name, message)
+        return cleaned
+
+    return filterset_clean
+
+
+def filterset_apply(filterset: QueryFilterSet, queryset: QuerySet[M]) -> QuerySet[M]:
+    """`queryset` filtered, or ValidationError naming each refused parameter. An unbound
+    FilterSet (a page shown without filters) filters nothing."""
+    if not filterset.is_bound:
+        return queryset
+    form = filterset.form
+    if not form.is_valid():
+        # In the order of the parameters, as the API has always named them.
+        order = [*form.fields, *form.errors]
+        named = sorted(form.errors.items(), key=lambda item: order.index(item[0]))
+        raise ValidationError({name: [str(error) for error in errors] for name, errors in named})
+    return filterset.filter_queryset(queryset)
+
+
+def filter_parameters(
+    filterset_class: type[QueryFilterSet], name: str
+) -> type[serializers.Serializer]:
+    """The FilterSet's query parameters, for drf-spectacular's `parameters=[...]`: each
+    typed as its filter reads it and described by its `help_text`."""
+    fields: dict[str, serializers.Field] = {}
+    for parameter, filter_ in filterset_class.base_filters.items():
+        field = filter_.field
+        options = {"required": False}
+        if help_text := filter_.extra.get("help_text"):
+            options["help_text"] = help_text
+        fields[parameter] = _SCHEMA_FIELD[_kind(field)](field, **options)
+    return type(name, (serializers.Serializer,), fields)
+
+
+def name_words_match(queryset: QuerySet[M], text: str, prefix: str = "") -> QuerySet[M]:
+    """Every word of `text` matches one of the person's names or aliases."""
+    for word in text.split():
+        queryset = queryset.filter(
+            Q(**{f"{prefix}first_name__icontains": word})
+            | Q(**{f"{prefix}last_name__icontains": word})
+            | Q(**{f"{prefix}aliases__icontains": word})
+        )
+    return queryset
+
+
+# --- The lists
+
+
+class CaseFilter(QueryFilterSet):
+    status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
+    source = django_filters.ChoiceFilter(choices=CaseSource.choices)
+    lead = django_filters.CharFilter(method="filter_lead", help_text="The lead officer's username.")
+    team = django_filters.UUIDFilter(field_name="team_id")
+    received_from = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
+    received_to = django_filters.DateFilter(field_name="received_on", lookup_expr="lte")
+    q = django_filters.CharFilter(
+        method="filter_text", help_text="Free text over reference, title and party names."
+    )
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    to_before_from = "Must not be before received_from."
+
+    def rules(self, cleaned: dict[str, Any]) -> dict[str, str]:
+        start, end = cleaned.get("received_from"), cleaned.get("received_to")
+        return {"received_to": self.to_before_from} if start and end and start > end else {}
+
+    def filter_lead(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        lead = member_list_for_casework(actor=self.actor).filter(user__username=value).first()
+        return queryset.filter(lead_officer_id=lead.user_id if lead else -1)
+
+    def filter_text(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        text = value.strip()
+        if not text:
+            return queryset
+        # Names only match parties the user may see, so a search cannot reveal that a
+        # suspect (say) is in a case. Every word must match one of the same party's
+        # names, so that "Jo Bloggs" finds Jo Bloggs.
+        named = access.party_scope(self.actor, CaseParty.objects.all()).filter(case=OuterRef("pk"))
+        named = name_words_match(named, text, prefix="person__")
+        return queryset.filter(
+            Q(reference__icontains=text) | Q(title__icontains=text) | Exists(named)
+        )
+
+
+class PersonFilter(QueryFilterSet):
+    q = django_filters.CharFilter(method="filter_text", help_text="Name or alias words.")
+    date_of_birth = django_filters.DateFilter()
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+    def filter_text(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
+        return name_words_match(queryset, value)
+
+
+INCOMING = "incoming"
+OUTGOING = "outgoing"
+
+
+class TransferFilter(QueryFilterSet):
+    direction = django_filters.ChoiceFilter(
+        choices=[(INCOMING, INCOMING), (OUTGOING, OUTGOING)], method="filter_direction"
+    )
+    state = django_filters.ChoiceFilter(choices=TransferState.choices)
+
+    class Meta:
+        model = CaseTransfer
+        fields: list[str] = []
+
+    def filter_direction(
+        self, queryset: QuerySet[CaseTransfer], name: str, value: str
+    ) -> QuerySet[CaseTransfer]:
+        membership = access.membership_of(self.actor)
+        if membership is None:
+            return queryset
+        if value == INCOMING:
+            return queryset.filter(to_agency_id=membership.agency_id)
+        return queryset.filter(from_agency_id=membership.agency_id)
