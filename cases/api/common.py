@@ -7,12 +7,15 @@ from rest_framework import serializers
 
 from cases import selectors
 from cases.models import Case, CaseParty
+from common.errors import NotFound
 
 
 class CaseNestedMixin:
     """For endpoints under /cases/{case_id}/: the case, read through its selector,
     scoped by the action this method takes (404 when out of scope for it), without
     logging a whole-case read for each nested call."""
+
+    policy: dict[str, str]  # the view's, read by the default permission class
 
     def get_case(self, request, case_id) -> Case:
         method = "GET" if request.method == "HEAD" else request.method
@@ -45,8 +48,9 @@ class PartyField(serializers.UUIDField):
     def to_internal_value(self, data):
         party_id = super().to_internal_value(data)
         case = self.context["case"]
-        party = selectors.party_list(actor=self.context["actor"], case=case).filter(pk=party_id)
-        found = party.first()
-        if found is None:
-            raise serializers.ValidationError("Choose a party to this case.")
-        return found
+        try:
+            return selectors.party_get_for_actor(
+                actor=self.context["actor"], case=case, party_id=party_id, log=False
+            )
+        except NotFound as exc:
+            raise serializers.ValidationError("Choose a party to this case.") from exc

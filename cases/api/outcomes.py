@@ -15,7 +15,6 @@ from cases.outcome_groups import OUTCOME_GROUPS, outcome_group_of
 from cases.services import outcomes as outcome_services
 from common.api.idempotency import idempotent_create
 from common.api.schema import errors, results_of
-from common.errors import NotFound
 
 _CONDITION_KEYS = ", ".join(f"`{key}`" for key in OUTCOME_21_CONDITIONS)
 _GROUP_KEYS = ", ".join(f"`{key}`" for key in OUTCOME_GROUPS)
@@ -157,10 +156,9 @@ class OutcomeConditionsApi(CaseNestedMixin, APIView):
     )
     def post(self, request, case_id, outcome_id):
         case = self.get_case(request, case_id)
-        outcome = selectors.outcome_list(actor=request.user, case=case).filter(pk=outcome_id)
-        outcome = outcome.first()
-        if outcome is None:
-            raise NotFound()
+        outcome = selectors.outcome_get_for_actor(
+            actor=request.user, case=case, outcome_id=outcome_id
+        )
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         checked = outcome_services.outcome_conditions_record(

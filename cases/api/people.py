@@ -256,15 +256,14 @@ class PartyListCreateApi(CaseNestedMixin, APIView):
         data = payload.validated_data
         related_to = None
         if data.get("related_to"):
-            related_to = (
-                selectors.party_list(actor=request.user, case=case)
-                .filter(pk=data["related_to"])
-                .first()
-            )
-            if related_to is None:
+            try:
+                related_to = selectors.party_get_for_actor(
+                    actor=request.user, case=case, party_id=data["related_to"], log=False
+                )
+            except NotFound as exc:
                 raise serializers.ValidationError(
                     {"related_to": ["Choose a suspect in this case."]}
-                )
+                ) from exc
         person = None
         if data.get("person"):
             try:

@@ -20,6 +20,7 @@ from cases.services import records as record_services
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
+from common.errors import NotFound
 
 
 @extend_schema_serializer(component_name="Offence")
@@ -212,12 +213,14 @@ class DecisionListCreateApi(CaseNestedMixin, APIView):
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         if data.get("corrects"):
-            corrected = selectors.decision_list(actor=request.user, case=case).filter(
-                pk=data["corrects"]
-            )
-            data["corrects"] = corrected.first()
-            if data["corrects"] is None:
-                raise serializers.ValidationError({"corrects": ["Choose a decision of this case."]})
+            try:
+                data["corrects"] = selectors.decision_get_for_actor(
+                    actor=request.user, case=case, decision_id=data["corrects"]
+                )
+            except NotFound as exc:
+                raise serializers.ValidationError(
+                    {"corrects": ["Choose a decision of this case."]}
+                ) from exc
         decision = record_services.decision_record(actor=request.user, case=case, **data)
         return Response(DecisionOutputSerializer(decision).data, status=status.HTTP_201_CREATED)
 

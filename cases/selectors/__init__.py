@@ -216,11 +216,20 @@ def age_on(person: Person, day: date) -> int | None:
     return None
 
 
-def party_get_for_actor(*, actor: User, case: Case, party_id: UUID | str) -> CaseParty:
+def party_get_for_actor(
+    *, actor: User, case: Case, party_id: UUID | str, log: bool = True
+) -> CaseParty:
+    """One party of the case that the actor may see; NotFound otherwise. `log=False`
+    when the party is only named in a write (the write logs itself)."""
     party = _get(party_list(actor=actor, case=case), party_id)
-    log_case_read(
-        actor=actor, action="cases.party.viewed", case=case, object_type="party", object_id=party.pk
-    )
+    if log:
+        log_case_read(
+            actor=actor,
+            action="cases.party.viewed",
+            case=case,
+            object_type="party",
+            object_id=party.pk,
+        )
     return party
 
 
@@ -258,6 +267,11 @@ def decision_list(*, actor: User, case: Case) -> QuerySet[KeyDecision]:
     )
 
 
+def decision_get_for_actor(*, actor: User, case: Case, decision_id: UUID | str) -> KeyDecision:
+    """One decision of the case that the actor may see; NotFound otherwise."""
+    return _get(decision_list(actor=actor, case=case), decision_id)
+
+
 def outcome_list(*, actor: User, case: Case) -> QuerySet[Outcome]:
     if not access.can(actor, "cases.outcome.view", case):
         return Outcome.objects.none()
@@ -266,6 +280,11 @@ def outcome_list(*, actor: User, case: Case) -> QuerySet[Outcome]:
         .select_related("suspect__person", "recorded_by")
         .order_by("-outcome_on", "-id")
     )
+
+
+def outcome_get_for_actor(*, actor: User, case: Case, outcome_id: UUID | str) -> Outcome:
+    """One outcome of the case that the actor may see; NotFound otherwise."""
+    return _get(outcome_list(actor=actor, case=case), outcome_id)
 
 
 def document_list(*, actor: User, case: Case) -> QuerySet[Document]:

@@ -3,7 +3,6 @@ cases.views.lifecycle); log a contact; add a party, an offence or a key decision
 Each parses the form, calls one service and goes back to the case page, or shows
 the service's errors on the form's fields."""
 
-from uuid import UUID
 
 from django.contrib import messages
 from django.http import Http404
@@ -308,22 +307,12 @@ def offence_create(request, case_id):
 def _decision_corrected(request, case, decision_id):
     if not decision_id:
         return None
-    corrected = (
-        selectors.decision_list(actor=request.user, case=case).filter(pk=decision_id).first()
-        if _is_uuid(decision_id)
-        else None
-    )
-    if corrected is None:
-        raise Http404()
-    return corrected
-
-
-def _is_uuid(value: str) -> bool:
     try:
-        UUID(str(value))
-    except ValueError:
-        return False
-    return True
+        return selectors.decision_get_for_actor(
+            actor=request.user, case=case, decision_id=decision_id
+        )
+    except NotFound as exc:
+        raise Http404() from exc
 
 
 @capability_required("cases.decision.add")

@@ -17,7 +17,7 @@ from cases.forms import Checkboxes, Radios, UKDateField
 from cases.models import OutcomeCode, PartyRole
 from cases.models.outcome import OUTCOME_21_CONDITIONS
 from cases.services import outcomes as outcome_services
-from common.errors import InvalidState, NotFound, ValidationError
+from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from, report_for_year
 
 # --- Recording an outcome
@@ -154,9 +154,7 @@ def outcome_conditions(request, case_id, outcome_id):
     # Found (or not) before the method is judged, so that a GET says no more about
     # the outcome's existence than a POST would.
     case = _case_for(request, case_id, "cases.outcome.add")
-    outcome = selectors.outcome_list(actor=request.user, case=case).filter(pk=outcome_id).first()
-    if outcome is None:
-        raise NotFound()
+    outcome = selectors.outcome_get_for_actor(actor=request.user, case=case, outcome_id=outcome_id)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = ConditionsForm(request.POST)
