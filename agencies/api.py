@@ -1,6 +1,9 @@
 """The agencies API: tokens, the caller, their agency's people, the access log.
 Thin: parse, call a service or selector, render."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
@@ -9,6 +12,7 @@ from rest_framework.views import APIView
 
 from agencies import selectors
 from agencies.access import SIGNED_IN, SignInEndpoint
+from agencies.filters import AccessLogFilter
 from agencies.models import AccessLogEntry, Agency, Membership, Role, Team
 from agencies.services import members as member_services
 from agencies.services.sign_in import SignInFailed
@@ -16,9 +20,8 @@ from agencies.services.tokens import token_issue, token_revoke
 from common.api.concurrency import ETagMixin, expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-from common.api.query import QueryParamsSerializer
 from common.api.schema import ERROR_RESPONSES as ERRORS
-from common.api.schema import IDEMPOTENCY_KEY, IF_MATCH
+from common.api.schema import IDEMPOTENCY_KEY, IF_MATCH, filter_parameters
 
 
 class AgencySummarySerializer(serializers.ModelSerializer):
@@ -290,7 +293,7 @@ class _MemberActionApi(APIView):
     """POST /members/{id}/<action>/ with {"reason": "..."}."""
 
     policy = {"POST": "agencies.member.manage"}
-    service = None
+    service: Callable[..., Any] | None = None
 
     @extend_schema_serializer(component_name="Reason")
     class InputSerializer(serializers.Serializer):
@@ -380,20 +383,6 @@ class TeamListApi(APIView):
 class AccessLogListApi(APIView):
     policy = {"GET": "audit.access_log.view"}
 
-    @extend_schema_serializer(component_name="AccessLogFilter")
-    class FilterSerializer(QueryParamsSerializer):
-        user = serializers.CharField(required=False, allow_blank=True, default="")
-        object_type = serializers.CharField(required=False, allow_blank=True, default="")
-        object_id = serializers.CharField(required=False, allow_blank=True, default="")
-        action = serializers.CharField(required=False, allow_blank=True, default="")
-        date_from = serializers.DateField(required=False, allow_null=True, default=None)
-        date_to = serializers.DateField(required=False, allow_null=True, default=None)
-
-        def validate(self, attrs):
-            if attrs["date_from"] and attrs["date_to"] and attrs["date_from"] > attrs["date_to"]:
-                raise serializers.ValidationError({"date_to": ["Must not be before date_from."]})
-            return attrs
-
     @extend_schema_serializer(component_name="AccessLogEntry")
     class OutputSerializer(serializers.ModelSerializer):
         record_ids = serializers.ListField(
@@ -436,22 +425,11 @@ class AccessLogListApi(APIView):
     pagination_class = Pagination
 
     @extend_schema(
-        parameters=[FilterSerializer],
+        parameters=filter_parameters(AccessLogFilter),
         responses={200: OutputSerializer(many=True), 400: ERRORS[400], 401: ERRORS[401]},
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        data = filters.validated_data
-        entries = selectors.access_log_list(
-            actor=request.user,
-            username=data["user"],
-            object_type=data["object_type"],
-            object_id=data["object_id"],
-            action=data["action"],
-            date_from=data["date_from"],
-            date_to=data["date_to"],
-        )
+        entries = selectors.access_log_list(actor=request.user, filters=request.query_params)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(entries, request, self)
         return paginator.get_paginated_response(self.OutputSerializer(page, many=True).data)

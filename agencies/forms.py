@@ -103,26 +103,3 @@ class MemberChangeForm(forms.Form):
     def __init__(self, *args, teams=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].choices = [("", "No team")] + [(str(t.id), t.name) for t in teams]
-
-
-class AccessLogFilterForm(forms.Form):
-    user = forms.CharField(required=False, label="Username")
-    object_type = forms.CharField(required=False, label="Record type")
-    object_id = forms.CharField(required=False, label="Record id")
-    date_from = forms.DateField(
-        required=False,
-        label="From",
-        help_text="For example, 27/3/2026",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-    )
-    date_to = forms.DateField(required=False, label="To", input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("date_from")
-            and cleaned.get("date_to")
-            and cleaned["date_from"] > cleaned["date_to"]
-        ):
-            self.add_error("date_to", "The end date must be on or after the start date.")
-        return cleaned

@@ -21,8 +21,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from agencies import selectors
 from agencies.access import can
 from agencies.audit import access_list_record
+from agencies.filters import AccessLogPageFilter
 from agencies.forms import (
-    AccessLogFilterForm,
     CodeForm,
     EnrolmentForm,
     MemberChangeForm,
@@ -347,19 +347,18 @@ def member_action(request, member_id, action):
 
 @capability_required("audit.access_log.view")
 def access_log(request):
-    form = AccessLogFilterForm(request.GET or None)
+    # The form shows the filters and, when one is wrong, the same errors the selector
+    # refused them with.
+    form = AccessLogPageFilter(request.GET or None).form
     entries = []
     page = None
-    if not form.is_bound or form.is_valid():
-        data = form.cleaned_data if form.is_bound else {}
+    try:
         entries_qs = selectors.access_log_list(
-            actor=request.user,
-            username=data.get("user", ""),
-            object_type=data.get("object_type", ""),
-            object_id=data.get("object_id", ""),
-            date_from=data.get("date_from"),
-            date_to=data.get("date_to"),
+            actor=request.user, filters=request.GET, filterset_class=AccessLogPageFilter
         )
+    except ValidationError:
+        pass
+    else:
         page = Paginator(entries_qs, 50).get_page(request.GET.get("page"))
         entries = page.object_list
         access_list_record(actor=request.user, records=entries)

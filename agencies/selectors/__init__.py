@@ -1,17 +1,19 @@
 """Every read a user can trigger in this app, already scoped by the access policy."""
 
-from datetime import date, datetime, time, timedelta
+from collections.abc import Mapping
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from agencies import access
 from agencies.audit import access_denial_record, access_read_record
+from agencies.filters import AccessLogFilter
 from agencies.models import AccessLogEntry, Agency, Membership, Team
 from common.errors import NotFound
+from common.filters import filterset_qs
 
 
 def member_list(*, actor: AbstractBaseUser) -> QuerySet[Membership]:
@@ -46,7 +48,7 @@ def member_get_for_actor(*, actor: AbstractBaseUser, member_id: UUID | str) -> M
     return membership
 
 
-def _member_agency_slug(member_id) -> str:
+def _member_agency_slug(member_id: Any) -> str:
     """The agency of a member someone was refused, for the access log only: never
     told to the caller, who gets the same 404 whether the member exists or not."""
     try:
@@ -72,53 +74,26 @@ def team_get_for_actor(*, actor: AbstractBaseUser, team_id: UUID | str) -> Team:
         raise NotFound() from exc
 
 
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def _naming(object_type: str, object_id: str) -> Q:
-    """Entries about the record, or whose list or page showed it among others."""
-    about = Q()
-    if object_type:
-        about &= Q(object_type=object_type)
-    if object_id:
-        about &= Q(object_id=object_id)
-    # `record_ids` holds "type:id" strings: matched within the stored JSON text.
-    shown = f'"{object_type}:{object_id}"' if object_type and object_id else None
-    if shown is None:
-        shown = f'"{object_type}:' if object_type else f':{object_id}"'
-    return about | Q(record_ids__icontains=shown)
-
-
 def access_log_list(
     *,
     actor: AbstractBaseUser,
-    username: str = "",
-    object_type: str = "",
-    object_id: str = "",
-    action: str = "",
-    date_from: date | None = None,
-    date_to: date | None = None,
+    filters: Mapping[str, Any],
+    filterset_class: type[AccessLogFilter] = AccessLogFilter,
 ) -> QuerySet[AccessLogEntry]:
-    entries = access.access_log_scope(actor, AccessLogEntry.objects.all())
+    """The log entries the actor may read, narrowed by `filters` (the API's
+    AccessLogFilter, or the page's AccessLogPageFilter); ValidationError naming each
+    field that is wrong, and then nothing is read or logged."""
+    entries, chosen = filterset_qs(
+        filterset_class, filters, access.access_log_scope(actor, AccessLogEntry.objects.all())
+    )
     # Reading the log is itself recorded: the log shows who looked at whom.
     access_read_record(
         actor=actor,
         action="audit.access_log.viewed",
         object_type="access_log",
-        justification=username,
+        justification=chosen.get("user") or "",
         records=(),
     )
-    if username:
-        entries = entries.filter(username=username)
-    if object_type or object_id:
-        entries = entries.filter(_naming(object_type, object_id))
-    if action:
-        entries = entries.filter(action__startswith=action)
-    if date_from:
-        entries = entries.filter(at__gte=_start_of(date_from))
-    if date_to:
-        entries = entries.filter(at__lt=_start_of(date_to + timedelta(days=1)))
     return entries.order_by("-sequence")
 
 

@@ -8,6 +8,10 @@ needs credentials, 404 under a path parameter, 400 for its query, headers or bod
 endpoint forgets one; views name only the errors their own logic adds, such as 409.
 `.ci/schemathesis.sh` checks that the served API answers nothing else."""
 
+from typing import cast
+
+from django import forms
+from django_filters import FilterSet
 from drf_spectacular import openapi
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -27,7 +31,7 @@ class ErrorSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="ValidationError")
 class ValidationErrorSerializer(ErrorSerializer):
-    errors = serializers.DictField(
+    errors = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text="Each bad field, with what is wrong with it.",
     )
@@ -118,6 +122,38 @@ def results_of(component_name: str, serializer) -> serializers.Serializer:
     """An unpaginated list answered as `{"results": [...]}`, for lists that are
     small by nature (a case's outcomes)."""
     return inline_serializer(component_name, fields={"results": serializer(many=True)})
+
+
+def filter_parameters(filterset_class: type[FilterSet]) -> list[OpenApiParameter]:
+    """The query parameters of a list's FilterSet (common/filters.py), for its schema:
+    text filters default to empty (no filter); other values may be left out."""
+    parameters = []
+    for name, filter_ in filterset_class.base_filters.items():
+        field = filter_.field
+        schema: dict = {"type": "string"}
+        if isinstance(field, forms.CharField):
+            schema["default"] = ""
+        else:
+            if isinstance(field, forms.DateField):
+                schema["format"] = "date"
+            elif isinstance(field, forms.UUIDField):
+                schema["format"] = "uuid"
+            elif isinstance(field, forms.IntegerField):
+                schema["type"] = "integer"
+            elif isinstance(field, forms.ChoiceField):
+                choices = cast(list[tuple[str, str]], field.choices)
+                schema["enum"] = [value for value, _ in choices if value != ""]
+            schema["nullable"] = True
+        parameters.append(
+            OpenApiParameter(
+                name=name,
+                type=schema,
+                location=OpenApiParameter.QUERY,
+                required=False,
+                description=str(field.help_text or ""),
+            )
+        )
+    return parameters
 
 
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
