@@ -9,8 +9,7 @@ from referrals.models import CompletionOutcome, Referral
 from referrals.services.case_grants import case_grant_on_close
 from referrals.services.due_dates import stale_at_from
 from referrals.services.moves import (
-    choice_required,
-    inputs_check,
+    choice_and_text_required,
     move_begin,
     move_finish,
     text_required,
@@ -55,16 +54,12 @@ def referral_complete(*, actor: User, referral: Referral, outcome: str, summary:
     """Close the loop: an outcome and a summary written for the referrer, who is
     told at once."""
     locked, now = move_begin(actor=actor, referral=referral, name="complete")
-    locked.outcome, locked.outcome_summary = inputs_check(
-        lambda: choice_required(
-            outcome,
-            field="outcome",
-            choices=CompletionOutcome.values,
-            missing="Choose the outcome.",
-        ),
-        lambda: text_required(
-            summary, field="summary", missing="Write a summary of the outcome for the referrer."
-        ),
+    locked.outcome, locked.outcome_summary = choice_and_text_required(
+        outcome,
+        summary,
+        fields=("outcome", "summary"),
+        choices=CompletionOutcome.values,
+        missing=("Choose the outcome.", "Write a summary of the outcome for the referrer."),
     )
     locked.completed_at = now
     completed = move_finish(

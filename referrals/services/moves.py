@@ -61,7 +61,7 @@ def text_required(value: str, *, field: str, missing: str) -> str:
     return text
 
 
-def choice_required(value: str, *, field: str, choices: list[str], missing: str) -> str:
+def _choice_required(value: str, *, field: str, choices: list[str], missing: str) -> str:
     if not value:
         raise ValidationError({field: [missing]})
     if value not in choices:
@@ -69,11 +69,22 @@ def choice_required(value: str, *, field: str, choices: list[str], missing: str)
     return value
 
 
-def inputs_check(*checks: Callable[[], str]) -> list[str]:
-    """Each check's value, once every check has passed; otherwise one
-    ValidationError naming every field that failed, so that all show at once."""
-    values: list[str] = []
+def choice_and_text_required(
+    choice: str,
+    text: str,
+    *,
+    fields: tuple[str, str],
+    choices: list[str],
+    missing: tuple[str, str],
+) -> tuple[str, str]:
+    """A move's choice and its text (an outcome and its summary, a decision and its
+    rationale), checked together so that both fields' errors show at once."""
     errors: dict[str, list[str]] = {}
+    checks: tuple[Callable[[], str], ...] = (
+        lambda: _choice_required(choice, field=fields[0], choices=choices, missing=missing[0]),
+        lambda: text_required(text, field=fields[1], missing=missing[1]),
+    )
+    values: list[str] = []
     for check in checks:
         try:
             values.append(check())
@@ -81,7 +92,7 @@ def inputs_check(*checks: Callable[[], str]) -> list[str]:
             errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    return values
+    return values[0], values[1]
 
 
 def move_finish(

@@ -9,13 +9,7 @@ from django.db import transaction
 from common.errors import InvalidState
 from referrals.models import Referral, ReferralState, ThresholdDecision, ThresholdDecisionKind
 from referrals.services.due_dates import stale_at_from, threshold_applies
-from referrals.services.moves import (
-    choice_required,
-    inputs_check,
-    move_begin,
-    move_finish,
-    text_required,
-)
+from referrals.services.moves import choice_and_text_required, move_begin, move_finish
 
 
 @transaction.atomic
@@ -37,16 +31,12 @@ def threshold_decision_record(
             "A threshold decision has already been recorded on this referral.",
             state=locked.state,
         )
-    decision, rationale = inputs_check(
-        lambda: choice_required(
-            decision,
-            field="decision",
-            choices=ThresholdDecisionKind.values,
-            missing="Choose the threshold decision.",
-        ),
-        lambda: text_required(
-            rationale, field="rationale", missing="Give the rationale for the decision."
-        ),
+    decision, rationale = choice_and_text_required(
+        decision,
+        rationale,
+        fields=("decision", "rationale"),
+        choices=ThresholdDecisionKind.values,
+        missing=("Choose the threshold decision.", "Give the rationale for the decision."),
     )
     entry = ThresholdDecision.objects.create(
         referral=locked, decision=decision, rationale=rationale, decided_by=actor, decided_at=now
