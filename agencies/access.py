@@ -200,54 +200,24 @@ POLICE_ONLY_ACTIONS = frozenset(
 SIGNED_IN = "signed_in"
 
 # Which compartments each role is cleared for, before the agency's kind narrows it.
+# Casework is every compartment but the material, which only specialists and their
+# supervisors may read.
+_CASEWORK_CLEARANCE = frozenset(
+    {
+        Compartment.CASE,
+        Compartment.VICTIM,
+        Compartment.SUSPECT,
+        Compartment.FAMILY,
+        Compartment.CHILD_SAFEGUARDING,
+    }
+)
+_MATERIAL_CLEARANCE = _CASEWORK_CLEARANCE | {Compartment.MATERIAL}
 ROLE_CLEARANCES: dict[Role, frozenset[Compartment]] = {
-    Role.GENERALIST_OFFICER: frozenset(
-        {
-            Compartment.CASE,
-            Compartment.VICTIM,
-            Compartment.SUSPECT,
-            Compartment.FAMILY,
-            Compartment.CHILD_SAFEGUARDING,
-        }
-    ),
-    Role.SPECIALIST_INVESTIGATOR: frozenset(
-        {
-            Compartment.CASE,
-            Compartment.VICTIM,
-            Compartment.SUSPECT,
-            Compartment.FAMILY,
-            Compartment.CHILD_SAFEGUARDING,
-            Compartment.MATERIAL,
-        }
-    ),
-    Role.POLICE_SUPERVISOR: frozenset(
-        {
-            Compartment.CASE,
-            Compartment.VICTIM,
-            Compartment.SUSPECT,
-            Compartment.FAMILY,
-            Compartment.CHILD_SAFEGUARDING,
-            Compartment.MATERIAL,
-        }
-    ),
-    Role.MASH_COORDINATOR: frozenset(
-        {
-            Compartment.CASE,
-            Compartment.VICTIM,
-            Compartment.SUSPECT,
-            Compartment.FAMILY,
-            Compartment.CHILD_SAFEGUARDING,
-        }
-    ),
-    Role.SOCIAL_WORKER: frozenset(
-        {
-            Compartment.CASE,
-            Compartment.VICTIM,
-            Compartment.SUSPECT,
-            Compartment.FAMILY,
-            Compartment.CHILD_SAFEGUARDING,
-        }
-    ),
+    Role.GENERALIST_OFFICER: _CASEWORK_CLEARANCE,
+    Role.SPECIALIST_INVESTIGATOR: _MATERIAL_CLEARANCE,
+    Role.POLICE_SUPERVISOR: _MATERIAL_CLEARANCE,
+    Role.MASH_COORDINATOR: _CASEWORK_CLEARANCE,
+    Role.SOCIAL_WORKER: _CASEWORK_CLEARANCE,
     Role.PARTNER_CASEWORKER: frozenset(
         {Compartment.VICTIM, Compartment.SUSPECT, Compartment.FAMILY}
     ),

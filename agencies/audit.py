@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, TypedDict, Unpack, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -440,14 +440,18 @@ def access_read_context(
         ledger.note_owner(object_agency_slug)
 
 
+class RefusedRecord(TypedDict, total=False):
+    """What a refusal was about, each part as `access_log_record` takes it (empty
+    when left out)."""
+
+    object_type: str
+    object_id: object
+    object_agency_slug: str
+    justification: str
+
+
 def access_denial_record(
-    *,
-    actor: AbstractBaseUser | None,
-    action: str,
-    object_type: str = "",
-    object_id: object = "",
-    object_agency_slug: str = "",
-    justification: str = "",
+    *, actor: AbstractBaseUser | None, action: str, **about: Unpack[RefusedRecord]
 ) -> None:
     """Log a refused request. `object_agency_slug` names the agency that owns the
     record, so that its auditor sees who tried; the caller is never told it.
@@ -456,10 +460,7 @@ def access_denial_record(
         "actor": actor,
         "action": action,
         "outcome": AccessOutcome.DENIED,
-        "object_type": object_type,
-        "object_id": object_id,
-        "object_agency_slug": object_agency_slug,
-        "justification": justification,
+        **about,
     }
     ledger = _ledger.get()
     if ledger is None:
