@@ -5,7 +5,6 @@ import html
 import re
 from datetime import UTC, datetime
 
-import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -113,26 +112,6 @@ def test_the_people_page_query_count_does_not_grow_with_the_number_of_people(
     assert response.status_code == 200
     assert (few, many) == (5, 30)
     assert many_queries == few_queries
-
-
-@pytest.mark.parametrize("persona", ["officer_north", "auditor_north"])
-@pytest.mark.parametrize("path", ["/people/", "/people/new/"])
-def test_a_non_admin_gets_404_on_the_people_pages(request, browser_for, persona, path):
-    # given
-    client = browser_for(request.getfixturevalue(persona))
-    # when
-    response = client.get(path)
-    # then
-    assert response.status_code == 404
-
-
-def test_a_non_admin_gets_404_on_a_persons_page(officer_north, admin_north, browser_for):
-    # given
-    client = browser_for(officer_north)
-    # when
-    response = client.get(f"/people/{admin_north.id}/")
-    # then
-    assert response.status_code == 404
 
 
 def test_a_non_admin_cannot_deactivate_through_the_action_form(

@@ -515,17 +515,6 @@ def test_another_force_finds_none_of_the_case_pages(officer_south, north, path, 
     assert KeyDecision.objects.count() == 0
 
 
-@pytest.mark.parametrize("path", ["/cases/", "/cases/new/", *PAGES])
-def test_a_charity_caseworker_finds_no_case_pages(caseworker_harbour, north, path, browser_for):
-    # given
-    case = _case(north)
-    client = browser_for(caseworker_harbour)
-    # when
-    response = client.get(path.format(id=case.id))
-    # then
-    assert response.status_code == 404
-
-
 def test_a_granted_agency_reads_the_case_but_cannot_change_it(
     coordinator_mash, mash, north, browser_for
 ):

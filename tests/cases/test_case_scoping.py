@@ -84,21 +84,6 @@ def test_another_force_sees_nothing_of_the_case(case, officer_south, api_for):
     assert set(denied.values_list("username", flat=True)) == {"officer.south"}
 
 
-def test_a_charity_sees_no_case_at_all(case, caseworker_harbour, caseworker_lighthouse, api_for):
-    # given
-    PartyFactory(case=case, role="victim")
-    for caseworker in (caseworker_harbour, caseworker_lighthouse):
-        client = api_for(caseworker)
-        # when
-        detail = client.get(f"/api/v1/cases/{case.id}/")
-        parties = client.get(f"/api/v1/cases/{case.id}/parties/")
-        listed = client.get("/api/v1/cases/")
-        people = client.get("/api/v1/persons/")
-        # then
-        assert (detail.status_code, parties.status_code) == (404, 404)
-        assert (listed.status_code, people.status_code) == (403, 403)
-
-
 def test_a_charitys_casework_selectors_return_nothing(case, caseworker_harbour):
     # given
     PartyFactory(case=case, role="victim")

@@ -896,15 +896,6 @@ def test_an_auditor_reads_the_history_but_not_the_case(north, auditor_north, api
     assert detail.status_code == 404
 
 
-def test_another_forces_history_is_not_found(south, officer_north, api_for):
-    # given
-    case = CaseFactory(owning_agency=south)
-    # when
-    response = api_for(officer_north).get(f"{_detail(case)}history/")
-    # then
-    assert response.status_code == 404
-
-
 def test_reading_history_is_logged(north, auditor_north, api_for):
     # given
     case = CaseFactory(owning_agency=north)

@@ -509,16 +509,6 @@ def test_a_charity_caseworker_finds_nothing(request, api_for, persona, case, a_d
     assert Document.objects.count() == 1
 
 
-@pytest.mark.parametrize("persona", ["auditor_north", "admin_north"])
-def test_an_auditor_or_admin_reads_no_documents(request, api_for, persona, a_document):
-    # given
-    client = api_for(request.getfixturevalue(persona))
-    # when
-    responses = [client.get(documents_url(a_document.case)), client.get(download_url(a_document))]
-    # then
-    assert [r.status_code for r in responses] == [404, 404]
-
-
 def test_the_selector_returns_nothing_of_another_agency(officer_south, a_document):
     assert list(selectors.document_list(actor=officer_south.user, case=a_document.case)) == []
 
@@ -664,11 +654,3 @@ def test_the_page_is_not_found_for_a_granted_agency_or_another_force(
     # then
     assert (before_grant.status_code, after_grant.status_code) == (404, 404)
     assert Document.objects.count() == 0
-
-
-@pytest.mark.parametrize("persona", ["caseworker_harbour", "auditor_north"])
-def test_the_page_is_not_found_for_roles_without_casework(request, browser_for, persona, case):
-    # when
-    response = browser_for(request.getfixturevalue(persona)).get(page_url(case))
-    # then
-    assert response.status_code == 404

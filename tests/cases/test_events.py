@@ -463,17 +463,6 @@ def test_an_arrest_owes_an_enhanced_victim_an_update_in_one_working_day(
 # --- Reads, scoped
 
 
-def test_another_force_cannot_read_or_post(api_for, officer_south, case, suspect):
-    client = api_for(officer_south)
-    assert client.get(_url(case)).status_code == 404
-    assert client.post(_url(case), _body(suspect), format="json").status_code == 404
-
-
-def test_a_partner_cannot_read(api_for, caseworker_harbour, case, harbour):
-    grant_case(case, harbour)
-    assert api_for(caseworker_harbour).get(_url(case)).status_code == 404
-
-
 def test_a_granted_hub_reads_but_cannot_record(api_for, officer_north, mash, case, suspect):
     _record(officer_north, case, suspect, EventKind.ARRESTED)
     grant_case(case, mash.agency)
@@ -484,10 +473,6 @@ def test_a_granted_hub_reads_but_cannot_record(api_for, officer_north, mash, cas
     refused = client.post(_url(case), _body(suspect), format="json")
     assert refused.status_code == 404
     assert InvestigationEvent.objects.count() == 1
-
-
-def test_a_hub_without_a_grant_cannot_read(api_for, mash, case):
-    assert api_for(mash).get(_url(case)).status_code == 404
 
 
 def test_the_list_leaves_out_events_of_suspects_the_reader_is_not_cleared_for(

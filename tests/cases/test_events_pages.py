@@ -236,7 +236,3 @@ def test_the_form_refuses_outcome_recorded(officer_north, case, suspect, browser
 def test_the_form_says_when_there_is_no_suspect(officer_north, case, browser_for):
     html = browser_for(officer_north).get(_form_url(case)).content.decode()
     assert "This case has no suspect yet." in html
-
-
-def test_the_form_is_not_found_for_another_force(officer_south, case, browser_for):
-    assert browser_for(officer_south).get(_form_url(case)).status_code == 404

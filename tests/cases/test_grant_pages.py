@@ -157,14 +157,6 @@ def test_the_lead_officer_renews_and_then_revokes_a_grant_through_the_pages(
     )
 
 
-def test_the_grantee_does_not_see_the_grant_pages(
-    hub_grant, coordinator_mash, north_case, browser_for
-):
-    TOTPDeviceFactory(user=coordinator_mash.user)
-    page = browser_for(coordinator_mash).get(reverse("case-grants-page", args=[north_case.pk]))
-    assert page.status_code == 404
-
-
 # --- The API
 
 

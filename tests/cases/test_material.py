@@ -602,18 +602,6 @@ def test_a_charity_sees_nothing(persona, investigator_north, case, api_for, requ
     assert _stored(case) == before
 
 
-@pytest.mark.parametrize("persona", ["admin_north", "auditor_north"])
-def test_admins_and_auditors_do_not_read_material(
-    persona, investigator_north, case, api_for, request
-):
-    # given
-    _summary(case, investigator_north)
-    # when
-    response = api_for(request.getfixturevalue(persona)).get(_url(case))
-    # then
-    assert response.status_code == 404
-
-
 def test_the_selector_refuses_a_user_not_cleared(officer_north, case):
     from cases.selectors import material_get_for_actor
 

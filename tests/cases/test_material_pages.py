@@ -452,11 +452,3 @@ def test_a_granted_agency_cannot_change_activist_evidence_on_the_page(
     # then
     assert response.status_code == 404
     assert _activist_stored(activist_case) is None
-
-
-@pytest.mark.parametrize("persona", ["officer_south", "caseworker_harbour", "auditor_north"])
-def test_others_get_no_activist_page(persona, activist_case, browser_for, request):
-    # when
-    response = browser_for(request.getfixturevalue(persona)).get(_activist_page(activist_case))
-    # then
-    assert response.status_code == 404

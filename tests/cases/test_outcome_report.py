@@ -218,16 +218,6 @@ def test_a_missing_or_malformed_year_is_refused_naming_year(api_for, officer_nor
     assert list(response.json()["errors"]) == ["year"]
 
 
-@pytest.mark.parametrize("persona", ["admin_north", "caseworker_harbour"])
-def test_roles_without_the_report_get_403(api_for, request, persona):
-    # given
-    membership = request.getfixturevalue(persona)
-    # when
-    response = api_for(membership).get(REPORT, {"year": 2026})
-    # then
-    assert response.status_code == 403
-
-
 def test_the_report_query_count_does_not_grow_with_outcomes(api_for, officer_north, north):
     # given
     api = api_for(officer_north)
@@ -325,10 +315,6 @@ def test_the_page_refuses_a_future_year_with_an_error_summary(browser_for, offic
     assert '<a href="#id_year">The year must not be in the future.</a>' in html
     assert "<title>Error: " in html
     assert "govuk-table" not in html
-
-
-def test_the_page_is_404_for_roles_without_the_report(browser_for, admin_north):
-    assert browser_for(admin_north).get(PAGE).status_code == 404
 
 
 # --- The CSV

@@ -263,12 +263,6 @@ def test_the_hub_sees_what_it_holds_and_not_the_referrals_about_others(
     }
 
 
-@pytest.mark.parametrize("outsider", ["caseworker_lighthouse", "officer_south"])
-def test_a_charity_and_another_force_get_not_found(worked, north_case, api_for, outsider, request):
-    response = _agencies(api_for(request.getfixturevalue(outsider)), north_case)
-    assert response.status_code == 404
-
-
 def test_the_case_page_shows_the_hubs_onward_referral_and_its_outcome(
     worked, officer_north, north_case, browser_for
 ):

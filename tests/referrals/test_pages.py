@@ -125,17 +125,6 @@ def test_a_partner_sees_only_what_was_disclosed(
     assert f'action="/referrals/{referral.pk}/accept/"' in page
 
 
-def test_a_partner_cannot_open_the_case_page(
-    officer_north, north_case, harbour, caseworker_harbour, victim
-):
-    # given
-    sent(officer_north, north_case, harbour, [victim])
-    # when
-    response = browser(caseworker_harbour).get(f"/cases/{north_case.pk}/")
-    # then
-    assert response.status_code == 404
-
-
 def test_the_sender_sees_the_disclosure_as_the_receiver_does(
     officer_north, north_case, harbour, victim
 ):

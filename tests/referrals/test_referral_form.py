@@ -348,10 +348,6 @@ def test_a_closed_case_takes_no_referral(officer_north, north_case, harbour, vic
     assert "is closed: nothing new can be referred" in response.content.decode()
 
 
-def test_a_partner_cannot_open_the_form(caseworker_harbour, north_case):
-    assert browser(caseworker_harbour).get(_url(north_case)).status_code == 404
-
-
 def test_someone_the_purpose_is_not_about_is_only_named_by_default(
     officer_north, north_case, harbour, victim, suspect
 ):

@@ -250,11 +250,6 @@ def test_a_bad_period_shows_the_error_summary(browser_for, officer_north, query,
     assert "<table" not in html
 
 
-def test_a_role_without_the_capability_gets_404(browser_for, admin_north):
-    assert browser_for(admin_north).get(PAGE).status_code == 404
-    assert browser_for(admin_north).get(PAGE, MARCH).status_code == 404
-
-
 def test_the_menu_links_to_the_report_for_those_who_may_read_it(
     browser_for, auditor_north, admin_north
 ):

@@ -796,14 +796,6 @@ def test_a_granted_agency_reads_assessments_and_records_its_own(
     assert Assessment.objects.count() == 2
 
 
-def test_a_victim_support_partner_may_not_read_assessments(
-    case, suspect, harbour, officer_north, caseworker_harbour, api_for
-):
-    grant_case(case, harbour)
-    api_for(officer_north).post(_url(case), _body(suspect), format="json")
-    assert api_for(caseworker_harbour).get(_url(case)).status_code == 404
-
-
 def test_the_service_refuses_an_agency_that_does_not_hold_the_case(
     case, suspect, south, officer_south
 ):

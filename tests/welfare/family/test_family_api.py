@@ -172,13 +172,6 @@ def test_partners_get_no_family_support_data_on_any_endpoint(
     assert Duty.objects.get(pk=duty.pk).status == DutyStatus.OPEN
 
 
-def test_another_force_gets_404(officer_south, north_case, suspect, arrested, api_for):
-    duty = Duty.objects.get(party=suspect, kind=DutyKind.FAMILY_PACK)
-    client = api_for(officer_south)
-    assert client.get(_url(north_case)).status_code == 404
-    assert client.post(f"/api/v1/duties/{duty.id}/referral/", {}, format="json").status_code == 404
-
-
 def test_a_family_support_referral_discloses_no_victim_to_the_charity(
     officer_north, caseworker_lighthouse, north_case, suspect, partner, child, victim, lighthouse
 ):

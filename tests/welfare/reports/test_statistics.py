@@ -306,16 +306,6 @@ def test_the_service_refuses_a_future_year_by_the_day_it_is_given(officer_north)
     assert refused.value.message_dict == {"year": ["The year must not be in the future."]}
 
 
-@pytest.mark.parametrize("persona", ["admin_north", "caseworker_harbour", "caseworker_lighthouse"])
-def test_roles_without_the_statistics_get_403(api_for, request, persona):
-    # given
-    membership = request.getfixturevalue(persona)
-    # when
-    response = api_for(membership).get(REPORT, {"year": 2026})
-    # then
-    assert response.status_code == 403
-
-
 def test_an_auditor_may_read_the_statistics(api_for, auditor_north, north):
     # given
     _suspects(Builder(north), not_screened=5)
@@ -418,12 +408,6 @@ def test_the_page_refuses_a_future_year_with_an_error_summary(browser_for, offic
     assert '<a href="#id_year">The year must not be in the future.</a>' in html
     assert "<title>Error: " in html
     assert "govuk-table" not in html
-
-
-@pytest.mark.parametrize("persona", ["admin_north", "caseworker_lighthouse"])
-def test_the_page_is_404_for_roles_without_the_statistics(browser_for, request, persona):
-    membership = request.getfixturevalue(persona)
-    assert browser_for(membership).get(PAGE).status_code == 404
 
 
 def test_the_page_for_an_auditor(browser_for, auditor_north):

@@ -116,17 +116,6 @@ def test_the_supervisor_records_a_debrief_on_the_team_page(
     assert (meeting.user, meeting.recorded_by) == (investigator_north.user, supervisor_north.user)
 
 
-@pytest.mark.parametrize("who", ["investigator_north", "admin_north", "auditor_north"])
-def test_the_team_page_is_not_found_for_others(clock, request, browser_for, who):
-    member = request.getfixturevalue(who)
-    assert browser_for(member).get(TEAM).status_code == 404
-
-
-@pytest.mark.parametrize("who", ["officer_north", "admin_north", "auditor_north"])
-def test_my_week_is_not_found_for_those_who_do_not_review(clock, request, browser_for, who):
-    assert browser_for(request.getfixturevalue(who)).get(MINE).status_code == 404
-
-
 # --- The home page
 
 
