@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from agencies.selectors import agency_get_by_slug
 from cases.models import Case
-from referrals.disclosure import default_fields_for
-from referrals.models import Referral
+from referrals.models import Referral, default_fields_for
 from referrals.services.casework import referral_complete, referral_start, referral_update_note
 from referrals.services.drafts import referral_create
 from referrals.services.threshold import threshold_decision_record

@@ -19,8 +19,7 @@ from django.utils import timezone
 
 from agencies.selectors import agency_get_by_slug
 from cases.models import Case
-from referrals.disclosure import default_fields_for
-from referrals.models import Concern, Referral, ReferralPurpose, ReferralState
+from referrals.models import Concern, Referral, ReferralPurpose, ReferralState, default_fields_for
 from referrals.services.concern_answers import concern_acknowledge
 from referrals.services.concerns import concern_raise
 from referrals.services.drafts import referral_create

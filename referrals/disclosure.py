@@ -13,17 +13,22 @@ exists for (`PURPOSES`).
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from django.utils import timezone
 
 from agencies.access import compartments_for_agency
-from agencies.models import Agency, AgencyKind, CharityService, Compartment
-from cases.models import CaseParty, PartyRole, Person
+from agencies.models import Agency, CharityService, Compartment
+from cases.models import CaseParty, Person
 from cases.models.person import PERSON_FIELDS_WITH_AGE
 from cases.selectors import age_on
 from common.errors import ValidationError
-from referrals.models import Referral, ReferralDocumentPurpose, ReferralPurpose
+from referrals.models import (
+    PURPOSES,
+    Referral,
+    ReferralDocumentPurpose,
+    ReferralPurpose,
+    purpose_fits,
+)
 from safeguarding.models import Flag
 from safeguarding.services.queue import case_current_level
 from safeguarding.services.scales import agency_grade, current_scale_levels
@@ -32,111 +37,6 @@ from safeguarding.services.scales import agency_grade, current_scale_levels
 # them: the one list of person fields, with the estimate as a derived `age`, so a
 # sender can share how old someone is without their date of birth.
 DISCLOSABLE_FIELDS: tuple[str, ...] = PERSON_FIELDS_WITH_AGE
-
-# --- The purposes: whom each goes to, what it shares by default, whose it usually
-# is, and what its consent rule asks. One row per purpose; nothing else restates them.
-
-# Enough to recognise the person and to reach them safely; no address by default,
-# because a safe way to make contact matters more than where someone lives.
-_IDENTIFY = ("first_name", "last_name", "age")
-_SAFE_CONTACT = (
-    "phone",
-    "safe_to_phone",
-    "safe_to_write",
-    "safe_to_visit",
-    "preferred_channel",
-    "preferred_times",
-    "safe_contact_notes",
-    "language",
-    "interpreter_needed",
-    "adjustments",
-)
-_FORMAL = (*_IDENTIFY, "date_of_birth", "gender", "address")
-_HUB_OR_CHILDRENS_SERVICES = frozenset({AgencyKind.SAFEGUARDING_HUB, AgencyKind.CHILDRENS_SERVICES})
-
-
-@dataclass(frozen=True)
-class Purpose:
-    """One purpose of a referral. `receivers` are receiver kinds (`receiver_kind`),
-    None for any agency; `receivers_text` names them in the refusal."""
-
-    receivers: frozenset[str] | None
-    receivers_text: str
-    default_fields: tuple[str, ...]
-    usual_roles: frozenset[str]
-    # The message when consent was refused or not sought and no reason is recorded,
-    # where the purpose asks more than the general rule.
-    consent_reason_required: str = ""
-
-
-PURPOSES: dict[str, Purpose] = {
-    ReferralPurpose.SAFEGUARDING: Purpose(
-        receivers=_HUB_OR_CHILDRENS_SERVICES,
-        receivers_text="a safeguarding hub or children's services",
-        default_fields=_FORMAL,
-        usual_roles=frozenset({PartyRole.VICTIM, PartyRole.CHILD_IN_HOUSEHOLD}),
-    ),
-    ReferralPurpose.VICTIM_SUPPORT: Purpose(
-        receivers=frozenset({CharityService.VICTIM_SUPPORT}),
-        receivers_text="a victim-support charity",
-        default_fields=(*_IDENTIFY, *_SAFE_CONTACT),
-        usual_roles=frozenset({PartyRole.VICTIM}),
-        # Every Tideline case concerns a sexual offence against a child: a
-        # victim-support referral needs explicit consent or a recorded reason.
-        consent_reason_required=(
-            "A victim-support referral for a sexual offence needs the victim's "
-            "explicit consent (for a child, a parent's), or the reason why not."
-        ),
-    ),
-    ReferralPurpose.FAMILY_SUPPORT: Purpose(
-        receivers=frozenset({CharityService.FAMILY_SUPPORT}),
-        receivers_text="a family-support charity",
-        default_fields=(*_IDENTIFY, *_SAFE_CONTACT),
-        usual_roles=frozenset({PartyRole.FAMILY_MEMBER, PartyRole.CHILD_IN_HOUSEHOLD}),
-    ),
-    ReferralPurpose.SUSPECT_SUPPORT: Purpose(
-        receivers=frozenset(
-            {CharityService.VICTIM_SUPPORT, CharityService.FAMILY_SUPPORT, AgencyKind.POLICE}
-        ),
-        receivers_text="a charity or a police force",
-        default_fields=(*_IDENTIFY, *_SAFE_CONTACT),
-        usual_roles=frozenset({PartyRole.SUSPECT}),
-    ),
-    ReferralPurpose.STRATEGY_DISCUSSION: Purpose(
-        receivers=_HUB_OR_CHILDRENS_SERVICES,
-        receivers_text="a safeguarding hub or children's services",
-        default_fields=_FORMAL,
-        usual_roles=frozenset({PartyRole.VICTIM, PartyRole.CHILD_IN_HOUSEHOLD}),
-    ),
-    ReferralPurpose.REQUEST_FOR_INFORMATION: Purpose(
-        receivers=None,
-        receivers_text="any agency",
-        default_fields=_IDENTIFY,
-        usual_roles=frozenset(),
-    ),
-}
-
-
-def receiver_kind(agency: Agency) -> str:
-    """What kind of receiver an agency is: its kind, or for a charity, its service."""
-    return str(agency.charity_service if agency.kind == AgencyKind.CHARITY else agency.kind)
-
-
-def default_fields_for(purpose: str) -> list[str]:
-    """The fields a new referral for `purpose` shares of each party unless the
-    sender changes them: the least that lets the receiver act."""
-    row = PURPOSES.get(purpose)
-    chosen = set(row.default_fields if row else _IDENTIFY)
-    return [name for name in DISCLOSABLE_FIELDS if name in chosen]
-
-
-def purpose_fits(agency: Agency, purpose: str) -> bool:
-    """Whether `agency` is the kind of agency that takes referrals for `purpose`."""
-    row = PURPOSES.get(purpose)
-    if row is None:
-        return False
-    return row.receivers is None or receiver_kind(agency) in row.receivers
-
 
 # --- The walls, as the refusal words them
 

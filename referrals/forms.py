@@ -11,7 +11,6 @@ from referrals.models import (
     ConsentStatus,
     LawfulBasis,
     ReferralPurpose,
-    ReferralState,
     SensitiveCondition,
     ThresholdDecisionKind,
     Urgency,
@@ -336,19 +335,3 @@ class ThresholdForm(forms.Form):
         help_text="The referrer is told of the decision at once.",
         error_messages={"required": "Enter the rationale for the decision."},
     )
-
-
-# --- The lists
-
-
-class StateFilterForm(forms.Form):
-    state = forms.ChoiceField(required=False, label="Status")
-
-    def __init__(self, *args, include_drafts: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        states = [
-            (value, label)
-            for value, label in ReferralState.choices
-            if include_drafts or value != ReferralState.DRAFT
-        ]
-        self.fields["state"].choices = [("", "Any status"), *states]

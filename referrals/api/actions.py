@@ -13,9 +13,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api.schema import errors
-from referrals.api.output import REFERRAL_VIEW, referral_in_scope, referral_response
+from referrals.api.output import REFERRAL_VIEW, referral_response
 from referrals.models import CompletionOutcome, ThresholdDecisionKind
 from referrals.moves import MOVES
+from referrals.selectors import referral_get_for_actor
 from referrals.services.transitions import MOVE_SERVICES
 
 
@@ -28,7 +29,7 @@ class MoveApi(APIView):
     input_serializer: type[serializers.Serializer] | None = None
 
     def post(self, request: Request, referral_id: UUID) -> Response:
-        referral = referral_in_scope(request.user, referral_id)
+        referral = referral_get_for_actor(actor=request.user, referral_id=referral_id, logged=False)
         fields = {}
         if self.input_serializer is not None:
             payload = self.input_serializer(data=request.data)

@@ -12,9 +12,8 @@ from cases.selectors import document_list
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import IDEMPOTENCY_KEY, errors
-from common.errors import NotFound
 from referrals import selectors
-from referrals.api.output import AgencySerializer
+from referrals.api.output import AgencySerializer, DisclosedDocumentSerializer
 from referrals.models import ReferralDocument, ReferralMessage, ThreadSide
 from referrals.selectors import concerns as selectors_concerns
 from referrals.selectors.sides import SENDER, referral_side_require
@@ -87,13 +86,10 @@ class MessageListCreateApi(APIView):
 
 
 @extend_schema_serializer(component_name="ReferralDocument")
-class ReferralDocumentOutputSerializer(serializers.Serializer):
-    id = serializers.UUIDField()
-    title = serializers.CharField()
-    original_name = serializers.CharField()
-    content_type = serializers.CharField(help_text="Detected from the file's content.")
-    size = serializers.IntegerField()
-    sha256 = serializers.CharField()
+class ReferralDocumentOutputSerializer(DisclosedDocumentSerializer):
+    """A disclosed document as its referral's two sides see it: who shared it, when,
+    and where to download it."""
+
     uploaded_by = UserRefSerializer()
     uploaded_at = serializers.DateTimeField()
     download_url = serializers.SerializerMethodField()
@@ -170,13 +166,9 @@ class DisclosureDocumentDetailApi(APIView):
     )
     def delete(self, request, referral_id, document_id):
         referral = _referral(request, referral_id)
-        document = (
-            selectors_concerns.disclosure_document_list(actor=request.user, referral=referral)
-            .filter(pk=document_id)
-            .first()
+        document = selectors_concerns.disclosure_document_get_for_actor(
+            actor=request.user, referral=referral, document_id=document_id
         )
-        if document is None:
-            raise NotFound()
         disclosure_documents.disclosure_document_remove(
             actor=request.user, referral=referral, referral_document=document
         )

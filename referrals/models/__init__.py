@@ -7,13 +7,20 @@ from referrals.models.concerns import (
 )
 from referrals.models.documents import ReferralDocument, ReferralDocumentPurpose
 from referrals.models.messages import ReferralMessage, ThreadSide
+from referrals.models.purposes import (
+    PURPOSES,
+    Purpose,
+    ReferralPurpose,
+    default_fields_for,
+    purpose_fits,
+    receiver_kind,
+)
 from referrals.models.referral import (
     CompletionOutcome,
     ConsentStatus,
     LawfulBasis,
     Referral,
     ReferralEvent,
-    ReferralPurpose,
     ReferralState,
     SensitiveCondition,
     ThresholdDecision,
@@ -24,12 +31,14 @@ from referrals.models.referral import (
 __all__ = [
     "DEFAULT_COMPARTMENT_OF_KIND",
     "FIXED_COMPARTMENT_KINDS",
+    "PURPOSES",
     "CompletionOutcome",
     "Concern",
     "ConcernKind",
     "ConcernState",
     "ConsentStatus",
     "LawfulBasis",
+    "Purpose",
     "Referral",
     "ReferralDocument",
     "ReferralDocumentPurpose",
@@ -42,4 +51,7 @@ __all__ = [
     "ThresholdDecision",
     "ThresholdDecisionKind",
     "Urgency",
+    "default_fields_for",
+    "purpose_fits",
+    "receiver_kind",
 ]

@@ -1,20 +1,15 @@
 import uuid
+from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Team
 from cases.models import Case, CaseParty
-
-
-class ReferralPurpose(models.TextChoices):
-    SAFEGUARDING = "safeguarding", "Safeguarding (to the hub or children's services)"
-    VICTIM_SUPPORT = "victim_support", "Victim support"
-    FAMILY_SUPPORT = "family_support", "Support for a suspect's family"
-    SUSPECT_SUPPORT = "suspect_support", "Support for a suspect (help to stop offending)"
-    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
-    REQUEST_FOR_INFORMATION = "request_for_information", "Request for information"
+from referrals.models.purposes import PURPOSES, ReferralPurpose
 
 
 class Urgency(models.TextChoices):
@@ -185,6 +180,112 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} referral to {self.to_agency_id} ({self.state})"
+
+    # The fields `clean` checks itself, in the words the forms and the API have always
+    # used: `full_clean` leaves them out of its own field checks.
+    CLEANED_FIELDS = (
+        "to_agency",
+        "to_team",
+        "purpose",
+        "urgency",
+        "lawful_basis",
+        "sensitive_condition",
+        "consent_status",
+        "consent_given_on",
+        "share_risk",
+        "share_flags",
+    )
+
+    def clean(self) -> None:
+        """The rules a referral meets on its own, all reported at once: whom it goes
+        to, why, on what lawful basis and with what consent. What spans records (the
+        people chosen, what is shared of each, what the receiver may hold) is the
+        services' (`referrals.services.rules`)."""
+        errors: dict[str, list[str]] = {}
+        if self.to_agency_id is None:
+            errors["to_agency"] = ["Choose the agency to refer to."]
+        elif self.to_agency_id == self.from_agency_id:
+            errors["to_agency"] = [
+                "A referral goes to another agency; your own agency's teams are not referred to."
+            ]
+        if self.to_team is not None and (
+            self.to_agency_id is None or self.to_team.agency_id != self.to_agency_id
+        ):
+            errors["to_team"] = ["Choose a team of the agency you are referring to."]
+        for field, choices, missing in _CHOICE_RULES:
+            _choice_error(getattr(self, field), choices, errors, field, missing)
+        self._consent_errors(errors)
+        for flag in ("share_risk", "share_flags"):
+            if not isinstance(getattr(self, flag), bool):
+                errors[flag] = ["Must be true or false."]
+        if errors:
+            raise ValidationError(errors)
+
+    def _consent_errors(self, errors: dict[str, list[str]]) -> None:
+        status = self.consent_status
+        _choice_error(
+            status,
+            ConsentStatus,
+            errors,
+            "consent_status",
+            "Say whether consent was given, refused or not sought.",
+        )
+        if status == ConsentStatus.GIVEN:
+            given_on = self.consent_given_on
+            if given_on is None:
+                errors["consent_given_on"] = ["Enter the date consent was given."]
+            elif not isinstance(given_on, date):
+                errors["consent_given_on"] = ["Enter a date."]
+            elif given_on > timezone.localdate():
+                errors["consent_given_on"] = ["Must not be in the future."]
+            if not self.consent_how:
+                errors["consent_how"] = ["Say how consent was given (for example, in writing)."]
+            if not self.consent_given_by:
+                errors["consent_given_by"] = [
+                    "Say who gave consent: the person, or for a child, a parent."
+                ]
+        elif (
+            status in (ConsentStatus.REFUSED, ConsentStatus.NOT_SOUGHT) and not self.consent_reason
+        ):
+            purpose = PURPOSES.get(self.purpose)
+            if purpose is not None and purpose.consent_reason_required:
+                errors["consent_reason"] = [purpose.consent_reason_required]
+            elif status == ConsentStatus.REFUSED:
+                errors["consent_reason"] = [
+                    "Record what was said, and why the referral goes ahead without consent."
+                ]
+            else:
+                errors["consent_reason"] = ["Say why consent was not sought."]
+        if status and status != ConsentStatus.GIVEN:
+            if self.lawful_basis == LawfulBasis.CONSENT:
+                errors.setdefault("lawful_basis", []).append(
+                    "Consent is the lawful basis only when consent was given."
+                )
+            if self.sensitive_condition == SensitiveCondition.EXPLICIT_CONSENT:
+                errors.setdefault("sensitive_condition", []).append(
+                    "Explicit consent is the condition only when consent was given."
+                )
+
+
+def _choice_error(
+    value: object, choices: type[models.TextChoices], errors: dict, field: str, missing: str
+) -> None:
+    if not value:
+        errors[field] = [missing]
+    elif value not in choices.values:
+        errors[field] = [f"Choose one of: {', '.join(choices.values)}."]
+
+
+_CHOICE_RULES: tuple[tuple[str, type[models.TextChoices], str], ...] = (
+    ("purpose", ReferralPurpose, "Choose the purpose."),
+    ("urgency", Urgency, "Choose how urgent it is."),
+    ("lawful_basis", LawfulBasis, "Choose the lawful basis for sharing."),
+    (
+        "sensitive_condition",
+        SensitiveCondition,
+        "Choose the condition for sharing sensitive information.",
+    ),
+)
 
 
 class ReferralEvent(models.Model):

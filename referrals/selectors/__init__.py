@@ -2,6 +2,9 @@
 database: the referring agency sees what it sent (drafts too), the receiving
 agency what was sent to it (never a draft). Neither list is filtered in Python."""
 
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib.auth.models import User
@@ -11,13 +14,17 @@ from django.utils import timezone
 
 from agencies import access
 from agencies.audit import access_denial_record, access_read_record
+from agencies.models import Membership
 from cases.models import Case
 from cases.selectors import refused_owner_slug
 from common.errors import NotFound, ValidationError
+from common.filters import FilterSet, filterset_qs
+from referrals.filters import ReferralFilter, ReferralStateFilter
 from referrals.models import Referral, ReferralEvent, ReferralState, Urgency
 from referrals.selectors.sides import RECEIVER, referral_side_of
 
-_RELATED = (
+# What every read of a referral shows with it, loaded in the same query.
+REFERRAL_RELATED = (
     "from_agency",
     "to_agency",
     "to_team",
@@ -42,15 +49,7 @@ def referral_scope_qs(actor: User) -> QuerySet[Referral]:
     return access.referral_scope(actor, Referral.objects.all())
 
 
-def _state_filter(referrals: QuerySet[Referral], state: str) -> QuerySet[Referral]:
-    if not state:
-        return referrals
-    if state not in ReferralState.values:
-        raise ValidationError({"state": [f"Choose one of: {', '.join(ReferralState.values)}."]})
-    return referrals.filter(state=state)
-
-
-def overdue_q(now) -> Q:
+def overdue_q(now: datetime) -> Q:
     """A deadline the receiver owes has passed: the decision or victim support on a
     referral waiting for one, a threshold decision not yet recorded, or an accepted
     referral gone stale."""
@@ -66,12 +65,18 @@ def overdue_q(now) -> Q:
     )
 
 
-def referral_get_for_actor(*, actor: User, referral_id: UUID | str) -> Referral:
+def referral_get_for_actor(
+    *, actor: User, referral_id: UUID | str, logged: bool = True
+) -> Referral:
     """The same NotFound for "does not exist" and "not yours". Every read is logged,
-    and so is every refusal."""
+    and so is every refusal; except with `logged=False`, for a move or a change
+    whose service logs the access itself (and a refusal answers NotFound unlogged,
+    as the service's own would)."""
     try:
-        referral = (referral_scope_qs(actor).select_related(*_RELATED)).get(pk=referral_id)
+        referral = (referral_scope_qs(actor).select_related(*REFERRAL_RELATED)).get(pk=referral_id)
     except (Referral.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        if not logged:
+            raise NotFound() from exc
         access_denial_record(
             actor=actor,
             action="referrals.referral.viewed",
@@ -83,7 +88,9 @@ def referral_get_for_actor(*, actor: User, referral_id: UUID | str) -> Referral:
             justification="not found or out of scope",
         )
         raise NotFound() from exc
-    membership = access.membership_of(actor)
+    if not logged:
+        return referral
+    membership = cast(Membership, access.membership_of(actor))
     side = referral_side_of(actor, referral)
     relation = "receiving agency" if side == RECEIVER else "referring agency"
     access_read_record(
@@ -97,17 +104,58 @@ def referral_get_for_actor(*, actor: User, referral_id: UUID | str) -> Referral:
     return referral
 
 
-def referral_inbox(*, actor: User, state: str = "") -> QuerySet[Referral]:
-    """What was sent to the actor's agency: overdue first, then the most urgent,
-    then the soonest due."""
+def referral_locked_get(referral: Referral, *related: str) -> Referral:
+    """The referral again, locked for the rest of the transaction (with `related`
+    loaded), so that two changes at once are made one after the other; NotFound if
+    it has gone."""
+    try:
+        return Referral.objects.select_for_update().select_related(*related).get(pk=referral.pk)
+    except Referral.DoesNotExist as exc:
+        raise NotFound() from exc
+
+
+def referral_list(*, actor: User, filters: Mapping[str, Any]) -> QuerySet[Referral]:
+    """Both sides' referrals, narrowed by `filters` (`ReferralFilter`: state, purpose,
+    and the direction, sent or received by the actor's agency); ValidationError
+    naming each field that is wrong."""
+    referrals, chosen = filterset_qs(ReferralFilter, filters, referral_scope_qs(actor))
+    direction = chosen.get("direction")
+    if direction == "sent":
+        return _sent(actor, referrals)
+    if direction == "received":
+        return _received(actor, referrals)
+    return referrals
+
+
+def _received(actor: User, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     membership = access.membership_of(actor)
     if membership is None or not access.can(actor, "referrals.referral.receive"):
         return Referral.objects.none()
+    return referrals.filter(to_agency_id=membership.agency_id)
+
+
+def _sent(actor: User, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    membership = access.membership_of(actor)
+    if membership is None:
+        return Referral.objects.none()
+    return referrals.filter(from_agency_id=membership.agency_id)
+
+
+def inbox_list(
+    *,
+    actor: User,
+    filters: Mapping[str, Any] | None = None,
+    filterset_class: type[FilterSet] = ReferralStateFilter,
+) -> QuerySet[Referral]:
+    """What was sent to the actor's agency, narrowed by `filters` (the API's
+    `ReferralStateFilter` or the page's `InboxPageFilter`): overdue first, then the
+    most urgent, then the soonest due. ValidationError naming each field that is
+    wrong."""
+    received, _ = filterset_qs(filterset_class, filters or {}, referral_scope_qs(actor))
     now = timezone.now()
-    received = referral_scope_qs(actor).filter(to_agency_id=membership.agency_id)
     return (
-        _state_filter(received, state)
-        .select_related(*_RELATED)
+        _received(actor, received)
+        .select_related(*REFERRAL_RELATED)
         .annotate(
             overdue_rank=SqlCase(
                 When(overdue_q(now), then=Value(0)), default=Value(1), output_field=IntegerField()
@@ -118,13 +166,16 @@ def referral_inbox(*, actor: User, state: str = "") -> QuerySet[Referral]:
     )
 
 
-def referral_sent(*, actor: User, state: str = "") -> QuerySet[Referral]:
-    """What the actor's agency sent or is drafting, newest first."""
-    membership = access.membership_of(actor)
-    if membership is None:
-        return Referral.objects.none()
-    sent = referral_scope_qs(actor).filter(from_agency_id=membership.agency_id)
-    return _state_filter(sent, state).select_related(*_RELATED).order_by("-created_at", "-id")
+def sent_list(
+    *,
+    actor: User,
+    filters: Mapping[str, Any] | None = None,
+    filterset_class: type[FilterSet] = ReferralStateFilter,
+) -> QuerySet[Referral]:
+    """What the actor's agency sent or is drafting, narrowed by `filters` (the API's
+    `ReferralStateFilter` or the page's `SentPageFilter`), newest first."""
+    sent, _ = filterset_qs(filterset_class, filters or {}, referral_scope_qs(actor))
+    return _sent(actor, sent).select_related(*REFERRAL_RELATED).order_by("-created_at", "-id")
 
 
 def referral_list_for_case(*, actor: User, case: Case) -> QuerySet[Referral]:
@@ -133,7 +184,7 @@ def referral_list_for_case(*, actor: User, case: Case) -> QuerySet[Referral]:
     return (
         referral_scope_qs(actor)
         .filter(case_id=case.pk)
-        .select_related(*_RELATED)
+        .select_related(*REFERRAL_RELATED)
         .order_by("-created_at", "-id")
     )
 

@@ -3,6 +3,7 @@ that travel with it. Each takes a referral already read through
 `referrals.selectors.referral_get_for_actor` (which answers NotFound to anyone on
 neither side), asks the side again, scopes in the query, and logs the read."""
 
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib.auth.models import User
@@ -10,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from agencies import access
 from agencies.audit import access_denial_record, access_read_record
-from agencies.models import Role
+from agencies.models import Membership, Role
 from cases.models import Case
 from common.errors import NotFound
 from referrals.models import (
@@ -39,8 +40,10 @@ _CONCERN_RELATED = (
 )
 
 
-def _log_read(actor: User, referral: Referral, *, action: str, object_type: str, object_id) -> None:
-    membership = access.membership_of(actor)
+def _log_read(
+    actor: User, referral: Referral, *, action: str, object_type: str, object_id: Any
+) -> None:
+    membership = cast(Membership, access.membership_of(actor))
     side = referral_side_require(actor, referral)
     relation = "receiving agency" if side == RECEIVER else "referring agency"
     access_read_record(
@@ -53,7 +56,7 @@ def _log_read(actor: User, referral: Referral, *, action: str, object_type: str,
     )
 
 
-def _uuid_or_none(value) -> UUID | None:
+def _uuid_or_none(value: object) -> UUID | None:
     try:
         return value if isinstance(value, UUID) else UUID(str(value))
     except (TypeError, ValueError):
@@ -85,7 +88,7 @@ def concern_list_for_referral(*, actor: User, referral: Referral) -> QuerySet[Co
     return concerns
 
 
-def concern_get_for_actor(*, actor: User, referral: Referral, concern_id) -> Concern:
+def concern_get_for_actor(*, actor: User, referral: Referral, concern_id: object) -> Concern:
     """One concern of the referral; the same NotFound for missing and out of scope.
     Logged, as is every refusal."""
     pk = _uuid_or_none(concern_id)
@@ -197,8 +200,24 @@ def disclosure_document_list(*, actor: User, referral: Referral) -> QuerySet[Ref
     )
 
 
+def disclosure_document_get_for_actor(
+    *, actor: User, referral: Referral, document_id: UUID | str
+) -> ReferralDocument:
+    """One document of the disclosure (`disclosure_document_list`); NotFound if it
+    is not one."""
+    pk = _uuid_or_none(document_id)
+    document = (
+        disclosure_document_list(actor=actor, referral=referral).filter(pk=pk).first()
+        if pk
+        else None
+    )
+    if document is None:
+        raise NotFound()
+    return document
+
+
 def referral_document_get_for_actor(
-    *, actor: User, referral: Referral, document_id
+    *, actor: User, referral: Referral, document_id: object
 ) -> ReferralDocument:
     """A document of the referral the actor may download (a disclosure document, or
     the document of a concern the actor may see), with the download logged; the

@@ -12,8 +12,11 @@ real elapsed time, across nights, weekends and the clock change, never working
 days. The sweep (`referrals.deadlines.concern_escalations_sweep`) escalates it.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
@@ -29,7 +32,7 @@ from cases.models import CaseParty
 from cases.services import documents as document_services
 from cases.services.common import not_in_future
 from common.dates import when_text
-from common.errors import InvalidState, NotFound, ValidationError
+from common.errors import InvalidState, ValidationError
 from common.history import history_note
 from referrals.models import (
     DEFAULT_COMPARTMENT_OF_KIND,
@@ -41,6 +44,7 @@ from referrals.models import (
     ReferralDocumentPurpose,
     ReferralState,
 )
+from referrals.selectors import referral_locked_get
 from referrals.selectors.sides import referral_side_require
 from referrals.services.common import (
     RECEIVER,
@@ -97,7 +101,7 @@ class ConcernPeople:
         return _unique([*self.responsible, *self.team, *self.supervisors])
 
 
-def _unique(users) -> list[User]:
+def _unique(users: Iterable[User | None]) -> list[User]:
     seen: dict[int, User] = {}
     for user in users:
         if user is not None and user.is_active:
@@ -105,7 +109,7 @@ def _unique(users) -> list[User]:
     return list(seen.values())
 
 
-def _sending_team_id(referral: Referral):
+def _sending_team_id(referral: Referral) -> UUID | None:
     """The team that answers for the referral: the case's team when the sender owns
     the case, else the referrer's own team (a hub referring on a granted case)."""
     case = referral.case
@@ -164,7 +168,7 @@ def concern_compartment(kind: str, subject: CaseParty | None) -> str:
     return subject.compartment
 
 
-def _disclosed_party(referral: Referral, subject_id) -> CaseParty | None:
+def _disclosed_party(referral: Referral, subject_id: UUID | str) -> CaseParty | None:
     """A person the referral disclosed to the receiver, by party id; None for any
     other id, so the receiver can name only someone it was told about."""
     disclosed = {
@@ -176,10 +180,16 @@ def _disclosed_party(referral: Referral, subject_id) -> CaseParty | None:
 
 
 def _concern_errors(
-    *, referral: Referral, kind: str, heard: str, heard_at, heard_from: str, subject_id
-) -> tuple[dict, dict]:
+    *,
+    referral: Referral,
+    kind: str,
+    heard: str,
+    heard_at: datetime | None,
+    heard_from: str,
+    subject_id: UUID | str | None,
+) -> tuple[dict[str, list[str]], dict[str, Any]]:
     errors: dict[str, list[str]] = {}
-    values: dict = {}
+    values: dict[str, Any] = {}
     if not kind:
         errors["kind"] = ["Choose what the concern is."]
     elif kind not in ConcernKind.values:
@@ -220,16 +230,14 @@ def concern_raise(
     heard: str,
     heard_at: datetime | None,
     heard_from: str,
-    subject_id=None,
+    subject_id: UUID | str | None = None,
     uploaded_file: UploadedFile | None = None,
 ) -> Concern:
     """Raise an urgent concern on a referral the actor's agency received. Refused
     with NotFound off either side of it, InvalidState (409) for the sending side
     or a draft, ValidationError naming each bad field, FileTooLarge (413) or
     UnsupportedFileType (415) for the document; nothing is stored when refused."""
-    locked = Referral.objects.select_for_update().filter(pk=referral.pk).first()
-    if locked is None:
-        raise NotFound()
+    locked = referral_locked_get(referral)
     side = referral_side_require(actor, locked)
     # Any referral that reached the receiver: what it hears after declining or
     # completing one may be the most urgent of all.
@@ -262,7 +270,7 @@ def concern_raise(
     content_type = sha256 = ""
     if uploaded_file is not None:
         content_type, sha256 = document_services.document_content_judge(uploaded_file)
-    membership = access.membership_of(actor)
+    membership = cast(Membership, access.membership_of(actor))
     now = timezone.now()
     stored_name = document_services.document_file_store(uploaded_file) if uploaded_file else ""
     try:
@@ -277,7 +285,7 @@ def concern_raise(
                     original_name=name,
                     stored_name=stored_name,
                     content_type=content_type,
-                    size=uploaded_file.size,
+                    size=uploaded_file.size,  # type: ignore[misc]  # an upload has a size
                     sha256=sha256,
                     uploaded_by=actor,
                     uploaded_at=now,
@@ -289,7 +297,7 @@ def concern_raise(
                 compartment=concern_compartment(kind, values["subject"]),
                 subject=values["subject"],
                 heard=values["heard"],
-                heard_at=heard_at,
+                heard_at=cast(datetime, heard_at),  # refused above when missing
                 heard_from=values["heard_from"],
                 document=document,
                 raised_by=actor,

@@ -7,6 +7,7 @@ the list into the disclosure snapshot; after that nothing is attached or removed
 (409). Every download, by either side, is logged (the selector does it)."""
 
 from django.contrib.auth.models import User
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -22,19 +23,13 @@ from referrals.models import (
     ReferralDocumentPurpose,
     ReferralState,
 )
+from referrals.selectors import referral_locked_get
 from referrals.selectors.sides import referral_side_require
 from referrals.services.common import SENDER, referral_access_log
 
 
 def _draft_of_sender(actor: User, referral: Referral, *, verb: str) -> Referral:
-    locked = (
-        Referral.objects.select_for_update()
-        .select_related("case", "case__owning_agency")
-        .filter(pk=referral.pk)
-        .first()
-    )
-    if locked is None:
-        raise NotFound()
+    locked = referral_locked_get(referral, "case", "case__owning_agency")
     side = referral_side_require(actor, locked)
     if side != SENDER:
         raise InvalidState(
@@ -117,7 +112,9 @@ def disclosure_document_remove(
     transaction.on_commit(lambda: default_storage.delete(stored_name), robust=True)
 
 
-def referral_document_open(*, actor: User, referral: Referral, referral_document: ReferralDocument):
+def referral_document_open(
+    *, actor: User, referral: Referral, referral_document: ReferralDocument
+) -> "File[bytes]":
     """The stored file, opened for reading. The document comes from the selector,
     which checked the side and logged the download; the side is asked again here so
     the file is never opened without it."""

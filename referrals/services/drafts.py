@@ -3,24 +3,25 @@
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
 
 from agencies import access
-from agencies.models import Agency, Team
+from agencies.models import Agency, Membership, Team
 from cases.models import Case, CaseParty
 from cases.services.common import case_action_require
 from common.errors import (
     InvalidState,
-    NotFound,
     PreconditionFailed,
     PreconditionRequired,
     ValidationError,
 )
 from common.history import history_note
 from referrals.models import ConsentStatus, Referral, ReferralState
+from referrals.selectors import referral_locked_get
 from referrals.selectors.sides import referral_side_require
 from referrals.services.common import (
     SENDER,
@@ -68,7 +69,7 @@ def referral_create(
     is sent (`referral_send`)."""
     case_action_require(actor, "referrals.referral.create", case)
     case_open_require(case)
-    membership = access.membership_of(actor)
+    membership = cast(Membership, access.membership_of(actor))
     values = values_clean(
         {
             "to_agency": to_agency,
@@ -103,7 +104,6 @@ def referral_create(
     )
     if referral.consent_status != ConsentStatus.GIVEN:
         consent_given_clear(referral)
-    referral.full_clean(exclude=["case", "from_agency", "created_by", "to_agency", "to_team"])
     history_note(referral, actor=actor, reason="referral drafted")
     referral.save()
     referral.parties.set(chosen)
@@ -114,16 +114,14 @@ def referral_create(
 
 @transaction.atomic
 def referral_update(
-    *, actor: User, referral: Referral, expected_version: int | None, **changes
+    *, actor: User, referral: Referral, expected_version: int | None, **changes: Any
 ) -> Referral:
     """Change a draft. Only the referring agency, only while it is a draft, only
     from the version the actor last read."""
     unknown = sorted(set(changes) - EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({field: ["This cannot be changed."] for field in unknown})
-    locked = Referral.objects.select_for_update().filter(pk=referral.pk).first()
-    if locked is None:
-        raise NotFound()
+    locked = referral_locked_get(referral)
     side = referral_side_require(actor, locked)
     if side != SENDER or locked.state != ReferralState.DRAFT:
         raise InvalidState(
@@ -157,7 +155,6 @@ def referral_update(
     locked.shared_fields = normalised
     if locked.consent_status != ConsentStatus.GIVEN:
         consent_given_clear(locked)
-    locked.full_clean(exclude=["case", "from_agency", "created_by", "to_agency", "to_team"])
     locked.version += 1
     history_note(locked, actor=actor, reason="draft changed")
     locked.save()

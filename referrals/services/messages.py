@@ -3,7 +3,9 @@ Only the authorised users of the two sides post or read; every post is kept in t
 history, logged, and told to the other side, without its words (a notification
 and its email carry no personal details)."""
 
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -11,9 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies import access
-from common.errors import InvalidState, NotFound
+from agencies.models import Membership
+from common.errors import InvalidState
 from common.history import history_note
 from referrals.models import Referral, ReferralMessage, ReferralState
+from referrals.selectors import referral_locked_get
 from referrals.selectors.sides import referral_side_require
 from referrals.services.common import (
     RECEIVER,
@@ -31,7 +35,7 @@ def thread_link(referral: Referral) -> str:
     return f"{reverse('referral-page', args=[referral.pk])}#messages"
 
 
-def _other_side(referral: Referral, side: str) -> list[User]:
+def _other_side(referral: Referral, side: str) -> Sequence[User | None]:
     """Who hears of a message: from the receiver, the referrer and the case's lead
     officer (when the referrer's agency owns the case); from the sender, the
     receiver's owner of the referral, or its team until someone accepts it."""
@@ -47,9 +51,7 @@ def message_post(*, actor: User, referral: Referral, body: str) -> ReferralMessa
     """Post to the thread. NotFound off either side; InvalidState (409) on a draft,
     which the receiver cannot see yet; ValidationError naming `body` when empty."""
     # Locked, so that two posts at once cannot take the same place in the thread.
-    found = Referral.objects.select_for_update().filter(pk=referral.pk).first()
-    if found is None:
-        raise NotFound()
+    found = referral_locked_get(referral)
     side = referral_side_require(actor, found)
     if found.state == ReferralState.DRAFT:
         raise InvalidState(
@@ -58,7 +60,7 @@ def message_post(*, actor: User, referral: Referral, body: str) -> ReferralMessa
         )
     access.require(actor, "referrals.message.post")
     body = text_required(body, field="body", missing="Write your message.")
-    membership = access.membership_of(actor)
+    membership = cast(Membership, access.membership_of(actor))
     # The thread is read in the order of `posted_at`: two posts in one instant (a
     # coarse or frozen clock) keep the order they were made in.
     posted_at = timezone.now()

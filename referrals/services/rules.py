@@ -3,25 +3,20 @@ it is sent, reported all at once and naming the fields: who it goes to, why, abo
 whom, what is shared, on what lawful basis and with what consent."""
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib.auth.models import User
 
 from agencies import access
-from agencies.models import Agency, Team
+from agencies.models import Agency, Membership
 from cases.models import Case, CaseParty
 from cases.selectors import visible_parties
-from cases.services.common import not_in_future
 from common.errors import InvalidState, ValidationError
-from referrals.disclosure import PURPOSES, default_fields_for, disclosure_check
+from referrals.disclosure import disclosure_check
 from referrals.models import (
-    ConsentStatus,
-    LawfulBasis,
     Referral,
-    ReferralPurpose,
-    SensitiveCondition,
-    Urgency,
+    default_fields_for,
 )
 
 EDITABLE_FIELDS = frozenset(
@@ -52,31 +47,22 @@ _TEXT_FIELDS = (
     "consent_reason",
     "suspect_details_reason",
 )
+# The fields a draft takes as plain values: those the model's `clean` checks, but
+# the receiver (an agency and a team, resolved first), and the texts.
+_RECEIVER = ("to_agency", "to_team")
 SCALAR_FIELDS = (
-    "purpose",
-    "urgency",
-    "lawful_basis",
-    "sensitive_condition",
-    "consent_status",
-    "consent_given_on",
-    "share_risk",
-    "share_flags",
+    *(field for field in Referral.CLEANED_FIELDS if field not in _RECEIVER),
     *_TEXT_FIELDS,
 )
 
 
-def _choice_error(value, choices, errors: dict, field: str, missing: str) -> None:
-    if not value:
-        errors[field] = [missing]
-    elif value not in choices.values:
-        errors[field] = [f"Choose one of: {', '.join(choices.values)}."]
-
-
-def party_id_of(party) -> str:
+def party_id_of(party: CaseParty | UUID | str) -> str:
     return str(party.pk if isinstance(party, CaseParty) else party)
 
 
-def _resolve_parties(actor: User, case: Case, parties, errors: dict) -> list[CaseParty]:
+def _resolve_parties(
+    actor: User, case: Case, parties: Iterable[Any], errors: dict[str, list[str]]
+) -> list[CaseParty]:
     """The chosen parties, each of this case and visible to the actor; anything
     else is reported as if it were not in the case."""
     try:
@@ -100,7 +86,7 @@ def _resolve_parties(actor: User, case: Case, parties, errors: dict) -> list[Cas
 
 
 def _normalise_shared_fields(
-    shared_fields, parties: list[CaseParty], purpose: str, errors: dict
+    shared_fields: Any, parties: list[CaseParty], purpose: str, errors: dict[str, list[str]]
 ) -> dict[str, list[str]]:
     """Keys as strings; each chosen party without a choice gets the purpose's
     defaults. Fields for people not chosen stay in, for the check to refuse."""
@@ -122,92 +108,33 @@ def _normalise_shared_fields(
     return normalised
 
 
-def _consent_errors(values: dict, errors: dict) -> None:
-    status = values["consent_status"]
-    _choice_error(
-        status,
-        ConsentStatus,
-        errors,
-        "consent_status",
-        "Say whether consent was given, refused or not sought.",
-    )
-    if status == ConsentStatus.GIVEN:
-        given_on = values["consent_given_on"]
-        if given_on is None:
-            errors["consent_given_on"] = ["Enter the date consent was given."]
-        elif not isinstance(given_on, date):
-            errors["consent_given_on"] = ["Enter a date."]
-        else:
-            not_in_future(given_on, "consent_given_on", errors)
-        if not values["consent_how"]:
-            errors["consent_how"] = ["Say how consent was given (for example, in writing)."]
-        if not values["consent_given_by"]:
-            errors["consent_given_by"] = [
-                "Say who gave consent: the person, or for a child, a parent."
-            ]
-    elif (
-        status in (ConsentStatus.REFUSED, ConsentStatus.NOT_SOUGHT) and not values["consent_reason"]
-    ):
-        purpose = PURPOSES.get(values["purpose"])
-        if purpose is not None and purpose.consent_reason_required:
-            errors["consent_reason"] = [purpose.consent_reason_required]
-        elif status == ConsentStatus.REFUSED:
-            errors["consent_reason"] = [
-                "Record what was said, and why the referral goes ahead without consent."
-            ]
-        else:
-            errors["consent_reason"] = ["Say why consent was not sought."]
-    if status and status != ConsentStatus.GIVEN:
-        if values["lawful_basis"] == LawfulBasis.CONSENT:
-            errors.setdefault("lawful_basis", []).append(
-                "Consent is the lawful basis only when consent was given."
-            )
-        if values["sensitive_condition"] == SensitiveCondition.EXPLICIT_CONSENT:
-            errors.setdefault("sensitive_condition", []).append(
-                "Explicit consent is the condition only when consent was given."
-            )
-
-
 def rules_check(
-    *, actor: User, case: Case, values: dict, for_send: bool = False
+    *, actor: User, case: Case, values: dict[str, Any], for_send: bool = False
 ) -> tuple[list[CaseParty], dict[str, list[str]]]:
-    """Every rule a referral must meet, all reported at once, naming the fields.
-    Returns the chosen parties and the shared fields, normalised."""
-    membership = access.membership_of(actor)
+    """Every rule a referral must meet, all reported at once, naming the fields: the
+    referral's own (`Referral.clean`, through `full_clean`), then those that span
+    records (the people chosen, the fields shared of each, what the receiver may
+    hold). Returns the chosen parties and the shared fields, normalised."""
+    membership = cast(Membership, access.membership_of(actor))
+    to_agency = values["to_agency"] if isinstance(values["to_agency"], Agency) else None
+    referral = Referral(
+        case=case,
+        from_agency=membership.agency,
+        to_agency=to_agency,
+        to_team=values["to_team"],
+        **{field: values[field] for field in SCALAR_FIELDS},
+    )
     errors: dict[str, list[str]] = {}
-    to_agency: Agency | None = values["to_agency"]
-    to_team: Team | None = values["to_team"]
-    if not isinstance(to_agency, Agency):
-        errors["to_agency"] = ["Choose the agency to refer to."]
-        to_agency = None
-    elif to_agency.pk == membership.agency_id:
-        errors["to_agency"] = [
-            "A referral goes to another agency; your own agency's teams are not referred to."
-        ]
-    if to_team is not None and (to_agency is None or to_team.agency_id != to_agency.pk):
-        errors["to_team"] = ["Choose a team of the agency you are referring to."]
-    _choice_error(values["purpose"], ReferralPurpose, errors, "purpose", "Choose the purpose.")
-    _choice_error(values["urgency"], Urgency, errors, "urgency", "Choose how urgent it is.")
-    _choice_error(
-        values["lawful_basis"],
-        LawfulBasis,
-        errors,
-        "lawful_basis",
-        "Choose the lawful basis for sharing.",
-    )
-    _choice_error(
-        values["sensitive_condition"],
-        SensitiveCondition,
-        errors,
-        "sensitive_condition",
-        "Choose the condition for sharing sensitive information.",
-    )
-    _consent_errors(values, errors)
+    try:
+        referral.full_clean(
+            exclude=["case", "from_agency", "created_by", *Referral.CLEANED_FIELDS],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as refused:
+        errors.update(refused.message_dict)
     if for_send and not values["summary_for_receiver"]:
         errors["summary_for_receiver"] = ["Write a summary for the receiving agency."]
-    for flag in ("share_risk", "share_flags"):
-        if not isinstance(values[flag], bool):
-            errors[flag] = ["Must be true or false."]
 
     parties = _resolve_parties(actor, case, values["parties"], errors)
     shared_fields = _normalise_shared_fields(
@@ -230,7 +157,7 @@ def rules_check(
     return parties, shared_fields
 
 
-def values_clean(values: dict) -> dict:
+def values_clean(values: dict[str, Any]) -> dict[str, Any]:
     for field in _TEXT_FIELDS:
         values[field] = (values.get(field) or "").strip()
     for field in ("purpose", "urgency", "lawful_basis", "sensitive_condition", "consent_status"):
@@ -238,7 +165,7 @@ def values_clean(values: dict) -> dict:
     return values
 
 
-def values_of(referral: Referral) -> dict:
+def values_of(referral: Referral) -> dict[str, Any]:
     values = {field: getattr(referral, field) for field in SCALAR_FIELDS}
     values["to_agency"] = referral.to_agency
     values["to_team"] = referral.to_team

@@ -11,7 +11,7 @@ from agencies.access import can, membership_of
 from agencies.audit import access_list_record
 from agencies.models import Role
 from referrals.models import ReferralState
-from referrals.selectors import referral_inbox
+from referrals.selectors import inbox_list
 from referrals.selectors.concerns import concerns_awaiting_acknowledgement
 
 register = template.Library()
@@ -27,7 +27,7 @@ def _inbox_counts(request) -> dict:
     if cached is not None:
         return cached
     now = timezone.now()
-    counts = referral_inbox(actor=request.user).aggregate(
+    counts = inbox_list(actor=request.user).aggregate(
         awaiting=Count("pk", filter=Q(state=ReferralState.SENT)),
         overdue=Count("pk", filter=Q(state=ReferralState.SENT, decision_due_at__lt=now)),
         open=Count("pk", filter=Q(state__in=[ReferralState.ACCEPTED, ReferralState.IN_PROGRESS])),

@@ -11,64 +11,65 @@ from django.views.decorators.http import require_GET
 
 from agencies.access import can
 from agencies.audit import access_list_record
+from common.errors import ValidationError
 from common.pages import capability_required
 from referrals import selectors
-from referrals.forms import StateFilterForm
+from referrals.filters import InboxPageFilter, SentPageFilter
 from referrals.models import ReferralState
 from referrals.views.display import list_rows
 
 PAGE_SIZE = 50
 
 
-def _state_filter(request, *, include_drafts: bool) -> tuple[StateFilterForm, str]:
-    form = StateFilterForm(request.GET or None, include_drafts=include_drafts)
-    state = form.cleaned_data["state"] if form.is_bound and form.is_valid() else ""
-    return form, state
-
-
-def _page(request, referrals):
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+def _list_page(request, *, filterset_class, list_selector, related: tuple[str, ...], template: str):
+    """One list page: the form shows the filters and, when one is wrong, the errors
+    the selector refused them with (the list is then shown unfiltered)."""
+    form = filterset_class(request.GET or None).form
+    state = (form.cleaned_data.get("state") or "") if form.is_bound and form.is_valid() else ""
+    try:
+        referrals = list_selector(
+            actor=request.user, filters=request.GET, filterset_class=filterset_class
+        )
+    except ValidationError:
+        referrals = list_selector(actor=request.user, filterset_class=filterset_class)
+    page = Paginator(referrals.select_related(*related), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     # Each row carries what the referral discloses: the log names every one shown.
     access_list_record(actor=request.user, records=page.object_list)
-    return page
+    context = {
+        "form": form,
+        "state": state,
+        "state_label": dict(ReferralState.choices).get(state, ""),
+        "may_refer": can(request.user, "referrals.referral.create"),
+        "page": page,
+        "rows": list_rows(list(page.object_list), now=timezone.now()),
+    }
+    return render(request, template, context)
 
 
 @capability_required("referrals.referral.view")
 @require_GET
 def referral_inbox_page(request):
-    form, state = _state_filter(request, include_drafts=False)
-    referrals = selectors.referral_inbox(actor=request.user, state=state).select_related(
-        "from_agency", "to_team", "threshold_decision"
+    return _list_page(
+        request,
+        filterset_class=InboxPageFilter,
+        list_selector=selectors.inbox_list,
+        related=("from_agency", "to_team", "threshold_decision"),
+        template="referrals/inbox.html",
     )
-    page = _page(request, referrals)
-    context = {
-        "form": form,
-        "state": state,
-        "state_label": dict(ReferralState.choices).get(state, ""),
-        "may_refer": can(request.user, "referrals.referral.create"),
-        "page": page,
-        "rows": list_rows(list(page.object_list), now=timezone.now()),
-    }
-    return render(request, "referrals/inbox.html", context)
 
 
 @capability_required("referrals.referral.view")
 @require_GET
 def referral_sent_page(request):
-    form, state = _state_filter(request, include_drafts=True)
-    referrals = selectors.referral_sent(actor=request.user, state=state).select_related(
-        "case", "to_agency", "to_team", "threshold_decision"
+    return _list_page(
+        request,
+        filterset_class=SentPageFilter,
+        list_selector=selectors.sent_list,
+        related=("case", "to_agency", "to_team", "threshold_decision"),
+        template="referrals/sent.html",
     )
-    page = _page(request, referrals)
-    context = {
-        "form": form,
-        "state": state,
-        "state_label": dict(ReferralState.choices).get(state, ""),
-        "may_refer": can(request.user, "referrals.referral.create"),
-        "page": page,
-        "rows": list_rows(list(page.object_list), now=timezone.now()),
-    }
-    return render(request, "referrals/sent.html", context)
 
 
 urlpatterns = [

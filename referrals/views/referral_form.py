@@ -6,6 +6,8 @@ their current values beside them, so the sender sees exactly what will go.
 
 A draft is changed through the same two steps."""
 
+from typing import Any, cast
+
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from agencies.access import membership_of
+from agencies.models import Membership
 from agencies.selectors import agency_list
 from cases import selectors as case_selectors
 from cases.models import Case
@@ -21,9 +24,9 @@ from common.dates import weekday_when_text
 from common.errors import InvalidState, PreconditionFailed, ValidationError
 from common.pages import capability_required, form_errors_from
 from referrals import selectors, services
-from referrals.disclosure import PURPOSES, default_fields_for, disclosure_check
+from referrals.disclosure import disclosure_check
 from referrals.forms import FIELD_CHOICES, DisclosureForm, ReceiverForm, share_field_name
-from referrals.models import Referral, ReferralPurpose, ReferralState
+from referrals.models import PURPOSES, Referral, ReferralPurpose, ReferralState, default_fields_for
 from referrals.selectors.sides import SENDER, referral_side_require
 from referrals.views.actions import as_field_errors
 from referrals.views.display import field_value
@@ -122,6 +125,7 @@ def _party_rows(form: DisclosureForm, receiver: dict, parties, ages: dict) -> li
 
 
 def _disclosure_initial(receiver: dict, parties, draft: Referral | None) -> dict:
+    initial: dict[str, Any]
     if draft is not None:
         initial = {
             "parties": [str(pk) for pk in draft.parties.values_list("pk", flat=True)],
@@ -240,7 +244,7 @@ def _saved(request, referral: Referral):
 
 def _referral_form(request, *, case: Case, draft: Referral | None):
     actor = request.user
-    membership = membership_of(actor)
+    membership = cast(Membership, membership_of(actor))
     agencies = list(agency_list().exclude(pk=membership.agency_id).prefetch_related("teams"))
     parties = list(case_selectors.party_list(actor=actor, case=case))
     step = request.POST.get("step", "") if request.method == "POST" else ""

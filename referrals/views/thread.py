@@ -87,13 +87,9 @@ def disclosure_document_attach_page(request, referral_id):
 @require_POST
 def disclosure_document_remove_page(request, referral_id, document_id):
     referral = selectors.referral_get_for_actor(actor=request.user, referral_id=referral_id)
-    document = (
-        selectors_concerns.disclosure_document_list(actor=request.user, referral=referral)
-        .filter(pk=document_id)
-        .first()
+    document = selectors_concerns.disclosure_document_get_for_actor(
+        actor=request.user, referral=referral, document_id=document_id
     )
-    if document is None:
-        raise Http404()
     try:
         disclosure_documents.disclosure_document_remove(
             actor=request.user, referral=referral, referral_document=document

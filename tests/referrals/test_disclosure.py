@@ -9,13 +9,8 @@ from django.utils import timezone
 from agencies.models import AccessLogEntry, Compartment
 from cases.models import CaseParty
 from common.errors import ValidationError
-from referrals.disclosure import (
-    DISCLOSABLE_FIELDS,
-    default_fields_for,
-    disclosure_build,
-    disclosure_check,
-)
-from referrals.models import Referral, ReferralPurpose
+from referrals.disclosure import DISCLOSABLE_FIELDS, disclosure_build, disclosure_check
+from referrals.models import Referral, ReferralPurpose, default_fields_for
 from safeguarding.models import Flag, FlagKind
 from tests.referrals import *  # noqa: F403 (the fixtures)
 from tests.referrals import MONDAY_MORNING, draft, frozen, sent

@@ -14,7 +14,6 @@ from common.errors import (
     PreconditionRequired,
     ValidationError,
 )
-from referrals.disclosure import default_fields_for
 from referrals.models import (
     ConsentStatus,
     LawfulBasis,
@@ -23,8 +22,9 @@ from referrals.models import (
     ReferralPurpose,
     ReferralState,
     SensitiveCondition,
+    default_fields_for,
 )
-from referrals.selectors import referral_get_for_actor, referral_inbox, referral_sent
+from referrals.selectors import inbox_list, referral_get_for_actor, sent_list
 from referrals.services import referral_update
 from tests.factories import MembershipFactory, PartyFactory, TeamFactory, grant_case
 from tests.referrals import *  # noqa: F403 (the fixtures)
@@ -319,8 +319,8 @@ def test_a_draft_is_seen_by_the_referring_agency_only(
 ):
     referral = draft(officer_north, north_case, harbour, [victim])
     assert referral_get_for_actor(actor=supervisor_north.user, referral_id=referral.pk) == referral
-    assert list(referral_sent(actor=officer_north.user)) == [referral]
-    assert list(referral_inbox(actor=caseworker_harbour.user)) == []
+    assert list(sent_list(actor=officer_north.user)) == [referral]
+    assert list(inbox_list(actor=caseworker_harbour.user)) == []
     for outsider in (caseworker_harbour, officer_south):
         with pytest.raises(NotFound):
             referral_get_for_actor(actor=outsider.user, referral_id=referral.pk)

@@ -6,8 +6,7 @@ naming the fields, and nothing is created."""
 import re
 
 from cases.models.case import ClosingReason
-from referrals.disclosure import default_fields_for
-from referrals.models import Referral, ReferralPurpose, ReferralState
+from referrals.models import Referral, ReferralPurpose, ReferralState, default_fields_for
 from tests.factories import TeamFactory, TOTPDeviceFactory
 from tests.helpers import signed_in_client
 from tests.referrals import *  # noqa: F403 (the fixtures)

@@ -18,11 +18,11 @@ from referrals.models import (
     ThresholdDecisionKind,
 )
 from referrals.selectors import (
+    inbox_list,
     referral_events,
     referral_get_for_actor,
-    referral_inbox,
     referral_list_for_case,
-    referral_sent,
+    sent_list,
 )
 from referrals.selectors.sides import referral_side_require
 from referrals.services import (
@@ -678,13 +678,13 @@ def test_the_referrers_email_for_a_completion_goes_on_commit(
 def test_each_side_sees_its_own_list_and_a_third_agency_sees_nothing(
     officer_north, caseworker_harbour, officer_south, caseworker_lighthouse, harbour_referral
 ):
-    assert list(referral_sent(actor=officer_north.user)) == [harbour_referral]
-    assert list(referral_inbox(actor=officer_north.user)) == []
-    assert list(referral_inbox(actor=caseworker_harbour.user)) == [harbour_referral]
-    assert list(referral_sent(actor=caseworker_harbour.user)) == []
+    assert list(sent_list(actor=officer_north.user)) == [harbour_referral]
+    assert list(inbox_list(actor=officer_north.user)) == []
+    assert list(inbox_list(actor=caseworker_harbour.user)) == [harbour_referral]
+    assert list(sent_list(actor=caseworker_harbour.user)) == []
     for outsider in (officer_south, caseworker_lighthouse):
-        assert list(referral_inbox(actor=outsider.user)) == []
-        assert list(referral_sent(actor=outsider.user)) == []
+        assert list(inbox_list(actor=outsider.user)) == []
+        assert list(sent_list(actor=outsider.user)) == []
         with pytest.raises(NotFound):
             referral_get_for_actor(actor=outsider.user, referral_id=harbour_referral.pk)
         with pytest.raises(NotFound):
@@ -731,13 +731,13 @@ def test_the_inbox_puts_overdue_first_then_urgency_then_due_time(
     draft(officer_north, north_case, harbour, [victim], urgency="immediate")
     # when
     with frozen(at(2026, 3, 2, 12, 0)):
-        inbox = list(referral_inbox(actor=caseworker_harbour.user))
-        sent_only = list(referral_inbox(actor=caseworker_harbour.user, state="sent"))
+        inbox = list(inbox_list(actor=caseworker_harbour.user))
+        sent_only = list(inbox_list(actor=caseworker_harbour.user, filters={"state": "sent"}))
     # then
     assert inbox == [overdue, immediate, urgent, routine]
     assert sent_only == inbox
     with pytest.raises(ValidationError):
-        referral_inbox(actor=caseworker_harbour.user, state="lost")
+        inbox_list(actor=caseworker_harbour.user, filters={"state": "lost"})
 
 
 def test_the_inbox_is_one_query_however_long_it_is(
@@ -747,11 +747,11 @@ def test_the_inbox_is_one_query_however_long_it_is(
     for _ in range(4):
         sent(officer_north, north_case, harbour, [victim])
     actor = caseworker_harbour.user
-    referral_inbox(actor=actor)
+    inbox_list(actor=actor)
     # when / then
     with django_assert_num_queries(1):
         shown = [
             (row.from_agency.slug, row.to_team, row.sent_by.username, row.owner)
-            for row in referral_inbox(actor=actor)
+            for row in inbox_list(actor=actor)
         ]
     assert len(shown) == 4

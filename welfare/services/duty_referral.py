@@ -21,8 +21,7 @@ from cases.services.common import (
 )
 from common.errors import InvalidState, NotFound, ValidationError
 from common.notifications import notify
-from referrals.disclosure import purpose_fits
-from referrals.models import Referral, ReferralPurpose, ReferralState
+from referrals.models import Referral, ReferralPurpose, ReferralState, purpose_fits
 from welfare.models import FAMILY_DUTIES, REFERRAL_DUTIES, Duty, DutyKind, DutyStatus
 
 PURPOSE_OF_DUTY: dict[str, str] = {
