@@ -859,10 +859,14 @@ def test_correcting_a_decision_of_another_case_is_not_found(officer_north, north
         decided_at=datetime(2026, 6, 1, tzinfo=UTC),
     )
     client = browser_for(officer_north)
+    logged = AccessLogEntry.objects.count()
     # when
     response = client.get(f"/cases/{case.id}/decisions/new/?corrects={other.id}")
     # then
     assert response.status_code == 404
+    # and the request wrote nothing to the access log but its refusal: nothing was read
+    written = AccessLogEntry.objects.order_by("sequence")[logged:]
+    assert {entry.outcome for entry in written} <= {"denied"}
 
 
 def test_a_decision_already_corrected_cannot_be_corrected_again(officer_north, north, browser_for):

@@ -562,10 +562,14 @@ def test_another_forces_case_is_not_found_and_the_refusal_is_logged(south, offic
 
 
 def test_a_case_that_does_not_exist_is_not_found(officer_north, api_for):
+    logged = AccessLogEntry.objects.count()
     # when
     response = api_for(officer_north).get(f"{CASES}00000000-0000-0000-0000-000000000000/")
     # then
     assert response.status_code == 404
+    # and the request wrote nothing to the access log but its refusal: nothing was read
+    written = AccessLogEntry.objects.order_by("sequence")[logged:]
+    assert {entry.outcome for entry in written} <= {"denied"}
 
 
 # --- Changing a case

@@ -439,12 +439,16 @@ def test_a_document_of_another_case_is_not_found_through_this_case(
 ):
     # given
     other_case = CaseFactory(owning_agency=a_document.case.owning_agency)
+    logged = AccessLogEntry.objects.count()
     # when
     response = api_for(officer_north).get(
         f"/api/v1/cases/{other_case.id}/documents/{a_document.id}/download/"
     )
     # then
     assert response.status_code == 404
+    # and the request wrote nothing to the access log but its refusal: nothing was read
+    written = AccessLogEntry.objects.order_by("sequence")[logged:]
+    assert {entry.outcome for entry in written} <= {"denied"}
 
 
 def test_a_document_whose_file_is_missing_is_not_found(api_for, officer_north, a_document):

@@ -202,10 +202,14 @@ def test_a_person_recorded_here_but_only_in_another_forces_case_is_not_found(
     # given: recorded by Northshire, then added to a Southshire case only
     person = PersonFactory(recorded_by_agency=north)
     PartyFactory(case=CaseFactory(owning_agency=south), person=person, role="suspect")
+    logged = AccessLogEntry.objects.count()
     # when
     response = api_for(officer_north).get(_person_url(person))
     # then
     assert response.status_code == 404
+    # and the request wrote nothing to the access log but its refusal: nothing was read
+    written = AccessLogEntry.objects.order_by("sequence")[logged:]
+    assert {entry.outcome for entry in written} <= {"denied"}
 
 
 def test_a_person_in_a_granted_case_can_be_read_not_changed(north, south, officer_south, api_for):

@@ -310,6 +310,7 @@ def test_an_unknown_move_does_not_exist(officer_north, north_case, harbour, vict
     referral = sent(officer_north, north_case, harbour, [victim])
     response = browser(officer_north).post(f"/referrals/{referral.pk}/delete/")
     assert response.status_code == 404
+    assert Referral.objects.get(pk=referral.pk).state == ReferralState.SENT
 
 
 # --- Return and answer; withdraw; a draft
