@@ -57,6 +57,34 @@ def _log(actor: User, action: str, membership: Membership, reason: str) -> None:
     )
 
 
+# What refuses turning an account on or off that already is: (message, state).
+_ALREADY = {
+    True: ("This account is already active.", "active"),
+    False: ("This account is already deactivated.", "deactivated"),
+}
+
+
+def _member_active_set(
+    actor: User, membership: Membership, *, active: bool, note: str
+) -> Membership:
+    """Lock the membership and turn its account on or off, one version later and
+    noted in its history; refused when it already is. Inside the caller's transaction."""
+    locked = (
+        Membership.objects.select_for_update()
+        .select_related("user", "agency")
+        .get(pk=membership.pk)
+    )
+    if locked.user.is_active == active:
+        message, state = _ALREADY[active]
+        raise InvalidState(message, state=state)
+    locked.user.is_active = active
+    locked.user.save(update_fields=["is_active"])
+    locked.version += 1
+    history_note(locked, actor=actor, reason=note)
+    locked.save(update_fields=["version", "updated_at"])
+    return locked
+
+
 def member_create(
     *,
     actor: User,
@@ -163,18 +191,7 @@ def member_deactivate(*, actor: User, membership: Membership, reason: str) -> Me
     if membership.user_id == actor.pk:
         raise InvalidState("You cannot deactivate your own account.", state="active")
     with transaction.atomic():
-        locked = (
-            Membership.objects.select_for_update()
-            .select_related("user", "agency")
-            .get(pk=membership.pk)
-        )
-        if not locked.user.is_active:
-            raise InvalidState("This account is already deactivated.", state="deactivated")
-        locked.user.is_active = False
-        locked.user.save(update_fields=["is_active"])
-        locked.version += 1
-        history_note(locked, actor=actor, reason=f"deactivated: {reason}")
-        locked.save(update_fields=["version", "updated_at"])
+        locked = _member_active_set(actor, membership, active=False, note=f"deactivated: {reason}")
         tokens_revoke_for_user(actor=actor, user=locked.user, reason=f"deactivated: {reason}")
         sessions_end_for_user(actor=actor, user=locked.user, reason=f"deactivated: {reason}")
         enrolment_links_revoke(actor=actor, user=locked.user, reason=f"deactivated: {reason}")
@@ -186,18 +203,7 @@ def member_reactivate(*, actor: User, membership: Membership, reason: str) -> Me
     access.require(actor, "agencies.member.manage", membership)
     reason = _reason_required(reason)
     with transaction.atomic():
-        locked = (
-            Membership.objects.select_for_update()
-            .select_related("user", "agency")
-            .get(pk=membership.pk)
-        )
-        if locked.user.is_active:
-            raise InvalidState("This account is already active.", state="active")
-        locked.user.is_active = True
-        locked.user.save(update_fields=["is_active"])
-        locked.version += 1
-        history_note(locked, actor=actor, reason=f"reactivated: {reason}")
-        locked.save(update_fields=["version", "updated_at"])
+        locked = _member_active_set(actor, membership, active=True, note=f"reactivated: {reason}")
         _log(actor, "agencies.member.reactivated", locked, reason)
     return locked
 

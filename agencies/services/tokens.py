@@ -9,11 +9,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
 from agencies.audit import access_log_record
-from agencies.models import AccessOutcome, ApiToken
+from agencies.models import ApiToken
 from agencies.services.sign_in import code_check, password_check
 
 # Writing last-used on every request would make every API read a write; a
@@ -82,36 +83,46 @@ def token_authenticate(*, raw: str) -> ApiToken:
     return token
 
 
-def token_revoke(*, actor: User, token: ApiToken, reason: str) -> None:
+def _tokens_revoke(
+    *, actor: User, tokens: QuerySet[ApiToken], reason: str, about: tuple[str, object]
+) -> int:
+    """Revoke those of `tokens` still live and log it, once, about `about` (the
+    record's type and id); returns how many were revoked."""
     with transaction.atomic():
-        revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now(), revoked_reason=reason[:200]
-        )
-        if revoked:
-            access_log_record(
-                actor=actor,
-                action="agencies.token.revoked",
-                object_type="api_token",
-                object_id=token.id,
-                justification=reason,
-            )
-
-
-def tokens_revoke_for_user(*, actor: User, user: User, reason: str) -> int:
-    with transaction.atomic():
-        count = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        count = tokens.filter(revoked_at__isnull=True).update(
             revoked_at=timezone.now(), revoked_reason=reason[:200]
         )
         if count:
+            object_type, object_id = about
+            # One token's entry names it; a person's names how many of theirs ended.
+            if object_type != "api_token":
+                reason = f"{count} token(s): {reason}"
             access_log_record(
                 actor=actor,
                 action="agencies.token.revoked",
-                object_type="user",
-                object_id=user.pk,
-                outcome=AccessOutcome.ALLOWED,
-                justification=f"{count} token(s): {reason}",
+                object_type=object_type,
+                object_id=object_id,
+                justification=reason,
             )
     return count
+
+
+def token_revoke(*, actor: User, token: ApiToken, reason: str) -> None:
+    _tokens_revoke(
+        actor=actor,
+        tokens=ApiToken.objects.filter(pk=token.pk),
+        reason=reason,
+        about=("api_token", token.id),
+    )
+
+
+def tokens_revoke_for_user(*, actor: User, user: User, reason: str) -> int:
+    return _tokens_revoke(
+        actor=actor,
+        tokens=ApiToken.objects.filter(user=user),
+        reason=reason,
+        about=("user", user.pk),
+    )
 
 
 def expired_credentials_purge() -> int:
