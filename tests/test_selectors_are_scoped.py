@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("agencies", "cases", "common", "referrals", "safeguarding", "welfare", "config")
 ACCESS = "agencies.access"
 # Every `*_scope` of agencies.access, `can` and `require`; and `membership_of`, the
 # policy's answer to "which agency and team is the actor in", from which the selectors of
@@ -67,12 +66,21 @@ class Function:
         return bool(ACTOR_PARAMETERS & set(names))
 
 
+def _apps() -> list[Path]:
+    """Every Python package at the top of the project (tests and the tools aside)."""
+    return [
+        path
+        for path in sorted(ROOT.iterdir())
+        if (path / "__init__.py").exists() and path.name not in {"tests", "scripts"}
+    ]
+
+
 def selector_modules() -> Iterator[tuple[str, Path]]:
-    for app in APPS:
-        single = ROOT / app / "selectors.py"
+    for app in _apps():
+        single = app / "selectors.py"
         if single.exists():
-            yield f"{app}.selectors", single
-        package = ROOT / app / "selectors"
+            yield f"{app.name}.selectors", single
+        package = app / "selectors"
         for path in sorted(package.rglob("*.py")) if package.is_dir() else ():
             parts = path.relative_to(ROOT).with_suffix("").parts
             if parts[-1] == "__init__":
