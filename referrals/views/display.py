@@ -11,6 +11,7 @@ from django.utils.dateparse import parse_date
 from agencies.working_days import working_days_between, working_days_late
 from cases.models import ContactChannel, PartyRole
 from cases.models.person import Gender
+from common.dates import day_text
 from referrals.disclosure import DISCLOSABLE_FIELDS
 from referrals.forms import FIELD_LABELS
 from referrals.models import (
@@ -54,7 +55,7 @@ def field_value(name: str, value) -> str:
         return "Yes" if value else "No"
     if name == "date_of_birth" and isinstance(value, str):
         day = parse_date(value)
-        return f"{day.day} {day:%B %Y}" if day else value
+        return day_text(day) if day else value
     if name in _CHOICE_LABELS:
         return _CHOICE_LABELS[name].get(value, str(value))
     if isinstance(value, list):
@@ -100,7 +101,7 @@ def _consent_view(consent) -> dict | None:
     given_on = consent.get("given_on")
     if given_on:
         day = parse_date(str(given_on))
-        rows.append(("Given on", f"{day.day} {day:%B %Y}" if day else given_on))
+        rows.append(("Given on", day_text(day) if day else given_on))
     for key, label in (("how", "How"), ("given_by", "Given by"), ("reason", "Reason")):
         if consent.get(key):
             rows.append((label, consent[key]))

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from agencies.working_days import add_working_days
 from cases.models import Case, CaseParty, InvestigationEvent
+from common.dates import day_text
 from common.history import history_note
 from welfare.models import DUTY_COMPARTMENT, Duty, DutyStatus
 
@@ -42,8 +43,7 @@ def due_in_hours(moment: datetime, hours: int) -> datetime:
 
 
 def event_moment_text(event: InvestigationEvent) -> str:
-    local = timezone.localtime(event.occurred_at)
-    return f"{local.day} {local:%B %Y}"
+    return day_text(event.occurred_at)
 
 
 def duty_open(

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from cases.models import CaseParty, EventKind, InvestigationEvent, PartyRole
+from common.dates import day_text
 from welfare.models import DutyKind, DutyTrigger
 from welfare.services.duties import due_in_working_days, duty_open, event_moment_text
 
@@ -91,5 +92,5 @@ def on_party_added(*, party: CaseParty, actor: User) -> None:
         moment=now,
         trigger=DutyTrigger.CHILD_ADDED,
         reason=f"Child recorded in the household of an arrested or searched suspect, "
-        f"{timezone.localtime(now).day} {timezone.localtime(now):%B %Y}",
+        f"{day_text(now)}",
     )

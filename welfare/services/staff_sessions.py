@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from agencies import access
 from agencies.audit import access_log_record
+from common.dates import weekday_day_text, when_text
 from common.errors import ValidationError
 from common.history import history_note
 from common.notifications import notify
@@ -92,7 +93,7 @@ def _hours(minutes: int) -> str:
 def _day_words(day: date, today: date) -> str:
     if day == today:
         return "today"
-    return f"on {day:%A} {day.day} {day:%B %Y}"
+    return f"on {weekday_day_text(day)}"
 
 
 def _final_words(rules: ExposureRules) -> str:
@@ -187,7 +188,7 @@ def _session_errors(
         end = timezone.localtime(clash.ended_at)
         errors["started_at"] = [
             "This session overlaps one you already logged, from "
-            f"{start:%H:%M} on {start.day} {start:%B %Y} to {end:%H:%M} on {end.day} {end:%B %Y}."
+            f"{when_text(start)} to {when_text(end)}."
         ]
     return errors
 

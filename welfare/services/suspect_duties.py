@@ -28,6 +28,7 @@ from cases.models.event import (
     RELEASE_EVENTS,
     EventKind,
 )
+from common.dates import day_text
 from common.history import history_note
 from safeguarding.models import Flag, FlagKind
 from welfare.models import Duty, DutyKind, DutyStatus, DutyTrigger, SafetyPlan
@@ -204,7 +205,7 @@ def welfare_contact_next(*, actor: User, duty, contact) -> None:
         suspect=duty.party,
         moment=contact.contacted_at,
         reason=f"Every {settings.WELFARE_CONTACT_WORKING_DAYS} working days, after the contact "
-        f"of {local.day} {local:%B %Y}",
+        f"of {day_text(local)}",
         source_key=f"contact:{contact.pk}:welfare_contact",
         trigger=DutyTrigger.WELFARE_CADENCE,
     )

@@ -35,6 +35,7 @@ from cases.services.common import (
     not_in_future,
     raise_if,
 )
+from common.dates import day_text
 from common.errors import NotFound
 from common.history import history_note
 from safeguarding.models import FlagKind
@@ -229,7 +230,7 @@ def _safety_plan_duty_open(*, actor: User, screening: WelfareScreening) -> None:
         party=suspect,
         kind=DutyKind.SAFETY_PLAN,
         trigger=DutyTrigger.SCREENING,
-        reason=f"Screened {screening.get_result_display().lower()} on {local.day} {local:%B %Y}",
+        reason=f"Screened {screening.get_result_display().lower()} on {day_text(local)}",
         due_at=clock_due(screening.screened_at, SAFETY_PLAN_DUE_HOURS),
         due_by_clock=True,
         source_key=f"screening:{screening.pk}:safety_plan",

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from agencies.models import AgencyKind
 from cases.models import CaseParty, EventKind, InvestigationEvent, OffenceType, PartyRole
 from cases.selectors import party_ages
+from common.dates import day_text
 from welfare.models import (
     DutyKind,
     DutyStatus,
@@ -144,7 +145,7 @@ def on_party_added(*, party: CaseParty, actor: User) -> None:
         party=party,
         kind=DutyKind.VICTIM_SUPPORT_REFERRAL,
         trigger=DutyTrigger.CRIME_RECORDED,
-        reason=f"Crime recorded on {recorded.day} {recorded:%B %Y}",
+        reason=f"Crime recorded on {day_text(recorded)}",
         due_at=due_in_working_days(recorded, settings.VICTIM_SUPPORT_REFERRAL_WORKING_DAYS),
         source_key=f"victim:{party.pk}:victim_support_referral",
         responsible=care.point_of_contact or party.case.lead_officer,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from agencies.audit import access_list_record
 from cases.forms import Radios, UKDateField
 from cases.forms.fields import TimeField
+from common.dates import day_text
 from common.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationError
 from common.pages import capability_required, form_errors_from
 from welfare.models import ReviewKind, WelfareMeetingKind
@@ -194,7 +195,7 @@ def exposure_team(request):
             messages.success(
                 request,
                 f"{meeting.get_kind_display()} for {member.full_name} recorded "
-                f"on {meeting.held_on.day} {meeting.held_on:%B %Y}.",
+                f"on {day_text(meeting.held_on)}.",
             )
             return redirect("staff-exposure-team")
     week_start = (
