@@ -1,11 +1,15 @@
 """Victims' Code duties: the updates owed to victims, every open duty the reader may
 see, one duty, and logging the contact that meets a duty."""
 
+from datetime import datetime
+
+from django.db.models import QuerySet
 from django.urls import path, reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,8 +17,8 @@ from cases.api.common import UserRefSerializer
 from cases.models import ContactChannel, ContactDirection
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-from common.api.query import QueryParamsSerializer
 from common.api.schema import IDEMPOTENCY_KEY, errors
+from welfare.filters import DUE_FILTERS, WHOSE_FILTERS, DutyKindFilter
 from welfare.models import VICTIM_DUTIES, Duty, DutyKind
 from welfare.selectors import duties as duty_selectors
 from welfare.services.duty_meet import duty_meet_by_contact
@@ -113,7 +117,7 @@ class DutyOutputSerializer(serializers.ModelSerializer):
             return None
         return {
             "resolved_at": duty.resolved_at,
-            "resolved_by": duty.resolved_by.get_username() if duty.resolved_by_id else None,
+            "resolved_by": duty.resolved_by.get_username() if duty.resolved_by else None,
             "contact": str(duty.contact_id) if duty.contact_id else None,
             "referral": str(duty.referral_id) if duty.referral_id else None,
             "note": duty.resolution_note,
@@ -127,24 +131,27 @@ class DutyOutputSerializer(serializers.ModelSerializer):
 _DUE = OpenApiParameter(
     "due",
     OpenApiTypes.STR,
-    enum=list(duty_selectors.DUE_FILTERS),
+    enum=list(DUE_FILTERS),
     description="today (overdue included), overdue, or week; every open duty when left out.",
 )
 _WHOSE = OpenApiParameter(
     "whose",
     OpenApiTypes.STR,
-    enum=list(duty_selectors.WHOSE_FILTERS),
+    enum=list(WHOSE_FILTERS),
     description="Defaults to mine (a supervisor's to team).",
 )
 
 
-class _DutyFilterSerializer(QueryParamsSerializer):
-    due = serializers.ChoiceField(choices=duty_selectors.DUE_FILTERS, required=False)
-    whose = serializers.ChoiceField(choices=duty_selectors.WHOSE_FILTERS, required=False)
-
-
 class _DutyPagination(CursorPagination):
     ordering = ("due_at", "id")
+
+
+def _duty_page(view: APIView, request: Request, duties: QuerySet[Duty], now: datetime) -> Response:
+    paginator = view.pagination_class()
+    page = paginator.paginate_queryset(duties, request, view)
+    return paginator.get_paginated_response(
+        DutyOutputSerializer(page, many=True, context={"now": now}).data
+    )
 
 
 class VictimUpdateListApi(APIView):
@@ -158,21 +165,11 @@ class VictimUpdateListApi(APIView):
         responses={200: DutyOutputSerializer(many=True), **errors(400, 401, 403)},
     )
     def get(self, request):
-        filters = _DutyFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
         now = timezone.now()
         duties = duty_selectors.duty_list(
-            actor=request.user,
-            due=filters.validated_data.get("due"),
-            whose=filters.validated_data.get("whose"),
-            kinds=VICTIM_DUTIES,
-            now=now,
+            actor=request.user, filters=request.query_params, kinds=VICTIM_DUTIES, now=now
         )
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(duties, request, self)
-        return paginator.get_paginated_response(
-            DutyOutputSerializer(page, many=True, context={"now": now}).data
-        )
+        return _duty_page(self, request, duties, now)
 
 
 class DutyListApi(APIView):
@@ -195,32 +192,14 @@ class DutyListApi(APIView):
         responses={200: DutyOutputSerializer(many=True), **errors(400, 401, 403)},
     )
     def get(self, request):
-        kinds = {
-            kind.strip()
-            for value in request.query_params.getlist("kind")
-            for kind in value.split(",")
-            if kind.strip()
-        }
-        unknown = kinds - set(DutyKind.values)
-        if unknown:
-            raise serializers.ValidationError(
-                {"kind": [f"Choose from: {', '.join(DutyKind.values)}."]}
-            )
-        filters = _DutyFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
         now = timezone.now()
         duties = duty_selectors.duty_list(
             actor=request.user,
-            due=filters.validated_data.get("due"),
-            whose=filters.validated_data.get("whose"),
-            kinds=kinds or None,
+            filters=request.query_params,
             now=now,
+            filterset_class=DutyKindFilter,
         ).select_related("resolved_by")
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(duties, request, self)
-        return paginator.get_paginated_response(
-            DutyOutputSerializer(page, many=True, context={"now": now}).data
-        )
+        return _duty_page(self, request, duties, now)
 
 
 class DutyDetailApi(APIView):

@@ -11,11 +11,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agencies import access
 from cases.api.common import UserRefSerializer
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-from common.api.query import QueryParamsSerializer
 from common.api.schema import IDEMPOTENCY_KEY, errors, results_of
 from welfare.models import ExposureBreach, ExposureSession, ReviewKind
 from welfare.selectors import staff_exposure as exposure_selectors
@@ -72,9 +70,6 @@ MEMBER_PARAMETER = OpenApiParameter(
 class ExposureSessionListCreateApi(APIView):
     policy = {"GET": "staff.exposure.log", "POST": "staff.exposure.log"}
 
-    class FilterSerializer(QueryParamsSerializer):
-        user = serializers.UUIDField(required=False)
-
     class Pagination(CursorPagination):
         ordering = ("-started_at", "-id")
 
@@ -110,22 +105,15 @@ class ExposureSessionListCreateApi(APIView):
         responses={200: OwnSessionSerializer(many=True), **errors(401, 403, 404)},
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        member_id = filters.validated_data.get("user")
-        if member_id:
-            member = exposure_selectors.team_member_get(actor=request.user, member_id=member_id)
-            sessions = exposure_selectors.exposure_session_list(actor=request.user, member=member)
-            serializer = (
-                OwnSessionSerializer
-                if member.user_id == request.user.pk
-                else MemberSessionSerializer
-            )
-        else:
-            sessions = exposure_selectors.exposure_session_list(actor=request.user)
-            serializer = OwnSessionSerializer
+        sessions = exposure_selectors.exposure_session_list(
+            actor=request.user, filters=request.query_params
+        )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(sessions, request, self)
+        # A team member's sessions (the selector has deferred their notes) are shown
+        # without the private note; the caller's own with it.
+        own = all(session.user_id == request.user.pk for session in page)
+        serializer = OwnSessionSerializer if own else MemberSessionSerializer
         return paginator.get_paginated_response(serializer(page, many=True).data)
 
     @extend_schema(
@@ -190,16 +178,20 @@ class SummarySerializer(serializers.Serializer):
 class ExposureSummaryApi(APIView):
     policy = {"GET": "staff.exposure.log"}
 
-    class FilterSerializer(QueryParamsSerializer):
-        team = serializers.BooleanField(
-            required=False, default=False, help_text="Supervisors: each member of the team."
-        )
-        week = serializers.DateField(
-            required=False, help_text="Any day of the week wanted; this week by default."
-        )
-
     @extend_schema(
-        parameters=[FilterSerializer],
+        parameters=[
+            OpenApiParameter(
+                "team",
+                OpenApiTypes.BOOL,
+                default=False,
+                description="Supervisors: each member of the team.",
+            ),
+            OpenApiParameter(
+                "week",
+                OpenApiTypes.DATE,
+                description="Any day of the week wanted; this week by default.",
+            ),
+        ],
         responses={
             200: results_of("ExposureSummaryList", SummarySerializer),
             **errors(400, 401, 403, 404),
@@ -207,15 +199,9 @@ class ExposureSummaryApi(APIView):
         description="The caller's own week (one item), or with `team=1` each team member's.",
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        week = filters.validated_data.get("week")
-        if filters.validated_data["team"]:
-            if not access.can(request.user, "staff.exposure.team"):
-                raise access.AccessDenied("staff.exposure.team")
-            summaries = summary_selectors.team_exposure_summary_list(actor=request.user, week=week)
-        else:
-            summaries = [summary_selectors.exposure_summary_get(actor=request.user, week=week)]
+        summaries = summary_selectors.exposure_summary_list(
+            actor=request.user, filters=request.query_params
+        )
         return Response({"results": SummarySerializer(summaries, many=True).data})
 
 

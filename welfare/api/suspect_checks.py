@@ -9,9 +9,9 @@ from rest_framework.views import APIView
 
 from cases.api.common import PartyRefSerializer, UserRefSerializer
 from common.api.pagination import CursorPagination
-from common.api.query import QueryParamsSerializer
 from common.api.schema import errors
 from welfare.api.suspects import VIEW
+from welfare.filters import CHECK_STATUSES, CHECK_WHOSE
 from welfare.models import Duty
 from welfare.selectors import suspects as selectors
 
@@ -54,10 +54,6 @@ class WelfareCheckOutputSerializer(serializers.ModelSerializer):
 class WelfareCheckListApi(APIView):
     policy = {"GET": VIEW}
 
-    class FilterSerializer(QueryParamsSerializer):
-        status = serializers.ChoiceField(choices=selectors.CHECK_STATUSES, required=False)
-        whose = serializers.ChoiceField(choices=selectors.CHECK_WHOSE, required=False)
-
     class Pagination(CursorPagination):
         ordering = ("due_at", "id")
 
@@ -68,26 +64,20 @@ class WelfareCheckListApi(APIView):
             OpenApiParameter(
                 "status",
                 str,
-                enum=list(selectors.CHECK_STATUSES),
+                enum=list(CHECK_STATUSES),
                 description="due (not yet missed) or missed; both when left out.",
             ),
             OpenApiParameter(
                 "whose",
                 str,
-                enum=list(selectors.CHECK_WHOSE),
+                enum=list(CHECK_WHOSE),
                 description="A supervisor's default is team; everyone else's mine.",
             ),
         ],
         responses={200: WelfareCheckOutputSerializer(many=True), **errors(400, 401, 403)},
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        checks = selectors.welfare_check_list(
-            actor=request.user,
-            status=filters.validated_data.get("status"),
-            whose=filters.validated_data.get("whose"),
-        )
+        checks = selectors.welfare_check_list(actor=request.user, filters=request.query_params)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(checks, request, self)
         return paginator.get_paginated_response(WelfareCheckOutputSerializer(page, many=True).data)

@@ -1,23 +1,24 @@
 """Reads of duties, scoped to the reader: their own agency's duties, in the
 compartments they are cleared for, for a role that may see duties at all."""
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import User
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 
 from agencies import access
-from agencies.models import Membership, Role
+from agencies.models import Role
+from cases.models import Case as CaseRecord
 from cases.models import ContactLog
 from cases.selectors import contact_list, refusal_log
 from cases.services.common import log_case_read
 from common.errors import NotFound, ValidationError
+from welfare.filters import DutyFilter
 from welfare.models import Duty, DutyStatus
-
-DUE_FILTERS = ("today", "overdue", "week")
-WHOSE_FILTERS = ("mine", "team", "agency")
 
 
 def duty_scope(actor: User, *, action: str = "welfare.duty.view") -> QuerySet[Duty]:
@@ -81,83 +82,35 @@ def whose_default_get(actor: User) -> str:
     return "team" if access.role_of(actor) == Role.POLICE_SUPERVISOR else "mine"
 
 
-def _team_q(actor: User, membership: Membership) -> Q:
-    """A team's duties: those of the team's cases, and those that fall to its
-    members. A police supervisor also answers for the duties of people whose team
-    has no supervisor of its own: the sweep escalates those to every supervisor of
-    the agency (`agencies.selectors.supervision.supervisors_of`), so their list shows
-    them too, or a supervisor would be told of an overdue update they cannot find."""
-    team_q = Q(responsible_id=actor.pk)
-    if membership.team_id:
-        team_q |= Q(team_id=membership.team_id) | Q(
-            responsible__membership__team_id=membership.team_id
-        )
-    if membership.role == Role.POLICE_SUPERVISOR:
-        supervised_teams = Membership.objects.filter(
-            agency_id=membership.agency_id,
-            role=Role.POLICE_SUPERVISOR,
-            user__is_active=True,
-            team__isnull=False,
-        ).values("team_id")
-        team_q |= Q(responsible__isnull=False) & ~Q(
-            responsible__membership__team_id__in=supervised_teams
-        )
-        team_q |= Q(responsible__isnull=True) & ~Q(team_id__in=supervised_teams)
-    return team_q
-
-
-def _end_of_local_day(now: datetime, days_ahead: int = 0) -> datetime:
-    local = timezone.localtime(now)
-    day = local.date() + timedelta(days=days_ahead + 1)
-    return timezone.make_aware(datetime.combine(day, datetime.min.time()), local.tzinfo)
-
-
 def duty_list(
     *,
     actor: User,
-    due: str | None = None,
-    whose: str | None = None,
+    filters: Mapping[str, Any] | None = None,
     kinds: frozenset[str] | set[str] | None = None,
     now: datetime | None = None,
+    filterset_class: type[DutyFilter] = DutyFilter,
 ) -> QuerySet[Duty]:
-    """Open duties in the order they fall due.
-
-    `due`: `today` (due by the end of today, the overdue included: all are owed
-    today), `overdue` (past their due moment), `week` (due within 7 days), or
-    None for every open duty. `whose`: `mine`, `team` or `agency`."""
-    errors: dict = {}
-    if due not in (None, "", *DUE_FILTERS):
-        errors["due"] = [f"Choose one of: {', '.join(DUE_FILTERS)}."]
-    if whose not in (None, "", *WHOSE_FILTERS):
-        errors["whose"] = [f"Choose one of: {', '.join(WHOSE_FILTERS)}."]
-    if errors:
-        raise ValidationError(errors)
-    now = now or timezone.now()
-    queryset = duty_scope(actor).filter(status=DutyStatus.OPEN)
-    whose = whose or whose_default_get(actor)
-    membership = access.membership_of(actor)
-    if whose == "agency" and access.role_of(actor) != Role.POLICE_SUPERVISOR:
-        # By role: an officer sees their own and their team's; the whole force's
-        # list is the supervisor's.
-        raise ValidationError({"whose": ["Only a supervisor may list every duty of the agency."]})
-    if whose == "mine":
-        queryset = queryset.filter(responsible_id=actor.pk)
-    elif whose == "team":
-        queryset = queryset.filter(_team_q(actor, membership))
+    """Open duties in the order they fall due, filtered by `filters` (the query's
+    `due` and `whose`, and `kind` with `DutyKindFilter`: see `welfare.filters`), of
+    `kinds` when given. ValidationError names a parameter that cannot be read."""
+    filterset = filterset_class(
+        filters,
+        queryset=duty_scope(actor).filter(status=DutyStatus.OPEN),
+        actor=actor,
+        now=now or timezone.now(),
+        whose_default=whose_default_get(actor),
+    )
+    queryset: QuerySet[Duty] = filterset.queryset_filtered()
     if kinds:
         queryset = queryset.filter(kind__in=sorted(kinds))
-    if due == "today":
-        queryset = queryset.filter(due_at__lt=_end_of_local_day(now))
-    elif due == "overdue":
-        queryset = queryset.filter(due_at__lt=now)
-    elif due == "week":
-        queryset = queryset.filter(due_at__lt=_end_of_local_day(now, days_ahead=6))
     return queryset.select_related(
         "case", "party__person", "party__victim_care", "responsible", "event", "case__lead_officer"
     ).order_by("due_at", "created_at")
 
 
-def case_duty_list(*, actor: User, case, kinds=None) -> QuerySet[Duty]:
+def case_duty_list(
+    *, actor: User, case: CaseRecord, kinds: Iterable[str] | None = None
+) -> QuerySet[Duty]:
     """Every duty of one case the reader may see, open first, then by due moment."""
     queryset = duty_scope(actor).filter(case=case)
     if kinds:
@@ -172,7 +125,7 @@ def case_duty_list(*, actor: User, case, kinds=None) -> QuerySet[Duty]:
     )
 
 
-def duty_deadlines_annotate(duties, *, now: datetime | None = None) -> list[Duty]:
+def duty_deadlines_annotate(duties: Iterable[Duty], *, now: datetime | None = None) -> list[Duty]:
     """The duties, each with `.deadline` (a DeadlineStatus: open ones against the
     clock, closed ones against when they were met) and `.due_text` ("Due today
     17:00", "2 working days late"). However many there are, the calendar is read
@@ -194,14 +147,15 @@ def duty_deadlines_annotate(duties, *, now: datetime | None = None) -> list[Duty
             if duty.status == DutyStatus.MET and duty.resolved_at
             else None
         )
-        duty.deadline = deadline_status_between(
+        # `deadline`, `overdue` and `due_text` are for the templates, not model fields.
+        duty.deadline = deadline_status_between(  # type: ignore[attr-defined]
             due_at=duty.due_at, done_on=done_on, now=now, between=between
         )
-        duty.overdue = duty.is_open and duty.due_at < now
+        duty.overdue = duty.is_open and duty.due_at < now  # type: ignore[attr-defined]
         if not duty.is_open and done_on is None:
-            duty.due_text = duty.get_status_display()
-        elif duty.is_open and not duty.overdue and duty.deadline.working_days_left == 0:
-            duty.due_text = f"Due today {timezone.localtime(duty.due_at):%H:%M}"
+            duty.due_text = duty.get_status_display()  # type: ignore[attr-defined]
+        elif duty.is_open and not duty.overdue and duty.deadline.working_days_left == 0:  # type: ignore[attr-defined]
+            duty.due_text = f"Due today {timezone.localtime(duty.due_at):%H:%M}"  # type: ignore[attr-defined]
         else:
-            duty.due_text = duty.deadline.summary
+            duty.due_text = duty.deadline.summary  # type: ignore[attr-defined]
     return duties

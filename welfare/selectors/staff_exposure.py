@@ -9,7 +9,10 @@ The week's summaries and the home page's alerts built on these reads are in
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,12 +23,13 @@ from agencies import access
 from agencies.access import MATERIAL_READERS
 from agencies.models import Membership
 from common.errors import NotFound
+from welfare.filters import ExposureSessionFilter
 from welfare.models import ExposureRules, ExposureSession, StaffShift
 
 # --- Rules and the arithmetic of days
 
 
-def exposure_rules_get_or_create(agency_id) -> ExposureRules:
+def exposure_rules_get_or_create(agency_id: UUID) -> ExposureRules:
     """The agency's rules, created with the defaults on first need."""
     rules, _ = ExposureRules.objects.get_or_create(agency_id=agency_id)
     return rules
@@ -67,7 +71,7 @@ def minutes_by_day(started_at: datetime, ended_at: datetime) -> dict[date, int]:
     return dict(spent)
 
 
-def team_membership_get(*, actor: User, user_id) -> Membership:
+def team_membership_get(*, actor: User, user_id: Any) -> Membership:
     """The membership of a person in the actor's own team (the actor included), or
     NotFound: another team, agency or nobody at all are never told apart."""
     membership = access.membership_of(actor)
@@ -91,9 +95,15 @@ def team_membership_get(*, actor: User, user_id) -> Membership:
 # --- Sessions
 
 
-def exposure_session_list(*, actor: User, member: Membership | None = None) -> QuerySet:
-    """The actor's own sessions; or, for a supervisor, a member of their team's
-    (the caller must then never show `private_note`, which is deferred)."""
+def exposure_session_list(
+    *, actor: User, filters: Mapping[str, Any] | None = None
+) -> QuerySet[ExposureSession]:
+    """The actor's own sessions; or, for a supervisor, those of the team member that
+    the query's `user` names (by member id; NotFound for anyone else), when the
+    caller must never show `private_note`, which is deferred."""
+    sessions = ExposureSession.objects.none()
+    read = ExposureSessionFilter(filters, queryset=sessions).values_read()
+    member = team_member_get(actor=actor, member_id=read["user"]) if read.get("user") else None
     if member is None or member.user_id == actor.pk:
         if not access.can(actor, "staff.exposure.log"):
             return ExposureSession.objects.none()
@@ -103,7 +113,7 @@ def exposure_session_list(*, actor: User, member: Membership | None = None) -> Q
     return ExposureSession.objects.filter(user_id=member.user_id).defer("private_note")
 
 
-def team_member_get(*, actor: User, member_id) -> Membership:
+def team_member_get(*, actor: User, member_id: Any) -> Membership:
     """A member of the supervisor's own team, by membership id; else NotFound."""
     own = access.membership_of(actor)
     if own is None or own.team_id is None or not access.can(actor, "staff.exposure.team"):

@@ -9,8 +9,11 @@ scoped reads they are built on are in `welfare.selectors.staff_exposure`."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any, cast
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db.models import Max
@@ -20,7 +23,8 @@ from agencies import access
 from agencies.audit import access_read_record
 from agencies.models import Membership
 from common.dates import months_after
-from common.errors import NotFound
+from common.errors import AccessDenied, NotFound
+from welfare.filters import ExposureSummaryFilter
 from welfare.models import ExposureRules, ExposureSession, WelfareMeeting, WelfareMeetingKind
 from welfare.selectors.staff_exposure import (
     exposure_rules_get_or_create,
@@ -111,7 +115,7 @@ def _due(
     return MeetingDue(kind=kind, last_held_on=last_held_on, due_on=due_on, today=today)
 
 
-def _last_meetings(user_ids) -> dict[tuple[int, str], date]:
+def _last_meetings(user_ids: Iterable[int]) -> dict[tuple[int, str], date]:
     rows = (
         WelfareMeeting.objects.filter(user_id__in=list(user_ids))
         .values("user_id", "kind")
@@ -123,10 +127,10 @@ def _last_meetings(user_ids) -> dict[tuple[int, str], date]:
 
 def meetings_due(
     members: list[Membership], *, today: date, rules: ExposureRules | None = None
-) -> dict[int, tuple[MeetingDue, MeetingDue]]:
+) -> dict[int, tuple[MeetingDue, ...]]:
     """For each member (by user id): their next debrief and welfare review."""
     last = _last_meetings(m.user_id for m in members)
-    rules_by_agency: dict = {}
+    rules_by_agency: dict[UUID, Any] = {}
     due = {}
     for member in members:
         if rules is not None and rules.agency_id == member.agency_id:
@@ -207,7 +211,8 @@ def exposure_summary_get(
         raise NotFound()
     now = now or timezone.now()
     week_start = week_start_get(week or timezone.localtime(now).date())
-    return _summaries([access.membership_of(actor)], week_start=week_start, now=now)[0]
+    own = cast(Membership, access.membership_of(actor))
+    return _summaries([own], week_start=week_start, now=now)[0]
 
 
 def team_exposure_summary_list(
@@ -239,6 +244,20 @@ class TeamExposureAlerts:
     overdue: list[tuple[Membership, MeetingDue]]
 
 
+def exposure_summary_list(
+    *, actor: User, filters: Mapping[str, Any] | None = None, now: datetime | None = None
+) -> list[ExposureSummary]:
+    """The week of the query's `week` (else this week): the actor's own (one item),
+    or with `team` each member of the supervisor's team (AccessDenied for anyone
+    else)."""
+    read = ExposureSummaryFilter(filters, queryset=Membership.objects.none()).values_read()
+    if read.get("team"):
+        if not access.can(actor, "staff.exposure.team"):
+            raise AccessDenied("staff.exposure.team")
+        return team_exposure_summary_list(actor=actor, week=read.get("week"), now=now)
+    return [exposure_summary_get(actor=actor, week=read.get("week"), now=now)]
+
+
 def team_exposure_alerts_get(*, actor: User, now: datetime | None = None) -> TeamExposureAlerts:
     """For a supervisor's home page: breaches in the team in the last 7 days, and
     debriefs and welfare reviews overdue."""
@@ -246,11 +265,11 @@ def team_exposure_alerts_get(*, actor: User, now: datetime | None = None) -> Tea
     members = team_member_list(actor=actor)
     if not members:
         return TeamExposureAlerts(0, 0, [])
-    own = access.membership_of(actor)
+    own = cast(Membership, access.membership_of(actor))
     breaches = list(
         ExposureSession.objects.filter(
             agency_id=own.agency_id,
-            team_id=own.team_id,
+            team_id=own.team_id,  # type: ignore[misc]  # None is a lookup (IS NULL)
             has_breach=True,
             started_at__gte=now - BREACH_WINDOW,
         ).values_list("user_id", flat=True)
@@ -273,7 +292,7 @@ def exposure_minutes_today_get(*, actor: User, now: datetime | None = None) -> t
         raise NotFound()
     now = now or timezone.now()
     today = timezone.localtime(now).date()
-    own = access.membership_of(actor)
+    own = cast(Membership, access.membership_of(actor))
     rules = exposure_rules_get_or_create(own.agency_id)
     spent = 0
     for session in ExposureSession.objects.filter(

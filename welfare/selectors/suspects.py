@@ -3,8 +3,10 @@ casework, cleared for the suspect compartment. Nobody else (a granted agency, a
 charity, an admin or an auditor) reads any of it: a partner learns only what a
 referral discloses."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import User
@@ -16,8 +18,9 @@ from agencies.models import Compartment
 from cases.models import Case, CaseParty, PartyRole
 from cases.selectors import refusal_log
 from cases.services.common import log_case_read
-from common.errors import NotFound, ValidationError
+from common.errors import NotFound
 from safeguarding.models import Flag, FlagKind
+from welfare.filters import WelfareCheckFilter
 from welfare.models import (
     Duty,
     DutyKind,
@@ -30,15 +33,13 @@ from welfare.models import (
 from welfare.selectors.duties import duty_scope, whose_default_get
 
 VIEW = "welfare.suspect.view"
-CHECK_STATUSES = ("due", "missed")
-CHECK_WHOSE = ("mine", "team")
 
 
 def suspect_welfare_access_check(actor: User, case: Case | None = None) -> bool:
     return access.can(actor, VIEW, case) and access.is_cleared_for(actor, Compartment.SUSPECT)
 
 
-def _scoped(actor: User, queryset: QuerySet, case: Case | None = None) -> QuerySet:
+def _scoped(actor: User, queryset: QuerySet[Any], case: Case | None = None) -> QuerySet[Any]:
     membership = access.membership_of(actor)
     if membership is None or not suspect_welfare_access_check(actor):
         return queryset.none()
@@ -94,36 +95,25 @@ def incident_get_for_actor(*, actor: User, incident_id: UUID | str) -> WelfareIn
 def welfare_check_list(
     *,
     actor: User,
-    status: str | None = None,
-    whose: str | None = None,
+    filters: Mapping[str, Any] | None = None,
     now: datetime | None = None,
 ) -> QuerySet[Duty]:
-    """Open 48-hour checks, soonest first: `due` (not yet missed), `missed`, or both.
-    A supervisor reads their team's (their agency's without a team); anyone else
-    their own."""
-    errors: dict[str, list[str]] = {}
-    if status not in (None, "", *CHECK_STATUSES):
-        errors["status"] = [f"Choose one of: {', '.join(CHECK_STATUSES)}."]
-    if whose not in (None, "", *CHECK_WHOSE):
-        errors["whose"] = [f"Choose one of: {', '.join(CHECK_WHOSE)}."]
-    if errors:
-        raise ValidationError(errors)
-    now = now or timezone.now()
-    membership = access.membership_of(actor)
-    if membership is None or not suspect_welfare_access_check(actor):
-        return Duty.objects.none()
-    queryset = duty_scope(actor, action=VIEW).filter(
-        kind=DutyKind.WELFARE_CHECK, status=DutyStatus.OPEN
+    """Open 48-hour checks, soonest first, filtered by `filters` (the query's
+    `status`, `due` or `missed`, and `whose`: see `welfare.filters`). A supervisor
+    reads their team's (their agency's without a team); anyone else their own."""
+    filterset = WelfareCheckFilter(
+        filters,
+        queryset=duty_scope(actor, action=VIEW).filter(
+            kind=DutyKind.WELFARE_CHECK, status=DutyStatus.OPEN
+        ),
+        actor=actor,
+        now=now or timezone.now(),
+        whose_default=whose_default_get(actor),
     )
-    if (whose or whose_default_get(actor)) == "team":
-        if membership.team_id:
-            queryset = queryset.filter(team_id=membership.team_id)
-    else:
-        queryset = queryset.filter(responsible_id=actor.pk)
-    if status == "due":
-        queryset = queryset.filter(due_at__gte=now)
-    elif status == "missed":
-        queryset = queryset.filter(due_at__lt=now)
+    filterset.values_read()
+    if access.membership_of(actor) is None or not suspect_welfare_access_check(actor):
+        return Duty.objects.none()
+    queryset: QuerySet[Duty] = filterset.queryset_filtered()
     return queryset.select_related("case", "party__person", "responsible", "event").order_by(
         "due_at", "created_at"
     )
@@ -144,8 +134,8 @@ class SuspectWelfare:
     plan_arrangements: str = ""
     check: Duty | None = None
     contact: Duty | None = None
-    open_duties: list = field(default_factory=list)
-    incidents: list = field(default_factory=list)
+    open_duties: list[Any] = field(default_factory=list)
+    incidents: list[Any] = field(default_factory=list)
 
     @property
     def screening_label(self) -> str:
@@ -156,11 +146,11 @@ class SuspectWelfare:
         return self.flag_raised_at is not None
 
     @property
-    def iopc_outstanding(self) -> list:
+    def iopc_outstanding(self) -> list[Any]:
         return [i for i in self.incidents if i.iopc_referral_required and not i.iopc_reference]
 
 
-def _latest(queryset: QuerySet, order: str, value: str) -> Subquery:
+def _latest(queryset: QuerySet[Any], order: str, value: str) -> Subquery:
     return Subquery(queryset.order_by(order).values(value)[:1])
 
 

@@ -41,12 +41,18 @@ def duties_home(context) -> str:
     now = timezone.now()
     updates, more_updates = _first(
         duty_selectors.duty_list(
-            actor=user, due="today", whose="mine", kinds=VICTIM_DUTIES, now=now
+            actor=user,
+            filters={"due": "today", "whose": "mine"},
+            kinds=VICTIM_DUTIES,
+            now=now,
         ),
         now,
     )
     family, more_family = _first(
-        duty_selectors.duty_list(actor=user, whose="mine", kinds=FAMILY_DUTIES, now=now), now
+        duty_selectors.duty_list(
+            actor=user, filters={"whose": "mine"}, kinds=FAMILY_DUTIES, now=now
+        ),
+        now,
     )
     for duty in family:
         duty.family_support_url = family_support_url(duty.case_id)
@@ -54,7 +60,10 @@ def duties_home(context) -> str:
     if access.role_of(user) == Role.POLICE_SUPERVISOR:
         team_overdue, more_team = _first(
             duty_selectors.duty_list(
-                actor=user, due="overdue", whose="team", kinds=VICTIM_DUTIES, now=now
+                actor=user,
+                filters={"due": "overdue", "whose": "team"},
+                kinds=VICTIM_DUTIES,
+                now=now,
             ),
             now,
         )

@@ -18,6 +18,7 @@ from cases.forms.fields import TimeField, UKDateField
 from cases.models import ContactChannel, ContactDirection
 from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
+from welfare.filters import DUE_FILTERS, WHOSE_FILTERS
 from welfare.models import CONTACT_DUTIES, VICTIM_DUTIES, EnhancedReason, ServiceLevel
 from welfare.selectors import duties as duty_selectors
 from welfare.selectors import victims as victim_selectors
@@ -33,14 +34,17 @@ _WHOSE_TABS = (("mine", "Mine"), ("team", "My team's"))
 def victim_updates(request):
     due = request.GET.get("due") or "today"
     whose = request.GET.get("whose") or duty_selectors.whose_default_get(request.user)
-    if due not in duty_selectors.DUE_FILTERS:
+    if due not in DUE_FILTERS:
         due = "today"
-    if whose not in duty_selectors.WHOSE_FILTERS:
+    if whose not in WHOSE_FILTERS:
         whose = "mine"
     now = timezone.now()
     duties = duty_selectors.duty_deadlines_annotate(
         duty_selectors.duty_list(
-            actor=request.user, due=due, whose=whose, kinds=VICTIM_DUTIES, now=now
+            actor=request.user,
+            filters={"due": due, "whose": whose},
+            kinds=VICTIM_DUTIES,
+            now=now,
         ),
         now=now,
     )

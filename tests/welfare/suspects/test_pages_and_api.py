@@ -57,10 +57,10 @@ def checks(clock, officer_north, case, record_event):
 def test_the_supervisor_sees_the_teams_checks_soonest_first(checks, supervisor_north):
     listed = list(welfare_check_list(actor=supervisor_north.user))
     assert [d.party for d in listed] == [checks["missed"], checks["due"]]
-    assert [d.party for d in welfare_check_list(actor=supervisor_north.user, status="due")] == [
-        checks["due"]
-    ]
-    missed = welfare_check_list(actor=supervisor_north.user, status="missed")
+    assert [
+        d.party for d in welfare_check_list(actor=supervisor_north.user, filters={"status": "due"})
+    ] == [checks["due"]]
+    missed = welfare_check_list(actor=supervisor_north.user, filters={"status": "missed"})
     assert [d.party for d in missed] == [checks["missed"]]
 
 

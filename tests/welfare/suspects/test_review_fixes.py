@@ -146,7 +146,7 @@ def test_an_unknown_incident_is_not_found(clock, officer_north, browser_for):
 
 def test_the_checks_list_refuses_an_unknown_whose(clock, supervisor_north, api_for):
     with pytest.raises(ValidationError) as refused:
-        welfare_check_list(actor=supervisor_north.user, whose="everyone")
+        welfare_check_list(actor=supervisor_north.user, filters={"whose": "everyone"})
     assert "whose" in refused.value.message_dict
     response = api_for(supervisor_north).get("/api/v1/suspect-welfare/checks/?whose=everyone")
     assert response.status_code == 400
