@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from agencies.selectors import member_list_for_casework, team_get_for_actor
 from cases import selectors
-from cases.api.common import CaseNestedMixin, UserRefSerializer
+from cases.api.common import CaseNestedMixin, PagedMixin, UserRefSerializer
 from cases.filters import CaseFilter, filter_parameters
 from cases.history import case_history
 from cases.models import Case, CaseSource
@@ -89,7 +89,7 @@ class _LeadAndTeamMixin:
         return resolved
 
 
-class CaseListCreateApi(_LeadAndTeamMixin, APIView):
+class CaseListCreateApi(_LeadAndTeamMixin, PagedMixin, APIView):
     policy = {"GET": "cases.case.view", "POST": "cases.case.create"}
 
     @extend_schema_serializer(component_name="CaseCreate")
@@ -118,9 +118,7 @@ class CaseListCreateApi(_LeadAndTeamMixin, APIView):
     )
     def get(self, request):
         cases = selectors.case_list(actor=request.user, filters=request.query_params)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(cases, request, self)
-        return paginator.get_paginated_response(CaseOutputSerializer(page, many=True).data)
+        return self.page_of(request, cases, CaseOutputSerializer)
 
     @extend_schema(
         request=InputSerializer,

@@ -1,16 +1,33 @@
 """Pieces shared by the cases API: reading the case a nested endpoint hangs off,
 and small serializers for the people and users a record refers to."""
 
+from typing import Any
+
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from cases import selectors
 from cases.models import Case, CaseParty
 from common.errors import NotFound
 
 
-class CaseNestedMixin:
+class PagedMixin:
+    # For a list endpoint: one page of its records (the view's `pagination_class`).
+    # (A comment, not a docstring: the schema would describe every endpoint with it.)
+
+    def page_of(
+        self, request: Request, records: QuerySet, serializer: type[serializers.Serializer]
+    ) -> Response:
+        paginator = self.pagination_class()  # type: ignore[attr-defined]
+        page = paginator.paginate_queryset(records, request, self)
+        return paginator.get_paginated_response(serializer(page, many=True).data)
+
+
+class CaseNestedMixin(PagedMixin):
     """For endpoints under /cases/{case_id}/: the case, read through its selector,
     scoped by the action this method takes (404 when out of scope for it), without
     logging a whole-case read for each nested call."""
@@ -22,6 +39,14 @@ class CaseNestedMixin:
         return selectors.case_get_for_actor(
             actor=request.user, case_id=case_id, action=self.policy[method], log=False
         )
+
+    def payload_for(self, request: Request, case: Case) -> dict[str, Any]:
+        """The request's body, read by the view's InputSerializer for this case."""
+        payload = self.InputSerializer(  # type: ignore[attr-defined]
+            data=request.data, context={"case": case, "actor": request.user}
+        )
+        payload.is_valid(raise_exception=True)
+        return dict(payload.validated_data)
 
 
 @extend_schema_serializer(component_name="UserRef")

@@ -87,11 +87,11 @@ class DocumentListCreateApi(CaseNestedMixin, APIView):
     @extend_schema(responses={200: DocumentOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.document_list(actor=request.user, case=case), request, self
+        return self.page_of(
+            request,
+            selectors.document_list(actor=request.user, case=case),
+            DocumentOutputSerializer,
         )
-        return paginator.get_paginated_response(DocumentOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer},

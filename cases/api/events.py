@@ -101,9 +101,9 @@ class EventListCreateApi(CaseNestedMixin, APIView):
     @extend_schema(responses={200: EventOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(event_list(actor=request.user, case=case), request, self)
-        return paginator.get_paginated_response(EventOutputSerializer(page, many=True).data)
+        return self.page_of(
+            request, event_list(actor=request.user, case=case), EventOutputSerializer
+        )
 
     @extend_schema(
         request=InputSerializer,
@@ -112,13 +112,8 @@ class EventListCreateApi(CaseNestedMixin, APIView):
     @idempotent_create
     def post(self, request, case_id):
         case = self.get_case(request, case_id)
-        payload = self.InputSerializer(
-            data=request.data, context={"case": case, "actor": request.user}
-        )
-        payload.is_valid(raise_exception=True)
-        event = event_services.investigation_event_record(
-            actor=request.user, case=case, **payload.validated_data
-        )
+        data = self.payload_for(request, case)
+        event = event_services.investigation_event_record(actor=request.user, case=case, **data)
         return Response(EventOutputSerializer(event).data, status=status.HTTP_201_CREATED)
 
 

@@ -17,7 +17,7 @@ from common.api.schema import InvalidStateErrorSerializer, errors
 @extend_schema_serializer(component_name="OpenDuty")
 class OpenDutySerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    label = serializers.CharField(help_text="What is owed, and to whom.")
+    label = serializers.CharField(help_text="What is owed, and to whom.")  # type: ignore[assignment]
     due_at = serializers.DateTimeField()
     responsible = serializers.CharField(help_text="The username of who owes it, or empty.")
 

@@ -1,6 +1,10 @@
 """A case's material summary (metadata only, police specialists and supervisors)
 and how activist-group evidence was obtained: one record each, read and replaced."""
 
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth.models import User
 from django.urls import path, reverse
 from drf_spectacular.utils import (
     OpenApiResponse,
@@ -9,12 +13,13 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors
 from cases.api.common import CaseNestedMixin, UserRefSerializer
-from cases.models import ActivistEvidence, MaterialSummary
+from cases.models import ActivistEvidence, Case, MaterialSummary
 from cases.selectors.material import activist_evidence_get_for_actor
 from cases.services import material as material_services
 from common.api.concurrency import ETagMixin, etag_for, expected_version
@@ -28,8 +33,23 @@ def _optional_expected_version(request) -> int | None:
     return expected_version(request) if request.headers.get("If-Match") else None
 
 
-def _put_errors() -> dict:
-    return errors(400, 401, 403, 404, 412, 428)
+def _put_responses(output: type[serializers.Serializer]) -> dict:
+    """A PUT that records (201) or replaces (200) a case's one record of a kind."""
+    return {200: output, 201: output, **errors(400, 401, 403, 404, 412, 428)}
+
+
+def _get_responses(output: type[serializers.Serializer], not_found: str) -> dict:
+    return {200: output, 401: ERROR_RESPONSES[401], 404: OpenApiResponse(description=not_found)}
+
+
+def _reason_field() -> serializers.CharField:
+    return serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Why it changed, for the history.",
+    )
 
 
 @extend_schema_serializer(component_name="MaterialHash")
@@ -106,8 +126,62 @@ def _reference_field(label: str) -> serializers.CharField:
     )
 
 
-class MaterialSummaryApi(CaseNestedMixin, ETagMixin, APIView):
+class _OneRecordApi(CaseNestedMixin, ETagMixin, APIView):
+    # A case's one record of a kind, read with GET and recorded or replaced with PUT:
+    # the first PUT creates it (201, with Location), later ones need If-Match (200).
+    # (A comment, not a docstring: the schema would describe every endpoint with it.)
+
+    InputSerializer: type[serializers.Serializer]
+    output_serializer: type[serializers.Serializer]
+    url_name: str
+
+    def record_read(self, actor: User, case: Case) -> Any:
+        raise NotImplementedError
+
+    def record_write(
+        self, actor: User, case: Case, expected_version: int | None, **data: Any
+    ) -> Any:
+        raise NotImplementedError
+
+    def record_get(self, request: Request, case_id: UUID) -> Response:
+        case = self.get_case(request, case_id)
+        record = self.record_read(request.user, case)
+        if record is None:
+            raise NotFound()
+        return self.with_etag(Response(self.output_serializer(record).data), record.version)
+
+    def record_put(self, request: Request, case_id: UUID) -> Response:
+        case = self.get_case(request, case_id)
+        version = _optional_expected_version(request)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        record = self.record_write(request.user, case, version, **payload.validated_data)
+        created = record.version == 1
+        response = Response(
+            self.output_serializer(record).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+        if created:
+            response["Location"] = reverse(f"api:{self.url_name}", args=[case.id])
+        response["ETag"] = etag_for(record.version)
+        return response
+
+
+class MaterialSummaryApi(_OneRecordApi):
     """Tideline never holds the material itself: counts, references and hashes only."""
+
+    output_serializer = MaterialSummaryOutputSerializer
+    url_name = "case-material"
+
+    def record_read(self, actor: User, case: Case) -> Any:
+        return selectors.material_get_for_actor(actor=actor, case=case)
+
+    def record_write(
+        self, actor: User, case: Case, expected_version: int | None, **data: Any
+    ) -> Any:
+        return material_services.material_summary_put(
+            actor=actor, case=case, expected_version=expected_version, **data
+        )
 
     policy = {"GET": "cases.material.view", "PUT": "cases.material.change"}
 
@@ -126,33 +200,18 @@ class MaterialSummaryApi(CaseNestedMixin, ETagMixin, APIView):
         ncmec_report_id = _reference_field("The NCMEC CyberTipline report id")
         nca_package_reference = _reference_field("The NCA package reference")
         hashes = HashListField(required=False, default=list)
-        reason = serializers.CharField(
-            max_length=500,
-            required=False,
-            allow_blank=True,
-            default="",
-            help_text="Why it changed, for the history.",
-        )
+        reason = _reason_field()
 
     @extend_schema(
         summary="Read the material summary",
-        responses={
-            200: MaterialSummaryOutputSerializer,
-            401: ERROR_RESPONSES[401],
-            404: OpenApiResponse(
-                description="No material summary is recorded yet, or the case or its "
-                "material is outside the caller's scope."
-            ),
-        },
+        responses=_get_responses(
+            MaterialSummaryOutputSerializer,
+            "No material summary is recorded yet, or the case or its "
+            "material is outside the caller's scope.",
+        ),
     )
     def get(self, request, case_id):
-        case = self.get_case(request, case_id)
-        summary = selectors.material_get_for_actor(actor=request.user, case=case)
-        if summary is None:
-            raise NotFound()
-        return self.with_etag(
-            Response(MaterialSummaryOutputSerializer(summary).data), summary.version
-        )
+        return self.record_get(request, case_id)
 
     @extend_schema(
         summary="Record or replace the material summary",
@@ -161,34 +220,10 @@ class MaterialSummaryApi(CaseNestedMixin, ETagMixin, APIView):
         "without it 428, stale 412.",
         request=InputSerializer,
         parameters=[IF_MATCH_ONCE_IT_EXISTS],
-        responses={
-            200: MaterialSummaryOutputSerializer,
-            201: MaterialSummaryOutputSerializer,
-            **_put_errors(),
-        },
+        responses=_put_responses(MaterialSummaryOutputSerializer),
     )
     def put(self, request, case_id):
-        case = self.get_case(request, case_id)
-        version = _optional_expected_version(request)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        summary = material_services.material_summary_put(
-            actor=request.user, case=case, expected_version=version, **payload.validated_data
-        )
-        return _put_response(
-            MaterialSummaryOutputSerializer(summary).data,
-            summary.version,
-            reverse("api:case-material", args=[case.id]),
-        )
-
-
-def _put_response(data: dict, version: int, location: str) -> Response:
-    created = version == 1
-    response = Response(data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
-    if created:
-        response["Location"] = location
-    response["ETag"] = etag_for(version)
-    return response
+        return self.record_put(request, case_id)
 
 
 @extend_schema_serializer(component_name="ActivistEvidence")
@@ -213,7 +248,20 @@ class ActivistEvidenceOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class ActivistEvidenceApi(CaseNestedMixin, ETagMixin, APIView):
+class ActivistEvidenceApi(_OneRecordApi):
+    output_serializer = ActivistEvidenceOutputSerializer
+    url_name = "case-activist-evidence"
+
+    def record_read(self, actor: User, case: Case) -> Any:
+        return activist_evidence_get_for_actor(actor=actor, case=case)
+
+    def record_write(
+        self, actor: User, case: Case, expected_version: int | None, **data: Any
+    ) -> Any:
+        return material_services.activist_evidence_put(
+            actor=actor, case=case, expected_version=expected_version, **data
+        )
+
     policy = {"GET": "cases.case.view", "PUT": "cases.case.change"}
 
     @extend_schema_serializer(component_name="ActivistEvidencePut")
@@ -232,32 +280,17 @@ class ActivistEvidenceApi(CaseNestedMixin, ETagMixin, APIView):
         suspect_alerted_risk = serializers.CharField(
             help_text="The risk that the suspect was alerted, and what follows from it."
         )
-        reason = serializers.CharField(
-            max_length=500,
-            required=False,
-            allow_blank=True,
-            default="",
-            help_text="Why it changed, for the history.",
-        )
+        reason = _reason_field()
 
     @extend_schema(
         summary="Read how activist-group evidence was obtained",
-        responses={
-            200: ActivistEvidenceOutputSerializer,
-            401: ERROR_RESPONSES[401],
-            404: OpenApiResponse(
-                description="Nothing is recorded yet, or the case is outside the caller's scope."
-            ),
-        },
+        responses=_get_responses(
+            ActivistEvidenceOutputSerializer,
+            "Nothing is recorded yet, or the case is outside the caller's scope.",
+        ),
     )
     def get(self, request, case_id):
-        case = self.get_case(request, case_id)
-        evidence = activist_evidence_get_for_actor(actor=request.user, case=case)
-        if evidence is None:
-            raise NotFound()
-        return self.with_etag(
-            Response(ActivistEvidenceOutputSerializer(evidence).data), evidence.version
-        )
+        return self.record_get(request, case_id)
 
     @extend_schema(
         summary="Record or replace how activist-group evidence was obtained",
@@ -267,25 +300,12 @@ class ActivistEvidenceApi(CaseNestedMixin, ETagMixin, APIView):
         request=InputSerializer,
         parameters=[IF_MATCH_ONCE_IT_EXISTS],
         responses={
-            200: ActivistEvidenceOutputSerializer,
-            201: ActivistEvidenceOutputSerializer,
-            **_put_errors(),
+            **_put_responses(ActivistEvidenceOutputSerializer),
             **errors(409),
         },
     )
     def put(self, request, case_id):
-        case = self.get_case(request, case_id)
-        version = _optional_expected_version(request)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        evidence = material_services.activist_evidence_put(
-            actor=request.user, case=case, expected_version=version, **payload.validated_data
-        )
-        return _put_response(
-            ActivistEvidenceOutputSerializer(evidence).data,
-            evidence.version,
-            reverse("api:case-activist-evidence", args=[case.id]),
-        )
+        return self.record_put(request, case_id)
 
 
 urlpatterns = [

@@ -132,13 +132,8 @@ class OutcomeListCreateApi(CaseNestedMixin, APIView):
     @idempotent_create
     def post(self, request, case_id):
         case = self.get_case(request, case_id)
-        payload = self.InputSerializer(
-            data=request.data, context={"case": case, "actor": request.user}
-        )
-        payload.is_valid(raise_exception=True)
-        outcome = outcome_services.outcome_record(
-            actor=request.user, case=case, **payload.validated_data
-        )
+        data = self.payload_for(request, case)
+        outcome = outcome_services.outcome_record(actor=request.user, case=case, **data)
         return Response(OutcomeOutputSerializer(outcome).data, status=status.HTTP_201_CREATED)
 
 

@@ -61,11 +61,9 @@ class OffenceListCreateApi(CaseNestedMixin, APIView):
     @extend_schema(responses={200: OffenceOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.offence_list(actor=request.user, case=case), request, self
+        return self.page_of(
+            request, selectors.offence_list(actor=request.user, case=case), OffenceOutputSerializer
         )
-        return paginator.get_paginated_response(OffenceOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=InputSerializer,
@@ -74,13 +72,8 @@ class OffenceListCreateApi(CaseNestedMixin, APIView):
     @idempotent_create
     def post(self, request, case_id):
         case = self.get_case(request, case_id)
-        payload = self.InputSerializer(
-            data=request.data, context={"case": case, "actor": request.user}
-        )
-        payload.is_valid(raise_exception=True)
-        offence = record_services.offence_add(
-            actor=request.user, case=case, **payload.validated_data
-        )
+        data = self.payload_for(request, case)
+        offence = record_services.offence_add(actor=request.user, case=case, **data)
         offence = selectors.offence_list(actor=request.user, case=case).get(pk=offence.pk)
         return Response(OffenceOutputSerializer(offence).data, status=status.HTTP_201_CREATED)
 
@@ -129,11 +122,9 @@ class ContactListCreateApi(CaseNestedMixin, APIView):
     @extend_schema(responses={200: ContactOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.contact_list(actor=request.user, case=case), request, self
+        return self.page_of(
+            request, selectors.contact_list(actor=request.user, case=case), ContactOutputSerializer
         )
-        return paginator.get_paginated_response(ContactOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=InputSerializer,
@@ -142,13 +133,8 @@ class ContactListCreateApi(CaseNestedMixin, APIView):
     @idempotent_create
     def post(self, request, case_id):
         case = self.get_case(request, case_id)
-        payload = self.InputSerializer(
-            data=request.data, context={"case": case, "actor": request.user}
-        )
-        payload.is_valid(raise_exception=True)
-        contact = record_services.contact_log(
-            actor=request.user, case=case, **payload.validated_data
-        )
+        data = self.payload_for(request, case)
+        contact = record_services.contact_log(actor=request.user, case=case, **data)
         return Response(ContactOutputSerializer(contact).data, status=status.HTTP_201_CREATED)
 
 
@@ -196,11 +182,11 @@ class DecisionListCreateApi(CaseNestedMixin, APIView):
     @extend_schema(responses={200: DecisionOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.decision_list(actor=request.user, case=case), request, self
+        return self.page_of(
+            request,
+            selectors.decision_list(actor=request.user, case=case),
+            DecisionOutputSerializer,
         )
-        return paginator.get_paginated_response(DecisionOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=InputSerializer,

@@ -19,7 +19,7 @@ _GROUP_KEYS = ", ".join(f"`{key}`" for key in OUTCOME_GROUPS)
 @extend_schema_serializer(component_name="OutcomeReportGroup")
 class GroupCountSerializer(serializers.Serializer):
     key = serializers.CharField(help_text=f"One of {_GROUP_KEYS}, in this order.")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
     percentage = serializers.DecimalField(
         max_digits=4,
@@ -32,7 +32,7 @@ class GroupCountSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="OutcomeReportCode")
 class CodeCountSerializer(serializers.Serializer):
     code = serializers.ChoiceField(choices=OutcomeCode.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
 
 

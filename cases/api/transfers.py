@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.selectors import agency_get_by_slug
-from cases.api.common import CaseNestedMixin, UserRefSerializer
+from cases.api.common import CaseNestedMixin, PagedMixin, UserRefSerializer
 from cases.filters import TransferFilter, filter_parameters
 from cases.models import CaseTransfer
 from cases.selectors import transfers as selectors
@@ -80,11 +80,11 @@ class CaseTransferListCreateApi(CaseNestedMixin, APIView):
     @extend_schema(responses={200: TransferOutputSerializer(many=True), **errors(401, 403, 404)})
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.transfer_list(actor=request.user, case=case), request, self
+        return self.page_of(
+            request,
+            selectors.transfer_list(actor=request.user, case=case),
+            TransferOutputSerializer,
         )
-        return paginator.get_paginated_response(TransferOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=InputSerializer,
@@ -110,7 +110,7 @@ class CaseTransferListCreateApi(CaseNestedMixin, APIView):
         return Response(TransferOutputSerializer(transfer).data, status=status.HTTP_201_CREATED)
 
 
-class TransferListApi(APIView):
+class TransferListApi(PagedMixin, APIView):
     """The transfers of the caller's force: those asked of it (`incoming`, what its
     supervisors decide on) and those it asked for (`outgoing`)."""
 
@@ -123,9 +123,7 @@ class TransferListApi(APIView):
     )
     def get(self, request):
         transfers = selectors.transfer_list(actor=request.user, filters=request.query_params)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(transfers, request, self)
-        return paginator.get_paginated_response(TransferOutputSerializer(page, many=True).data)
+        return self.page_of(request, transfers, TransferOutputSerializer)
 
 
 class TransferDetailApi(APIView):

@@ -16,6 +16,7 @@ Charities never hold a case: they work from the disclosure."""
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib.auth.models import User
@@ -60,7 +61,7 @@ def _reason(value: str, *, missing: str) -> str:
     return text
 
 
-def _agency_errors(case: Case, agency: Agency) -> dict:
+def _agency_errors(case: Case, agency: Agency) -> dict[str, Any]:
     if agency.pk == case.owning_agency_id:
         return {"agency": ["The case already belongs to this agency."]}
     if agency.kind == AgencyKind.CHARITY:
@@ -72,7 +73,7 @@ def _agency_errors(case: Case, agency: Agency) -> dict:
     return {}
 
 
-def _parties_of_case(case: Case, parties: Iterable) -> list[CaseParty]:
+def _parties_of_case(case: Case, parties: Iterable[Any]) -> list[CaseParty]:
     wanted = list(dict.fromkeys(str(getattr(party, "pk", party)) for party in parties))
     try:
         found = {
@@ -161,6 +162,18 @@ def _create(
     return grant
 
 
+def _grant_log(actor: User, what: str, grant: CaseGrant, note: str) -> None:
+    """The access-log entry of a change to a grant (`cases.grant.<what>`)."""
+    log_case_access(
+        actor=actor,
+        action=f"cases.grant.{what}",
+        case=grant.case,
+        object_type="case_grant",
+        object_id=grant.pk,
+        note=note,
+    )
+
+
 @transaction.atomic
 def case_grant(
     *,
@@ -191,7 +204,7 @@ def case_grant(
         raise ValidationError(errors)
     if CaseGrant.objects.filter(case=case, agency=agency, revoked_at__isnull=True).exists():
         raise InvalidState("This agency already has a grant to this case.", state="granted")
-    membership = access.membership_of(actor)
+    membership = cast(Membership, access.membership_of(actor))
     grant = _create(
         case=case,
         agency=agency,
@@ -203,13 +216,8 @@ def case_grant(
         source_label=f"Named by {actor.get_full_name() or actor.get_username()} "
         f"({membership.agency.name})",
     )
-    log_case_access(
-        actor=actor,
-        action="cases.grant.created",
-        case=case,
-        object_type="case_grant",
-        object_id=grant.pk,
-        note=f"to {agency.slug} ({_scope_text(grant, chosen)}): {reason}",
+    _grant_log(
+        actor, "created", grant, f"to {agency.slug} ({_scope_text(grant, chosen)}): {reason}"
     )
     return grant
 
@@ -267,14 +275,7 @@ def case_grant_for_referral(
         record_change(grant, actor=actor, reason=f"extended by {source_label}")
         grant.save(update_fields=["source_kind", "source_id", "source_label", "expires_at"])
         note = f"extended for {agency.slug} on accepting {source_label}"
-    log_case_access(
-        actor=actor,
-        action="cases.grant.created",
-        case=case,
-        object_type="case_grant",
-        object_id=grant.pk,
-        note=note,
-    )
+    _grant_log(actor, "created", grant, note)
     return grant
 
 
@@ -310,13 +311,11 @@ def case_grants_after_transfer(
     )
     grant.expires_at = add_working_days(grant.granted_at, GRANT_AFTER_COMPLETION_WORKING_DAYS)
     grant.save(update_fields=["expires_at"])
-    log_case_access(
-        actor=actor,
-        action="cases.grant.created",
-        case=case,
-        object_type="case_grant",
-        object_id=grant.pk,
-        note=f"to {from_agency.slug} (read only, the whole case) after the transfer, until "
+    _grant_log(
+        actor,
+        "created",
+        grant,
+        f"to {from_agency.slug} (read only, the whole case) after the transfer, until "
         f"{grant.expires_at:%Y-%m-%d %H:%M}",
     )
     return grant
@@ -361,14 +360,7 @@ def case_grant_revoke(*, actor: User, grant: CaseGrant, reason: str) -> CaseGran
     record_change(locked, actor=actor, reason=f"revoked from {locked.agency.slug}")
     locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     _permissions_take(locked)
-    log_case_access(
-        actor=actor,
-        action="cases.grant.revoked",
-        case=case,
-        object_type="case_grant",
-        object_id=locked.pk,
-        note=f"from {locked.agency.slug}: {reason}",
-    )
+    _grant_log(actor, "revoked", locked, f"from {locked.agency.slug}: {reason}")
     return locked
 
 
@@ -395,13 +387,11 @@ def case_grant_renew(*, actor: User, grant: CaseGrant, reason: str) -> CaseGrant
     locked.renew_reason = reason
     record_change(locked, actor=actor, reason=f"renewed for {locked.agency.slug}")
     locked.save(update_fields=["expires_at", "renewed_at", "renewed_by", "renew_reason"])
-    log_case_access(
-        actor=actor,
-        action="cases.grant.renewed",
-        case=case,
-        object_type="case_grant",
-        object_id=locked.pk,
-        note=f"for {locked.agency.slug} until {locked.expires_at:%Y-%m-%d %H:%M}: {reason}",
+    _grant_log(
+        actor,
+        "renewed",
+        locked,
+        f"for {locked.agency.slug} until {locked.expires_at:%Y-%m-%d %H:%M}: {reason}",
     )
     return locked
 
@@ -418,7 +408,7 @@ def _told_of_expiry(grant: CaseGrant) -> list[User]:
         .order_by("user__username")
     ]
     if grant.case.lead_officer_id is not None:
-        people.append(grant.case.lead_officer)
+        people.append(cast(User, grant.case.lead_officer))
     return people
 
 

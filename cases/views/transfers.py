@@ -231,46 +231,52 @@ def transfer_accept_page(request, transfer_id):
     return render(request, "cases/transfer_detail.html", context, status=400)
 
 
-@capability_required("cases.transfer.decide")
-@require_POST
-def transfer_decline_page(request, transfer_id):
-    transfer = _transfer(request, transfer_id, log=False, side="receiver")
-    form = _decline_form(request.POST)
+def _reason_move(request, transfer_id, *, side, form, service, done, form_name, after):
+    """Decline (the receiver) or withdraw (the sender) a transfer, for a written reason."""
+    transfer = _transfer(request, transfer_id, log=False, side=side)
+    form = form(request.POST)
     if form.is_valid():
         try:
-            transfer_services.transfer_decline(
-                actor=request.user, transfer=transfer, reason=form.cleaned_data["reason"]
-            )
+            service(actor=request.user, transfer=transfer, reason=form.cleaned_data["reason"])
         except ValidationError as error:
             form_errors_from(form, error)
         except InvalidState as error:
             return _refused(request, transfer, error)
         else:
-            messages.success(request, f"You declined the transfer of {transfer.case.reference}.")
-            return redirect("transfer-list-page")
-    context = _detail_context(request, transfer, decline_form=form)
+            messages.success(request, done.format(reference=transfer.case.reference))
+            return after(transfer)
+    context = _detail_context(request, transfer, **{form_name: form})
     return render(request, "cases/transfer_detail.html", context, status=400)
+
+
+@capability_required("cases.transfer.decide")
+@require_POST
+def transfer_decline_page(request, transfer_id):
+    return _reason_move(
+        request,
+        transfer_id,
+        side="receiver",
+        form=_decline_form,
+        service=transfer_services.transfer_decline,
+        done="You declined the transfer of {reference}.",
+        form_name="decline_form",
+        after=lambda transfer: redirect("transfer-list-page"),
+    )
 
 
 @capability_required("cases.transfer.request")
 @require_POST
 def transfer_withdraw_page(request, transfer_id):
-    transfer = _transfer(request, transfer_id, log=False, side="sender")
-    form = _withdraw_form(request.POST)
-    if form.is_valid():
-        try:
-            transfer_services.transfer_withdraw(
-                actor=request.user, transfer=transfer, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        except InvalidState as error:
-            return _refused(request, transfer, error)
-        else:
-            messages.success(request, f"The transfer of {transfer.case.reference} is withdrawn.")
-            return _to_case(transfer.case)
-    context = _detail_context(request, transfer, withdraw_form=form)
-    return render(request, "cases/transfer_detail.html", context, status=400)
+    return _reason_move(
+        request,
+        transfer_id,
+        side="sender",
+        form=_withdraw_form,
+        service=transfer_services.transfer_withdraw,
+        done="The transfer of {reference} is withdrawn.",
+        form_name="withdraw_form",
+        after=lambda transfer: _to_case(transfer.case),
+    )
 
 
 urlpatterns = [
