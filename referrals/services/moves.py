@@ -10,10 +10,11 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from agencies import access
-from common.errors import InvalidState, NotFound, ValidationError
+from common.errors import InvalidState, ValidationError
 from common.history import history_note
 from referrals.models import Referral, ReferralState
 from referrals.moves import MOVES, Move
+from referrals.selectors import referral_locked_get
 from referrals.selectors.sides import RECEIVER, SENDER, referral_side_require
 from referrals.services.common import event_record, other_side_tell, referral_access_log
 
@@ -32,9 +33,7 @@ def move_begin(*, actor: User, referral: Referral, name: str) -> tuple[Referral,
     InvalidState if the move is not theirs or not allowed now; AccessDenied if
     their role may not make it at all."""
     move = MOVES[name]
-    locked = Referral.objects.select_for_update().filter(pk=referral.pk).first()
-    if locked is None:
-        raise NotFound()
+    locked = referral_locked_get(referral)
     actor_side = referral_side_require(actor, locked)
     state_label = ReferralState(locked.state).label.lower()
     if actor_side != move.side:
