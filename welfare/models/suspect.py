@@ -1,6 +1,8 @@
 import uuid
+from collections.abc import Collection
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -65,6 +67,37 @@ class WelfareScreening(models.Model):
     def __str__(self) -> str:
         return f"Screening: {self.get_result_display()}"
 
+    # The questions asked, each answered yes, no or not known.
+    ANSWER_FIELDS = (
+        "thoughts_of_suicide",
+        "previous_attempts",
+        "mental_health_concerns",
+        "support_around_them",
+    )
+    # The fields `clean` checks, with the messages the pages and the API show, rather
+    # than Django's own field checks.
+    CLEANED_FIELDS = (*ANSWER_FIELDS, "result")
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        super().clean_fields(exclude={*(exclude or ()), *self.CLEANED_FIELDS})
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {
+            name: ["Choose yes, no or not known."]
+            for name in self.ANSWER_FIELDS
+            if getattr(self, name) not in Answer.values
+        }
+        said_yes = Answer.YES in (self.thoughts_of_suicide, self.previous_attempts)
+        if self.result not in ScreeningResult.values:
+            errors["result"] = ["Choose at risk, not at risk or unknown."]
+        elif self.result == ScreeningResult.NOT_AT_RISK and said_yes:
+            errors["result"] = [
+                "A suspect with thoughts of suicide or previous attempts cannot be screened "
+                "as not at risk: choose at risk, or unknown."
+            ]
+        if errors:
+            raise ValidationError(errors)
+
 
 class SafetyPlan(models.Model):
     """Before a suspect flagged at risk is released: who was told, what support was
@@ -109,6 +142,34 @@ class SafetyPlan(models.Model):
 
     def __str__(self) -> str:
         return f"Safety plan for {self.suspect_id}"
+
+    # The fields `clean` checks, with the messages the pages and the API show, rather
+    # than Django's own field checks.
+    CLEANED_FIELDS = ("told", "support_offered", "next_of_kin_consent", "safe_release_arrangements")
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        super().clean_fields(exclude={*(exclude or ()), *self.CLEANED_FIELDS})
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        told, support = self.told or [], self.support_offered or []
+        if any(value not in SafetyPlanTold.values for value in told):
+            errors["told"] = [f"Choose from: {', '.join(SafetyPlanTold.values)}."]
+        if any(value not in SafetyPlanSupport.values for value in support):
+            errors["support_offered"] = [f"Choose from: {', '.join(SafetyPlanSupport.values)}."]
+        if SafetyPlanTold.NEXT_OF_KIN in told and self.next_of_kin_consent is not True:
+            errors["next_of_kin_consent"] = [
+                "Next of kin may be told only with the suspect's consent: record that they "
+                "consented."
+            ]
+        if not (self.safe_release_arrangements or "").strip():
+            errors["safe_release_arrangements"] = [
+                "Describe the safe-release arrangements: how they get home, and who is with them."
+            ]
+        if not told and not support and "told" not in errors:
+            errors["told"] = ["Record who was told, or the support offered."]
+        if errors:
+            raise ValidationError(errors)
 
 
 class SafetyPlanTold(models.TextChoices):

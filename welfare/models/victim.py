@@ -1,6 +1,8 @@
 import uuid
+from collections.abc import Collection
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -20,6 +22,9 @@ class EnhancedReason(models.TextChoices):
     SEXUAL_OFFENCE = "sexual_offence", "Victim of a sexual offence"
     PERSISTENTLY_TARGETED = "persistently_targeted", "Persistently targeted"
     VULNERABLE_OR_INTIMIDATED = "vulnerable_or_intimidated", "Vulnerable or intimidated"
+
+
+REGULAR_UPDATE_MAX_WORKING_DAYS = 60
 
 
 class VictimCare(models.Model):
@@ -72,3 +77,33 @@ class VictimCare(models.Model):
 
     def __str__(self) -> str:
         return f"Victim care for {self.party_id}"
+
+    # The fields `clean` checks, with the messages the pages and the API show, rather
+    # than Django's own field checks.
+    CLEANED_FIELDS = ("opt_out_note", "spoken_for_by", "regular_update_working_days")
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        super().clean_fields(exclude={*(exclude or ()), *self.CLEANED_FIELDS})
+
+    def clean(self) -> None:
+        """How the victim wants to be kept informed: opting out needs a note; a
+        regular schedule is 1 to 60 working days."""
+        errors: dict[str, list[str]] = {}
+        if not self.wants_updates and not self.opt_out_note:
+            errors["opt_out_note"] = [
+                "Record what the victim said when they asked not to be updated."
+            ]
+        days = self.regular_update_working_days
+        if days is not None and (
+            isinstance(days, bool)
+            or not isinstance(days, int)
+            or not 1 <= days <= REGULAR_UPDATE_MAX_WORKING_DAYS
+        ):
+            errors["regular_update_working_days"] = [
+                f"Enter a number of working days from 1 to {REGULAR_UPDATE_MAX_WORKING_DAYS}, "
+                "or leave it empty for no regular update."
+            ]
+        if len(self.spoken_for_by) > 200:
+            errors["spoken_for_by"] = ["Keep this to 200 characters or fewer."]
+        if errors:
+            raise ValidationError(errors)

@@ -19,14 +19,16 @@ attempted suicide or death, and the IOPC referral, are in
 `welfare.services.suspect_incidents`."""
 
 from datetime import date, datetime, timedelta
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet, TextChoices
 from django.utils import timezone
 
 from agencies import access
 from agencies.models import Compartment
-from cases.models import CaseParty, InvestigationEvent, PartyRole
+from cases.models import Case, CaseParty, InvestigationEvent, PartyRole
 from cases.models.event import RELEASE_EVENTS
 from cases.services.common import (
     case_action_require,
@@ -41,14 +43,11 @@ from common.history import history_note
 from safeguarding.models import FlagKind
 from safeguarding.services.flags import flag_raise
 from welfare.models import (
-    Answer,
     Duty,
     DutyKind,
     DutyStatus,
     DutyTrigger,
     SafetyPlan,
-    SafetyPlanSupport,
-    SafetyPlanTold,
     ScreeningResult,
     WelfareScreening,
 )
@@ -58,14 +57,17 @@ from welfare.services.suspect_duties import (
     suicide_flag_is_live,
     welfare_check_open,
 )
+from welfare.services.validation import clean_errors
 
 RECORD = "welfare.suspect.record"
+# Set by the service from other records, once the screening's own rules are kept.
+_SCREENING_SET_LATER = ("case", "suspect", "event", "screened_by", "flag")
 FLAG_REVIEW_DAYS = 28
 SAFETY_PLAN_DUE_HOURS = 4
 AT_RISK_RESULTS = frozenset({ScreeningResult.AT_RISK, ScreeningResult.UNKNOWN})
 
 
-def suspect_record_require(actor: User, case) -> None:
+def suspect_record_require(actor: User, case: Case) -> None:
     """Police casework of the owning force, cleared for the suspect compartment."""
     case_action_require(actor, RECORD, case)
     case_open_require(case)
@@ -73,17 +75,25 @@ def suspect_record_require(actor: User, case) -> None:
         raise NotFound()
 
 
-def suspect_choice_check(case, suspect: CaseParty | None, errors: dict) -> None:
+def suspect_choice_check(
+    case: Case, suspect: CaseParty | None, errors: dict[str, list[str]]
+) -> None:
     if suspect is None or suspect.case_id != case.pk or suspect.role != PartyRole.SUSPECT:
         errors["suspect"] = ["Choose a suspect in this case."]
 
 
-def choice_check(value, choices, field: str, errors: dict, message: str) -> None:
+def choice_check(
+    value: object,
+    choices: type[TextChoices],
+    field: str,
+    errors: dict[str, list[str]],
+    message: str,
+) -> None:
     if value not in choices.values:
         errors[field] = [message]
 
 
-def _oldest_open(suspect: CaseParty, kind: str):
+def _oldest_open(suspect: CaseParty, kind: str) -> QuerySet[Duty]:
     return (
         Duty.objects.select_for_update(of=("self",))
         .filter(party=suspect, kind=kind, status=DutyStatus.OPEN)
@@ -108,7 +118,7 @@ def _duty_meet(duty: Duty, *, actor: User, at: datetime, note: str) -> None:
 def welfare_screening_record(
     *,
     actor: User,
-    case,
+    case: Case,
     suspect: CaseParty | None,
     screened_at: datetime | None,
     thoughts_of_suicide: str,
@@ -122,7 +132,7 @@ def welfare_screening_record(
 ) -> WelfareScreening:
     """Record a screening; a risk found raises the flag and calls for a safety plan."""
     suspect_record_require(actor, case)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     suspect_choice_check(case, suspect, errors)
     answers = {
         "thoughts_of_suicide": thoughts_of_suicide,
@@ -130,17 +140,16 @@ def welfare_screening_record(
         "mental_health_concerns": mental_health_concerns,
         "support_around_them": support_around_them,
     }
-    for field, value in answers.items():
-        choice_check(value, Answer, field, errors, "Choose yes, no or not known.")
-    choice_check(
-        result, ScreeningResult, "result", errors, "Choose at risk, not at risk or unknown."
+    screening = WelfareScreening(
+        case=case,
+        screened_at=screened_at,
+        screened_by=actor,
+        **answers,
+        impact_on_job_and_family=(impact_on_job_and_family or "").strip(),
+        result=result,
+        notes=(notes or "").strip(),
     )
-    said_yes = Answer.YES in (thoughts_of_suicide, previous_attempts)
-    if "result" not in errors and result == ScreeningResult.NOT_AT_RISK and said_yes:
-        errors["result"] = [
-            "A suspect with thoughts of suicide or previous attempts cannot be screened "
-            "as not at risk: choose at risk, or unknown."
-        ]
+    errors.update(clean_errors(screening, exclude=[*_SCREENING_SET_LATER, "screened_at"]))
     if screened_at is None:
         errors["screened_at"] = ["Enter when the screening took place."]
     else:
@@ -150,21 +159,14 @@ def welfare_screening_record(
     if event is not None and (suspect is None or event.suspect_id != getattr(suspect, "pk", None)):
         errors["event"] = ["Choose an event of this suspect."]
     raise_if(errors)
+    suspect = cast(CaseParty, suspect)  # suspect_choice_check refused None
+    screened_at = cast(datetime, screened_at)
 
     duty = _oldest_open(suspect, DutyKind.WELFARE_SCREENING).select_related("event").first()
     if event is None and duty is not None:
         event = duty.event
-    screening = WelfareScreening(
-        case=case,
-        suspect=suspect,
-        event=event,
-        screened_at=screened_at,
-        screened_by=actor,
-        **answers,
-        impact_on_job_and_family=(impact_on_job_and_family or "").strip(),
-        result=result,
-        notes=(notes or "").strip(),
-    )
+    screening.suspect = suspect
+    screening.event = event
     at_risk = result in AT_RISK_RESULTS
     if at_risk and not suicide_flag_is_live(suspect):
         screening.flag = flag_raise(
@@ -175,7 +177,6 @@ def welfare_screening_record(
             reason=f"Welfare screening: {ScreeningResult(result).label.lower()}.",
             review_on=_flag_review_on(screened_at),
         )
-    screening.full_clean(exclude=["case", "suspect", "event", "screened_by", "flag"])
     history_note(screening, actor=actor, reason="welfare screening recorded")
     screening.save()
     if duty is not None:
@@ -215,7 +216,7 @@ def _safety_plan_duty_open(*, actor: User, screening: WelfareScreening) -> None:
     # 48-hour check cover it; a new plan is for the next time in custody.
     if (
         screening.event_id is not None
-        and screening.event.kind in RELEASE_EVENTS
+        and cast(InvestigationEvent, screening.event).kind in RELEASE_EVENTS
         and plans.filter(release_event_id=screening.event_id).exists()
     ):
         return
@@ -245,7 +246,7 @@ def _safety_plan_duty_open(*, actor: User, screening: WelfareScreening) -> None:
 def safety_plan_record(
     *,
     actor: User,
-    case,
+    case: Case,
     suspect: CaseParty | None,
     told: list[str],
     next_of_kin_consent: bool | None,
@@ -254,37 +255,25 @@ def safety_plan_record(
     notes: str = "",
 ) -> SafetyPlan:
     suspect_record_require(actor, case)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     suspect_choice_check(case, suspect, errors)
-    told = list(dict.fromkeys(told or []))
-    support_offered = list(dict.fromkeys(support_offered or []))
-    if any(value not in SafetyPlanTold.values for value in told):
-        errors["told"] = [f"Choose from: {', '.join(SafetyPlanTold.values)}."]
-    if any(value not in SafetyPlanSupport.values for value in support_offered):
-        errors["support_offered"] = [f"Choose from: {', '.join(SafetyPlanSupport.values)}."]
-    if SafetyPlanTold.NEXT_OF_KIN in told and next_of_kin_consent is not True:
-        errors["next_of_kin_consent"] = [
-            "Next of kin may be told only with the suspect's consent: record that they consented."
-        ]
-    arrangements = (safe_release_arrangements or "").strip()
-    if not arrangements:
-        errors["safe_release_arrangements"] = [
-            "Describe the safe-release arrangements: how they get home, and who is with them."
-        ]
-    if not told and not support_offered and "told" not in errors:
-        errors["told"] = ["Record who was told, or the support offered."]
-    raise_if(errors)
-    screening = WelfareScreening.objects.filter(suspect=suspect).order_by("-screened_at").first()
     plan = SafetyPlan(
         case=case,
-        suspect=suspect,
-        screening=screening,
-        told=told,
+        told=list(dict.fromkeys(told or [])),
         next_of_kin_consent=next_of_kin_consent,
-        support_offered=support_offered,
-        safe_release_arrangements=arrangements,
+        support_offered=list(dict.fromkeys(support_offered or [])),
+        safe_release_arrangements=(safe_release_arrangements or "").strip(),
         notes=(notes or "").strip(),
         created_by=actor,
+    )
+    errors.update(
+        clean_errors(plan, exclude=["case", "suspect", "screening", "release_event", "created_by"])
+    )
+    raise_if(errors)
+    suspect = cast(CaseParty, suspect)  # suspect_choice_check refused None
+    plan.suspect = suspect
+    plan.screening = (
+        WelfareScreening.objects.filter(suspect=suspect).order_by("-screened_at").first()
     )
     duties = list(_oldest_open(suspect, DutyKind.SAFETY_PLAN).select_related("event"))
     late_release = next(
@@ -295,7 +284,6 @@ def safety_plan_record(
         # Made after the release it should have preceded: it belongs to that release.
         plan.released_at = late_release.occurred_at
         plan.release_event = late_release
-    plan.full_clean(exclude=["case", "suspect", "screening", "release_event", "created_by"])
     history_note(plan, actor=actor, reason="safety plan recorded")
     plan.save()
     now = timezone.now()

@@ -5,6 +5,9 @@ Every change is made by a police caseworker of the force that owns the case
 (`welfare.victim_care.change`), against the version they last read (412 when
 stale), with a reason in the history."""
 
+from datetime import datetime
+from typing import Any, cast
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
@@ -13,6 +16,7 @@ from django.utils import timezone
 from agencies import access
 from agencies.access import POLICE_CASEWORK
 from agencies.models import Membership
+from cases.models import Case, CaseParty
 from cases.services.common import case_action_require, case_open_require, log_case_access, raise_if
 from common.api.concurrency import version_check
 from common.errors import NotFound, ValidationError
@@ -35,7 +39,6 @@ from welfare.services.victim_duties import (
     victim_update_open,
 )
 
-REGULAR_UPDATE_MAX_WORKING_DAYS = 60
 # "Leave the regular update schedule as it is" (None means: stop it).
 KEEP = object()
 ACTION = "welfare.victim_care.change"
@@ -55,7 +58,7 @@ def _lock(*, actor: User, care: VictimCare, expected_version: int | None) -> Vic
     return locked
 
 
-def _reason_required(reason: str | None, errors: dict) -> str:
+def _reason_required(reason: str | None, errors: dict[str, list[str]]) -> str:
     reason = (reason or "").strip()
     if not reason:
         errors["reason"] = ["Enter the reason for the change."]
@@ -96,7 +99,7 @@ def victim_service_level_change(
     already open keep the due moment stored when they were opened: a deadline once
     given to an officer does not move under them."""
     locked = _lock(actor=actor, care=care, expected_version=expected_version)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     reason = _reason_required(reason, errors)
     enhanced_reason = (enhanced_reason or "").strip()
     if service_level not in ServiceLevel.values:
@@ -114,7 +117,7 @@ def victim_service_level_change(
     return _save(locked, actor=actor, reason=reason, action="welfare.victim_care.level_changed")
 
 
-def point_of_contact_candidate_list(case) -> list[User]:
+def point_of_contact_candidate_list(case: Case) -> list[User]:
     """Who may be a victim's named contact: active police caseworkers of the force
     that owns the case."""
     return [
@@ -129,7 +132,7 @@ def point_of_contact_candidate_list(case) -> list[User]:
     ]
 
 
-def _is_candidate(case, user: User | None) -> bool:
+def _is_candidate(case: Case, user: User | None) -> bool:
     return (
         user is not None
         and user.is_active
@@ -158,15 +161,16 @@ def victim_point_of_contact_change(
     victim who asked not to be updated has it recorded as not wanted). The new
     contact is told through the one notification path."""
     locked = _lock(actor=actor, care=care, expected_version=expected_version)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     reason = _reason_required(reason, errors)
     if not _is_candidate(locked.case, point_of_contact):
         errors["point_of_contact"] = [
             "Choose an active police caseworker of the force that owns this case."
         ]
-    elif point_of_contact.pk == locked.point_of_contact_id:
+    elif point_of_contact is not None and point_of_contact.pk == locked.point_of_contact_id:
         errors["point_of_contact"] = ["This is already the victim's named contact."]
     raise_if(errors)
+    point_of_contact = cast(User, point_of_contact)  # _is_candidate refused None
     locked.point_of_contact = point_of_contact
     locked = _save(locked, actor=actor, reason=reason, action="welfare.victim_care.contact_changed")
     for duty in Duty.objects.select_for_update(of=("self",)).filter(
@@ -192,11 +196,13 @@ def victim_point_of_contact_change(
         link=reverse("victim-care", args=[locked.case_id, locked.party_id]),
         dedupe_key=f"welfare.named_contact:{locked.pk}:{locked.version}",
     )
-    locked._new_contact_duty = duty
+    locked._new_contact_duty = duty  # type: ignore[attr-defined]  # for the caller's page
     return locked
 
 
-def regular_update_open(*, actor: User | None, care: VictimCare, moment, key: str) -> Duty:
+def regular_update_open(
+    *, actor: User | None, care: VictimCare, moment: datetime, key: str
+) -> Duty:
     """The next regular update agreed with the victim, due N working days after
     `moment`. `key` names what made it due, so that it is opened once."""
     party = care.party
@@ -207,7 +213,7 @@ def regular_update_open(*, actor: User | None, care: VictimCare, moment, key: st
         kind=DutyKind.VICTIM_UPDATE,
         trigger=DutyTrigger.REGULAR_UPDATE,
         reason=f"Regular update agreed: every {care.regular_update_working_days} working days",
-        due_at=due_in_working_days(moment, care.regular_update_working_days),
+        due_at=due_in_working_days(moment, cast(int, care.regular_update_working_days)),
         source_key=f"regular:{care.pk}:{key}",
         responsible=care.point_of_contact or care.case.lead_officer,
         closed_as=None if care.wants_updates else DutyStatus.OPTED_OUT,
@@ -224,7 +230,7 @@ def victim_preferences_set(
     wants_updates: bool | None = None,
     opt_out_note: str | None = None,
     spoken_for_by: str | None = None,
-    regular_update_working_days=KEEP,
+    regular_update_working_days: Any = KEEP,
     reason: str = "",
 ) -> VictimCare:
     """Record how the victim wants to be kept informed. A field left as None keeps
@@ -236,29 +242,13 @@ def victim_preferences_set(
     days) replaces the one before: the open regular update is cancelled and the
     next one is due N working days from now."""
     locked = _lock(actor=actor, care=care, expected_version=expected_version)
-    errors: dict = {}
     now_wants = locked.wants_updates if wants_updates is None else bool(wants_updates)
     note = locked.opt_out_note if opt_out_note is None else opt_out_note.strip()
-    if not now_wants and not note:
-        errors["opt_out_note"] = ["Record what the victim said when they asked not to be updated."]
     days = (
         locked.regular_update_working_days
         if regular_update_working_days is KEEP
         else regular_update_working_days
     )
-    if days is not None and (
-        isinstance(days, bool)
-        or not isinstance(days, int)
-        or not 1 <= days <= REGULAR_UPDATE_MAX_WORKING_DAYS
-    ):
-        errors["regular_update_working_days"] = [
-            f"Enter a number of working days from 1 to {REGULAR_UPDATE_MAX_WORKING_DAYS}, "
-            "or leave it empty for no regular update."
-        ]
-    spoken = locked.spoken_for_by if spoken_for_by is None else spoken_for_by.strip()
-    if len(spoken) > 200:
-        errors["spoken_for_by"] = ["Keep this to 200 characters or fewer."]
-    raise_if(errors)
     opting_out = locked.wants_updates and not now_wants
     # Opting out closed the regular update as not wanted; opting back in resumes the
     # agreed schedule, or it would silently stop.
@@ -266,8 +256,9 @@ def victim_preferences_set(
     schedule_changed = days != locked.regular_update_working_days
     locked.wants_updates = now_wants
     locked.opt_out_note = note if not now_wants else ""
-    locked.spoken_for_by = spoken
+    locked.spoken_for_by = locked.spoken_for_by if spoken_for_by is None else spoken_for_by.strip()
     locked.regular_update_working_days = days
+    # The care record's own rules (VictimCare.clean) are kept by _save's full_clean.
     locked = _save(
         locked,
         actor=actor,
@@ -294,7 +285,7 @@ def victim_preferences_set(
     return locked
 
 
-def victim_care_ensure(*, actor: User, party) -> VictimCare:
+def victim_care_ensure(*, actor: User, party: CaseParty) -> VictimCare:
     """The victim's care record, made with the level the Code gives them if none
     was made when they were added (a victim recorded before this feature)."""
     if not access.can(actor, "welfare.victim_care.view", party.case):
