@@ -4,7 +4,6 @@ the queue, its assessments, the flags of its people, and strategy discussions.""
 from agencies import access
 from cases.panels import CasePanel
 from safeguarding import selectors
-from safeguarding.models import CasePriority
 from safeguarding.queue_view_model import queue_rows
 from safeguarding.views.flags import flags_section
 from safeguarding.views.strategy import strategy_section
@@ -18,7 +17,7 @@ def safeguarding_panels(actor, case) -> list[CasePanel]:
             CasePanel("flags", "Flags", "safeguarding/includes/flags.html", flags, prominent=True)
         )
     if access.can(actor, "safeguarding.assessment.view", case):
-        priority = CasePriority.objects.filter(case=case).first()
+        priority = selectors.case_priority_get(case=case)
         waiting = priority is not None and priority.actioned_at is None and case.is_open
         row = queue_rows([priority])[0] if waiting else None
         panels.append(

@@ -21,9 +21,9 @@ from common.api.query import QueryParamsSerializer
 from common.api.schema import errors
 from safeguarding import selectors
 from safeguarding.models import Flag, FlagKind
+from safeguarding.models.flag import REASON_MAX_LENGTH
 from safeguarding.selectors.flags import flag_origins
 from safeguarding.services import flags as flag_services
-from safeguarding.services.flags import REASON_MAX_LENGTH
 
 
 @extend_schema_serializer(component_name="FlaggedPerson")

@@ -14,7 +14,6 @@ from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
 from common.dates import DeadlineStatus
-from common.errors import NotFound
 from safeguarding import selectors
 from safeguarding.deadlines import strategy_discussions_with_deadlines
 from safeguarding.models import StrategyDiscussion
@@ -80,11 +79,11 @@ class StrategyDiscussionOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(DeadlineSerializer(allow_null=True))
     def get_conference(self, discussion: StrategyDiscussion) -> dict | None:
-        return _deadline(discussion.conference)
+        return _deadline(discussion.conference)  # type: ignore[attr-defined]  # set by the selector
 
     @extend_schema_field(DeadlineSerializer(allow_null=True))
     def get_assessment(self, discussion: StrategyDiscussion) -> dict | None:
-        return _deadline(discussion.assessment)
+        return _deadline(discussion.assessment)  # type: ignore[attr-defined]  # set by the selector
 
 
 def _output(discussion: StrategyDiscussion) -> dict:
@@ -158,14 +157,9 @@ class StrategyDiscussionListCreateApi(CaseNestedMixin, APIView):
 
 
 def _discussion(request, case, discussion_id) -> StrategyDiscussion:
-    found = (
-        selectors.strategy_discussion_list(actor=request.user, case=case)
-        .filter(pk=discussion_id)
-        .first()
+    return selectors.strategy_discussion_get_for_actor(
+        actor=request.user, case=case, discussion_id=discussion_id
     )
-    if found is None:
-        raise NotFound()
-    return found
 
 
 class _StepApi(CaseNestedMixin, APIView):

@@ -1,9 +1,28 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from cases.models import Case, CaseParty, Person
+
+REASON_MAX_LENGTH = 2000
+
+
+def reason_errors(reason: str | None, *, field: str, missing: str) -> dict[str, list[str]]:
+    """A reason is required, and at most `REASON_MAX_LENGTH` characters once trimmed."""
+    text = (reason or "").strip()
+    if not text:
+        return {field: [missing]}
+    if len(text) > REASON_MAX_LENGTH:
+        return {field: [f"Keep it to {REASON_MAX_LENGTH} characters or fewer."]}
+    return {}
+
+
+def clear_reason_errors(reason: str | None) -> dict[str, list[str]]:
+    """Why a flag is cleared: named `reason`, as the clearing form and API name it."""
+    return reason_errors(reason, field="reason", missing="Give the reason the flag is cleared.")
 
 
 class FlagKind(models.TextChoices):
@@ -56,6 +75,44 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+    # For `full_clean(exclude=...)`: links to records the service has checked, and the
+    # fields `clean()` words itself.
+    CLEAN_EXCLUDE = (
+        "case",
+        "party",
+        "person",
+        "raised_by",
+        "cleared_by",
+        "kind",
+        "reason",
+        "review_on",
+        "clear_reason",
+    )
+
+    def clean(self) -> None:
+        """A flag names its kind and its reason, and is reviewed on a date that is,
+        when it is raised, today or later; a cleared flag says why."""
+        errors: dict[str, list[str]] = {}
+        if self.kind not in FlagKind.values:
+            errors["kind"] = [f"Choose one of: {', '.join(FlagKind.values)}."]
+        errors.update(
+            reason_errors(self.reason, field="reason", missing="Give the reason for the flag.")
+        )
+        if self.review_on is None:
+            errors["review_on"] = ["Set the date the flag is to be reviewed."]
+        elif self._state.adding and self.review_on < timezone.localdate():
+            errors["review_on"] = ["Set a review date from today onwards."]
+        if self.cleared_at is not None:
+            errors.update(
+                reason_errors(
+                    self.clear_reason,
+                    field="reason",
+                    missing="Give the reason the flag is cleared.",
+                )
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_live(self) -> bool:

@@ -3,6 +3,7 @@
 from uuid import UUID
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from agencies import access
@@ -44,6 +45,20 @@ def assessment_list(*, actor: User, case: Case) -> QuerySet[Assessment]:
     )
 
 
+def assessment_get_for_actor(*, actor: User, case: Case, assessment_id: UUID | str) -> Assessment:
+    """One assessment of the case, with what it replaced and its scale's levels; the
+    same NotFound for "does not exist" and "not yours"."""
+    try:
+        return (
+            assessment_list(actor=actor, case=case)
+            .select_related("supersedes")
+            .prefetch_related("scale__levels")
+            .get(pk=assessment_id)
+        )
+    except (Assessment.DoesNotExist, ValueError, ValidationError) as exc:
+        raise NotFound() from exc
+
+
 def flag_list(*, actor: User, case: Case, include_cleared: bool = False) -> QuerySet[Flag]:
     """The flags of every person the user may see in this case, wherever they were
     raised: a flag follows the person."""
@@ -61,7 +76,7 @@ def flag_list(*, actor: User, case: Case, include_cleared: bool = False) -> Quer
 def flag_get_for_actor(*, actor: User, case: Case, flag_id: UUID | str) -> Flag:
     try:
         return flag_list(actor=actor, case=case, include_cleared=True).get(pk=flag_id, case=case)
-    except (Flag.DoesNotExist, ValueError) as exc:
+    except (Flag.DoesNotExist, ValueError, ValidationError) as exc:
         raise NotFound() from exc
 
 
@@ -73,6 +88,23 @@ def strategy_discussion_list(*, actor: User, case: Case) -> QuerySet[StrategyDis
         .select_related("child__person", "recorded_by")
         .order_by("-held_at", "-id")
     )
+
+
+def strategy_discussion_get_for_actor(
+    *, actor: User, case: Case, discussion_id: UUID | str
+) -> StrategyDiscussion:
+    """One strategy discussion of the case; the same NotFound for "does not exist"
+    and "not yours"."""
+    try:
+        return strategy_discussion_list(actor=actor, case=case).get(pk=discussion_id)
+    except (StrategyDiscussion.DoesNotExist, ValueError, ValidationError) as exc:
+        raise NotFound() from exc
+
+
+def case_priority_get(*, case: Case) -> CasePriority | None:
+    """The case's place in its agency's work queue, if it has one (the caller has
+    checked that the reader may see the case's risk)."""
+    return CasePriority.objects.filter(case=case).first()
 
 
 def queue_list(

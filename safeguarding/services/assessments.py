@@ -1,55 +1,28 @@
 """Risk assessments: recorded, never edited; a new one supersedes the last."""
 
 from datetime import date
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from agencies import access
-from cases.models import Case, CaseParty, PartyRole
+from agencies.models import Membership
+from cases.models import Case, CaseParty
 from cases.services.common import case_action_require, case_open_require, log_case_access
 from common.errors import ValidationError
-from safeguarding.models import Assessment, FactorAnswer, SharedLevel
-from safeguarding.risk_templates import Template, level_compute, template_current
+from safeguarding.models import Assessment, SharedLevel
+from safeguarding.risk_templates import level_compute, template_current
 from safeguarding.services.queue import priority_refresh
 from safeguarding.services.scales import agency_grade, current_scale_levels
 
-NOTE_MAX_LENGTH = 1000
-
-
-def _answers_validated(template: Template, answers: dict, errors: dict) -> dict:
-    """Each factor's answer and note, cleaned; every problem goes into `errors`,
-    named `answers.<factor key>`."""
-    if not isinstance(answers, dict):
-        errors["answers"] = ["Give an answer for each factor of the template."]
-        return {}
-    factor_keys = {factor.key for factor in template.factors}
-    for key in sorted(set(answers) - factor_keys, key=str):
-        errors[f"answers.{key}"] = [f"The template '{template.name}' has no factor '{key}'."]
-    cleaned = {}
-    for factor in template.factors:
-        given = answers.get(factor.key)
-        field = f"answers.{factor.key}"
-        if given is None:
-            errors[field] = [f"Answer '{factor.label}': yes, no or not known."]
-            continue
-        answer = given.get("answer") if isinstance(given, dict) else given
-        note = given.get("note") if isinstance(given, dict) else ""
-        if not isinstance(answer, str) or answer not in FactorAnswer.values:
-            errors[field] = [f"Choose one of: {', '.join(FactorAnswer.values)}."]
-            continue
-        if note is None:
-            note = ""
-        if not isinstance(note, str):
-            errors[field] = ["A note must be text."]
-            continue
-        note = note.strip()
-        if len(note) > NOTE_MAX_LENGTH:
-            errors[field] = [f"Keep the note to {NOTE_MAX_LENGTH} characters or fewer."]
-            continue
-        cleaned[factor.key] = {"answer": answer, "note": note}
-    return cleaned
+_ERROR_ORDER = {
+    name: rank
+    for rank, name in enumerate(
+        ("template", "subject", "review_on", "override_level", "override_rationale")
+    )
+}
 
 
 @transaction.atomic
@@ -59,52 +32,54 @@ def assessment_record(
     case: Case,
     subject: CaseParty,
     template_key: str,
-    answers: dict,
+    answers: dict[str, Any],
     review_on: date,
     override_level: str = "",
     override_rationale: str = "",
 ) -> Assessment:
     case_action_require(actor, "safeguarding.assessment.add", case)
     case_open_require(case)
-    membership = access.membership_of(actor)
-    errors: dict[str, list[str]] = {}
+    membership = cast(Membership, access.membership_of(actor))
     template = template_current(template_key)
     if template is None:
         raise ValidationError({"template": ["No assessment template has this key."]})
-    if membership.agency.kind not in template.agency_kinds:
-        errors["template"] = [f"'{template.name}' is not used by your kind of agency."]
     if subject.case_id != case.pk or not access.party_visible(actor, subject):
         raise ValidationError({"subject": ["Choose a party to this case."]})
-    if subject.role not in template.subject_roles:
-        roles = [
-            str(label).lower()
-            for role, label in PartyRole.choices
-            if role in template.subject_roles
-        ]
-        errors["subject"] = [f"'{template.name}' assesses a {' or '.join(roles)}."]
-    if review_on is None or review_on < timezone.localdate():
-        errors["review_on"] = ["Set a review date from today onwards."]
-    override_level = override_level or ""
-    if override_level:
-        if override_level not in SharedLevel.values:
-            errors["override_level"] = [f"Choose one of: {', '.join(SharedLevel.values)}."]
-        elif not access.can(actor, "safeguarding.assessment.override", case):
-            errors["override_level"] = [
-                "Only a specialist investigator, supervisor, social worker or MASH "
-                "coordinator may override the computed level."
-            ]
-        if not (override_rationale or "").strip():
-            errors["override_rationale"] = ["Write the rationale for the professional judgement."]
-    elif (override_rationale or "").strip():
+    # What depends on who records it; the assessment's own rules are the model's.
+    errors: dict[str, list[str]] = {}
+    if membership.agency.kind not in template.agency_kinds:
+        errors["template"] = [f"'{template.name}' is not used by your kind of agency."]
+    if override_level in SharedLevel.values and not access.can(
+        actor, "safeguarding.assessment.override", case
+    ):
         errors["override_level"] = [
-            "Choose the level your judgement sets, or leave out the rationale."
+            "Only a specialist investigator, supervisor, social worker or MASH "
+            "coordinator may override the computed level."
         ]
-    cleaned = _answers_validated(template, answers, errors)
+    assessment = Assessment(
+        case=case,
+        subject=subject,
+        template_key=template.key,
+        template_version=template.version,
+        answers=answers,
+        override_level=override_level or "",
+        override_rationale=(override_rationale or "").strip(),
+        assessor=actor,
+        review_on=review_on,
+    )
+    try:
+        assessment.full_clean(exclude=Assessment.CLEAN_EXCLUDE)
+    except ValidationError as error:
+        errors = {**error.message_dict, **errors}
     if errors:
-        raise ValidationError(errors)
+        # In the order the form asks; each factor's answer last.
+        raise ValidationError(
+            dict(sorted(errors.items(), key=lambda item: _ERROR_ORDER.get(item[0], 99)))
+        )
+    cleaned: dict[str, Any] = assessment.answers
     computation = level_compute(template, {k: v["answer"] for k, v in cleaned.items()})
     scale, scale_levels = current_scale_levels(membership.agency_id)
-    effective = override_level or computation.level
+    effective = assessment.override_level or computation.level
     # Assessments of one party are recorded one at a time, so that two at once cannot
     # both supersede the same one. The party's row is the lock: PostgreSQL cannot lock
     # the rows of "not yet superseded", which is the nullable side of an outer join.
@@ -116,24 +91,14 @@ def assessment_record(
         .order_by("-assessed_at", "-id")
         .first()
     )
-    assessment = Assessment.objects.create(
-        case=case,
-        subject=subject,
-        template_key=template.key,
-        template_version=template.version,
-        answers=cleaned,
-        computed_level=computation.level,
-        known_factors=computation.known_factors,
-        total_factors=computation.total_factors,
-        override_level=override_level,
-        override_rationale=(override_rationale or "").strip(),
-        scale=scale,
-        agency_grade=agency_grade(scale_levels, effective),
-        assessor=actor,
-        assessed_at=timezone.now(),
-        review_on=review_on,
-        supersedes=previous,
-    )
+    assessment.computed_level = computation.level
+    assessment.known_factors = computation.known_factors
+    assessment.total_factors = computation.total_factors
+    assessment.scale = scale
+    assessment.agency_grade = agency_grade(scale_levels, effective)
+    assessment.assessed_at = timezone.now()
+    assessment.supersedes = previous
+    assessment.save(force_insert=True)
     log_case_access(
         actor=actor,
         action="safeguarding.assessment.recorded",

@@ -16,38 +16,29 @@ from cases.models import Case, CaseParty, Person
 from cases.services.common import case_action_require, case_open_require, log_case_access
 from common.errors import InvalidState, NotFound, ValidationError
 from safeguarding.models import Flag, FlagKind
-
-REASON_MAX_LENGTH = 2000
-
-
-def _reason_errors(reason: str, *, field: str, missing: str) -> dict[str, list[str]]:
-    text = (reason or "").strip()
-    if not text:
-        return {field: [missing]}
-    if len(text) > REASON_MAX_LENGTH:
-        return {field: [f"Keep it to {REASON_MAX_LENGTH} characters or fewer."]}
-    return {}
+from safeguarding.models.flag import clear_reason_errors
 
 
 @transaction.atomic
 def flag_raise(
-    *, actor: User, case: Case, party: CaseParty, kind: str, reason: str, review_on: date
+    *, actor: User, case: Case, party: CaseParty, kind: str, reason: str, review_on: date | None
 ) -> Flag:
     case_action_require(actor, "safeguarding.flag.raise", case)
     case_open_require(case)
     # A part the actor may not see answers as if it were not in the case.
     if party.case_id != case.pk or not access.party_visible(actor, party):
         raise ValidationError({"party": ["Choose a person in this case."]})
-    errors: dict[str, list[str]] = {}
-    if kind not in FlagKind.values:
-        errors["kind"] = [f"Choose one of: {', '.join(FlagKind.values)}."]
-    errors.update(_reason_errors(reason, field="reason", missing="Give the reason for the flag."))
-    if review_on is None:
-        errors["review_on"] = ["Set the date the flag is to be reviewed."]
-    elif review_on < timezone.localdate():
-        errors["review_on"] = ["Set a review date from today onwards."]
-    if errors:
-        raise ValidationError(errors)
+    flag = Flag(
+        case=case,
+        party=party,
+        person_id=party.person_id,
+        kind=kind,
+        reason=(reason or "").strip(),
+        raised_by=actor,
+        raised_at=timezone.now(),
+        review_on=review_on,
+    )
+    flag.full_clean(exclude=Flag.CLEAN_EXCLUDE)
     # One raise at a time per person, so two at once cannot both pass the check.
     Person.objects.select_for_update().filter(pk=party.person_id).first()
     live = Flag.objects.filter(person_id=party.person_id, kind=kind, cleared_at__isnull=True)
@@ -55,16 +46,7 @@ def flag_raise(
         raise InvalidState(
             f"This person already has a live flag: {FlagKind(kind).label}.", state="raised"
         )
-    flag = Flag.objects.create(
-        case=case,
-        party=party,
-        person_id=party.person_id,
-        kind=kind,
-        reason=reason.strip(),
-        raised_by=actor,
-        raised_at=timezone.now(),
-        review_on=review_on,
-    )
+    flag.save(force_insert=True)
     log_case_access(
         actor=actor,
         action="safeguarding.flag.raised",
@@ -84,7 +66,7 @@ def flag_clear(*, actor: User, flag: Flag, reason: str) -> Flag:
     case_open_require(flag.case)
     if not access.party_visible(actor, flag.party):
         raise NotFound()
-    errors = _reason_errors(reason, field="reason", missing="Give the reason the flag is cleared.")
+    errors = clear_reason_errors(reason)
     if errors:
         raise ValidationError(errors)
     locked = Flag.objects.select_for_update().get(pk=flag.pk)

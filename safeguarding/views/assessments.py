@@ -2,6 +2,7 @@
 factors, and see the result with the computed level beside any override."""
 
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 from django.contrib import messages
@@ -15,11 +16,13 @@ from cases import selectors as case_selectors
 from cases.forms import Radios, UKDateField
 from cases.models import PartyRole
 from cases.services.common import log_case_read
-from common.errors import NotFound, ValidationError
+from common.errors import ValidationError
 from common.pages import capability_required
 from safeguarding import selectors
 from safeguarding.models import SHARED_LEVEL_DEFINITIONS, FactorAnswer, SharedLevel
+from safeguarding.models.assessment import NOTE_MAX_LENGTH
 from safeguarding.risk_templates import (
+    Factor,
     Template,
     level_compute,
     template_get,
@@ -57,7 +60,9 @@ def rule_text(template: Template) -> RuleText:
 def _threshold_lines(template: Template) -> list[str]:
     lines = []
     for combination in template.critical_combinations:
-        labels = " and ".join(template.factor(key).label for key in sorted(combination))
+        labels = " and ".join(
+            cast(Factor, template.factor(key)).label for key in sorted(combination)
+        )
         lines.append(f"Critical combination: {labels}.")
     lines.append(
         f"Thresholds: critical at a score of {template.critical_score}, high at "
@@ -140,7 +145,7 @@ class AssessmentForm(forms.Form):
             )
             self.fields[f"{_NOTE}{factor.key}"] = forms.CharField(
                 required=False,
-                max_length=assessment_services.NOTE_MAX_LENGTH,
+                max_length=NOTE_MAX_LENGTH,
                 label=format_html(
                     'Note<span class="govuk-visually-hidden"> on {}</span> (optional)',
                     factor.label.lower(),
@@ -189,7 +194,7 @@ class AssessmentForm(forms.Form):
     def errors_from(self, error: ValidationError) -> None:
         """The service's field names, onto this form's fields."""
         for name, field_messages in error.message_dict.items():
-            target = name
+            target: str | None = name
             if name.startswith("answers."):
                 target = f"{_ANSWER}{name.removeprefix('answers.')}"
             if target not in self.fields:
@@ -309,15 +314,9 @@ def _answer_rows(template: Template | None, assessment) -> list[dict]:
 @require_GET
 def assessment_detail(request, case_id, assessment_id):
     case = _case_for(request, case_id, "safeguarding.assessment.view")
-    assessment = (
-        selectors.assessment_list(actor=request.user, case=case)
-        .select_related("supersedes")
-        .prefetch_related("scale__levels")
-        .filter(pk=assessment_id)
-        .first()
+    assessment = selectors.assessment_get_for_actor(
+        actor=request.user, case=case, assessment_id=assessment_id
     )
-    if assessment is None:
-        raise NotFound()
     log_case_read(
         actor=request.user,
         action="safeguarding.assessment.viewed",

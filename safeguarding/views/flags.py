@@ -17,9 +17,9 @@ from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
 from safeguarding import selectors
 from safeguarding.models import FlagKind
+from safeguarding.models.flag import REASON_MAX_LENGTH
 from safeguarding.selectors.flags import flags_for_display
 from safeguarding.services import flags as flag_services
-from safeguarding.services.flags import REASON_MAX_LENGTH
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
@@ -143,6 +143,7 @@ def flag_create(request, case_id):
     context = {
         "form": form,
         "case": case,
+        "heading": "Raise a flag",
         "has_parties": bool(parties),
         "today": timezone.localdate(),
         **flags_section(request.user, case),
@@ -174,9 +175,8 @@ def flag_clear(request, case_id, flag_id):
                 request, f"{flag.get_kind_display()} flag on {flag.person.full_name} cleared."
             )
             return _to_flags(case)
-    return render(
-        request, "safeguarding/flag_clear.html", {"form": form, "case": case, "flag": flag}
-    )
+    context = {"form": form, "case": case, "heading": "Clear a flag", "flag": flag}
+    return render(request, "safeguarding/flag_clear.html", context)
 
 
 urlpatterns = [

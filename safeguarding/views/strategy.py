@@ -3,6 +3,7 @@ initial child protection conference as held and the child and family assessment
 as completed. The case page shows them with `safeguarding/includes/strategy.html`,
 whose context `strategy_section(actor, case)` builds."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django import forms
@@ -16,7 +17,8 @@ from agencies import access
 from cases import selectors as case_selectors
 from cases.forms import Radios, TimeField, UKDateField
 from cases.models import Case, PartyRole
-from common.errors import InvalidState, NotFound, ValidationError
+from common.dates import when_text
+from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
 from safeguarding import selectors
 from safeguarding.deadlines import strategy_discussions_with_deadlines
@@ -179,11 +181,11 @@ def strategy_create(request, case_id):
             return _to_strategy(case)
         else:
             if discussion.section_47_started:
-                due = timezone.localtime(discussion.conference_due_at)
+                due = when_text(discussion.conference_due_at)
                 messages.success(
                     request,
                     "Strategy discussion recorded. The initial child protection conference "
-                    f"is due by {due:%H:%M} on {due.day} {due:%B %Y}.",
+                    f"is due by {due}.",
                 )
             else:
                 messages.success(request, "Strategy discussion recorded.")
@@ -193,13 +195,9 @@ def strategy_create(request, case_id):
 
 
 def _discussion(request, case: Case, discussion_id) -> StrategyDiscussion:
-    found = (
-        selectors.strategy_discussion_list(actor=request.user, case=case)
-        .filter(pk=discussion_id)
-        .first()
+    found = selectors.strategy_discussion_get_for_actor(
+        actor=request.user, case=case, discussion_id=discussion_id
     )
-    if found is None:
-        raise NotFound()
     (annotated,) = strategy_discussions_with_deadlines([found])
     return annotated
 
@@ -207,6 +205,8 @@ def _discussion(request, case: Case, discussion_id) -> StrategyDiscussion:
 def _step_page(request, case_id, discussion_id, *, step: str):
     case = _case(request, case_id, "safeguarding.strategy.record")
     discussion = _discussion(request, case, discussion_id)
+    form_class: type[forms.Form]
+    service: Callable[..., StrategyDiscussion]
     if step == "conference":
         form_class, field, service = (
             ConferenceHeldForm,
