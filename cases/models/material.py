@@ -7,7 +7,21 @@ from simple_history.models import HistoricalRecords
 from cases.models.case import Case
 
 
-class MaterialSummary(models.Model):
+class _ReplacedWhole(models.Model):
+    """A case's one record of a kind, replaced whole by each change: its version (for
+    If-Match) and who changed it last."""
+
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class MaterialSummary(_ReplacedWhole):
     """What is known about the material in a case, as metadata only. Tideline never
     holds the material itself: no file, no image, no thumbnail, ever."""
 
@@ -24,11 +38,6 @@ class MaterialSummary(models.Model):
     nca_package_reference = models.CharField(max_length=100, blank=True, default="")
     # A list of {"algorithm": "md5" | "sha1" | "sha256", "value": lowercase hex}.
     hashes = models.JSONField(default=list, blank=True)
-    version = models.PositiveIntegerField(default=1)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -42,7 +51,7 @@ class MaterialSummary(models.Model):
         return self.category_a_count + self.category_b_count + self.category_c_count
 
 
-class ActivistEvidence(models.Model):
+class ActivistEvidence(_ReplacedWhole):
     """How evidence from an online activist group was obtained (the report's
     Recommendation 12): it needs care before it is relied on."""
 
@@ -58,11 +67,6 @@ class ActivistEvidence(models.Model):
     suspect_alerted_risk = models.TextField(
         help_text="The risk that the suspect was alerted, and what follows from it."
     )
-    version = models.PositiveIntegerField(default=1)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:

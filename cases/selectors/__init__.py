@@ -53,16 +53,24 @@ def log_case_read(
     the request's other reads in its one access-log entry."""
     if records is None and object_id is None and object_type != "case":
         records = ()
-    justification = access.justification_for(actor, case)
     access_read_record(
         actor=actor,
         action=action,
         object_type=object_type,
-        object_id=object_id if object_id is not None else case.pk,
-        object_agency_slug=case.owning_agency.slug,
-        justification=f"{justification}; {note}" if note else justification,
+        **case_log_terms(actor=actor, case=case, object_id=object_id, note=note),
         records=records,
     )
+
+
+def case_log_terms(*, actor: User, case: Case, object_id: Any, note: str) -> dict[str, Any]:
+    """What an access-log entry about a case (or a record in it) says of it: its id,
+    its owner, and why the actor may see it (with the note, if any)."""
+    justification = access.justification_for(actor, case)
+    return {
+        "object_id": object_id if object_id is not None else case.pk,
+        "object_agency_slug": case.owning_agency.slug,
+        "justification": f"{justification}; {note}" if note else justification,
+    }
 
 
 def refused_owner_slug(model: Any, pk: Any, owner_path: str) -> str:
@@ -192,10 +200,10 @@ def party_list_logged(*, actor: User, case: Case, parties: Iterable[CaseParty] =
     )
 
 
-def party_ages(*, case: Case, parties: list[CaseParty]) -> dict:
+def party_ages(*, case: Case, parties: list[CaseParty]) -> dict[UUID, int | None]:
     """Each party's age in whole years at the offence (the earliest offence that
     concerns them, else the date the case was received); None when unknown."""
-    first_offence: dict = {}
+    first_offence: dict[UUID, date] = {}
     for party_id, committed_from in Offence.objects.filter(
         case=case, parties__in=[p.pk for p in parties]
     ).values_list("parties", "committed_from"):

@@ -13,6 +13,7 @@ from agencies.audit import access_log_record
 from cases.models import Case
 
 # A read is logged by the selectors; the apps above log theirs with it from here too.
+from cases.selectors import case_log_terms
 from cases.selectors import log_case_read as log_case_read
 from common.errors import InvalidState, NotFound, ValidationError
 from common.history import history_note
@@ -46,7 +47,7 @@ def compartment_require(actor: User, compartment: str, *, field: str) -> None:
         raise ValidationError({field: ["Choose a record you may see."]})
 
 
-def not_in_future(value: date | datetime | None, field: str, errors: dict) -> None:
+def not_in_future(value: date | datetime | None, field: str, errors: dict[str, list[str]]) -> None:
     if value is None:
         return
     if isinstance(value, datetime):
@@ -57,13 +58,13 @@ def not_in_future(value: date | datetime | None, field: str, errors: dict) -> No
 
 
 def in_order(
-    earlier: Any, later: Any, later_field: str, errors: dict, *, earlier_label: str
+    earlier: Any, later: Any, later_field: str, errors: dict[str, list[str]], *, earlier_label: str
 ) -> None:
     if earlier is not None and later is not None and later < earlier:
         errors.setdefault(later_field, []).append(f"Must not be before {earlier_label}.")
 
 
-def raise_if(errors: dict) -> None:
+def raise_if(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
 
@@ -81,12 +82,9 @@ def log_case_access(
     object_id: Any = None,
     note: str = "",
 ) -> None:
-    justification = access.justification_for(actor, case)
     access_log_record(
         actor=actor,
         action=action,
         object_type=object_type,
-        object_id=object_id if object_id is not None else case.pk,
-        object_agency_slug=case.owning_agency.slug,
-        justification=f"{justification}; {note}" if note else justification,
+        **case_log_terms(actor=actor, case=case, object_id=object_id, note=note),
     )
