@@ -1,11 +1,45 @@
 import uuid
+from collections.abc import Collection
 from datetime import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Team
+
+# Each rule: (lowest, highest, what it is called, its unit, what to ask when it is missing).
+EXPOSURE_RULE_BOUNDS: dict[str, tuple[int, int, str, str, str]] = {
+    "max_review_minutes_per_day": (
+        30,
+        720,
+        "The daily limit of review",
+        "minutes",
+        "Enter the daily limit of review, in minutes.",
+    ),
+    "no_review_final_minutes": (
+        0,
+        240,
+        "The end of a shift kept free of review",
+        "minutes",
+        "Enter how many minutes at the end of a shift are kept free of review.",
+    ),
+    "debrief_every_months": (
+        1,
+        12,
+        "The time between debriefs",
+        "months",
+        "Enter how often a debrief is due, in months.",
+    ),
+    "welfare_review_every_months": (
+        1,
+        24,
+        "The time between welfare reviews",
+        "months",
+        "Enter how often a welfare review is due, in months.",
+    ),
+}
 
 
 class ExposureRules(models.Model):
@@ -27,6 +61,25 @@ class ExposureRules(models.Model):
 
     def __str__(self) -> str:
         return f"Exposure rules of {self.agency_id}"
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        # The four numbers are checked by `clean`, with the messages the page and
+        # the API show.
+        super().clean_fields(exclude={*(exclude or ()), *EXPOSURE_RULE_BOUNDS})
+
+    def clean(self) -> None:
+        """Each of the four numbers: given, a whole number, within its bounds."""
+        errors: dict[str, list[str]] = {}
+        for name, (lowest, highest, called, unit, missing) in EXPOSURE_RULE_BOUNDS.items():
+            value = getattr(self, name)
+            if value is None or value == "":
+                errors[name] = [missing]
+            elif isinstance(value, bool) or not isinstance(value, int):
+                errors[name] = [f"{called} must be a whole number of {unit}."]
+            elif not lowest <= value <= highest:
+                errors[name] = [f"{called} must be between {lowest} and {highest} {unit}."]
+        if errors:
+            raise ValidationError(errors)
 
 
 class StaffShift(models.Model):

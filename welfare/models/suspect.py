@@ -244,3 +244,21 @@ class WelfareIncident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.get_stage_display()})"
+
+    # The fields `clean` checks, with the messages the pages and the API show, rather
+    # than Django's own field checks.
+    CLEANED_FIELDS = ("kind", "stage", "description")
+
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        super().clean_fields(exclude={*(exclude or ()), *self.CLEANED_FIELDS})
+
+    def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
+        if self.kind not in IncidentKind.values:
+            errors["kind"] = ["Choose self-harm, suicide attempt or death."]
+        if self.stage not in IncidentStage.values:
+            errors["stage"] = ["Choose the stage of the investigation."]
+        if not (self.description or "").strip():
+            errors["description"] = ["Describe what happened."]
+        if errors:
+            raise ValidationError(errors)

@@ -3,11 +3,13 @@
 free of it, and how often a debrief and a welfare review are due.
 
 An agency admin of a police force changes the rules of their own agency, saying
-why. The bounds of each number (`EXPOSURE_RULE_BOUNDS`) are shared with the API
-and the page that edit them. How a session is checked against the rules is in
+why. The bounds of each number (`welfare.models.staff.EXPOSURE_RULE_BOUNDS`) are
+shared with the API and the page that edit them. How a session is checked against the rules is in
 `welfare.services.staff_sessions`."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -18,54 +20,16 @@ from common.api.concurrency import version_check
 from common.errors import PreconditionRequired, ValidationError
 from common.history import history_note
 from welfare.models import ExposureRules
+from welfare.models.staff import EXPOSURE_RULE_BOUNDS as EXPOSURE_RULE_BOUNDS
 from welfare.selectors.staff_exposure import exposure_rules_get_or_create
-
-# Each rule: (lowest, highest, what it is called, its unit, what to ask when it is missing).
-EXPOSURE_RULE_BOUNDS: dict[str, tuple[int, int, str, str, str]] = {
-    "max_review_minutes_per_day": (
-        30,
-        720,
-        "The daily limit of review",
-        "minutes",
-        "Enter the daily limit of review, in minutes.",
-    ),
-    "no_review_final_minutes": (
-        0,
-        240,
-        "The end of a shift kept free of review",
-        "minutes",
-        "Enter how many minutes at the end of a shift are kept free of review.",
-    ),
-    "debrief_every_months": (
-        1,
-        12,
-        "The time between debriefs",
-        "months",
-        "Enter how often a debrief is due, in months.",
-    ),
-    "welfare_review_every_months": (
-        1,
-        24,
-        "The time between welfare reviews",
-        "months",
-        "Enter how often a welfare review is due, in months.",
-    ),
-}
+from welfare.services.validation import clean_errors
 
 
-def exposure_rule_errors(values: dict) -> dict[str, list[str]]:
-    """What is wrong with each of the four numbers: missing, not a whole number, or
-    outside its bounds (the bounds themselves are allowed)."""
-    errors: dict[str, list[str]] = {}
-    for name, (lowest, highest, called, unit, missing) in EXPOSURE_RULE_BOUNDS.items():
-        value = values.get(name)
-        if value is None or value == "":
-            errors[name] = [missing]
-        elif isinstance(value, bool) or not isinstance(value, int):
-            errors[name] = [f"{called} must be a whole number of {unit}."]
-        elif not lowest <= value <= highest:
-            errors[name] = [f"{called} must be between {lowest} and {highest} {unit}."]
-    return errors
+def exposure_rule_errors(values: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with each of the four numbers (ExposureRules.clean): missing,
+    not a whole number, or outside its bounds (the bounds themselves are allowed)."""
+    rules = ExposureRules(**{name: values.get(name) for name in EXPOSURE_RULE_BOUNDS})
+    return clean_errors(rules, exclude=["agency"])
 
 
 @transaction.atomic
@@ -97,7 +61,7 @@ def exposure_rules_update(
         "debrief_every_months": debrief_every_months,
         "welfare_review_every_months": welfare_review_every_months,
     }
-    errors = exposure_rule_errors(values)
+    errors = exposure_rule_errors(values)  # the rules' own, before the reason's
     reason = (reason or "").strip()
     if not reason:
         errors["reason"] = ["Enter why you are changing the rules."]

@@ -6,23 +6,25 @@ serious harm after police contact needs. All of it is in the suspect compartment
 The screening and the safety plan are in `welfare.services.suspect_screenings`,
 with the checks every suspect welfare record makes."""
 
+from collections.abc import Collection, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import CaseParty, InvestigationEvent
+from cases.models import Case, CaseParty, InvestigationEvent
 from cases.models.event import DECISION_EVENTS, LIMBO_EVENTS, RELEASE_EVENTS, EventKind
 from cases.services.common import log_case_access, not_in_future, raise_if
 from common.api.concurrency import version_check
 from common.history import history_note
 from welfare.models import IncidentKind, IncidentStage, WelfareIncident
 from welfare.services.suspect_screenings import (
-    choice_check,
     suspect_choice_check,
     suspect_record_require,
 )
+from welfare.services.validation import clean_errors
 
 ARREST_EVENTS = frozenset({EventKind.ARRESTED})
 OUTCOME_EVENTS = frozenset(
@@ -42,11 +44,15 @@ def _events_before(suspect: CaseParty, moment: datetime) -> list[InvestigationEv
     )
 
 
-def _last(events, kinds):
+def _last(
+    events: Sequence[InvestigationEvent], kinds: Collection[str]
+) -> InvestigationEvent | None:
     return next((e for e in reversed(events) if e.kind in kinds), None)
 
 
-def stage_contradiction_find(stage: str, events: list[InvestigationEvent], moment: datetime):
+def stage_contradiction_find(
+    stage: str, events: list[InvestigationEvent], moment: datetime
+) -> str | None:
     """Why `stage` contradicts the suspect's events up to `moment`, or None."""
     last_arrest = _last(events, ARREST_EVENTS)
     if stage == IncidentStage.BEFORE_ARREST:
@@ -77,12 +83,17 @@ def stage_contradiction_find(stage: str, events: list[InvestigationEvent], momen
     return None
 
 
-def iopc_referral_required(*, kind: str, serious_harm: bool, events_before: list) -> bool:
+def iopc_referral_required(*, kind: str, serious_harm: bool, events_before: list[Any]) -> bool:
     """A death or serious harm after police contact must be referred to the IOPC."""
     return (kind == IncidentKind.DEATH or bool(serious_harm)) and bool(events_before)
 
 
-def _iopc_errors(reference: str, referred_on: date | None, occurred_at, errors: dict) -> None:
+def _iopc_errors(
+    reference: str,
+    referred_on: date | None,
+    occurred_at: datetime | None,
+    errors: dict[str, list[str]],
+) -> None:
     if referred_on is not None and not reference:
         errors["iopc_reference"] = ["Enter the IOPC reference."]
     if reference and referred_on is None:
@@ -93,11 +104,23 @@ def _iopc_errors(reference: str, referred_on: date | None, occurred_at, errors: 
             errors.setdefault("iopc_referred_on", []).append("Must not be before the incident.")
 
 
+# Checked by welfare_incident_record itself (against the case's events), or set from
+# other records.
+_INCIDENT_CHECKED_HERE = (
+    "case",
+    "suspect",
+    "recorded_by",
+    "occurred_at",
+    "iopc_reference",
+    "iopc_referred_on",
+)
+
+
 @transaction.atomic
 def welfare_incident_record(
     *,
     actor: User,
-    case,
+    case: Case,
     suspect: CaseParty | None,
     kind: str,
     stage: str,
@@ -108,41 +131,38 @@ def welfare_incident_record(
     iopc_referred_on: date | None = None,
 ) -> WelfareIncident:
     suspect_record_require(actor, case)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     suspect_choice_check(case, suspect, errors)
-    choice_check(kind, IncidentKind, "kind", errors, "Choose self-harm, suicide attempt or death.")
-    choice_check(stage, IncidentStage, "stage", errors, "Choose the stage of the investigation.")
-    description = (description or "").strip()
-    if not description:
-        errors["description"] = ["Describe what happened."]
+    incident = WelfareIncident(
+        case=case,
+        kind=kind,
+        stage=stage,
+        occurred_at=occurred_at,
+        serious_harm=bool(serious_harm),
+        description=(description or "").strip(),
+        iopc_reference=(iopc_reference or "").strip(),
+        iopc_referred_on=iopc_referred_on,
+        recorded_by=actor,
+    )
+    # The incident's own rules first (WelfareIncident.clean); its dates and the IOPC
+    # referral are checked against the case's events below.
+    errors.update(clean_errors(incident, exclude=_INCIDENT_CHECKED_HERE))
     if occurred_at is None:
         errors["occurred_at"] = ["Enter when it happened."]
     else:
         not_in_future(occurred_at, "occurred_at", errors)
-    iopc_reference = (iopc_reference or "").strip()
-    _iopc_errors(iopc_reference, iopc_referred_on, occurred_at, errors)
-    events: list = []
+    _iopc_errors(incident.iopc_reference, iopc_referred_on, occurred_at, errors)
+    events: list[Any] = []
     if "suspect" not in errors and occurred_at is not None:
-        events = _events_before(suspect, occurred_at)
+        events = _events_before(cast(CaseParty, suspect), occurred_at)
         if "stage" not in errors:
             contradiction = stage_contradiction_find(stage, events, occurred_at)
             if contradiction:
                 errors["stage"] = [contradiction]
     raise_if(errors)
-    incident = WelfareIncident(
-        case=case,
-        suspect=suspect,
-        kind=kind,
-        stage=stage,
-        occurred_at=occurred_at,
-        serious_harm=bool(serious_harm),
-        description=description,
-        iopc_referral_required=iopc_referral_required(
-            kind=kind, serious_harm=serious_harm, events_before=events
-        ),
-        iopc_reference=iopc_reference,
-        iopc_referred_on=iopc_referred_on,
-        recorded_by=actor,
+    incident.suspect = cast(CaseParty, suspect)
+    incident.iopc_referral_required = iopc_referral_required(
+        kind=kind, serious_harm=serious_harm, events_before=events
     )
     incident.full_clean(exclude=["case", "suspect", "recorded_by"])
     history_note(incident, actor=actor, reason="welfare incident recorded")
@@ -171,7 +191,7 @@ def iopc_referral_record(
     locked = WelfareIncident.objects.select_for_update().get(pk=incident.pk)
     version_check(locked, expected_version)
     reference = (iopc_reference or "").strip()
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     if not reference:
         errors["iopc_reference"] = ["Enter the IOPC reference."]
     if iopc_referred_on is None:

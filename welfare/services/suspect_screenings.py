@@ -23,7 +23,7 @@ from typing import cast
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import QuerySet, TextChoices
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from agencies import access
@@ -80,17 +80,6 @@ def suspect_choice_check(
 ) -> None:
     if suspect is None or suspect.case_id != case.pk or suspect.role != PartyRole.SUSPECT:
         errors["suspect"] = ["Choose a suspect in this case."]
-
-
-def choice_check(
-    value: object,
-    choices: type[TextChoices],
-    field: str,
-    errors: dict[str, list[str]],
-    message: str,
-) -> None:
-    if value not in choices.values:
-        errors[field] = [message]
 
 
 def _oldest_open(suspect: CaseParty, kind: str) -> QuerySet[Duty]:
