@@ -14,7 +14,7 @@ from cases.models import CaseGrant, GrantSource
 from common.api.schema import errors
 from referrals.api.output import AgencySerializer, DeadlinesSerializer
 from referrals.models import CompletionOutcome, ReferralPurpose, ReferralState, Urgency
-from referrals.selectors.involvement import case_involvement
+from referrals.selectors.involvement import involvement_get
 from referrals.views.display import inbox_due
 
 
@@ -25,14 +25,14 @@ class HolderSourceSerializer(serializers.Serializer):
         help_text="owner; referral: granted on accepting a referral; named: granted by hand.",
     )
     referral_id = serializers.UUIDField(allow_null=True)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 @extend_schema_serializer(component_name="CaseHolder")
 class HolderSerializer(serializers.Serializer):
     agency = AgencySerializer()
     why = serializers.CharField(help_text="The grant's reason; for the owner, that it owns it.")
-    source = HolderSourceSerializer()
+    source = HolderSourceSerializer()  # type: ignore[assignment]
     scope = serializers.ChoiceField(
         choices=[("whole_case", "The whole case"), ("parties", "The parties it names")]
     )
@@ -63,17 +63,17 @@ class InvolvedReferralSerializer(serializers.Serializer):
 
     @extend_schema_serializer(component_name="CaseInvolvedReferralNextDue")
     class NextDueSerializer(serializers.Serializer):
-        label = serializers.CharField()
+        label = serializers.CharField()  # type: ignore[assignment]
         at = serializers.DateTimeField(allow_null=True)
 
     def get_deadlines(self, referral) -> DeadlinesSerializer:
-        return DeadlinesSerializer(referral).data
+        return DeadlinesSerializer(referral).data  # type: ignore[return-value]
 
-    def get_next_due(self, referral) -> NextDueSerializer(allow_null=True):
+    def get_next_due(self, referral) -> NextDueSerializer(allow_null=True):  # type: ignore[valid-type]
         label, at = inbox_due(referral)
         return {"label": label, "at": at} if label else None
 
-    def get_threshold_decision(self, referral) -> serializers.CharField(allow_null=True):
+    def get_threshold_decision(self, referral) -> serializers.CharField(allow_null=True):  # type: ignore[valid-type]
         decision = getattr(referral, "threshold_decision", None)
         return decision.decision if decision is not None else None
 
@@ -108,7 +108,7 @@ class CaseAgenciesApi(CaseNestedMixin, APIView):
     @extend_schema(responses={200: CaseAgenciesSerializer, **errors(401, 403, 404)})
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        involvement = case_involvement(actor=request.user, case=case)
+        involvement = involvement_get(actor=request.user, case=case)
         owner = {
             "agency": case.owning_agency,
             "why": "Owns the case.",

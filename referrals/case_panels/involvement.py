@@ -6,7 +6,7 @@ from django.urls import reverse
 from agencies.access import can, membership_of
 from cases.models import Case
 from cases.panels import CasePanel
-from referrals.selectors.involvement import case_involvement
+from referrals.selectors.involvement import involvement_get
 from referrals.views.display import list_rows
 
 
@@ -15,7 +15,7 @@ def involvement_panels(actor, case: Case) -> list[CasePanel]:
     policy's (agencies.access.case_referral_scope)."""
     if not can(actor, "cases.case.view", case):
         return []
-    involvement = case_involvement(actor=actor, case=case)
+    involvement = involvement_get(actor=actor, case=case)
     membership = membership_of(actor)
     is_owner = membership is not None and membership.agency_id == case.owning_agency_id
     rows = list_rows(involvement.referrals)

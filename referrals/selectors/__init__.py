@@ -189,7 +189,7 @@ def referral_list_for_case(*, actor: User, case: Case) -> QuerySet[Referral]:
     )
 
 
-def referral_events(*, referral: Referral) -> QuerySet[ReferralEvent]:
+def referral_event_list(*, referral: Referral) -> QuerySet[ReferralEvent]:
     """The referral's timeline, oldest first. Takes a referral already read through
     `referral_get_for_actor`."""
     return referral.events.select_related("by", "by_agency").order_by("at", "id")

@@ -136,7 +136,7 @@ def concern_list_for_case(*, actor: User, case: Case) -> QuerySet[Concern]:
 _SUPERVISING_ROLES = frozenset({Role.POLICE_SUPERVISOR, Role.MASH_COORDINATOR})
 
 
-def concerns_awaiting_acknowledgement(*, actor: User) -> QuerySet[Concern]:
+def concern_list_awaiting_acknowledgement(*, actor: User) -> QuerySet[Concern]:
     """Urgent concerns on referrals the actor's agency sent that nobody has yet
     acknowledged, for those who answer for them: the case's lead officer, the
     referrer, the owning team, and supervisors. Soonest due first."""

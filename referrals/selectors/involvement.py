@@ -8,6 +8,7 @@ with its two sides (`agencies.access.case_referral_scope`)."""
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 
 from agencies import access
 from cases.models import Case, CaseGrant
@@ -25,7 +26,7 @@ class Involvement:
     referrals: list[Referral] = field(default_factory=list)
 
 
-def case_referrals_involved(*, actor: User, case: Case):
+def involved_referral_list(*, actor: User, case: Case) -> QuerySet[Referral]:
     return (
         access.case_referral_scope(actor, Referral.objects.filter(case_id=case.pk))
         .select_related(*_RELATED)
@@ -33,13 +34,13 @@ def case_referrals_involved(*, actor: User, case: Case):
     )
 
 
-def case_involvement(*, actor: User, case: Case, log: bool = True) -> Involvement:
+def involvement_get(*, actor: User, case: Case, log: bool = True) -> Involvement:
     """For a case the actor has already read through `case_get_for_actor`. Three
     queries, whatever the number of grants and referrals; the read is logged."""
     involvement = Involvement(
         case=case,
         grants=list(grant_holders(actor=actor, case=case)),
-        referrals=list(case_referrals_involved(actor=actor, case=case)),
+        referrals=list(involved_referral_list(actor=actor, case=case)),
     )
     if log:
         log_case_read(

@@ -12,7 +12,7 @@ from agencies.audit import access_list_record
 from agencies.models import Role
 from referrals.models import ReferralState
 from referrals.selectors import inbox_list
-from referrals.selectors.concerns import concerns_awaiting_acknowledgement
+from referrals.selectors.concerns import concern_list_awaiting_acknowledgement
 
 register = template.Library()
 
@@ -66,7 +66,7 @@ def urgent_concerns_home(context) -> dict:
     user = getattr(request, "user", None)
     if user is None or not can(user, "referrals.concern.acknowledge"):
         return {"show": False}
-    waiting = list(concerns_awaiting_acknowledgement(actor=user)[: _HOME_CONCERNS + 1])
+    waiting = list(concern_list_awaiting_acknowledgement(actor=user)[: _HOME_CONCERNS + 1])
     access_list_record(actor=user, records=waiting[:_HOME_CONCERNS])
     return {
         "show": bool(waiting),

@@ -96,7 +96,9 @@ def _events(referral: Referral) -> list[dict]:
             "event": event,
             "words": _EVENT_WORDS.get(event.action, event.action.replace("_", " ").capitalize()),
         }
-        for event in selectors.referral_events(referral=referral).select_related("by", "by_agency")
+        for event in selectors.referral_event_list(referral=referral).select_related(
+            "by", "by_agency"
+        )
     ]
 
 

@@ -380,17 +380,17 @@ def test_no_selector_returns_another_agencys_concerns_or_thread(
     harbour_referral, caseworker_harbour, officer_north, officer_south
 ):
     from referrals.selectors.concerns import (
+        concern_list_awaiting_acknowledgement,
         concern_list_for_case,
         concern_scope_for_referral,
-        concerns_awaiting_acknowledgement,
         message_list,
     )
 
     concern = _raise(caseworker_harbour, harbour_referral)
     # the sending side's people see it waiting; another force sees nothing
-    assert list(concerns_awaiting_acknowledgement(actor=officer_north.user)) == [concern]
-    assert list(concerns_awaiting_acknowledgement(actor=officer_south.user)) == []
-    assert list(concerns_awaiting_acknowledgement(actor=caseworker_harbour.user)) == []
+    assert list(concern_list_awaiting_acknowledgement(actor=officer_north.user)) == [concern]
+    assert list(concern_list_awaiting_acknowledgement(actor=officer_south.user)) == []
+    assert list(concern_list_awaiting_acknowledgement(actor=caseworker_harbour.user)) == []
     case = harbour_referral.case
     assert list(concern_list_for_case(actor=officer_north.user, case=case)) == [concern]
     assert list(concern_list_for_case(actor=officer_south.user, case=case)) == []

@@ -19,7 +19,7 @@ from referrals.models import (
 )
 from referrals.selectors import (
     inbox_list,
-    referral_events,
+    referral_event_list,
     referral_get_for_actor,
     referral_list_for_case,
     sent_list,
@@ -94,7 +94,7 @@ def test_sending_fixes_the_snapshot_sets_the_deadlines_and_tells_the_receivers(
     # received on Thursday 26 February: two working days is Monday 2 March
     assert referral.victim_support_due_at == at(2026, 3, 2, 17, 0)
     assert referral.disclosure["parties"][0]["party_id"] == str(victim.pk)
-    assert list(referral_events(referral=referral).values_list("action", "to_state")) == [
+    assert list(referral_event_list(referral=referral).values_list("action", "to_state")) == [
         ("created", "draft"),
         ("sent", "sent"),
     ]
