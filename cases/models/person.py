@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
+from cases.models.rules import Errors, RulesFirst, not_in_future, one_of
 
 
 class Gender(models.TextChoices):
@@ -50,7 +51,7 @@ PERSON_FIELDS_WITH_AGE: tuple[str, ...] = tuple(
 )
 
 
-class Person(models.Model):
+class Person(RulesFirst, models.Model):
     """A person who may appear in many cases. What a user may see of them follows
     from the cases and parts (victim, suspect, family) they are cleared for."""
 
@@ -108,3 +109,22 @@ class Person(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def rules(self) -> Errors:
+        from cases.models.contact import ContactChannel  # contact.py imports Person
+
+        errors: Errors = {}
+        if not (self.first_name or "").strip():
+            errors["first_name"] = ["Enter a first name (or 'Unknown')."]
+        if not (self.last_name or "").strip():
+            errors["last_name"] = ["Enter a last name (or 'Unknown')."]
+        one_of(self.gender, Gender.values, "gender", errors)
+        if self.preferred_channel:
+            one_of(self.preferred_channel, ContactChannel.values, "preferred_channel", errors)
+        not_in_future(self.date_of_birth, "date_of_birth", errors)
+        not_in_future(self.estimated_age_on, "estimated_age_on", errors)
+        if self.date_of_birth and self.estimated_age is not None:
+            errors["estimated_age"] = ["Give a date of birth or an estimated age, not both."]
+        if self.estimated_age is not None and self.estimated_age > 120:
+            errors["estimated_age"] = ["Enter an age of 120 or under."]
+        return errors

@@ -1,25 +1,25 @@
 """Small pieces every cases service uses: the access check that answers like a
 selector would, date rules, and the one way to note history and the access log."""
 
-from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Model
-from django.utils import timezone
 
 from agencies import access
 from agencies.audit import access_log_record
 from cases.models import Case
+
+# The wording of single-record rules lives with the models; services still use it.
+from cases.models.rules import in_order as in_order
+from cases.models.rules import not_in_future as not_in_future
+from cases.models.rules import raise_if as raise_if
 
 # A read is logged by the selectors; the apps above log theirs with it from here too.
 from cases.selectors import case_log_terms
 from cases.selectors import log_case_read as log_case_read
 from common.errors import InvalidState, NotFound, ValidationError
 from common.history import history_note
-
-# A device clock a little ahead of the server's is not a date in the future.
-CLOCK_SKEW = timedelta(minutes=5)
 
 
 def case_action_require(actor: User, action: str, case: Case) -> None:
@@ -45,28 +45,6 @@ def compartment_require(actor: User, compartment: str, *, field: str) -> None:
     """A record in a compartment the actor is not cleared for does not exist for them."""
     if not access.is_cleared_for(actor, compartment):
         raise ValidationError({field: ["Choose a record you may see."]})
-
-
-def not_in_future(value: date | datetime | None, field: str, errors: dict[str, list[str]]) -> None:
-    if value is None:
-        return
-    if isinstance(value, datetime):
-        if value > timezone.now() + CLOCK_SKEW:
-            errors.setdefault(field, []).append("Must not be in the future.")
-    elif value > timezone.localdate():
-        errors.setdefault(field, []).append("Must not be in the future.")
-
-
-def in_order(
-    earlier: Any, later: Any, later_field: str, errors: dict[str, list[str]], *, earlier_label: str
-) -> None:
-    if earlier is not None and later is not None and later < earlier:
-        errors.setdefault(later_field, []).append(f"Must not be before {earlier_label}.")
-
-
-def raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def record_change(instance: Model, *, actor: User | None, reason: str) -> None:

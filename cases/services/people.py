@@ -11,8 +11,7 @@ from agencies.audit import access_log_record
 from agencies.models import Membership
 from cases import selectors
 from cases.events import PARTY_ADDED, event_dispatch
-from cases.models import Case, CaseParty, Gender, PartyRole, Person
-from cases.models.contact import ContactChannel
+from cases.models import Case, CaseParty, PartyRole, Person
 from cases.models.party import COMPARTMENT_OF_ROLE
 from cases.models.person import PERSON_FIELDS
 from cases.services.common import (
@@ -20,31 +19,11 @@ from cases.services.common import (
     case_open_require,
     compartment_require,
     log_case_access,
-    not_in_future,
     raise_if,
     record_change,
 )
 from common.api.concurrency import version_check
 from common.errors import NotFound, ValidationError
-
-
-def _person_errors(person: Person) -> dict:
-    errors: dict = {}
-    if not (person.first_name or "").strip():
-        errors["first_name"] = ["Enter a first name (or 'Unknown')."]
-    if not (person.last_name or "").strip():
-        errors["last_name"] = ["Enter a last name (or 'Unknown')."]
-    if person.gender not in Gender.values:
-        errors["gender"] = [f"Choose one of: {', '.join(Gender.values)}."]
-    if person.preferred_channel and person.preferred_channel not in ContactChannel.values:
-        errors["preferred_channel"] = [f"Choose one of: {', '.join(ContactChannel.values)}."]
-    not_in_future(person.date_of_birth, "date_of_birth", errors)
-    not_in_future(person.estimated_age_on, "estimated_age_on", errors)
-    if person.date_of_birth and person.estimated_age is not None:
-        errors["estimated_age"] = ["Give a date of birth or an estimated age, not both."]
-    if person.estimated_age is not None and person.estimated_age > 120:
-        errors["estimated_age"] = ["Enter an age of 120 or under."]
-    return errors
 
 
 @transaction.atomic
@@ -58,7 +37,6 @@ def person_create(*, actor: User, **fields: Any) -> Person:
     person.last_name = person.last_name.strip()
     if person.estimated_age is not None and person.estimated_age_on is None:
         person.estimated_age_on = timezone.localdate()
-    raise_if(_person_errors(person))
     person.full_clean()
     record_change(person, actor=actor, reason="person recorded")
     person.save()
@@ -100,7 +78,6 @@ def person_update(
     ):
         # An age given now is an age today, as when the person was recorded.
         locked.estimated_age_on = timezone.localdate()
-    raise_if(_person_errors(locked))
     locked.version += 1
     locked.full_clean()
     note = reason or f"changed {', '.join(sorted(changes))}"
@@ -140,7 +117,7 @@ def party_add(
     case_open_require(case)
     if not _in_scope(actor, person, action="cases.person.view"):
         raise ValidationError({"person": ["No such person."]})
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     if role not in PartyRole.values:
         raise ValidationError({"role": [f"Choose one of: {', '.join(PartyRole.values)}."]})
     compartment = COMPARTMENT_OF_ROLE[role]
@@ -187,7 +164,7 @@ def party_add_for_person(
     actor: User,
     case: Case,
     person: Person | None,
-    new_person: dict | None,
+    new_person: dict[str, Any] | None,
     role: str,
     related_to: CaseParty | None = None,
     relationship: str = "",
