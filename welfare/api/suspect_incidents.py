@@ -8,13 +8,13 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.common import CaseNestedMixin, PartyRefSerializer, UserRefSerializer
+from cases.api.common import PartyRefSerializer, UserRefSerializer
 from cases.api.outcomes import SuspectField
 from common.api.concurrency import ETagMixin, expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
-from welfare.api.suspects import RECORD, VIEW
+from welfare.api.suspects import RECORD, SuspectRecordListCreateApi
 from welfare.models import IncidentKind, IncidentStage, WelfareIncident
 from welfare.selectors import suspects as selectors
 from welfare.services import suspect_incidents as services
@@ -53,9 +53,7 @@ class IncidentOutputSerializer(serializers.ModelSerializer):
         return incident.iopc_referral_required and not incident.iopc_reference
 
 
-class IncidentListCreateApi(CaseNestedMixin, APIView):
-    policy = {"GET": VIEW, "POST": RECORD}
-
+class IncidentListCreateApi(SuspectRecordListCreateApi):
     @extend_schema_serializer(component_name="WelfareIncidentCreate")
     class InputSerializer(serializers.Serializer):
         suspect = SuspectField(help_text="The id of a suspect party of this case.")
@@ -79,12 +77,7 @@ class IncidentListCreateApi(CaseNestedMixin, APIView):
 
     @extend_schema(responses={200: IncidentOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):
-        case = self.get_case(request, case_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.incident_list(actor=request.user, case=case), request, self
-        )
-        return paginator.get_paginated_response(IncidentOutputSerializer(page, many=True).data)
+        return self.record_page(request, case_id, selectors.incident_list, IncidentOutputSerializer)
 
     @extend_schema(
         request=InputSerializer,
@@ -92,14 +85,8 @@ class IncidentListCreateApi(CaseNestedMixin, APIView):
     )
     @idempotent_create
     def post(self, request, case_id):
-        case = self.get_case(request, case_id)
-        payload = self.InputSerializer(
-            data=request.data, context={"case": case, "actor": request.user}
-        )
-        payload.is_valid(raise_exception=True)
-        incident = services.welfare_incident_record(
-            actor=request.user, case=case, **payload.validated_data
-        )
+        case, data = self.record_input(request, case_id)
+        incident = services.welfare_incident_record(actor=request.user, case=case, **data)
         response = Response(IncidentOutputSerializer(incident).data, status=status.HTTP_201_CREATED)
         response["ETag"] = f'"{incident.version}"'
         return response

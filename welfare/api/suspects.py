@@ -2,14 +2,21 @@
 the safety plans of a case. Police casework of the owning force only; anyone else
 is answered 404."""
 
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.db.models import QuerySet
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.common import CaseNestedMixin, PartyRefSerializer, UserRefSerializer
 from cases.api.outcomes import SuspectField
+from cases.models import Case
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
@@ -66,9 +73,36 @@ class ScreeningOutputSerializer(serializers.ModelSerializer):
         return screening.flag_id is not None
 
 
-class ScreeningListCreateApi(CaseNestedMixin, APIView):
-    policy = {"GET": VIEW, "POST": RECORD}
+class SuspectRecordListCreateApi(CaseNestedMixin, APIView):
+    """The base of a case's list of one kind of suspect-welfare record (screenings,
+    safety plans, incidents), and of recording one."""
 
+    policy = {"GET": VIEW, "POST": RECORD}
+    InputSerializer: type[serializers.Serializer]
+
+    def record_page(
+        self,
+        request: Request,
+        case_id: UUID,
+        records: Callable[..., QuerySet[Any]],
+        output: type[serializers.Serializer],
+    ) -> Response:
+        case = self.get_case(request, case_id)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(records(actor=request.user, case=case), request, self)
+        return paginator.get_paginated_response(output(page, many=True).data)
+
+    def record_input(self, request: Request, case_id: UUID) -> tuple[Case, dict[str, Any]]:
+        """The case and the request's valid input (400 naming each field otherwise)."""
+        case = self.get_case(request, case_id)
+        payload = self.InputSerializer(
+            data=request.data, context={"case": case, "actor": request.user}
+        )
+        payload.is_valid(raise_exception=True)
+        return case, dict(payload.validated_data)
+
+
+class ScreeningListCreateApi(SuspectRecordListCreateApi):
     @extend_schema_serializer(component_name="SuspectWelfareScreeningCreate")
     class InputSerializer(serializers.Serializer):
         suspect = SuspectField(help_text="The id of a suspect party of this case.")
@@ -94,12 +128,9 @@ class ScreeningListCreateApi(CaseNestedMixin, APIView):
 
     @extend_schema(responses={200: ScreeningOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):
-        case = self.get_case(request, case_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.screening_list(actor=request.user, case=case), request, self
+        return self.record_page(
+            request, case_id, selectors.screening_list, ScreeningOutputSerializer
         )
-        return paginator.get_paginated_response(ScreeningOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=InputSerializer,
@@ -107,14 +138,8 @@ class ScreeningListCreateApi(CaseNestedMixin, APIView):
     )
     @idempotent_create
     def post(self, request, case_id):
-        case = self.get_case(request, case_id)
-        payload = self.InputSerializer(
-            data=request.data, context={"case": case, "actor": request.user}
-        )
-        payload.is_valid(raise_exception=True)
-        screening = services.welfare_screening_record(
-            actor=request.user, case=case, **payload.validated_data
-        )
+        case, data = self.record_input(request, case_id)
+        screening = services.welfare_screening_record(actor=request.user, case=case, **data)
         return Response(ScreeningOutputSerializer(screening).data, status=status.HTTP_201_CREATED)
 
 
@@ -149,9 +174,7 @@ class SafetyPlanOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class SafetyPlanListCreateApi(CaseNestedMixin, APIView):
-    policy = {"GET": VIEW, "POST": RECORD}
-
+class SafetyPlanListCreateApi(SuspectRecordListCreateApi):
     @extend_schema_serializer(component_name="SafetyPlanCreate")
     class InputSerializer(serializers.Serializer):
         suspect = SuspectField(help_text="The id of a suspect party of this case.")
@@ -179,12 +202,9 @@ class SafetyPlanListCreateApi(CaseNestedMixin, APIView):
 
     @extend_schema(responses={200: SafetyPlanOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):
-        case = self.get_case(request, case_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.safety_plan_list(actor=request.user, case=case), request, self
+        return self.record_page(
+            request, case_id, selectors.safety_plan_list, SafetyPlanOutputSerializer
         )
-        return paginator.get_paginated_response(SafetyPlanOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=InputSerializer,
@@ -192,12 +212,8 @@ class SafetyPlanListCreateApi(CaseNestedMixin, APIView):
     )
     @idempotent_create
     def post(self, request, case_id):
-        case = self.get_case(request, case_id)
-        payload = self.InputSerializer(
-            data=request.data, context={"case": case, "actor": request.user}
-        )
-        payload.is_valid(raise_exception=True)
-        plan = services.safety_plan_record(actor=request.user, case=case, **payload.validated_data)
+        case, data = self.record_input(request, case_id)
+        plan = services.safety_plan_record(actor=request.user, case=case, **data)
         return Response(SafetyPlanOutputSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 

@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from agencies.working_days import add_working_days
 from cases.models import Case, CaseParty, InvestigationEvent
+from cases.services.common import log_case_access
 from common.dates import day_text
 from common.history import history_note
 from welfare.models import DUTY_COMPARTMENT, Duty, DutyStatus
@@ -97,7 +99,7 @@ def duty_open(
 
 
 def duties_close(
-    duties, *, actor: User | None, status: str = DutyStatus.CANCELLED, note: str
+    duties: QuerySet[Duty], *, actor: User | None, status: str = DutyStatus.CANCELLED, note: str
 ) -> int:
     """Close open duties that no longer apply (a cadence that ended, a schedule that
     changed). Returns how many were closed."""
@@ -113,3 +115,31 @@ def duties_close(
         duty.save()
         closed += 1
     return closed
+
+
+def duty_resolution_save(
+    duty: Duty,
+    *,
+    actor: User,
+    at: datetime,
+    reason: str,
+    log_note: str,
+    update_fields: list[str] | None = None,
+) -> Duty:
+    """Save a duty just met or closed by `actor` at `at` (its status, and what met it,
+    already set): its new version, the history's `reason` and the access log's
+    `welfare.duty.met`, noting `log_note`."""
+    duty.resolved_at = at
+    duty.resolved_by = actor
+    duty.version += 1
+    history_note(duty, actor=actor, reason=reason)
+    duty.save(update_fields=update_fields)
+    log_case_access(
+        actor=actor,
+        action="welfare.duty.met",
+        case=duty.case,
+        object_type="duty",
+        object_id=duty.pk,
+        note=log_note,
+    )
+    return duty

@@ -8,19 +8,19 @@ from django.db import transaction
 
 from agencies import access
 from cases.models import ContactDirection, ContactLog, PartyRole
-from cases.services.common import case_action_require, case_open_require, log_case_access
+from cases.services.common import case_action_require, case_open_require
 from cases.services.records import contact_log
 from common.errors import InvalidState, NotFound, ValidationError
-from common.history import history_note
 from welfare.models import CONTACT_DUTIES, Duty, DutyKind, DutyStatus, DutyTrigger, VictimCare
+from welfare.services.duties import duty_resolution_save
 
-_WHOM = {PartyRole.VICTIM: "the victim", PartyRole.SUSPECT: "the suspect"}
+_WHOM: dict[str, str] = {PartyRole.VICTIM: "the victim", PartyRole.SUSPECT: "the suspect"}
 
 
 def duty_began_at(duty: Duty) -> datetime:
     """A contact counts for a duty from the moment the duty began: the event that
     created it (the release, for a welfare check), else when it was opened."""
-    return duty.event.occurred_at if duty.event_id else duty.created_at
+    return duty.event.occurred_at if duty.event else duty.created_at
 
 
 def _whom(duty: Duty) -> str:
@@ -112,21 +112,13 @@ def duty_meet_by_contact(
         if contact.contacted_at < began:
             raise ValidationError({"contacted_at": [_too_early_message(locked)]})
     locked.status = DutyStatus.MET
-    locked.resolved_at = contact.contacted_at
-    locked.resolved_by = actor
     locked.contact = contact
-    locked.version += 1
-    history_note(
-        locked, actor=actor, reason=f"met by a {contact.get_channel_display().lower()} contact"
-    )
-    locked.save()
-    log_case_access(
+    duty_resolution_save(
+        locked,
         actor=actor,
-        action="welfare.duty.met",
-        case=locked.case,
-        object_type="duty",
-        object_id=locked.pk,
-        note=locked.kind,
+        at=contact.contacted_at,
+        reason=f"met by a {contact.get_channel_display().lower()} contact",
+        log_note=locked.kind,
     )
     _after_met(actor=actor, duty=locked, contact=contact)
     return locked

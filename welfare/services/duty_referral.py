@@ -7,6 +7,8 @@ a recorded refusal (the person declined support); or by a recorded reason it is
 not needed. Children's safeguarding is not the family's choice, so their duty
 cannot be declined."""
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
@@ -16,13 +18,22 @@ from cases.models import PartyRole
 from cases.services.common import (
     case_action_require,
     case_open_require,
-    log_case_access,
-    record_change,
 )
 from common.errors import InvalidState, NotFound, ValidationError
 from common.notifications import notify
 from referrals.models import Referral, ReferralPurpose, ReferralState, purpose_fits
 from welfare.models import FAMILY_DUTIES, REFERRAL_DUTIES, Duty, DutyKind, DutyStatus
+from welfare.services.duties import duty_resolution_save
+
+# What meeting or closing a duty by a referral (or without one) changes.
+_RESOLUTION_FIELDS = [
+    "status",
+    "referral",
+    "resolution_note",
+    "resolved_at",
+    "resolved_by",
+    "version",
+]
 
 PURPOSE_OF_DUTY: dict[str, str] = {
     DutyKind.VICTIM_SUPPORT_REFERRAL: ReferralPurpose.VICTIM_SUPPORT,
@@ -47,7 +58,7 @@ CHILDREN_NOT_DECLINABLE = (
 def _about_the_duty(duty: Duty, referral: Referral) -> str | None:
     """Why the referral is not about whom the duty is owed to, or None when it is."""
     parties = [(party.pk, party.role, party.related_to_id) for party in referral.parties.all()]
-    about = {
+    about: dict[str, tuple[bool, str]] = {
         DutyKind.VICTIM_SUPPORT_REFERRAL: (
             any(pk == duty.party_id for pk, _, _ in parties),
             "Choose a referral that includes this victim.",
@@ -92,9 +103,13 @@ def referral_fit_is(duty: Duty, referral: Referral) -> bool:
 
 
 def _choice_errors(
-    duty: Duty, referral, declined_reason: str, not_needed_reason: str, external_reference: str
-) -> dict:
-    errors: dict = {}
+    duty: Duty,
+    referral: Referral | None,
+    declined_reason: str,
+    not_needed_reason: str,
+    external_reference: str,
+) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
     given = {
         "referral": referral is not None,
         "declined_reason": bool(declined_reason),
@@ -182,30 +197,14 @@ def duty_meet_by_referral(
             f" (reference {external_reference})" if external_reference else ""
         )
     locked.resolution_note = note
-    locked.resolved_at = timezone.now()
-    locked.resolved_by = actor
-    locked.version += 1
-    record_change(locked, actor=actor, reason=note[:100])
-    locked.save(
-        update_fields=[
-            "status",
-            "referral",
-            "external_reference",
-            "resolution_note",
-            "resolved_at",
-            "resolved_by",
-            "version",
-        ]
-    )
-    log_case_access(
+    return duty_resolution_save(
+        locked,
         actor=actor,
-        action="welfare.duty.met",
-        case=locked.case,
-        object_type="duty",
-        object_id=locked.pk,
-        note=locked.status,
+        at=timezone.now(),
+        reason=note[:100],
+        log_note=locked.status,
+        update_fields=[*_RESOLUTION_FIELDS, "external_reference"],
     )
-    return locked
 
 
 def _meet_by_holders_referral(*, actor: User, duty: Duty, referral: Referral) -> Duty | None:
@@ -228,29 +227,14 @@ def _meet_by_holders_referral(*, actor: User, duty: Duty, referral: Referral) ->
     locked.status = DutyStatus.MET
     locked.referral = referral
     locked.resolution_note = note
-    locked.resolved_at = timezone.now()
-    locked.resolved_by = actor
-    locked.version += 1
-    record_change(locked, actor=actor, reason=note[:100])
-    locked.save(
-        update_fields=[
-            "status",
-            "referral",
-            "resolution_note",
-            "resolved_at",
-            "resolved_by",
-            "version",
-        ]
-    )
-    log_case_access(
+    return duty_resolution_save(
+        locked,
         actor=actor,
-        action="welfare.duty.met",
-        case=locked.case,
-        object_type="duty",
-        object_id=locked.pk,
-        note=f"{locked.status} by the referral of {referral.from_agency.slug}",
+        at=timezone.now(),
+        reason=note[:100],
+        log_note=f"{locked.status} by the referral of {referral.from_agency.slug}",
+        update_fields=_RESOLUTION_FIELDS,
     )
-    return locked
 
 
 def _lead_officer_tell(duty: Duty, referral: Referral, actor: User) -> None:
