@@ -26,7 +26,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from agencies.models import AccessLogEntry, AccessOutcome
+from agencies.models import AccessLogEntry, AccessOutcome, Membership
 from common.request_context import current_origin
 
 GENESIS_HASH = "0" * 64
@@ -398,6 +398,21 @@ def access_read_record(
     )
     if immediate:
         access_log_record(**cast(dict[str, Any], ledger.entry()))
+
+
+def access_member_record(
+    *, actor: AbstractBaseUser | None, action: str, membership: Membership, justification: str = ""
+) -> AccessLogEntry:
+    """Log a change to a person's account, named as the member of their agency, whose
+    auditor sees it."""
+    return access_log_record(
+        actor=actor,
+        action=action,
+        object_type="member",
+        object_id=membership.id,
+        object_agency_slug=membership.agency.slug,
+        justification=justification,
+    )
 
 
 def access_list_record(*, actor: AbstractBaseUser | None, records: Iterable, model=None) -> None:

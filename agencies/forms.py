@@ -3,29 +3,43 @@ from django import forms
 from agencies.models import Role
 
 
+def _password_field(*, autocomplete: str, **options) -> forms.CharField:
+    """A password as typed: never stripped, and at most Django's own limit."""
+    return forms.CharField(
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        **options,
+    )
+
+
+def _code_field(**options) -> forms.CharField:
+    """The 6-digit code of an authenticator app (a little room for spaces)."""
+    return forms.CharField(
+        label="Security code",
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+        **options,
+    )
+
+
 class SignInForm(forms.Form):
     username = forms.CharField(
         max_length=150,
         error_messages={"required": "Enter your username."},
         widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
-    password = forms.CharField(
-        max_length=4096,
-        strip=False,
-        error_messages={"required": "Enter your password."},
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    password = _password_field(
+        autocomplete="current-password", error_messages={"required": "Enter your password."}
     )
 
 
 class CodeForm(forms.Form):
-    code = forms.CharField(
-        label="Security code",
+    code = _code_field(
         error_messages={"required": "Enter the 6-digit security code."},
         help_text="The 6-digit code from your authenticator app.",
-        max_length=12,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
-        ),
     )
 
 
@@ -34,32 +48,21 @@ class EnrolmentForm(forms.Form):
     just added. Every field's rule is the enrolment service's, so none is required
     here: the service names each missing or wrong field."""
 
-    password = forms.CharField(
+    password = _password_field(
+        autocomplete="new-password",
         label="Create a password",
         help_text=(
             "At least 12 characters. Do not use a common password or one like your "
             "name or username."
         ),
         required=False,
-        strip=False,
-        max_length=4096,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
-    password_again = forms.CharField(
-        label="Enter the password again",
-        required=False,
-        strip=False,
-        max_length=4096,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    password_again = _password_field(
+        autocomplete="new-password", label="Enter the password again", required=False
     )
-    code = forms.CharField(
-        label="Security code",
+    code = _code_field(
         help_text="The 6-digit code your authenticator app shows after you add Tideline to it.",
         required=False,
-        max_length=12,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
-        ),
     )
 
 
@@ -72,12 +75,11 @@ class ReasonForm(forms.Form):
     )
 
 
-class MemberCreateForm(forms.Form):
+class _MemberForm(forms.Form):
+    """What an admin sets of a person, creating or changing them."""
+
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
-    username = forms.CharField(
-        max_length=150, widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"})
-    )
     email = forms.EmailField(required=False)
     role = forms.ChoiceField(choices=Role.choices)
     team = forms.ChoiceField(required=False)
@@ -87,19 +89,18 @@ class MemberCreateForm(forms.Form):
         self.fields["team"].choices = [("", "No team")] + [(str(t.id), t.name) for t in teams]
 
 
-class MemberChangeForm(forms.Form):
-    first_name = forms.CharField(max_length=150)
-    last_name = forms.CharField(max_length=150)
-    email = forms.EmailField(required=False)
-    role = forms.ChoiceField(choices=Role.choices)
-    team = forms.ChoiceField(required=False)
+class MemberCreateForm(_MemberForm):
+    username = forms.CharField(
+        max_length=150, widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"})
+    )
+
+    field_order = ["first_name", "last_name", "username", "email", "role", "team"]
+
+
+class MemberChangeForm(_MemberForm):
     reason = forms.CharField(
         max_length=500,
         help_text="Kept in the account's history.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, teams=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", "No team")] + [(str(t.id), t.name) for t in teams]

@@ -3,13 +3,13 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+# The apps with pages and an API, each with its urls and api_urls modules (config/urls.py
+# includes their pages in the same order).
+PRODUCT_APPS = ("agencies", "cases", "safeguarding", "referrals", "welfare")
+
 urlpatterns = [
-    path("", include("agencies.api_urls")),
-    path("", include("cases.api_urls")),
+    *(path("", include(f"{app}.api_urls")) for app in PRODUCT_APPS),
     path("", include("agencies.api_notifications")),
-    path("", include("safeguarding.api_urls")),
-    path("", include("referrals.api_urls")),
-    path("", include("welfare.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

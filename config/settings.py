@@ -365,46 +365,38 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 3
 # minutes; 15 minutes bounds how late any other task can be after a crash.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 15 * 60}
 CELERY_TIMEZONE = TIME_ZONE
+
+
+def _every(period: timedelta, task: str, **options: object) -> dict[str, object]:
+    """A beat entry: `task` every `period`, with Celery's send options if any."""
+    return {"task": task, "schedule": period, **({"options": options} if options else {})}
+
+
 CELERY_BEAT_SCHEDULE = {
     # The outbox: every minute, send each notification email that is due and unsent.
     # A sweep not started within 50 s is dropped: the next one does the same work.
-    "notification-emails-sweep": {
-        "task": "common.tasks.notification_emails_sweep",
-        "schedule": timedelta(minutes=1),
-        "options": {"expires": 50},
-    },
+    "notification-emails-sweep": _every(
+        timedelta(minutes=1), "common.tasks.notification_emails_sweep", expires=50
+    ),
     # Every 15 minutes, so that the two-hour "due soon" warning is never missed.
-    "safeguarding-deadlines-sweep": {
-        "task": "safeguarding.tasks.deadlines_sweep",
-        "schedule": timedelta(minutes=15),
-    },
-    "referrals-deadlines-sweep": {
-        "task": "referrals.tasks.deadlines_sweep",
-        "schedule": timedelta(minutes=15),
-    },
+    "safeguarding-deadlines-sweep": _every(
+        timedelta(minutes=15), "safeguarding.tasks.deadlines_sweep"
+    ),
+    "referrals-deadlines-sweep": _every(timedelta(minutes=15), "referrals.tasks.deadlines_sweep"),
     # Urgent concerns count clock hours: escalated at most five minutes late.
-    "referrals-concern-escalations-sweep": {
-        "task": "referrals.tasks.concern_escalations_sweep",
-        "schedule": timedelta(minutes=5),
-    },
-    "welfare-duties-sweep": {
-        "task": "welfare.tasks.duties_sweep",
-        "schedule": timedelta(minutes=15),
-    },
+    "referrals-concern-escalations-sweep": _every(
+        timedelta(minutes=5), "referrals.tasks.concern_escalations_sweep"
+    ),
+    "welfare-duties-sweep": _every(timedelta(minutes=15), "welfare.tasks.duties_sweep"),
     # Grants made by an accepted referral end 20 working days after its completion.
-    "cases-grants-expiry-sweep": {
-        "task": "cases.tasks.grants_expiry_sweep",
-        "schedule": timedelta(minutes=15),
-    },
-    "purge-expired-credentials": {
-        "task": "agencies.tasks.expired_credentials_purge",
-        "schedule": timedelta(hours=1),
-    },
+    "cases-grants-expiry-sweep": _every(timedelta(minutes=15), "cases.tasks.grants_expiry_sweep"),
+    "purge-expired-credentials": _every(
+        timedelta(hours=1), "agencies.tasks.expired_credentials_purge"
+    ),
     # Stored document files that no row names (an outer transaction rolled back).
-    "stored-files-orphans-sweep": {
-        "task": "cases.tasks.stored_files_orphans_sweep",
-        "schedule": timedelta(hours=1),
-    },
+    "stored-files-orphans-sweep": _every(
+        timedelta(hours=1), "cases.tasks.stored_files_orphans_sweep"
+    ),
 }
 
 # --- Working days: a working day ends at this local hour; later events count from the next.

@@ -1,6 +1,7 @@
 from django.urls import include, path, re_path
 
 from common.api.errors import api_not_found
+from config.api_urls import PRODUCT_APPS
 from config.health import healthz
 
 urlpatterns = [
@@ -9,11 +10,7 @@ urlpatterns = [
     # Any other API path ending in a slash (such as an id that is not a UUID) answers
     # the API's JSON 404, not a page; without the slash, APPEND_SLASH still redirects.
     re_path(r"^api/v1/[\s\S]*/\Z", api_not_found),
-    path("", include("agencies.urls")),
-    path("", include("cases.urls")),
-    path("", include("safeguarding.urls")),
-    path("", include("referrals.urls")),
-    path("", include("welfare.urls")),
+    *(path("", include(f"{app}.urls")) for app in PRODUCT_APPS),
     path("", include("agencies.notification_views")),
 ]
 

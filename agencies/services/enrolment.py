@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from agencies.audit import access_log_record
+from agencies.audit import access_member_record
 from agencies.models import EnrolmentLink, Membership
 from agencies.services.tokens import secret_hash
 from common.errors import ValidationError
@@ -72,12 +72,10 @@ def enrolment_link_issue(
         )
         history_note(link, actor=actor, reason=reason)
         link.save()
-        access_log_record(
+        access_member_record(
             actor=actor,
             action="agencies.enrolment_link.issued",
-            object_type="member",
-            object_id=membership.id,
-            object_agency_slug=membership.agency.slug,
+            membership=membership,
             justification=reason,
         )
     url = settings.SITE_URL.rstrip("/") + reverse("enrol", kwargs={"token": raw})
@@ -183,12 +181,7 @@ def enrolment_complete(
         link.used_at = timezone.now()
         history_note(link, actor=user, reason="used: password set and authenticator enrolled")
         link.save(update_fields=["used_at"])
-        membership = user.membership
-        access_log_record(
-            actor=user,
-            action="agencies.enrolment.completed",
-            object_type="member",
-            object_id=membership.id,
-            object_agency_slug=membership.agency.slug,
+        access_member_record(
+            actor=user, action="agencies.enrolment.completed", membership=user.membership
         )
     return user, device

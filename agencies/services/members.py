@@ -13,7 +13,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies import access
-from agencies.audit import access_log_record
+from agencies.audit import access_member_record
 from agencies.lockout import WindowedLockoutHandler
 from agencies.models import Membership, Role, Team
 from agencies.services.enrolment import (
@@ -47,14 +47,7 @@ def _reason_required(reason: str) -> str:
 
 
 def _log(actor: User, action: str, membership: Membership, reason: str) -> None:
-    access_log_record(
-        actor=actor,
-        action=action,
-        object_type="member",
-        object_id=membership.id,
-        object_agency_slug=membership.agency.slug,
-        justification=reason,
-    )
+    access_member_record(actor=actor, action=action, membership=membership, justification=reason)
 
 
 # What refuses turning an account on or off that already is: (message, state).

@@ -86,23 +86,27 @@ def errors(*codes: int) -> dict:
     return {code: ERROR_RESPONSES[code] for code in codes}
 
 
-IF_MATCH = OpenApiParameter(
-    name="If-Match",
-    type={"type": "string", "pattern": ETAG_PATTERN},
-    location=OpenApiParameter.HEADER,
+def _if_match(*, required: bool, description: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        name="If-Match",
+        type={"type": "string", "pattern": ETAG_PATTERN},
+        location=OpenApiParameter.HEADER,
+        required=required,
+        description='The ETag of the version you last read, such as "3". ' + description,
+    )
+
+
+IF_MATCH = _if_match(
     required=True,
-    description='The ETag of the version you last read, such as "3". Without it, or with '
-    "`*`, 428; a value that is not such an ETag, 400; a version no longer current, 412.",
+    description="Without it, or with `*`, 428; a value that is not such an ETag, 400; a "
+    "version no longer current, 412.",
 )
 
 # For a record made by its first PUT: that one needs no If-Match; every later one does.
-IF_MATCH_ONCE_IT_EXISTS = OpenApiParameter(
-    name="If-Match",
-    type={"type": "string", "pattern": ETAG_PATTERN},
-    location=OpenApiParameter.HEADER,
+IF_MATCH_ONCE_IT_EXISTS = _if_match(
     required=False,
-    description='The ETag of the version you last read, such as "3". Not needed by the first '
-    "PUT, which creates the record; needed by every later one (without it 428).",
+    description="Not needed by the first PUT, which creates the record; needed by every "
+    "later one (without it 428).",
 )
 
 IDEMPOTENCY_KEY = OpenApiParameter(
