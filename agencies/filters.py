@@ -100,7 +100,7 @@ class AccessLogPageFilter(AccessLogFilter):
     """The access log page's form: the same filters but the action, with dates as
     27/3/2026 (or YYYY-MM-DD) and the page's words."""
 
-    action = None  # type: ignore[assignment]
+    action = None
     date_from = DateFilter(
         label="From",
         help_text="For example, 27/3/2026",

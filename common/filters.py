@@ -24,14 +24,14 @@ class QueryFilterForm(forms.Form):
     blank_means_not_given = False
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
         if not self.blank_means_not_given:
             for name, field in self.fields.items():
                 if isinstance(field, forms.CharField) or name in self.errors:
                     continue
                 if self.data.get(self.add_prefix(name)) == "":
                     self.add_error(name, _refusal_of_empty(field))
-        return cleaned
+        return self.cleaned_data
 
 
 def _refusal_of_empty(field: forms.Field) -> str:
