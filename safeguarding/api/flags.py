@@ -17,7 +17,6 @@ from cases.api.common import CaseNestedMixin, PartyField, PartyRefSerializer, Us
 from cases.services.common import log_case_read
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-from common.api.query import QueryParamsSerializer
 from common.api.schema import errors
 from safeguarding import selectors
 from safeguarding.models import Flag, FlagKind
@@ -106,9 +105,6 @@ class FlagListCreateApi(CaseNestedMixin, APIView):
         reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
         review_on = serializers.DateField(help_text="Today or later.")
 
-    class FilterSerializer(QueryParamsSerializer):
-        live = serializers.BooleanField(required=False)
-
     class Pagination(CursorPagination):
         ordering = ("-raised_at", "-id")
 
@@ -120,12 +116,9 @@ class FlagListCreateApi(CaseNestedMixin, APIView):
     )
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        flags = selectors.flag_list(actor=request.user, case=case, include_cleared=True)
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        live = filters.validated_data.get("live")
-        if live is not None:
-            flags = flags.filter(cleared_at__isnull=live)
+        flags = selectors.flag_list(
+            actor=request.user, case=case, include_cleared=True, filters=request.query_params
+        )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(flags, request, self)
         log_case_read(

@@ -1,15 +1,14 @@
 """The work queue, and recording the first action that takes a case out of it."""
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from agencies.selectors import member_list_for_casework
 from cases.api.common import CaseNestedMixin, UserRefSerializer
 from common.api.pagination import CursorPagination
-from common.api.query import QueryParamsSerializer
 from common.api.schema import errors
 from safeguarding import selectors
 from safeguarding.models import SharedLevel
@@ -39,13 +38,19 @@ class QueueEntrySerializer(serializers.Serializer):
     )
 
 
+QUEUE_PARAMETERS = [
+    OpenApiParameter(
+        name="lead",
+        type={"type": "string", "minLength": 1},
+        required=False,
+        description="The lead officer's username.",
+    ),
+    OpenApiParameter(name="team", type=OpenApiTypes.UUID, required=False),
+]
+
+
 class QueueApi(APIView):
     policy = {"GET": "safeguarding.queue.view"}
-
-    @extend_schema_serializer(component_name="QueueFilter")
-    class FilterSerializer(QueryParamsSerializer):
-        team = serializers.UUIDField(required=False)
-        lead = serializers.CharField(required=False, help_text="The lead officer's username.")
 
     class Pagination(CursorPagination):
         ordering = ("band", "action_due_at", "level_rank", "received_on", "case_id")
@@ -53,23 +58,11 @@ class QueueApi(APIView):
     pagination_class = Pagination
 
     @extend_schema(
-        parameters=[FilterSerializer],
+        parameters=QUEUE_PARAMETERS,
         responses={200: QueueEntrySerializer(many=True), **errors(400, 401, 403)},
     )
     def get(self, request):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        lead_id = None
-        if filters.validated_data.get("lead"):
-            lead = (
-                member_list_for_casework(actor=request.user)
-                .filter(user__username=filters.validated_data["lead"])
-                .first()
-            )
-            lead_id = lead.user_id if lead else -1
-        entries = selectors.queue_list(
-            actor=request.user, team_id=filters.validated_data.get("team"), lead_officer_id=lead_id
-        )
+        entries = selectors.queue_list(actor=request.user, filters=request.query_params)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(entries, request, self)
         return paginator.get_paginated_response(

@@ -19,7 +19,6 @@ from agencies.access import SIGNED_IN
 from agencies.selectors import agency_get_by_slug
 from common.api.concurrency import ETagMixin, etag_for, expected_version
 from common.api.pagination import CursorPagination
-from common.api.query import QueryParamsSerializer
 from common.api.schema import IF_MATCH_ONCE_IT_EXISTS, errors
 from safeguarding import selectors
 from safeguarding.models import ActionTarget, RiskScale, SharedLevel
@@ -28,6 +27,7 @@ from safeguarding.selectors.vocabulary import (
     action_targets_for,
     own_agency_get,
     scale_get,
+    scale_version_asked,
     shared_levels,
 )
 from safeguarding.services import scales as scale_services
@@ -48,7 +48,7 @@ AGENCY_SLUG = OpenApiParameter(
 @extend_schema_serializer(component_name="RiskLevel")
 class RiskLevelSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=SharedLevel.choices)
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     definition = serializers.CharField()
     rank = serializers.IntegerField(
         help_text="Its place in the work queue's ordering after the due date: 0 first. "
@@ -78,7 +78,7 @@ class RiskLevelListApi(APIView):
 @extend_schema_serializer(component_name="RiskFactor")
 class RiskFactorSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     group = serializers.CharField()
     weight = serializers.IntegerField(help_text="What a yes adds to the score.")
     triggers_high = serializers.BooleanField(help_text="A yes makes the level at least high.")
@@ -169,7 +169,7 @@ class AgencyRefSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="RiskScaleLevel")
 class RiskScaleLevelSerializer(serializers.Serializer):
     position = serializers.IntegerField(help_text="1 is the most severe.")
-    label = serializers.CharField(help_text="The agency's own word for the grade.")
+    label = serializers.CharField(help_text="The agency's own word for the grade.")  # type: ignore[assignment]
     definition = serializers.CharField()
     shared_level = serializers.ChoiceField(choices=SharedLevel.choices)
 
@@ -206,7 +206,7 @@ class RiskScaleListApi(APIView):
 
 @extend_schema_serializer(component_name="RiskScaleLevelPut")
 class RiskScaleLevelInputSerializer(serializers.Serializer):
-    label = serializers.CharField(max_length=MAX_LABEL_LENGTH)
+    label = serializers.CharField(max_length=MAX_LABEL_LENGTH)  # type: ignore[assignment]
     definition = serializers.CharField()
     shared_level = serializers.ChoiceField(choices=SharedLevel.choices)
 
@@ -240,14 +240,16 @@ class ScaleLevelsField(serializers.Field):
         return grades
 
 
+VERSION_PARAMETER = OpenApiParameter(
+    name="version",
+    type={"type": "integer", "minimum": 1},
+    required=False,
+    description="An earlier version; the current one if absent.",
+)
+
+
 class RiskScaleDetailApi(ETagMixin, APIView):
     policy = {"GET": SIGNED_IN, "PUT": "safeguarding.scale.manage"}
-
-    @extend_schema_serializer(component_name="RiskScaleVersionFilter")
-    class FilterSerializer(QueryParamsSerializer):
-        version = serializers.IntegerField(
-            min_value=1, required=False, help_text="An earlier version; the current one if absent."
-        )
 
     @extend_schema_serializer(component_name="RiskScalePut")
     class InputSerializer(serializers.Serializer):
@@ -279,14 +281,13 @@ class RiskScaleDetailApi(ETagMixin, APIView):
         summary="One agency's scale: the current version, or an earlier one",
         description="Any signed-in member may read any agency's scale. The ETag is the "
         "version returned; 404 when the agency has no scale, or no such version.",
-        parameters=[AGENCY_SLUG, FilterSerializer],
+        parameters=[AGENCY_SLUG, VERSION_PARAMETER],
         responses={200: RiskScaleSerializer, **errors(400, 401, 404)},
     )
     def get(self, request, agency_slug):
-        filters = self.FilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
+        version = scale_version_asked(filters=request.query_params)
         agency = agency_get_by_slug(slug=agency_slug)
-        scale = scale_get(agency=agency, version=filters.validated_data.get("version"))
+        scale = scale_get(agency=agency, version=version)
         return self.with_etag(Response(RiskScaleSerializer(scale).data), scale.version)
 
     @extend_schema(

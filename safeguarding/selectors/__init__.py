@@ -1,5 +1,7 @@
 """Every read of safeguarding records a user can trigger, scoped in the database."""
 
+from collections.abc import Mapping
+from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import User
@@ -7,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from agencies import access
-from agencies.models import Agency
+from agencies.models import Agency, Membership, Team
+from agencies.selectors import member_list_for_casework
 from cases.models import Case
 from cases.selectors import visible_parties
 from common.errors import NotFound
+from safeguarding.filters import FlagFilter, QueueFilter, QueuePageFilter, filtered
 from safeguarding.models import (
     Assessment,
     CasePriority,
@@ -59,18 +63,29 @@ def assessment_get_for_actor(*, actor: User, case: Case, assessment_id: UUID | s
         raise NotFound() from exc
 
 
-def flag_list(*, actor: User, case: Case, include_cleared: bool = False) -> QuerySet[Flag]:
+def flag_list(
+    *,
+    actor: User,
+    case: Case,
+    include_cleared: bool = False,
+    filters: Mapping[str, Any] | None = None,
+) -> QuerySet[Flag]:
     """The flags of every person the user may see in this case, wherever they were
-    raised: a flag follows the person."""
+    raised: a flag follows the person. `filters`: the API's (`FlagFilter`);
+    ValidationError naming each one that is wrong."""
     if not access.can(actor, "safeguarding.flag.view", case):
-        return Flag.objects.none()
-    persons = visible_parties(actor).filter(case=case).values("person_id")
-    flags = Flag.objects.filter(person_id__in=persons)
-    if not include_cleared:
-        flags = flags.filter(cleared_at__isnull=True)
-    return flags.select_related(
-        "person", "party", "case__owning_agency", "raised_by", "cleared_by"
-    ).order_by("-raised_at", "-id")
+        flags = Flag.objects.none()
+    else:
+        persons = visible_parties(actor).filter(case=case).values("person_id")
+        flags = Flag.objects.filter(person_id__in=persons)
+        if not include_cleared:
+            flags = flags.filter(cleared_at__isnull=True)
+        flags = flags.select_related(
+            "person", "party", "case__owning_agency", "raised_by", "cleared_by"
+        ).order_by("-raised_at", "-id")
+    if filters is None:
+        return flags
+    return filtered(FlagFilter(filters, queryset=flags))
 
 
 def flag_get_for_actor(*, actor: User, case: Case, flag_id: UUID | str) -> Flag:
@@ -108,21 +123,32 @@ def case_priority_get(*, case: Case) -> CasePriority | None:
 
 
 def queue_list(
-    *, actor: User, team_id: UUID | None = None, lead_officer_id: int | None = None
+    *,
+    actor: User,
+    filters: Mapping[str, Any] | None = None,
+    page_choices: tuple[list[Team], list[Membership]] | None = None,
 ) -> QuerySet[CasePriority]:
     """The caller's agency's open cases waiting for a first action: critical first,
     then by action due date (so a low case past its target rises above a new high
-    one), then by level, then by date received. One query, served by the index."""
+    one), then by level, then by date received. One query, served by the index.
+    `filters`: the API's (`QueueFilter`), or with `page_choices` (the teams and lead
+    officers the page offers) the page's (`QueuePageFilter`); ValidationError naming
+    each one that is wrong."""
     membership = access.membership_of(actor)
     if membership is None or not access.can(actor, "safeguarding.queue.view"):
-        return CasePriority.objects.none()
-    entries = CasePriority.objects.filter(
-        agency_id=membership.agency_id, actioned_at__isnull=True, case__status="open"
-    )
-    if team_id:
-        entries = entries.filter(case__team_id=team_id)
-    if lead_officer_id:
-        entries = entries.filter(case__lead_officer_id=lead_officer_id)
+        entries = CasePriority.objects.none()
+    else:
+        entries = CasePriority.objects.filter(
+            agency_id=membership.agency_id, actioned_at__isnull=True, case__status="open"
+        )
+    if page_choices is not None:
+        teams, leads = page_choices
+        entries = filtered(
+            QueuePageFilter(filters or None, queryset=entries, teams=teams, leads=leads)
+        )
+    elif filters is not None:
+        leads_queryset = member_list_for_casework(actor=actor)
+        entries = filtered(QueueFilter(filters, queryset=entries, leads=leads_queryset))
     # Child protection deadlines show in the queue too, in the same query.
     outstanding = StrategyDiscussion.objects.filter(
         case_id=OuterRef("case_id"), section_47_started=True

@@ -1,12 +1,17 @@
 """Reads of the shared risk vocabulary: agencies' scales (any version), their
 version history, and an agency's own action targets."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 
 from agencies import access
 from agencies.models import Agency
 from common.errors import NotFound
+from safeguarding.filters import ScaleVersionFilter
 from safeguarding.models import (
     LEVEL_RANK,
     SHARED_LEVEL_DEFINITIONS,
@@ -17,7 +22,7 @@ from safeguarding.models import (
 )
 
 
-def shared_levels() -> list[dict]:
+def shared_levels() -> list[dict[str, Any]]:
     """The shared levels in the order they are written down, each with its definition
     and its rank in the queue (unknown ranks with high, never with low)."""
     return [
@@ -46,6 +51,16 @@ def scale_get(*, agency: Agency, version: int | None = None) -> RiskScale:
     if scale is None:
         raise NotFound()
     return scale
+
+
+def scale_version_asked(*, filters: Mapping[str, Any]) -> int | None:
+    """The version of a scale the API is asked for (`ScaleVersionFilter`), None for
+    the current one; ValidationError naming `version` when it is not one."""
+    filterset = ScaleVersionFilter(filters, queryset=RiskScale.objects.none())
+    if not filterset.is_valid():
+        raise ValidationError(filterset.form.errors.as_data())
+    version: int | None = filterset.form.cleaned_data.get("version")
+    return version
 
 
 def scale_versions(*, agency: Agency) -> QuerySet[RiskScale]:

@@ -1,6 +1,5 @@
 """The work queue page."""
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -15,32 +14,23 @@ from common.errors import InvalidState, ValidationError
 from common.pages import capability_required
 from safeguarding import selectors
 from safeguarding.deadlines import strategy_discussions_with_deadlines
+from safeguarding.filters import QueuePageFilter
 from safeguarding.queue_view_model import queue_rows
 from safeguarding.services.queue import case_actioned
-
-
-class QueueFilterForm(forms.Form):
-    team = forms.ChoiceField(required=False)
-    lead = forms.ChoiceField(required=False, label="Lead")
-
-    def __init__(self, *args, teams=(), leads=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["team"].choices = [("", "All teams")] + [(str(t.id), t.name) for t in teams]
-        self.fields["lead"].choices = [("", "Anyone")] + [
-            (str(m.user_id), m.full_name) for m in leads
-        ]
 
 
 @capability_required("safeguarding.queue.view")
 def queue(request):
     teams = list(team_list(actor=request.user))
     leads = list(member_list_for_casework(actor=request.user))
-    form = QueueFilterForm(request.GET or None, teams=teams, leads=leads)
-    team_id = lead_id = None
-    if form.is_bound and form.is_valid():
-        team_id = form.cleaned_data["team"] or None
-        lead_id = int(form.cleaned_data["lead"]) if form.cleaned_data["lead"] else None
-    entries = selectors.queue_list(actor=request.user, team_id=team_id, lead_officer_id=lead_id)
+    try:
+        entries = selectors.queue_list(
+            actor=request.user, filters=request.GET, page_choices=(teams, leads)
+        )
+    except ValidationError:
+        # The form says what is wrong; the list is not narrowed.
+        entries = selectors.queue_list(actor=request.user, page_choices=(teams, leads))
+    form = QueuePageFilter.form_for(request.GET, teams=teams, leads=leads)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     access_list_record(actor=request.user, records=page.object_list)
     return render(
