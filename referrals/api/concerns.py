@@ -4,6 +4,8 @@ concern into a flag or a contact on the case. A concern on a referral outside th
 caller's two sides is 404; a move that is not the caller's side's, or not allowed
 in the concern's state, is 409 naming the state."""
 
+from typing import Any
+
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
@@ -271,8 +273,29 @@ def _party(request, concern: Concern, party_id):
         raise ValidationError({"party": ["Choose a person in this case."]}) from exc
 
 
-class ConcernFlagApi(_ConcernActionApi):
+class _ConcernAnswerApi(_ConcernActionApi):
+    """What an acknowledged concern became on the case (a flag, a contact), once:
+    the body read, the person resolved among those the caller may see (the concern's
+    subject when none is given), then the answer's service."""
+
     policy = {"POST": "referrals.concern.acknowledge"}
+    InputSerializer: type[serializers.Serializer]
+
+    def answer(self, **fields: Any) -> object:
+        raise NotImplementedError
+
+    def answer_post(self, request, referral_id, concern_id):
+        concern = self.concern_of(request, referral_id, concern_id)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        fields = dict(payload.validated_data)
+        party = _party(request, concern, fields.pop("party", None))
+        self.answer(actor=request.user, concern=concern, party=party, **fields)
+        return _concern_response(self.reread(request, concern))
+
+
+class ConcernFlagApi(_ConcernAnswerApi):
+    answer = staticmethod(concern_answers.concern_flag_raise)
 
     @extend_schema_serializer(component_name="ConcernFlag")
     class InputSerializer(serializers.Serializer):
@@ -289,23 +312,11 @@ class ConcernFlagApi(_ConcernActionApi):
         description="Raise a flag on the case from an acknowledged concern (once).",
     )
     def post(self, request, referral_id, concern_id):
-        concern = self.concern_of(request, referral_id, concern_id)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        concern_answers.concern_flag_raise(
-            actor=request.user,
-            concern=concern,
-            kind=data["kind"],
-            reason=data["reason"],
-            review_on=data["review_on"],
-            party=_party(request, concern, data.get("party")),
-        )
-        return _concern_response(self.reread(request, concern))
+        return self.answer_post(request, referral_id, concern_id)
 
 
-class ConcernContactApi(_ConcernActionApi):
-    policy = {"POST": "referrals.concern.acknowledge"}
+class ConcernContactApi(_ConcernAnswerApi):
+    answer = staticmethod(concern_answers.concern_contact_record)
 
     @extend_schema_serializer(component_name="ConcernContact")
     class InputSerializer(serializers.Serializer):
@@ -325,20 +336,7 @@ class ConcernContactApi(_ConcernActionApi):
         description="Log the contact made because of an acknowledged concern (once).",
     )
     def post(self, request, referral_id, concern_id):
-        concern = self.concern_of(request, referral_id, concern_id)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
-        concern_answers.concern_contact_record(
-            actor=request.user,
-            concern=concern,
-            channel=data["channel"],
-            summary=data["summary"],
-            contacted_at=data.get("contacted_at"),
-            direction=data["direction"],
-            party=_party(request, concern, data.get("party")),
-        )
-        return _concern_response(self.reread(request, concern))
+        return self.answer_post(request, referral_id, concern_id)
 
 
 class _AnyAccept(BaseContentNegotiation):

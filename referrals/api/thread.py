@@ -87,9 +87,8 @@ class MessageListCreateApi(APIView):
 
 @extend_schema_serializer(component_name="ReferralDocument")
 class ReferralDocumentOutputSerializer(DisclosedDocumentSerializer):
-    """A disclosed document as its referral's two sides see it: who shared it, when,
-    and where to download it."""
-
+    # A disclosed document as its referral's two sides see it: who shared it, when,
+    # and where to download it. (A comment, not a docstring: the schema is unchanged.)
     uploaded_by = UserRefSerializer()
     uploaded_at = serializers.DateTimeField()
     download_url = serializers.SerializerMethodField()
