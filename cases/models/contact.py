@@ -2,9 +2,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from cases.models.case import Case
 from cases.models.party import CaseParty
+from cases.models.rules import Errors, RulesFirst, not_in_future, one_of
 
 
 class ContactChannel(models.TextChoices):
@@ -21,7 +23,7 @@ class ContactDirection(models.TextChoices):
     INBOUND = "inbound", "They contacted us"
 
 
-class ContactLog(models.Model):
+class ContactLog(RulesFirst, models.Model):
     """One contact with a party. Never edited: a correction is a new entry."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -49,3 +51,17 @@ class ContactLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} contact at {self.contacted_at:%Y-%m-%d %H:%M}"
+
+    def rules(self) -> Errors:
+        errors: Errors = {}
+        one_of(self.channel, ContactChannel.values, "channel", errors)
+        one_of(self.direction, ContactDirection.values, "direction", errors)
+        if not self.summary.strip():
+            errors["summary"] = ["Enter a summary of the contact."]
+        not_in_future(self.contacted_at, "contacted_at", errors)
+        if (
+            self.next_contact_on is not None
+            and self.next_contact_on < timezone.localtime(self.contacted_at).date()
+        ):
+            errors["next_contact_on"] = ["Must not be before the contact."]
+        return errors

@@ -4,9 +4,10 @@ from django.conf import settings
 from django.db import models
 
 from cases.models.case import Case
+from cases.models.rules import Errors, RulesFirst, not_in_future
 
 
-class KeyDecision(models.Model):
+class KeyDecision(RulesFirst, models.Model):
     """A key decision and why it was made. Never edited: a correction is a new
     decision that points at the one it corrects."""
 
@@ -29,3 +30,12 @@ class KeyDecision(models.Model):
 
     def __str__(self) -> str:
         return self.decision[:60]
+
+    def rules(self) -> Errors:
+        errors: Errors = {}
+        if not self.decision.strip():
+            errors["decision"] = ["Enter the decision."]
+        if not self.rationale.strip():
+            errors["rationale"] = ["Enter the rationale: why this decision was made."]
+        not_in_future(self.decided_at, "decided_at", errors)
+        return errors

@@ -6,6 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.models.case import Case
 from cases.models.party import CaseParty
+from cases.models.rules import Errors, RulesFirst, in_order, not_in_future, one_of
 
 
 class OffenceType(models.TextChoices):
@@ -27,7 +28,7 @@ class OffenceType(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Offence(models.Model):
+class Offence(RulesFirst, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="offences")
     offence_type = models.CharField(max_length=32, choices=OffenceType.choices)
@@ -57,3 +58,19 @@ class Offence(models.Model):
 
     def __str__(self) -> str:
         return self.get_offence_type_display()
+
+    def rules(self) -> Errors:
+        errors: Errors = {}
+        one_of(self.offence_type, OffenceType.values, "offence_type", errors)
+        if self.offence_type == OffenceType.OTHER and not self.description.strip():
+            errors["description"] = ["Describe the offence."]
+        not_in_future(self.committed_from, "committed_from", errors)
+        not_in_future(self.committed_to, "committed_to", errors)
+        in_order(
+            self.committed_from,
+            self.committed_to,
+            "committed_to",
+            errors,
+            earlier_label="committed_from",
+        )
+        return errors

@@ -1,5 +1,6 @@
 """What happens in a case: offences, contacts with its parties, key decisions."""
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.contrib.auth.models import User
@@ -8,27 +9,24 @@ from django.utils import timezone
 
 from agencies import access
 from cases.models import (
+    Case,
     CaseParty,
-    ContactChannel,
     ContactDirection,
     ContactLog,
     KeyDecision,
     Offence,
-    OffenceType,
 )
 from cases.services.common import (
     case_action_require,
     case_open_require,
-    in_order,
     log_case_access,
-    not_in_future,
     raise_if,
     record_change,
 )
 from common.errors import InvalidState, ValidationError
 
 
-def _parties_of_case(actor: User, case, parties: list[CaseParty], field: str) -> None:
+def _parties_of_case(actor: User, case: Case, parties: list[CaseParty], field: str) -> None:
     for party in parties:
         if party.case_id != case.pk or not access.party_visible(actor, party):
             raise ValidationError({field: ["Choose people who are parties to this case."]})
@@ -38,26 +36,16 @@ def _parties_of_case(actor: User, case, parties: list[CaseParty], field: str) ->
 def offence_add(
     *,
     actor: User,
-    case,
+    case: Case,
     offence_type: str,
     committed_from: date,
     committed_to: date | None = None,
     description: str = "",
     platform: str = "",
-    parties: list[CaseParty] = (),
+    parties: Sequence[CaseParty] = (),
 ) -> Offence:
     case_action_require(actor, "cases.offence.add", case)
     case_open_require(case)
-    errors: dict = {}
-    if offence_type not in OffenceType.values:
-        errors["offence_type"] = [f"Choose one of: {', '.join(OffenceType.values)}."]
-    if offence_type == OffenceType.OTHER and not description.strip():
-        errors["description"] = ["Describe the offence."]
-    not_in_future(committed_from, "committed_from", errors)
-    not_in_future(committed_to, "committed_to", errors)
-    in_order(committed_from, committed_to, "committed_to", errors, earlier_label="committed_from")
-    raise_if(errors)
-    _parties_of_case(actor, case, list(parties), "parties")
     offence = Offence(
         case=case,
         offence_type=offence_type,
@@ -67,6 +55,8 @@ def offence_add(
         platform=platform.strip(),
         created_by=actor,
     )
+    raise_if(offence.rules())  # the offence's own rules first, then its parties
+    _parties_of_case(actor, case, list(parties), "parties")
     offence.full_clean()
     record_change(offence, actor=actor, reason="offence recorded")
     offence.save()
@@ -85,7 +75,7 @@ def offence_add(
 def contact_log(
     *,
     actor: User,
-    case,
+    case: Case,
     party: CaseParty,
     channel: str,
     summary: str,
@@ -101,17 +91,6 @@ def contact_log(
     if party.case_id != case.pk or not access.party_visible(actor, party):
         raise ValidationError({"party": ["Choose a party to this case."]})
     contacted_at = contacted_at or timezone.now()
-    errors: dict = {}
-    if channel not in ContactChannel.values:
-        errors["channel"] = [f"Choose one of: {', '.join(ContactChannel.values)}."]
-    if direction not in ContactDirection.values:
-        errors["direction"] = [f"Choose one of: {', '.join(ContactDirection.values)}."]
-    if not summary.strip():
-        errors["summary"] = ["Enter a summary of the contact."]
-    not_in_future(contacted_at, "contacted_at", errors)
-    if next_contact_on is not None and next_contact_on < timezone.localtime(contacted_at).date():
-        errors["next_contact_on"] = ["Must not be before the contact."]
-    raise_if(errors)
     contact = ContactLog(
         case=case,
         party=party,
@@ -139,7 +118,7 @@ def contact_log(
 def decision_record(
     *,
     actor: User,
-    case,
+    case: Case,
     decision: str,
     rationale: str,
     decided_at: datetime | None = None,
@@ -148,21 +127,15 @@ def decision_record(
     case_action_require(actor, "cases.decision.add", case)
     case_open_require(case)
     decided_at = decided_at or timezone.now()
-    errors: dict = {}
-    if not decision.strip():
-        errors["decision"] = ["Enter the decision."]
-    if not rationale.strip():
-        errors["rationale"] = ["Enter the rationale: why this decision was made."]
-    not_in_future(decided_at, "decided_at", errors)
+    other_case: dict[str, list[str]] = {}
     if corrects is not None:
         if corrects.case_id != case.pk:
-            errors["corrects"] = ["Choose a decision of this case."]
+            other_case["corrects"] = ["Choose a decision of this case."]
         elif KeyDecision.objects.filter(corrects=corrects).exists():
             raise InvalidState(
                 "That decision has already been corrected; correct the latest one.",
                 state="corrected",
             )
-    raise_if(errors)
     entry = KeyDecision(
         case=case,
         decision=decision.strip(),
@@ -171,6 +144,7 @@ def decision_record(
         decided_at=decided_at,
         corrects=corrects,
     )
+    raise_if({**entry.rules(), **other_case})
     entry.full_clean()
     try:
         # Two corrections of one decision at once: the one-to-one link decides.
