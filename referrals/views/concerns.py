@@ -30,7 +30,7 @@ from referrals.services import concerns as concern_services
 from safeguarding.models import FlagKind
 
 # The flag an acknowledged concern most often becomes.
-_FLAG_FOR_KIND = {
+_FLAG_FOR_KIND: dict[str, str] = {
     ConcernKind.SUICIDE_SELF_HARM: FlagKind.SUICIDE_SELF_HARM,
     ConcernKind.RISK_TO_CHILD: FlagKind.CHILD_AT_RISK,
 }
@@ -234,53 +234,55 @@ def concern_acknowledge_page(request, referral_id, concern_id):
     )
 
 
-@capability_required("referrals.concern.acknowledge")
-@require_POST
-def concern_flag_page(request, referral_id, concern_id):
+def _answer_page(request, referral_id, concern_id, *, name, form_class, service, fields, done):
+    """What an acknowledged concern became on the case (a flag, a contact): the form
+    `name`, whose `fields` and chosen person go to the answer's `service`."""
     concern = _concern(request, referral_id, concern_id)
     if refused := _receivers_refused(request, concern):
         return refused
-    form = ConcernFlagForm(request.POST, prefix="flag", parties=_case_parties(request, concern))
+    form = form_class(request.POST, prefix=name, parties=_case_parties(request, concern))
     return _act(
         request,
         concern,
-        "flag",
+        name,
         form,
-        lambda data: concern_answers.concern_flag_raise(
+        lambda data: service(
             actor=request.user,
             concern=concern,
-            kind=data["kind"],
-            reason=data["reason"],
-            review_on=data["review_on"],
             party=form.parties[data["party"]],
+            **{field: data[field] for field in fields},
         ),
-        "The flag is raised on the case.",
+        done,
+    )
+
+
+@capability_required("referrals.concern.acknowledge")
+@require_POST
+def concern_flag_page(request, referral_id, concern_id):
+    return _answer_page(
+        request,
+        referral_id,
+        concern_id,
+        name="flag",
+        form_class=ConcernFlagForm,
+        service=concern_answers.concern_flag_raise,
+        fields=("kind", "reason", "review_on"),
+        done="The flag is raised on the case.",
     )
 
 
 @capability_required("referrals.concern.acknowledge")
 @require_POST
 def concern_contact_page(request, referral_id, concern_id):
-    concern = _concern(request, referral_id, concern_id)
-    if refused := _receivers_refused(request, concern):
-        return refused
-    form = ConcernContactForm(
-        request.POST, prefix="contact", parties=_case_parties(request, concern)
-    )
-    return _act(
+    return _answer_page(
         request,
-        concern,
-        "contact",
-        form,
-        lambda data: concern_answers.concern_contact_record(
-            actor=request.user,
-            concern=concern,
-            channel=data["channel"],
-            summary=data["summary"],
-            direction=data["direction"],
-            party=form.parties[data["party"]],
-        ),
-        "The contact is logged on the case.",
+        referral_id,
+        concern_id,
+        name="contact",
+        form_class=ConcernContactForm,
+        service=concern_answers.concern_contact_record,
+        fields=("channel", "summary", "direction"),
+        done="The contact is logged on the case.",
     )
 
 
