@@ -1,9 +1,12 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from cases.models import Case, CaseParty
+from cases.models.rules import Errors, not_in_future
 
 
 class StrategyDiscussion(models.Model):
@@ -49,3 +52,39 @@ class StrategyDiscussion(models.Model):
 
     def __str__(self) -> str:
         return f"Strategy discussion {self.held_at:%Y-%m-%d}"
+
+    # For `full_clean(exclude=...)`: links to records the service has checked, the
+    # deadlines it computes, and the fields `clean()` words itself.
+    CLEAN_EXCLUDE = (
+        "case",
+        "child",
+        "recorded_by",
+        "held_at",
+        "agencies_present",
+        "section_47_started",
+        "rationale",
+        "referral_received_on",
+    )
+
+    def clean(self) -> None:
+        """When it was held (not in the future, not before the referral was
+        received), whether section 47 enquiries start, who was there and why."""
+        errors: Errors = {}
+        if self.held_at is None:
+            errors["held_at"] = ["Enter when the discussion was held."]
+        not_in_future(self.held_at, "held_at", errors)
+        not_in_future(self.referral_received_on, "referral_received_on", errors)
+        if (
+            self.held_at is not None
+            and self.referral_received_on is not None
+            and self.referral_received_on > timezone.localtime(self.held_at).date()
+        ):
+            errors.setdefault("held_at", []).append("Must not be before the referral was received.")
+        if self.section_47_started is None:
+            errors["section_47_started"] = ["Say whether section 47 enquiries start."]
+        if not (self.agencies_present or "").strip():
+            errors["agencies_present"] = ["Name the agencies present."]
+        if not (self.rationale or "").strip():
+            errors["rationale"] = ["Write the rationale for the decision."]
+        if errors:
+            raise ValidationError(errors)

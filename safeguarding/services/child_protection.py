@@ -3,6 +3,7 @@ strategy discussion, and the two steps whose deadlines it sets when section 47
 enquiries start (the initial child protection conference, and the child and
 family assessment)."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.contrib.auth.models import User
@@ -47,11 +48,6 @@ def strategy_deadlines(
     )
 
 
-def _text_errors(value: str, field: str, missing: str, errors: dict) -> None:
-    if not (value or "").strip():
-        errors[field] = [missing]
-
-
 @transaction.atomic
 def strategy_discussion_record(
     *,
@@ -81,28 +77,22 @@ def strategy_discussion_record(
         age = age_on(child.person, timezone.localtime(held_at).date())
         if age is not None and age >= ADULT_AGE:
             errors["child"] = [f"Choose a child: this person was {age} on the day."]
-    if held_at is None:
-        errors["held_at"] = ["Enter when the discussion was held."]
-    not_in_future(held_at, "held_at", errors)
-    not_in_future(referral_received_on, "referral_received_on", errors)
-    if held_at is not None and referral_received_on > timezone.localtime(held_at).date():
-        errors.setdefault("held_at", []).append("Must not be before the referral was received.")
-    if section_47_started is None:
-        errors["section_47_started"] = ["Say whether section 47 enquiries start."]
-    _text_errors(agencies_present, "agencies_present", "Name the agencies present.", errors)
-    _text_errors(rationale, "rationale", "Write the rationale for the decision.", errors)
-    if errors:
-        raise ValidationError(errors)
     discussion = StrategyDiscussion(
         case=case,
         child=child,
         held_at=held_at,
-        agencies_present=agencies_present.strip(),
+        agencies_present=(agencies_present or "").strip(),
         section_47_started=section_47_started,
-        rationale=rationale.strip(),
+        rationale=(rationale or "").strip(),
         referral_received_on=referral_received_on,
         recorded_by=actor,
     )
+    try:
+        discussion.full_clean(exclude=StrategyDiscussion.CLEAN_EXCLUDE)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
     if section_47_started:
         discussion.conference_due_at, discussion.assessment_due_at = strategy_deadlines(
             held_at=held_at, referral_received_on=referral_received_on
@@ -146,35 +136,73 @@ def _step_date_errors(
     return errors
 
 
-@transaction.atomic
-def strategy_conference_held(
-    *, actor: User, discussion: StrategyDiscussion, held_on: date
+@dataclass(frozen=True)
+class _Step:
+    """A step that section 47 enquiries make due: the field it is recorded in, the
+    parameter that names its date, what it may not come before, and its words."""
+
+    field: str
+    parameter: str
+    earliest_label: str
+    action: str
+    already: str
+    state: str
+
+    def earliest(self, discussion: StrategyDiscussion) -> date:
+        if self.field == "conference_held_on":
+            return timezone.localtime(discussion.held_at).date()
+        return discussion.referral_received_on
+
+
+_CONFERENCE = _Step(
+    field="conference_held_on",
+    parameter="held_on",
+    earliest_label="the strategy discussion",
+    action="safeguarding.strategy.conference_held",
+    already="The conference is already recorded as held on {:%d/%m/%Y}.",
+    state="conference_held",
+)
+_ASSESSMENT = _Step(
+    field="assessment_completed_on",
+    parameter="completed_on",
+    earliest_label="the referral was received",
+    action="safeguarding.strategy.assessment_completed",
+    already="The assessment is already recorded as completed on {:%d/%m/%Y}.",
+    state="assessment_completed",
+)
+
+
+def _step_record(
+    *, actor: User, discussion: StrategyDiscussion, step: _Step, on: date
 ) -> StrategyDiscussion:
-    """Record that the initial child protection conference was held. Once."""
+    """Record that the step was done on `on`. Once."""
     locked = _step_locked(actor=actor, discussion=discussion)
-    if locked.conference_held_on is not None:
-        raise InvalidState(
-            f"The conference is already recorded as held on {locked.conference_held_on:%d/%m/%Y}.",
-            state="conference_held",
-        )
+    done_on = getattr(locked, step.field)
+    if done_on is not None:
+        raise InvalidState(step.already.format(done_on), state=step.state)
     errors = _step_date_errors(
-        held_on,
-        "held_on",
-        earliest=timezone.localtime(locked.held_at).date(),
-        earliest_label="the strategy discussion",
+        on, step.parameter, earliest=step.earliest(locked), earliest_label=step.earliest_label
     )
     if errors:
         raise ValidationError(errors)
-    locked.conference_held_on = held_on
-    locked.save(update_fields=["conference_held_on"])
+    setattr(locked, step.field, on)
+    locked.save(update_fields=[step.field])
     log_case_access(
         actor=actor,
-        action="safeguarding.strategy.conference_held",
+        action=step.action,
         case=locked.case,
         object_type="strategy_discussion",
         object_id=locked.pk,
     )
     return locked
+
+
+@transaction.atomic
+def strategy_conference_held(
+    *, actor: User, discussion: StrategyDiscussion, held_on: date
+) -> StrategyDiscussion:
+    """Record that the initial child protection conference was held. Once."""
+    return _step_record(actor=actor, discussion=discussion, step=_CONFERENCE, on=held_on)
 
 
 @transaction.atomic
@@ -182,28 +210,4 @@ def strategy_assessment_completed(
     *, actor: User, discussion: StrategyDiscussion, completed_on: date
 ) -> StrategyDiscussion:
     """Record that the child and family assessment was completed. Once."""
-    locked = _step_locked(actor=actor, discussion=discussion)
-    if locked.assessment_completed_on is not None:
-        raise InvalidState(
-            "The assessment is already recorded as completed on "
-            f"{locked.assessment_completed_on:%d/%m/%Y}.",
-            state="assessment_completed",
-        )
-    errors = _step_date_errors(
-        completed_on,
-        "completed_on",
-        earliest=locked.referral_received_on,
-        earliest_label="the referral was received",
-    )
-    if errors:
-        raise ValidationError(errors)
-    locked.assessment_completed_on = completed_on
-    locked.save(update_fields=["assessment_completed_on"])
-    log_case_access(
-        actor=actor,
-        action="safeguarding.strategy.assessment_completed",
-        case=locked.case,
-        object_type="strategy_discussion",
-        object_id=locked.pk,
-    )
-    return locked
+    return _step_record(actor=actor, discussion=discussion, step=_ASSESSMENT, on=completed_on)
