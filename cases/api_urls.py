@@ -1,29 +1,20 @@
 """The cases API, one module per domain concept (each defines its urlpatterns)."""
 
-from cases.api import (
-    cases,
-    documents,
-    events,
-    grants,
-    lifecycle,
-    material,
-    outcomes,
-    people,
-    records,
-    reports,
-    transfers,
-)
+from cases.urls import patterns_of
 
-urlpatterns = [
-    *cases.urlpatterns,
-    *lifecycle.urlpatterns,
-    *transfers.urlpatterns,
-    *grants.urlpatterns,
-    *people.urlpatterns,
-    *records.urlpatterns,
-    *material.urlpatterns,
-    *outcomes.urlpatterns,
-    *events.urlpatterns,
-    *documents.urlpatterns,
-    *reports.urlpatterns,
-]
+urlpatterns = patterns_of(
+    "cases.api",
+    [
+        "cases",
+        "lifecycle",
+        "transfers",
+        "grants",
+        "people",
+        "records",
+        "material",
+        "outcomes",
+        "events",
+        "documents",
+        "reports",
+    ],
+)

@@ -1,23 +1,19 @@
 """The cases pages, one module per domain concept (each defines its urlpatterns)."""
 
-from cases.views import (
-    cases,
-    documents,
-    events,
-    grants,
-    lifecycle,
-    material,
-    outcomes,
-    transfers,
-)
+from importlib import import_module
 
-urlpatterns = [
-    *cases.urlpatterns,
-    *lifecycle.urlpatterns,
-    *transfers.urlpatterns,
-    *documents.urlpatterns,
-    *material.urlpatterns,
-    *outcomes.urlpatterns,
-    *events.urlpatterns,
-    *grants.urlpatterns,
-]
+from django.urls import URLPattern, URLResolver
+
+
+def patterns_of(package: str, modules: list[str]) -> list[URLPattern | URLResolver]:
+    """The urlpatterns of each module of `package`, in this order: the first pattern
+    that matches a path answers it."""
+    return [
+        pattern for name in modules for pattern in import_module(f"{package}.{name}").urlpatterns
+    ]
+
+
+urlpatterns = patterns_of(
+    "cases.views",
+    ["cases", "lifecycle", "transfers", "documents", "material", "outcomes", "events", "grants"],
+)

@@ -44,6 +44,15 @@ def _count_field(category: str) -> forms.IntegerField:
     )
 
 
+def _yes_no_field(label: str, missing: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=[("yes", "Yes"), ("no", "No")],
+        error_messages={"required": missing},
+        widget=forms.RadioSelect,
+    )
+
+
 def _reference_field(label: str) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -202,23 +211,14 @@ class ActivistEvidenceForm(forms.Form):
         max_length=200,
         error_messages={"required": "Enter the name of the group."},
     )
-    decoy_posed_as_child = forms.ChoiceField(
-        label="Did a decoy pose as a child?",
-        choices=[("yes", "Yes"), ("no", "No")],
-        error_messages={"required": "Say whether a decoy posed as a child."},
-        widget=forms.RadioSelect,
+    decoy_posed_as_child = _yes_no_field(
+        "Did a decoy pose as a child?", "Say whether a decoy posed as a child."
     )
-    suspect_confronted = forms.ChoiceField(
-        label="Was the suspect confronted?",
-        choices=[("yes", "Yes"), ("no", "No")],
-        error_messages={"required": "Say whether the suspect was confronted."},
-        widget=forms.RadioSelect,
+    suspect_confronted = _yes_no_field(
+        "Was the suspect confronted?", "Say whether the suspect was confronted."
     )
-    confrontation_streamed_live = forms.ChoiceField(
-        label="Was the confrontation streamed live?",
-        choices=[("yes", "Yes"), ("no", "No")],
-        error_messages={"required": "Say whether the confrontation was streamed live."},
-        widget=forms.RadioSelect,
+    confrontation_streamed_live = _yes_no_field(
+        "Was the confrontation streamed live?", "Say whether the confrontation was streamed live."
     )
     handed_over = forms.CharField(
         label="What the group handed over",
