@@ -93,7 +93,19 @@ class AcknowledgeForm(forms.Form):
     )
 
 
-class ConcernFlagForm(forms.Form):
+class _PartyForm(forms.Form):
+    """A form about one of the case's people (its `party` field), chosen among
+    `parties`: those the reader may see."""
+
+    def __init__(self, *args, parties=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties = {str(p.id): p for p in parties}
+        self.fields["party"].choices = [
+            (str(p.id), f"{p.person.full_name} ({p.get_role_display().lower()})") for p in parties
+        ]
+
+
+class ConcernFlagForm(_PartyForm):
     party = forms.ChoiceField(
         widget=Radios,
         label="Who is the flag about?",
@@ -115,15 +127,8 @@ class ConcernFlagForm(forms.Form):
         label="Review by", error_messages={"required": "Enter the date to review the flag."}
     )
 
-    def __init__(self, *args, parties=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.parties = {str(p.id): p for p in parties}
-        self.fields["party"].choices = [
-            (str(p.id), f"{p.person.full_name} ({p.get_role_display().lower()})") for p in parties
-        ]
 
-
-class ConcernContactForm(forms.Form):
+class ConcernContactForm(_PartyForm):
     party = forms.ChoiceField(
         widget=Radios,
         label="Who was the contact with?",
@@ -148,13 +153,6 @@ class ConcernContactForm(forms.Form):
         label="What was said or agreed?",
         error_messages={"required": "Enter what was said or agreed."},
     )
-
-    def __init__(self, *args, parties=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.parties = {str(p.id): p for p in parties}
-        self.fields["party"].choices = [
-            (str(p.id), f"{p.person.full_name} ({p.get_role_display().lower()})") for p in parties
-        ]
 
 
 class MessageForm(forms.Form):
