@@ -81,7 +81,7 @@ class QueryFilterSet(django_filters.FilterSet):
                     if isinstance(field, forms.DateField):
                         field.input_formats = ["%Y-%m-%d"]
                     field.error_messages.update(_MESSAGES[_kind(field)][0])
-            form.clean = _clean(self, form, form.clean)  # type: ignore[method-assign]
+            form.clean = _clean(self, form, form.clean)
         return self._form
 
     def rules(self, cleaned: dict[str, Any]) -> dict[str, str]:

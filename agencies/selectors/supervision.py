@@ -21,8 +21,9 @@ def supervisors_for_team(
 ) -> list[User]:
     """The team's police supervisors, else the agency's; in a safeguarding hub
     without one, its MASH coordinators. Only people who can still sign in."""
+    # The stubs refuse None in a lookup; exclude(user_id=None) excludes nobody.
     members = (
-        Membership.objects.filter(agency_id=agency_id, user__is_active=True)
+        Membership.objects.filter(agency_id=agency_id, user__is_active=True)  # type: ignore[misc]
         .exclude(user_id=exclude_user_id)
         .select_related("user")
         .order_by("user__username")
@@ -95,9 +96,9 @@ class Recipients:
             for supervisor in supervisors:
                 if supervisor.is_active:
                     people.setdefault(supervisor.pk, supervisor)
-        for person in notice.also:
-            if person is not None and person.is_active:
-                people.setdefault(person.pk, person)
+        for also in notice.also:
+            if also is not None and also.is_active:
+                people.setdefault(also.pk, also)
         return list(people.values())
 
     def pairs(self, notices: Iterable[Notice]) -> Iterator[tuple[Notice, User]]:

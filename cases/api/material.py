@@ -1,7 +1,7 @@
 """A case's material summary (metadata only, police specialists and supervisors)
 and how activist-group evidence was obtained: one record each, read and replaced."""
 
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib.auth.models import User
@@ -145,7 +145,7 @@ class _OneRecordApi(CaseNestedMixin, ETagMixin, APIView):
 
     def record_get(self, request: Request, case_id: UUID) -> Response:
         case = self.get_case(request, case_id)
-        record = self.record_read(request.user, case)
+        record = self.record_read(cast(User, request.user), case)
         if record is None:
             raise NotFound()
         return self.with_etag(Response(self.output_serializer(record).data), record.version)
@@ -155,7 +155,9 @@ class _OneRecordApi(CaseNestedMixin, ETagMixin, APIView):
         version = _optional_expected_version(request)
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        record = self.record_write(request.user, case, version, **payload.validated_data)
+        record = self.record_write(
+            cast(User, request.user), case, version, **payload.validated_data
+        )
         created = record.version == 1
         response = Response(
             self.output_serializer(record).data,

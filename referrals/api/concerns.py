@@ -295,7 +295,7 @@ class _ConcernAnswerApi(_ConcernActionApi):
 
 
 class ConcernFlagApi(_ConcernAnswerApi):
-    answer = staticmethod(concern_answers.concern_flag_raise)
+    answer = staticmethod(concern_answers.concern_flag_raise)  # type: ignore[assignment]
 
     @extend_schema_serializer(component_name="ConcernFlag")
     class InputSerializer(serializers.Serializer):
@@ -316,7 +316,7 @@ class ConcernFlagApi(_ConcernAnswerApi):
 
 
 class ConcernContactApi(_ConcernAnswerApi):
-    answer = staticmethod(concern_answers.concern_contact_record)
+    answer = staticmethod(concern_answers.concern_contact_record)  # type: ignore[assignment]
 
     @extend_schema_serializer(component_name="ConcernContact")
     class InputSerializer(serializers.Serializer):

@@ -147,7 +147,7 @@ class _DutyPagination(CursorPagination):
 
 
 def _duty_page(view: APIView, request: Request, duties: QuerySet[Duty], now: datetime) -> Response:
-    paginator = view.pagination_class()
+    paginator = view.pagination_class()  # type: ignore[attr-defined]  # each caller has one
     page = paginator.paginate_queryset(duties, request, view)
     return paginator.get_paginated_response(
         DutyOutputSerializer(page, many=True, context={"now": now}).data

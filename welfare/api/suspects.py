@@ -79,6 +79,7 @@ class SuspectRecordListCreateApi(CaseNestedMixin, APIView):
 
     policy = {"GET": VIEW, "POST": RECORD}
     InputSerializer: type[serializers.Serializer]
+    pagination_class: type[CursorPagination]
 
     def record_page(
         self,

@@ -129,7 +129,8 @@ def welfare_screening_record(
         "mental_health_concerns": mental_health_concerns,
         "support_around_them": support_around_them,
     }
-    screening = WelfareScreening(
+    # Built from the input as given: full_clean() refuses a missing moment.
+    screening = WelfareScreening(  # type: ignore[misc]
         case=case,
         screened_at=screened_at,
         screened_by=actor,
