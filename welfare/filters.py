@@ -23,6 +23,7 @@ from rest_framework.fields import BooleanField as _DrfBooleanField
 
 from agencies import access
 from agencies.models import Membership, Role
+from common.filters import FilterSet
 from welfare.models import Duty, DutyKind, ExposureSession
 
 DUE_FILTERS = ("today", "overdue", "week")
@@ -35,9 +36,9 @@ def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [(value, value) for value in values]
 
 
-class _KindsField(forms.Field):
+class _KindsField(forms.CharField):
     """One or more duty kinds: the parameter repeated, or its values separated by
-    commas; empty values are ignored."""
+    commas; empty values are ignored (text, so the base form lets an empty one by)."""
 
     widget = forms.SelectMultiple
 
@@ -54,6 +55,7 @@ class _BooleanField(forms.Field):
     anything else, an empty value included, is refused."""
 
     widget = forms.TextInput
+    default_error_messages = {"invalid": "Must be a valid boolean."}
 
     def clean(self, value: Any) -> bool | None:
         if value is None:
@@ -62,63 +64,47 @@ class _BooleanField(forms.Field):
             return True
         if value in _DrfBooleanField.FALSE_VALUES:
             return False
-        raise ValidationError("Must be a valid boolean.", code="invalid")
+        raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 
-# The API's messages for a value its filter cannot read, an empty one included: those
-# of DRF's fields, which the API's query strings were read with before FilterSets.
-_DATE_MESSAGE = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
-_UUID_MESSAGE = "Must be a valid UUID."
+# The API's messages for a value its filter cannot read, an empty one included (the
+# base form, `common.filters.QueryFilterForm`, refuses that with them): those of
+# DRF's fields, which the API's query strings were read with before FilterSets.
+_CHOICE_MESSAGES = {"invalid_choice": '"%(value)s" is not a valid choice.'}
+_DATE_MESSAGES = {"invalid": "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."}
+_UUID_MESSAGES = {"invalid": "Must be a valid UUID."}
 
 
-def _blank_message(field: forms.Field) -> str | None:
-    if isinstance(field, forms.ChoiceField):
-        return '"" is not a valid choice.'
-    if isinstance(field, forms.DateField):
-        return _DATE_MESSAGE
-    if isinstance(field, forms.UUIDField):
-        return _UUID_MESSAGE
-    return None
-
-
-class QueryFilterSet(django_filters.FilterSet):
-    """A list's FilterSet as the API reads a query string: every value given is read
-    as sent (the last, when a parameter is repeated), and one that cannot be read,
-    an empty one included (`?due=`), is refused naming the parameter."""
+class QueryFilterSet(FilterSet):
+    """A welfare list's FilterSet, read as the selector needs it."""
 
     def __init__(self, data: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(data if data is not None else {}, **kwargs)
-        for field in self.form.fields.values():
-            if isinstance(field, forms.ChoiceField):
-                field.error_messages["invalid_choice"] = '"%(value)s" is not a valid choice.'
-            elif isinstance(field, forms.DateField):
-                field.input_formats = ["%Y-%m-%d"]
-                field.error_messages["invalid"] = _DATE_MESSAGE
-            elif isinstance(field, forms.UUIDField):
-                field.error_messages["invalid"] = _UUID_MESSAGE
-
-    def is_valid(self) -> bool:
-        form = self.form
-        valid = form.is_valid()
-        for name, field in form.fields.items():
-            blank = _blank_message(field)
-            if blank and name not in form.errors and form.data.get(name) == "":
-                form.add_error(name, blank)
-                valid = False
-        return valid
 
     def values_read(self) -> dict[str, Any]:
         """The values as read, or ValidationError naming each refused parameter."""
         if not self.is_valid():
-            raise ValidationError(
-                {name: [str(e) for e in errors] for name, errors in self.form.errors.items()}
-            )
+            raise ValidationError(self.form.errors.as_data())
         return dict(self.form.cleaned_data)
 
     def queryset_filtered(self) -> QuerySet[Any]:
         """The filtered queryset, or ValidationError naming each refused parameter."""
         self.values_read()
         return self.qs
+
+
+class _UUIDField(forms.UUIDField):
+    """A UUID; an empty one refused too (the base form lets text fields be empty,
+    and Django's UUIDField is one)."""
+
+    def clean(self, value: Any) -> Any:
+        if value == "":
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().clean(value)
+
+
+class _UUIDFilter(django_filters.UUIDFilter):
+    field_class = _UUIDField
 
 
 class _KindsFilter(django_filters.Filter):
@@ -190,10 +176,14 @@ def _team_q(actor: User, membership: Membership | None) -> Q:
 class DutyFilter(_ContextFilterSet):
     """The victims' updates list: open duties by when they fall due and by whose."""
 
-    due = django_filters.ChoiceFilter(choices=_choices(DUE_FILTERS), method="filter_due")
-    whose = django_filters.ChoiceFilter(choices=_choices(WHOSE_FILTERS), method="filter_whose")
+    due = django_filters.ChoiceFilter(
+        choices=_choices(DUE_FILTERS), method="filter_due", error_messages=_CHOICE_MESSAGES
+    )
+    whose = django_filters.ChoiceFilter(
+        choices=_choices(WHOSE_FILTERS), method="filter_whose", error_messages=_CHOICE_MESSAGES
+    )
 
-    class Meta:
+    class Meta(QueryFilterSet.Meta):
         model = Duty
         fields: list[str] = []
 
@@ -234,10 +224,14 @@ class DutyKindFilter(DutyFilter):
 class WelfareCheckFilter(_ContextFilterSet):
     """The suspects' 48-hour checks: due or missed, a supervisor's team's or one's own."""
 
-    status = django_filters.ChoiceFilter(choices=_choices(CHECK_STATUSES), method="filter_status")
-    whose = django_filters.ChoiceFilter(choices=_choices(CHECK_WHOSE), method="filter_whose")
+    status = django_filters.ChoiceFilter(
+        choices=_choices(CHECK_STATUSES), method="filter_status", error_messages=_CHOICE_MESSAGES
+    )
+    whose = django_filters.ChoiceFilter(
+        choices=_choices(CHECK_WHOSE), method="filter_whose", error_messages=_CHOICE_MESSAGES
+    )
 
-    class Meta:
+    class Meta(QueryFilterSet.Meta):
         model = Duty
         fields: list[str] = []
 
@@ -261,9 +255,9 @@ class ExposureSessionFilter(QueryFilterSet):
     """The review sessions list: the reader's own, or (`user`, a supervisor's) a
     team member's, named by their member id. The selector finds the member."""
 
-    user = django_filters.UUIDFilter(method="filter_member")
+    user = _UUIDFilter(method="filter_member", error_messages=_UUID_MESSAGES)
 
-    class Meta:
+    class Meta(QueryFilterSet.Meta):
         model = ExposureSession
         fields: list[str] = []
 
@@ -278,9 +272,11 @@ class ExposureSummaryFilter(QueryFilterSet):
     the week of `week`, else this week."""
 
     team = _BooleanFilter(method="filter_nothing")
-    week = django_filters.DateFilter(method="filter_nothing")
+    week = django_filters.DateFilter(
+        method="filter_nothing", input_formats=["%Y-%m-%d"], error_messages=_DATE_MESSAGES
+    )
 
-    class Meta:
+    class Meta(QueryFilterSet.Meta):
         model = Membership
         fields: list[str] = []
 
