@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases.models import BailAuthority, EventKind, InvestigationEvent
 
 INITIAL_BAIL_MONTHS = 3
-BAIL_LIMIT_MONTHS = {BailAuthority.INSPECTOR: 6, BailAuthority.SUPERINTENDENT: 9}
+BAIL_LIMIT_MONTHS: dict[str, int] = {BailAuthority.INSPECTOR: 6, BailAuthority.SUPERINTENDENT: 9}
 # The events after which a suspect is no longer on pre-charge bail.
 ENDS_BAIL = frozenset(
     {

@@ -136,6 +136,8 @@ def report_period_check(date_from: date | None, date_to: date | None) -> tuple[d
         errors["from"] = ["Enter the first day of the period, such as 2026-03-01."]
     if date_to is None:
         errors["to"] = ["Enter the last day of the period, such as 2026-03-31."]
+    if date_from is None or date_to is None:
+        raise ValidationError(errors)
     if not errors and date_from > date_to:
         errors["to"] = ["The last day must not be before the first day."]
     if not errors and (date_to - date_from).days >= MAX_PERIOD_DAYS:

@@ -7,6 +7,7 @@ How a level is computed: see COMPUTATION_RULE, which the screens show as it is.
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import cast
 
 from agencies.models import AgencyKind
 from safeguarding.models.levels import SharedLevel
@@ -94,7 +95,9 @@ def level_compute(template: Template, answers: dict[str, str]) -> Computation:
     score = sum(f.weight for f in template.factors if f.key in yes)
     for combination in template.critical_combinations:
         if combination <= yes:
-            labels = " and ".join(template.factor(k).label.lower() for k in sorted(combination))
+            labels = " and ".join(
+                cast(Factor, template.factor(k)).label.lower() for k in sorted(combination)
+            )
             return result(SharedLevel.CRITICAL, score, f"Yes to {labels}.")
     if score >= template.critical_score:
         return result(
@@ -278,7 +281,7 @@ def template_get(key: str, version: int) -> Template | None:
 
 def templates_current() -> list[Template]:
     keys = sorted({k for k, _ in TEMPLATES})
-    return [template_current(k) for k in keys]
+    return [cast(Template, template_current(k)) for k in keys]
 
 
 def templates_for_agency_kind(kind: str) -> list[Template]:

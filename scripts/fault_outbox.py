@@ -44,6 +44,7 @@ import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -367,7 +368,7 @@ def phase_d() -> None:
         try:
             conn.request("POST", "/api/v1/referrals/", body, {"Content-Type": "application/json"})
             response = conn.getresponse()
-            answer = (response.status, json.loads(response.read()))
+            answer: tuple[int | None, Any] = (response.status, json.loads(response.read()))
         except (ConnectionResetError, BrokenPipeError) as exc:
             answer = (None, repr(exc))
         print(f"    answer: {answer}")

@@ -237,8 +237,8 @@ def _bail_notices(now: datetime) -> Iterator[Notice]:
         .order_by("suspect_id", "occurred_at", "created_at")
     )
     ending: list[tuple[InvestigationEvent, date]] = []
-    for _, suspect_events in groupby(events, key=lambda event: event.suspect_id):
-        suspect_events = list(suspect_events)
+    for _, grouped in groupby(events, key=lambda event: event.suspect_id):
+        suspect_events = list(grouped)
         _, ends_on = bail_state(suspect_events)
         if ends_on is not None and today <= ends_on <= today + _BAIL_HORIZON:
             ending.append((suspect_events[-1], ends_on))

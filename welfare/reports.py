@@ -294,7 +294,7 @@ def suspect_welfare_statistics(
     return SuspectWelfareStatistics(
         year=year,
         agency=membership.agency,
-        **{key: figures[key] for key in SUSPECT_LABELS},
+        **{key: figures[key] for key in SUSPECT_LABELS},  # type: ignore[arg-type]  # Figures only
         safety_plans=figures["safety_plans"],
         welfare_checks=duties("welfare_checks"),
         welfare_contacts=duties("welfare_contacts"),

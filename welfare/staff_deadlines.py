@@ -25,7 +25,7 @@ from welfare.selectors.staff_summaries import meetings_due
 
 DEBRIEF_DUE = "staff.debrief_due"
 WELFARE_REVIEW_DUE = "staff.welfare_review_due"
-_KIND_FOR = {
+_KIND_FOR: dict[str, str] = {
     WelfareMeetingKind.DEBRIEF: DEBRIEF_DUE,
     WelfareMeetingKind.WELFARE_REVIEW: WELFARE_REVIEW_DUE,
 }

@@ -6,6 +6,7 @@ import base64
 import binascii
 import re
 import zlib
+from typing import Any
 
 import pikepdf
 
@@ -40,17 +41,17 @@ class Decoder:
         """The stream's data with its filters undone (image filters are refused
         before this is asked)."""
         filters = filter_names(stream.get("/Filter")) if "/Filter" in keys else []
-        parameters = stream.get("/DecodeParms") if "/DecodeParms" in keys else None
-        parameters = (
-            list(parameters) if isinstance(parameters, pikepdf.Array) else [parameters]
-        ) + [None] * len(filters)
+        given = stream.get("/DecodeParms") if "/DecodeParms" in keys else None
+        parameters = (list(given) if isinstance(given, pikepdf.Array) else [given]) + [None] * len(
+            filters
+        )
         try:
             data = stream.read_raw_bytes()
         except pikepdf.PdfError as exc:
             raise damaged() from exc
         predictor = False
         for name, parameter in zip(filters, parameters, strict=False):
-            dictionary = parameter if isinstance(parameter, pikepdf.Dictionary) else {}
+            dictionary: Any = parameter if isinstance(parameter, pikepdf.Dictionary) else {}
             predictor = predictor or int(dictionary.get("/Predictor", 1)) > 1
             if name in _FLATE:
                 data = self._inflate(data)

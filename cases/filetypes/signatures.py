@@ -149,9 +149,9 @@ def never_a_document(head: bytes) -> str | None:
         if head.startswith(prefix):
             return looks_like
     for check in _STRUCTURED:
-        looks_like = check(head)
-        if looks_like:
-            return looks_like
+        found = check(head)
+        if found:
+            return found
     return None
 
 
@@ -273,7 +273,7 @@ def _first_byte(pattern: bytes) -> int:
 
 
 _MEDIA_STARTING_WITH: dict[int, list[tuple[str, re.Pattern[bytes]]]] = {}
-for _label, _, _, _whole in _MEDIA_INSIDE_CHECKS:
+for _label, _anchor, _offset, _whole in _MEDIA_INSIDE_CHECKS:
     _MEDIA_STARTING_WITH.setdefault(_first_byte(_whole.pattern), []).append((_label, _whole))
 
 

@@ -56,11 +56,12 @@ class GrantForm(forms.Form):
 
     def __init__(self, *args, agencies, known: set[str], parties, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [
+        # The stubs type every form field as Field: these are ChoiceFields.
+        self.fields["agency"].choices = [  # type: ignore[attr-defined]
             (agency.slug, f"{agency.name} ({agency.get_kind_display()})") for agency in agencies
         ]
-        self.fields["agency"].known = known
-        self.fields["parties"].choices = [
+        self.fields["agency"].known = known  # type: ignore[attr-defined]
+        self.fields["parties"].choices = [  # type: ignore[attr-defined]
             (str(party.pk), f"{party.person.full_name} ({party.get_role_display().lower()})")
             for party in parties
         ]

@@ -122,7 +122,8 @@ class OffenceForm(forms.Form):
 
     def offence_fields(self) -> dict:
         data = dict(self.cleaned_data)
-        data["parties"] = [self.parties[pk] for pk in data.get("parties", [])]
+        # `self.parties` is the dict set in __init__, not the declared field of that name.
+        data["parties"] = [self.parties[pk] for pk in data.get("parties", [])]  # type: ignore[index]
         return data
 
 

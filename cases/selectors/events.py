@@ -3,7 +3,7 @@ suspects they are cleared to see, and where each suspect on pre-charge bail stan
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -60,7 +60,7 @@ def bail_summaries(
     today = timezone.localtime(now or timezone.now()).date()
     if events is None:
         events = list(event_list(actor=actor, case=case))
-    by_suspect: dict = {}
+    by_suspect: dict[Any, list[InvestigationEvent]] = {}
     for event in events:
         by_suspect.setdefault(event.suspect_id, []).append(event)
     on_bail = []

@@ -81,7 +81,7 @@ def pending_transfer_of(*, actor: User, case: Case) -> CaseTransfer | None:
     return transfer_list(actor=actor, case=case, filters={"state": TransferState.REQUESTED}).first()
 
 
-def lead_officer_choices(*, actor: User) -> QuerySet:
+def lead_officer_choices(*, actor: User) -> QuerySet[Any]:
     """Whom a receiving supervisor may name to lead a transferred case: the active
     police caseworkers of their own force."""
     return member_list_for_casework(actor=actor).filter(role__in=access.POLICE_CASEWORK)

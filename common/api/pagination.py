@@ -22,7 +22,7 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_description = "How many results a page holds: 1 to 100; 25 if not given."
     cursor_query_description = "Where the page starts: the `next` or `previous` link's cursor."
     max_page_size = 100
-    ordering = "-created_at"
+    ordering: str | list[str] | tuple[str, ...] = "-created_at"
     page_size_error = "Give a whole number from 1 to 100."
     invalid_cursor_message = "This cursor is not one Tideline gave: follow `next` or `previous`."
 

@@ -26,7 +26,7 @@ from referrals.models import (
 @extend_schema_serializer(component_name="ReferralPartyShare")
 class PartyShareSerializer(serializers.Serializer):
     party = serializers.UUIDField(help_text="A party of the case.")
-    fields = serializers.ListField(
+    fields = serializers.ListField(  # type: ignore[assignment]
         child=serializers.ChoiceField(choices=list(DISCLOSABLE_FIELDS)),
         required=False,
         help_text=(

@@ -10,7 +10,11 @@ from agencies.models import AgencyKind
 from agencies.working_days import add_working_days
 from referrals.models import ConsentStatus, Referral, ReferralPurpose, Urgency
 
-DECISION_WORKING_DAYS = {Urgency.IMMEDIATE: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 3}
+DECISION_WORKING_DAYS: dict[str, int] = {
+    Urgency.IMMEDIATE: 0,
+    Urgency.URGENT: 1,
+    Urgency.ROUTINE: 3,
+}
 THRESHOLD_WORKING_DAYS = 1
 VICTIM_SUPPORT_WORKING_DAYS = 2
 STALE_AFTER_WORKING_DAYS = 20

@@ -10,7 +10,7 @@ class ActionTarget(models.Model):
     """How many working days an agency gives itself to first act on a case at each
     shared level."""
 
-    DEFAULTS = {
+    DEFAULTS: dict[str, int] = {
         SharedLevel.CRITICAL: 1,
         SharedLevel.HIGH: 5,
         SharedLevel.UNKNOWN: 5,

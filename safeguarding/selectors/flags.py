@@ -57,8 +57,9 @@ def flags_for_display(*, actor: User, case: Case, flags: list[Flag]) -> list[Fla
     `.raised_on_reference` and `.raised_on_agency`, for the case page."""
     origins = flag_origins(actor=actor, case=case, flags=flags)
     for flag in flags:
-        flag.part = origins.part_of(flag)
-        flag.raised_here = origins.raised_here(flag)
-        flag.raised_on_reference = origins.raised_on_reference(flag)
-        flag.raised_on_agency = origins.raised_on_agency(flag)
+        # Attributes for the template only, not fields of the model.
+        flag.part = origins.part_of(flag)  # type: ignore[attr-defined]
+        flag.raised_here = origins.raised_here(flag)  # type: ignore[attr-defined]
+        flag.raised_on_reference = origins.raised_on_reference(flag)  # type: ignore[attr-defined]
+        flag.raised_on_agency = origins.raised_on_agency(flag)  # type: ignore[attr-defined]
     return flags

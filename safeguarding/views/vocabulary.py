@@ -3,6 +3,7 @@ scale mapped to them, and, for an agency's admin, editing their own scale (each
 save a new version) and their targets for first action."""
 
 import re
+from typing import cast
 
 from django import forms
 from django.contrib import messages
@@ -16,7 +17,7 @@ from common.errors import NotFound, PreconditionFailed, PreconditionRequired, Va
 from common.pages import capability_required, form_errors_from
 from safeguarding import selectors
 from safeguarding.models import ActionTarget, SharedLevel
-from safeguarding.risk_templates import COMPUTATION_RULE, Template, templates_current
+from safeguarding.risk_templates import COMPUTATION_RULE, Factor, Template, templates_current
 from safeguarding.selectors.vocabulary import (
     action_targets_for,
     own_agency_get,
@@ -51,7 +52,7 @@ def rule_paragraphs(text: str) -> list[str]:
 
 def _combinations_in_words(template: Template) -> list[str]:
     return [
-        " and ".join(template.factor(key).label for key in sorted(combination))
+        " and ".join(cast(Factor, template.factor(key)).label for key in sorted(combination))
         for combination in template.critical_combinations
     ]
 

@@ -23,7 +23,7 @@ _SUPPRESSION_HELP = (
 @extend_schema_serializer(component_name="SuspectWelfareFigure")
 class FigureSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="What is counted, stable across years.")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     value = serializers.IntegerField(
         allow_null=True, help_text=f"The count; null when suppressed. {_SUPPRESSION_HELP}"
     )

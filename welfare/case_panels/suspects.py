@@ -16,7 +16,8 @@ def suspects_panels(actor, case) -> list:
     rows = suspect_welfare_list(actor=actor, case=case)
     for row in rows:
         if row.check is not None:
-            row.check_countdown, row.check_missed = countdown(row.check.due_at, now)
+            # For the template: not fields of the row.
+            row.check_countdown, row.check_missed = countdown(row.check.due_at, now)  # type: ignore[attr-defined]
     return [
         CasePanel(
             "suspect-welfare",

@@ -26,10 +26,10 @@ def victims_panels(actor, case) -> list:
         own = [duty for duty in duties if duty.party_id == victim.pk]
         updates = [duty for duty in own if duty.kind == DutyKind.VICTIM_UPDATE]
         closed_latest_first = [d for d in reversed(updates) if not d.is_open]
-        victim.update_duties = [d for d in updates if d.is_open] + closed_latest_first[
-            :RECENT_CLOSED
-        ]
-        victim.support_duty = next(
+        # Attributes for the template, not model fields.
+        recent = [d for d in updates if d.is_open] + closed_latest_first[:RECENT_CLOSED]
+        victim.update_duties = recent  # type: ignore[attr-defined]
+        victim.support_duty = next(  # type: ignore[attr-defined]
             (d for d in own if d.kind == DutyKind.VICTIM_SUPPORT_REFERRAL), None
         )
     return [

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from django.contrib.auth.models import User
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from agencies import access
 from agencies.models import AgencyKind, CharityService, Compartment
@@ -59,7 +59,7 @@ def family_access_check(actor: User, case: Case) -> bool:
     )
 
 
-def family_pack_list(*, actor: User, case: Case):
+def family_pack_list(*, actor: User, case: Case) -> QuerySet[FamilyPack]:
     if not family_access_check(actor, case):
         return FamilyPack.objects.none()
     return (
@@ -84,7 +84,7 @@ def family_support_get(
         if party.role == PartyRole.SUSPECT
     }
     for party in parties:
-        family = families.get(party.related_to_id)
+        family = families.get(party.related_to_id) if party.related_to_id else None
         if family is None:
             continue
         if party.role == PartyRole.FAMILY_MEMBER:

@@ -57,7 +57,7 @@ def victim_list(*, actor: User, case: Case) -> list[CaseParty]:
         )
     }
     for victim in victims:
-        victim.care = cares.get(victim.pk)
+        victim.care = cares.get(victim.pk)  # type: ignore[attr-defined]  # for the template
     return victims
 
 

@@ -5,6 +5,7 @@ supervisor's reasons, and has them passed to the new lead officer when another
 force accepts the case. Each runs inside the case's own transaction."""
 
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.events import OpenDuty
@@ -15,7 +16,7 @@ from welfare.models import Duty, DutyStatus, DutyTrigger, VictimCare
 from welfare.services.victim_duties import victim_update_open
 
 
-def _open_duties(case: Case):
+def _open_duties(case: Case) -> QuerySet[Duty]:
     return Duty.objects.filter(case=case, status=DutyStatus.OPEN)
 
 
@@ -24,7 +25,7 @@ def _described(duty: Duty) -> OpenDuty:
         id=str(duty.pk),
         label=f"{duty.get_kind_display()} ({duty.party.person.full_name})",
         due_at=duty.due_at,
-        responsible=duty.responsible.get_username() if duty.responsible_id else "",
+        responsible=duty.responsible.get_username() if duty.responsible else "",
     )
 
 

@@ -3,6 +3,8 @@ the last 7 days and overdue debriefs and welfare reviews; for someone who review
 material, their own minutes today against the daily limit. A fixed handful of
 queries, whatever the size of the team."""
 
+from typing import Any
+
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -16,7 +18,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def exposure_home(context) -> str:
     request = context.get("request")
-    user = getattr(request, "user", None)
+    user: Any = getattr(request, "user", None)
     if membership_of(user) is None:
         return ""
     parts = []
