@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from agencies.models import Agency
@@ -36,6 +37,17 @@ class RiskScale(models.Model):
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
 
+    # For `full_clean(exclude=...)`: set by the service, or worded by `clean()`.
+    CLEAN_EXCLUDE = ("agency", "version", "name", "created_by", "change_reason")
+
+    def clean(self) -> None:
+        """A scale has a name of at most 100 characters."""
+        name = (self.name or "").strip()
+        if not name:
+            raise ValidationError({"name": ["Enter the scale's name."]})
+        if len(name) > 100:
+            raise ValidationError({"name": ["Keep the scale's name to 100 characters or fewer."]})
+
 
 class RiskScaleLevel(models.Model):
     """One grade of an agency's scale, in its own words, mapped to one shared level."""
@@ -55,3 +67,25 @@ class RiskScaleLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} ({self.shared_level})"
+
+    # For `full_clean(exclude=...)`: set by the service, or worded by `clean()`.
+    CLEAN_EXCLUDE = ("scale", "position", "label", "definition", "shared_level")
+
+    def clean(self) -> None:
+        """A grade has a name of at most 60 characters, says what it means, and is
+        mapped to one shared level."""
+        errors: dict[str, list[str]] = {}
+        if not self.label:
+            errors["label"] = ["Enter the grade's name."]
+        elif len(self.label) > 60:
+            errors["label"] = ["Keep the grade's name to 60 characters or fewer."]
+        if not self.definition:
+            errors["definition"] = ["Write down what this grade means."]
+        if not self.shared_level:
+            errors["shared_level"] = [
+                "Map this grade to a shared level: a scale cannot leave a grade unmapped."
+            ]
+        elif self.shared_level not in SharedLevel.values:
+            errors["shared_level"] = [f"Choose one of: {', '.join(SharedLevel.values)}."]
+        if errors:
+            raise ValidationError(errors)

@@ -1,5 +1,8 @@
 """Each agency's own risk scale, mapped to the shared levels, and its targets."""
 
+from typing import Any
+from uuid import UUID
+
 from django.contrib.auth.models import User
 from django.db import transaction
 
@@ -28,42 +31,36 @@ def _own_agency_require(actor: User, action: str, agency: Agency) -> None:
         raise NotFound()
 
 
-def _levels_validated(levels: list[dict]) -> list[dict]:
-    errors: dict[str, list[str]] = {}
+def _grades_validated(levels: list[dict[str, Any]]) -> list[RiskScaleLevel]:
+    """Each grade, checked by its model; across the grades, each has its own name.
+    Every problem is named by the grade's place from 1: `levels[2].label`."""
     if not levels:
         raise ValidationError({"levels": ["A scale needs at least one level."]})
+    errors: dict[str, list[str]] = {}
     seen_labels: set[str] = set()
-    cleaned = []
-    for index, level in enumerate(levels, start=1):
-        label = (level.get("label") or "").strip()
-        definition = (level.get("definition") or "").strip()
-        shared = level.get("shared_level") or ""
-        prefix = f"levels[{index}]"
-        if not label:
-            errors.setdefault(f"{prefix}.label", []).append("Enter the grade's name.")
-        elif len(label) > 60:
-            errors.setdefault(f"{prefix}.label", []).append(
-                "Keep the grade's name to 60 characters or fewer."
-            )
-        elif label.lower() in seen_labels:
-            errors.setdefault(f"{prefix}.label", []).append("Each grade needs its own name.")
-        seen_labels.add(label.lower())
-        if not definition:
-            errors.setdefault(f"{prefix}.definition", []).append(
-                "Write down what this grade means."
-            )
-        if not shared:
-            errors.setdefault(f"{prefix}.shared_level", []).append(
-                "Map this grade to a shared level: a scale cannot leave a grade unmapped."
-            )
-        elif shared not in SharedLevel.values:
-            errors.setdefault(f"{prefix}.shared_level", []).append(
-                f"Choose one of: {', '.join(SharedLevel.values)}."
-            )
-        cleaned.append({"label": label, "definition": definition, "shared_level": shared})
+    grades = []
+    for position, level in enumerate(levels, start=1):
+        grade = RiskScaleLevel(
+            position=position,
+            label=(level.get("label") or "").strip(),
+            definition=(level.get("definition") or "").strip(),
+            shared_level=level.get("shared_level") or "",
+        )
+        grade_errors: dict[str, list[str]] = {}
+        try:
+            grade.full_clean(exclude=RiskScaleLevel.CLEAN_EXCLUDE)
+        except ValidationError as error:
+            grade_errors = error.message_dict
+        if "label" not in grade_errors and grade.label.lower() in seen_labels:
+            grade_errors = {"label": ["Each grade needs its own name."], **grade_errors}
+        seen_labels.add(grade.label.lower())
+        errors.update(
+            {f"levels[{position}].{field}": messages for field, messages in grade_errors.items()}
+        )
+        grades.append(grade)
     if errors:
         raise ValidationError(errors)
-    return cleaned
+    return grades
 
 
 @transaction.atomic
@@ -72,17 +69,14 @@ def scale_put(
     actor: User,
     agency: Agency,
     name: str,
-    levels: list[dict],
+    levels: list[dict[str, Any]],
     expected_version: int | None,
     reason: str = "",
 ) -> RiskScale:
     """A new version of the agency's scale. The old versions stay, unchanged."""
     _own_agency_require(actor, "safeguarding.scale.manage", agency)
-    if not (name or "").strip():
-        raise ValidationError({"name": ["Enter the scale's name."]})
-    if len(name.strip()) > 100:
-        raise ValidationError({"name": ["Keep the scale's name to 100 characters or fewer."]})
-    cleaned = _levels_validated(levels)
+    RiskScale(name=name).full_clean(exclude=RiskScale.CLEAN_EXCLUDE)
+    grades = _grades_validated(levels)
     current = RiskScale.objects.select_for_update().filter(agency=agency, is_current=True).first()
     if current is not None:
         if expected_version is None:
@@ -98,10 +92,9 @@ def scale_put(
         created_by=actor,
         change_reason=reason.strip()[:300],
     )
-    RiskScaleLevel.objects.bulk_create(
-        RiskScaleLevel(scale=scale, position=position, **level)
-        for position, level in enumerate(cleaned, start=1)
-    )
+    for grade in grades:
+        grade.scale = scale
+    RiskScaleLevel.objects.bulk_create(grades)
     access_log_record(
         actor=actor,
         action="safeguarding.scale.changed",
@@ -135,7 +128,7 @@ def agency_grade(scale_levels: list[RiskScaleLevel], level: str) -> str:
     return min(less_severe, key=lambda g: LEVEL_RANK[g.shared_level]).label if less_severe else ""
 
 
-def current_scale_levels(agency_id) -> tuple[RiskScale | None, list[RiskScaleLevel]]:
+def current_scale_levels(agency_id: UUID) -> tuple[RiskScale | None, list[RiskScaleLevel]]:
     scale = (
         RiskScale.objects.filter(agency_id=agency_id, is_current=True)
         .prefetch_related("levels")
@@ -144,7 +137,7 @@ def current_scale_levels(agency_id) -> tuple[RiskScale | None, list[RiskScaleLev
     return scale, (list(scale.levels.all()) if scale else [])
 
 
-def action_targets(agency_id) -> dict[str, int]:
+def action_targets(agency_id: UUID) -> dict[str, int]:
     targets = dict(ActionTarget.DEFAULTS)
     targets.update(
         ActionTarget.objects.filter(agency_id=agency_id).values_list("level", "working_days")
