@@ -28,6 +28,7 @@ when two more hours pass without an acknowledgement."""
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -162,7 +163,7 @@ def _stale_notice(referral: Referral, *, teams: _Teams) -> Notice:
         message=f"A referral has had no update for {STALE_AFTER_WORKING_DAYS} working days.",
         link=referral_link(referral),
         # The stale moment moves with every update: a new silence is a new event.
-        dedupe_key=f"referral:{referral.pk}:stale:{moment_key(referral.stale_at)}",
+        dedupe_key=f"referral:{referral.pk}:stale:{moment_key(cast(datetime, referral.stale_at))}",
         responsible=(owner,) if owner is not None and owner.is_active else teams.of(referral),
         also=(referrer_of(referral),),
     )
@@ -177,13 +178,17 @@ def _notices(now: datetime) -> Iterator[Notice]:
     waiting = referrals.filter(state=ReferralState.SENT)
     for referral in waiting.filter(decision_due_at__lte=soon):
         yield _deadline_notice(
-            referral, step="decision", due=referral.decision_due_at, now=now, teams=teams
+            referral,
+            step="decision",
+            due=cast(datetime, referral.decision_due_at),
+            now=now,
+            teams=teams,
         )
     for referral in waiting.filter(victim_support_due_at__lte=soon):
         yield _deadline_notice(
             referral,
             step="victim_support",
-            due=referral.victim_support_due_at,
+            due=cast(datetime, referral.victim_support_due_at),
             now=now,
             teams=teams,
         )
@@ -194,7 +199,11 @@ def _notices(now: datetime) -> Iterator[Notice]:
     )
     for referral in threshold_open:
         yield _deadline_notice(
-            referral, step="threshold", due=referral.threshold_due_at, now=now, teams=teams
+            referral,
+            step="threshold",
+            due=cast(datetime, referral.threshold_due_at),
+            now=now,
+            teams=teams,
         )
     stale = referrals.filter(
         state__in=[ReferralState.ACCEPTED, ReferralState.IN_PROGRESS], stale_at__lte=now

@@ -1,13 +1,15 @@
 """Opening and changing cases (closing, reopening: cases.services.lifecycle)."""
 
 from datetime import date
+from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from agencies import access
-from agencies.models import Membership, Team
+from agencies.models import Agency, Membership, Team
 from cases.events import CASE_OPENED, event_dispatch
 from cases.models import Case, CaseReferenceCounter, CaseSource
 from cases.services.common import (
@@ -24,7 +26,7 @@ from common.errors import InvalidState, ValidationError
 _EDITABLE = ("title", "summary", "source", "source_reference", "received_on", "opened_on")
 
 
-def case_reference_next(*, agency, year: int) -> str:
+def case_reference_next(*, agency: Agency, year: int) -> str:
     """NP-2026-000042: the agency's prefix, the year, and a number that is never
     reused (the counter row is locked, so two cases can never share one)."""
     prefix = agency.case_reference_prefix or agency.slug[:4].upper()
@@ -36,7 +38,9 @@ def case_reference_next(*, agency, year: int) -> str:
     return f"{prefix}-{year}-{counter.last_number:06d}"
 
 
-def _lead_officer_errors(agency_id, lead_officer: User | None, errors: dict) -> None:
+def _lead_officer_errors(
+    agency_id: UUID, lead_officer: User | None, errors: dict[str, list[str]]
+) -> None:
     if lead_officer is None:
         return
     membership = Membership.objects.filter(user=lead_officer, agency_id=agency_id).first()
@@ -46,12 +50,12 @@ def _lead_officer_errors(agency_id, lead_officer: User | None, errors: dict) -> 
         )
 
 
-def _team_errors(agency_id, team: Team | None, errors: dict) -> None:
+def _team_errors(agency_id: UUID, team: Team | None, errors: dict[str, list[str]]) -> None:
     if team is not None and team.agency_id != agency_id:
         errors.setdefault("team", []).append("Choose a team of the case's own agency.")
 
 
-def _validate(case: Case, errors: dict) -> None:
+def _validate(case: Case, errors: dict[str, list[str]]) -> None:
     if case.source not in CaseSource.values:
         errors.setdefault("source", []).append(f"Choose one of: {', '.join(CaseSource.values)}.")
     if not (case.title or "").strip():
@@ -91,7 +95,7 @@ def case_create(
         team=team,
         created_by=actor,
     )
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     _validate(case, errors)
     _lead_officer_errors(agency.id, lead_officer, errors)
     _team_errors(agency.id, team, errors)
@@ -113,7 +117,7 @@ def case_update(
     case: Case,
     expected_version: int,
     reason: str = "",
-    **changes,
+    **changes: Any,
 ) -> Case:
     case_action_require(actor, "cases.case.change", case)
     unknown = set(changes) - set(_EDITABLE) - {"lead_officer", "team"}
@@ -128,7 +132,7 @@ def case_update(
         return locked
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     _validate(locked, errors)
     if "lead_officer" in changes:
         _lead_officer_errors(locked.owning_agency_id, locked.lead_officer, errors)

@@ -10,12 +10,13 @@ import unicodedata
 import uuid
 
 from django.contrib.auth.models import User
+from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from cases.filetypes import DOCX, HEAD_BYTES, ODT, PDF, TEXT, document_kind_detect
-from cases.models import Document
+from cases.models import Case, Document
 from cases.services.common import case_action_require, case_open_require, log_case_access, raise_if
 from common.errors import FileTooLarge, NotFound, ValidationError
 
@@ -70,7 +71,8 @@ def _sha256_of(file: UploadedFile) -> str:
 def document_size_check(uploaded_file: UploadedFile) -> None:
     """The size Django counted while receiving the upload: refused before any of it
     is read (FileTooLarge over 10 MB; ValidationError naming `file` when empty)."""
-    if uploaded_file.size > MAX_DOCUMENT_BYTES:
+    # The stubs allow a File without a size; an UploadedFile always has one.
+    if uploaded_file.size > MAX_DOCUMENT_BYTES:  # type: ignore[operator]
         raise FileTooLarge("The selected file must be 10 MB or smaller.")
     if uploaded_file.size == 0:
         raise ValidationError({"file": ["The selected file is empty."]})
@@ -85,7 +87,7 @@ def document_content_judge(uploaded_file: UploadedFile) -> tuple[str, str]:
     return detected.content_type, _sha256_of(uploaded_file)
 
 
-def document_file_store(file) -> str:
+def document_file_store(file: "File[bytes]") -> str:
     """Store an accepted file under a random name with no extension and nothing the
     uploader chose; returns that name. The caller deletes it if its row is not
     written."""
@@ -93,7 +95,9 @@ def document_file_store(file) -> str:
     return default_storage.save(f"{STORAGE_FOLDER}/{uuid.uuid4().hex}", file)
 
 
-def document_upload(*, actor: User, case, uploaded_file: UploadedFile, title: str = "") -> Document:
+def document_upload(
+    *, actor: User, case: Case, uploaded_file: UploadedFile, title: str = ""
+) -> Document:
     """Attach a document to a case. Refused (and nothing stored) when the upload is
     over 10 MB (FileTooLarge), empty or badly titled (ValidationError), or not a
     document by its content (UnsupportedFileType)."""
@@ -102,7 +106,7 @@ def document_upload(*, actor: User, case, uploaded_file: UploadedFile, title: st
     document_size_check(uploaded_file)
     original_name = document_name_clean(uploaded_file.name)
     title = (title or "").strip() or original_name
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     if len(title) > NAME_MAX_LENGTH:
         errors["title"] = [f"Title must be {NAME_MAX_LENGTH} characters or fewer."]
     raise_if(errors)
@@ -117,7 +121,7 @@ def document_upload(*, actor: User, case, uploaded_file: UploadedFile, title: st
                 original_name=original_name,
                 stored_name=stored_name,
                 content_type=content_type,
-                size=uploaded_file.size,
+                size=uploaded_file.size,  # type: ignore[misc]
                 sha256=sha256,
                 uploaded_by=actor,
             )
@@ -140,7 +144,7 @@ def document_upload(*, actor: User, case, uploaded_file: UploadedFile, title: st
     return document
 
 
-def document_open(*, actor: User, case, document: Document):
+def document_open(*, actor: User, case: Case, document: Document) -> "File[bytes]":
     """The stored file, opened for reading. `document` comes from
     `selectors.document_get_for_actor`, which checked access and logged the download;
     the check is repeated here so the file can never be opened without it."""

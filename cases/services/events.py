@@ -4,6 +4,7 @@ follows from it (victim updates, the family pack, the suspect's welfare) is
 created with it or not at all."""
 
 from datetime import date, datetime
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -13,9 +14,11 @@ from cases.bail import BAIL_LIMIT_MONTHS, INITIAL_BAIL_MONTHS, bail_state
 from cases.events import INVESTIGATION_EVENT_RECORDED, event_dispatch
 from cases.models import (
     BailAuthority,
+    Case,
     CaseParty,
     EventKind,
     InvestigationEvent,
+    Outcome,
     PartyRole,
 )
 from cases.services.common import (
@@ -46,7 +49,7 @@ def _bail_errors(
     occurred_at: datetime | None,
     bail_end_on: date | None,
     bail_authority: str,
-    errors: dict,
+    errors: dict[str, list[str]],
 ) -> None:
     bail_kinds = {EventKind.BAILED, EventKind.BAIL_EXTENDED}
     if kind not in bail_kinds:
@@ -96,7 +99,7 @@ def _bail_errors(
         return
     months = BAIL_LIMIT_MONTHS.get(bail_authority)
     if months is not None:
-        limit = months_after(first_bailed_on, months)
+        limit = months_after(cast(date, first_bailed_on), months)  # on bail: granted on a day
         if bail_end_on > limit:
             who = BailAuthority(bail_authority).label.split(" (")[0].lower()
             article = "An" if who[0] in "aeiou" else "A"
@@ -106,7 +109,13 @@ def _bail_errors(
             ]
 
 
-def _event_errors(case, suspect, kind, occurred_at, errors: dict) -> None:
+def _event_errors(
+    case: Case,
+    suspect: CaseParty | None,
+    kind: str,
+    occurred_at: datetime | None,
+    errors: dict[str, list[str]],
+) -> None:
     if suspect is None or suspect.case_id != case.pk or suspect.role != PartyRole.SUSPECT:
         errors["suspect"] = ["Choose a suspect in this case."]
     if kind not in EventKind.values:
@@ -119,7 +128,7 @@ def _event_errors(case, suspect, kind, occurred_at, errors: dict) -> None:
             errors.setdefault("occurred_at", []).append("Must not be before the case was received.")
 
 
-def _event_save(*, actor: User, case, event: InvestigationEvent) -> InvestigationEvent:
+def _event_save(*, actor: User, case: Case, event: InvestigationEvent) -> InvestigationEvent:
     event.full_clean()
     record_change(event, actor=actor, reason=f"{event.get_kind_display().lower()} recorded")
     event.save()
@@ -139,7 +148,7 @@ def _event_save(*, actor: User, case, event: InvestigationEvent) -> Investigatio
 def investigation_event_record(
     *,
     actor: User,
-    case,
+    case: Case,
     suspect: CaseParty | None,
     kind: str,
     occurred_at: datetime | None = None,
@@ -150,7 +159,7 @@ def investigation_event_record(
     """Record what happened to a suspect, and with it every duty that follows."""
     case_action_require(actor, "cases.event.add", case)
     case_open_require(case)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     if kind == EventKind.OUTCOME_RECORDED:
         # The outcome itself is recorded with its code and rationale; the event follows.
         raise ValidationError({"kind": ["Record the outcome itself; the event follows from it."]})
@@ -169,7 +178,7 @@ def investigation_event_record(
         case=case,
         suspect=suspect,
         kind=kind,
-        occurred_at=occurred_at,
+        occurred_at=cast(datetime, occurred_at),  # _event_errors refused None
         bail_end_on=bail_end_on,
         bail_authority=bail_authority or "",
         details=(details or "").strip(),
@@ -178,7 +187,7 @@ def investigation_event_record(
     return _event_save(actor=actor, case=case, event=event)
 
 
-def outcome_event_record(*, actor: User, outcome) -> InvestigationEvent:
+def outcome_event_record(*, actor: User, outcome: Outcome) -> InvestigationEvent:
     """The event that an outcome was recorded, inside the outcome's own transaction."""
     local_noon = timezone.make_aware(datetime.combine(outcome.outcome_on, datetime.min.time()))
     occurred_at = min(timezone.now(), local_noon.replace(hour=12))

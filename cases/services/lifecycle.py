@@ -9,6 +9,7 @@ above it. A supervisor may reopen a closed case, with a reason; the history keep
 both the closing and the reopening."""
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -47,7 +48,7 @@ def case_open_duties(*, case: Case) -> list[OpenDuty]:
     return sorted(event_collect(CASE_OPEN_DUTIES, case=case), key=lambda duty: duty.due_at)
 
 
-def open_duty_described(duty: OpenDuty) -> dict:
+def open_duty_described(duty: OpenDuty) -> dict[str, Any]:
     """One open duty as a refusal names it (the API's `duties`)."""
     return {
         "id": duty.id,
@@ -57,7 +58,7 @@ def open_duty_described(duty: OpenDuty) -> dict:
     }
 
 
-def _text(value: str | None, field: str, *, missing: str, errors: dict) -> str:
+def _text(value: str | None, field: str, *, missing: str, errors: dict[str, list[str]]) -> str:
     text = (value or "").strip()
     if not text:
         errors.setdefault(field, []).append(missing)
@@ -67,7 +68,7 @@ def _text(value: str | None, field: str, *, missing: str, errors: dict) -> str:
 
 
 def _duty_reasons_checked(
-    duties: list[OpenDuty], duty_reasons: dict[str, str], errors: dict
+    duties: list[OpenDuty], duty_reasons: dict[str, str], errors: dict[str, list[str]]
 ) -> dict[str, str]:
     """A reason for every open duty, and for nothing else: each named by the duty's
     id under `duty_reasons.<id>`."""
@@ -136,7 +137,7 @@ def case_close(
             "their decision: withdraw it before closing the case.",
             state=TRANSFER_REQUESTED,
         )
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     choosable = [value for value, _ in CLOSING_REASONS_CHOSEN_BY_HAND]
     if closing_reason not in choosable:
         # "Transferred" is kept for old cases; a transfer now moves the case instead.
@@ -192,7 +193,7 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
     )
     if locked.is_open:
         raise InvalidState("This case is open: only a closed case can be reopened.", state="open")
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     reason = _text(reason, "reason", missing="Give the reason the case is reopened.", errors=errors)
     raise_if(errors)
     was = f"{ClosingReason(locked.closing_reason).label.lower()} on {locked.closed_on:%d %b %Y}"

@@ -17,6 +17,9 @@ On acceptance, in one transaction:
   read-only grant (source "transfer");
 * the case's history and the access log of both forces show the move."""
 
+from typing import cast
+from uuid import UUID
+
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -41,7 +44,7 @@ from common.notifications import notify
 REASON_MAX_LENGTH = 2000
 
 
-def _reason(value: str | None, field: str, *, missing: str, errors: dict) -> str:
+def _reason(value: str | None, field: str, *, missing: str, errors: dict[str, list[str]]) -> str:
     text = (value or "").strip()
     if not text:
         errors.setdefault(field, []).append(missing)
@@ -52,7 +55,7 @@ def _reason(value: str | None, field: str, *, missing: str, errors: dict) -> str
     return text
 
 
-def _destination_errors(case: Case, to_agency: Agency | None, errors: dict) -> None:
+def _destination_errors(case: Case, to_agency: Agency | None, errors: dict[str, list[str]]) -> None:
     if to_agency is None:
         errors.setdefault("to_agency", []).append("Choose the police force to transfer to.")
     elif to_agency.pk == case.owning_agency_id:
@@ -66,7 +69,7 @@ def _destination_errors(case: Case, to_agency: Agency | None, errors: dict) -> N
         )
 
 
-def supervisors_of(agency_id) -> list[User]:
+def supervisors_of(agency_id: UUID) -> list[User]:
     """Who decides on a transfer to this force: its active supervisors."""
     return [
         membership.user
@@ -94,12 +97,13 @@ def transfer_request(
     case_action_require(actor, "cases.transfer.request", case)
     locked = Case.objects.select_for_update().select_related("owning_agency").get(pk=case.pk)
     case_open_require(locked, f"{locked.reference} is closed: reopen it before transferring it.")
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     _destination_errors(locked, to_agency, errors)
     reason = _reason(
         reason, "reason", missing="Give the reason the other force should take it.", errors=errors
     )
     raise_if(errors)
+    to_agency = cast(Agency, to_agency)  # _destination_errors refused None
     already = CaseTransfer.objects.filter(case=locked, state=TransferState.REQUESTED).first()
     if already is not None:
         raise InvalidState(
@@ -168,7 +172,9 @@ def _decision_locked(actor: User, transfer: CaseTransfer) -> tuple[CaseTransfer,
     return locked, membership
 
 
-def _lead_errors(to_agency_id, lead_officer: User | None, errors: dict) -> None:
+def _lead_errors(
+    to_agency_id: UUID, lead_officer: User | None, errors: dict[str, list[str]]
+) -> None:
     valid = (
         lead_officer is not None
         and lead_officer.is_active
@@ -207,9 +213,10 @@ def transfer_accept(
     """The receiving force's supervisor takes the case, naming its new lead officer."""
     locked, _ = _decision_locked(actor, transfer)
     case = Case.objects.select_for_update().select_related("owning_agency").get(pk=locked.case_id)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     _lead_errors(locked.to_agency_id, lead_officer, errors)
     raise_if(errors)
+    lead_officer = cast(User, lead_officer)  # _lead_errors refused None
     case_open_require(case, f"{case.reference} was closed: it cannot be transferred.")
     sender, receiver = case.owning_agency, locked.to_agency
     previous_lead = case.lead_officer
@@ -272,7 +279,7 @@ def transfer_accept(
 def transfer_decline(*, actor: User, transfer: CaseTransfer, reason: str) -> CaseTransfer:
     """The receiving force's supervisor declines, for a reason the sender is told of."""
     locked, _ = _decision_locked(actor, transfer)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     reason = _reason(
         reason, "reason", missing="Give the reason your force declines the case.", errors=errors
     )
@@ -318,7 +325,7 @@ def transfer_withdraw(*, actor: User, transfer: CaseTransfer, reason: str) -> Ca
             f"This transfer is already {locked.get_state_display().lower()}.", state=locked.state
         )
     case_action_require(actor, "cases.transfer.request", locked.case)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     reason = _reason(
         reason, "reason", missing="Give the reason the transfer is withdrawn.", errors=errors
     )

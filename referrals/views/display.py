@@ -4,6 +4,7 @@ working-day calendar."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, cast
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date
@@ -29,8 +30,12 @@ _CHOICE_LABELS = {
     "gender": dict(Gender.choices),
     "preferred_channel": dict(ContactChannel.choices),
 }
-URGENCY_TAG_COLOURS = {Urgency.IMMEDIATE: "red", Urgency.URGENT: "orange", Urgency.ROUTINE: "blue"}
-STATE_TAG_COLOURS = {
+URGENCY_TAG_COLOURS: dict[str, str] = {
+    Urgency.IMMEDIATE: "red",
+    Urgency.URGENT: "orange",
+    Urgency.ROUTINE: "blue",
+}
+STATE_TAG_COLOURS: dict[str, str] = {
     ReferralState.DRAFT: "grey",
     ReferralState.SENT: "blue",
     ReferralState.ACCEPTED: "turquoise",
@@ -255,7 +260,7 @@ def inbox_due(referral: Referral) -> tuple[str, datetime | None]:
     waiting = (ReferralState.SENT, ReferralState.ACCEPTED, ReferralState.IN_PROGRESS)
     threshold_owed = referral.threshold_due_at and _threshold_decision(referral) is None
     if referral.state in waiting and threshold_owed:
-        owed.append((referral.threshold_due_at, "Threshold decision"))
+        owed.append((cast(datetime, referral.threshold_due_at), "Threshold decision"))
     if referral.state == ReferralState.SENT:
         if referral.decision_due_at:
             owed.append((referral.decision_due_at, "Accept or decline"))
@@ -276,7 +281,7 @@ def list_rows(referrals: list[Referral], *, now: datetime | None = None) -> list
     """Rows for the inbox and the sent list: each with its next deadline and how many
     working days late it is, the calendar read once for the whole page."""
     now = now or timezone.now()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for referral in referrals:
         due_label, due_at = inbox_due(referral)
         rows.append(
