@@ -8,6 +8,7 @@ looks like file content (a base64 blob, a URL, a data URI) can be stored here.
 import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -53,7 +54,7 @@ class HashProblem(ValueError):
     """One hash is not of a known shape; the message says what is wrong."""
 
 
-def hash_algorithm_normalise(algorithm) -> str:
+def hash_algorithm_normalise(algorithm: object) -> str:
     """Names as people write them: SHA-256, sha256 and Sha256 are one algorithm."""
     if not isinstance(algorithm, str):
         raise HashProblem("give the algorithm: md5, sha1 or sha256.")
@@ -63,7 +64,7 @@ def hash_algorithm_normalise(algorithm) -> str:
     return name
 
 
-def hex_normalise(value) -> str:
+def hex_normalise(value: object) -> str:
     """Lowercase hexadecimal text with whitespace removed, of any length."""
     if not isinstance(value, str):
         raise HashProblem("give the hash as text.")
@@ -75,7 +76,7 @@ def hex_normalise(value) -> str:
     return hex_value
 
 
-def hash_value_normalise(algorithm: str, value) -> str:
+def hash_value_normalise(algorithm: str, value: object) -> str:
     """Lowercase hex of exactly the algorithm's length, with whitespace removed."""
     hex_value = hex_normalise(value)
     expected = HASH_LENGTHS[algorithm]
@@ -87,7 +88,7 @@ def hash_value_normalise(algorithm: str, value) -> str:
     return hex_value
 
 
-def hash_normalise(entry) -> dict:
+def hash_normalise(entry: object) -> dict[str, Any]:
     """One {"algorithm", "value"} entry, normalised, or HashProblem."""
     if not isinstance(entry, Mapping) or set(entry) != {"algorithm", "value"}:
         raise HashProblem('give an "algorithm" and a "value", and nothing else.')
@@ -95,7 +96,7 @@ def hash_normalise(entry) -> dict:
     return {"algorithm": algorithm, "value": hash_value_normalise(algorithm, entry["value"])}
 
 
-def hashes_clean(hashes: Iterable) -> list[dict]:
+def hashes_clean(hashes: Iterable[Any]) -> list[dict[str, Any]]:
     """Every hash normalised, or a ValidationError naming each bad one by its
     position (counted from 1, as a person reads a list)."""
     if isinstance(hashes, str | bytes | Mapping) or not isinstance(hashes, Iterable):
@@ -111,7 +112,7 @@ def hashes_clean(hashes: Iterable) -> list[dict]:
             }
         )
     problems: list[str] = []
-    cleaned: list[dict] = []
+    cleaned: list[dict[str, Any]] = []
     first_seen: dict[tuple[str, str], int] = {}
     for position, entry in enumerate(entries, start=1):
         try:
@@ -130,14 +131,14 @@ def hashes_clean(hashes: Iterable) -> list[dict]:
     return cleaned
 
 
-def _count_errors(name: str, value, errors: dict) -> None:
+def _count_errors(name: str, value: object, errors: dict[str, list[str]]) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         errors[name] = ["Enter a whole number, 0 or more."]
     elif value > MAX_COUNT:
         errors[name] = [f"Must be at most {MAX_COUNT:,}: check the number."]
 
 
-def _reference_clean(name: str, value, errors: dict) -> str:
+def _reference_clean(name: str, value: object, errors: dict[str, list[str]]) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
@@ -159,7 +160,7 @@ def _material_require(actor: User, case: Case) -> None:
         raise NotFound()
 
 
-def _lock_for_put(model, case: Case, expected_version: int | None):
+def _lock_for_put(model: Any, case: Case, expected_version: int | None) -> Any:
     """The record to change, locked, or None to create one. The case row is locked
     first, so two first PUTs cannot both create."""
     Case.objects.select_for_update().filter(pk=case.pk).first()
@@ -187,14 +188,14 @@ def material_summary_put(
     caid_reference: str = "",
     ncmec_report_id: str = "",
     nca_package_reference: str = "",
-    hashes: Iterable = (),
+    hashes: Iterable[Any] = (),
     reason: str = "",
 ) -> MaterialSummary:
     """Record or replace the case's material summary. The first PUT creates it
     (with no expected version, or 0); later ones must name the version they read."""
     _material_require(actor, case)
-    summary = _lock_for_put(MaterialSummary, case, expected_version)
-    errors: dict = {}
+    summary: MaterialSummary | None = _lock_for_put(MaterialSummary, case, expected_version)
+    errors: dict[str, list[str]] = {}
     counts = {
         "category_a_count": category_a_count,
         "category_b_count": category_b_count,
@@ -219,12 +220,12 @@ def material_summary_put(
     raise_if(errors)
 
     creating = summary is None
-    if creating:
+    if summary is None:
         summary = MaterialSummary(case=case, version=1)
     else:
         summary.version += 1
-    for name, value in {**counts, **references}.items():
-        setattr(summary, name, value)
+    for name, field_value in {**counts, **references}.items():
+        setattr(summary, name, field_value)
     summary.first_generation = first_generation
     summary.hashes = cleaned_hashes
     summary.updated_by = actor
@@ -278,8 +279,8 @@ def activist_evidence_put(
             "online activist group.",
             state=case.source,
         )
-    evidence = _lock_for_put(ActivistEvidence, case, expected_version)
-    errors: dict = {}
+    evidence: ActivistEvidence | None = _lock_for_put(ActivistEvidence, case, expected_version)
+    errors: dict[str, list[str]] = {}
     given = {
         "group_name": group_name,
         "handed_over": handed_over,
@@ -312,12 +313,12 @@ def activist_evidence_put(
     raise_if(errors)
 
     creating = evidence is None
-    if creating:
+    if evidence is None:
         evidence = ActivistEvidence(case=case, version=1)
     else:
         evidence.version += 1
-    for name, value in {**texts, **answers}.items():
-        setattr(evidence, name, value)
+    for name, field_value in {**texts, **answers}.items():
+        setattr(evidence, name, field_value)
     evidence.handed_over_at = handed_over_at
     evidence.updated_by = actor
     evidence.full_clean()

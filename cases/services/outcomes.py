@@ -2,13 +2,14 @@
 Outcome 21 and conditional cautions need."""
 
 from datetime import date
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agencies import access
-from cases.models import CaseParty, Outcome, OutcomeCode, PartyRole
+from cases.models import Case, CaseParty, Outcome, OutcomeCode, PartyRole
 from cases.models.outcome import CONDITIONAL_CAUTION_CODES, OUTCOME_21_CONDITIONS
 from cases.selectors import party_ages
 from cases.services.common import (
@@ -27,7 +28,7 @@ FRAUD_ONLY_CODE = "19"
 ADULTHOOD = 18
 
 
-def _is_suspect_of_case(actor: User, case, suspect: CaseParty | None) -> bool:
+def _is_suspect_of_case(actor: User, case: Case, suspect: CaseParty | None) -> bool:
     return (
         suspect is not None
         and suspect.case_id == case.pk
@@ -36,7 +37,7 @@ def _is_suspect_of_case(actor: User, case, suspect: CaseParty | None) -> bool:
     )
 
 
-def _code_errors(code: str, errors: dict) -> None:
+def _code_errors(code: str, errors: dict[str, list[str]]) -> None:
     if code == FRAUD_ONLY_CODE:
         errors["code"] = ["Outcome 19 applies to fraud only and is not offered."]
     elif code not in OutcomeCode.values:
@@ -44,7 +45,11 @@ def _code_errors(code: str, errors: dict) -> None:
 
 
 def _outcome_21_errors(
-    case, suspect: CaseParty | None, confirmations: dict, rationale: str, errors: dict
+    case: Case,
+    suspect: CaseParty | None,
+    confirmations: dict[str, Any],
+    rationale: str,
+    errors: dict[str, list[str]],
 ) -> None:
     """Outcome 21 for youth-produced imagery: the suspect was a child at the offence,
     and every condition of the College of Policing guidance is confirmed."""
@@ -72,7 +77,11 @@ def _outcome_21_errors(
 
 
 def _conditional_caution_errors(
-    code: str, caution_conditions: str, conditions_due_on: date | None, outcome_on, errors: dict
+    code: str,
+    caution_conditions: str,
+    conditions_due_on: date | None,
+    outcome_on: date | None,
+    errors: dict[str, list[str]],
 ) -> None:
     """A caution (2, 2A, 3 or 3A) is conditional when its conditions are given, and
     simple when they are not; no other outcome has conditions."""
@@ -95,19 +104,19 @@ def _conditional_caution_errors(
 def outcome_record(
     *,
     actor: User,
-    case,
+    case: Case,
     suspect: CaseParty | None,
     code: str,
     outcome_on: date | None,
     rationale: str,
-    outcome_21_confirmations: dict | None = None,
+    outcome_21_confirmations: dict[str, Any] | None = None,
     caution_conditions: str = "",
     conditions_due_on: date | None = None,
 ) -> Outcome:
     """One outcome per suspect. Nothing is stored unless every rule holds."""
     case_action_require(actor, "cases.outcome.add", case)
     case_open_require(case)
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     if not _is_suspect_of_case(actor, case, suspect):
         errors["suspect"] = ["Choose a suspect in this case."]
         suspect = None
@@ -144,7 +153,7 @@ def outcome_record(
         case=case,
         suspect=suspect,
         code=code,
-        outcome_on=outcome_on,
+        outcome_on=cast(date, outcome_on),  # refused above when missing
         rationale=rationale,
         outcome_21_confirmations=(
             dict.fromkeys(OUTCOME_21_CONDITIONS, True)
@@ -199,7 +208,7 @@ def outcome_conditions_record(
             state="conditions_met" if locked.conditions_met else "conditions_not_met",
         )
     checked_on = checked_on or timezone.localdate()
-    errors: dict = {}
+    errors: dict[str, list[str]] = {}
     if not isinstance(met, bool):
         errors["met"] = ["Say whether the conditions were met."]
     not_in_future(checked_on, "checked_on", errors)

@@ -3,16 +3,25 @@ first action. Kept up to date by the services that change them, so that reading
 the queue is one indexed query."""
 
 from datetime import datetime, time
+from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from agencies.working_days import add_working_days
-from cases.models import Case
+from cases.models import Case, CaseTransfer
 from cases.services.common import case_action_require, case_open_require, log_case_access
 from common.errors import InvalidState, ValidationError
-from safeguarding.models import LEVEL_RANK, Assessment, CasePriority, FirstAction, SharedLevel
+from safeguarding.models import (
+    LEVEL_RANK,
+    Assessment,
+    CasePriority,
+    FirstAction,
+    RiskScaleLevel,
+    SharedLevel,
+)
 from safeguarding.services.scales import action_targets, agency_grade, current_scale_levels
 
 
@@ -31,7 +40,12 @@ def case_current_level(case: Case) -> str:
     return latest.level if latest else SharedLevel.UNKNOWN
 
 
-def priority_refresh(case: Case, *, targets: dict | None = None, scale_levels=None) -> CasePriority:
+def priority_refresh(
+    case: Case,
+    *,
+    targets: dict[str, Any] | None = None,
+    scale_levels: list[RiskScaleLevel] | None = None,
+) -> CasePriority:
     """Recompute one case's place in the queue. Called inside the transaction of
     whatever changed it."""
     level = case_current_level(case)
@@ -54,7 +68,7 @@ def priority_refresh(case: Case, *, targets: dict | None = None, scale_levels=No
     return priority
 
 
-def priorities_refresh_for_agency(*, agency_id) -> int:
+def priorities_refresh_for_agency(*, agency_id: UUID) -> int:
     """After an agency changes its targets or its scale: every waiting case moves."""
     targets = action_targets(agency_id)
     _, scale_levels = current_scale_levels(agency_id)
@@ -73,7 +87,7 @@ def on_case_opened(case: Case) -> None:
     priority_refresh(case)
 
 
-def on_case_transferred(*, case: Case, transfer, actor: User) -> None:
+def on_case_transferred(*, case: Case, transfer: CaseTransfer, actor: User) -> None:
     """Registered with cases: a case another force accepted leaves the sender's queue
     for the receiver's, graded on the receiver's scale and due by its targets."""
     priority_refresh(case)

@@ -4,6 +4,7 @@ taken up; or, when it was not given, why not. Recording it meets the suspect's
 open family-pack duty."""
 
 from datetime import date
+from typing import Any, cast
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -31,15 +32,15 @@ def _pack_errors(
     *,
     case: Case,
     suspect: CaseParty | None,
-    given,
+    given: bool | None,
     given_on: date | None,
     given_to: str,
     pack_version: str,
-    accepted,
+    accepted: bool | None,
     not_given_reason: str,
     event: InvestigationEvent | None,
-) -> dict:
-    errors: dict = {}
+) -> dict[str, Any]:
+    errors: dict[str, list[str]] = {}
     if suspect is None or suspect.case_id != case.pk or suspect.role != PartyRole.SUSPECT:
         errors["suspect"] = ["Choose a suspect in this case."]
     if given is None:
@@ -128,7 +129,7 @@ def family_pack_record(
         suspect=suspect,
         # Without a named event, the pack answers the arrest or search that made it due.
         event=event or (duty.event if duty is not None else None),
-        given=given,
+        given=cast(bool, given),  # _pack_errors refused None
         given_on=given_on if given else None,
         given_by=actor if given else None,
         given_to=given_to,

@@ -2,20 +2,24 @@
 (Recommendation 11): a family pack, an offer of support, and for children in the
 household, a referral to the safeguarding hub within 1 working day."""
 
+from datetime import datetime
+from typing import Any, cast
+
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.models import CaseParty, EventKind, InvestigationEvent, PartyRole
 from common.dates import day_text
-from welfare.models import DutyKind, DutyTrigger
+from welfare.models import Duty, DutyKind, DutyTrigger
 from welfare.services.duties import due_in_working_days, duty_open, event_moment_text
 
 # The events at which a family first feels the investigation.
 FAMILY_EVENTS = frozenset({EventKind.ARRESTED, EventKind.SEARCHED})
 
 
-def household_children_list(suspect: CaseParty):
+def household_children_list(suspect: CaseParty) -> QuerySet[CaseParty]:
     return CaseParty.objects.filter(
         case_id=suspect.case_id, role=PartyRole.CHILD_IN_HOUSEHOLD, related_to=suspect
     )
@@ -25,11 +29,11 @@ def _children_duty_open(
     *,
     actor: User,
     suspect: CaseParty,
-    moment,
+    moment: datetime,
     reason: str,
     trigger: str,
     event: InvestigationEvent | None = None,
-):
+) -> Duty:
     return duty_open(
         actor=actor,
         case=suspect.case,
@@ -49,7 +53,7 @@ def on_event_recorded(*, event: InvestigationEvent, actor: User) -> None:
         return
     suspect = event.suspect
     reason = f"{event.get_kind_display()}, {event_moment_text(event)}"
-    common = {"actor": actor, "case": event.case, "party": suspect, "event": event}
+    common: dict[str, Any] = {"actor": actor, "case": event.case, "party": suspect, "event": event}
     duty_open(
         **common,
         kind=DutyKind.FAMILY_PACK,
@@ -82,7 +86,7 @@ def on_party_added(*, party: CaseParty, actor: User) -> None:
     brings the hub referral due from now."""
     if party.role != PartyRole.CHILD_IN_HOUSEHOLD or party.related_to_id is None:
         return
-    suspect = party.related_to
+    suspect = cast(CaseParty, party.related_to)
     if not InvestigationEvent.objects.filter(suspect=suspect, kind__in=FAMILY_EVENTS).exists():
         return
     now = timezone.now()

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -109,7 +111,7 @@ def exposure_breaches_find(
     started_at: datetime,
     ended_at: datetime,
     now: datetime,
-    exclude_id=None,
+    exclude_id: UUID | None = None,
 ) -> tuple[list[str], list[str]]:
     """The rules a new session would break, as (`ExposureBreach` values, warnings)."""
     breaches: list[str] = []
@@ -157,7 +159,12 @@ def exposure_breaches_find(
 
 
 def _session_errors(
-    *, user: User, started_at, ended_at, review_kind: str, now: datetime
+    *,
+    user: User,
+    started_at: datetime | None,
+    ended_at: datetime | None,
+    review_kind: str,
+    now: datetime,
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if started_at is None:
@@ -168,6 +175,7 @@ def _session_errors(
         errors["review_kind"] = ["Choose what kind of review it was."]
     if errors:
         return errors
+    started_at, ended_at = cast(datetime, started_at), cast(datetime, ended_at)
     if ended_at <= started_at:
         errors["ended_at"] = ["The end of the session must be after its start."]
     elif ended_at > now:
@@ -194,7 +202,7 @@ def _session_errors(
 
 
 def _breach_rule_words(breaches: list[str]) -> str:
-    names = {
+    names: dict[str, str] = {
         ExposureBreach.DAILY_LIMIT: "the daily limit",
         ExposureBreach.FINAL_HOUR: "the final-hour rule",
     }
@@ -224,6 +232,7 @@ def exposure_session_log(
     )
     if errors:
         raise ValidationError(errors)
+    started_at, ended_at = cast(datetime, started_at), cast(datetime, ended_at)
     rules = exposure_rules_get_or_create(membership.agency_id)
     shift = staff_shift_get_or_create(actor)
     breaches, warnings = exposure_breaches_find(

@@ -10,6 +10,7 @@ member's shift; a person sets their own shift. Logging sessions is in
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -44,6 +45,7 @@ def welfare_meeting_record(
         errors["held_on"] = ["The date cannot be in the future."]
     if errors:
         raise ValidationError(errors)
+    held_on = cast(date, held_on)
     meeting = WelfareMeeting(
         user=member.user,
         agency_id=member.agency_id,
@@ -98,8 +100,8 @@ def staff_shift_set(
     locked = StaffShift.objects.select_for_update().get(user=user)
     version_check(locked, expected_version)
     starts_at, ends_at = (
-        starts_at.replace(second=0, microsecond=0),
-        ends_at.replace(second=0, microsecond=0),
+        cast(time, starts_at).replace(second=0, microsecond=0),
+        cast(time, ends_at).replace(second=0, microsecond=0),
     )
     if (locked.starts_at, locked.ends_at) == (starts_at, ends_at):
         return locked

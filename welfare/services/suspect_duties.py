@@ -14,13 +14,13 @@ Due moments, chosen here and stored with each duty:
 * A welfare contact is due `WELFARE_CONTACT_WORKING_DAYS` working days after the
   release into limbo, and again that long after each contact, until a decision."""
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from cases.models import InvestigationEvent
+from cases.models import Case, CaseParty, ContactLog, InvestigationEvent
 from cases.models.event import (
     DECISION_EVENTS,
     FIRST_CONTACT_EVENTS,
@@ -46,14 +46,14 @@ RESCREEN_EVENTS = frozenset({EventKind.CHARGED, EventKind.NO_FURTHER_ACTION}) | 
 DECISION_NOTE = "The investigation reached a decision."
 
 
-def clock_due(moment, hours: int):
+def clock_due(moment: datetime, hours: int) -> datetime:
     """`due_in_hours` counted in UTC: Python adds a timedelta to a datetime in its own
     zone by the wall clock, so 48 hours from 20:00 BST on the Saturday before the
     clocks go back would land at 20:00 GMT, 49 real hours later."""
     return due_in_hours(moment.astimezone(UTC), hours)
 
 
-def suicide_flag_is_live(suspect) -> bool:
+def suicide_flag_is_live(suspect: CaseParty) -> bool:
     return Flag.objects.filter(
         person_id=suspect.person_id, kind=FlagKind.SUICIDE_SELF_HARM, cleared_at__isnull=True
     ).exists()
@@ -138,7 +138,17 @@ def _release_of_flagged_suspect(*, event: InvestigationEvent, actor: User) -> No
             )
 
 
-def _welfare_contact_open(*, actor, case, suspect, moment, reason, source_key, event=None, trigger):
+def _welfare_contact_open(
+    *,
+    actor: User | None,
+    case: Case,
+    suspect: CaseParty,
+    moment: datetime,
+    reason: str,
+    source_key: str,
+    event: InvestigationEvent | None = None,
+    trigger: str,
+) -> Duty:
     return duty_open(
         actor=actor,
         case=case,
@@ -181,7 +191,7 @@ def on_event_recorded(*, event: InvestigationEvent, actor: User) -> None:
             )
 
 
-def suspect_limbo_is(suspect) -> bool:
+def suspect_limbo_is(suspect: CaseParty) -> bool:
     """Released under investigation or on bail, with no decision since."""
     latest = (
         InvestigationEvent.objects.filter(
@@ -193,7 +203,7 @@ def suspect_limbo_is(suspect) -> bool:
     return latest is not None and latest.kind in LIMBO_EVENTS
 
 
-def welfare_contact_next(*, actor: User, duty, contact) -> None:
+def welfare_contact_next(*, actor: User, duty: Duty, contact: ContactLog) -> None:
     """After a welfare contact is logged, the next one becomes due (cadence), counted
     from the contact; none once the investigation has reached a decision."""
     if duty.kind != DutyKind.WELFARE_CONTACT or not suspect_limbo_is(duty.party):

@@ -2,6 +2,8 @@
 every victim after each key event (Right 6), and a referral to support within 2
 working days of the crime being recorded (Right 4)."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Prefetch
@@ -11,6 +13,7 @@ from cases.models import CaseParty, EventKind, InvestigationEvent, OffenceType, 
 from cases.selectors import party_ages
 from common.dates import day_text
 from welfare.models import (
+    Duty,
     DutyKind,
     DutyStatus,
     DutyTrigger,
@@ -49,7 +52,8 @@ OPTED_OUT_NOTE = "The victim asked not to be updated."
 
 
 def victim_update_working_days(service_level: str) -> int:
-    return settings.VICTIM_UPDATE_WORKING_DAYS[service_level]
+    days: int = settings.VICTIM_UPDATE_WORKING_DAYS[service_level]
+    return days
 
 
 def victim_care_get_or_create(party: CaseParty) -> VictimCare:
@@ -84,9 +88,9 @@ def victim_update_open(
     trigger: str,
     reason: str,
     source_key: str,
-    moment,
+    moment: datetime,
     event: InvestigationEvent | None = None,
-):
+) -> Duty:
     """One update owed to one victim, due by their service level's timescale; for a
     victim who asked not to be updated, recorded as not wanted."""
     party = care.party
