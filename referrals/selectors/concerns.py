@@ -3,11 +3,11 @@ that travel with it. Each takes a referral already read through
 `referrals.selectors.referral_get_for_actor` (which answers NotFound to anyone on
 neither side), asks the side again, scopes in the query, and logs the read."""
 
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from agencies import access
 from agencies.audit import access_denial_record, access_read_record
@@ -40,6 +40,9 @@ _CONCERN_RELATED = (
 )
 
 
+M = TypeVar("M", bound=Model)
+
+
 def _log_read(
     actor: User, referral: Referral, *, action: str, object_type: str, object_id: Any
 ) -> None:
@@ -61,6 +64,33 @@ def _uuid_or_none(value: object) -> UUID | None:
         return value if isinstance(value, UUID) else UUID(str(value))
     except (TypeError, ValueError):
         return None
+
+
+def _one_logged(
+    actor: User,
+    referral: Referral,
+    records: QuerySet[M],
+    record_id: object,
+    *,
+    action: str,
+    object_type: str,
+) -> M:
+    """The one of `records` with this id, its read logged; NotFound for a missing or
+    malformed id or one out of scope, and the refusal logged too."""
+    pk = _uuid_or_none(record_id)
+    found = records.filter(pk=pk).first() if pk else None
+    if found is None:
+        access_denial_record(
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=record_id,
+            object_agency_slug=referral.case.owning_agency.slug,
+            justification="not found or out of scope",
+        )
+        raise NotFound()
+    _log_read(actor, referral, action=action, object_type=object_type, object_id=found.pk)
+    return found
 
 
 # --- Concerns
@@ -91,26 +121,14 @@ def concern_list_for_referral(*, actor: User, referral: Referral) -> QuerySet[Co
 def concern_get_for_actor(*, actor: User, referral: Referral, concern_id: object) -> Concern:
     """One concern of the referral; the same NotFound for missing and out of scope.
     Logged, as is every refusal."""
-    pk = _uuid_or_none(concern_id)
-    concern = (
-        concern_scope_for_referral(actor=actor, referral=referral).filter(pk=pk).first()
-        if pk
-        else None
+    return _one_logged(
+        actor,
+        referral,
+        concern_scope_for_referral(actor=actor, referral=referral),
+        concern_id,
+        action="referrals.concern.viewed",
+        object_type="concern",
     )
-    if concern is None:
-        access_denial_record(
-            actor=actor,
-            action="referrals.concern.viewed",
-            object_type="concern",
-            object_id=concern_id,
-            object_agency_slug=referral.case.owning_agency.slug,
-            justification="not found or out of scope",
-        )
-        raise NotFound()
-    _log_read(
-        actor, referral, action="referrals.concern.viewed", object_type="concern", object_id=pk
-    )
-    return concern
 
 
 def concern_list_for_case(*, actor: User, case: Case) -> QuerySet[Concern]:
@@ -222,33 +240,15 @@ def referral_document_get_for_actor(
     """A document of the referral the actor may download (a disclosure document, or
     the document of a concern the actor may see), with the download logged; the
     same NotFound for missing and out of scope."""
-    pk = _uuid_or_none(document_id)
     visible_concerns = concern_scope_for_referral(actor=actor, referral=referral).values("pk")
-    document = (
-        ReferralDocument.objects.filter(referral_id=referral.pk, pk=pk)
-        .filter(
-            Q(purpose=ReferralDocumentPurpose.DISCLOSURE)
-            | Q(purpose=ReferralDocumentPurpose.CONCERN, concern__in=visible_concerns)
-        )
-        .first()
-        if pk
-        else None
-    )
-    if document is None:
-        access_denial_record(
-            actor=actor,
-            action="referrals.document.downloaded",
-            object_type="referral_document",
-            object_id=document_id,
-            object_agency_slug=referral.case.owning_agency.slug,
-            justification="not found or out of scope",
-        )
-        raise NotFound()
-    _log_read(
+    return _one_logged(
         actor,
         referral,
+        ReferralDocument.objects.filter(referral_id=referral.pk).filter(
+            Q(purpose=ReferralDocumentPurpose.DISCLOSURE)
+            | Q(purpose=ReferralDocumentPurpose.CONCERN, concern__in=visible_concerns)
+        ),
+        document_id,
         action="referrals.document.downloaded",
         object_type="referral_document",
-        object_id=document.pk,
     )
-    return document
