@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history import register
 from simple_history.models import HistoricalRecords
@@ -56,6 +57,16 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.get_username()} ({self.get_role_display()}, {self.agency.slug})"
+
+    def clean(self) -> None:
+        """A role from the list, and no team but one of the member's own agency."""
+        errors: dict[str, list[str]] = {}
+        if self.role not in Role.values:
+            errors["role"] = [f"Choose one of: {', '.join(Role.values)}."]
+        if self.team is not None and self.team.agency_id != self.agency_id:
+            errors["team"] = ["Choose a team of your own agency."]
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def full_name(self) -> str:

@@ -33,10 +33,13 @@ def role_group(role: Role | str) -> Group:
     return group
 
 
-def _validated_team(membership_agency_id: UUID | None, team: Team | None) -> Team | None:
-    if team is not None and team.agency_id != membership_agency_id:
-        raise ValidationError({"team": ["Choose a team of your own agency."]})
-    return team
+def _membership_rules(agency_id: UUID, *, role: str, team: Team | None) -> dict[str, list[str]]:
+    """What Membership.clean() says of this role and team in this agency."""
+    try:
+        Membership(agency_id=agency_id, role=role, team=team).clean()
+    except ValidationError as invalid:
+        return invalid.message_dict
+    return {}
 
 
 def _reason_required(reason: str) -> str:
@@ -92,9 +95,7 @@ def member_create(
     sign in until its person has used the enrolment link returned here."""
     admin = access.require(actor, "agencies.member.manage")
     username = username.strip().lower()
-    errors: dict[str, list[str]] = {}
-    if role not in Role.values:
-        errors["role"] = [f"Choose one of: {', '.join(Role.values)}."]
+    errors = _membership_rules(admin.agency_id, role=role, team=team)
     if not username:
         errors["username"] = ["Enter a username."]
     elif User.objects.filter(username__iexact=username).exists():
@@ -104,8 +105,6 @@ def member_create(
             "Enter the person's full name."
         )
     candidate = User(username=username, first_name=first_name, last_name=last_name, email=email)
-    if team is not None and team.agency_id != admin.agency_id:
-        errors["team"] = ["Choose a team of your own agency."]
     if errors:
         raise ValidationError(errors)
 
@@ -138,9 +137,13 @@ def member_update(
 ) -> Membership:
     access.require(actor, "agencies.member.manage", membership)
     reason = _reason_required(reason)
-    if role is not None and role not in Role.values:
-        raise ValidationError({"role": [f"Choose one of: {', '.join(Role.values)}."]})
-    _validated_team(membership.agency_id, team)
+    errors = _membership_rules(
+        membership.agency_id, role=membership.role if role is None else role, team=team
+    )
+    if errors:
+        # As it always was: when both are wrong, the role's error alone.
+        field = "role" if "role" in errors else "team"
+        raise ValidationError({field: errors[field]})
     if membership.user_id == actor.pk and role is not None and role != Role.AGENCY_ADMIN:
         raise ValidationError(
             {"role": ["You cannot remove your own admin role; ask another agency admin."]}
