@@ -63,6 +63,8 @@ test-fast: install assets
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	DEBUG=1 $(BIN)/mypy .
 
 clean:
 	rm -rf $(VENV) node_modules static/build var
