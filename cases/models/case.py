@@ -6,6 +6,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Team
+from cases.models.rules import Errors, RulesFirst, in_order, not_in_future, one_of
 
 
 class CaseSource(models.TextChoices):
@@ -40,7 +41,7 @@ CLOSING_REASONS_CHOSEN_BY_HAND = tuple(
 )
 
 
-class Case(models.Model):
+class Case(RulesFirst, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owning_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="cases")
     reference = models.CharField(max_length=32, unique=True, editable=False)
@@ -109,6 +110,21 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
+
+    def rules(self) -> Errors:
+        errors: Errors = {}
+        one_of(self.source, CaseSource.values, "source", errors)
+        if not (self.title or "").strip():
+            errors["title"] = ["Enter a title."]
+        not_in_future(self.received_on, "received_on", errors)
+        not_in_future(self.opened_on, "opened_on", errors)
+        # A received date in the future is the one mistake to report; an opening date
+        # "before" it follows from that mistake, not from a second one.
+        if "received_on" not in errors:
+            in_order(
+                self.received_on, self.opened_on, "opened_on", errors, earlier_label="received_on"
+            )
+        return errors
 
     @property
     def is_open(self) -> bool:

@@ -11,12 +11,10 @@ from django.utils import timezone
 from agencies import access
 from agencies.models import Agency, Membership, Team
 from cases.events import CASE_OPENED, event_dispatch
-from cases.models import Case, CaseReferenceCounter, CaseSource
+from cases.models import Case, CaseReferenceCounter
 from cases.services.common import (
     case_action_require,
-    in_order,
     log_case_access,
-    not_in_future,
     raise_if,
     record_change,
 )
@@ -55,19 +53,6 @@ def _team_errors(agency_id: UUID, team: Team | None, errors: dict[str, list[str]
         errors.setdefault("team", []).append("Choose a team of the case's own agency.")
 
 
-def _validate(case: Case, errors: dict[str, list[str]]) -> None:
-    if case.source not in CaseSource.values:
-        errors.setdefault("source", []).append(f"Choose one of: {', '.join(CaseSource.values)}.")
-    if not (case.title or "").strip():
-        errors.setdefault("title", []).append("Enter a title.")
-    not_in_future(case.received_on, "received_on", errors)
-    not_in_future(case.opened_on, "opened_on", errors)
-    # A received date in the future is the one mistake to report; an opening date
-    # "before" it follows from that mistake, not from a second one.
-    if "received_on" not in errors:
-        in_order(case.received_on, case.opened_on, "opened_on", errors, earlier_label="received_on")
-
-
 @transaction.atomic
 def case_create(
     *,
@@ -95,8 +80,8 @@ def case_create(
         team=team,
         created_by=actor,
     )
-    errors: dict[str, list[str]] = {}
-    _validate(case, errors)
+    # The case's own rules, then those that look at other records.
+    errors = case.rules()
     _lead_officer_errors(agency.id, lead_officer, errors)
     _team_errors(agency.id, team, errors)
     raise_if(errors)
@@ -132,8 +117,8 @@ def case_update(
         return locked
     for name, value in changes.items():
         setattr(locked, name, value.strip() if isinstance(value, str) else value)
-    errors: dict[str, list[str]] = {}
-    _validate(locked, errors)
+    # The case's own rules, then those that look at other records.
+    errors = locked.rules()
     if "lead_officer" in changes:
         _lead_officer_errors(locked.owning_agency_id, locked.lead_officer, errors)
     if "team" in changes:
