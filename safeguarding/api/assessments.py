@@ -7,12 +7,12 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.common import CaseNestedMixin, PartyField, PartyRefSerializer, UserRefSerializer
-from cases.services.common import log_case_read
+from cases.api.common import PartyField, PartyRefSerializer, UserRefSerializer
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
 from safeguarding import selectors
+from safeguarding.api.common import CaseRecordsMixin
 from safeguarding.models import Assessment, FactorAnswer, SharedLevel
 from safeguarding.risk_templates import COMPUTATION_RULE, template_get, templates_current
 from safeguarding.services import assessments as assessment_services
@@ -127,7 +127,7 @@ class AssessmentOutputSerializer(serializers.Serializer):
         return str(newer.pk) if newer else None
 
 
-class AssessmentListCreateApi(CaseNestedMixin, APIView):
+class AssessmentListCreateApi(CaseRecordsMixin, APIView):
     policy = {"GET": "safeguarding.assessment.view", "POST": "safeguarding.assessment.add"}
 
     @extend_schema_serializer(component_name="AssessmentCreate")
@@ -158,14 +158,11 @@ class AssessmentListCreateApi(CaseNestedMixin, APIView):
     )
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.assessment_list(actor=request.user, case=case), request, self
-        )
-        log_case_read(
-            actor=request.user,
+        paginator, page = self.case_page(
+            request,
+            case,
+            selectors.assessment_list(actor=request.user, case=case),
             action="safeguarding.assessment.listed",
-            case=case,
             object_type="assessment",
         )
         return paginator.get_paginated_response(AssessmentOutputSerializer(page, many=True).data)
@@ -178,11 +175,7 @@ class AssessmentListCreateApi(CaseNestedMixin, APIView):
     @idempotent_create
     def post(self, request, case_id):
         case = self.get_case(request, case_id)
-        payload = self.InputSerializer(
-            data=request.data, context={"case": case, "actor": request.user}
-        )
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = self.payload_for(request, case)
         assessment = assessment_services.assessment_record(
             actor=request.user,
             case=case,

@@ -14,11 +14,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.common import CaseNestedMixin, PartyField, PartyRefSerializer, UserRefSerializer
-from cases.services.common import log_case_read
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
 from safeguarding import selectors
+from safeguarding.api.common import CaseRecordsMixin
 from safeguarding.models import Flag, FlagKind
 from safeguarding.models.flag import REASON_MAX_LENGTH
 from safeguarding.selectors.flags import flag_origins
@@ -92,7 +92,7 @@ LIVE_PARAMETER = OpenApiParameter(
 )
 
 
-class FlagListCreateApi(CaseNestedMixin, APIView):
+class FlagListCreateApi(CaseRecordsMixin, APIView):
     """The flags of every person the caller may see in this case, wherever each
     flag was raised."""
 
@@ -119,10 +119,8 @@ class FlagListCreateApi(CaseNestedMixin, APIView):
         flags = selectors.flag_list(
             actor=request.user, case=case, include_cleared=True, filters=request.query_params
         )
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(flags, request, self)
-        log_case_read(
-            actor=request.user, action="safeguarding.flag.listed", case=case, object_type="flag"
+        paginator, page = self.case_page(
+            request, case, flags, action="safeguarding.flag.listed", object_type="flag"
         )
         context = _context(request.user, case, page)
         return paginator.get_paginated_response(
@@ -136,11 +134,8 @@ class FlagListCreateApi(CaseNestedMixin, APIView):
     @idempotent_create
     def post(self, request, case_id):
         case = self.get_case(request, case_id)
-        payload = self.InputSerializer(
-            data=request.data, context={"case": case, "actor": request.user}
-        )
-        payload.is_valid(raise_exception=True)
-        flag = flag_services.flag_raise(actor=request.user, case=case, **payload.validated_data)
+        payload = self.payload_for(request, case)
+        flag = flag_services.flag_raise(actor=request.user, case=case, **payload)
         flag = selectors.flag_get_for_actor(actor=request.user, case=case, flag_id=flag.pk)
         return Response(
             FlagOutputSerializer(flag, context=_context(request.user, case, [flag])).data,
@@ -165,9 +160,8 @@ class FlagClearApi(CaseNestedMixin, APIView):
     def post(self, request, case_id, flag_id):
         case = self.get_case(request, case_id)
         flag = selectors.flag_get_for_actor(actor=request.user, case=case, flag_id=flag_id)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        flag_services.flag_clear(actor=request.user, flag=flag, **payload.validated_data)
+        payload = self.payload_for(request, case)
+        flag_services.flag_clear(actor=request.user, flag=flag, **payload)
         flag = selectors.flag_get_for_actor(actor=request.user, case=case, flag_id=flag.pk)
         return Response(
             FlagOutputSerializer(flag, context=_context(request.user, case, [flag])).data

@@ -9,12 +9,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.common import CaseNestedMixin, PartyField, PartyRefSerializer, UserRefSerializer
-from cases.services.common import log_case_read
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
 from common.dates import DeadlineStatus
 from safeguarding import selectors
+from safeguarding.api.common import CaseRecordsMixin
 from safeguarding.deadlines import strategy_discussions_with_deadlines
 from safeguarding.models import StrategyDiscussion
 from safeguarding.services import child_protection as child_protection_services
@@ -91,7 +91,7 @@ def _output(discussion: StrategyDiscussion) -> dict:
     return StrategyDiscussionOutputSerializer(annotated).data
 
 
-class StrategyDiscussionListCreateApi(CaseNestedMixin, APIView):
+class StrategyDiscussionListCreateApi(CaseRecordsMixin, APIView):
     policy = {"GET": "safeguarding.strategy.view", "POST": "safeguarding.strategy.record"}
 
     @extend_schema_serializer(component_name="StrategyDiscussionCreate")
@@ -119,14 +119,11 @@ class StrategyDiscussionListCreateApi(CaseNestedMixin, APIView):
     )
     def get(self, request, case_id):
         case = self.get_case(request, case_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors.strategy_discussion_list(actor=request.user, case=case), request, self
-        )
-        log_case_read(
-            actor=request.user,
+        paginator, page = self.case_page(
+            request,
+            case,
+            selectors.strategy_discussion_list(actor=request.user, case=case),
             action="safeguarding.strategy.listed",
-            case=case,
             object_type="strategy_discussion",
         )
         return paginator.get_paginated_response(
@@ -145,12 +142,9 @@ class StrategyDiscussionListCreateApi(CaseNestedMixin, APIView):
     @idempotent_create
     def post(self, request, case_id):
         case = self.get_case(request, case_id)
-        payload = self.InputSerializer(
-            data=request.data, context={"case": case, "actor": request.user}
-        )
-        payload.is_valid(raise_exception=True)
+        payload = self.payload_for(request, case)
         discussion = child_protection_services.strategy_discussion_record(
-            actor=request.user, case=case, **payload.validated_data
+            actor=request.user, case=case, **payload
         )
         discussion = _discussion(request, case, discussion.pk)
         return Response(_output(discussion), status=status.HTTP_201_CREATED)
@@ -168,9 +162,8 @@ class _StepApi(CaseNestedMixin, APIView):
     def post(self, request, case_id, discussion_id):
         case = self.get_case(request, case_id)
         discussion = _discussion(request, case, discussion_id)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        self.record(actor=request.user, discussion=discussion, **payload.validated_data)
+        payload = self.payload_for(request, case)
+        self.record(actor=request.user, discussion=discussion, **payload)
         return Response(_output(_discussion(request, case, discussion_id)))
 
 
