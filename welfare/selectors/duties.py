@@ -3,11 +3,12 @@ compartments they are cleared for, for a role that may see duties at all."""
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 from uuid import UUID
 
 from django.contrib.auth.models import User
-from django.db.models import Case, QuerySet, Value, When
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Case, Model, QuerySet, Value, When
 from django.utils import timezone
 
 from agencies import access
@@ -20,6 +21,8 @@ from common.errors import NotFound, ValidationError
 from welfare.filters import DutyFilter
 from welfare.models import Duty, DutyStatus
 
+R = TypeVar("R", bound=Model)
+
 
 def duty_scope(actor: User, *, action: str = "welfare.duty.view") -> QuerySet[Duty]:
     membership = access.membership_of(actor)
@@ -28,28 +31,40 @@ def duty_scope(actor: User, *, action: str = "welfare.duty.view") -> QuerySet[Du
     return access.compartment_scope(actor, Duty.objects.filter(agency_id=membership.agency_id))
 
 
-def duty_get_from(*, actor: User, duties: QuerySet[Duty], duty_id: UUID | str) -> Duty:
-    """One of `duties` (already scoped to the reader), with the same NotFound for
-    "does not exist" and "not yours". Every read is logged, and so is every refusal."""
+def case_record_get_logged(
+    *, actor: User, records: QuerySet[R], record_id: UUID | str, object_type: str
+) -> R:
+    """One of `records` (already scoped to the reader; each of a case), with the same
+    NotFound for "does not exist" and "not yours". Every read is logged as
+    `welfare.<object_type>.viewed`, and so is every refusal."""
+    action = f"welfare.{object_type}.viewed"
     try:
-        duty = duties.get(pk=duty_id)
-    except (Duty.DoesNotExist, ValueError, TypeError) as exc:
+        record = records.get(pk=record_id)
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         refusal_log(
             actor=actor,
-            action="welfare.duty.viewed",
-            model=Duty,
-            object_type="duty",
-            object_id=duty_id,
+            action=action,
+            model=records.model,
+            object_type=object_type,
+            object_id=record_id,
         )
         raise NotFound() from exc
     log_case_read(
         actor=actor,
-        action="welfare.duty.viewed",
-        case=duty.case,
-        object_type="duty",
-        object_id=duty.pk,
+        action=action,
+        case=cast(Any, record).case,
+        object_type=object_type,
+        object_id=record.pk,
     )
-    return duty
+    return record
+
+
+def duty_get_from(*, actor: User, duties: QuerySet[Duty], duty_id: UUID | str) -> Duty:
+    """One of `duties` (already scoped to the reader), with the same NotFound for
+    "does not exist" and "not yours". Every read is logged, and so is every refusal."""
+    return case_record_get_logged(
+        actor=actor, records=duties, record_id=duty_id, object_type="duty"
+    )
 
 
 def duty_get_for_actor(

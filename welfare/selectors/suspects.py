@@ -16,9 +16,6 @@ from django.utils import timezone
 from agencies import access
 from agencies.models import Compartment
 from cases.models import Case, CaseParty, PartyRole
-from cases.selectors import refusal_log
-from cases.services.common import log_case_read
-from common.errors import NotFound
 from safeguarding.models import Flag, FlagKind
 from welfare.filters import WelfareCheckFilter
 from welfare.models import (
@@ -30,7 +27,7 @@ from welfare.models import (
     WelfareIncident,
     WelfareScreening,
 )
-from welfare.selectors.duties import duty_scope, whose_default_get
+from welfare.selectors.duties import case_record_get_logged, duty_scope, whose_default_get
 
 VIEW = "welfare.suspect.view"
 
@@ -69,27 +66,10 @@ def incident_list(*, actor: User, case: Case | None = None) -> QuerySet[WelfareI
 
 
 def incident_get_for_actor(*, actor: User, incident_id: UUID | str) -> WelfareIncident:
-    try:
-        incident = (
-            incident_list(actor=actor).select_related("case__owning_agency").get(pk=incident_id)
-        )
-    except (WelfareIncident.DoesNotExist, ValueError, TypeError) as exc:
-        refusal_log(
-            actor=actor,
-            action="welfare.welfare_incident.viewed",
-            model=WelfareIncident,
-            object_type="welfare_incident",
-            object_id=incident_id,
-        )
-        raise NotFound() from exc
-    log_case_read(
-        actor=actor,
-        action="welfare.welfare_incident.viewed",
-        case=incident.case,
-        object_type="welfare_incident",
-        object_id=incident.pk,
+    incidents = incident_list(actor=actor).select_related("case__owning_agency")
+    return case_record_get_logged(
+        actor=actor, records=incidents, record_id=incident_id, object_type="welfare_incident"
     )
-    return incident
 
 
 def welfare_check_list(
