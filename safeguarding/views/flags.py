@@ -144,6 +144,7 @@ def flag_create(request, case_id):
         "form": form,
         "case": case,
         "heading": "Raise a flag",
+        "section": "flags",
         "has_parties": bool(parties),
         "today": timezone.localdate(),
         **flags_section(request.user, case),
@@ -175,7 +176,13 @@ def flag_clear(request, case_id, flag_id):
                 request, f"{flag.get_kind_display()} flag on {flag.person.full_name} cleared."
             )
             return _to_flags(case)
-    context = {"form": form, "case": case, "heading": "Clear a flag", "flag": flag}
+    context = {
+        "form": form,
+        "case": case,
+        "heading": "Clear a flag",
+        "section": "flags",
+        "flag": flag,
+    }
     return render(request, "safeguarding/flag_clear.html", context)
 
 

@@ -190,7 +190,13 @@ def strategy_create(request, case_id):
             else:
                 messages.success(request, "Strategy discussion recorded.")
             return _to_strategy(case)
-    context = {"form": form, "case": case, "has_children": bool(children)}
+    context = {
+        "form": form,
+        "case": case,
+        "heading": "Record a strategy discussion",
+        "section": "strategy-discussions",
+        "has_children": bool(children),
+    }
     return render(request, "safeguarding/strategy_form.html", context)
 
 
@@ -200,6 +206,19 @@ def _discussion(request, case: Case, discussion_id) -> StrategyDiscussion:
     )
     (annotated,) = strategy_discussions_with_deadlines([found])
     return annotated
+
+
+# The title and the heading of each step's page.
+_STEP_WORDS = {
+    "conference": {
+        "title": "Record the conference as held",
+        "heading": "Initial child protection conference held",
+    },
+    "assessment": {
+        "title": "Record the assessment as completed",
+        "heading": "Child and family assessment completed",
+    },
+}
 
 
 def _step_page(request, case_id, discussion_id, *, step: str):
@@ -242,7 +261,14 @@ def _step_page(request, case_id, discussion_id, *, step: str):
         else:
             messages.success(request, done)
             return _to_strategy(case)
-    context = {"form": form, "case": case, "discussion": discussion, "step": step}
+    context = {
+        "form": form,
+        "case": case,
+        "discussion": discussion,
+        "step": step,
+        "section": "strategy-discussions",
+        **_STEP_WORDS[step],
+    }
     return render(request, "safeguarding/strategy_step_form.html", context)
 
 
