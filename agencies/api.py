@@ -21,7 +21,7 @@ from common.api.concurrency import ETagMixin, expected_version
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import ERROR_RESPONSES as ERRORS
-from common.api.schema import IDEMPOTENCY_KEY, IF_MATCH, filter_parameters
+from common.api.schema import IDEMPOTENCY_KEY, IF_MATCH, errors, filter_parameters
 
 
 class AgencySummarySerializer(serializers.ModelSerializer):
@@ -211,13 +211,7 @@ class MemberListCreateApi(APIView):
     @extend_schema(
         request=InputSerializer,
         parameters=[IDEMPOTENCY_KEY],
-        responses={
-            201: MemberWithEnrolmentLinkSerializer,
-            400: ERRORS[400],
-            401: ERRORS[401],
-            403: ERRORS[403],
-            422: ERRORS[422],
-        },
+        responses={201: MemberWithEnrolmentLinkSerializer, **errors(400, 401, 403, 422)},
         description=(
             "Creates the account without a usable password or authenticator. The answer "
             "carries a one-time `enrolment_link`, valid for 72 hours, through which the "
@@ -261,14 +255,7 @@ class MemberDetailApi(ETagMixin, APIView):
     @extend_schema(
         request=InputSerializer,
         parameters=[IF_MATCH],
-        responses={
-            200: MemberOutputSerializer,
-            400: ERRORS[400],
-            401: ERRORS[401],
-            404: ERRORS[404],
-            412: ERRORS[412],
-            428: ERRORS[428],
-        },
+        responses={200: MemberOutputSerializer, **errors(400, 401, 404, 412, 428)},
     )
     def patch(self, request, member_id):
         membership = selectors.member_get_for_actor(actor=request.user, member_id=member_id)
@@ -310,13 +297,7 @@ class _MemberActionApi(APIView):
 
 _action_schema = extend_schema(
     request=_MemberActionApi.InputSerializer,
-    responses={
-        200: MemberOutputSerializer,
-        400: ERRORS[400],
-        401: ERRORS[401],
-        404: ERRORS[404],
-        409: ERRORS[409],
-    },
+    responses={200: MemberOutputSerializer, **errors(400, 401, 404, 409)},
 )
 
 
@@ -332,13 +313,7 @@ class MemberReactivateApi(_MemberActionApi):
 
 @extend_schema(
     request=_MemberActionApi.InputSerializer,
-    responses={
-        200: MemberWithEnrolmentLinkSerializer,
-        400: ERRORS[400],
-        401: ERRORS[401],
-        404: ERRORS[404],
-        409: ERRORS[409],
-    },
+    responses={200: MemberWithEnrolmentLinkSerializer, **errors(400, 401, 404, 409)},
     description=(
         "Removes the person's authenticator, deletes their sessions and revokes their "
         "tokens. The answer carries a new one-time `enrolment_link` (72 hours); earlier "
