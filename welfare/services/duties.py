@@ -121,18 +121,19 @@ def duty_resolution_save(
     duty: Duty,
     *,
     actor: User,
-    at: datetime,
-    reason: str,
     log_note: str,
+    at: datetime | None = None,
+    reason: str | None = None,
     update_fields: list[str] | None = None,
 ) -> Duty:
-    """Save a duty just met or closed by `actor` at `at` (its status, and what met it,
-    already set): its new version, the history's `reason` and the access log's
-    `welfare.duty.met`, noting `log_note`."""
-    duty.resolved_at = at
+    """Save a duty just met or closed by `actor` at `at` (now by default; its status,
+    and what met it, already set): its new version, the history's `reason` (by
+    default its resolution note) and the access log's `welfare.duty.met`, noting
+    `log_note`."""
+    duty.resolved_at = at or timezone.now()
     duty.resolved_by = actor
     duty.version += 1
-    history_note(duty, actor=actor, reason=reason)
+    history_note(duty, actor=actor, reason=reason or duty.resolution_note[:100])
     duty.save(update_fields=update_fields)
     log_case_access(
         actor=actor,

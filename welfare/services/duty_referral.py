@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
 from agencies import access
 from cases.models import PartyRole
@@ -200,8 +199,6 @@ def duty_meet_by_referral(
     return duty_resolution_save(
         locked,
         actor=actor,
-        at=timezone.now(),
-        reason=note[:100],
         log_note=locked.status,
         update_fields=[*_RESOLUTION_FIELDS, "external_reference"],
     )
@@ -230,8 +227,6 @@ def _meet_by_holders_referral(*, actor: User, duty: Duty, referral: Referral) ->
     return duty_resolution_save(
         locked,
         actor=actor,
-        at=timezone.now(),
-        reason=note[:100],
         log_note=f"{locked.status} by the referral of {referral.from_agency.slug}",
         update_fields=_RESOLUTION_FIELDS,
     )
