@@ -44,6 +44,16 @@ def _count_field(category: str) -> forms.IntegerField:
     )
 
 
+def _described(label: str, missing: str, help_text: str) -> forms.CharField:
+    """A required answer in a few lines of text."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        error_messages={"required": missing},
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 def _yes_no_field(label: str, missing: str) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=label,
@@ -220,12 +230,10 @@ class ActivistEvidenceForm(forms.Form):
     confrontation_streamed_live = _yes_no_field(
         "Was the confrontation streamed live?", "Say whether the confrontation was streamed live."
     )
-    handed_over = forms.CharField(
-        label="What the group handed over",
-        help_text="Devices, screenshots, chat logs, recordings: describe them. Do not attach "
-        "any material.",
-        error_messages={"required": "Say what the group handed over."},
-        widget=forms.Textarea(attrs={"rows": 3}),
+    handed_over = _described(
+        "What the group handed over",
+        "Say what the group handed over.",
+        "Devices, screenshots, chat logs, recordings: describe them. Do not attach any material.",
     )
     handed_over_on = forms.DateField(
         label="Date handed over",
@@ -246,18 +254,16 @@ class ActivistEvidenceForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    chain_of_custody = forms.CharField(
-        label="Chain of custody",
-        help_text="Who held the evidence, from the group to the police, and when.",
-        error_messages={"required": "Describe the chain of custody."},
-        widget=forms.Textarea(attrs={"rows": 3}),
+    chain_of_custody = _described(
+        "Chain of custody",
+        "Describe the chain of custody.",
+        "Who held the evidence, from the group to the police, and when.",
     )
-    suspect_alerted_risk = forms.CharField(
-        label="Risk that the suspect was alerted",
-        help_text="For example, by a live stream, and what follows from it (such as a risk "
+    suspect_alerted_risk = _described(
+        "Risk that the suspect was alerted",
+        "Describe the risk that the suspect was alerted.",
+        "For example, by a live stream, and what follows from it (such as a risk "
         "that evidence is destroyed, or to the suspect's safety).",
-        error_messages={"required": "Describe the risk that the suspect was alerted."},
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
     reason = forms.CharField(
         label="Reason for the change (optional)",
