@@ -1,6 +1,7 @@
 """Pages for a case's material summary (metadata only) and its activist-group evidence."""
 
 from datetime import datetime
+from typing import Any
 
 from django import forms
 from django.contrib import messages
@@ -124,7 +125,24 @@ def hash_lines_format(hashes: list[dict]) -> str:
     return "\n".join(f"{entry['algorithm']}:{entry['value']}" for entry in hashes)
 
 
-class MaterialSummaryForm(forms.Form):
+class _ReplacedWholeForm(forms.Form):
+    """A form that replaces a case's one record of a kind: after its own fields, the
+    reason for the change and the version it was read at."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"] = forms.CharField(
+            label="Reason for the change (optional)",
+            required=False,
+            max_length=500,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+        self.fields["version"] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, min_value=0
+        )
+
+
+class MaterialSummaryForm(_ReplacedWholeForm):
     category_a_count = _count_field("A")
     category_b_count = _count_field("B")
     category_c_count = _count_field("C")
@@ -146,13 +164,6 @@ class MaterialSummaryForm(forms.Form):
         "(32 characters for MD5, 40 for SHA-1, 64 for SHA-256).",
         widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
     )
-    reason = forms.CharField(
-        label="Reason for the change (optional)",
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def clean_hashes(self) -> list[dict]:
         return hash_lines_parse(self.cleaned_data["hashes"])
@@ -215,7 +226,7 @@ def material_edit(request, case_id):
     return render(request, "cases/material_form.html", context)
 
 
-class ActivistEvidenceForm(forms.Form):
+class ActivistEvidenceForm(_ReplacedWholeForm):
     group_name = forms.CharField(
         label="Name of the group",
         max_length=200,
@@ -265,13 +276,6 @@ class ActivistEvidenceForm(forms.Form):
         "For example, by a live stream, and what follows from it (such as a risk "
         "that evidence is destroyed, or to the suspect's safety).",
     )
-    reason = forms.CharField(
-        label="Reason for the change (optional)",
-        required=False,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def clean(self):
         cleaned = super().clean()
