@@ -3,7 +3,6 @@ cases.views.lifecycle); log a contact; add a party, an offence or a key decision
 Each parses the form, calls one service and goes back to the case page, or shows
 the service's errors on the form's fields."""
 
-
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
