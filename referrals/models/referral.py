@@ -4,11 +4,11 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Team
 from cases.models import Case, CaseParty
+from cases.models.rules import not_in_future, one_of
 from referrals.models.purposes import PURPOSES, ReferralPurpose
 
 
@@ -236,8 +236,8 @@ class Referral(models.Model):
                 errors["consent_given_on"] = ["Enter the date consent was given."]
             elif not isinstance(given_on, date):
                 errors["consent_given_on"] = ["Enter a date."]
-            elif given_on > timezone.localdate():
-                errors["consent_given_on"] = ["Must not be in the future."]
+            else:
+                not_in_future(given_on, "consent_given_on", errors)
             if not self.consent_how:
                 errors["consent_how"] = ["Say how consent was given (for example, in writing)."]
             if not self.consent_given_by:
@@ -272,8 +272,8 @@ def _choice_error(
 ) -> None:
     if not value:
         errors[field] = [missing]
-    elif value not in choices.values:
-        errors[field] = [f"Choose one of: {', '.join(choices.values)}."]
+    else:
+        one_of(str(value), choices.values, field, errors)
 
 
 _CHOICE_RULES: tuple[tuple[str, type[models.TextChoices], str], ...] = (
