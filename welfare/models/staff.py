@@ -98,6 +98,23 @@ class StaffShift(models.Model):
     def __str__(self) -> str:
         return f"{self.starts_at:%H:%M}-{self.ends_at:%H:%M}"
 
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        # The times are checked by `clean`, with the messages the page and the API show.
+        super().clean_fields(exclude={*(exclude or ()), "starts_at", "ends_at"})
+
+    def clean(self) -> None:
+        """Both times given, and different (a shift that ends before it starts runs
+        past midnight)."""
+        errors: dict[str, list[str]] = {}
+        if self.starts_at is None:
+            errors["starts_at"] = ["Enter when the shift starts."]
+        if self.ends_at is None:
+            errors["ends_at"] = ["Enter when the shift ends."]
+        elif self.starts_at is not None and self.ends_at == self.starts_at:
+            errors["ends_at"] = ["The shift must end at a different time from its start."]
+        if errors:
+            raise ValidationError(errors)
+
 
 class ReviewKind(models.TextChoices):
     GRADING = "grading", "Grading material"

@@ -23,6 +23,7 @@ from common.errors import ValidationError
 from common.history import history_note
 from welfare.models import StaffShift, WelfareMeeting, WelfareMeetingKind
 from welfare.selectors.staff_exposure import team_membership_get
+from welfare.services.validation import clean_errors
 
 # --- Debriefs and welfare reviews
 
@@ -87,13 +88,10 @@ def staff_shift_set(
     else:
         access.require(actor, "staff.exposure.team")
         team_membership_get(actor=actor, user_id=getattr(user, "pk", None))
-    errors: dict[str, list[str]] = {}
-    if starts_at is None:
-        errors["starts_at"] = ["Enter when the shift starts."]
-    if ends_at is None:
-        errors["ends_at"] = ["Enter when the shift ends."]
-    elif starts_at is not None and ends_at == starts_at:
-        errors["ends_at"] = ["The shift must end at a different time from its start."]
+    # The shift's own rules (StaffShift.clean), before its version is checked.
+    # (None is what clean() refuses, with its message; the stubs' types do not know.)
+    shift = StaffShift(starts_at=cast(time, starts_at), ends_at=cast(time, ends_at))
+    errors = clean_errors(shift, exclude=["user"])
     if errors:
         raise ValidationError(errors)
     staff_shift_get_or_create(user)
