@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from common.outbox import outbox_summary
@@ -70,7 +70,7 @@ def broker_answers(url: str, *, timeout: float = BROKER_CHECK_TIMEOUT) -> bool:
         return False
 
 
-def _outbox() -> dict:
+def _outbox() -> dict[str, object]:
     summary = outbox_summary()
     return {
         "status": "delayed" if summary.alarm else "ok",
@@ -81,13 +81,13 @@ def _outbox() -> dict:
 
 
 @require_GET
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database answers, the broker (when one is configured) answers,
     and no notification email has waited longer than five minutes; 503 otherwise.
     Reports the outbox: how many emails wait, the oldest one's age in seconds, and
     how many the mail server refused for good. No authentication, and nothing about
     the data."""
-    checks: dict = {}
+    checks: dict[str, object] = {}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
