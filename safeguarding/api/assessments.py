@@ -186,7 +186,9 @@ class AssessmentListCreateApi(CaseRecordsMixin, APIView):
             override_level=data["override_level"],
             override_rationale=data["override_rationale"],
         )
-        assessment = selectors.assessment_list(actor=request.user, case=case).get(pk=assessment.pk)
+        assessment = selectors.assessment_get_for_actor(
+            actor=request.user, case=case, assessment_id=assessment.pk
+        )
         return Response(AssessmentOutputSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
