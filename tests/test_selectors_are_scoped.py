@@ -32,6 +32,7 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("cases.selectors", "log_case_read"): "writes the access log of a read already scoped",
     ("cases.selectors", "party_list_logged"): "writes the access log of a scoped list",
     ("cases.selectors", "refusal_log"): "writes the access log of a refusal (a 404)",
+    ("cases.selectors", "case_log_terms"): "the terms of a log entry about a case already read",
     ("welfare.selectors.duties", "duty_get_from"): (
         "one of `duties`, a queryset its callers scoped (duty_list and duty_team_list), "
         "and the log of that read or its refusal"
