@@ -251,9 +251,7 @@ class PartyListCreateApi(CaseNestedMixin, APIView):
     @idempotent_create
     def post(self, request, case_id):
         case = self.get_case(request, case_id)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = self.payload_for(request, case)
         related_to = None
         if data.get("related_to"):
             try:

@@ -147,9 +147,7 @@ class FamilySupportApi(CaseNestedMixin, APIView):
     @idempotent_create
     def post(self, request, case_id):
         case = self.get_case(request, case_id)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = payload.validated_data
+        data = self.payload_for(request, case)
         suspect = family_selectors.family_suspect_get_for_actor(
             actor=request.user, case=case, suspect_id=data.pop("suspect", None)
         )
