@@ -1,6 +1,7 @@
 """What happens in a case: a contact logged (the short form), an offence, a key decision."""
 
 from datetime import date, datetime, time
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -9,6 +10,37 @@ from cases.forms.fields import Checkboxes, Radios, TimeField, UKDateField
 from cases.models import ContactChannel, ContactDirection, OffenceType
 
 # --- Logging a contact: the short form
+
+
+def contact_channel_field(**kwargs: Any) -> forms.ChoiceField:
+    """How the contact was made, wherever a contact is logged (a case, a duty met)."""
+    return forms.ChoiceField(
+        choices=ContactChannel.choices,
+        widget=Radios,
+        label="How?",
+        error_messages={"required": "Select how the contact was made."},
+        **kwargs,
+    )
+
+
+def contact_summary_field(*, label: str) -> forms.CharField:
+    """What was said, under the form's own question."""
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label=label,
+        error_messages={"required": "Enter what was said or agreed."},
+    )
+
+
+def contact_direction_field() -> forms.ChoiceField:
+    """Who made contact: we did, unless told otherwise."""
+    return forms.ChoiceField(
+        required=False,
+        choices=ContactDirection.choices,
+        widget=Radios,
+        initial=ContactDirection.OUTBOUND,
+        label="Who made contact?",
+    )
 
 
 class ContactForm(forms.Form):
@@ -20,27 +52,12 @@ class ContactForm(forms.Form):
             "invalid_choice": "Select someone who is a party to this case.",
         },
     )
-    channel = forms.ChoiceField(
-        choices=ContactChannel.choices,
-        widget=Radios,
-        label="How?",
-        error_messages={"required": "Select how the contact was made."},
-    )
-    summary = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
-        label="What was said or agreed?",
-        error_messages={"required": "Enter what was said or agreed."},
-    )
+    channel = contact_channel_field()
+    summary = contact_summary_field(label="What was said or agreed?")
     # Behind "More details": sensible defaults (now, we contacted them).
     contacted_on = UKDateField(required=False, label="Date of the contact")
     contacted_time = TimeField(required=False, label="Time of the contact")
-    direction = forms.ChoiceField(
-        required=False,
-        choices=ContactDirection.choices,
-        widget=Radios,
-        initial=ContactDirection.OUTBOUND,
-        label="Who made contact?",
-    )
+    direction = contact_direction_field()
     next_contact_on = UKDateField(required=False, label="Next contact agreed for (optional)")
     next_contact_note = forms.CharField(
         required=False, max_length=200, label="About the next contact (optional)"

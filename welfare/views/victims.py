@@ -15,6 +15,11 @@ from agencies import access
 from agencies.audit import access_list_record
 from cases.forms import Radios
 from cases.forms.fields import TimeField, UKDateField
+from cases.forms.records import (
+    contact_channel_field,
+    contact_direction_field,
+    contact_summary_field,
+)
 from cases.models import ContactChannel, ContactDirection
 from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
@@ -65,18 +70,8 @@ def victim_updates(request):
 
 
 class DutyContactForm(forms.Form):
-    channel = forms.ChoiceField(
-        choices=ContactChannel.choices,
-        widget=Radios,
-        initial=ContactChannel.PHONE,
-        label="How?",
-        error_messages={"required": "Select how the contact was made."},
-    )
-    summary = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
-        label="What were they told?",
-        error_messages={"required": "Enter what was said or agreed."},
-    )
+    channel = contact_channel_field(initial=ContactChannel.PHONE)
+    summary = contact_summary_field(label="What were they told?")
     contacted_on = UKDateField(
         label="Date of the contact",
         error_messages={"required": "Enter the date of the contact."},
@@ -85,13 +80,7 @@ class DutyContactForm(forms.Form):
         label="Time of the contact",
         error_messages={"required": "Enter the time of the contact."},
     )
-    direction = forms.ChoiceField(
-        required=False,
-        choices=ContactDirection.choices,
-        widget=Radios,
-        initial=ContactDirection.OUTBOUND,
-        label="Who made contact?",
-    )
+    direction = contact_direction_field()
 
     def contacted_at(self) -> datetime:
         data = self.cleaned_data
