@@ -1,9 +1,9 @@
 import uuid
 
-from django.conf import settings
 from django.db import models
 
 from cases.models import Document
+from cases.models.document import StoredDocument
 from referrals.models.referral import Referral
 
 
@@ -12,7 +12,7 @@ class ReferralDocumentPurpose(models.TextChoices):
     CONCERN = "concern", "Attached to an urgent concern"
 
 
-class ReferralDocument(models.Model):
+class ReferralDocument(StoredDocument):
     """A document that travels with a referral: one the sender shares with the
     disclosure (a copy of a case document, taken when it is attached, so the
     receiver sees exactly what was sent whatever later happens to the case's
@@ -26,15 +26,6 @@ class ReferralDocument(models.Model):
     # The case document a disclosure document was copied from (the sender's side).
     source_document = models.ForeignKey(
         Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    title = models.CharField(max_length=200)
-    original_name = models.CharField(max_length=200)
-    stored_name = models.CharField(max_length=100, unique=True, editable=False)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField()
 
