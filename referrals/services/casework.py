@@ -12,7 +12,7 @@ from referrals.services.moves import (
     choice_and_text_required,
     move_begin,
     move_finish,
-    text_required,
+    text_move_make,
 )
 
 
@@ -35,18 +35,7 @@ def referral_start(*, actor: User, referral: Referral) -> Referral:
 def referral_update_note(*, actor: User, referral: Referral, note: str) -> Referral:
     """A progress note from the receiver: it goes back to the referrer, and restarts
     the 20 working days after which the referral is stale."""
-    locked, now = move_begin(actor=actor, referral=referral, name="note")
-    note = text_required(note, field="note", missing="Write the update for the referrer.")
-    locked.stale_at = stale_at_from(now)
-    return move_finish(
-        locked,
-        actor=actor,
-        name="note",
-        fields=["stale_at"],
-        message="There is a progress update on a referral you sent.",
-        note=note,
-        at=now,
-    )
+    return text_move_make(actor=actor, referral=referral, name="note", text=note)
 
 
 @transaction.atomic

@@ -4,12 +4,14 @@ current state (409 naming the state otherwise), then set its new state, save,
 write the timeline event, note history, log the access and tell the other side."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.utils import timezone
 
 from agencies import access
+from common.dates import when_text
 from common.errors import InvalidState, ValidationError
 from common.history import history_note
 from referrals.models import Referral, ReferralState
@@ -17,6 +19,7 @@ from referrals.moves import MOVES, Move
 from referrals.selectors import referral_locked_get
 from referrals.selectors.sides import RECEIVER, SENDER, referral_side_require
 from referrals.services.common import event_record, other_side_tell, referral_access_log
+from referrals.services.due_dates import decision_due_at_for, stale_at_from
 
 TEXT_MAX_LENGTH = 5000
 
@@ -121,3 +124,86 @@ def move_finish(
     )
     other_side_tell(referral, actor=actor, side=move.side, action=move.event, message=message)
     return referral
+
+
+@dataclass(frozen=True)
+class TextMove:
+    """A move that takes one text (a reason, a question, an answer, a progress note):
+    the text is required, goes on the timeline and, when `kept_in` names a field, on
+    the referral; `stamps` gives the other fields the move sets, and `message` tells
+    the other side (worded after the stamps, so it may name a new deadline)."""
+
+    missing: str
+    kept_in: str | None
+    stamps: Callable[[Referral, datetime], dict[str, object]]
+    message: Callable[[Referral], str]
+
+
+def _says(message: str) -> Callable[[Referral], str]:
+    return lambda referral: message
+
+
+def _answered(referral: Referral) -> str:
+    due = referral.decision_due_at
+    assert due is not None  # the answer's stamp has just set it
+    return (
+        "The referrer has answered your question on a referral. "
+        f"A decision is due by {when_text(due)}."
+    )
+
+
+# The moves that take one text, by their name in the table of moves; the text is the
+# move's one field (`Move.fields`), so a refusal names it as the form and the API do.
+# fmt: off
+TEXT_MOVES: dict[str, TextMove] = {
+    "decline": TextMove(
+        "Give the reason for declining.", "decline_reason",
+        lambda referral, now: {"decided_at": now},
+        _says("A referral you sent has been declined. The reason is on the referral."),
+    ),
+    "return": TextMove(
+        "Ask what you need to know before deciding.", "return_question",
+        lambda referral, now: {"return_answer": ""},
+        _says("A referral you sent has been returned with a question for you."),
+    ),
+    # The referral is sent again, with a new decision deadline counted from now.
+    "answer": TextMove(
+        "Answer the receiver's question.", "return_answer",
+        lambda referral, now: {"decision_due_at": decision_due_at_for(referral.urgency, now)},
+        _answered,
+    ),
+    "withdraw": TextMove(
+        "Give the reason for withdrawing.", "withdraw_reason",
+        lambda referral, now: {"withdrawn_at": now},
+        _says("A referral to your agency has been withdrawn by the referrer."),
+    ),
+    # A progress note goes back to the referrer (kept on the timeline only) and
+    # restarts the 20 working days after which the referral is stale.
+    "note": TextMove(
+        "Write the update for the referrer.", None,
+        lambda referral, now: {"stale_at": stale_at_from(now)},
+        _says("There is a progress update on a referral you sent."),
+    ),
+}
+# fmt: on
+
+
+def text_move_make(*, actor: User, referral: Referral, name: str, text: str) -> Referral:
+    """Make the move `name` of `TEXT_MOVES` with its text, as `move_begin` and
+    `move_finish` make any move."""
+    how = TEXT_MOVES[name]
+    locked, now = move_begin(actor=actor, referral=referral, name=name)
+    note = text_required(text, field=MOVES[name].fields[0], missing=how.missing)
+    changes: dict[str, object] = {how.kept_in: note} if how.kept_in is not None else {}
+    changes.update(how.stamps(locked, now))
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    return move_finish(
+        locked,
+        actor=actor,
+        name=name,
+        fields=list(changes),
+        message=how.message(locked),
+        note=note,
+        at=now,
+    )

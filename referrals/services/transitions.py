@@ -39,7 +39,7 @@ from referrals.services.moves import (
     move_begin,
     move_finish,
     people_count,
-    text_required,
+    text_move_make,
 )
 from referrals.services.rules import case_open_require, rules_check, values_of
 from referrals.services.threshold import threshold_decision_record
@@ -133,81 +133,29 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
     return accepted
 
 
+# The moves that take one text (`TEXT_MOVES`): the receiver declines with a reason
+# or returns it with a question, the referrer answers the question (it is sent
+# again) or withdraws it with a reason.
+
+
 @transaction.atomic
 def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referral:
-    locked, now = move_begin(actor=actor, referral=referral, name="decline")
-    locked.decline_reason = text_required(
-        reason, field="reason", missing="Give the reason for declining."
-    )
-    locked.decided_at = now
-    return move_finish(
-        locked,
-        actor=actor,
-        name="decline",
-        fields=["decline_reason", "decided_at"],
-        message="A referral you sent has been declined. The reason is on the referral.",
-        note=locked.decline_reason,
-        at=now,
-    )
+    return text_move_make(actor=actor, referral=referral, name="decline", text=reason)
 
 
 @transaction.atomic
 def referral_return(*, actor: User, referral: Referral, question: str) -> Referral:
-    locked, now = move_begin(actor=actor, referral=referral, name="return")
-    locked.return_question = text_required(
-        question, field="question", missing="Ask what you need to know before deciding."
-    )
-    locked.return_answer = ""
-    return move_finish(
-        locked,
-        actor=actor,
-        name="return",
-        fields=["return_question", "return_answer"],
-        message="A referral you sent has been returned with a question for you.",
-        note=locked.return_question,
-        at=now,
-    )
+    return text_move_make(actor=actor, referral=referral, name="return", text=question)
 
 
 @transaction.atomic
 def referral_answer(*, actor: User, referral: Referral, answer: str) -> Referral:
-    """The referrer answers the receiver's question; the referral is sent again,
-    with a new decision deadline counted from now."""
-    locked, now = move_begin(actor=actor, referral=referral, name="answer")
-    locked.return_answer = text_required(
-        answer, field="answer", missing="Answer the receiver's question."
-    )
-    locked.decision_due_at = decision_due_at_for(locked.urgency, now)
-    return move_finish(
-        locked,
-        actor=actor,
-        name="answer",
-        fields=["return_answer", "decision_due_at"],
-        message=(
-            "The referrer has answered your question on a referral. "
-            f"A decision is due by {when_text(locked.decision_due_at)}."
-        ),
-        note=locked.return_answer,
-        at=now,
-    )
+    return text_move_make(actor=actor, referral=referral, name="answer", text=answer)
 
 
 @transaction.atomic
 def referral_withdraw(*, actor: User, referral: Referral, reason: str) -> Referral:
-    locked, now = move_begin(actor=actor, referral=referral, name="withdraw")
-    locked.withdraw_reason = text_required(
-        reason, field="reason", missing="Give the reason for withdrawing."
-    )
-    locked.withdrawn_at = now
-    withdrawn = move_finish(
-        locked,
-        actor=actor,
-        name="withdraw",
-        fields=["withdrawn_at", "withdraw_reason"],
-        message="A referral to your agency has been withdrawn by the referrer.",
-        note=locked.withdraw_reason,
-        at=now,
-    )
+    withdrawn = text_move_make(actor=actor, referral=referral, name="withdraw", text=reason)
     # The grant its acceptance made now ends by itself, as after completion.
     case_grant_on_close(referral=withdrawn)
     return withdrawn
