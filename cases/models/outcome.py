@@ -1,10 +1,10 @@
 # ruff: noqa: RUF001 -- the official outcome titles are written with en dashes.
 import uuid
 
-from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from cases.models.base import Versioned, user_ref
 from cases.models.case import Case
 from cases.models.party import CaseParty
 
@@ -101,7 +101,7 @@ OUTCOME_21_CONDITIONS: dict[str, str] = {
 }
 
 
-class Outcome(models.Model):
+class Outcome(Versioned):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="outcomes")
     suspect = models.ForeignKey(CaseParty, on_delete=models.PROTECT, related_name="outcomes")
@@ -116,11 +116,7 @@ class Outcome(models.Model):
     conditions_due_on = models.DateField(null=True, blank=True)
     conditions_met = models.BooleanField(null=True, blank=True)
     conditions_checked_on = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    version = models.PositiveIntegerField(default=1)
+    recorded_by = user_ref()
     history = HistoricalRecords()
 
     class Meta:

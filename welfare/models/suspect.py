@@ -7,6 +7,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case, CaseParty, InvestigationEvent
+from cases.models.base import Versioned, user_ref
 
 
 class Answer(models.TextChoices):
@@ -99,7 +100,7 @@ class WelfareScreening(models.Model):
             raise ValidationError(errors)
 
 
-class SafetyPlan(models.Model):
+class SafetyPlan(Versioned):
     """Before a suspect flagged at risk is released: who was told, what support was
     offered, how they get home safely. The 48-hour check after release is a duty
     (`DutyKind.WELFARE_CHECK`) with a clock deadline."""
@@ -125,11 +126,7 @@ class SafetyPlan(models.Model):
     release_event = models.ForeignKey(
         InvestigationEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    version = models.PositiveIntegerField(default=1)
+    created_by = user_ref()
     history = HistoricalRecords()
 
     class Meta:
@@ -204,7 +201,7 @@ class IncidentStage(models.TextChoices):
     AFTER_OUTCOME = "after_outcome", "After the outcome"
 
 
-class WelfareIncident(models.Model):
+class WelfareIncident(Versioned):
     """Self-harm, a suicide attempt or a death of a suspect. A death or serious harm
     after police contact must be referred to the Independent Office for Police
     Conduct (Police Reform Act 2002), recorded here with its reference."""
@@ -223,11 +220,7 @@ class WelfareIncident(models.Model):
     iopc_referral_required = models.BooleanField(default=False)
     iopc_reference = models.CharField(max_length=60, blank=True, default="")
     iopc_referred_on = models.DateField(null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    version = models.PositiveIntegerField(default=1)
+    recorded_by = user_ref()
     history = HistoricalRecords()
 
     class Meta:
