@@ -37,6 +37,24 @@ def one_of(value: str, values: Iterable[str], field: str, errors: Errors) -> Non
         errors[field] = [f"Choose one of: {', '.join(values)}."]
 
 
+# A written reason (to transfer, decline, close, grant...) is kept whole in the history.
+REASON_MAX_LENGTH = 2000
+
+
+def written_reason(
+    value: str | None, field: str, *, missing: str, errors: Errors, what: str = "the reason"
+) -> str:
+    """The reason given, stripped; `missing` when there is none, or too long."""
+    text = (value or "").strip()
+    if not text:
+        errors.setdefault(field, []).append(missing)
+    elif len(text) > REASON_MAX_LENGTH:
+        errors.setdefault(field, []).append(
+            f"Keep {what} to {REASON_MAX_LENGTH} characters or fewer."
+        )
+    return text
+
+
 def raise_if(errors: Errors) -> None:
     if errors:
         raise ValidationError(errors)

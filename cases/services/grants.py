@@ -34,6 +34,7 @@ from cases.models import (
     CasePartyGroupObjectPermission,
     GrantSource,
 )
+from cases.models.rules import raise_if, written_reason
 from cases.services.common import (
     case_action_require,
     case_open_require,
@@ -45,19 +46,14 @@ from common.notifications import notify
 
 # A referral grant lasts this long after the receiver completes the referral.
 GRANT_AFTER_COMPLETION_WORKING_DAYS = 20
-REASON_MAX_LENGTH = 2000
 # Who is told when a grant ends by itself: those who work cases at the agency.
 _CASEWORK_ROLES = access.CAPABILITIES["cases.case.view"]
 
 
 def _reason(value: str, *, missing: str) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({"reason": [missing]})
-    if len(text) > REASON_MAX_LENGTH:
-        raise ValidationError(
-            {"reason": [f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer."]}
-        )
+    errors: dict[str, list[str]] = {}
+    text = written_reason(value, "reason", missing=missing, errors=errors)
+    raise_if(errors)
     return text
 
 

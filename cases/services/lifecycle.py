@@ -27,6 +27,7 @@ from cases.models import (
     ClosingReason,
     TransferState,
 )
+from cases.models.rules import written_reason
 from cases.services.common import (
     case_action_require,
     in_order,
@@ -38,7 +39,6 @@ from cases.services.common import (
 from common.errors import InvalidState, ValidationError
 from common.notifications import notify
 
-REASON_MAX_LENGTH = 2000
 DUTIES_OPEN = "duties_open"
 TRANSFER_REQUESTED = "transfer_requested"
 
@@ -59,12 +59,7 @@ def open_duty_described(duty: OpenDuty) -> dict[str, Any]:
 
 
 def _text(value: str | None, field: str, *, missing: str, errors: dict[str, list[str]]) -> str:
-    text = (value or "").strip()
-    if not text:
-        errors.setdefault(field, []).append(missing)
-    elif len(text) > REASON_MAX_LENGTH:
-        errors.setdefault(field, []).append(f"Keep it to {REASON_MAX_LENGTH} characters or fewer.")
-    return text
+    return written_reason(value, field, missing=missing, errors=errors, what="it")
 
 
 def _duty_reasons_checked(

@@ -29,6 +29,7 @@ from agencies import access
 from agencies.models import Agency, AgencyKind, Membership, Role
 from cases.events import CASE_TRANSFERRED, event_dispatch
 from cases.models import Case, CaseTransfer, TransferState
+from cases.models.rules import written_reason
 from cases.services.common import (
     case_action_require,
     case_open_require,
@@ -40,19 +41,6 @@ from cases.services.grants import case_grants_after_transfer
 from cases.services.lifecycle import case_open_duties
 from common.errors import InvalidState, NotFound
 from common.notifications import notify
-
-REASON_MAX_LENGTH = 2000
-
-
-def _reason(value: str | None, field: str, *, missing: str, errors: dict[str, list[str]]) -> str:
-    text = (value or "").strip()
-    if not text:
-        errors.setdefault(field, []).append(missing)
-    elif len(text) > REASON_MAX_LENGTH:
-        errors.setdefault(field, []).append(
-            f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer."
-        )
-    return text
 
 
 def _destination_errors(case: Case, to_agency: Agency | None, errors: dict[str, list[str]]) -> None:
@@ -99,7 +87,7 @@ def transfer_request(
     case_open_require(locked, f"{locked.reference} is closed: reopen it before transferring it.")
     errors: dict[str, list[str]] = {}
     _destination_errors(locked, to_agency, errors)
-    reason = _reason(
+    reason = written_reason(
         reason, "reason", missing="Give the reason the other force should take it.", errors=errors
     )
     raise_if(errors)
@@ -280,7 +268,7 @@ def transfer_decline(*, actor: User, transfer: CaseTransfer, reason: str) -> Cas
     """The receiving force's supervisor declines, for a reason the sender is told of."""
     locked, _ = _decision_locked(actor, transfer)
     errors: dict[str, list[str]] = {}
-    reason = _reason(
+    reason = written_reason(
         reason, "reason", missing="Give the reason your force declines the case.", errors=errors
     )
     raise_if(errors)
@@ -326,7 +314,7 @@ def transfer_withdraw(*, actor: User, transfer: CaseTransfer, reason: str) -> Ca
         )
     case_action_require(actor, "cases.transfer.request", locked.case)
     errors: dict[str, list[str]] = {}
-    reason = _reason(
+    reason = written_reason(
         reason, "reason", missing="Give the reason the transfer is withdrawn.", errors=errors
     )
     raise_if(errors)
