@@ -2,6 +2,7 @@
 
 from django.http import FileResponse
 
+from cases.downloads import attachment_response
 from cases.services.documents import document_download_name
 from referrals.models import ReferralDocument
 from referrals.services.disclosure_documents import referral_document_open
@@ -13,14 +14,8 @@ def document_file_response(request, referral, document: ReferralDocument) -> Fil
     stored = referral_document_open(
         actor=request.user, referral=referral, referral_document=document
     )
-    response = FileResponse(
+    return attachment_response(
         stored,
-        as_attachment=True,
         filename=document_download_name(document),  # type: ignore[arg-type]  # the same fields
         content_type=document.content_type,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "no-store"
-    return response

@@ -1,6 +1,5 @@
 """Documents of a case: list, upload (multipart), and download as an attachment."""
 
-from django.http import FileResponse
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
@@ -12,6 +11,7 @@ from rest_framework.views import APIView
 
 from cases import selectors
 from cases.api.common import CaseNestedMixin, UserRefSerializer
+from cases.downloads import attachment_response
 from cases.filetypes import DOCX, ODT, PDF, TEXT
 from cases.models import Document
 from cases.services import documents as document_services
@@ -117,7 +117,7 @@ class DocumentListCreateApi(CaseNestedMixin, APIView):
         return response
 
 
-class _AnyAccept(BaseContentNegotiation):
+class AnyAccept(BaseContentNegotiation):
     """A download answers with the document's own type whatever the client accepts;
     errors still come back as JSON."""
 
@@ -128,20 +128,24 @@ class _AnyAccept(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+# A download's answers in the schema: the bytes, in any type a document may have.
+DOWNLOAD_RESPONSES = {
+    (200, PDF): OpenApiTypes.BINARY,
+    (200, DOCX): OpenApiTypes.BINARY,
+    (200, ODT): OpenApiTypes.BINARY,
+    (200, TEXT.split(";")[0]): OpenApiTypes.BINARY,
+    **errors(401, 404),
+}
+
+
 class DocumentDownloadApi(CaseNestedMixin, APIView):
     """One document's bytes, for those who may read the case."""
 
     policy = {"GET": "cases.document.view"}
-    content_negotiation_class = _AnyAccept
+    content_negotiation_class = AnyAccept
 
     @extend_schema(
-        responses={
-            (200, PDF): OpenApiTypes.BINARY,
-            (200, DOCX): OpenApiTypes.BINARY,
-            (200, ODT): OpenApiTypes.BINARY,
-            (200, TEXT.split(";")[0]): OpenApiTypes.BINARY,
-            **errors(401, 404),
-        },
+        responses=DOWNLOAD_RESPONSES,
         description=(
             "The document's bytes, always as an attachment (never shown inline), with "
             "the type detected at upload. Each download is written to the access log."
@@ -153,18 +157,11 @@ class DocumentDownloadApi(CaseNestedMixin, APIView):
             actor=request.user, case=case, document_id=document_id
         )
         stored = document_services.document_open(actor=request.user, case=case, document=document)
-        response = FileResponse(
+        return attachment_response(
             stored,
-            as_attachment=True,
             filename=document_services.document_download_name(document),
             content_type=document.content_type,
         )
-        # Never rendered by the browser, never sniffed into something else, never kept.
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cross-Origin-Resource-Policy"] = "same-origin"
-        response["Cache-Control"] = "no-store"
-        return response
 
 
 urlpatterns = [

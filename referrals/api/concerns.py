@@ -10,14 +10,12 @@ from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
-from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.common import UserRefSerializer
-from cases.api.documents import UPLOAD_ERRORS
-from cases.filetypes import DOCX, ODT, PDF, TEXT
+from cases.api.documents import DOWNLOAD_RESPONSES, UPLOAD_ERRORS, AnyAccept
 from cases.models import ContactChannel, ContactDirection
 from cases.selectors import party_get_for_actor
 from common.api.concurrency import etag_for
@@ -339,32 +337,14 @@ class ConcernContactApi(_ConcernAnswerApi):
         return self.answer_post(request, referral_id, concern_id)
 
 
-class _AnyAccept(BaseContentNegotiation):
-    """A download answers with the document's own type whatever the client accepts."""
-
-    def select_parser(self, request, parsers):
-        return parsers[0] if parsers else None
-
-    def select_renderer(self, request, renderers, format_suffix=None):
-        return renderers[0], renderers[0].media_type
-
-
 class ReferralDocumentDownloadApi(APIView):
     """A document of the referral: shared with its disclosure, or attached to a
     concern the caller may see. Each download is written to the access log."""
 
     policy = {"GET": _VIEW}
-    content_negotiation_class = _AnyAccept
+    content_negotiation_class = AnyAccept
 
-    @extend_schema(
-        responses={
-            (200, PDF): OpenApiTypes.BINARY,
-            (200, DOCX): OpenApiTypes.BINARY,
-            (200, ODT): OpenApiTypes.BINARY,
-            (200, TEXT.split(";")[0]): OpenApiTypes.BINARY,
-            **errors(401, 404),
-        }
-    )
+    @extend_schema(responses=DOWNLOAD_RESPONSES)
     def get(self, request, referral_id, document_id):
         referral = _referral(request, referral_id)
         document = selectors_concerns.referral_document_get_for_actor(
