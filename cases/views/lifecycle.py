@@ -3,8 +3,8 @@ open; a supervisor gives a reason for ending each of them, anyone else is told
 to meet them first (cases.services.lifecycle decides)."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.shortcuts import render
+from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from agencies.access import can
@@ -13,6 +13,7 @@ from cases.forms import CaseCloseForm, CaseReasonForm
 from cases.forms.case import DUTY_FIELD_PREFIX
 from cases.selectors.transfers import pending_transfer_of
 from cases.services import lifecycle
+from cases.views.common import refused_on_case, to_case
 from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
 
@@ -23,10 +24,6 @@ def _case(request, case_id, action: str):
     return selectors.case_get_for_actor(
         actor=request.user, case_id=case_id, action=action, log=request.method == "GET"
     )
-
-
-def _to_case(case):
-    return redirect(f"{reverse('case-detail', args=[case.id])}#summary")
 
 
 def _on_form(error: ValidationError) -> ValidationError:
@@ -46,7 +43,7 @@ def case_close(request, case_id):
     case = _case(request, case_id, "cases.case.close")
     if not case.is_open:
         messages.error(request, f"{case.reference} is already closed.")
-        return _to_case(case)
+        return to_case(case)
     pending = pending_transfer_of(actor=actor, case=case)
     if pending is not None:
         messages.error(
@@ -54,7 +51,7 @@ def case_close(request, case_id):
             f"A transfer of {case.reference} to {pending.to_agency.name} is waiting for their "
             "decision: withdraw it before closing the case.",
         )
-        return _to_case(case)
+        return to_case(case)
     duties = lifecycle.case_open_duties(case=case)
     may_end = can(actor, "cases.case.close_over_duties", case)
     form = CaseCloseForm(request.POST or None, duties=duties, may_end_duties=may_end)
@@ -74,8 +71,7 @@ def case_close(request, case_id):
             form_errors_from(form, _on_form(error))
         except InvalidState as error:
             if error.state != lifecycle.DUTIES_OPEN:
-                messages.error(request, error.message)
-                return _to_case(case)
+                return refused_on_case(request, case, error)
             # A duty opened since the page was read: show it, with its own field.
             duties = lifecycle.case_open_duties(case=case)
             form = CaseCloseForm(request.POST, duties=duties, may_end_duties=may_end)
@@ -85,7 +81,7 @@ def case_close(request, case_id):
         else:
             ended = f" {len(duties)} open duties of care ended." if duties else ""
             messages.success(request, f"{case.reference} is closed.{ended}")
-            return _to_case(case)
+            return to_case(case)
     context = {"form": form, "case": case, "duties": duties, "may_end": may_end}
     return render(request, "cases/close_form.html", context, status=status)
 
@@ -96,7 +92,7 @@ def case_reopen(request, case_id):
     case = _case(request, case_id, "cases.case.reopen")
     if case.is_open:
         messages.error(request, f"{case.reference} is open: only a closed case can be reopened.")
-        return _to_case(case)
+        return to_case(case)
     form = CaseReasonForm(
         request.POST or None,
         label="Why is the case reopening?",
@@ -108,11 +104,10 @@ def case_reopen(request, case_id):
         except ValidationError as error:
             form_errors_from(form, error)
         except InvalidState as error:
-            messages.error(request, error.message)
-            return _to_case(case)
+            return refused_on_case(request, case, error)
         else:
             messages.success(request, f"{case.reference} is open again.")
-            return _to_case(case)
+            return to_case(case)
     return render(request, "cases/reopen_form.html", {"form": form, "case": case})
 
 

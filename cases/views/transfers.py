@@ -21,16 +21,13 @@ from cases.models import CaseTransfer, TransferState
 from cases.selectors import transfers as transfer_selectors
 from cases.services import lifecycle
 from cases.services import transfers as transfer_services
+from cases.views.common import refused_on_case, to_case
 from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 # Decided transfers shown under the waiting ones: the most recent.
 DECIDED_SHOWN = 20
-
-
-def _to_case(case):
-    return redirect(f"{reverse('case-detail', args=[case.id])}#summary")
 
 
 # --- Asking another force
@@ -51,7 +48,7 @@ def transfer_request_page(request, case_id):
         raise Http404()
     if not case.is_open:
         messages.error(request, f"{case.reference} is closed: reopen it before transferring it.")
-        return _to_case(case)
+        return to_case(case)
     pending = transfer_selectors.pending_transfer_of(actor=actor, case=case)
     if pending is not None:
         messages.error(
@@ -73,8 +70,7 @@ def transfer_request_page(request, case_id):
         except ValidationError as error:
             form_errors_from(form, error)
         except InvalidState as error:
-            messages.error(request, error.message)
-            return _to_case(case)
+            return refused_on_case(request, case, error)
         else:
             messages.success(
                 request,
@@ -275,7 +271,7 @@ def transfer_withdraw_page(request, transfer_id):
         service=transfer_services.transfer_withdraw,
         done="The transfer of {reference} is withdrawn.",
         form_name="withdraw_form",
-        after=lambda transfer: _to_case(transfer.case),
+        after=lambda transfer: to_case(transfer.case),
     )
 
 
