@@ -1,12 +1,16 @@
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Compartment
 from cases.models import Case, CaseParty, ContactLog
+from cases.models.rules import not_in_future, one_of, raise_if
 from referrals.models.documents import ReferralDocument
+from referrals.models.limits import written_text
 from referrals.models.referral import Referral
 from safeguarding.models import Flag
 
@@ -34,6 +38,7 @@ DEFAULT_COMPARTMENT_OF_KIND: dict[str, str] = {
 }
 # Kinds whose compartment is fixed whoever they name.
 FIXED_COMPARTMENT_KINDS = frozenset({ConcernKind.RISK_TO_CHILD, ConcernKind.OFFENDER_ACCOUNT})
+HEARD_FROM_MAX_LENGTH = 200
 
 
 class Concern(models.Model):
@@ -114,6 +119,41 @@ class Concern(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.state})"
+
+    # The fields `clean` checks itself, in the words the forms and the API have always
+    # used: `full_clean` leaves them out of its own field checks.
+    CLEANED_FIELDS = ("kind", "heard", "heard_at", "heard_from", "subject")
+
+    def clean(self) -> None:
+        """The rules a concern meets on its own, all reported at once: what it is,
+        what was heard, when and from whom, and who is at risk of suicide or
+        self-harm. Whether the person named was disclosed by the referral spans
+        records: `referrals.services.concerns` asks it."""
+        errors: dict[str, list[str]] = {}
+        if not self.kind:
+            errors["kind"] = ["Choose what the concern is."]
+        else:
+            one_of(self.kind, ConcernKind.values, "kind", errors)
+        self.heard = written_text(
+            self.heard, "heard", missing="Write down what was heard.", errors=errors
+        )
+        self.heard_from = written_text(
+            self.heard_from, "heard_from", missing="Say who it was heard from.", errors=errors
+        )
+        if "heard_from" not in errors and len(self.heard_from) > HEARD_FROM_MAX_LENGTH:
+            errors["heard_from"] = [f"Keep it to {HEARD_FROM_MAX_LENGTH} characters or fewer."]
+        heard_at = self.heard_at
+        if heard_at is None:
+            errors["heard_at"] = ["Give the date and time it was heard."]
+        elif not isinstance(heard_at, datetime) or timezone.is_naive(heard_at):
+            errors["heard_at"] = ["Give the date and time it was heard, with its time zone."]
+        else:
+            not_in_future(heard_at, "heard_at", errors)
+        if self.subject_id is None and self.kind == ConcernKind.SUICIDE_SELF_HARM:
+            errors["subject"] = [
+                "Say who is at risk: choose one of the people named in the referral."
+            ]
+        raise_if(errors)
 
     @property
     def is_open(self) -> bool:

@@ -5,6 +5,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency
+from cases.models.rules import raise_if
+from referrals.models.limits import written_text
 from referrals.models.referral import Referral
 
 
@@ -32,3 +34,12 @@ class ReferralMessage(models.Model):
 
     def __str__(self) -> str:
         return f"Message at {self.posted_at:%Y-%m-%d %H:%M}"
+
+    # The field `clean` checks itself: `full_clean` leaves it out of its own checks.
+    CLEANED_FIELDS = ("body",)
+
+    def clean(self) -> None:
+        """A message says something, within the length of every referral text."""
+        errors: dict[str, list[str]] = {}
+        self.body = written_text(self.body, "body", missing="Write your message.", errors=errors)
+        raise_if(errors)

@@ -15,7 +15,7 @@ days. The sweep (`referrals.deadlines.concern_escalations_sweep`) escalates it.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import cast
 from uuid import UUID
 
 from django.contrib.auth.models import User
@@ -30,7 +30,6 @@ from agencies.models import Membership
 from agencies.selectors.supervision import supervisors_for_team
 from cases.models import CaseParty
 from cases.services import documents as document_services
-from cases.services.common import not_in_future
 from common.dates import when_text
 from common.errors import InvalidState, ValidationError
 from common.history import history_note
@@ -53,13 +52,11 @@ from referrals.services.common import (
     referral_access_log,
     referrer_of,
 )
-from referrals.services.moves import text_required
 
 # Clock hours, not working days: a risk to a child or to life does not wait.
 ACKNOWLEDGE_WITHIN = timedelta(hours=2)
 # Then every supervisor of the sending agency, when the supervisors have not acted.
 ESCALATE_TO_ALL_AFTER = timedelta(hours=2)
-HEARD_FROM_MAX_LENGTH = 200
 
 # The notifications of a concern. A kind whose last part begins `urgent_` is shown
 # marked "Urgent" wherever notifications are listed.
@@ -179,48 +176,6 @@ def _disclosed_party(referral: Referral, subject_id: UUID | str) -> CaseParty | 
     return referral.parties.filter(pk=subject_id).first()
 
 
-def _concern_errors(
-    *,
-    referral: Referral,
-    kind: str,
-    heard: str,
-    heard_at: datetime | None,
-    heard_from: str,
-    subject_id: UUID | str | None,
-) -> tuple[dict[str, list[str]], dict[str, Any]]:
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    if not kind:
-        errors["kind"] = ["Choose what the concern is."]
-    elif kind not in ConcernKind.values:
-        errors["kind"] = [f"Choose one of: {', '.join(ConcernKind.values)}."]
-    for field, value, missing in (
-        ("heard", heard, "Write down what was heard."),
-        ("heard_from", heard_from, "Say who it was heard from."),
-    ):
-        try:
-            values[field] = text_required(value, field=field, missing=missing)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-    if "heard_from" in values and len(values["heard_from"]) > HEARD_FROM_MAX_LENGTH:
-        errors["heard_from"] = [f"Keep it to {HEARD_FROM_MAX_LENGTH} characters or fewer."]
-    if heard_at is None:
-        errors["heard_at"] = ["Give the date and time it was heard."]
-    elif not isinstance(heard_at, datetime) or timezone.is_naive(heard_at):
-        errors["heard_at"] = ["Give the date and time it was heard, with its time zone."]
-    else:
-        not_in_future(heard_at, "heard_at", errors)
-    subject = None
-    if subject_id:
-        subject = _disclosed_party(referral, subject_id)
-        if subject is None:
-            errors["subject"] = ["Choose one of the people named in the referral."]
-    elif kind == ConcernKind.SUICIDE_SELF_HARM:
-        errors["subject"] = ["Say who is at risk: choose one of the people named in the referral."]
-    values["subject"] = subject
-    return errors, values
-
-
 @transaction.atomic
 def concern_raise(
     *,
@@ -254,14 +209,35 @@ def concern_raise(
             state=locked.state,
         )
     access.require(actor, "referrals.concern.raise")
-    errors, values = _concern_errors(
+    membership = cast(Membership, access.membership_of(actor))
+    now = timezone.now()
+    subject = _disclosed_party(locked, subject_id) if subject_id else None
+    concern = Concern(
         referral=locked,
+        case_id=locked.case_id,
         kind=kind,
+        subject=subject,
         heard=heard,
-        heard_at=heard_at,
+        heard_at=cast(datetime, heard_at),  # None is refused by Concern.clean
         heard_from=heard_from,
-        subject_id=subject_id,
+        raised_by=actor,
+        raised_by_agency_id=membership.agency_id,
+        raised_at=now,
+        acknowledge_due_at=acknowledge_due_at_from(now),
     )
+    # Its own rules (`Concern.clean`), then the one that spans records: only a
+    # person the referral disclosed may be named.
+    errors: dict[str, list[str]] = {}
+    try:
+        concern.full_clean(
+            exclude=[*Concern.CLEANED_FIELDS, "compartment"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as refused:
+        errors.update(refused.message_dict)
+    if subject_id and subject is None:
+        errors["subject"] = ["Choose one of the people named in the referral."]
     if uploaded_file is not None:
         # The size first (413, before reading), then the fields, then the content.
         document_services.document_size_check(uploaded_file)
@@ -270,8 +246,6 @@ def concern_raise(
     content_type = sha256 = ""
     if uploaded_file is not None:
         content_type, sha256 = document_services.document_content_judge(uploaded_file)
-    membership = cast(Membership, access.membership_of(actor))
-    now = timezone.now()
     stored_name = document_services.document_file_store(uploaded_file) if uploaded_file else ""
     try:
         with transaction.atomic():
@@ -290,21 +264,8 @@ def concern_raise(
                     uploaded_by=actor,
                     uploaded_at=now,
                 )
-            concern = Concern(
-                referral=locked,
-                case_id=locked.case_id,
-                kind=kind,
-                compartment=concern_compartment(kind, values["subject"]),
-                subject=values["subject"],
-                heard=values["heard"],
-                heard_at=cast(datetime, heard_at),  # refused above when missing
-                heard_from=values["heard_from"],
-                document=document,
-                raised_by=actor,
-                raised_by_agency_id=membership.agency_id,
-                raised_at=now,
-                acknowledge_due_at=acknowledge_due_at_from(now),
-            )
+            concern.compartment = concern_compartment(kind, subject)
+            concern.document = document
             concern.full_clean()
             history_note(concern, actor=actor, reason="urgent concern raised")
             concern.save()

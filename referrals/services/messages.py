@@ -26,7 +26,6 @@ from referrals.services.common import (
     referral_access_log,
     referrer_of,
 )
-from referrals.services.moves import text_required
 
 MESSAGE_POSTED = "referrals.message_posted"
 
@@ -59,7 +58,6 @@ def message_post(*, actor: User, referral: Referral, body: str) -> ReferralMessa
             state=found.state,
         )
     access.require(actor, "referrals.message.post")
-    body = text_required(body, field="body", missing="Write your message.")
     membership = cast(Membership, access.membership_of(actor))
     # The thread is read in the order of `posted_at`: two posts in one instant (a
     # coarse or frozen clock) keep the order they were made in.
@@ -75,7 +73,8 @@ def message_post(*, actor: User, referral: Referral, body: str) -> ReferralMessa
         body=body,
         posted_at=posted_at,
     )
-    message.full_clean()
+    # Its own rules (`ReferralMessage.clean`): something written, not too long.
+    message.full_clean(exclude=ReferralMessage.CLEANED_FIELDS)
     history_note(message, actor=actor, reason="message posted")
     message.save()
     referral_access_log(

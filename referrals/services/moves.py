@@ -15,13 +15,12 @@ from common.dates import when_text
 from common.errors import InvalidState, ValidationError
 from common.history import history_note
 from referrals.models import Referral, ReferralState
+from referrals.models.limits import TEXT_MAX_LENGTH
 from referrals.moves import MOVES, Move
 from referrals.selectors import referral_locked_get
 from referrals.selectors.sides import RECEIVER, SENDER, referral_side_require
 from referrals.services.common import event_record, other_side_tell, referral_access_log
 from referrals.services.due_dates import decision_due_at_for, stale_at_from
-
-TEXT_MAX_LENGTH = 5000
 
 _SIDE_NAMES = {SENDER: "the referring agency", RECEIVER: "the receiving agency"}
 
