@@ -41,6 +41,13 @@ def case_open_require(case: Case, message: str = "") -> None:
         )
 
 
+def case_write_require(actor: User, action: str, case: Case) -> None:
+    """Before a write on a case: the actor may do it (as `case_action_require`),
+    and the case is open (as `case_open_require`)."""
+    case_action_require(actor, action, case)
+    case_open_require(case)
+
+
 def compartment_require(actor: User, compartment: str, *, field: str) -> None:
     """A record in a compartment the actor is not cleared for does not exist for them."""
     if not access.is_cleared_for(actor, compartment):
@@ -49,6 +56,30 @@ def compartment_require(actor: User, compartment: str, *, field: str) -> None:
 
 def record_change(instance: Model, *, actor: User | None, reason: str) -> None:
     history_note(instance, actor=actor, reason=reason)
+
+
+def case_record_save(
+    instance: Model,
+    *,
+    actor: User,
+    case: Case,
+    reason: str,
+    action: str,
+    object_type: str,
+    note: str = "",
+) -> None:
+    """Save a record of the case with the reason in its history, and write the
+    change to the access log under the record's type and id."""
+    record_change(instance, actor=actor, reason=reason)
+    instance.save()
+    log_case_access(
+        actor=actor,
+        action=action,
+        case=case,
+        object_type=object_type,
+        object_id=instance.pk,
+        note=note,
+    )
 
 
 def log_case_access(

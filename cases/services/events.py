@@ -21,14 +21,7 @@ from cases.models import (
     Outcome,
     PartyRole,
 )
-from cases.services.common import (
-    case_action_require,
-    case_open_require,
-    log_case_access,
-    not_in_future,
-    raise_if,
-    record_change,
-)
+from cases.services.common import case_record_save, case_write_require, not_in_future, raise_if
 from common.dates import months_after
 from common.errors import ValidationError
 
@@ -130,14 +123,13 @@ def _event_errors(
 
 def _event_save(*, actor: User, case: Case, event: InvestigationEvent) -> InvestigationEvent:
     event.full_clean()
-    record_change(event, actor=actor, reason=f"{event.get_kind_display().lower()} recorded")
-    event.save()
-    log_case_access(
+    case_record_save(
+        event,
         actor=actor,
-        action="cases.event.recorded",
         case=case,
+        reason=f"{event.get_kind_display().lower()} recorded",
+        action="cases.event.recorded",
         object_type="event",
-        object_id=event.pk,
         note=event.kind,
     )
     event_dispatch(INVESTIGATION_EVENT_RECORDED, event=event, actor=actor)
@@ -157,8 +149,7 @@ def investigation_event_record(
     details: str = "",
 ) -> InvestigationEvent:
     """Record what happened to a suspect, and with it every duty that follows."""
-    case_action_require(actor, "cases.event.add", case)
-    case_open_require(case)
+    case_write_require(actor, "cases.event.add", case)
     errors: dict[str, list[str]] = {}
     if kind == EventKind.OUTCOME_RECORDED:
         # The outcome itself is recorded with its code and rationale; the event follows.

@@ -16,14 +16,7 @@ from django.utils import timezone
 
 from agencies import access
 from cases.models import ActivistEvidence, Case, CaseSource, MaterialSummary
-from cases.services.common import (
-    case_action_require,
-    case_open_require,
-    log_case_access,
-    not_in_future,
-    raise_if,
-    record_change,
-)
+from cases.services.common import case_record_save, case_write_require, not_in_future, raise_if
 from common.api.concurrency import version_check
 from common.errors import (
     InvalidState,
@@ -153,8 +146,7 @@ def _reference_clean(name: str, value: object, errors: dict[str, list[str]]) -> 
 
 
 def _material_require(actor: User, case: Case) -> None:
-    case_action_require(actor, "cases.material.change", case)
-    case_open_require(case)
+    case_write_require(actor, "cases.material.change", case)
     # The material compartment does not exist for anyone not cleared for it.
     if not access.is_cleared_for(actor, "material"):
         raise NotFound()
@@ -231,14 +223,13 @@ def material_summary_put(
     summary.updated_by = actor
     summary.full_clean()
     default_reason = "material summary recorded" if creating else "material summary changed"
-    record_change(summary, actor=actor, reason=reason.strip() or default_reason)
-    summary.save()
-    log_case_access(
+    case_record_save(
+        summary,
         actor=actor,
-        action="cases.material.changed",
         case=case,
+        reason=reason.strip() or default_reason,
+        action="cases.material.changed",
         object_type="material_summary",
-        object_id=summary.pk,
         note=reason.strip(),
     )
     return summary
@@ -271,8 +262,7 @@ def activist_evidence_put(
 ) -> ActivistEvidence:
     """Record or replace how an online activist group obtained its evidence (the
     report's Recommendation 12). Only for a case that came from such a group."""
-    case_action_require(actor, "cases.case.change", case)
-    case_open_require(case)
+    case_write_require(actor, "cases.case.change", case)
     if case.source != CaseSource.ACTIVIST_GROUP:
         raise InvalidState(
             "Activist-group evidence is recorded only for a case whose source is an "
@@ -325,14 +315,13 @@ def activist_evidence_put(
     default_reason = (
         "activist-group evidence recorded" if creating else "activist-group evidence changed"
     )
-    record_change(evidence, actor=actor, reason=reason.strip() or default_reason)
-    evidence.save()
-    log_case_access(
+    case_record_save(
+        evidence,
         actor=actor,
-        action="cases.activist_evidence.changed",
         case=case,
+        reason=reason.strip() or default_reason,
+        action="cases.activist_evidence.changed",
         object_type="activist_evidence",
-        object_id=evidence.pk,
         note=reason.strip(),
     )
     return evidence
