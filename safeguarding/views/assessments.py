@@ -19,6 +19,7 @@ from cases.services.common import log_case_read
 from common.errors import ValidationError
 from common.pages import capability_required
 from safeguarding import selectors
+from safeguarding.forms import party_choices, radio_choice
 from safeguarding.models import SHARED_LEVEL_DEFINITIONS, FactorAnswer, SharedLevel
 from safeguarding.models.assessment import NOTE_MAX_LENGTH
 from safeguarding.risk_templates import (
@@ -82,30 +83,22 @@ def _subjects_text(template: Template) -> str:
 
 
 class ChooseForm(forms.Form):
-    subject = forms.ChoiceField(
-        widget=Radios,
-        label="Who are you assessing?",
-        error_messages={
-            "required": "Select who you are assessing.",
-            "invalid_choice": "Select a person in this case.",
-        },
+    subject = radio_choice(
+        "Who are you assessing?",
+        required="Select who you are assessing.",
+        invalid="Select a person in this case.",
     )
-    template = forms.ChoiceField(
-        widget=Radios,
-        label="Which assessment?",
-        error_messages={
-            "required": "Select the assessment.",
-            "invalid_choice": "Select one of the assessments your agency uses.",
-        },
+    template = radio_choice(
+        "Which assessment?",
+        required="Select the assessment.",
+        invalid="Select one of the assessments your agency uses.",
     )
 
     def __init__(self, *args, parties=(), templates=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.parties = {str(p.pk): p for p in parties}
         self.templates = {t.key: t for t in templates}
-        self.fields["subject"].choices = [
-            (str(p.pk), f"{p.person.full_name} ({p.get_role_display().lower()})") for p in parties
-        ]
+        self.fields["subject"].choices = party_choices(parties)
         self.fields["template"].choices = [(t.key, t.name) for t in templates]
 
     def clean(self):

@@ -4,22 +4,24 @@ whose context `flags_section(actor, case)` builds."""
 
 from django import forms
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from agencies import access
 from cases import selectors as case_selectors
-from cases.forms import Radios, UKDateField
+from cases.forms import UKDateField
 from cases.models import Case
 from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
 from safeguarding import selectors
+from safeguarding.forms import party_choices, radio_choice, text_answer
 from safeguarding.models import FlagKind
 from safeguarding.models.flag import REASON_MAX_LENGTH
 from safeguarding.selectors.flags import flags_for_display
 from safeguarding.services import flags as flag_services
+from safeguarding.views.common import case_for_page, case_form_page
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
@@ -37,40 +39,32 @@ def flags_section(actor, case: Case) -> dict:
     }
 
 
-def _too_long(what: str) -> str:
-    return f"Keep the {what} to {REASON_MAX_LENGTH} characters or fewer."
+def _reason(label: str, *, required: str, **kwargs) -> forms.CharField:
+    too_long = f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer."
+    return text_answer(
+        label, max_length=REASON_MAX_LENGTH, rows=4, required=required, too_long=too_long, **kwargs
+    )
 
 
 class FlagRaiseForm(forms.Form):
-    party = forms.ChoiceField(
-        widget=Radios,
-        label="Who is the flag about?",
-        error_messages={
-            "required": "Select who the flag is about.",
-            "invalid_choice": "Select a person in this case.",
-        },
+    party = radio_choice(
+        "Who is the flag about?",
+        required="Select who the flag is about.",
+        invalid="Select a person in this case.",
     )
-    kind = forms.ChoiceField(
+    kind = radio_choice(
+        "What is the risk?",
         choices=FlagKind.choices,
-        widget=Radios,
-        label="What is the risk?",
-        error_messages={
-            "required": "Select the kind of flag.",
-            "invalid_choice": "Select one of the kinds of flag.",
-        },
+        required="Select the kind of flag.",
+        invalid="Select one of the kinds of flag.",
     )
-    reason = forms.CharField(
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        label="Why is the flag raised?",
+    reason = _reason(
+        "Why is the flag raised?",
+        required="Give the reason for the flag.",
         help_text=(
             "Everyone who may see this person, in any case and any agency, will read it. "
             "Write what they need to know to keep people safe."
         ),
-        error_messages={
-            "required": "Give the reason for the flag.",
-            "max_length": _too_long("reason"),
-        },
     )
     review_on = UKDateField(
         label="Review the flag by",
@@ -80,9 +74,7 @@ class FlagRaiseForm(forms.Form):
     def __init__(self, *args, parties=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.parties = {str(p.id): p for p in parties}
-        self.fields["party"].choices = [
-            (str(p.id), f"{p.person.full_name} ({p.get_role_display().lower()})") for p in parties
-        ]
+        self.fields["party"].choices = party_choices(parties)
 
     def flag_fields(self) -> dict:
         data = self.cleaned_data
@@ -95,21 +87,7 @@ class FlagRaiseForm(forms.Form):
 
 
 class FlagClearForm(forms.Form):
-    reason = forms.CharField(
-        max_length=REASON_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        label="Why is the flag cleared?",
-        error_messages={
-            "required": "Give the reason for clearing the flag.",
-            "max_length": _too_long("reason"),
-        },
-    )
-
-
-def _case(request, case_id, action: str) -> Case:
-    return case_selectors.case_get_for_actor(
-        actor=request.user, case_id=case_id, action=action, log=request.method == "GET"
-    )
+    reason = _reason("Why is the flag cleared?", required="Give the reason for clearing the flag.")
 
 
 def _to_flags(case: Case):
@@ -119,7 +97,7 @@ def _to_flags(case: Case):
 @capability_required("safeguarding.flag.raise")
 @GET_AND_POST
 def flag_create(request, case_id):
-    case = _case(request, case_id, "safeguarding.flag.raise")
+    case = case_for_page(request, case_id, "safeguarding.flag.raise")
     parties = list(case_selectors.party_list(actor=request.user, case=case))
     chosen = request.GET.get("party", "")
     if not any(str(p.id) == chosen for p in parties):
@@ -140,22 +118,23 @@ def flag_create(request, case_id):
                 request, f"{flag.get_kind_display()} flag raised on {flag.party.person.full_name}."
             )
             return _to_flags(case)
-    context = {
-        "form": form,
-        "case": case,
-        "heading": "Raise a flag",
-        "section": "flags",
-        "has_parties": bool(parties),
-        "today": timezone.localdate(),
+    return case_form_page(
+        request,
+        "safeguarding/flag_form.html",
+        form=form,
+        case=case,
+        section="flags",
+        heading="Raise a flag",
+        has_parties=bool(parties),
+        today=timezone.localdate(),
         **flags_section(request.user, case),
-    }
-    return render(request, "safeguarding/flag_form.html", context)
+    )
 
 
 @capability_required("safeguarding.flag.raise")
 @GET_AND_POST
 def flag_clear(request, case_id, flag_id):
-    case = _case(request, case_id, "safeguarding.flag.raise")
+    case = case_for_page(request, case_id, "safeguarding.flag.raise")
     flag = selectors.flag_get_for_actor(actor=request.user, case=case, flag_id=flag_id)
     if not flag.is_live:
         messages.info(request, f"This flag was already cleared on {flag.cleared_at:%d/%m/%Y}.")
@@ -176,14 +155,15 @@ def flag_clear(request, case_id, flag_id):
                 request, f"{flag.get_kind_display()} flag on {flag.person.full_name} cleared."
             )
             return _to_flags(case)
-    context = {
-        "form": form,
-        "case": case,
-        "heading": "Clear a flag",
-        "section": "flags",
-        "flag": flag,
-    }
-    return render(request, "safeguarding/flag_clear.html", context)
+    return case_form_page(
+        request,
+        "safeguarding/flag_clear.html",
+        form=form,
+        case=case,
+        section="flags",
+        heading="Clear a flag",
+        flag=flag,
+    )
 
 
 urlpatterns = [

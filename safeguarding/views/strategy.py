@@ -8,26 +8,28 @@ from datetime import datetime
 
 from django import forms
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from agencies import access
 from cases import selectors as case_selectors
-from cases.forms import Radios, TimeField, UKDateField
+from cases.forms import TimeField, UKDateField
 from cases.models import Case, PartyRole
 from common.dates import when_text
 from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
 from safeguarding import selectors
 from safeguarding.deadlines import strategy_discussions_with_deadlines
+from safeguarding.forms import party_choices, radio_choice, text_answer
 from safeguarding.models import StrategyDiscussion
 from safeguarding.services import child_protection as child_protection_services
 from safeguarding.services.child_protection import (
     ASSESSMENT_WITHIN_WORKING_DAYS,
     CONFERENCE_WITHIN_WORKING_DAYS,
 )
+from safeguarding.views.common import case_for_page, case_form_page
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 _CHILD_ROLES = (PartyRole.VICTIM, PartyRole.CHILD_IN_HOUSEHOLD)
@@ -51,13 +53,10 @@ def strategy_section(actor, case: Case) -> dict:
 
 
 class StrategyDiscussionForm(forms.Form):
-    child = forms.ChoiceField(
-        widget=Radios,
-        label="Which child was discussed?",
-        error_messages={
-            "required": "Select which child was discussed.",
-            "invalid_choice": "Select a child in this case.",
-        },
+    child = radio_choice(
+        "Which child was discussed?",
+        required="Select which child was discussed.",
+        invalid="Select a child in this case.",
     )
     held_on = UKDateField(
         label="Date of the discussion",
@@ -67,24 +66,20 @@ class StrategyDiscussionForm(forms.Form):
         label="Time of the discussion",
         error_messages={"required": "Enter the time of the discussion."},
     )
-    agencies_present = forms.CharField(
+    agencies_present = text_answer(
+        "Agencies and people present",
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Agencies and people present",
-        error_messages={
-            "required": "Name the agencies present.",
-            "max_length": "Keep the agencies and people present to 2000 characters or fewer.",
-        },
+        rows=3,
+        required="Name the agencies present.",
+        too_long="Keep the agencies and people present to 2000 characters or fewer.",
     )
-    section_47_started = forms.TypedChoiceField(
+    section_47_started = radio_choice(
+        "Decision: do section 47 enquiries start?",
+        field=forms.TypedChoiceField,
         choices=[("yes", "Yes, start section 47 enquiries"), ("no", "No")],
         coerce=lambda value: value == "yes",
-        widget=Radios,
-        label="Decision: do section 47 enquiries start?",
-        error_messages={
-            "required": "Select whether section 47 enquiries start.",
-            "invalid_choice": "Select whether section 47 enquiries start.",
-        },
+        required="Select whether section 47 enquiries start.",
+        invalid="Select whether section 47 enquiries start.",
         help_text=(
             f"If they do, the initial child protection conference is due within "
             f"{CONFERENCE_WITHIN_WORKING_DAYS} working days of this discussion, and the child "
@@ -92,14 +87,12 @@ class StrategyDiscussionForm(forms.Form):
             "the referral."
         ),
     )
-    rationale = forms.CharField(
+    rationale = text_answer(
+        "Rationale",
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        label="Rationale",
-        error_messages={
-            "required": "Write the rationale for the decision.",
-            "max_length": "Keep the rationale to 5000 characters or fewer.",
-        },
+        rows=5,
+        required="Write the rationale for the decision.",
+        too_long="Keep the rationale to 5000 characters or fewer.",
     )
     referral_received_on = UKDateField(
         required=False,
@@ -110,9 +103,7 @@ class StrategyDiscussionForm(forms.Form):
     def __init__(self, *args, children=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.children = {str(p.id): p for p in children}
-        self.fields["child"].choices = [
-            (str(p.id), f"{p.person.full_name} ({p.get_role_display().lower()})") for p in children
-        ]
+        self.fields["child"].choices = party_choices(children)
 
     def discussion_fields(self) -> dict:
         data = self.cleaned_data
@@ -140,12 +131,6 @@ class AssessmentCompletedForm(forms.Form):
     )
 
 
-def _case(request, case_id, action: str) -> Case:
-    return case_selectors.case_get_for_actor(
-        actor=request.user, case_id=case_id, action=action, log=request.method == "GET"
-    )
-
-
 def _to_strategy(case: Case):
     return redirect(f"{reverse('case-detail', args=[case.id])}#strategy-discussions")
 
@@ -159,7 +144,7 @@ def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
 @capability_required("safeguarding.strategy.record")
 @GET_AND_POST
 def strategy_create(request, case_id):
-    case = _case(request, case_id, "safeguarding.strategy.record")
+    case = case_for_page(request, case_id, "safeguarding.strategy.record")
     children = [
         party
         for party in case_selectors.party_list(actor=request.user, case=case)
@@ -190,14 +175,15 @@ def strategy_create(request, case_id):
             else:
                 messages.success(request, "Strategy discussion recorded.")
             return _to_strategy(case)
-    context = {
-        "form": form,
-        "case": case,
-        "heading": "Record a strategy discussion",
-        "section": "strategy-discussions",
-        "has_children": bool(children),
-    }
-    return render(request, "safeguarding/strategy_form.html", context)
+    return case_form_page(
+        request,
+        "safeguarding/strategy_form.html",
+        form=form,
+        case=case,
+        section="strategy-discussions",
+        heading="Record a strategy discussion",
+        has_children=bool(children),
+    )
 
 
 def _discussion(request, case: Case, discussion_id) -> StrategyDiscussion:
@@ -222,7 +208,7 @@ _STEP_WORDS = {
 
 
 def _step_page(request, case_id, discussion_id, *, step: str):
-    case = _case(request, case_id, "safeguarding.strategy.record")
+    case = case_for_page(request, case_id, "safeguarding.strategy.record")
     discussion = _discussion(request, case, discussion_id)
     form_class: type[forms.Form]
     service: Callable[..., StrategyDiscussion]
@@ -261,15 +247,16 @@ def _step_page(request, case_id, discussion_id, *, step: str):
         else:
             messages.success(request, done)
             return _to_strategy(case)
-    context = {
-        "form": form,
-        "case": case,
-        "discussion": discussion,
-        "step": step,
-        "section": "strategy-discussions",
+    return case_form_page(
+        request,
+        "safeguarding/strategy_step_form.html",
+        form=form,
+        case=case,
+        section="strategy-discussions",
+        discussion=discussion,
+        step=step,
         **_STEP_WORDS[step],
-    }
-    return render(request, "safeguarding/strategy_step_form.html", context)
+    )
 
 
 @capability_required("safeguarding.strategy.record")
