@@ -17,6 +17,7 @@ from cases.forms import Checkboxes, Radios, UKDateField
 from cases.models import OutcomeCode, PartyRole
 from cases.models.outcome import OUTCOME_21_CONDITIONS
 from cases.services import outcomes as outcome_services
+from common.charts import ROW_HEIGHT, BarRow, chart_frame
 from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from, report_for_year
 
@@ -181,48 +182,29 @@ def outcome_conditions(request, case_id, outcome_id):
 # --- The outcome report
 
 
-# The chart's geometry, in SVG user units; the SVG scales to the page's width.
-CHART_WIDTH = 720
+# The length of a full bar, in SVG user units (the chart is CHART_WIDTH wide).
 BAR_MAX = 560
-ROW_HEIGHT = 56
-# GOV.UK blue on white: 5.2:1, above the 3:1 WCAG asks of graphical objects.
-BAR_COLOUR = "#1d70b8"
-TRACK_COLOUR = "#f3f2f1"
-TEXT_COLOUR = "#0b0c0c"
 
 
 @dataclass(frozen=True)
-class Bar:
-    label: str
+class Bar(BarRow):
     count: int
     percentage: str
-    label_y: int
-    bar_y: int
-    width: int
-    value_x: int
-    value_y: int
 
 
 def _bars(groups, total: int) -> list[Bar]:
     """One bar per group, its length the group's share of all outcomes: a group with
     half of them fills half the track. The count and percentage are drawn as text."""
-    bars = []
-    for index, group in enumerate(groups):
-        top = index * ROW_HEIGHT
-        width = round(BAR_MAX * group.count / total) if total else 0
-        bars.append(
-            Bar(
-                label=group.label,
-                count=group.count,
-                percentage=f"{group.percentage}",
-                label_y=top + 18,
-                bar_y=top + 26,
-                width=width,
-                value_x=width + 8,
-                value_y=top + 42,
-            )
+    return [
+        Bar.at(
+            index,
+            width=round(BAR_MAX * group.count / total) if total else 0,
+            label=group.label,
+            count=group.count,
+            percentage=f"{group.percentage}",
         )
-    return bars
+        for index, group in enumerate(groups)
+    ]
 
 
 # Spreadsheets run a cell that starts with one of these as a formula.
@@ -264,14 +246,9 @@ def outcome_report(request):
         "report": report,
         "year": report.year if report else timezone.localdate().year,
         "bars": _bars(report.groups, report.total) if report else [],
-        "chart": {
-            "width": CHART_WIDTH,
-            "height": ROW_HEIGHT * len(report.groups) if report else 0,
-            "bar_max": BAR_MAX,
-            "bar_colour": BAR_COLOUR,
-            "track_colour": TRACK_COLOUR,
-            "text_colour": TEXT_COLOUR,
-        },
+        "chart": chart_frame(
+            bar_max=BAR_MAX, height=ROW_HEIGHT * len(report.groups) if report else 0
+        ),
     }
     return render(request, "cases/outcome_report.html", context)
 

@@ -10,30 +10,19 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from common.charts import ROW_HEIGHT, BarRow, chart_frame
 from common.pages import capability_required, report_for_year
 from welfare import report_suppression, reports
 
-# The charts' geometry, in SVG user units; each SVG scales to the page's width.
-CHART_WIDTH = 720
+# The charts' bars, in SVG user units (each chart is CHART_WIDTH wide). A suppressed
+# share draws no bar and says so in words, so colour is never the cue.
 BAR_MAX = 520
-ROW_HEIGHT = 56
 BAR_HEIGHT = 22
-# GOV.UK blue on white: 5.2:1, above the 3:1 WCAG asks of graphical objects. A
-# suppressed share draws no bar and says so in words, so colour is never the cue.
-BAR_COLOUR = "#1d70b8"
-TRACK_COLOUR = "#f3f2f1"
-TEXT_COLOUR = "#0b0c0c"
 
 
 @dataclass(frozen=True)
-class Bar:
-    label: str
+class Bar(BarRow):
     words: str
-    label_y: int
-    bar_y: int
-    width: int
-    value_x: int
-    value_y: int
 
 
 @dataclass(frozen=True)
@@ -60,21 +49,15 @@ def _bar_words(figure: report_suppression.Figure) -> str:
 def _chart(key: str, title: str, caption: str, figures: list[report_suppression.Figure]) -> Chart:
     """One bar per figure, its length the figure's share: a share of half fills half
     the track. A suppressed figure draws no bar, and its words say why."""
-    bars = []
-    for index, figure in enumerate(figures):
-        top = index * ROW_HEIGHT
-        width = round(BAR_MAX * figure.share / 100) if figure.share is not None else 0
-        bars.append(
-            Bar(
-                label=figure.label,
-                words=_bar_words(figure),
-                label_y=top + 18,
-                bar_y=top + 26,
-                width=width,
-                value_x=width + 8,
-                value_y=top + 42,
-            )
+    bars = [
+        Bar.at(
+            index,
+            width=round(BAR_MAX * figure.share / 100) if figure.share is not None else 0,
+            label=figure.label,
+            words=_bar_words(figure),
         )
+        for index, figure in enumerate(figures)
+    ]
     return Chart(key=key, title=title, caption=caption, bars=bars, height=ROW_HEIGHT * len(bars))
 
 
@@ -128,14 +111,7 @@ def suspect_welfare_report(request):
         "statistics": statistics,
         "year": statistics.year if statistics else timezone.localdate().year,
         "charts": _charts(statistics) if statistics else {},
-        "chart": {
-            "width": CHART_WIDTH,
-            "bar_max": BAR_MAX,
-            "bar_height": BAR_HEIGHT,
-            "bar_colour": BAR_COLOUR,
-            "track_colour": TRACK_COLOUR,
-            "text_colour": TEXT_COLOUR,
-        },
+        "chart": chart_frame(bar_max=BAR_MAX, bar_height=BAR_HEIGHT),
         "threshold": report_suppression.SUPPRESSION_THRESHOLD,
     }
     return render(request, "welfare/reports/suspect_welfare.html", context)
