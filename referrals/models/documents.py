@@ -4,6 +4,7 @@ from django.db import models
 
 from cases.models import Document
 from cases.models.document import StoredDocument
+from cases.models.rules import raise_if
 from referrals.models.referral import Referral
 
 
@@ -46,3 +47,17 @@ class ReferralDocument(StoredDocument):
 
     def __str__(self) -> str:
         return self.title
+
+    # The field `clean` checks itself: `full_clean` leaves it out of its own checks.
+    CLEANED_FIELDS = ("source_document",)
+
+    def clean(self) -> None:
+        """A document shared with the disclosure is a copy of a document of the
+        referral's own case. Whether it is shared already spans records: the
+        service (`referrals.services.disclosure_documents`) asks it."""
+        errors: dict[str, list[str]] = {}
+        if self.purpose == ReferralDocumentPurpose.DISCLOSURE and (
+            self.source_document is None or self.source_document.case_id != self.referral.case_id
+        ):
+            errors["source_document"] = ["Choose a document of this referral's case."]
+        raise_if(errors)

@@ -6,6 +6,8 @@ document as it was, whatever later happens to the case's documents. Sending fixe
 the list into the disclosure snapshot; after that nothing is attached or removed
 (409). Every download, by either side, is logged (the selector does it)."""
 
+from typing import cast
+
 from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -47,14 +49,46 @@ def _draft_of_sender(actor: User, referral: Referral, *, verb: str) -> Referral:
     return locked
 
 
+# The particulars a shared document copies from the case document (its own stored
+# name comes with the copy of the file).
+_COPIED_FIELDS = ("title", "original_name", "content_type", "size", "sha256")
+
+
+def _own_rules_ask(shared: ReferralDocument) -> None:
+    """The shared document's own rules (`ReferralDocument.clean`), before anything is
+    copied; the API and the page name its source document `case_document`."""
+    try:
+        shared.full_clean(
+            exclude=[
+                *ReferralDocument.CLEANED_FIELDS,
+                *_COPIED_FIELDS,
+                "stored_name",
+                "uploaded_at",
+            ],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as refused:
+        errors = refused.message_dict
+        if "source_document" in errors:
+            errors = {"case_document": errors.pop("source_document"), **errors}
+        raise ValidationError(errors) from refused
+
+
 @transaction.atomic
 def disclosure_document_attach(
     *, actor: User, referral: Referral, case_document: Document | None
 ) -> ReferralDocument:
     """Share a document of the case with the draft's disclosure, as a copy."""
     locked = _draft_of_sender(actor, referral, verb="attach")
-    if case_document is None or case_document.case_id != locked.case_id:
-        raise ValidationError({"case_document": ["Choose a document of this referral's case."]})
+    shared = ReferralDocument(
+        referral=locked,
+        purpose=ReferralDocumentPurpose.DISCLOSURE,
+        source_document=case_document,
+        uploaded_by=actor,
+    )
+    _own_rules_ask(shared)
+    case_document = cast(Document, case_document)  # refused above when missing
     case_action_require(actor, "cases.document.view", locked.case)
     if locked.documents.filter(source_document=case_document).exists():
         raise ValidationError(
@@ -64,19 +98,11 @@ def disclosure_document_attach(
         stored_name = document_services.document_file_store(source)
     try:
         with transaction.atomic():
-            shared = ReferralDocument.objects.create(
-                referral=locked,
-                purpose=ReferralDocumentPurpose.DISCLOSURE,
-                source_document=case_document,
-                title=case_document.title,
-                original_name=case_document.original_name,
-                stored_name=stored_name,
-                content_type=case_document.content_type,
-                size=case_document.size,
-                sha256=case_document.sha256,
-                uploaded_by=actor,
-                uploaded_at=timezone.now(),
-            )
+            for field in _COPIED_FIELDS:
+                setattr(shared, field, getattr(case_document, field))
+            shared.stored_name = stored_name
+            shared.uploaded_at = timezone.now()
+            shared.save()
     except BaseException:
         default_storage.delete(stored_name)
         raise
