@@ -6,7 +6,7 @@ receiving agency sees only the disclosure snapshot fixed at send, with the
 referral's state, deadlines, events, threshold decision and outcome: never the
 case's id or anything read live from the case (DESIGN.md, access model)."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     PolymorphicProxySerializer,
@@ -20,7 +20,6 @@ from cases.api.common import UserRefSerializer
 from cases.models import PartyRole
 from cases.selectors import visible_parties
 from common.api.concurrency import etag_for
-from common.errors import NotFound
 from referrals import selectors
 from referrals.models import (
     CompletionOutcome,
@@ -345,11 +344,10 @@ REFERRAL_VIEWS = PolymorphicProxySerializer(
 )
 
 
-def with_related(actor, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
-    """What the two views read, loaded in a constant number of queries whatever the
-    number of referrals. Parties are narrowed to those the caller may see, in the
-    query; they are shown to the sending side only."""
-    return referrals.select_related(*selectors.REFERRAL_RELATED).prefetch_related(
+def _related_prefetches(actor) -> list[Prefetch]:
+    """The events, and the parties narrowed to those the caller may see, in the
+    query; the parties are shown to the sending side only."""
+    return [
         Prefetch(
             "events",
             queryset=ReferralEvent.objects.select_related("by", "by_agency").order_by("at", "id"),
@@ -359,6 +357,14 @@ def with_related(actor, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
             queryset=visible_parties(actor).select_related("person").order_by("created_at", "id"),
             to_attr="visible_parties",
         ),
+    ]
+
+
+def with_related(actor, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """What the two views read, loaded in a constant number of queries whatever the
+    number of referrals."""
+    return referrals.select_related(*selectors.REFERRAL_RELATED).prefetch_related(
+        *_related_prefetches(actor)
     )
 
 
@@ -375,10 +381,9 @@ def referrals_data(actor, referrals) -> list[dict]:
 
 def referral_response(actor, referral_id, *, status: int = 200) -> Response:
     """Re-read after a change (so the events and decision are current), with its ETag."""
-    referral = with_related(actor, selectors.referral_scope_qs(actor)).filter(pk=referral_id)
-    found = referral.first()
-    if found is None:
-        raise NotFound()
+    # Not logged again: the change's service logged the access.
+    found = selectors.referral_get_for_actor(actor=actor, referral_id=referral_id, logged=False)
+    prefetch_related_objects([found], *_related_prefetches(actor))
     response = Response(referral_data(actor, found), status=status)
     response["ETag"] = etag_for(found.version)
     return response
