@@ -53,11 +53,11 @@ from referrals.services.due_dates import (
     STALE_AFTER_WORKING_DAYS,
     THRESHOLD_WORKING_DAYS,
     VICTIM_SUPPORT_WORKING_DAYS,
-    decision_due_at_for,
-    stale_at_from,
+    decision_due_at_compute,
+    stale_at_compute,
     threshold_applies,
-    threshold_due_at_from,
-    victim_support_due_at_for,
+    threshold_due_at_compute,
+    victim_support_due_at_compute,
 )
 
 DUE_SOON_WINDOW = timedelta(hours=2)
@@ -90,12 +90,12 @@ __all__ = [
     "THRESHOLD_WORKING_DAYS",
     "VICTIM_SUPPORT_WORKING_DAYS",
     "concern_escalations_sweep",
-    "decision_due_at_for",
+    "decision_due_at_compute",
     "referral_deadlines_sweep",
-    "stale_at_from",
+    "stale_at_compute",
     "threshold_applies",
-    "threshold_due_at_from",
-    "victim_support_due_at_for",
+    "threshold_due_at_compute",
+    "victim_support_due_at_compute",
 ]
 
 

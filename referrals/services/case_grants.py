@@ -28,7 +28,7 @@ GRANTING_PURPOSES = frozenset(
 _REASON_SUMMARY_LENGTH = 300
 
 
-def grants_the_case(referral: Referral) -> bool:
+def case_grant_applies(referral: Referral) -> bool:
     return (
         referral.purpose in GRANTING_PURPOSES
         and referral.to_agency.kind in GRANTING_RECEIVERS
@@ -36,7 +36,7 @@ def grants_the_case(referral: Referral) -> bool:
     )
 
 
-def source_label_of(referral: Referral) -> str:
+def grant_source_label_get(referral: Referral) -> str:
     return (
         f"{referral.get_purpose_display().split(' (')[0]} referral from {referral.from_agency.name}"
     )
@@ -45,12 +45,12 @@ def source_label_of(referral: Referral) -> str:
 def case_grant_on_accept(*, actor: User, referral: Referral) -> CaseGrant | None:
     """Called by the acceptance, inside its transaction: the receiver's agency now
     holds the case, for the people the referral names."""
-    if not grants_the_case(referral):
+    if not case_grant_applies(referral):
         return None
     summary = referral.summary_for_receiver.strip()
     if len(summary) > _REASON_SUMMARY_LENGTH:
         summary = summary[: _REASON_SUMMARY_LENGTH - 1].rstrip() + "…"
-    label = source_label_of(referral)
+    label = grant_source_label_get(referral)
     return case_grant_for_referral(
         actor=actor,
         case=referral.case,
@@ -67,7 +67,7 @@ def case_grant_on_accept(*, actor: User, referral: Referral) -> CaseGrant | None
 def case_grant_on_close(*, referral: Referral) -> CaseGrant | None:
     """The referral was completed or withdrawn: the grant it made, if it still
     lasts for it, now ends by itself 20 working days from now."""
-    if not grants_the_case(referral):
+    if not case_grant_applies(referral):
         return None
     return case_grant_expiry_start(
         source_id=referral.pk, completed_at=referral.completed_at or timezone.now()

@@ -7,7 +7,7 @@ from django.db import transaction
 
 from referrals.models import CompletionOutcome, Referral
 from referrals.services.case_grants import case_grant_on_close
-from referrals.services.due_dates import stale_at_from
+from referrals.services.due_dates import stale_at_compute
 from referrals.services.moves import (
     choice_and_text_required,
     move_begin,
@@ -20,7 +20,7 @@ from referrals.services.moves import (
 def referral_start(*, actor: User, referral: Referral) -> Referral:
     locked, now = move_begin(actor=actor, referral=referral, name="start")
     locked.started_at = now
-    locked.stale_at = stale_at_from(now)
+    locked.stale_at = stale_at_compute(now)
     return move_finish(
         locked,
         actor=actor,

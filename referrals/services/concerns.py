@@ -70,7 +70,7 @@ def concern_link(concern: Concern) -> str:
     return reverse("referral-concern-page", args=[concern.referral_id, concern.pk])
 
 
-def acknowledge_due_at_from(raised_at: datetime) -> datetime:
+def acknowledge_due_at_compute(raised_at: datetime) -> datetime:
     """Two hours of real time on. The sum is made in UTC: adding hours to a local
     wall-clock time would be an hour out across the clock change."""
     return raised_at.astimezone(UTC) + ACKNOWLEDGE_WITHIN
@@ -223,7 +223,7 @@ def concern_raise(
         raised_by=actor,
         raised_by_agency_id=membership.agency_id,
         raised_at=now,
-        acknowledge_due_at=acknowledge_due_at_from(now),
+        acknowledge_due_at=acknowledge_due_at_compute(now),
     )
     # Its own rules (`Concern.clean`), then the one that spans records: only a
     # person the referral disclosed may be named.

@@ -33,10 +33,10 @@ from referrals.services.rules import (
     SCALAR_FIELDS,
     case_open_require,
     consent_given_clear,
-    party_id_of,
+    party_id_get,
+    referral_values_clean,
+    referral_values_get,
     rules_check,
-    values_clean,
-    values_of,
 )
 
 __all__ = ["EDITABLE_FIELDS", "referral_create", "referral_update"]
@@ -70,7 +70,7 @@ def referral_create(
     case_action_require(actor, "referrals.referral.create", case)
     case_open_require(case)
     membership = cast(Membership, access.membership_of(actor))
-    values = values_clean(
+    values = referral_values_clean(
         {
             "to_agency": to_agency,
             "to_team": to_team,
@@ -135,17 +135,17 @@ def referral_update(
     if int(expected_version) != locked.version:
         raise PreconditionFailed(current_version=locked.version)
 
-    values = values_of(locked)
+    values = referral_values_get(locked)
     if "parties" in changes and "shared_fields" not in changes:
         # Keep what was chosen for the people who stay; new people get defaults.
-        kept = {party_id_of(party) for party in changes["parties"] or ()}
+        kept = {party_id_get(party) for party in changes["parties"] or ()}
         values["shared_fields"] = {
             party_id: names
             for party_id, names in values["shared_fields"].items()
             if party_id in kept
         }
     values.update(changes)
-    values = values_clean(values)
+    values = referral_values_clean(values)
     chosen, normalised = rules_check(actor=actor, case=locked.case, values=values)
 
     for field in SCALAR_FIELDS:

@@ -24,7 +24,7 @@ THRESHOLD_PURPOSES = frozenset({ReferralPurpose.SAFEGUARDING, ReferralPurpose.ST
 THRESHOLD_RECEIVERS = frozenset({AgencyKind.SAFEGUARDING_HUB, AgencyKind.CHILDRENS_SERVICES})
 
 
-def decision_due_at_for(urgency: str, moment: datetime) -> datetime:
+def decision_due_at_compute(urgency: str, moment: datetime) -> datetime:
     return add_working_days(moment, DECISION_WORKING_DAYS[urgency])
 
 
@@ -32,11 +32,11 @@ def threshold_applies(referral: Referral) -> bool:
     return referral.purpose in THRESHOLD_PURPOSES and referral.to_agency.kind in THRESHOLD_RECEIVERS
 
 
-def threshold_due_at_from(moment: datetime) -> datetime:
+def threshold_due_at_compute(moment: datetime) -> datetime:
     return add_working_days(moment, THRESHOLD_WORKING_DAYS)
 
 
-def victim_support_due_at_for(referral: Referral) -> datetime | None:
+def victim_support_due_at_compute(referral: Referral) -> datetime | None:
     """Due 2 working days after the crime was recorded; none when the victim refused."""
     if referral.purpose != ReferralPurpose.VICTIM_SUPPORT:
         return None
@@ -48,5 +48,5 @@ def victim_support_due_at_for(referral: Referral) -> datetime | None:
     return add_working_days(recorded, VICTIM_SUPPORT_WORKING_DAYS)
 
 
-def stale_at_from(moment: datetime) -> datetime:
+def stale_at_compute(moment: datetime) -> datetime:
     return add_working_days(moment, STALE_AFTER_WORKING_DAYS)

@@ -20,7 +20,7 @@ from referrals.moves import MOVES, Move
 from referrals.selectors import referral_locked_get
 from referrals.selectors.sides import RECEIVER, SENDER, referral_side_require
 from referrals.services.common import event_record, other_side_tell, referral_access_log
-from referrals.services.due_dates import decision_due_at_for, stale_at_from
+from referrals.services.due_dates import decision_due_at_compute, stale_at_compute
 
 _SIDE_NAMES = {SENDER: "the referring agency", RECEIVER: "the receiving agency"}
 
@@ -168,7 +168,7 @@ TEXT_MOVES: dict[str, TextMove] = {
     # The referral is sent again, with a new decision deadline counted from now.
     "answer": TextMove(
         "Answer the receiver's question.", "return_answer",
-        lambda referral, now: {"decision_due_at": decision_due_at_for(referral.urgency, now)},
+        lambda referral, now: {"decision_due_at": decision_due_at_compute(referral.urgency, now)},
         _answered,
     ),
     "withdraw": TextMove(
@@ -180,7 +180,7 @@ TEXT_MOVES: dict[str, TextMove] = {
     # restarts the 20 working days after which the referral is stale.
     "note": TextMove(
         "Write the update for the referrer.", None,
-        lambda referral, now: {"stale_at": stale_at_from(now)},
+        lambda referral, now: {"stale_at": stale_at_compute(now)},
         _says("There is a progress update on a referral you sent."),
     ),
 }

@@ -56,7 +56,7 @@ SCALAR_FIELDS = (
 )
 
 
-def party_id_of(party: CaseParty | UUID | str) -> str:
+def party_id_get(party: CaseParty | UUID | str) -> str:
     return str(party.pk if isinstance(party, CaseParty) else party)
 
 
@@ -66,7 +66,7 @@ def _resolve_parties(
     """The chosen parties, each of this case and visible to the actor; anything
     else is reported as if it were not in the case."""
     try:
-        wanted = list(dict.fromkeys(str(UUID(party_id_of(party))) for party in parties or ()))
+        wanted = list(dict.fromkeys(str(UUID(party_id_get(party))) for party in parties or ()))
     except (TypeError, ValueError, AttributeError):
         errors["parties"] = ["Choose people who are parties to this case."]
         return []
@@ -157,7 +157,7 @@ def rules_check(
     return parties, shared_fields
 
 
-def values_clean(values: dict[str, Any]) -> dict[str, Any]:
+def referral_values_clean(values: dict[str, Any]) -> dict[str, Any]:
     for field in _TEXT_FIELDS:
         values[field] = (values.get(field) or "").strip()
     for field in ("purpose", "urgency", "lawful_basis", "sensitive_condition", "consent_status"):
@@ -165,7 +165,7 @@ def values_clean(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def values_of(referral: Referral) -> dict[str, Any]:
+def referral_values_get(referral: Referral) -> dict[str, Any]:
     values = {field: getattr(referral, field) for field in SCALAR_FIELDS}
     values["to_agency"] = referral.to_agency
     values["to_team"] = referral.to_team

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from common.errors import InvalidState
 from referrals.models import Referral, ReferralState, ThresholdDecision, ThresholdDecisionKind
-from referrals.services.due_dates import stale_at_from, threshold_applies
+from referrals.services.due_dates import stale_at_compute, threshold_applies
 from referrals.services.moves import choice_and_text_required, move_begin, move_finish
 
 
@@ -43,7 +43,7 @@ def threshold_decision_record(
     )
     fields = []
     if locked.state in (ReferralState.ACCEPTED, ReferralState.IN_PROGRESS):
-        locked.stale_at = stale_at_from(now)
+        locked.stale_at = stale_at_compute(now)
         fields.append("stale_at")
     move_finish(
         locked,

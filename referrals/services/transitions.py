@@ -29,11 +29,11 @@ from referrals.services.casework import (
 )
 from referrals.services.common import receivers_of
 from referrals.services.due_dates import (
-    decision_due_at_for,
-    stale_at_from,
+    decision_due_at_compute,
+    stale_at_compute,
     threshold_applies,
-    threshold_due_at_from,
-    victim_support_due_at_for,
+    threshold_due_at_compute,
+    victim_support_due_at_compute,
 )
 from referrals.services.moves import (
     move_begin,
@@ -41,7 +41,7 @@ from referrals.services.moves import (
     people_count,
     text_move_make,
 )
-from referrals.services.rules import case_open_require, rules_check, values_of
+from referrals.services.rules import case_open_require, referral_values_get, rules_check
 from referrals.services.threshold import threshold_decision_record
 
 # The receiver's casework and the threshold decision live in their own modules; they
@@ -69,14 +69,14 @@ def referral_send(*, actor: User, referral: Referral) -> Referral:
     case_action_require(actor, MOVES["send"].capability, locked.case)
     case_open_require(locked.case)
     _, shared_fields = rules_check(
-        actor=actor, case=locked.case, values=values_of(locked), for_send=True
+        actor=actor, case=locked.case, values=referral_values_get(locked), for_send=True
     )
     locked.shared_fields = shared_fields
     locked.sent_by = actor
     locked.sent_at = now
-    locked.decision_due_at = decision_due_at_for(locked.urgency, now)
-    locked.threshold_due_at = threshold_due_at_from(now) if threshold_applies(locked) else None
-    locked.victim_support_due_at = victim_support_due_at_for(locked)
+    locked.decision_due_at = decision_due_at_compute(locked.urgency, now)
+    locked.threshold_due_at = threshold_due_at_compute(now) if threshold_applies(locked) else None
+    locked.victim_support_due_at = victim_support_due_at_compute(locked)
     # The snapshot is fixed here and never rebuilt: the receiver sees what was sent.
     locked.disclosure = disclosure_build(locked)
     recipients = receivers_of(locked)
@@ -119,7 +119,7 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
     locked, now = move_begin(actor=actor, referral=referral, name="accept")
     locked.owner = actor
     locked.decided_at = now
-    locked.stale_at = stale_at_from(now)
+    locked.stale_at = stale_at_compute(now)
     accepted = move_finish(
         locked,
         actor=actor,

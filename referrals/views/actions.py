@@ -19,7 +19,7 @@ from common.pages import capability_required, form_errors_from
 from referrals import selectors
 from referrals.models import Referral, ReferralState
 from referrals.moves import MOVES
-from referrals.services.case_grants import grants_the_case
+from referrals.services.case_grants import case_grant_applies
 from referrals.services.transitions import MOVE_SERVICES
 from referrals.views.referral_page import ACTION_FORMS, render_referral_page
 
@@ -37,7 +37,7 @@ def _sent(sent: Referral) -> str:
 
 def _accepted(accepted: Referral) -> str:
     done = "You accepted the referral: it is yours. The referrer has been told."
-    if grants_the_case(accepted):
+    if case_grant_applies(accepted):
         done += (
             f" Your agency now holds case {accepted.case.reference} for the people it "
             "names: open it from this page."
