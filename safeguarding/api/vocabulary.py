@@ -22,6 +22,7 @@ from common.api.pagination import CursorPagination
 from common.api.schema import IF_MATCH_ONCE_IT_EXISTS, errors
 from safeguarding import selectors
 from safeguarding.models import ActionTarget, RiskScale, SharedLevel
+from safeguarding.models.queue import target_levels
 from safeguarding.risk_templates import Template, templates_current
 from safeguarding.selectors.vocabulary import (
     action_targets_for,
@@ -346,11 +347,9 @@ def _target_field(level: SharedLevel) -> serializers.IntegerField:
 
 @extend_schema_serializer(component_name="ActionTargets")
 class ActionTargetsSerializer(serializers.Serializer):
-    critical = _target_field(SharedLevel.CRITICAL)
-    high = _target_field(SharedLevel.HIGH)
-    unknown = _target_field(SharedLevel.UNKNOWN)
-    medium = _target_field(SharedLevel.MEDIUM)
-    low = _target_field(SharedLevel.LOW)
+    # A field per shared level, named by it, in the order of the defaults.
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {level.value: _target_field(level) for level in target_levels()}
 
 
 @extend_schema_field(ActionTargetsSerializer)

@@ -31,6 +31,12 @@ class ActionTarget(models.Model):
         return f"{self.level}: {self.working_days} working days"
 
 
+def target_levels() -> list[SharedLevel]:
+    """The shared levels an agency sets a target for, in the order its targets are
+    asked and shown (that of `ActionTarget.DEFAULTS`)."""
+    return [SharedLevel(level) for level in ActionTarget.DEFAULTS]
+
+
 class CasePriority(models.Model):
     """A case's place in its agency's work queue, kept up to date by the services
     that change it (case opened, assessment recorded, first action, target changed),

@@ -17,6 +17,7 @@ from common.errors import NotFound, PreconditionFailed, PreconditionRequired, Va
 from common.pages import capability_required, form_errors_from
 from safeguarding import selectors
 from safeguarding.models import ActionTarget, SharedLevel
+from safeguarding.models.queue import target_levels
 from safeguarding.risk_templates import COMPUTATION_RULE, Factor, Template, templates_current
 from safeguarding.selectors.vocabulary import (
     action_targets_for,
@@ -251,11 +252,12 @@ def _target_field(level: SharedLevel) -> forms.IntegerField:
 
 
 class TargetsForm(forms.Form):
-    critical = _target_field(SharedLevel.CRITICAL)
-    high = _target_field(SharedLevel.HIGH)
-    unknown = _target_field(SharedLevel.UNKNOWN)
-    medium = _target_field(SharedLevel.MEDIUM)
-    low = _target_field(SharedLevel.LOW)
+    """A field per shared level, named by it, in the order of the defaults."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for level in target_levels():
+            self.fields[level.value] = _target_field(level)
 
 
 @capability_required(MANAGE)
