@@ -2,6 +2,8 @@
 deadlines they set: the initial child protection conference and the child and
 family assessment."""
 
+from collections.abc import Callable
+
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
@@ -45,6 +47,17 @@ def _deadline(status: DeadlineStatus | None) -> dict | None:
     return DeadlineSerializer(status).data if status is not None else None
 
 
+def _due_at(step: str, within: int, counted_from: str) -> serializers.DateTimeField:
+    """When a step a discussion starts is due (a section 47 enquiry's deadline)."""
+    return serializers.DateTimeField(
+        allow_null=True,
+        help_text=(
+            f"{step}: within {within} working days of {counted_from}. "
+            "Null when no section 47 enquiries started."
+        ),
+    )
+
+
 @extend_schema_serializer(component_name="StrategyDiscussion")
 class StrategyDiscussionOutputSerializer(serializers.Serializer):
     """Expects discussions from `strategy_discussions_with_deadlines`."""
@@ -56,21 +69,13 @@ class StrategyDiscussionOutputSerializer(serializers.Serializer):
     section_47_started = serializers.BooleanField()
     rationale = serializers.CharField()
     referral_received_on = serializers.DateField()
-    conference_due_at = serializers.DateTimeField(
-        allow_null=True,
-        help_text=(
-            f"The initial child protection conference: within {CONFERENCE_WITHIN_WORKING_DAYS} "
-            "working days of the discussion. Null when no section 47 enquiries started."
-        ),
+    conference_due_at = _due_at(
+        "The initial child protection conference", CONFERENCE_WITHIN_WORKING_DAYS, "the discussion"
     )
     conference_held_on = serializers.DateField(allow_null=True)
     conference = serializers.SerializerMethodField()
-    assessment_due_at = serializers.DateTimeField(
-        allow_null=True,
-        help_text=(
-            f"The child and family assessment: within {ASSESSMENT_WITHIN_WORKING_DAYS} "
-            "working days of the referral. Null when no section 47 enquiries started."
-        ),
+    assessment_due_at = _due_at(
+        "The child and family assessment", ASSESSMENT_WITHIN_WORKING_DAYS, "the referral"
     )
     assessment_completed_on = serializers.DateField(allow_null=True)
     assessment = serializers.SerializerMethodField()
@@ -156,9 +161,29 @@ def _discussion(request, case, discussion_id) -> StrategyDiscussion:
     )
 
 
-class _StepApi(CaseNestedMixin, APIView):
-    policy = {"POST": "safeguarding.strategy.record"}
+def _date_input(component_name: str, field: str) -> type[serializers.Serializer]:
+    """A step's body: the one date it was done on, under the step's own name."""
+    serializer = type(
+        "InputSerializer", (serializers.Serializer,), {field: serializers.DateField()}
+    )
+    return extend_schema_serializer(component_name=component_name)(serializer)
 
+
+class _StepApi(CaseNestedMixin, APIView):
+    """A step of a discussion, recorded once with the date it was done on: its body
+    is the step's InputSerializer (which the schema reads through
+    get_serializer_class), `record` its service."""
+
+    policy = {"POST": "safeguarding.strategy.record"}
+    InputSerializer: type[serializers.Serializer]
+    record: Callable[..., StrategyDiscussion]
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return self.InputSerializer
+
+    @extend_schema(
+        responses={200: StrategyDiscussionOutputSerializer, **errors(400, 401, 403, 404, 409)},
+    )
     def post(self, request, case_id, discussion_id):
         case = self.get_case(request, case_id)
         discussion = _discussion(request, case, discussion_id)
@@ -171,36 +196,16 @@ class ConferenceHeldApi(_StepApi):
     """Record that the initial child protection conference was held. Once: a second
     time answers 409."""
 
-    @extend_schema_serializer(component_name="StrategyConferenceHeld")
-    class InputSerializer(serializers.Serializer):
-        held_on = serializers.DateField()
-
+    InputSerializer = _date_input("StrategyConferenceHeld", "held_on")
     record = staticmethod(child_protection_services.strategy_conference_held)
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={200: StrategyDiscussionOutputSerializer, **errors(400, 401, 403, 404, 409)},
-    )
-    def post(self, request, case_id, discussion_id):
-        return super().post(request, case_id, discussion_id)
 
 
 class AssessmentCompletedApi(_StepApi):
     """Record that the child and family assessment was completed. Once: a second
     time answers 409."""
 
-    @extend_schema_serializer(component_name="StrategyAssessmentCompleted")
-    class InputSerializer(serializers.Serializer):
-        completed_on = serializers.DateField()
-
+    InputSerializer = _date_input("StrategyAssessmentCompleted", "completed_on")
     record = staticmethod(child_protection_services.strategy_assessment_completed)
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={200: StrategyDiscussionOutputSerializer, **errors(400, 401, 403, 404, 409)},
-    )
-    def post(self, request, case_id, discussion_id):
-        return super().post(request, case_id, discussion_id)
 
 
 urlpatterns = [
