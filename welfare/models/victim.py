@@ -80,15 +80,34 @@ class VictimCare(models.Model):
 
     # The fields `clean` checks, with the messages the pages and the API show, rather
     # than Django's own field checks.
-    CLEANED_FIELDS = ("opt_out_note", "spoken_for_by", "regular_update_working_days")
+    CLEANED_FIELDS = (
+        "service_level",
+        "enhanced_reason",
+        "opt_out_note",
+        "spoken_for_by",
+        "regular_update_working_days",
+    )
 
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         super().clean_fields(exclude={*(exclude or ()), *self.CLEANED_FIELDS})
 
     def clean(self) -> None:
-        """How the victim wants to be kept informed: opting out needs a note; a
-        regular schedule is 1 to 60 working days."""
+        """The service level, with the reason an enhanced victim is owed it (and none
+        for a standard one); how the victim wants to be kept informed: opting out
+        needs a note; a regular schedule is 1 to 60 working days."""
         errors: dict[str, list[str]] = {}
+        if self.service_level not in ServiceLevel.values:
+            errors["service_level"] = [f"Choose one of: {', '.join(ServiceLevel.values)}."]
+        elif (
+            self.service_level == ServiceLevel.ENHANCED
+            and self.enhanced_reason not in EnhancedReason.values
+        ):
+            errors["enhanced_reason"] = [
+                f"Choose why the victim is owed the enhanced service: "
+                f"{', '.join(EnhancedReason.values)}."
+            ]
+        elif self.service_level == ServiceLevel.STANDARD and self.enhanced_reason:
+            errors["enhanced_reason"] = ["A victim on the standard service has no enhanced reason."]
         if not self.wants_updates and not self.opt_out_note:
             errors["opt_out_note"] = [
                 "Record what the victim said when they asked not to be updated."

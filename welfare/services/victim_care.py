@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -28,8 +29,6 @@ from welfare.models import (
     DutyKind,
     DutyStatus,
     DutyTrigger,
-    EnhancedReason,
-    ServiceLevel,
     VictimCare,
 )
 from welfare.services.duties import due_in_working_days, duties_close, duty_open
@@ -101,19 +100,14 @@ def victim_service_level_change(
     locked = _lock(actor=actor, care=care, expected_version=expected_version)
     errors: dict[str, list[str]] = {}
     reason = _reason_required(reason, errors)
-    enhanced_reason = (enhanced_reason or "").strip()
-    if service_level not in ServiceLevel.values:
-        errors["service_level"] = [f"Choose one of: {', '.join(ServiceLevel.values)}."]
-    elif service_level == ServiceLevel.ENHANCED and enhanced_reason not in EnhancedReason.values:
-        errors["enhanced_reason"] = [
-            f"Choose why the victim is owed the enhanced service: "
-            f"{', '.join(EnhancedReason.values)}."
-        ]
-    elif service_level == ServiceLevel.STANDARD and enhanced_reason:
-        errors["enhanced_reason"] = ["A victim on the standard service has no enhanced reason."]
-    raise_if(errors)
     locked.service_level = service_level
-    locked.enhanced_reason = enhanced_reason if service_level == ServiceLevel.ENHANCED else ""
+    locked.enhanced_reason = (enhanced_reason or "").strip()
+    # The level's own rules (VictimCare.clean), answered with the reason's.
+    try:
+        locked.clean()
+    except DjangoValidationError as error:
+        errors.update(error.message_dict)
+    raise_if(errors)
     return _save(locked, actor=actor, reason=reason, action="welfare.victim_care.level_changed")
 
 
