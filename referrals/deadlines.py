@@ -46,7 +46,7 @@ from referrals.services.concerns import (
     ConcernPeople,
     concern_link,
     concern_people,
-    escalate_to_all_at,
+    escalate_to_all_at_compute,
 )
 from referrals.services.due_dates import (
     DECISION_WORKING_DAYS,
@@ -242,7 +242,7 @@ def _concern_notices(
     )
     for user in supervisors:
         yield first, user
-    everyone_at = escalate_to_all_at(concern)
+    everyone_at = escalate_to_all_at_compute(concern)
     if everyone_at <= now:
         second = Notice(
             kind=URGENT_CONCERN_ESCALATED_TO_ALL,
@@ -284,7 +284,7 @@ def concern_escalations_sweep(now: datetime | None = None) -> dict[str, int]:
             people_of[concern.referral_id] = concern_people(concern.referral)
         pairs.extend(_concern_notices(concern, people_of[concern.referral_id], now))
         escalated.append(concern.pk)
-        if escalate_to_all_at(concern) <= now:
+        if escalate_to_all_at_compute(concern) <= now:
             escalated_to_all.append(concern.pk)
     created = notices_deliver(pairs)
     # Only the first sweep past each moment writes it down.

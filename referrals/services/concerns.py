@@ -76,7 +76,7 @@ def acknowledge_due_at_compute(raised_at: datetime) -> datetime:
     return raised_at.astimezone(UTC) + ACKNOWLEDGE_WITHIN
 
 
-def escalate_to_all_at(concern: Concern) -> datetime:
+def escalate_to_all_at_compute(concern: Concern) -> datetime:
     return concern.acknowledge_due_at.astimezone(UTC) + ESCALATE_TO_ALL_AFTER
 
 
