@@ -176,16 +176,9 @@ class AssessmentListCreateApi(CaseRecordsMixin, APIView):
     def post(self, request, case_id):
         case = self.get_case(request, case_id)
         data = self.payload_for(request, case)
-        assessment = assessment_services.assessment_record(
-            actor=request.user,
-            case=case,
-            subject=data["subject"],
-            template_key=data["template"],
-            answers=data["answers"],
-            review_on=data["review_on"],
-            override_level=data["override_level"],
-            override_rationale=data["override_rationale"],
-        )
+        # The body names the template by its key; so does the service, as template_key.
+        data["template_key"] = data.pop("template")
+        assessment = assessment_services.assessment_record(actor=request.user, case=case, **data)
         assessment = selectors.assessment_get_for_actor(
             actor=request.user, case=case, assessment_id=assessment.pk
         )
