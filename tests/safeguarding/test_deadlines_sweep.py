@@ -8,8 +8,8 @@ import time_machine
 from django.core import mail
 
 from agencies.models import Role
-from common.models import Notification
 from agencies.selectors.supervision import supervisors_of
+from common.models import Notification
 from safeguarding.deadlines import deadlines_sweep
 from safeguarding.models import CasePriority, Flag, FlagKind, StrategyDiscussion
 from safeguarding.services.child_protection import strategy_deadlines

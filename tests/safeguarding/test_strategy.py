@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import AccessLogEntry, Role
-from common.errors import AccessDenied, InvalidState, ValidationError
 from agencies.working_days import deadline_status
+from common.errors import AccessDenied, InvalidState, ValidationError
 from safeguarding.deadlines import strategy_discussions_with_deadlines
 from safeguarding.models import StrategyDiscussion
 from safeguarding.services.child_protection import (
