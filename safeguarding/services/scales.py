@@ -95,19 +95,39 @@ def scale_put(
     for grade in grades:
         grade.scale = scale
     RiskScaleLevel.objects.bulk_create(grades)
-    access_log_record(
+    # The queue shows each case's grade in the agency's current words.
+    _agency_vocabulary_changed(
         actor=actor,
+        agency=agency,
         action="safeguarding.scale.changed",
-        object_type="risk_scale",
-        object_id=scale.pk,
-        object_agency_slug=agency.slug,
+        logged=("risk_scale", scale.pk),
         justification=reason or f"version {scale.version}",
     )
+    return scale
+
+
+def _agency_vocabulary_changed(
+    *,
+    actor: User,
+    agency: Agency,
+    action: str,
+    logged: tuple[str, UUID | int],
+    justification: str,
+) -> None:
+    """After an agency changes its scale or its targets: the change logged (`logged`
+    names the object type and id) and its work queue brought up to date."""
     from safeguarding.services.queue import priorities_refresh_for_agency
 
-    # The queue shows each case's grade in the agency's current words.
+    object_type, object_id = logged
+    access_log_record(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_agency_slug=agency.slug,
+        justification=justification,
+    )
     priorities_refresh_for_agency(agency_id=agency.pk)
-    return scale
 
 
 def agency_grade(scale_levels: list[RiskScaleLevel], level: str) -> str:
@@ -148,7 +168,6 @@ def action_targets(agency_id: UUID) -> dict[str, int]:
 @transaction.atomic
 def action_targets_put(*, actor: User, agency: Agency, targets: dict[str, int]) -> dict[str, int]:
     """Set the agency's targets; the due dates of its waiting cases follow at once."""
-    from safeguarding.services.queue import priorities_refresh_for_agency
 
     _own_agency_require(actor, "safeguarding.scale.manage", agency)
     errors = {}
@@ -163,13 +182,11 @@ def action_targets_put(*, actor: User, agency: Agency, targets: dict[str, int]) 
         ActionTarget.objects.update_or_create(
             agency=agency, level=level, defaults={"working_days": days}
         )
-    access_log_record(
+    _agency_vocabulary_changed(
         actor=actor,
+        agency=agency,
         action="safeguarding.targets.changed",
-        object_type="agency",
-        object_id=agency.pk,
-        object_agency_slug=agency.slug,
+        logged=("agency", agency.pk),
         justification=", ".join(f"{k} {v}" for k, v in sorted(targets.items())),
     )
-    priorities_refresh_for_agency(agency_id=agency.pk)
     return action_targets(agency.pk)
