@@ -106,14 +106,14 @@ class StrategyDiscussionForm(forms.Form):
         self.fields["child"].choices = party_choices(children)
 
     def discussion_fields(self) -> dict:
-        data = self.cleaned_data
+        """The service's arguments: the form's answers, the child chosen by its id,
+        and the day and the time of the discussion as one moment."""
+        data = dict(self.cleaned_data)
+        held_on, held_time = data.pop("held_on"), data.pop("held_time")
         return {
+            **data,
             "child": self.children[data["child"]],
-            "held_at": timezone.make_aware(datetime.combine(data["held_on"], data["held_time"])),
-            "agencies_present": data["agencies_present"],
-            "section_47_started": data["section_47_started"],
-            "rationale": data["rationale"],
-            "referral_received_on": data.get("referral_received_on"),
+            "held_at": timezone.make_aware(datetime.combine(held_on, held_time)),
         }
 
 
