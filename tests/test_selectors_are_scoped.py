@@ -37,6 +37,9 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
         "one of `duties`, a queryset its callers scoped (duty_list and duty_team_list), "
         "and the log of that read or its refusal"
     ),
+    ("welfare.selectors.duties", "case_record_get_logged"): (
+        "one of `records`, a queryset its callers scoped, and the log of that read or its refusal"
+    ),
     # Reads nothing by the actor but their role.
     ("welfare.selectors.duties", "whose_default_get"): "the list a role starts from",
     # `user` is whom the notice is about, not a reader: the sweeps ask it, with no actor.
