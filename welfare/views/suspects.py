@@ -60,6 +60,15 @@ class _SuspectForm(forms.Form):
             return None
         return timezone.make_aware(datetime.combine(day, at))
 
+    def service_fields(self, **moments: tuple[str, str]) -> dict:
+        """The service's arguments: the form's answers, the suspect chosen by its id, and
+        each day and time named in `moments` given as one moment under the moment's name."""
+        data = {name: value for name, value in self.cleaned_data.items() if name != "suspect"}
+        for name, (day_field, time_field) in moments.items():
+            del data[day_field], data[time_field]
+            data[name] = self.moment(day_field, time_field)
+        return {**data, "suspect": self.chosen_suspect()}
+
 
 class ScreeningForm(_SuspectForm):
     screened_on = UKDateField(required=False, label="Date of the screening")
@@ -177,19 +186,10 @@ def _page(request, case_id, *, form_class, template: str, record, field_names: d
 @GET_AND_POST
 def screening_create(request, case_id):
     def record(case, form):
-        data = form.cleaned_data
         return screening_services.welfare_screening_record(
             actor=request.user,
             case=case,
-            suspect=form.chosen_suspect(),
-            screened_at=form.moment("screened_on", "screened_time"),
-            thoughts_of_suicide=data["thoughts_of_suicide"],
-            previous_attempts=data["previous_attempts"],
-            mental_health_concerns=data["mental_health_concerns"],
-            support_around_them=data["support_around_them"],
-            impact_on_job_and_family=data["impact_on_job_and_family"],
-            result=data["result"],
-            notes=data["notes"],
+            **form.service_fields(screened_at=("screened_on", "screened_time")),
         )
 
     return _page(
@@ -207,17 +207,10 @@ def screening_create(request, case_id):
 @GET_AND_POST
 def safety_plan_create(request, case_id):
     def record(case, form):
-        data = form.cleaned_data
-        consent = {"yes": True, "no": False}.get(data["next_of_kin_consent"])
+        fields = form.service_fields()
+        consent = {"yes": True, "no": False}.get(fields.pop("next_of_kin_consent"))
         return screening_services.safety_plan_record(
-            actor=request.user,
-            case=case,
-            suspect=form.chosen_suspect(),
-            told=data["told"],
-            next_of_kin_consent=consent,
-            support_offered=data["support_offered"],
-            safe_release_arrangements=data["safe_release_arrangements"],
-            notes=data["notes"],
+            actor=request.user, case=case, next_of_kin_consent=consent, **fields
         )
 
     return _page(
@@ -235,18 +228,10 @@ def safety_plan_create(request, case_id):
 @GET_AND_POST
 def incident_create(request, case_id):
     def record(case, form):
-        data = form.cleaned_data
         return incident_services.welfare_incident_record(
             actor=request.user,
             case=case,
-            suspect=form.chosen_suspect(),
-            kind=data["kind"],
-            stage=data["stage"],
-            occurred_at=form.moment("occurred_on", "occurred_time"),
-            serious_harm=data["serious_harm"],
-            description=data["description"],
-            iopc_reference=data["iopc_reference"],
-            iopc_referred_on=data["iopc_referred_on"],
+            **form.service_fields(occurred_at=("occurred_on", "occurred_time")),
         )
 
     return _page(
