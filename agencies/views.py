@@ -49,8 +49,8 @@ from agencies.services.sign_in import (
     session_end,
     session_start,
 )
-from common.errors import InvalidState, NotFound, PreconditionFailed, ValidationError
-from common.pages import capability_required, form_errors_from, signed_in_required
+from common.errors import InvalidState, NotFound, ValidationError
+from common.pages import capability_required, form_errors_from, form_save, signed_in_required
 
 # How long a passed password stays good for entering the code.
 _PENDING_FOR = timedelta(minutes=5)
@@ -286,20 +286,16 @@ def member_detail(request, member_id):
         data = dict(form.cleaned_data)
         team_id = data.pop("team")
         team = next((t for t in teams if str(t.id) == team_id), None)
-        try:
-            member_services.member_update(
-                actor=request.user,
-                membership=membership,
-                expected_version=data.pop("version"),
-                team=team,
-                clear_team=team is None,
-                **data,
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        except PreconditionFailed as stale:
-            form.add_error(None, stale.message)
-        else:
+        if form_save(
+            form,
+            member_services.member_update,
+            actor=request.user,
+            membership=membership,
+            expected_version=data.pop("version"),
+            team=team,
+            clear_team=team is None,
+            **data,
+        ):
             messages.success(request, "The changes are saved.")
             return redirect("member-detail", member_id=membership.id)
     context = {"membership": membership, "form": form, "reason_form": ReasonForm()}

@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.access_hooks import access_can
-from common.errors import AccessDenied, InvalidState, NotFound, ValidationError
+from common.errors import (
+    AccessDenied,
+    InvalidState,
+    NotFound,
+    PreconditionFailed,
+    ValidationError,
+)
 
 
 def signed_in_required(view):
@@ -64,6 +70,21 @@ def form_errors_from(form, error: ValidationError) -> None:
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+def form_save(form, save: Callable[..., object], /, **values: object) -> bool:
+    """Call the service `save(**values)` for a valid form: True when it saved; False,
+    with its refusal on the form, when it refused the values (on the named fields)
+    or found the record changed since the form was read (at the top)."""
+    try:
+        save(**values)
+    except ValidationError as error:
+        form_errors_from(form, error)
+    except PreconditionFailed as stale:
+        form.add_error(None, stale.message)
+    else:
+        return True
+    return False
 
 
 class ReportYearForm(forms.Form):

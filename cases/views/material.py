@@ -15,7 +15,7 @@ from cases.models import CaseSource
 from cases.selectors.material import activist_evidence_get_for_actor
 from cases.services import material as material_services
 from common.errors import InvalidState, PreconditionFailed, ValidationError
-from common.pages import capability_required, form_errors_from
+from common.pages import capability_required, form_errors_from, form_save
 
 _FIRST_GENERATION = {"yes": True, "no": False, "unknown": None}
 _YES_NO = {"yes": True, "no": False}
@@ -207,19 +207,15 @@ def material_edit(request, case_id):
     form = MaterialSummaryForm(request.POST or None, initial=_material_initial(summary))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            material_services.material_summary_put(
-                actor=request.user,
-                case=case,
-                expected_version=data.pop("version") or 0,
-                first_generation=_FIRST_GENERATION[data.pop("first_generation")],
-                **data,
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        except PreconditionFailed as stale:
-            form.add_error(None, stale.message)
-        else:
+        if form_save(
+            form,
+            material_services.material_summary_put,
+            actor=request.user,
+            case=case,
+            expected_version=data.pop("version") or 0,
+            first_generation=_FIRST_GENERATION[data.pop("first_generation")],
+            **data,
+        ):
             messages.success(request, "The material summary is saved.")
             return redirect(_case_page(case) + "#material")
     context = {"case": case, "summary": summary, "form": form}

@@ -16,7 +16,7 @@ from cases.forms import Radios, UKDateField
 from cases.forms.fields import TimeField
 from common.dates import day_text
 from common.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationError
-from common.pages import capability_required, form_errors_from
+from common.pages import capability_required, form_errors_from, form_save
 from welfare.models import ReviewKind, WelfareMeetingKind
 from welfare.selectors import staff_exposure as exposure_selectors
 from welfare.selectors import staff_summaries as summary_selectors
@@ -240,19 +240,15 @@ def staff_shift_change(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            welfare_services.staff_shift_set(
-                actor=request.user,
-                user=request.user,
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                expected_version=data["version"] or 0,
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        except PreconditionFailed as stale:
-            form.add_error(None, stale.message)
-        else:
+        if form_save(
+            form,
+            welfare_services.staff_shift_set,
+            actor=request.user,
+            user=request.user,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            expected_version=data["version"] or 0,
+        ):
             messages.success(request, "Your shift times are saved.")
             return redirect("staff-exposure")
     rules = exposure_selectors.exposure_rules_get_own(actor=request.user)
