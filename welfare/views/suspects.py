@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 from cases import selectors as case_selectors
 from cases.forms import Checkboxes, Radios, TimeField, UKDateField
 from cases.models import PartyRole
-from common.errors import InvalidState, PreconditionFailed, ValidationError
-from common.pages import capability_required, form_errors_from
+from common.errors import InvalidState, ValidationError
+from common.pages import capability_required, form_errors_from, form_save
 from welfare.models import (
     Answer,
     IncidentKind,
@@ -274,19 +274,15 @@ def iopc_referral_record(request, incident_id):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            incident_services.iopc_referral_record(
-                actor=request.user,
-                incident=incident,
-                expected_version=data["version"] or 0,
-                iopc_reference=data["iopc_reference"],
-                iopc_referred_on=data["iopc_referred_on"],
-            )
-        except ValidationError as error:
-            form_errors_from(form, error)
-        except PreconditionFailed as stale:
-            form.add_error(None, stale.message)
-        else:
+        if form_save(
+            form,
+            incident_services.iopc_referral_record,
+            actor=request.user,
+            incident=incident,
+            expected_version=data["version"] or 0,
+            iopc_reference=data["iopc_reference"],
+            iopc_referred_on=data["iopc_referred_on"],
+        ):
             messages.success(request, "IOPC referral recorded.")
             return redirect(f"{reverse('case-detail', args=[case.id])}#suspect-welfare")
     context = {
