@@ -17,7 +17,7 @@ On acceptance, in one transaction:
   read-only grant (source "transfer");
 * the case's history and the access log of both forces show the move."""
 
-from typing import cast
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib.auth.models import User
@@ -195,6 +195,35 @@ def _tell_sender(
 
 
 @transaction.atomic
+def _transfer_decided(
+    locked: CaseTransfer,
+    *,
+    actor: User,
+    state: TransferState,
+    case: Case,
+    change: str,
+    note: str,
+    **fields: Any,
+) -> None:
+    """Records the decision on a locked transfer (its new state, who decided and when, and the
+    fields the decision sets), saves it and logs it as cases.transfer.<state>."""
+    locked.state = state
+    locked.decided_by = actor
+    locked.decided_at = timezone.now()
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    record_change(locked, actor=actor, reason=change)
+    locked.save(update_fields=["state", "decided_by", "decided_at", *fields])
+    log_case_access(
+        actor=actor,
+        action=f"cases.transfer.{state.value}",
+        case=case,
+        object_type="case_transfer",
+        object_id=locked.pk,
+        note=note,
+    )
+
+
 def transfer_accept(
     *, actor: User, transfer: CaseTransfer, lead_officer: User | None
 ) -> CaseTransfer:
@@ -230,20 +259,15 @@ def transfer_accept(
         reason=f"Transferred to {receiver.name}: {sender.name} keeps reading it for a while.",
     )
     event_dispatch(CASE_TRANSFERRED, case=case, transfer=locked, actor=actor)
-    locked.state = TransferState.ACCEPTED
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.lead_officer = lead_officer
-    record_change(locked, actor=actor, reason=f"accepted by {receiver.slug}")
-    locked.save(update_fields=["state", "decided_by", "decided_at", "lead_officer"])
-    log_case_access(
+    _transfer_decided(
+        locked,
         actor=actor,
-        action="cases.transfer.accepted",
+        state=TransferState.ACCEPTED,
         case=case,
-        object_type="case_transfer",
-        object_id=locked.pk,
+        change=f"accepted by {receiver.slug}",
         note=f"from {sender.slug}; lead officer {lead_officer.get_username()}; "
         f"{duties} open {'duty' if duties == 1 else 'duties'} passed to them",
+        lead_officer=lead_officer,
     )
     _tell_sender(
         locked,
@@ -272,19 +296,14 @@ def transfer_decline(*, actor: User, transfer: CaseTransfer, reason: str) -> Cas
         reason, "reason", missing="Give the reason your force declines the case.", errors=errors
     )
     raise_if(errors)
-    locked.state = TransferState.DECLINED
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.decision_reason = reason
-    record_change(locked, actor=actor, reason=f"declined by {locked.to_agency.slug}")
-    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
-    log_case_access(
+    _transfer_decided(
+        locked,
         actor=actor,
-        action="cases.transfer.declined",
+        state=TransferState.DECLINED,
         case=locked.case,
-        object_type="case_transfer",
-        object_id=locked.pk,
+        change=f"declined by {locked.to_agency.slug}",
         note=f"by {locked.to_agency.slug}: {reason}",
+        decision_reason=reason,
     )
     _tell_sender(
         locked,
@@ -318,19 +337,14 @@ def transfer_withdraw(*, actor: User, transfer: CaseTransfer, reason: str) -> Ca
         reason, "reason", missing="Give the reason the transfer is withdrawn.", errors=errors
     )
     raise_if(errors)
-    locked.state = TransferState.WITHDRAWN
-    locked.decided_by = actor
-    locked.decided_at = timezone.now()
-    locked.decision_reason = reason
-    record_change(locked, actor=actor, reason="withdrawn")
-    locked.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
-    log_case_access(
+    _transfer_decided(
+        locked,
         actor=actor,
-        action="cases.transfer.withdrawn",
+        state=TransferState.WITHDRAWN,
         case=locked.case,
-        object_type="case_transfer",
-        object_id=locked.pk,
+        change="withdrawn",
         note=f"to {locked.to_agency.slug}: {reason}",
+        decision_reason=reason,
     )
     for supervisor in supervisors_of(locked.to_agency_id):
         notify(
