@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cases import selectors as case_selectors
-from cases.forms import Radios, UKDateField
+from cases.forms import UKDateField
 from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
 from welfare.models import DutyKind, DutyStatus
 from welfare.selectors import family as family_selectors
 from welfare.services.duty_referral import DECLINABLE_DUTIES, duty_meet_by_referral
 from welfare.services.family import family_pack_record
+from welfare.views.fields import radio_field, text_field
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 TAKE_UP = [("yes", "Yes"), ("no", "No"), ("unknown", "Not known yet")]
@@ -27,41 +28,27 @@ class FamilyPackForm(forms.Form):
     """Parses what was typed; the service decides what is valid and its messages
     come back onto these fields."""
 
-    suspect = forms.ChoiceField(
-        required=False,
-        widget=Radios,
-        label="Whose family was the pack for?",
-        error_messages={"invalid_choice": "Choose a suspect in this case."},
+    suspect = radio_field(
+        "Whose family was the pack for?", invalid="Choose a suspect in this case."
     )
-    given = forms.ChoiceField(
-        required=False,
+    given = radio_field(
+        "Was the family pack given?",
         choices=YES_NO,
-        widget=Radios,
-        label="Was the family pack given?",
-        error_messages={"invalid_choice": "Say whether the family pack was given."},
+        invalid="Say whether the family pack was given.",
     )
     given_on = UKDateField(required=False, label="Date it was given")
-    given_to = forms.CharField(
-        required=False,
+    given_to = text_field(
+        "Who in the family received it (optional)",
         max_length=200,
-        label="Who in the family received it (optional)",
         help_text="For example, the suspect's partner.",
     )
-    pack_version = forms.CharField(
-        required=False, max_length=40, label="Version of the pack (optional)"
-    )
-    accepted = forms.ChoiceField(
-        required=False,
+    pack_version = text_field("Version of the pack (optional)", max_length=40)
+    accepted = radio_field(
+        "Did the family take up the support it offers?",
         choices=TAKE_UP,
-        widget=Radios,
-        label="Did the family take up the support it offers?",
-        error_messages={"invalid_choice": "Choose yes, no or not known yet."},
+        invalid="Choose yes, no or not known yet.",
     )
-    not_given_reason = forms.CharField(
-        required=False,
-        label="If it was not given, why not",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    not_given_reason = text_field("If it was not given, why not", rows=3)
 
     def __init__(self, *args, suspects=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -130,33 +117,17 @@ RESOLUTIONS = [
 
 
 class DutyReferralForm(forms.Form):
-    resolution = forms.ChoiceField(
-        required=False,
-        widget=Radios,
-        label="How is this duty met?",
-        error_messages={"invalid_choice": "Choose how this duty is met."},
-    )
-    referral = forms.ChoiceField(
-        required=False,
-        widget=Radios,
-        label="Which referral?",
-        error_messages={"invalid_choice": "Choose a referral of this case."},
-    )
-    declined_reason = forms.CharField(
-        required=False,
-        label="What the person said when they declined",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    not_needed_reason = forms.CharField(
-        required=False,
-        label="Why a referral is not needed",
+    resolution = radio_field("How is this duty met?", invalid="Choose how this duty is met.")
+    referral = radio_field("Which referral?", invalid="Choose a referral of this case.")
+    declined_reason = text_field("What the person said when they declined", rows=3)
+    not_needed_reason = text_field(
+        "Why a referral is not needed",
         help_text="For example, the children are already known to children's services.",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )
-    external_reference = forms.CharField(
-        required=False,
+    external_reference = text_field(
+        "Their reference (optional)",
         max_length=100,
-        label="Their reference (optional)",
         help_text="For example, the children's services case number.",
     )
 

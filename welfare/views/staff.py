@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from agencies.audit import access_list_record
-from cases.forms import Radios, UKDateField
+from cases.forms import UKDateField
 from cases.forms.fields import TimeField
 from common.dates import day_text
 from common.errors import NotFound, PreconditionFailed, PreconditionRequired, ValidationError
@@ -23,6 +23,7 @@ from welfare.selectors import staff_summaries as summary_selectors
 from welfare.services import exposure_rules as rules_services
 from welfare.services import staff_sessions as session_services
 from welfare.services import staff_welfare as welfare_services
+from welfare.views.fields import radio_field, text_field
 
 
 def _week_from(request):
@@ -60,18 +61,15 @@ class SessionForm(forms.Form):
         label="Date the session ended (if not the same day)",
         help_text="Leave blank if it ended on the day it started.",
     )
-    review_kind = forms.ChoiceField(
-        required=False,
-        widget=Radios,
+    review_kind = radio_field(
+        "What kind of review was it?",
         choices=ReviewKind.choices,
-        label="What kind of review was it?",
-        error_messages={"invalid_choice": "Choose what kind of review it was."},
+        invalid="Choose what kind of review it was.",
     )
-    private_note = forms.CharField(
-        required=False,
-        label="Private note (optional)",
+    private_note = text_field(
+        "Private note (optional)",
         help_text="Only you can read this. Your supervisor never sees it.",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )
     confirm_breach = forms.BooleanField(
         required=False,
@@ -152,13 +150,11 @@ class MeetingForm(forms.Form):
         label="Who was it with?",
         error_messages={"invalid_choice": "Choose someone in your team."},
     )
-    kind = forms.ChoiceField(
-        required=False,
-        widget=Radios,
+    kind = radio_field(
+        "What took place?",
         choices=WelfareMeetingKind.choices,
-        label="What took place?",
         help_text="Only the date is recorded: what was said stays with occupational health.",
-        error_messages={"invalid_choice": "Choose a debrief or a welfare review."},
+        invalid="Choose a debrief or a welfare review.",
     )
     held_on = UKDateField(required=False, label="Date it took place")
 
@@ -296,11 +292,10 @@ class RulesForm(forms.Form):
         label="Months between welfare reviews",
         default_words="6 months",
     )
-    reason = forms.CharField(
-        required=False,
-        label="Why are you changing the rules?",
+    reason = text_field(
+        "Why are you changing the rules?",
         help_text="This is kept in the history of the rules.",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        rows=3,
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cases import selectors as case_selectors
-from cases.forms import Checkboxes, Radios, TimeField, UKDateField
+from cases.forms import Checkboxes, TimeField, UKDateField
 from cases.models import PartyRole
 from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from, form_save
@@ -27,24 +27,14 @@ from welfare.models import (
 from welfare.selectors import suspects as selectors
 from welfare.services import suspect_incidents as incident_services
 from welfare.services import suspect_screenings as screening_services
+from welfare.views.fields import radio_field, text_field
 
 RECORD = "welfare.suspect.record"
 GET_AND_POST = require_http_methods(["GET", "POST"])
 
 
-def _radios(label: str, choices, **kwargs):
-    return forms.ChoiceField(
-        required=False,
-        choices=choices,
-        widget=Radios,
-        label=label,
-        error_messages={"invalid_choice": "Choose one of the options."},
-        **kwargs,
-    )
-
-
 class _SuspectForm(forms.Form):
-    suspect = _radios("Which suspect?", [])
+    suspect = radio_field("Which suspect?", choices=[])
 
     def __init__(self, *args, suspects=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,25 +63,25 @@ class _SuspectForm(forms.Form):
 class ScreeningForm(_SuspectForm):
     screened_on = UKDateField(required=False, label="Date of the screening")
     screened_time = TimeField(required=False, label="Time of the screening")
-    thoughts_of_suicide = _radios("Have they had thoughts of suicide or self-harm?", Answer.choices)
-    previous_attempts = _radios("Have they tried to take their own life before?", Answer.choices)
-    mental_health_concerns = _radios(
-        "Are there concerns about their mental health?", Answer.choices
+    thoughts_of_suicide = radio_field(
+        "Have they had thoughts of suicide or self-harm?", choices=Answer.choices
     )
-    support_around_them = _radios("Do they have support around them?", Answer.choices)
-    impact_on_job_and_family = forms.CharField(
-        required=False,
-        label="The impact of the allegation on their job and family (optional)",
-        widget=forms.Textarea(attrs={"rows": 3}),
+    previous_attempts = radio_field(
+        "Have they tried to take their own life before?", choices=Answer.choices
     )
-    result = _radios(
+    mental_health_concerns = radio_field(
+        "Are there concerns about their mental health?", choices=Answer.choices
+    )
+    support_around_them = radio_field("Do they have support around them?", choices=Answer.choices)
+    impact_on_job_and_family = text_field(
+        "The impact of the allegation on their job and family (optional)", rows=3
+    )
+    result = radio_field(
         "Result",
-        ScreeningResult.choices,
+        choices=ScreeningResult.choices,
         help_text="At risk or unknown raises the suicide-risk flag: unknown is never safe.",
     )
-    notes = forms.CharField(
-        required=False, label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = text_field("Notes (optional)", rows=3)
 
 
 class SafetyPlanForm(_SuspectForm):
@@ -102,9 +92,9 @@ class SafetyPlanForm(_SuspectForm):
         label="Who was told?",
         error_messages={"invalid_choice": "Choose from the list."},
     )
-    next_of_kin_consent = _radios(
+    next_of_kin_consent = radio_field(
         "Did they consent to their next of kin being told?",
-        [("yes", "Yes"), ("no", "No")],
+        choices=[("yes", "Yes"), ("no", "No")],
         help_text="Next of kin may be told only with consent.",
     )
     support_offered = forms.MultipleChoiceField(
@@ -114,30 +104,22 @@ class SafetyPlanForm(_SuspectForm):
         label="What support was offered?",
         error_messages={"invalid_choice": "Choose from the list."},
     )
-    safe_release_arrangements = forms.CharField(
-        required=False,
-        label="Safe-release arrangements",
-        help_text="How they get home, and who is with them.",
-        widget=forms.Textarea(attrs={"rows": 3}),
+    safe_release_arrangements = text_field(
+        "Safe-release arrangements", help_text="How they get home, and who is with them.", rows=3
     )
-    notes = forms.CharField(
-        required=False, label="Notes (optional)", widget=forms.Textarea(attrs={"rows": 3})
-    )
+    notes = text_field("Notes (optional)", rows=3)
 
 
 class IncidentForm(_SuspectForm):
-    kind = _radios("What happened?", IncidentKind.choices)
-    stage = _radios("At what stage of the investigation?", IncidentStage.choices)
+    kind = radio_field("What happened?", choices=IncidentKind.choices)
+    stage = radio_field("At what stage of the investigation?", choices=IncidentStage.choices)
     occurred_on = UKDateField(required=False, label="Date it happened")
     occurred_time = TimeField(required=False, label="Time it happened")
     serious_harm = forms.BooleanField(required=False, label="It caused serious harm")
-    description = forms.CharField(
-        required=False, label="What happened", widget=forms.Textarea(attrs={"rows": 4})
-    )
-    iopc_reference = forms.CharField(
-        required=False,
+    description = text_field("What happened", rows=4)
+    iopc_reference = text_field(
+        "IOPC reference (optional)",
         max_length=60,
-        label="IOPC reference (optional)",
         help_text="If the referral to the Independent Office for Police Conduct is made.",
     )
     iopc_referred_on = UKDateField(required=False, label="Date of the IOPC referral (optional)")
@@ -249,10 +231,9 @@ class IopcReferralForm(forms.Form):
     """The referral to the Independent Office for Police Conduct that an incident
     called for: its reference and the date it was made."""
 
-    iopc_reference = forms.CharField(
-        required=False,
+    iopc_reference = text_field(
+        "IOPC reference",
         max_length=60,
-        label="IOPC reference",
         error_messages={"max_length": "The IOPC reference must be 60 characters or fewer."},
     )
     iopc_referred_on = UKDateField(required=False, label="Date of the referral")

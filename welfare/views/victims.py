@@ -29,6 +29,7 @@ from welfare.selectors import duties as duty_selectors
 from welfare.selectors import victims as victim_selectors
 from welfare.services import victim_care as care_services
 from welfare.services.duty_meet import duty_meet_by_contact
+from welfare.views.fields import text_field
 
 _DUE_TABS = (("today", "Today"), ("overdue", "Overdue"), ("week", "This week"))
 _WHOSE_TABS = (("mine", "Mine"), ("team", "My team's"))
@@ -161,13 +162,13 @@ class ServiceLevelForm(forms.Form):
         choices=[("", "Not enhanced"), *EnhancedReason.choices],
         label="Why the enhanced service applies",
     )
-    reason = forms.CharField(max_length=100, required=False, label="Reason for the change")
+    reason = text_field("Reason for the change", max_length=100)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class PointOfContactForm(forms.Form):
     point_of_contact = forms.ChoiceField(label="New named point of contact")
-    reason = forms.CharField(max_length=100, required=False, label="Reason for the change")
+    reason = text_field("Reason for the change", max_length=100)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, candidates=(), **kwargs):
@@ -184,15 +185,10 @@ class PreferencesForm(forms.Form):
         widget=Radios,
         label="Does the victim want to be updated?",
     )
-    opt_out_note = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="What the victim said (if they asked not to be updated)",
-    )
-    spoken_for_by = forms.CharField(
-        required=False,
+    opt_out_note = text_field("What the victim said (if they asked not to be updated)", rows=3)
+    spoken_for_by = text_field(
+        "Who speaks for the victim (optional)",
         max_length=200,
-        label="Who speaks for the victim (optional)",
         help_text="For a child: the parent or carer, for example Mother, Jane Smith.",
     )
     regular_update_working_days = forms.IntegerField(
