@@ -97,6 +97,7 @@ class SafetyPlanForm(_SuspectForm):
         choices=[("yes", "Yes"), ("no", "No")],
         help_text="Next of kin may be told only with consent.",
     )
+
     support_offered = forms.MultipleChoiceField(
         required=False,
         choices=SafetyPlanSupport.choices,
@@ -108,6 +109,15 @@ class SafetyPlanForm(_SuspectForm):
         "Safe-release arrangements", help_text="How they get home, and who is with them.", rows=3
     )
     notes = text_field("Notes (optional)", rows=3)
+
+    def service_fields(self, **moments: tuple[str, str]) -> dict:
+        """As for any suspect form, with the consent to tell the next of kin as yes, no
+        or not answered."""
+        fields = super().service_fields(**moments)
+        fields["next_of_kin_consent"] = {"yes": True, "no": False}.get(
+            fields["next_of_kin_consent"]
+        )
+        return fields
 
 
 class IncidentForm(_SuspectForm):
@@ -125,106 +135,76 @@ class IncidentForm(_SuspectForm):
     iopc_referred_on = UKDateField(required=False, label="Date of the IOPC referral (optional)")
 
 
-def _page(request, case_id, *, form_class, template: str, record, field_names: dict, done: str):
-    case = case_selectors.case_get_for_actor(
-        actor=request.user, case_id=case_id, action=RECORD, log=False
-    )
-    suspects = list(
-        case_selectors.party_list(actor=request.user, case=case).filter(role=PartyRole.SUSPECT)
-    )
-    now = timezone.localtime()
-    initial = {
-        "screened_on": now.date(),
-        "screened_time": now.strftime("%H:%M"),
-        "occurred_on": now.date(),
-        "occurred_time": now.strftime("%H:%M"),
-    }
-    if len(suspects) == 1:
-        initial["suspect"] = str(suspects[0].pk)
-    form = form_class(request.POST or None, suspects=suspects, initial=initial)
-    if request.method == "POST" and suspects and form.is_valid():
-        try:
-            record(case, form)
-        except ValidationError as error:
-            form_errors_from(
-                form,
-                ValidationError({field_names.get(f, f): m for f, m in error.message_dict.items()}),
-            )
-        except InvalidState as conflict:
-            form.add_error(None, conflict.message)
-        else:
-            messages.success(request, done)
-            return redirect(f"{reverse('case-detail', args=[case.id])}#suspect-welfare")
-    context = {
-        "case": case,
-        "form": form,
-        "suspects": suspects,
-        "case_url": reverse("case-detail", args=[case.id]),
-    }
-    return render(request, template, context)
+def _record_page(form_class, service, *, template: str, done: str, **moments: tuple[str, str]):
+    """The page that records one of a case's suspect welfare records with `service`;
+    `moments` names the service's moments and the day and time fields that give each."""
 
-
-@capability_required(RECORD)
-@GET_AND_POST
-def screening_create(request, case_id):
-    def record(case, form):
-        return screening_services.welfare_screening_record(
-            actor=request.user,
-            case=case,
-            **form.service_fields(screened_at=("screened_on", "screened_time")),
+    @capability_required(RECORD)
+    @GET_AND_POST
+    def page(request, case_id):
+        case = case_selectors.case_get_for_actor(
+            actor=request.user, case_id=case_id, action=RECORD, log=False
         )
-
-    return _page(
-        request,
-        case_id,
-        form_class=ScreeningForm,
-        template="welfare/suspects/screening_form.html",
-        record=record,
-        field_names={"screened_at": "screened_on"},
-        done="Welfare screening recorded.",
-    )
-
-
-@capability_required(RECORD)
-@GET_AND_POST
-def safety_plan_create(request, case_id):
-    def record(case, form):
-        fields = form.service_fields()
-        consent = {"yes": True, "no": False}.get(fields.pop("next_of_kin_consent"))
-        return screening_services.safety_plan_record(
-            actor=request.user, case=case, next_of_kin_consent=consent, **fields
+        suspects = list(
+            case_selectors.party_list(actor=request.user, case=case).filter(role=PartyRole.SUSPECT)
         )
+        now = timezone.localtime()
+        initial = {
+            "screened_on": now.date(),
+            "screened_time": now.strftime("%H:%M"),
+            "occurred_on": now.date(),
+            "occurred_time": now.strftime("%H:%M"),
+        }
+        if len(suspects) == 1:
+            initial["suspect"] = str(suspects[0].pk)
+        form = form_class(request.POST or None, suspects=suspects, initial=initial)
+        if request.method == "POST" and suspects and form.is_valid():
+            try:
+                service(actor=request.user, case=case, **form.service_fields(**moments))
+            except ValidationError as error:
+                field_names = {name: day_field for name, (day_field, _) in moments.items()}
+                form_errors_from(
+                    form,
+                    ValidationError(
+                        {field_names.get(f, f): m for f, m in error.message_dict.items()}
+                    ),
+                )
+            except InvalidState as conflict:
+                form.add_error(None, conflict.message)
+            else:
+                messages.success(request, done)
+                return redirect(f"{reverse('case-detail', args=[case.id])}#suspect-welfare")
+        context = {
+            "case": case,
+            "form": form,
+            "suspects": suspects,
+            "case_url": reverse("case-detail", args=[case.id]),
+        }
+        return render(request, template, context)
 
-    return _page(
-        request,
-        case_id,
-        form_class=SafetyPlanForm,
-        template="welfare/suspects/safety_plan_form.html",
-        record=record,
-        field_names={},
-        done="Safety plan recorded.",
-    )
+    return page
 
 
-@capability_required(RECORD)
-@GET_AND_POST
-def incident_create(request, case_id):
-    def record(case, form):
-        return incident_services.welfare_incident_record(
-            actor=request.user,
-            case=case,
-            **form.service_fields(occurred_at=("occurred_on", "occurred_time")),
-        )
-
-    return _page(
-        request,
-        case_id,
-        form_class=IncidentForm,
-        template="welfare/suspects/incident_form.html",
-        record=record,
-        field_names={"occurred_at": "occurred_on"},
-        done="Incident recorded.",
-    )
+screening_create = _record_page(
+    ScreeningForm,
+    screening_services.welfare_screening_record,
+    template="welfare/suspects/screening_form.html",
+    done="Welfare screening recorded.",
+    screened_at=("screened_on", "screened_time"),
+)
+safety_plan_create = _record_page(
+    SafetyPlanForm,
+    screening_services.safety_plan_record,
+    template="welfare/suspects/safety_plan_form.html",
+    done="Safety plan recorded.",
+)
+incident_create = _record_page(
+    IncidentForm,
+    incident_services.welfare_incident_record,
+    template="welfare/suspects/incident_form.html",
+    done="Incident recorded.",
+    occurred_at=("occurred_on", "occurred_time"),
+)
 
 
 class IopcReferralForm(forms.Form):
