@@ -17,11 +17,10 @@ from cases.models import (
     Offence,
 )
 from cases.services.common import (
-    case_action_require,
-    case_open_require,
+    case_record_save,
+    case_write_require,
     log_case_access,
     raise_if,
-    record_change,
 )
 from common.errors import InvalidState, ValidationError
 
@@ -44,8 +43,7 @@ def offence_add(
     platform: str = "",
     parties: Sequence[CaseParty] = (),
 ) -> Offence:
-    case_action_require(actor, "cases.offence.add", case)
-    case_open_require(case)
+    case_write_require(actor, "cases.offence.add", case)
     offence = Offence(
         case=case,
         offence_type=offence_type,
@@ -58,16 +56,15 @@ def offence_add(
     raise_if(offence.rules())  # the offence's own rules first, then its parties
     _parties_of_case(actor, case, list(parties), "parties")
     offence.full_clean()
-    record_change(offence, actor=actor, reason="offence recorded")
-    offence.save()
-    offence.parties.set(parties)
-    log_case_access(
+    case_record_save(
+        offence,
         actor=actor,
-        action="cases.offence.added",
         case=case,
+        reason="offence recorded",
+        action="cases.offence.added",
         object_type="offence",
-        object_id=offence.pk,
     )
+    offence.parties.set(parties)
     return offence
 
 
@@ -86,8 +83,7 @@ def contact_log(
 ) -> ContactLog:
     """Logging a contact is the generalist officer's most common task: few fields,
     sensible defaults (now, outbound)."""
-    case_action_require(actor, "cases.contact.add", case)
-    case_open_require(case)
+    case_write_require(actor, "cases.contact.add", case)
     if party.case_id != case.pk or not access.party_visible(actor, party):
         raise ValidationError({"party": ["Choose a party to this case."]})
     contacted_at = contacted_at or timezone.now()
@@ -124,8 +120,7 @@ def decision_record(
     decided_at: datetime | None = None,
     corrects: KeyDecision | None = None,
 ) -> KeyDecision:
-    case_action_require(actor, "cases.decision.add", case)
-    case_open_require(case)
+    case_write_require(actor, "cases.decision.add", case)
     decided_at = decided_at or timezone.now()
     other_case: dict[str, list[str]] = {}
     if corrects is not None:
