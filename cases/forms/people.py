@@ -78,6 +78,17 @@ _TEXT_FIELDS = (
 )
 
 
+def _safe_to(contact: str) -> forms.ChoiceField:
+    """Is it safe to phone, write or visit: yes, no or not asked yet."""
+    return forms.ChoiceField(
+        choices=YES_NO_NOT_ASKED,
+        initial="not_asked",
+        widget=Radios,
+        label=f"Is it safe to {contact}?",
+        error_messages={"required": f"Select whether it is safe to {contact}, or 'Not asked yet'."},
+    )
+
+
 class NewPersonPartForm(PartForm):
     """A new person and their part in the case, recorded together."""
 
@@ -119,27 +130,9 @@ class NewPersonPartForm(PartForm):
     )
     phone = forms.CharField(required=False, max_length=40, label="Phone (optional)")
     email = forms.EmailField(required=False, label="Email (optional)")
-    safe_to_phone = forms.ChoiceField(
-        choices=YES_NO_NOT_ASKED,
-        initial="not_asked",
-        widget=Radios,
-        label="Is it safe to phone?",
-        error_messages={"required": "Select whether it is safe to phone, or 'Not asked yet'."},
-    )
-    safe_to_write = forms.ChoiceField(
-        choices=YES_NO_NOT_ASKED,
-        initial="not_asked",
-        widget=Radios,
-        label="Is it safe to write?",
-        error_messages={"required": "Select whether it is safe to write, or 'Not asked yet'."},
-    )
-    safe_to_visit = forms.ChoiceField(
-        choices=YES_NO_NOT_ASKED,
-        initial="not_asked",
-        widget=Radios,
-        label="Is it safe to visit?",
-        error_messages={"required": "Select whether it is safe to visit, or 'Not asked yet'."},
-    )
+    safe_to_phone = _safe_to("phone")
+    safe_to_write = _safe_to("write")
+    safe_to_visit = _safe_to("visit")
     preferred_channel = forms.ChoiceField(
         required=False,
         choices=[("", "No preference"), *ContactChannel.choices],
