@@ -3,6 +3,7 @@ of the reader's force (those waiting for its supervisors first); one transfer,
 where the receiving force's supervisor accepts it (naming a lead officer) or
 declines it, and the sending force may withdraw it (cases.services.transfers)."""
 
+from collections.abc import Callable
 from typing import cast
 
 from django.contrib import messages
@@ -147,22 +148,21 @@ def _detail_context(request, transfer: CaseTransfer, **forms) -> dict:
     return context
 
 
-def _decline_form(data=None) -> CaseReasonForm:
-    return CaseReasonForm(
-        data,
-        prefix="decline",
-        label="Why does your force decline it?",
-        missing="Give the reason your force declines the case.",
-    )
+def _reason_form(prefix: str, label: str, missing: str) -> Callable[..., CaseReasonForm]:
+    """The form giving the reason for declining or withdrawing a transfer."""
+
+    def form(data=None) -> CaseReasonForm:
+        return CaseReasonForm(data, prefix=prefix, label=label, missing=missing)
+
+    return form
 
 
-def _withdraw_form(data=None) -> CaseReasonForm:
-    return CaseReasonForm(
-        data,
-        prefix="withdraw",
-        label="Why is the transfer withdrawn?",
-        missing="Give the reason the transfer is withdrawn.",
-    )
+_decline_form = _reason_form(
+    "decline", "Why does your force decline it?", "Give the reason your force declines the case."
+)
+_withdraw_form = _reason_form(
+    "withdraw", "Why is the transfer withdrawn?", "Give the reason the transfer is withdrawn."
+)
 
 
 def _transfer(request, transfer_id, *, log: bool, side: str = "") -> CaseTransfer:
