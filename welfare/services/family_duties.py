@@ -54,22 +54,18 @@ def on_event_recorded(*, event: InvestigationEvent, actor: User) -> None:
     suspect = event.suspect
     reason = f"{event.get_kind_display()}, {event_moment_text(event)}"
     common: dict[str, Any] = {"actor": actor, "case": event.case, "party": suspect, "event": event}
-    duty_open(
-        **common,
-        kind=DutyKind.FAMILY_PACK,
-        trigger=DutyTrigger.EVENT,
-        reason=reason,
-        due_at=due_in_working_days(event.occurred_at, settings.FAMILY_PACK_WORKING_DAYS),
-        source_key=f"suspect:{suspect.pk}:family_pack",
-    )
-    duty_open(
-        **common,
-        kind=DutyKind.FAMILY_SUPPORT_OFFER,
-        trigger=DutyTrigger.EVENT,
-        reason=reason,
-        due_at=due_in_working_days(event.occurred_at, settings.FAMILY_SUPPORT_OFFER_WORKING_DAYS),
-        source_key=f"suspect:{suspect.pk}:family_support_offer",
-    )
+    for kind, working_days in (
+        (DutyKind.FAMILY_PACK, settings.FAMILY_PACK_WORKING_DAYS),
+        (DutyKind.FAMILY_SUPPORT_OFFER, settings.FAMILY_SUPPORT_OFFER_WORKING_DAYS),
+    ):
+        duty_open(
+            **common,
+            kind=kind,
+            trigger=DutyTrigger.EVENT,
+            reason=reason,
+            due_at=due_in_working_days(event.occurred_at, working_days),
+            source_key=f"suspect:{suspect.pk}:{kind.value}",
+        )
     if household_children_list(suspect).exists():
         _children_duty_open(
             actor=actor,

@@ -39,34 +39,19 @@ def duties_home(context) -> str:
     if user is None or not access.can(user, "welfare.duty.view"):
         return ""
     now = timezone.now()
-    updates, more_updates = _first(
-        duty_selectors.duty_list(
-            actor=user,
-            filters={"due": "today", "whose": "mine"},
-            kinds=VICTIM_DUTIES,
-            now=now,
-        ),
-        now,
-    )
-    family, more_family = _first(
-        duty_selectors.duty_list(
-            actor=user, filters={"whose": "mine"}, kinds=FAMILY_DUTIES, now=now
-        ),
-        now,
-    )
+
+    def first_of(kinds, **filters):
+        return _first(
+            duty_selectors.duty_list(actor=user, filters=filters, kinds=kinds, now=now), now
+        )
+
+    updates, more_updates = first_of(VICTIM_DUTIES, due="today", whose="mine")
+    family, more_family = first_of(FAMILY_DUTIES, whose="mine")
     for duty in family:
         duty.family_support_url = family_support_url(duty.case_id)
     team_overdue, more_team = [], False
     if access.role_of(user) == Role.POLICE_SUPERVISOR:
-        team_overdue, more_team = _first(
-            duty_selectors.duty_list(
-                actor=user,
-                filters={"due": "overdue", "whose": "team"},
-                kinds=VICTIM_DUTIES,
-                now=now,
-            ),
-            now,
-        )
+        team_overdue, more_team = first_of(VICTIM_DUTIES, due="overdue", whose="team")
     # Each row names a victim or a family: the log names every duty shown.
     access_list_record(actor=user, records=[*updates, *family, *team_overdue])
     return render_to_string(
