@@ -15,6 +15,7 @@ from referrals.models import (
     ThresholdDecisionKind,
     Urgency,
 )
+from safeguarding.forms import party_choices
 
 # The words a sender and a receiver read for each field a disclosure may hold.
 FIELD_LABELS: dict[str, str] = {
@@ -52,6 +53,26 @@ def share_field_name(party_id) -> str:
     return f"share-{party_id}"
 
 
+def text_box(
+    label: str, required: str, *, rows: int = 3, max_length: int = 5000, help_text: str = ""
+) -> forms.CharField:
+    """A box of several lines that must be filled in; `required` is the error when it is not."""
+    return forms.CharField(
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        label=label,
+        help_text=help_text,
+        error_messages={"required": required},
+    )
+
+
+def radios(choices, label: str, required: str, **kwargs) -> forms.ChoiceField:
+    """Radio buttons, one of which must be chosen; `required` is the error when none is."""
+    return forms.ChoiceField(
+        choices=choices, widget=Radios, label=label, error_messages={"required": required}, **kwargs
+    )
+
+
 # --- Step 1 of a new referral: who to, what for, how soon
 
 
@@ -69,18 +90,14 @@ class ReceiverForm(forms.Form):
         help_text="Leave it as any team unless you know which team should act.",
         error_messages={"invalid_choice": "Select one of the teams in the list."},
     )
-    purpose = forms.ChoiceField(
-        choices=ReferralPurpose.choices,
-        widget=Radios,
-        label="What is the referral for?",
-        error_messages={"required": "Select what the referral is for."},
+    purpose = radios(
+        ReferralPurpose.choices, "What is the referral for?", "Select what the referral is for."
     )
-    urgency = forms.ChoiceField(
-        choices=Urgency.choices,
-        widget=Radios,
-        label="How urgent is it?",
+    urgency = radios(
+        Urgency.choices,
+        "How urgent is it?",
+        "Select how urgent the referral is.",
         help_text=URGENCY_HINT,
-        error_messages={"required": "Select how urgent the referral is."},
     )
 
     def __init__(self, *args, agencies=(), **kwargs):
@@ -201,10 +218,7 @@ class DisclosureForm(forms.Form):
     def __init__(self, *args, parties=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.case_parties = {str(party.id): party for party in parties}
-        self.fields["parties"].choices = [
-            (str(party.id), f"{party.person.full_name} ({party.get_role_display().lower()})")
-            for party in parties
-        ]
+        self.fields["parties"].choices = party_choices(parties)
         for party in parties:
             self.fields[share_field_name(party.id)] = forms.MultipleChoiceField(
                 required=False,
@@ -256,82 +270,61 @@ class DisclosureForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why are you declining it?",
+    reason = text_box(
+        "Why are you declining it?",
+        "Enter why you are declining the referral.",
         help_text="The referrer reads this.",
-        error_messages={"required": "Enter why you are declining the referral."},
     )
 
 
 class ReturnForm(forms.Form):
-    question = forms.CharField(
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="What do you need to know?",
+    question = text_box(
+        "What do you need to know?",
+        "Enter your question for the referrer.",
         help_text="The referral goes back to the referrer until they answer.",
-        error_messages={"required": "Enter your question for the referrer."},
     )
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        label="Your answer",
+    answer = text_box(
+        "Your answer",
+        "Enter your answer to the receiver's question.",
+        rows=4,
         help_text="The receiver reads it with the disclosure already sent.",
-        error_messages={"required": "Enter your answer to the receiver's question."},
     )
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Progress note",
-        help_text="The referrer is told of every note.",
-        error_messages={"required": "Enter what has happened."},
+    note = text_box(
+        "Progress note", "Enter what has happened.", help_text="The referrer is told of every note."
     )
 
 
 class CompleteForm(forms.Form):
-    outcome = forms.ChoiceField(
-        choices=CompletionOutcome.choices,
-        widget=Radios,
-        label="Outcome",
-        error_messages={"required": "Select the outcome."},
-    )
-    summary = forms.CharField(
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        label="Summary for the referrer",
+    outcome = radios(CompletionOutcome.choices, "Outcome", "Select the outcome.")
+    summary = text_box(
+        "Summary for the referrer",
+        "Enter a summary for the referrer.",
+        rows=4,
         help_text="What was done and what happens next. The referrer sees this on the case.",
-        error_messages={"required": "Enter a summary for the referrer."},
     )
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why are you withdrawing it?",
+    reason = text_box(
+        "Why are you withdrawing it?",
+        "Enter why you are withdrawing the referral.",
         help_text="The receiver reads this.",
-        error_messages={"required": "Enter why you are withdrawing the referral."},
     )
 
 
 class ThresholdForm(forms.Form):
-    decision = forms.ChoiceField(
-        choices=ThresholdDecisionKind.choices,
-        widget=Radios,
-        label="Threshold decision",
-        error_messages={"required": "Select the threshold decision."},
+    decision = radios(
+        ThresholdDecisionKind.choices, "Threshold decision", "Select the threshold decision."
     )
-    rationale = forms.CharField(
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        label="Rationale",
+    rationale = text_box(
+        "Rationale",
+        "Enter the rationale for the decision.",
+        rows=4,
         help_text="The referrer is told of the decision at once.",
-        error_messages={"required": "Enter the rationale for the decision."},
     )

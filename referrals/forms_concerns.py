@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from cases.forms.fields import Radios, TimeField, UKDateField
 from cases.models import ContactChannel, ContactDirection
+from referrals.forms import radios, text_box
 from referrals.models import ConcernKind
+from safeguarding.forms import party_choices
 from safeguarding.models import FlagKind
 
 _NOBODY = ""
@@ -23,15 +25,14 @@ def _shown_name(party: dict) -> str:
 
 
 class ConcernForm(forms.Form):
-    kind = forms.ChoiceField(
-        choices=ConcernKind.choices,
-        widget=Radios,
-        label="What is the concern?",
+    kind = radios(
+        ConcernKind.choices,
+        "What is the concern?",
+        "Select what the concern is.",
         help_text=(
             "A new offender account is, for example, another online account or username "
             "the offender uses."
         ),
-        error_messages={"required": "Select what the concern is."},
     )
     subject = forms.ChoiceField(
         required=False,
@@ -39,12 +40,11 @@ class ConcernForm(forms.Form):
         label="Who is it about?",
         help_text="Required for a risk of suicide or self-harm: say who is at risk.",
     )
-    heard = forms.CharField(
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        label="What was heard?",
+    heard = text_box(
+        "What was heard?",
+        "Enter what was heard.",
+        rows=6,
         help_text="In the words it was said, as far as you can.",
-        error_messages={"required": "Enter what was heard."},
     )
     heard_on = UKDateField(
         label="Date it was heard", error_messages={"required": "Enter the date it was heard."}
@@ -84,12 +84,11 @@ class ConcernForm(forms.Form):
 
 
 class AcknowledgeForm(forms.Form):
-    action_taken = forms.CharField(
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        label="What has been done?",
+    action_taken = text_box(
+        "What has been done?",
+        "Enter what has been done about the concern.",
+        rows=5,
         help_text="The partner who raised it is told it is acknowledged.",
-        error_messages={"required": "Enter what has been done about the concern."},
     )
 
 
@@ -100,9 +99,7 @@ class _PartyForm(forms.Form):
     def __init__(self, *args, parties=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.parties = {str(p.id): p for p in parties}
-        self.fields["party"].choices = [
-            (str(p.id), f"{p.person.full_name} ({p.get_role_display().lower()})") for p in parties
-        ]
+        self.fields["party"].choices = party_choices(parties)
 
 
 class ConcernFlagForm(_PartyForm):
@@ -111,18 +108,8 @@ class ConcernFlagForm(_PartyForm):
         label="Who is the flag about?",
         error_messages={"required": "Select who the flag is about."},
     )
-    kind = forms.ChoiceField(
-        choices=FlagKind.choices,
-        widget=Radios,
-        label="Flag",
-        error_messages={"required": "Select the flag."},
-    )
-    reason = forms.CharField(
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="Reason",
-        error_messages={"required": "Enter the reason for the flag."},
-    )
+    kind = radios(FlagKind.choices, "Flag", "Select the flag.")
+    reason = text_box("Reason", "Enter the reason for the flag.", max_length=2000)
     review_on = UKDateField(
         label="Review by", error_messages={"required": "Enter the date to review the flag."}
     )
@@ -134,37 +121,25 @@ class ConcernContactForm(_PartyForm):
         label="Who was the contact with?",
         error_messages={"required": "Select who the contact was with."},
     )
-    channel = forms.ChoiceField(
-        choices=ContactChannel.choices,
-        widget=Radios,
-        label="How?",
-        error_messages={"required": "Select how the contact was made."},
-    )
-    direction = forms.ChoiceField(
-        choices=ContactDirection.choices,
-        widget=Radios,
+    channel = radios(ContactChannel.choices, "How?", "Select how the contact was made.")
+    direction = radios(
+        ContactDirection.choices,
+        "Who made contact?",
+        "Select who made contact.",
         initial=ContactDirection.OUTBOUND,
-        label="Who made contact?",
-        error_messages={"required": "Select who made contact."},
     )
-    summary = forms.CharField(
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        label="What was said or agreed?",
-        error_messages={"required": "Enter what was said or agreed."},
-    )
+    summary = text_box("What was said or agreed?", "Enter what was said or agreed.")
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        label="Your message",
+    body = text_box(
+        "Your message",
+        "Enter your message.",
+        rows=4,
         help_text=(
             "The other side is told there is a message; its words are shown only here, "
             "never in a notification or email."
         ),
-        error_messages={"required": "Enter your message."},
     )
 
 
