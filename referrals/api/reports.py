@@ -20,6 +20,17 @@ _MEDIAN_HELP = (
 )
 
 
+def _median(span: str) -> serializers.DecimalField:
+    """A median in working days over `span` (a sentence), null when no referral got there."""
+    return serializers.DecimalField(
+        max_digits=6,
+        decimal_places=1,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text=f"{span} {_MEDIAN_HELP}",
+    )
+
+
 @extend_schema_serializer(component_name="ReferralReportOverdue")
 class OverdueSerializer(serializers.Serializer):
     decision = serializers.IntegerField(
@@ -42,20 +53,8 @@ class _CountsSerializer(serializers.Serializer):
     declined = serializers.IntegerField(source="counts.declined")
     completed = serializers.IntegerField(source="counts.completed")
     overdue = OverdueSerializer()
-    median_working_days_to_decision = serializers.DecimalField(
-        max_digits=6,
-        decimal_places=1,
-        coerce_to_string=False,
-        allow_null=True,
-        help_text=f"From sent to accepted or declined. {_MEDIAN_HELP}",
-    )
-    median_working_days_to_completion = serializers.DecimalField(
-        max_digits=6,
-        decimal_places=1,
-        coerce_to_string=False,
-        allow_null=True,
-        help_text=f"From sent to completed. {_MEDIAN_HELP}",
-    )
+    median_working_days_to_decision = _median("From sent to accepted or declined.")
+    median_working_days_to_completion = _median("From sent to completed.")
     completed_with_feedback = serializers.IntegerField(
         source="counts.completed_with_feedback",
         help_text="Completed with an outcome and a summary for the referrer.",
