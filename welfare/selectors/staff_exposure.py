@@ -71,22 +71,22 @@ def minutes_by_day(started_at: datetime, ended_at: datetime) -> dict[date, int]:
     return dict(spent)
 
 
+def _team_membership_find(agency_id: Any, team_id: Any, **lookup: Any) -> Membership | None:
+    """The active membership in the agency's team that `lookup` names, or None."""
+    return (
+        Membership.objects.select_related("user", "agency", "team")
+        .filter(agency_id=agency_id, team_id=team_id, user__is_active=True, **lookup)
+        .first()
+    )
+
+
 def team_membership_get(*, actor: User, user_id: Any) -> Membership:
     """The membership of a person in the actor's own team (the actor included), or
     NotFound: another team, agency or nobody at all are never told apart."""
     membership = access.membership_of(actor)
     if membership is None or membership.team_id is None:
         raise NotFound()
-    found = (
-        Membership.objects.select_related("user", "agency", "team")
-        .filter(
-            user_id=user_id,
-            agency_id=membership.agency_id,
-            team_id=membership.team_id,
-            user__is_active=True,
-        )
-        .first()
-    )
+    found = _team_membership_find(membership.agency_id, membership.team_id, user_id=user_id)
     if found is None:
         raise NotFound()
     return found
@@ -119,16 +119,7 @@ def team_member_get(*, actor: User, member_id: Any) -> Membership:
     if own is None or own.team_id is None or not access.can(actor, "staff.exposure.team"):
         raise NotFound()
     try:
-        found = (
-            Membership.objects.select_related("user", "agency", "team")
-            .filter(
-                pk=member_id,
-                agency_id=own.agency_id,
-                team_id=own.team_id,
-                user__is_active=True,
-            )
-            .first()
-        )
+        found = _team_membership_find(own.agency_id, own.team_id, pk=member_id)
     except (ValueError, TypeError, DjangoValidationError) as exc:
         raise NotFound() from exc
     if found is None:
