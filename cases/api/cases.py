@@ -18,6 +18,7 @@ from cases.models import Case, CaseSource
 from cases.services import cases as case_services
 from cases.services.common import log_case_read
 from common.api.concurrency import ETagMixin, etag_for, expected_version
+from common.api.fields import optional_text
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import IF_MATCH, errors
@@ -95,11 +96,9 @@ class CaseListCreateApi(_LeadAndTeamMixin, PagedMixin, APIView):
     @extend_schema_serializer(component_name="CaseCreate")
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=200)
-        summary = serializers.CharField(required=False, allow_blank=True, default="")
+        summary = optional_text()
         source = serializers.ChoiceField(choices=CaseSource.choices)  # type: ignore[assignment]
-        source_reference = serializers.CharField(
-            max_length=100, required=False, allow_blank=True, default=""
-        )
+        source_reference = optional_text(max_length=100)
         received_on = serializers.DateField()
         opened_on = serializers.DateField(required=False)
         lead_officer = serializers.CharField(

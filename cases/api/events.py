@@ -12,6 +12,7 @@ from cases.api.outcomes import SuspectField
 from cases.models import BailAuthority, EventKind, InvestigationEvent
 from cases.selectors.events import event_list
 from cases.services import events as event_services
+from common.api.fields import optional_date, optional_text
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
@@ -73,16 +74,13 @@ class EventListCreateApi(CaseNestedMixin, APIView):
         occurred_at = serializers.DateTimeField(
             help_text="When it happened; not in the future, not before the case was received."
         )
-        bail_end_on = serializers.DateField(
-            required=False,
-            allow_null=True,
-            default=None,
+        bail_end_on = optional_date(
             help_text=(
                 "Pre-charge bail or its extension only: the day it ends. Bail runs at most "
                 "3 months from release; an inspector may extend it to 6 months and a "
                 "superintendent to 9 months from the first release; beyond that, only a "
                 "magistrates' court."
-            ),
+            )
         )
         bail_authority = serializers.ChoiceField(
             choices=BailAuthority.choices,
@@ -91,7 +89,7 @@ class EventListCreateApi(CaseNestedMixin, APIView):
             default="",
             help_text="An extension of bail only: who authorised it.",
         )
-        details = serializers.CharField(required=False, allow_blank=True, default="")
+        details = optional_text()
 
     class Pagination(CursorPagination):
         ordering = ("occurred_at", "created_at", "id")

@@ -11,6 +11,7 @@ from cases.api.common import CaseNestedMixin
 from cases.models import CLOSING_REASONS_CHOSEN_BY_HAND
 from cases.services import lifecycle
 from common.api.concurrency import ETagMixin
+from common.api.fields import optional_text
 from common.api.schema import InvalidStateErrorSerializer, errors
 
 
@@ -38,7 +39,7 @@ class CaseCloseApi(CaseNestedMixin, ETagMixin, APIView):
     class InputSerializer(serializers.Serializer):
         # "Transferred" is not offered: a transfer moves the case to the other force.
         closing_reason = serializers.ChoiceField(choices=CLOSING_REASONS_CHOSEN_BY_HAND)
-        note = serializers.CharField(required=False, allow_blank=True, default="")
+        note = optional_text()
         closed_on = serializers.DateField(required=False)
         duty_reasons = serializers.DictField(
             child=serializers.CharField(max_length=2000, allow_blank=True),

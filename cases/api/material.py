@@ -23,6 +23,7 @@ from cases.models import ActivistEvidence, Case, MaterialSummary
 from cases.selectors.material import activist_evidence_get_for_actor
 from cases.services import material as material_services
 from common.api.concurrency import ETagMixin, etag_for, expected_version
+from common.api.fields import optional_text
 from common.api.schema import ERROR_RESPONSES, IF_MATCH_ONCE_IT_EXISTS, errors
 from common.errors import NotFound
 
@@ -43,13 +44,7 @@ def _get_responses(output: type[serializers.Serializer], not_found: str) -> dict
 
 
 def _reason_field() -> serializers.CharField:
-    return serializers.CharField(
-        max_length=500,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Why it changed, for the history.",
-    )
+    return optional_text(max_length=500, help_text="Why it changed, for the history.")
 
 
 @extend_schema_serializer(component_name="MaterialHash")
@@ -117,11 +112,8 @@ def _count_field(category: str) -> serializers.IntegerField:
 
 
 def _reference_field(label: str) -> serializers.CharField:
-    return serializers.CharField(
+    return optional_text(
         max_length=material_services.MAX_REFERENCE_LENGTH,
-        required=False,
-        allow_blank=True,
-        default="",
         help_text=f"{label}: letters, digits, spaces and - _ / . only.",
     )
 

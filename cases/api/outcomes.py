@@ -13,6 +13,7 @@ from cases.models import Outcome, OutcomeCode
 from cases.models.outcome import OUTCOME_21_CONDITIONS
 from cases.outcome_groups import OUTCOME_GROUPS, outcome_group_of
 from cases.services import outcomes as outcome_services
+from common.api.fields import optional_date, optional_text
 from common.api.idempotency import idempotent_create
 from common.api.schema import errors, results_of
 
@@ -104,17 +105,11 @@ class OutcomeListCreateApi(CaseNestedMixin, APIView):
                 f"confirmed true: {_CONDITION_KEYS}."
             ),
         )
-        caution_conditions = serializers.CharField(
-            required=False,
-            allow_blank=True,
-            default="",
-            help_text="A conditional caution's conditions, such as attending a course.",
+        caution_conditions = optional_text(
+            help_text="A conditional caution's conditions, such as attending a course."
         )
-        conditions_due_on = serializers.DateField(
-            required=False,
-            allow_null=True,
-            default=None,
-            help_text="The date by which the conditions must be met; after the outcome date.",
+        conditions_due_on = optional_date(
+            help_text="The date by which the conditions must be met; after the outcome date."
         )
 
     @extend_schema(

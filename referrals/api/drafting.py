@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from agencies.selectors import agency_get_by_slug
 from cases import selectors as case_selectors
+from common.api.fields import optional_date, optional_text
 from common.errors import NotFound, ValidationError
 from referrals.disclosure import DISCLOSABLE_FIELDS
 from referrals.models import (
@@ -39,21 +40,10 @@ class PartyShareSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="ReferralConsentInput")
 class ConsentInputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ConsentStatus.choices)
-    given_on = serializers.DateField(required=False, allow_null=True, default=None)
-    how = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    given_by = serializers.CharField(
-        max_length=200,
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="The person, or for a child, the parent.",
-    )
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Why consent was refused or not sought (needed then).",
-    )
+    given_on = optional_date()
+    how = optional_text(max_length=200)
+    given_by = optional_text(max_length=200, help_text="The person, or for a child, the parent.")
+    reason = optional_text(help_text="Why consent was refused or not sought (needed then).")
 
 
 class _ReferralInput(serializers.Serializer):
@@ -70,15 +60,12 @@ class _ReferralInput(serializers.Serializer):
         required=False,
         help_text="Whom the referral is about, and what to share of each.",
     )
-    summary_for_receiver = serializers.CharField(required=False, allow_blank=True, default="")
+    summary_for_receiver = optional_text()
     lawful_basis = serializers.ChoiceField(choices=LawfulBasis.choices)
     sensitive_condition = serializers.ChoiceField(choices=SensitiveCondition.choices)
     consent = ConsentInputSerializer()
-    suspect_details_reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        default="",
-        help_text="Why a victim-support charity needs to know about a suspect, when it does.",
+    suspect_details_reason = optional_text(
+        help_text="Why a victim-support charity needs to know about a suspect, when it does."
     )
     share_risk = serializers.BooleanField(required=False, default=True)
     share_flags = serializers.BooleanField(required=False, default=True)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.common import PartyField, PartyRefSerializer, UserRefSerializer
+from common.api.fields import optional_text
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
@@ -143,9 +144,7 @@ class AssessmentListCreateApi(CaseRecordsMixin, APIView):
         override_level = serializers.ChoiceField(
             choices=SharedLevel.choices, required=False, allow_blank=True, default=""
         )
-        override_rationale = serializers.CharField(
-            required=False, allow_blank=True, default="", help_text="Needed with an override."
-        )
+        override_rationale = optional_text(help_text="Needed with an override.")
 
     class Pagination(CursorPagination):
         ordering = ("-assessed_at", "-id")

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from agencies.access import SIGNED_IN
 from agencies.selectors import agency_get_by_slug
 from common.api.concurrency import ETagMixin, etag_for, expected_version
+from common.api.fields import optional_text
 from common.api.pagination import CursorPagination
 from common.api.schema import IF_MATCH_ONCE_IT_EXISTS, errors
 from safeguarding import selectors
@@ -258,12 +259,8 @@ class RiskScaleDetailApi(ETagMixin, APIView):
         levels = ScaleLevelsField(
             help_text="Every grade, the most severe first, each mapped to one shared level."
         )
-        reason = serializers.CharField(
-            max_length=300,
-            required=False,
-            allow_blank=True,
-            default="",
-            help_text="Why the scale changed, kept with the version.",
+        reason = optional_text(
+            max_length=300, help_text="Why the scale changed, kept with the version."
         )
 
         def validate(self, attrs):

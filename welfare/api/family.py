@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.common import CaseNestedMixin, PartyRefSerializer, UserRefSerializer
+from common.api.fields import optional_date, optional_text
 from common.api.idempotency import idempotent_create
 from common.api.schema import errors
 from common.errors import ValidationError
@@ -111,22 +112,16 @@ class FamilySupportApi(CaseNestedMixin, APIView):
         given = serializers.BooleanField(
             required=False, allow_null=True, default=None, help_text="Was the pack given?"
         )
-        given_on = serializers.DateField(
-            required=False, allow_null=True, default=None, help_text="Required if given."
-        )
-        given_to = serializers.CharField(
-            required=False, allow_blank=True, default="", help_text="Who in the family."
-        )
-        pack_version = serializers.CharField(required=False, allow_blank=True, default="")
+        given_on = optional_date(help_text="Required if given.")
+        given_to = optional_text(help_text="Who in the family.")
+        pack_version = optional_text()
         accepted = serializers.BooleanField(
             required=False,
             allow_null=True,
             default=None,
             help_text="Did the family take it up? Null when not known yet.",
         )
-        not_given_reason = serializers.CharField(
-            required=False, allow_blank=True, default="", help_text="Required if not given."
-        )
+        not_given_reason = optional_text(help_text="Required if not given.")
         event = serializers.UUIDField(
             required=False,
             allow_null=True,
@@ -174,20 +169,12 @@ class DutyReferralApi(APIView):
             default=None,
             help_text="A sent referral of this case, of the duty's purpose.",
         )
-        declined_reason = serializers.CharField(
-            required=False,
-            allow_blank=True,
-            default="",
-            help_text="The person refused support (not for children's safeguarding).",
+        declined_reason = optional_text(
+            help_text="The person refused support (not for children's safeguarding)."
         )
-        not_needed_reason = serializers.CharField(
-            required=False, allow_blank=True, default="", help_text="Why no referral is needed."
-        )
-        external_reference = serializers.CharField(
-            required=False,
-            allow_blank=True,
-            default="",
-            help_text="With a reason not needed: for example, children's services' reference.",
+        not_needed_reason = optional_text(help_text="Why no referral is needed.")
+        external_reference = optional_text(
+            help_text="With a reason not needed: for example, children's services' reference."
         )
 
     @extend_schema(

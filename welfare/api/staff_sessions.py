@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.common import UserRefSerializer
+from common.api.fields import optional_text
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import IDEMPOTENCY_KEY, errors, results_of
@@ -82,12 +83,7 @@ class ExposureSessionListCreateApi(APIView):
             help_text="After the start, not in the future, at most 12 hours later."
         )
         review_kind = serializers.ChoiceField(choices=ReviewKind.choices)
-        private_note = serializers.CharField(
-            required=False,
-            allow_blank=True,
-            default="",
-            help_text="Seen only by you: never by your supervisor.",
-        )
+        private_note = optional_text(help_text="Seen only by you: never by your supervisor.")
         confirm_breach = serializers.BooleanField(
             required=False,
             default=False,

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from cases.api.common import PartyRefSerializer, UserRefSerializer
 from cases.api.outcomes import SuspectField
 from common.api.concurrency import ETagMixin, expected_version
+from common.api.fields import optional_date, optional_text
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
@@ -65,10 +66,8 @@ class IncidentListCreateApi(SuspectRecordListCreateApi):
         occurred_at = serializers.DateTimeField()
         serious_harm = serializers.BooleanField(required=False, default=False)
         description = serializers.CharField(allow_blank=True)
-        iopc_reference = serializers.CharField(
-            max_length=60, required=False, allow_blank=True, default=""
-        )
-        iopc_referred_on = serializers.DateField(required=False, allow_null=True, default=None)
+        iopc_reference = optional_text(max_length=60)
+        iopc_referred_on = optional_date()
 
     class Pagination(CursorPagination):
         ordering = ("-occurred_at", "-id")

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from cases.api.common import CaseNestedMixin, PartyRefSerializer, UserRefSerializer
 from cases.api.outcomes import SuspectField
 from cases.models import Case
+from common.api.fields import optional_text
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
@@ -112,15 +113,13 @@ class ScreeningListCreateApi(SuspectRecordListCreateApi):
         previous_attempts = _answer("Previous attempts.")
         mental_health_concerns = _answer("Mental health concerns.")
         support_around_them = _answer("Support around them.")
-        impact_on_job_and_family = serializers.CharField(
-            required=False, allow_blank=True, default=""
-        )
+        impact_on_job_and_family = optional_text()
         result = serializers.ChoiceField(
             choices=ScreeningResult.choices,
             help_text="A yes to thoughts of suicide or previous attempts cannot be not_at_risk. "
             "at_risk or unknown raises the suicide-risk flag.",
         )
-        notes = serializers.CharField(required=False, allow_blank=True, default="")
+        notes = optional_text()
 
     class Pagination(CursorPagination):
         ordering = ("-screened_at", "-id")
@@ -194,7 +193,7 @@ class SafetyPlanListCreateApi(SuspectRecordListCreateApi):
             default=list,
         )
         safe_release_arrangements = serializers.CharField(allow_blank=True)
-        notes = serializers.CharField(required=False, allow_blank=True, default="")
+        notes = optional_text()
 
     class Pagination(CursorPagination):
         ordering = ("-created_at", "-id")
