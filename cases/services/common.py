@@ -4,6 +4,7 @@ selector would, date rules, and the one way to note history and the access log."
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 
 from agencies import access
@@ -80,6 +81,16 @@ def case_record_save(
         object_id=instance.pk,
         note=note,
     )
+
+
+def record_save_once(instance: Model, *, refused: Exception) -> None:
+    """Save a record a unique constraint allows once: when another request saved the
+    same a moment ago, the constraint refuses this one and the caller gets `refused`."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as exc:
+        raise refused from exc
 
 
 def log_case_access(

@@ -20,7 +20,7 @@ from typing import Any, cast
 from uuid import UUID
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -40,6 +40,7 @@ from cases.services.common import (
     case_open_require,
     log_case_access,
     record_change,
+    record_save_once,
 )
 from common.errors import InvalidState, ValidationError
 from common.notifications import notify
@@ -146,12 +147,8 @@ def _create(
         party_scoped=parties is not None,
     )
     record_change(grant, actor=history_actor, reason=f"granted to {agency.slug}")
-    try:
-        # Two grants at once: the one-live-grant constraint decides.
-        with transaction.atomic():
-            grant.save()
-    except IntegrityError as exc:
-        raise already from exc
+    # Two grants at once: the one-live-grant constraint decides.
+    record_save_once(grant, refused=already)
     if parties is not None:
         grant.parties.set(parties)
     _permissions_give(grant, parties or ())

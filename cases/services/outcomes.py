@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from agencies import access
@@ -20,6 +20,7 @@ from cases.services.common import (
     not_in_future,
     raise_if,
     record_change,
+    record_save_once,
 )
 from cases.services.events import outcome_event_record
 from common.errors import InvalidState
@@ -167,14 +168,13 @@ def outcome_record(
     )
     outcome.full_clean(validate_constraints=False)
     record_change(outcome, actor=actor, reason=f"outcome {code} recorded")
-    try:
-        with transaction.atomic():
-            outcome.save()
-    except IntegrityError as exc:
-        # Another request recorded this suspect's outcome a moment ago.
-        raise InvalidState(
+    # Another request may have recorded this suspect's outcome a moment ago.
+    record_save_once(
+        outcome,
+        refused=InvalidState(
             "An outcome is already recorded for this suspect.", state="outcome_recorded"
-        ) from exc
+        ),
+    )
     log_case_access(
         actor=actor,
         action="cases.outcome.recorded",

@@ -3,7 +3,7 @@
 from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from agencies import access
@@ -21,6 +21,7 @@ from cases.services.common import (
     log_case_access,
     raise_if,
     record_change,
+    record_save_once,
 )
 from common.api.concurrency import version_check
 from common.errors import NotFound, ValidationError
@@ -143,13 +144,10 @@ def party_add(
         created_by=actor,
     )
     record_change(party, actor=actor, reason=f"added as {PartyRole(role).label.lower()}")
-    try:
-        with transaction.atomic():
-            party.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"person": ["This person already has this part in the case."]}
-        ) from exc
+    record_save_once(
+        party,
+        refused=ValidationError({"person": ["This person already has this part in the case."]}),
+    )
     log_case_access(
         actor=actor, action="cases.party.added", case=case, object_type="party", object_id=party.pk
     )

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from agencies import access
@@ -21,6 +21,7 @@ from cases.services.common import (
     case_write_require,
     log_case_access,
     raise_if,
+    record_save_once,
 )
 from common.errors import InvalidState, ValidationError
 
@@ -141,15 +142,14 @@ def decision_record(
     )
     raise_if({**entry.rules(), **other_case})
     entry.full_clean()
-    try:
-        # Two corrections of one decision at once: the one-to-one link decides.
-        with transaction.atomic():
-            entry.save()
-    except IntegrityError as exc:
-        raise InvalidState(
+    # Two corrections of one decision at once: the one-to-one link decides.
+    record_save_once(
+        entry,
+        refused=InvalidState(
             "That decision has already been corrected; correct the latest one.",
             state="corrected",
-        ) from exc
+        ),
+    )
     log_case_access(
         actor=actor,
         action="cases.decision.recorded",

@@ -21,7 +21,7 @@ from typing import Any, cast
 from uuid import UUID
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +36,7 @@ from cases.services.common import (
     log_case_access,
     raise_if,
     record_change,
+    record_save_once,
 )
 from cases.services.grants import case_grants_after_transfer
 from cases.services.lifecycle import case_open_duties
@@ -109,15 +110,14 @@ def transfer_request(
     )
     transfer.full_clean(exclude=["case", "from_agency", "to_agency", "requested_by"])
     record_change(transfer, actor=actor, reason=f"requested: to {to_agency.slug}")
-    try:
-        # Two requests at once: the one-pending-transfer constraint decides.
-        with transaction.atomic():
-            transfer.save()
-    except IntegrityError as exc:
-        raise InvalidState(
+    # Two requests at once: the one-pending-transfer constraint decides.
+    record_save_once(
+        transfer,
+        refused=InvalidState(
             f"A transfer of {locked.reference} is already waiting for a decision.",
             state=TransferState.REQUESTED,
-        ) from exc
+        ),
+    )
     log_case_access(
         actor=actor,
         action="cases.transfer.requested",
@@ -195,6 +195,14 @@ def _tell_sender(
 
 
 @transaction.atomic
+def _reason_required(reason: str, missing: str) -> str:
+    """The reason for a decline or a withdrawal, written out; `missing` when it is not."""
+    errors: dict[str, list[str]] = {}
+    reason = written_reason(reason, "reason", missing=missing, errors=errors)
+    raise_if(errors)
+    return reason
+
+
 def _transfer_decided(
     locked: CaseTransfer,
     *,
@@ -291,11 +299,7 @@ def transfer_accept(
 def transfer_decline(*, actor: User, transfer: CaseTransfer, reason: str) -> CaseTransfer:
     """The receiving force's supervisor declines, for a reason the sender is told of."""
     locked, _ = _decision_locked(actor, transfer)
-    errors: dict[str, list[str]] = {}
-    reason = written_reason(
-        reason, "reason", missing="Give the reason your force declines the case.", errors=errors
-    )
-    raise_if(errors)
+    reason = _reason_required(reason, "Give the reason your force declines the case.")
     _transfer_decided(
         locked,
         actor=actor,
@@ -332,11 +336,7 @@ def transfer_withdraw(*, actor: User, transfer: CaseTransfer, reason: str) -> Ca
             f"This transfer is already {locked.get_state_display().lower()}.", state=locked.state
         )
     case_action_require(actor, "cases.transfer.request", locked.case)
-    errors: dict[str, list[str]] = {}
-    reason = written_reason(
-        reason, "reason", missing="Give the reason the transfer is withdrawn.", errors=errors
-    )
-    raise_if(errors)
+    reason = _reason_required(reason, "Give the reason the transfer is withdrawn.")
     _transfer_decided(
         locked,
         actor=actor,
