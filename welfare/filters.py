@@ -75,6 +75,13 @@ _DATE_MESSAGES = {"invalid": "Date has wrong format. Use one of these formats in
 _UUID_MESSAGES = {"invalid": "Must be a valid UUID."}
 
 
+def _choice_filter(values: tuple[str, ...], method: str) -> django_filters.ChoiceFilter:
+    """A parameter taking one of `values`, read by the FilterSet's `method`."""
+    return django_filters.ChoiceFilter(
+        choices=_choices(values), method=method, error_messages=_CHOICE_MESSAGES
+    )
+
+
 class QueryFilterSet(FilterSet):
     """A welfare list's FilterSet, read as the selector needs it."""
 
@@ -176,12 +183,8 @@ def _team_q(actor: User, membership: Membership | None) -> Q:
 class DutyFilter(_ContextFilterSet):
     """The victims' updates list: open duties by when they fall due and by whose."""
 
-    due = django_filters.ChoiceFilter(
-        choices=_choices(DUE_FILTERS), method="filter_due", error_messages=_CHOICE_MESSAGES
-    )
-    whose = django_filters.ChoiceFilter(
-        choices=_choices(WHOSE_FILTERS), method="filter_whose", error_messages=_CHOICE_MESSAGES
-    )
+    due = _choice_filter(DUE_FILTERS, "filter_due")
+    whose = _choice_filter(WHOSE_FILTERS, "filter_whose")
 
     class Meta(QueryFilterSet.Meta):
         model = Duty
@@ -224,12 +227,8 @@ class DutyKindFilter(DutyFilter):
 class WelfareCheckFilter(_ContextFilterSet):
     """The suspects' 48-hour checks: due or missed, a supervisor's team's or one's own."""
 
-    status = django_filters.ChoiceFilter(
-        choices=_choices(CHECK_STATUSES), method="filter_status", error_messages=_CHOICE_MESSAGES
-    )
-    whose = django_filters.ChoiceFilter(
-        choices=_choices(CHECK_WHOSE), method="filter_whose", error_messages=_CHOICE_MESSAGES
-    )
+    status = _choice_filter(CHECK_STATUSES, "filter_status")
+    whose = _choice_filter(CHECK_WHOSE, "filter_whose")
 
     class Meta(QueryFilterSet.Meta):
         model = Duty
