@@ -50,6 +50,13 @@ def _last(
     return next((e for e in reversed(events) if e.kind in kinds), None)
 
 
+def _any_after(
+    events: Sequence[InvestigationEvent], event: InvestigationEvent, kinds: Collection[str]
+) -> bool:
+    """Whether any of `events` after `event` is of one of `kinds`."""
+    return any(e.kind in kinds for e in events[events.index(event) + 1 :])
+
+
 def stage_contradiction_find(
     stage: str, events: list[InvestigationEvent], moment: datetime
 ) -> str | None:
@@ -61,8 +68,7 @@ def stage_contradiction_find(
     elif stage == IncidentStage.IN_CUSTODY:
         if last_arrest is None:
             return "The suspect had not been arrested by then."
-        after = events[events.index(last_arrest) + 1 :]
-        if any(e.kind in RELEASE_EVENTS for e in after):
+        if _any_after(events, last_arrest, RELEASE_EVENTS):
             return "The suspect had been released by then."
     elif stage == IncidentStage.WITHIN_48_HOURS:
         release = _last(events, RELEASE_EVENTS)
@@ -72,8 +78,7 @@ def stage_contradiction_find(
         limbo = _last(events, LIMBO_EVENTS)
         if limbo is None:
             return "The suspect had not been released under investigation or on bail by then."
-        after = events[events.index(limbo) + 1 :]
-        if any(e.kind in DECISION_EVENTS for e in after):
+        if _any_after(events, limbo, DECISION_EVENTS):
             return "The investigation had reached a decision by then."
     elif stage == IncidentStage.AFTER_CHARGE:
         if _last(events, {EventKind.CHARGED}) is None:

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 
-from cases.forms import Radios
+from cases.forms import Checkboxes, Radios
 
 
 def radio_field(
@@ -25,3 +25,14 @@ def text_field(label: str, *, rows: int | None = None, **kwargs: Any) -> forms.C
     """A line of text, or a box of `rows` lines."""
     widget = forms.Textarea(attrs={"rows": rows}) if rows else None
     return forms.CharField(required=False, label=label, widget=widget, **kwargs)
+
+
+def checkboxes_field(label: str, **kwargs: Any) -> forms.MultipleChoiceField:
+    """Any number of choices, shown as checkboxes."""
+    return forms.MultipleChoiceField(
+        required=False,
+        widget=Checkboxes,
+        label=label,
+        error_messages={"invalid_choice": "Choose from the list."},
+        **kwargs,
+    )

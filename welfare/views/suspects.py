@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cases import selectors as case_selectors
-from cases.forms import Checkboxes, TimeField, UKDateField
+from cases.forms import TimeField, UKDateField
 from cases.models import PartyRole
 from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from, form_save
@@ -27,7 +27,7 @@ from welfare.models import (
 from welfare.selectors import suspects as selectors
 from welfare.services import suspect_incidents as incident_services
 from welfare.services import suspect_screenings as screening_services
-from welfare.views.fields import radio_field, text_field
+from welfare.views.fields import checkboxes_field, radio_field, text_field
 
 RECORD = "welfare.suspect.record"
 GET_AND_POST = require_http_methods(["GET", "POST"])
@@ -85,25 +85,15 @@ class ScreeningForm(_SuspectForm):
 
 
 class SafetyPlanForm(_SuspectForm):
-    told = forms.MultipleChoiceField(
-        required=False,
-        choices=SafetyPlanTold.choices,
-        widget=Checkboxes,
-        label="Who was told?",
-        error_messages={"invalid_choice": "Choose from the list."},
-    )
+    told = checkboxes_field("Who was told?", choices=SafetyPlanTold.choices)
     next_of_kin_consent = radio_field(
         "Did they consent to their next of kin being told?",
         choices=[("yes", "Yes"), ("no", "No")],
         help_text="Next of kin may be told only with consent.",
     )
 
-    support_offered = forms.MultipleChoiceField(
-        required=False,
-        choices=SafetyPlanSupport.choices,
-        widget=Checkboxes,
-        label="What support was offered?",
-        error_messages={"invalid_choice": "Choose from the list."},
+    support_offered = checkboxes_field(
+        "What support was offered?", choices=SafetyPlanSupport.choices
     )
     safe_release_arrangements = text_field(
         "Safe-release arrangements", help_text="How they get home, and who is with them.", rows=3
