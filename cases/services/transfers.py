@@ -127,12 +127,12 @@ def transfer_request(
         note=f"to {to_agency.slug}: {reason}",
     )
     for supervisor in supervisors_of(to_agency.pk):
-        notify(
-            user=supervisor,
-            kind="cases.transfer_requested",
+        _tell(
+            supervisor,
+            transfer,
+            "requested",
             message=f"{locked.owning_agency.name} asks your force to take over a case.",
             link=_transfer_link(transfer),
-            dedupe_key=f"transfer:{transfer.pk}:requested",
         )
     return transfer
 
@@ -176,8 +176,19 @@ def _lead_errors(
         )
 
 
+def _tell(user: User, transfer: CaseTransfer, what: str, *, message: str, link: str) -> None:
+    """A notification of the transfer (`cases.transfer_<what>`), once per transfer and what."""
+    notify(
+        user=user,
+        kind=f"cases.transfer_{what}",
+        message=message,
+        link=link,
+        dedupe_key=f"transfer:{transfer.pk}:{what}",
+    )
+
+
 def _tell_sender(
-    transfer: CaseTransfer, people: list[User | None], *, kind: str, message: str, link: str
+    transfer: CaseTransfer, people: list[User | None], *, what: str, message: str, link: str
 ) -> None:
     """The one who asked, and the case's lead officer before the move."""
     told: set[int] = set()
@@ -185,13 +196,7 @@ def _tell_sender(
         if person is None or person.pk in told or not person.is_active:
             continue
         told.add(person.pk)
-        notify(
-            user=person,
-            kind=kind,
-            message=message,
-            link=link,
-            dedupe_key=f"transfer:{transfer.pk}:{transfer.state}",
-        )
+        _tell(person, transfer, what, message=message, link=link)
 
 
 @transaction.atomic
@@ -280,17 +285,17 @@ def transfer_accept(
     _tell_sender(
         locked,
         [locked.requested_by, previous_lead],
-        kind="cases.transfer_accepted",
+        what="accepted",
         message=f"{receiver.name} accepted the transfer of case {case.reference}.",
         link=_case_link(case),
     )
     if lead_officer.pk != actor.pk:
-        notify(
-            user=lead_officer,
-            kind="cases.transfer_lead",
+        _tell(
+            lead_officer,
+            locked,
+            "lead",
             message=f"You now lead case {case.reference}, transferred from {sender.name}.",
             link=_case_link(case),
-            dedupe_key=f"transfer:{locked.pk}:lead",
         )
     return locked
 
@@ -312,7 +317,7 @@ def transfer_decline(*, actor: User, transfer: CaseTransfer, reason: str) -> Cas
     _tell_sender(
         locked,
         [locked.requested_by, locked.case.lead_officer],
-        kind="cases.transfer_declined",
+        what="declined",
         message=f"{locked.to_agency.name} declined the transfer of case {locked.case.reference}.",
         link=_case_link(locked.case),
     )
@@ -347,12 +352,12 @@ def transfer_withdraw(*, actor: User, transfer: CaseTransfer, reason: str) -> Ca
         decision_reason=reason,
     )
     for supervisor in supervisors_of(locked.to_agency_id):
-        notify(
-            user=supervisor,
-            kind="cases.transfer_withdrawn",
+        _tell(
+            supervisor,
+            locked,
+            "withdrawn",
             message=f"{locked.case.owning_agency.name} withdrew a case transfer it had asked of "
             "your force.",
             link=_transfer_link(locked),
-            dedupe_key=f"transfer:{locked.pk}:withdrawn",
         )
     return locked
