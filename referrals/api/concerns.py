@@ -14,7 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.common import UserRefSerializer
+from cases.api.common import PagedMixin, UserRefSerializer
 from cases.api.documents import DOWNLOAD_RESPONSES, UPLOAD_ERRORS, AnyAccept
 from cases.models import ContactChannel, ContactDirection
 from cases.selectors import party_get_for_actor
@@ -25,7 +25,7 @@ from common.api.schema import IDEMPOTENCY_KEY, errors
 from common.errors import NotFound, ValidationError
 from referrals import selectors
 from referrals.api.output import AgencySerializer
-from referrals.downloads import document_file_response
+from referrals.downloads import referral_document_download
 from referrals.models import Concern, ConcernKind, ConcernState, ReferralDocument
 from referrals.selectors import concerns as selectors_concerns
 from referrals.services import concern_answers
@@ -119,7 +119,7 @@ def _concern_response(concern: Concern, *, status_code: int = 200) -> Response:
     return response
 
 
-class ConcernListCreateApi(APIView):
+class ConcernListCreateApi(PagedMixin, APIView):
     """The urgent concerns on a referral, newest first; raise one (the receiving
     side): JSON, or multipart to attach a document."""
 
@@ -157,13 +157,11 @@ class ConcernListCreateApi(APIView):
     @extend_schema(responses={200: ConcernOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, referral_id):
         referral = _referral(request, referral_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors_concerns.concern_list_for_referral(actor=request.user, referral=referral),
+        return self.page_of(
             request,
-            self,
+            selectors_concerns.concern_list_for_referral(actor=request.user, referral=referral),
+            ConcernOutputSerializer,
         )
-        return paginator.get_paginated_response(ConcernOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request={"application/json": InputSerializer, "multipart/form-data": InputSerializer},
@@ -346,11 +344,7 @@ class ReferralDocumentDownloadApi(APIView):
 
     @extend_schema(responses=DOWNLOAD_RESPONSES)
     def get(self, request, referral_id, document_id):
-        referral = _referral(request, referral_id)
-        document = selectors_concerns.referral_document_get_for_actor(
-            actor=request.user, referral=referral, document_id=document_id
-        )
-        return document_file_response(request, referral, document)
+        return referral_document_download(request, referral_id, document_id)
 
 
 urlpatterns = [

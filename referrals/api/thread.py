@@ -7,7 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.common import UserRefSerializer
+from cases.api.common import PagedMixin, UserRefSerializer
 from cases.selectors import document_list
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
@@ -39,7 +39,7 @@ class MessageOutputSerializer(serializers.Serializer):
     posted_at = serializers.DateTimeField()
 
 
-class MessageListCreateApi(APIView):
+class MessageListCreateApi(PagedMixin, APIView):
     """The thread, oldest first; post to it. Only the referral's two sides."""
 
     policy = {"GET": _VIEW, "POST": "referrals.message.post"}
@@ -56,11 +56,11 @@ class MessageListCreateApi(APIView):
     @extend_schema(responses={200: MessageOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, referral_id):
         referral = _referral(request, referral_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors_concerns.message_list(actor=request.user, referral=referral), request, self
+        return self.page_of(
+            request,
+            selectors_concerns.message_list(actor=request.user, referral=referral),
+            MessageOutputSerializer,
         )
-        return paginator.get_paginated_response(MessageOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=InputSerializer,
@@ -97,7 +97,7 @@ class ReferralDocumentOutputSerializer(DisclosedDocumentSerializer):
         return reverse("api:referral-document-download", args=[document.referral_id, document.pk])
 
 
-class DisclosureDocumentListCreateApi(APIView):
+class DisclosureDocumentListCreateApi(PagedMixin, APIView):
     """The documents shared with the disclosure; share one of the case's documents
     with a draft (the sending side). Each is a copy, fixed when the referral is sent."""
 
@@ -115,14 +115,10 @@ class DisclosureDocumentListCreateApi(APIView):
     @extend_schema(responses={200: ReferralDocumentOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, referral_id):
         referral = _referral(request, referral_id)
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(
-            selectors_concerns.disclosure_document_list(actor=request.user, referral=referral),
+        return self.page_of(
             request,
-            self,
-        )
-        return paginator.get_paginated_response(
-            ReferralDocumentOutputSerializer(page, many=True).data
+            selectors_concerns.disclosure_document_list(actor=request.user, referral=referral),
+            ReferralDocumentOutputSerializer,
         )
 
     @extend_schema(

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from common.errors import AccessDenied, InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
 from referrals import selectors
-from referrals.downloads import document_file_response
+from referrals.downloads import referral_document_download
 from referrals.forms_concerns import DisclosureDocumentForm, MessageForm
 from referrals.models import Referral, ReferralState
 from referrals.selectors import concerns as selectors_concerns
@@ -106,11 +106,7 @@ def disclosure_document_remove_page(request, referral_id, document_id):
 @capability_required("referrals.referral.view")
 @require_GET
 def referral_document_download_page(request, referral_id, document_id):
-    referral = selectors.referral_get_for_actor(actor=request.user, referral_id=referral_id)
-    document = selectors_concerns.referral_document_get_for_actor(
-        actor=request.user, referral=referral, document_id=document_id
-    )
-    return document_file_response(request, referral, document)
+    return referral_document_download(request, referral_id, document_id)
 
 
 # Before the moves' catch-all `referrals/<id>/<action>/`, which would take these.
