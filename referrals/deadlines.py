@@ -176,35 +176,24 @@ def _notices(now: datetime) -> Iterator[Notice]:
         "to_agency", "owner", "sent_by", "created_by"
     ).order_by("id")
     waiting = referrals.filter(state=ReferralState.SENT)
-    for referral in waiting.filter(decision_due_at__lte=soon):
-        yield _deadline_notice(
-            referral,
-            step="decision",
-            due=cast(datetime, referral.decision_due_at),
-            now=now,
-            teams=teams,
-        )
-    for referral in waiting.filter(victim_support_due_at__lte=soon):
-        yield _deadline_notice(
-            referral,
-            step="victim_support",
-            due=cast(datetime, referral.victim_support_due_at),
-            now=now,
-            teams=teams,
-        )
     threshold_open = referrals.filter(
         state__in=[ReferralState.SENT, ReferralState.ACCEPTED, ReferralState.IN_PROGRESS],
-        threshold_due_at__lte=soon,
         threshold_decision__isnull=True,
     )
-    for referral in threshold_open:
-        yield _deadline_notice(
-            referral,
-            step="threshold",
-            due=cast(datetime, referral.threshold_due_at),
-            now=now,
-            teams=teams,
-        )
+    # Each step, the referral's field that holds its deadline, and the referrals it is open on.
+    for step, due_field, open_on in (
+        ("decision", "decision_due_at", waiting),
+        ("victim_support", "victim_support_due_at", waiting),
+        ("threshold", "threshold_due_at", threshold_open),
+    ):
+        for referral in open_on.filter(**{f"{due_field}__lte": soon}):
+            yield _deadline_notice(
+                referral,
+                step=step,
+                due=cast(datetime, getattr(referral, due_field)),
+                now=now,
+                teams=teams,
+            )
     stale = referrals.filter(
         state__in=[ReferralState.ACCEPTED, ReferralState.IN_PROGRESS], stale_at__lte=now
     )

@@ -210,34 +210,33 @@ def referral_deadlines(referral: Referral, *, now: datetime | None = None) -> li
     now = now or timezone.now()
     state = referral.state
     threshold = _threshold_decision(referral)
-    deadlines: list[Deadline] = []
-    if referral.decision_due_at:
-        deadlines.append(
-            Deadline(
-                "Accept or decline by",
-                referral.decision_due_at,
-                open=state == ReferralState.SENT,
-                met_at=referral.decided_at if state != ReferralState.WITHDRAWN else None,
-            )
-        )
-    if referral.threshold_due_at:
-        deadlines.append(
-            Deadline(
-                "Threshold decision by",
-                referral.threshold_due_at,
-                open=threshold is None and state not in (*_ENDED, ReferralState.RETURNED),
-                met_at=threshold.decided_at if threshold else None,
-            )
-        )
-    if referral.victim_support_due_at:
-        deadlines.append(
-            Deadline(
-                "Victims' Code: support offered by",
-                referral.victim_support_due_at,
-                open=state == ReferralState.SENT,
-                met_at=referral.decided_at if state in _TAKEN_ON else None,
-            )
-        )
+    # Each deadline the referral has: its words, when it is due, whether it is still
+    # open and when it was met.
+    stored = (
+        (
+            "Accept or decline by",
+            referral.decision_due_at,
+            state == ReferralState.SENT,
+            referral.decided_at if state != ReferralState.WITHDRAWN else None,
+        ),
+        (
+            "Threshold decision by",
+            referral.threshold_due_at,
+            threshold is None and state not in (*_ENDED, ReferralState.RETURNED),
+            threshold.decided_at if threshold else None,
+        ),
+        (
+            "Victims' Code: support offered by",
+            referral.victim_support_due_at,
+            state == ReferralState.SENT,
+            referral.decided_at if state in _TAKEN_ON else None,
+        ),
+    )
+    deadlines = [
+        Deadline(label, due_at, open=still_open, met_at=met_at)
+        for label, due_at, still_open, met_at in stored
+        if due_at
+    ]
     if referral.stale_at and state in (ReferralState.ACCEPTED, ReferralState.IN_PROGRESS):
         deadlines.append(Deadline("Next update due by", referral.stale_at, open=True))
     today = timezone.localdate(now)
