@@ -159,20 +159,23 @@ def case_close(
     locked.closing_reason = closing_reason
     locked.closing_note = note.strip()
     locked.closed_on = closed_on
-    locked.version += 1
-    record_change(
+    _case_moved(
         locked,
         actor=actor,
-        reason=f"closed: {ClosingReason(closing_reason).label.lower()}{ended_note}",
-    )
-    locked.save()
-    log_case_access(
-        actor=actor,
+        change=f"closed: {ClosingReason(closing_reason).label.lower()}{ended_note}",
         action="cases.case.closed",
-        case=locked,
         note=f"{closing_reason}{ended_note}",
     )
     return locked
+
+
+def _case_moved(locked: Case, *, actor: User, change: str, action: str, note: str) -> None:
+    """A locked case closed or reopened: its next version, saved with the change in its
+    history, and the access-log entry."""
+    locked.version += 1
+    record_change(locked, actor=actor, reason=change)
+    locked.save()
+    log_case_access(actor=actor, action=action, case=locked, note=note)
 
 
 @transaction.atomic
@@ -196,13 +199,11 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
     locked.closing_reason = ""
     locked.closing_note = ""
     locked.closed_on = None
-    locked.version += 1
-    record_change(locked, actor=actor, reason=f"reopened: {reason}")
-    locked.save()
-    log_case_access(
+    _case_moved(
+        locked,
         actor=actor,
+        change=f"reopened: {reason}",
         action="cases.case.reopened",
-        case=locked,
         note=f"closed as {was}; reopened: {reason}",
     )
     _tell_lead_officer_reopened(locked, actor)
