@@ -192,12 +192,9 @@ class MemberListCreateApi(APIView):
                 )
             return attrs
 
-    class Pagination(CursorPagination):
-        ordering = ("user__username",)
-
     # Read by drf-spectacular, so that the schema shows the page envelope and its
     # `cursor` and `page_size` parameters rather than a bare array.
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("user__username")
     idempotency_unkept_fields = ("enrolment_link",)
 
     @extend_schema(
@@ -343,10 +340,7 @@ class MemberUnlockApi(_MemberActionApi):
 class TeamListApi(APIView):
     policy = {"GET": SIGNED_IN}
 
-    class Pagination(CursorPagination):
-        ordering = ("name", "id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("name", "id")
 
     @extend_schema(responses={200: TeamSerializer(many=True), 401: ERRORS[401]})
     def get(self, request):
@@ -394,10 +388,7 @@ class AccessLogListApi(APIView):
                 "entry_hash",
             ]
 
-    class Pagination(CursorPagination):
-        ordering = ("-sequence",)
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("-sequence")
 
     @extend_schema(
         parameters=filter_parameters(AccessLogFilter),

@@ -29,10 +29,7 @@ class NotificationListApi(APIView):
 
     policy = {"GET": SIGNED_IN}
 
-    class Pagination(CursorPagination):
-        ordering = ("-inbox_at", "-id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("-inbox_at", "-id")
 
     @extend_schema(
         responses={200: NotificationOutputSerializer(many=True), 401: ERROR_RESPONSES[401]}

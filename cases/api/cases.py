@@ -106,10 +106,7 @@ class CaseListCreateApi(_LeadAndTeamMixin, PagedMixin, APIView):
         )
         team = serializers.UUIDField(required=False, allow_null=True)
 
-    class Pagination(CursorPagination):
-        ordering = ("-received_on", "-id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("-received_on", "-id")
 
     @extend_schema(
         parameters=[filter_parameters(CaseFilter, "CaseFilter")],

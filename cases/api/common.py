@@ -4,14 +4,17 @@ and small serializers for the people and users a record refers to."""
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema_serializer
-from rest_framework import serializers
+from django.db.models import Model, QuerySet
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from cases import selectors
 from cases.models import Case, CaseParty
+from common.api.idempotency import idempotent_create
+from common.api.schema import errors
 from common.errors import NotFound
 
 
@@ -47,6 +50,56 @@ class CaseNestedMixin(PagedMixin):
         )
         payload.is_valid(raise_exception=True)
         return dict(payload.validated_data)
+
+
+class CaseRecordsApi(CaseNestedMixin, APIView):
+    # One kind of a case's records under /cases/{case_id}/: GET, a page of them in the
+    # order of the view's `Pagination`; POST, record one (idempotent, 201 with it).
+    # A subclass says what differs: its policy, InputSerializer, `output_serializer`,
+    # `records()` (the selector) and `record()` (the service); the schema follows from
+    # them when the class is made. (Comments, not docstrings: the schema would show them.)
+
+    output_serializer: type[serializers.Serializer]
+    list_errors: tuple[int, ...] = (401, 404)
+    create_errors: tuple[int, ...] = (400, 401, 403, 404, 422)
+    create_request: Any = None  # the POST body's schema; the InputSerializer by default
+    create_responses: dict[int, Any] = {}  # more documented answers to a POST
+    create_description: str | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        extend_schema_view(
+            get=extend_schema(
+                responses={200: cls.output_serializer(many=True), **errors(*cls.list_errors)}
+            ),
+            post=extend_schema(
+                request=cls.create_request or cls.InputSerializer,  # type: ignore[attr-defined]
+                responses={
+                    201: cls.output_serializer,
+                    **errors(*cls.create_errors),
+                    **cls.create_responses,
+                },
+                description=cls.create_description,
+            ),
+        )(cls)
+
+    def records(self, request: Request, case: Case) -> QuerySet:
+        raise NotImplementedError
+
+    def record(self, request: Request, case: Case, data: dict[str, Any]) -> Model:
+        raise NotImplementedError
+
+    def created(self, record: Model) -> Response:
+        return Response(self.output_serializer(record).data, status=status.HTTP_201_CREATED)
+
+    def get(self, request, case_id):
+        case = self.get_case(request, case_id)
+        return self.page_of(request, self.records(request, case), self.output_serializer)
+
+    @idempotent_create
+    def post(self, request, case_id):
+        case = self.get_case(request, case_id)
+        return self.created(self.record(request, case, self.payload_for(request, case)))
 
 
 @extend_schema_serializer(component_name="UserRef")

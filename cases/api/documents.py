@@ -3,19 +3,17 @@
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import selectors
-from cases.api.common import CaseNestedMixin, UserRefSerializer
+from cases.api.common import CaseNestedMixin, CaseRecordsApi, UserRefSerializer
 from cases.downloads import attachment_response
 from cases.filetypes import DOCX, ODT, PDF, TEXT
 from cases.models import Document
 from cases.services import documents as document_services
-from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
 
@@ -57,11 +55,14 @@ class DocumentOutputSerializer(serializers.ModelSerializer):
         return reverse("api:case-document-download", args=[document.case_id, document.id])
 
 
-class DocumentListCreateApi(CaseNestedMixin, APIView):
+class DocumentListCreateApi(CaseRecordsApi):
     """The documents attached to a case, newest first; attach one (multipart)."""
 
     policy = {"GET": "cases.document.view", "POST": "cases.document.add"}
     parser_classes = [MultiPartParser, FormParser]
+    output_serializer = DocumentOutputSerializer
+    create_errors = (400, 401, 404, 422)
+    create_responses = UPLOAD_ERRORS
 
     @extend_schema_serializer(component_name="DocumentUpload")
     class InputSerializer(serializers.Serializer):
@@ -79,41 +80,23 @@ class DocumentListCreateApi(CaseNestedMixin, APIView):
             help_text="Defaults to the file's name.",
         )
 
-    class Pagination(CursorPagination):
-        ordering = ("-uploaded_at", "-id")
+    pagination_class = CursorPagination.ordered_by("-uploaded_at", "-id")
+    create_request = {"multipart/form-data": InputSerializer}
 
-    pagination_class = Pagination
+    def records(self, request, case):
+        return selectors.document_list(actor=request.user, case=case)
 
-    @extend_schema(responses={200: DocumentOutputSerializer(many=True), **errors(401, 404)})
-    def get(self, request, case_id):
-        case = self.get_case(request, case_id)
-        return self.page_of(
-            request,
-            selectors.document_list(actor=request.user, case=case),
-            DocumentOutputSerializer,
-        )
-
-    @extend_schema(
-        request={"multipart/form-data": InputSerializer},
-        responses={
-            201: DocumentOutputSerializer,
-            **errors(400, 401, 404, 422),
-            **UPLOAD_ERRORS,
-        },
-    )
-    @idempotent_create
-    def post(self, request, case_id):
-        case = self.get_case(request, case_id)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        document = document_services.document_upload(
+    def record(self, request, case, data):
+        return document_services.document_upload(
             actor=request.user,
             case=case,
-            uploaded_file=payload.validated_data["file"],
-            title=payload.validated_data.get("title", ""),
+            uploaded_file=data["file"],
+            title=data.get("title", ""),
         )
-        response = Response(DocumentOutputSerializer(document).data, status=status.HTTP_201_CREATED)
-        response["Location"] = DocumentOutputSerializer().get_download_url(document)
+
+    def created(self, record):
+        response = super().created(record)
+        response["Location"] = DocumentOutputSerializer().get_download_url(record)
         return response
 
 

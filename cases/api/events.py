@@ -2,20 +2,16 @@
 recording one, which creates in the same transaction every duty that follows."""
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
-from rest_framework import serializers, status
-from rest_framework.response import Response
-from rest_framework.views import APIView
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
 
-from cases.api.common import CaseNestedMixin, PartyRefSerializer, UserRefSerializer
+from cases.api.common import CaseRecordsApi, PartyRefSerializer, UserRefSerializer
 from cases.api.outcomes import SuspectField
 from cases.models import BailAuthority, EventKind, InvestigationEvent
 from cases.selectors.events import event_list
 from cases.services import events as event_services
 from common.api.fields import optional_date, optional_text
-from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-from common.api.schema import errors
 
 # Everything but "outcome recorded", which follows from recording the outcome itself
 # (POST /api/v1/cases/{id}/outcomes/).
@@ -52,8 +48,9 @@ class EventOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class EventListCreateApi(CaseNestedMixin, APIView):
+class EventListCreateApi(CaseRecordsApi):
     policy = {"GET": "cases.event.view", "POST": "cases.event.add"}
+    output_serializer = EventOutputSerializer
 
     @extend_schema_serializer(component_name="InvestigationEventCreate")
     class InputSerializer(serializers.Serializer):
@@ -91,28 +88,13 @@ class EventListCreateApi(CaseNestedMixin, APIView):
         )
         details = optional_text()
 
-    class Pagination(CursorPagination):
-        ordering = ("occurred_at", "created_at", "id")
+    pagination_class = CursorPagination.ordered_by("occurred_at", "created_at", "id")
 
-    pagination_class = Pagination
+    def records(self, request, case):
+        return event_list(actor=request.user, case=case)
 
-    @extend_schema(responses={200: EventOutputSerializer(many=True), **errors(401, 404)})
-    def get(self, request, case_id):
-        case = self.get_case(request, case_id)
-        return self.page_of(
-            request, event_list(actor=request.user, case=case), EventOutputSerializer
-        )
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={201: EventOutputSerializer, **errors(400, 401, 403, 404, 422)},
-    )
-    @idempotent_create
-    def post(self, request, case_id):
-        case = self.get_case(request, case_id)
-        data = self.payload_for(request, case)
-        event = event_services.investigation_event_record(actor=request.user, case=case, **data)
-        return Response(EventOutputSerializer(event).data, status=status.HTTP_201_CREATED)
+    def record(self, request, case, data):
+        return event_services.investigation_event_record(actor=request.user, case=case, **data)
 
 
 urlpatterns = [

@@ -4,16 +4,15 @@ owning agency), revoking and renewing a grant. Only the owner sees them."""
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.selectors import agency_get_by_slug
 from cases import selectors
-from cases.api.common import CaseNestedMixin, PartyRefSerializer, UserRefSerializer
+from cases.api.common import CaseNestedMixin, CaseRecordsApi, PartyRefSerializer, UserRefSerializer
 from cases.models import CaseGrant, GrantSource
 from cases.services import grants as grant_services
-from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
 from common.errors import NotFound
@@ -84,8 +83,11 @@ class GrantOutputSerializer(serializers.ModelSerializer):
         return PartyRefSerializer(parties, many=True).data
 
 
-class CaseGrantListCreateApi(CaseNestedMixin, APIView):
+class CaseGrantListCreateApi(CaseRecordsApi):
     policy = {"GET": "cases.grant.view", "POST": "cases.grant.manage"}
+    output_serializer = GrantOutputSerializer
+    list_errors = (401, 403, 404)
+    create_errors = (400, 401, 403, 404, 409, 422)
 
     @extend_schema_serializer(component_name="CaseGrantCreate")
     class InputSerializer(serializers.Serializer):
@@ -98,39 +100,23 @@ class CaseGrantListCreateApi(CaseNestedMixin, APIView):
             help_text="Only these parties; leave out (or null) to grant the whole case.",
         )
 
-    class Pagination(CursorPagination):
-        ordering = ("-granted_at", "-id")
+    pagination_class = CursorPagination.ordered_by("-granted_at", "-id")
 
-    pagination_class = Pagination
+    def records(self, request, case):
+        return selectors.grant_list(actor=request.user, case=case)
 
-    @extend_schema(responses={200: GrantOutputSerializer(many=True), **errors(401, 403, 404)})
-    def get(self, request, case_id):
-        case = self.get_case(request, case_id)
-        return self.page_of(
-            request, selectors.grant_list(actor=request.user, case=case), GrantOutputSerializer
-        )
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={201: GrantOutputSerializer, **errors(400, 401, 403, 404, 409, 422)},
-    )
-    @idempotent_create
-    def post(self, request, case_id):
-        case = self.get_case(request, case_id)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+    def record(self, request, case, data):
         try:
-            agency = agency_get_by_slug(slug=payload.validated_data["agency"])
+            agency = agency_get_by_slug(slug=data["agency"])
         except NotFound as exc:
             raise serializers.ValidationError({"agency": ["No agency has this slug."]}) from exc
-        grant = grant_services.case_grant(
+        return grant_services.case_grant(
             actor=request.user,
             case=case,
             agency=agency,
-            reason=payload.validated_data["reason"],
-            parties=payload.validated_data.get("parties"),
+            reason=data["reason"],
+            parties=data.get("parties"),
         )
-        return Response(GrantOutputSerializer(grant).data, status=status.HTTP_201_CREATED)
 
 
 class _GrantActionApi(CaseNestedMixin, APIView):

@@ -86,10 +86,7 @@ def _search_terms(terms: Mapping[str, str]) -> str:
 class PersonListCreateApi(APIView):
     policy = {"GET": "cases.person.view", "POST": "cases.person.create"}
 
-    class Pagination(CursorPagination):
-        ordering = ("last_name", "first_name", "id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("last_name", "first_name", "id")
 
     @extend_schema(
         parameters=[filter_parameters(PersonFilter, "PersonSearch")],
@@ -223,10 +220,7 @@ class PartyListCreateApi(CaseNestedMixin, APIView):
                 )
             return attrs
 
-    class Pagination(CursorPagination):
-        ordering = ("created_at", "id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("created_at", "id")
 
     @extend_schema(responses={200: PartyOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):

@@ -1,13 +1,11 @@
 """Offences, contacts and key decisions of a case: nested lists and creates."""
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
-from rest_framework import serializers, status
-from rest_framework.response import Response
-from rest_framework.views import APIView
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
 
 from cases import selectors
-from cases.api.common import CaseNestedMixin, PartyField, PartyRefSerializer, UserRefSerializer
+from cases.api.common import CaseRecordsApi, PartyField, PartyRefSerializer, UserRefSerializer
 from cases.models import (
     ContactChannel,
     ContactDirection,
@@ -17,9 +15,7 @@ from cases.models import (
     OffenceType,
 )
 from cases.services import records as record_services
-from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
-from common.api.schema import errors
 from common.errors import NotFound
 
 
@@ -41,8 +37,9 @@ class OffenceOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class OffenceListCreateApi(CaseNestedMixin, APIView):
+class OffenceListCreateApi(CaseRecordsApi):
     policy = {"GET": "cases.case.view", "POST": "cases.offence.add"}
+    output_serializer = OffenceOutputSerializer
 
     @extend_schema_serializer(component_name="OffenceCreate")
     class InputSerializer(serializers.Serializer):
@@ -53,29 +50,15 @@ class OffenceListCreateApi(CaseNestedMixin, APIView):
         platform = serializers.CharField(max_length=200, required=False, allow_blank=True)
         parties = serializers.ListField(child=PartyField(), required=False, default=list)
 
-    class Pagination(CursorPagination):
-        ordering = ("committed_from", "created_at", "id")
+    pagination_class = CursorPagination.ordered_by("committed_from", "created_at", "id")
 
-    pagination_class = Pagination
+    def records(self, request, case):
+        return selectors.offence_list(actor=request.user, case=case)
 
-    @extend_schema(responses={200: OffenceOutputSerializer(many=True), **errors(401, 404)})
-    def get(self, request, case_id):
-        case = self.get_case(request, case_id)
-        return self.page_of(
-            request, selectors.offence_list(actor=request.user, case=case), OffenceOutputSerializer
-        )
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={201: OffenceOutputSerializer, **errors(400, 401, 403, 404, 422)},
-    )
-    @idempotent_create
-    def post(self, request, case_id):
-        case = self.get_case(request, case_id)
-        data = self.payload_for(request, case)
+    def record(self, request, case, data):
         offence = record_services.offence_add(actor=request.user, case=case, **data)
-        offence = selectors.offence_list(actor=request.user, case=case).get(pk=offence.pk)
-        return Response(OffenceOutputSerializer(offence).data, status=status.HTTP_201_CREATED)
+        # Read back through the selector: the parties it names are those the caller may see.
+        return self.records(request, case).get(pk=offence.pk)
 
 
 @extend_schema_serializer(component_name="Contact")
@@ -99,8 +82,9 @@ class ContactOutputSerializer(serializers.ModelSerializer):
         ]
 
 
-class ContactListCreateApi(CaseNestedMixin, APIView):
+class ContactListCreateApi(CaseRecordsApi):
     policy = {"GET": "cases.case.view", "POST": "cases.contact.add"}
+    output_serializer = ContactOutputSerializer
 
     @extend_schema_serializer(component_name="ContactCreate")
     class InputSerializer(serializers.Serializer):
@@ -114,28 +98,13 @@ class ContactListCreateApi(CaseNestedMixin, APIView):
         next_contact_on = serializers.DateField(required=False, allow_null=True)
         next_contact_note = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
-    class Pagination(CursorPagination):
-        ordering = ("-contacted_at", "-id")
+    pagination_class = CursorPagination.ordered_by("-contacted_at", "-id")
 
-    pagination_class = Pagination
+    def records(self, request, case):
+        return selectors.contact_list(actor=request.user, case=case)
 
-    @extend_schema(responses={200: ContactOutputSerializer(many=True), **errors(401, 404)})
-    def get(self, request, case_id):
-        case = self.get_case(request, case_id)
-        return self.page_of(
-            request, selectors.contact_list(actor=request.user, case=case), ContactOutputSerializer
-        )
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={201: ContactOutputSerializer, **errors(400, 401, 403, 404, 422)},
-    )
-    @idempotent_create
-    def post(self, request, case_id):
-        case = self.get_case(request, case_id)
-        data = self.payload_for(request, case)
-        contact = record_services.contact_log(actor=request.user, case=case, **data)
-        return Response(ContactOutputSerializer(contact).data, status=status.HTTP_201_CREATED)
+    def record(self, request, case, data):
+        return record_services.contact_log(actor=request.user, case=case, **data)
 
 
 @extend_schema_serializer(component_name="Decision")
@@ -162,8 +131,10 @@ class DecisionOutputSerializer(serializers.ModelSerializer):
         return str(correction.pk) if correction else None
 
 
-class DecisionListCreateApi(CaseNestedMixin, APIView):
+class DecisionListCreateApi(CaseRecordsApi):
     policy = {"GET": "cases.case.view", "POST": "cases.decision.add"}
+    output_serializer = DecisionOutputSerializer
+    create_errors = (400, 401, 403, 404, 409, 422)
 
     @extend_schema_serializer(component_name="DecisionCreate")
     class InputSerializer(serializers.Serializer):
@@ -174,30 +145,12 @@ class DecisionListCreateApi(CaseNestedMixin, APIView):
             required=False, allow_null=True, help_text="The decision this one corrects."
         )
 
-    class Pagination(CursorPagination):
-        ordering = ("-decided_at", "-id")
+    pagination_class = CursorPagination.ordered_by("-decided_at", "-id")
 
-    pagination_class = Pagination
+    def records(self, request, case):
+        return selectors.decision_list(actor=request.user, case=case)
 
-    @extend_schema(responses={200: DecisionOutputSerializer(many=True), **errors(401, 404)})
-    def get(self, request, case_id):
-        case = self.get_case(request, case_id)
-        return self.page_of(
-            request,
-            selectors.decision_list(actor=request.user, case=case),
-            DecisionOutputSerializer,
-        )
-
-    @extend_schema(
-        request=InputSerializer,
-        responses={201: DecisionOutputSerializer, **errors(400, 401, 403, 404, 409, 422)},
-    )
-    @idempotent_create
-    def post(self, request, case_id):
-        case = self.get_case(request, case_id)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        data = dict(payload.validated_data)
+    def record(self, request, case, data):
         if data.get("corrects"):
             try:
                 data["corrects"] = selectors.decision_get_for_actor(
@@ -207,8 +160,7 @@ class DecisionListCreateApi(CaseNestedMixin, APIView):
                 raise serializers.ValidationError(
                     {"corrects": ["Choose a decision of this case."]}
                 ) from exc
-        decision = record_services.decision_record(actor=request.user, case=case, **data)
-        return Response(DecisionOutputSerializer(decision).data, status=status.HTTP_201_CREATED)
+        return record_services.decision_record(actor=request.user, case=case, **data)
 
 
 urlpatterns = [

@@ -5,17 +5,16 @@ accepting, declining and withdrawing one."""
 from django.contrib.auth.models import User
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.selectors import agency_get_by_slug
-from cases.api.common import CaseNestedMixin, PagedMixin, UserRefSerializer
+from cases.api.common import CaseRecordsApi, PagedMixin, UserRefSerializer
 from cases.filters import TransferFilter, filter_parameters
 from cases.models import CaseTransfer
 from cases.selectors import transfers as selectors
 from cases.services import transfers as transfer_services
-from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
 from common.errors import NotFound
@@ -62,52 +61,38 @@ class TransferOutputSerializer(serializers.ModelSerializer):
         return {"id": str(case.id), "reference": case.reference, "title": case.title}  # type: ignore[return-value]
 
 
-class _TransferPagination(CursorPagination):
-    ordering = ("-requested_at", "-id")
+_TransferPagination = CursorPagination.ordered_by("-requested_at", "-id")
 
 
-class CaseTransferListCreateApi(CaseNestedMixin, APIView):
+class CaseTransferListCreateApi(CaseRecordsApi):
     """The case's transfers (its owner's, asked of another force), and a new request."""
 
     policy = {"GET": "cases.transfer.view", "POST": "cases.transfer.request"}
     pagination_class = _TransferPagination
+    output_serializer = TransferOutputSerializer
+    list_errors = (401, 403, 404)
+    create_errors = (400, 401, 403, 404, 409, 422)
+    create_description = (
+        "Ask another police force to take the case over (409 `transfer_requested`\n"
+        "while one is waiting; `closed` for a closed case)."
+    )
 
     @extend_schema_serializer(component_name="CaseTransferRequest")
     class InputSerializer(serializers.Serializer):
         to_agency = serializers.SlugField(help_text="The slug of the police force to transfer to.")
         reason = serializers.CharField(max_length=2000, allow_blank=True)
 
-    @extend_schema(responses={200: TransferOutputSerializer(many=True), **errors(401, 403, 404)})
-    def get(self, request, case_id):
-        case = self.get_case(request, case_id)
-        return self.page_of(
-            request,
-            selectors.transfer_list(actor=request.user, case=case),
-            TransferOutputSerializer,
-        )
+    def records(self, request, case):
+        return selectors.transfer_list(actor=request.user, case=case)
 
-    @extend_schema(
-        request=InputSerializer,
-        responses={201: TransferOutputSerializer, **errors(400, 401, 403, 404, 409, 422)},
-    )
-    @idempotent_create
-    def post(self, request, case_id):
-        """Ask another police force to take the case over (409 `transfer_requested`
-        while one is waiting; `closed` for a closed case)."""
-        case = self.get_case(request, case_id)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+    def record(self, request, case, data):
         try:
-            to_agency = agency_get_by_slug(slug=payload.validated_data["to_agency"])
+            to_agency = agency_get_by_slug(slug=data["to_agency"])
         except NotFound as exc:
             raise serializers.ValidationError({"to_agency": ["No agency has this slug."]}) from exc
-        transfer = transfer_services.transfer_request(
-            actor=request.user,
-            case=case,
-            to_agency=to_agency,
-            reason=payload.validated_data["reason"],
+        return transfer_services.transfer_request(
+            actor=request.user, case=case, to_agency=to_agency, reason=data["reason"]
         )
-        return Response(TransferOutputSerializer(transfer).data, status=status.HTTP_201_CREATED)
 
 
 class TransferListApi(PagedMixin, APIView):

@@ -26,6 +26,11 @@ class CursorPagination(pagination.CursorPagination):
     page_size_error = "Give a whole number from 1 to 100."
     invalid_cursor_message = "This cursor is not one Tideline gave: follow `next` or `previous`."
 
+    @classmethod
+    def ordered_by(cls, *ordering: str) -> type["CursorPagination"]:
+        """This pagination, in `ordering`: indexed columns ending in a unique key."""
+        return type("Pagination", (cls,), {"ordering": ordering})
+
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
         if raw is None:

@@ -149,10 +149,7 @@ class ConcernListCreateApi(PagedMixin, APIView):
             ),
         )
 
-    class Pagination(CursorPagination):
-        ordering = ("-raised_at", "-id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("-raised_at", "-id")
 
     @extend_schema(responses={200: ConcernOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, referral_id):

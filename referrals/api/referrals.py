@@ -49,10 +49,7 @@ class ReferralListCreateApi(APIView):
 
     policy = {"GET": "referrals.referral.view", "POST": "referrals.referral.create"}
 
-    class Pagination(CursorPagination):
-        ordering = ("-created_at", "-id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("-created_at", "-id")
 
     @extend_schema(
         parameters=filter_parameters(ReferralFilter),
@@ -126,10 +123,7 @@ class ReferralInboxApi(APIView):
 
     policy = {"GET": "referrals.referral.view"}
 
-    class Pagination(CursorPagination):
-        ordering = INBOX_ORDERING
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by(*INBOX_ORDERING)
 
     @extend_schema(
         parameters=filter_parameters(ReferralStateFilter),
@@ -150,10 +144,7 @@ class ReferralSentApi(APIView):
 
     policy = {"GET": "referrals.referral.view"}
 
-    class Pagination(CursorPagination):
-        ordering = ("-created_at", "-id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("-created_at", "-id")
 
     @extend_schema(
         parameters=filter_parameters(ReferralStateFilter),

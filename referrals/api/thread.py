@@ -48,10 +48,7 @@ class MessageListCreateApi(PagedMixin, APIView):
     class InputSerializer(serializers.Serializer):
         body = serializers.CharField(max_length=5000)
 
-    class Pagination(CursorPagination):
-        ordering = ("posted_at", "id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("posted_at", "id")
 
     @extend_schema(responses={200: MessageOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, referral_id):
@@ -107,10 +104,7 @@ class DisclosureDocumentListCreateApi(PagedMixin, APIView):
     class InputSerializer(serializers.Serializer):
         case_document = serializers.UUIDField(help_text="A document of the referral's case.")
 
-    class Pagination(CursorPagination):
-        ordering = ("uploaded_at", "id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("uploaded_at", "id")
 
     @extend_schema(responses={200: ReferralDocumentOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, referral_id):

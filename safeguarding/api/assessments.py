@@ -146,10 +146,7 @@ class AssessmentListCreateApi(CaseRecordsMixin, APIView):
         )
         override_rationale = optional_text(help_text="Needed with an override.")
 
-    class Pagination(CursorPagination):
-        ordering = ("-assessed_at", "-id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("-assessed_at", "-id")
 
     @extend_schema(
         description=f"How a level is computed:\n\n{COMPUTATION_RULE}",

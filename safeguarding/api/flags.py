@@ -105,10 +105,7 @@ class FlagListCreateApi(CaseRecordsMixin, APIView):
         reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
         review_on = serializers.DateField(help_text="Today or later.")
 
-    class Pagination(CursorPagination):
-        ordering = ("-raised_at", "-id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("-raised_at", "-id")
 
     @extend_schema(
         parameters=[LIVE_PARAMETER],

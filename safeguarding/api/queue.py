@@ -52,10 +52,9 @@ QUEUE_PARAMETERS = [
 class QueueApi(APIView):
     policy = {"GET": "safeguarding.queue.view"}
 
-    class Pagination(CursorPagination):
-        ordering = ("band", "action_due_at", "level_rank", "received_on", "case_id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by(
+        "band", "action_due_at", "level_rank", "received_on", "case_id"
+    )
 
     @extend_schema(
         parameters=QUEUE_PARAMETERS,

@@ -114,10 +114,7 @@ class StrategyDiscussionListCreateApi(CaseRecordsMixin, APIView):
             help_text="Defaults to the date the case was received.",
         )
 
-    class Pagination(CursorPagination):
-        ordering = ("-held_at", "-id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("-held_at", "-id")
 
     @extend_schema(
         responses={200: StrategyDiscussionOutputSerializer(many=True), **errors(401, 404)}

@@ -190,11 +190,8 @@ class RiskScaleSerializer(serializers.ModelSerializer):
 class RiskScaleListApi(APIView):
     policy = {"GET": SIGNED_IN}
 
-    class Pagination(CursorPagination):
-        # Agency names are unique, so the cursor never skips or repeats.
-        ordering = ("agency__name",)
-
-    pagination_class = Pagination
+    # Agency names are unique, so the cursor never skips or repeats.
+    pagination_class = CursorPagination.ordered_by("agency__name")
 
     @extend_schema(
         summary="Every agency's current scale, mapped to the shared levels",

@@ -142,8 +142,7 @@ _WHOSE = OpenApiParameter(
 )
 
 
-class _DutyPagination(CursorPagination):
-    ordering = ("due_at", "id")
+_DutyPagination = CursorPagination.ordered_by("due_at", "id")
 
 
 def _duty_page(view: APIView, request: Request, duties: QuerySet[Duty], now: datetime) -> Response:

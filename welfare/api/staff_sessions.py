@@ -71,10 +71,7 @@ MEMBER_PARAMETER = OpenApiParameter(
 class ExposureSessionListCreateApi(APIView):
     policy = {"GET": "staff.exposure.log", "POST": "staff.exposure.log"}
 
-    class Pagination(CursorPagination):
-        ordering = ("-started_at", "-id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("-started_at", "-id")
 
     @extend_schema_serializer(component_name="ExposureSessionLog")
     class InputSerializer(serializers.Serializer):

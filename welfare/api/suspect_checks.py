@@ -54,10 +54,7 @@ class WelfareCheckOutputSerializer(serializers.ModelSerializer):
 class WelfareCheckListApi(APIView):
     policy = {"GET": VIEW}
 
-    class Pagination(CursorPagination):
-        ordering = ("due_at", "id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("due_at", "id")
 
     @extend_schema(
         parameters=[

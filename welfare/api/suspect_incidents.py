@@ -69,10 +69,7 @@ class IncidentListCreateApi(SuspectRecordListCreateApi):
         iopc_reference = optional_text(max_length=60)
         iopc_referred_on = optional_date()
 
-    class Pagination(CursorPagination):
-        ordering = ("-occurred_at", "-id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("-occurred_at", "-id")
 
     @extend_schema(responses={200: IncidentOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):

@@ -121,10 +121,7 @@ class ScreeningListCreateApi(SuspectRecordListCreateApi):
         )
         notes = optional_text()
 
-    class Pagination(CursorPagination):
-        ordering = ("-screened_at", "-id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("-screened_at", "-id")
 
     @extend_schema(responses={200: ScreeningOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):
@@ -195,10 +192,7 @@ class SafetyPlanListCreateApi(SuspectRecordListCreateApi):
         safe_release_arrangements = serializers.CharField(allow_blank=True)
         notes = optional_text()
 
-    class Pagination(CursorPagination):
-        ordering = ("-created_at", "-id")
-
-    pagination_class = Pagination
+    pagination_class = CursorPagination.ordered_by("-created_at", "-id")
 
     @extend_schema(responses={200: SafetyPlanOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, case_id):
