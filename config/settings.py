@@ -195,6 +195,9 @@ NOTIFICATION_EMAIL_SWEEP_BUDGET = 180
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
+# A page view writes the session only when something in it changed: the idle clock
+# moves at most once a minute (agencies.middleware), so reads do not write.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
