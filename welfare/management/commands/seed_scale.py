@@ -1,0 +1,364 @@
+"""`manage.py seed_scale --cases N`: a national dataset on PostgreSQL for the benchmark
+(`make bench`) and the plan guards (scripts/plan_guard.py), in the proportions of
+issue 15. Per 1,000,000 cases: 5M persons, 5M parties, 5M contacts, 500k
+assessments, 200k referrals, 280k duties and 2M access-log entries, spread over the
+demo agencies so that the demo users see large scopes (Northshire Police owns 60%
+of the cases; the MASH is granted those it accepted referrals for; the MASH and the
+charities receive most of the referrals).
+
+Rows go in by COPY through the models' own metadata (welfare.management.scale_copy),
+in one transaction: a failed seed leaves nothing behind. The big tables' secondary
+indexes are dropped and built again once at the end when the seed at least doubles
+the table. Ends with VACUUM ANALYZE."""
+
+import time
+
+from django.contrib.auth.models import Permission, User
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+
+from agencies.access import CASEWORK
+from agencies.models import Agency, Membership, Team
+from cases.models import (
+    Case,
+    CaseGrant,
+    CaseGroupObjectPermission,
+    CaseParty,
+    CaseReferenceCounter,
+    ContactLog,
+    Person,
+)
+from referrals.models import Referral
+from safeguarding.models import Assessment, CasePriority
+from safeguarding.risk_templates import template_get
+from welfare.management import scale_copy
+from welfare.management.scale_access_log import access_log_seed
+from welfare.management.scale_rows import Generator, World
+from welfare.models import Duty
+
+# What a chunk writes, in foreign-key order, and the fields the generator gives.
+TABLES = (
+    ("case", Case),
+    ("person", Person),
+    ("party", CaseParty),
+    ("contact", ContactLog),
+    ("assessment", Assessment),
+    ("priority", CasePriority),
+    ("referral", Referral),
+    ("referral_party", Referral.parties.through),
+    ("grant", CaseGrant),
+    ("case_permission", CaseGroupObjectPermission),
+    ("duty", Duty),
+)
+# The tables whose indexes are rebuilt after a load that at least doubles them.
+BIG = ("case", "person", "party", "contact", "assessment", "priority", "referral", "duty")
+ACCESS_LOG_PER_CASE = 2
+
+
+class Command(BaseCommand):
+    help = "Fills PostgreSQL with a national dataset (issue 15) for the benchmark and plan guards."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, required=True, help="How many cases to add.")
+        parser.add_argument(
+            "--seed", type=int, default=15, help="The random seed (same seed, same data)."
+        )
+        parser.add_argument(
+            "--chunk", type=int, default=5000, help="Cases generated per COPY round."
+        )
+        parser.add_argument(
+            "--append",
+            action="store_true",
+            help="Add to a database that already holds a national dataset.",
+        )
+        parser.add_argument(
+            "--no-vacuum", action="store_true", help="Skip the final VACUUM ANALYZE."
+        )
+
+    def handle(self, *args, cases: int, seed: int, chunk: int, append: bool, no_vacuum: bool, **_):
+        if connection.vendor != "postgresql":
+            raise CommandError(
+                "seed_scale writes with PostgreSQL's COPY and measures PostgreSQL's plans: "
+                "set DATABASE_URL to a PostgreSQL database (SQLite is refused)."
+            )
+        if cases < 1:
+            raise CommandError("--cases must be at least 1.")
+        if not Membership.objects.filter(user__username="officer.north").exists():
+            self.stdout.write("The demo agencies are missing: running seed_demo first.")
+            call_command("seed_demo")
+        held = Case.objects.count()
+        if held > 1000 and not append:
+            raise CommandError(
+                f"This database already holds {held:,} cases (a national dataset?). "
+                "Pass --append to add more, or seed a fresh database."
+            )
+        started = time.monotonic()
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit = off")
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+                # Django's foreign keys are deferred to the commit: checked at the end
+                # of each COPY instead, the queue of checks never grows with the seed,
+                # and the indexes can be rebuilt inside the transaction.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            world = self._world()
+            # Appending draws other values (ids above all) than the first seed did.
+            generator = Generator(world, f"{seed}:{held}" if append else seed)
+            generator.templates = {
+                "victim_needs": template_get("victim_needs", 1),
+                "child_safeguarding_concern": template_get("child_safeguarding_concern", 1),
+            }
+            writers = {
+                key: scale_copy.TableWriter(model, self._fields_given(key), warn=self._warn)
+                for key, model in TABLES
+            }
+            rebuild = self._indexes_set_aside(writers, cases)
+            made = self._cases_write(generator, writers, cases, chunk, started)
+            if rebuild:
+                self.stdout.write(f"Building {len(rebuild)} indexes again...")
+                scale_copy.indexes_rebuild(rebuild, self.stdout.write)
+            self._counters_save(world)
+            self._progress("indexes", sum(w.written for w in writers.values()), started)
+            entries = access_log_seed(
+                generator, made, cases * ACCESS_LOG_PER_CASE, progress=self._log_progress(started)
+            )
+        rows = sum(w.written for w in writers.values()) + entries
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Committed {rows:,} rows in {time.monotonic() - started:.0f} s "
+                f"({rows / (time.monotonic() - started):,.0f} rows/s): "
+                + ", ".join(f"{key} {w.written:,}" for key, w in writers.items())
+                + f", access log {entries:,}."
+            )
+        )
+        if not no_vacuum:
+            self.stdout.write("VACUUM ANALYZE...")
+            vacuum_started = time.monotonic()
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+            self.stdout.write(f"VACUUM ANALYZE took {time.monotonic() - vacuum_started:.0f} s.")
+        self.stdout.write(f"seed_scale done in {time.monotonic() - started:.0f} s.")
+
+    # --- the parts
+
+    def _warn(self, message: str) -> None:
+        self.stdout.write(self.style.WARNING(message))
+
+    def _fields_given(self, key: str) -> tuple[str, ...]:
+        """The fields the generator fills for a table (learnt from one sample row)."""
+        return _FIELDS[key]
+
+    def _world(self) -> World:
+        agencies = {a.slug: a for a in Agency.objects.all()}
+        teams = {(t.agency.slug, t.slug): t.pk for t in Team.objects.select_related("agency")}
+        users = dict(User.objects.values_list("username", "id"))
+        staff: dict[str, list[int]] = {}
+        for membership in Membership.objects.select_related("agency").filter(role__in=CASEWORK):
+            staff.setdefault(membership.agency.slug, []).append(membership.user_id)
+        for slug in agencies:
+            staff.setdefault(slug, [users["officer.north"]])
+        counters = {
+            (c.agency.slug, c.year): c.last_number
+            for c in CaseReferenceCounter.objects.select_related("agency")
+        }
+        view_case = Permission.objects.get(codename="view_case", content_type__app_label="cases")
+        view_whole = Permission.objects.get(
+            codename="view_whole_case", content_type__app_label="cases"
+        )
+        missing = [a.slug for a in agencies.values() if a.grant_group_id is None]
+        if missing:
+            raise CommandError(f"Agencies without a grant group: {', '.join(missing)}.")
+        return World(agencies, teams, users, staff, view_case.pk, view_whole.pk, counters)
+
+    def _indexes_set_aside(self, writers, cases: int) -> list[str]:
+        tables = [
+            writers[key].table
+            for key in BIG
+            # The seed adds about 5 rows per case to the widest tables: rebuild when it
+            # at least doubles what is there.
+            if scale_copy.table_rows_estimate(writers[key].table) < cases
+        ]
+        if not tables:
+            return []
+        self.stdout.write(f"Setting aside the secondary indexes of {', '.join(tables)}.")
+        return scale_copy.indexes_set_aside(tables)
+
+    def _cases_write(self, generator, writers, cases: int, chunk: int, started: float) -> list:
+        out: dict = dict(writers)
+        out["cases_made"] = []
+        done = 0
+        while done < cases:
+            batch = min(chunk, cases - done)
+            for _ in range(batch):
+                generator.case(out)
+            for key, _model in TABLES:
+                writers[key].flush()
+            done += batch
+            self._progress(f"{done:,} cases", sum(w.written for w in writers.values()), started)
+        return out["cases_made"]
+
+    def _progress(self, what: str, rows: int, started: float) -> None:
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            f"  {what}: {rows:,} rows in {elapsed:.0f} s ({rows / max(elapsed, 0.001):,.0f} rows/s)"
+        )
+        self.stdout.flush()
+
+    def _log_progress(self, started: float):
+        def report(count: int) -> None:
+            self._progress("access log", count, started)
+
+        return report
+
+    def _counters_save(self, world: World) -> None:
+        """The next case a person opens must not take a reference the seed used."""
+        for (slug, year), number in world.counters.items():
+            CaseReferenceCounter.objects.update_or_create(
+                agency=world.agency[slug], year=year, defaults={"last_number": number}
+            )
+
+
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "case": [
+        "id",
+        "owning_agency_id",
+        "reference",
+        "title",
+        "summary",
+        "status",
+        "closing_reason",
+        "lead_officer_id",
+        "team_id",
+        "source",
+        "source_reference",
+        "received_on",
+        "opened_on",
+        "closed_on",
+        "created_by_id",
+        "created_at",
+        "updated_at",
+    ],
+    "person": [
+        "id",
+        "recorded_by_agency_id",
+        "first_name",
+        "last_name",
+        "aliases",
+        "date_of_birth",
+        "gender",
+        "address",
+        "phone",
+        "created_by_id",
+        "created_at",
+        "updated_at",
+    ],
+    "party": [
+        "id",
+        "case_id",
+        "person_id",
+        "role",
+        "compartment",
+        "related_to_id",
+        "relationship",
+        "created_by_id",
+        "created_at",
+    ],
+    "contact": [
+        "id",
+        "case_id",
+        "party_id",
+        "contacted_at",
+        "channel",
+        "direction",
+        "made_by_id",
+        "summary",
+        "created_at",
+    ],
+    "assessment": [
+        "id",
+        "case_id",
+        "subject_id",
+        "template_key",
+        "template_version",
+        "answers",
+        "computed_level",
+        "known_factors",
+        "total_factors",
+        "assessor_id",
+        "assessed_at",
+        "review_on",
+    ],
+    "priority": [
+        "case_id",
+        "agency_id",
+        "level",
+        "level_rank",
+        "band",
+        "agency_grade",
+        "received_on",
+        "action_due_at",
+        "actioned_at",
+    ],
+    "referral": [
+        "id",
+        "case_id",
+        "from_agency_id",
+        "created_by_id",
+        "to_agency_id",
+        "purpose",
+        "urgency",
+        "state",
+        "summary_for_receiver",
+        "lawful_basis",
+        "sensitive_condition",
+        "consent_status",
+        "consent_reason",
+        "sent_by_id",
+        "sent_at",
+        "decision_due_at",
+        "decided_at",
+        "owner_id",
+        "started_at",
+        "completed_at",
+        "outcome",
+        "decline_reason",
+        "withdrawn_at",
+        "withdraw_reason",
+        "last_update_at",
+        "created_at",
+        "updated_at",
+        "disclosure",
+    ],
+    "referral_party": ("referral_id", "caseparty_id"),
+    "grant": [
+        "id",
+        "case_id",
+        "agency_id",
+        "reason",
+        "granted_by_id",
+        "granted_at",
+        "source_kind",
+        "source_id",
+        "source_label",
+    ],
+    "case_permission": ("permission_id", "group_id", "content_object_id"),
+    "duty": [
+        "id",
+        "case_id",
+        "party_id",
+        "kind",
+        "compartment",
+        "trigger",
+        "reason",
+        "source_key",
+        "due_at",
+        "agency_id",
+        "team_id",
+        "responsible_id",
+        "status",
+        "resolved_at",
+        "resolved_by_id",
+        "created_at",
+    ],
+}
