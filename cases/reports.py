@@ -16,6 +16,7 @@ from cases.models import Case, Outcome, OutcomeCode
 from cases.outcome_groups import GROUP_OF_CODE, OUTCOME_GROUPS
 from cases.selectors import case_scope, visible_parties
 from common.errors import ValidationError
+from common.replica import replica_reads
 
 # --- Prosecution decisions after unmet caution conditions
 
@@ -104,6 +105,8 @@ def report_year_check(year: int | None) -> int:
     return year
 
 
+# A statistical return: its counts may come from the read replica, if any.
+@replica_reads()
 def outcome_report(*, actor: User, year: int | None) -> OutcomeReport:
     """The actor's own agency's outcomes with a date in `year`, grouped as in the
     report behind this product. Counted in the database, in one query.

@@ -110,9 +110,31 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Writers queue for the lock instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL behind PgBouncer in transaction mode (docs/deployment.md): each
+# transaction may run on a different server connection, so nothing may outlive one.
+# Django's iterator() holds a server-side cursor (WITH HOLD) across transactions:
+# off. Prepared statements live on a server connection: Django's psycopg 3 backend
+# already prepares none (prepare_threshold None), stated here so that it stays so.
+# Advisory locks are transaction-scoped (pg_advisory_xact_lock), which is safe.
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured("DATABASE_POOLER is either unset or 'pgbouncer'.")
+# The optional read replica: the reports and statistics read from it (config.db_router).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    # Tests run against the primary's test database: no second copy to create.
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("postgresql"):
+        _database.setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+        _database["CONN_HEALTH_CHECKS"] = True
+        if DATABASE_POOLER == "pgbouncer":
+            _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+            _database.setdefault("OPTIONS", {})["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

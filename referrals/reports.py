@@ -21,6 +21,7 @@ from agencies import access
 from agencies.models import Agency
 from agencies.working_days import working_days_late
 from common.errors import ValidationError
+from common.replica import replica_reads
 from referrals.models import Referral, ReferralPurpose, ReferralState
 
 MAX_PERIOD_DAYS = 366
@@ -159,6 +160,8 @@ _PURPOSE_ORDER = {purpose: position for position, purpose in enumerate(ReferralP
 _KEY = ("from_agency__slug", "to_agency__slug", "purpose")
 
 
+# A statistical return: its counts may come from the read replica, if any.
+@replica_reads()
 def referral_report(
     *, actor: User, date_from: date | None, date_to: date | None, now: datetime | None = None
 ) -> ReferralReport:

@@ -28,6 +28,7 @@ from agencies.models import Agency
 from cases.models import CaseParty, InvestigationEvent
 from cases.models.event import FIRST_CONTACT_EVENTS
 from common.errors import ValidationError
+from common.replica import replica_reads
 from welfare.models import (
     Duty,
     DutyKind,
@@ -226,6 +227,8 @@ def _incident_counts(agency_id, start: datetime, end: datetime) -> dict[str, int
     return counts
 
 
+# A statistical return: its counts may come from the read replica, if any.
+@replica_reads()
 def suspect_welfare_statistics(
     *,
     actor: User,
