@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -148,7 +148,8 @@ def main() -> int:
                 continue
             checked += 1
             try:
-                result = explain(build())
+                with transaction.atomic():  # a savepoint: one failure spoils no other
+                    result = explain(build())
             except Exception as exc:  # a selector that no longer builds: a failure too
                 print(f"FAIL  {name}: could not build or explain ({exc!r})")
                 failed += 1

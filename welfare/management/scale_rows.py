@@ -224,11 +224,13 @@ class Generator:
         case_id = self.uuid()
         created = self.moment(received)
         source = rng.choice(CASE_SOURCES)
+        prefix = agency.case_reference_prefix or owner[:4].upper()
+        reference = f"{prefix}-{year}-{number:06d}"
         out["case"].add(
             {
                 "id": case_id,
                 "owning_agency_id": agency.pk,
-                "reference": f"{agency.case_reference_prefix or owner[:4].upper()}-{year}-{number:06d}",
+                "reference": reference,
                 "title": rng.choice(TITLES),
                 "summary": "Recorded for the national-scale benchmark.",
                 "status": "closed" if closed else "open",
@@ -266,7 +268,7 @@ class Generator:
             }
         )
         if rng.random() < REFERRAL_CHANCE[owner]:
-            self._referral(out, case_id, owner, parties, received, author, level, year, number)
+            self._referral(out, case_id, owner, parties, received, author, level, reference)
         if owner.endswith("-police") and rng.random() < DUTY_CHANCE:
             self._duty(out, case_id, owner, parties, received, lead, team)
         out["cases_made"].append((case_id, owner, lead))
@@ -384,7 +386,7 @@ class Generator:
 
     templates: dict[str, Any] = {}
 
-    def _referral(self, out, case_id, owner, parties, received, author, level, year, number):
+    def _referral(self, out, case_id, owner, parties, received, author, level, reference):
         rng, world = self.rng, self.world
         to = rng.choice(self.referred_to[owner])
         state = rng.choice(self.states)
@@ -413,6 +415,17 @@ class Generator:
             "sent_at": sent,
             "decision_due_at": sent + timedelta(days=rng.randint(1, 3)) if sent else None,
             "decided_at": decided,
+            # The hub decides on the threshold within a working day; victim support
+            # makes first contact within two.
+            "threshold_due_at": sent + timedelta(days=1)
+            if sent and to in GRANTED_ON_ACCEPTANCE
+            else None,
+            "victim_support_due_at": sent + timedelta(days=2)
+            if sent and to == "harbour-victim-support"
+            else None,
+            "stale_at": decided + timedelta(days=20)
+            if decided and state in ("accepted", "in_progress")
+            else None,
             "owner_id": None,
             "started_at": decided + timedelta(days=1)
             if state in ("in_progress", "completed")
@@ -431,7 +444,7 @@ class Generator:
                 "purpose": values["purpose"],
                 "urgency": values["urgency"],
                 "summary": values["summary_for_receiver"],
-                "case_reference": f"{world.agency[owner].case_reference_prefix}-{year}-{number:06d}",
+                "case_reference": reference,
                 "from_agency": {"name": world.agency[owner].name, "slug": owner},
                 "to_agency": {"name": world.agency[to].name, "slug": to},
                 "to_team": None,
