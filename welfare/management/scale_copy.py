@@ -57,17 +57,19 @@ class TableWriter:
         for f in fields:
             by_name[f.name] = f
             by_name[f.attname] = f
-        for name in given:
-            if name not in by_name:
+        for wanted in given:
+            if wanted not in by_name:
                 _warn_once(
-                    f"{self.table}: the model has no field '{name}' any more: not written", warn
+                    f"{self.table}: the model has no field '{wanted}' any more: not written", warn
                 )
         self.columns: list[str] = []
         self.template: list[Any] = []
         self.slots: list[tuple[int, str, Any]] = []  # (position, given name, field)
         self.json_slots: set[int] = set()
         for f in fields:
-            name = f.attname if f.attname in given else (f.name if f.name in given else None)
+            name: str | None = (
+                f.attname if f.attname in given else (f.name if f.name in given else None)
+            )
             if name is not None:
                 position = len(self.columns)
                 self.columns.append(f.column)

@@ -12,6 +12,7 @@ indexes are dropped and built again once at the end when the seed at least doubl
 the table. Ends with VACUUM ANALYZE."""
 
 import time
+from collections.abc import Sequence
 
 from django.contrib.auth.models import Permission, User
 from django.core.management import call_command
@@ -193,7 +194,7 @@ class Command(BaseCommand):
     def _warn(self, message: str) -> None:
         self.stdout.write(self.style.WARNING(message))
 
-    def _fields_given(self, key: str) -> tuple[str, ...]:
+    def _fields_given(self, key: str) -> Sequence[str]:
         """The fields the generator fills for a table (learnt from one sample row)."""
         return _FIELDS[key]
 
@@ -267,7 +268,7 @@ class Command(BaseCommand):
             )
 
 
-_FIELDS: dict[str, tuple[str, ...]] = {
+_FIELDS: dict[str, Sequence[str]] = {
     "case": [
         "id",
         "owning_agency_id",
