@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
@@ -81,6 +82,14 @@ class Case(RulesFirst, models.Model):
             models.Index(
                 fields=["owning_agency", "-received_on", "-id"], name="case_agency_received"
             ),
+            # The case list's order across agencies: what a scope that is the agency's
+            # own cases OR those granted to it walks, newest first, until a page is
+            # full (an OR cannot use the index above, which leads with the agency).
+            models.Index(fields=["-received_on", "-id"], name="case_received"),
+            # A search for a whole reference, case-insensitively (`reference__iexact`).
+            # Substring searches of the reference, the title and the names use trigram
+            # indexes, made on PostgreSQL only (migration 0006).
+            models.Index(Upper("reference"), name="case_reference_upper"),
             models.Index(fields=["owning_agency", "status"], name="case_agency_status"),
             models.Index(fields=["owning_agency", "source"], name="case_agency_source"),
             models.Index(fields=["lead_officer", "status"], name="case_lead_status"),
