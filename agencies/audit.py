@@ -1,20 +1,18 @@
 """The one audit path: every access-log entry is written by `access_log_record`.
 
-Entries are hash-chained. Appending takes a lock so that two writers can never
-chain onto the same predecessor: a PostgreSQL advisory lock, or SQLite's own
-single-writer lock.
+An entry is one INSERT, with no lock: the database numbers it and a sealer chains
+it into the hash chain a few seconds later (agencies.audit_chain, ADR 0012), so
+readers never queue behind each other.
 
 Reads of personal data (DPA 2018 s.62) and refusals go through
 `access_read_record` and `access_denial_record`. Inside a request they are
 gathered and written as one entry when the response is ready (`AccessReadLog`,
 a middleware): one insert per request, taken after the view and outside any
-transaction it opened, so a read holds the chain's lock only for that insert
-and a refusal is kept even when the view's transaction rolls back.
+transaction it opened, so a refusal is kept even when the view's transaction
+rolls back.
 """
 
-import hashlib
 import ipaddress
-import json
 import re
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
@@ -22,31 +20,25 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict, Unpack, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import connection, transaction
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
+from agencies.audit_chain import (
+    GENESIS_HASH,
+    ChainBreak,
+    access_log_verify,
+    entry_hash_compute,
+    ip_as_stored,
+    next_sequence,
+)
 from agencies.models import AccessLogEntry, AccessOutcome, Membership
 from common.request_context import current_origin
 
-GENESIS_HASH = "0" * 64
+__all__ = ["GENESIS_HASH", "ChainBreak", "access_log_verify", "entry_hash_compute"]
+
 # A page holds at most 100 records; a page that shows one record with others beside
 # it may hold more. Past this the entry would outgrow any page it could describe.
 MAX_RECORD_IDS = 1000
-# An arbitrary constant that names "the access log chain" among advisory locks.
-_CHAIN_LOCK_ID = 7_250_113
-
-
-def _ip_as_stored(value: str | None) -> str | None:
-    """An address in the form the field writes it. The hash is computed before the
-    row is written and again after it is read back, so both must see one form: the
-    field rewrites IPv6 ("2001:0DB8::1" is stored as "2001:db8::1") and PostgreSQL's
-    inet column prints some addresses its own way."""
-    try:
-        return AccessLogEntry._meta.get_field("ip_address").to_python(value)
-    except ValidationError:
-        # Not an address (only possible if the row was altered): hash it as it is.
-        return value
 
 
 def _ip_for_log(value: str | None) -> str | None:
@@ -56,41 +48,7 @@ def _ip_for_log(value: str | None) -> str | None:
         ipaddress.ip_address(value or "")
     except ValueError:
         return None
-    return _ip_as_stored(value)
-
-
-# Added after the first entries were written: in the hashed payload only when they
-# hold something, so that every entry written before them still verifies.
-_LATER_FIELDS = ("query", "record_ids", "object_agency_slugs")
-
-
-def _entry_payload(entry: AccessLogEntry) -> dict:
-    payload = {
-        "sequence": entry.sequence,
-        "at": entry.at.isoformat(),
-        "user_id": entry.user_id,
-        "username": entry.username,
-        "agency_slug": entry.agency_slug,
-        "action": entry.action,
-        "outcome": entry.outcome,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "object_agency_slug": entry.object_agency_slug,
-        "endpoint": entry.endpoint,
-        "method": entry.method,
-        "ip_address": _ip_as_stored(entry.ip_address),
-        "justification": entry.justification,
-    }
-    for name in _LATER_FIELDS:
-        value = getattr(entry, name)
-        if value:
-            payload[name] = value
-    return payload
-
-
-def entry_hash_compute(entry: AccessLogEntry) -> str:
-    canonical = json.dumps(_entry_payload(entry), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256((entry.previous_hash + canonical).encode()).hexdigest()
+    return ip_as_stored(value)
 
 
 def _actor_names(actor) -> tuple[int | None, str, str]:
@@ -123,67 +81,31 @@ def access_log_record(
     """
     user_id, actor_username, actor_agency = _actor_names(actor)
     origin = current_origin()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
-        last = AccessLogEntry.objects.order_by("-sequence").only("sequence", "entry_hash").first()
-        entry = AccessLogEntry(
-            sequence=(last.sequence + 1) if last else 1,
-            at=timezone.now(),
-            user_id=user_id,
-            username=(actor_username or username)[:150],
-            agency_slug=actor_agency or agency_slug,
-            action=action,
-            outcome=outcome,
-            object_type=object_type,
-            object_id=str(object_id or ""),
-            object_agency_slug=object_agency_slug,
-            endpoint=origin.endpoint,
-            method=origin.method,
-            ip_address=_ip_for_log(origin.ip_address),
-            justification=justification[:500],
-            query=query[:1000],
-            record_ids=list(record_ids or [])[:MAX_RECORD_IDS],
-            object_agency_slugs=list(object_agency_slugs or []),
-            previous_hash=last.entry_hash if last else GENESIS_HASH,
-        )
-        entry.entry_hash = entry_hash_compute(entry)
-        entry.save(force_insert=True)
+    entry = AccessLogEntry(
+        # Numbered by the INSERT itself; previous_* and entry_hash wait for the sealer.
+        sequence=next_sequence(),
+        at=timezone.now(),
+        user_id=user_id,
+        username=(actor_username or username)[:150],
+        agency_slug=actor_agency or agency_slug,
+        action=action,
+        outcome=outcome,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        object_agency_slug=object_agency_slug,
+        endpoint=origin.endpoint,
+        method=origin.method,
+        ip_address=_ip_for_log(origin.ip_address),
+        justification=justification[:500],
+        query=query[:1000],
+        record_ids=list(record_ids or [])[:MAX_RECORD_IDS],
+        object_agency_slugs=list(object_agency_slugs or []),
+    )
+    entry.save(force_insert=True)
     ledger = _ledger.get()
     if ledger is not None:
         ledger.changed = True
     return entry
-
-
-@dataclass(frozen=True)
-class ChainBreak:
-    sequence: int
-    problem: str
-
-
-def access_log_verify() -> tuple[int, ChainBreak | None]:
-    """Walk the whole chain in order. Returns how many entries were checked and the
-    first break found, if any."""
-    expected_previous = GENESIS_HASH
-    expected_sequence = 1
-    checked = 0
-    for entry in AccessLogEntry.objects.order_by("sequence").iterator(chunk_size=2000):
-        if entry.sequence != expected_sequence:
-            return checked, ChainBreak(
-                entry.sequence,
-                f"entry {expected_sequence} is missing (the chain jumps to {entry.sequence})",
-            )
-        if entry.previous_hash != expected_previous:
-            return checked, ChainBreak(
-                entry.sequence, "its previous-hash does not match the entry before it"
-            )
-        if entry_hash_compute(entry) != entry.entry_hash:
-            return checked, ChainBreak(entry.sequence, "its contents do not match its hash")
-        checked += 1
-        expected_previous = entry.entry_hash
-        expected_sequence += 1
-    return checked, None
 
 
 # --- Reads and refusals: one entry per request

@@ -10,6 +10,7 @@ def test_every_scheduled_task_is_registered():
     app.loader.import_default_modules()
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert scheduled == {
+        "agencies.tasks.access_log_seal",
         "agencies.tasks.expired_credentials_purge",
         "cases.tasks.grants_expiry_sweep",
         "cases.tasks.stored_files_orphans_sweep",

@@ -23,16 +23,25 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise AppendOnlyError("The access log is append-only: entries cannot be updated.")
 
 
+class NumberedByDatabase(models.BigIntegerField):
+    """A number the database gives each row as it is inserted (a PostgreSQL
+    sequence), read back by the insert itself: no query before it, and no lock."""
+
+    db_returning = True
+
+
 class AccessLogEntry(models.Model):
     """One entry of the access log required by the Data Protection Act 2018 s.62.
 
-    Append-only (refused here and, on PostgreSQL, by a trigger) and hash-chained:
-    each entry stores the previous entry's hash, so `verify_audit` finds any
-    entry that was changed or removed. Names are copied in, not only linked, so
-    the log still reads correctly after users or agencies change.
+    Append-only (refused here and, on PostgreSQL, by a trigger) and hash-chained
+    (ADR 0012): an entry is inserted unsealed, with no lock, and a sealer then
+    chains it after the entry before it in `sequence` order, filling in its
+    previous entry's number and hash and its own hash, once. `verify_audit` finds
+    any sealed entry that was changed, removed or moved. Names are copied in, not
+    only linked, so the log still reads correctly after users or agencies change.
     """
 
-    sequence = models.BigIntegerField(unique=True)
+    sequence = NumberedByDatabase(unique=True)
     at = models.DateTimeField()
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -62,8 +71,14 @@ class AccessLogEntry(models.Model):
     # When the records returned belong to more than one agency, each of them: every
     # owner's auditor sees the read, not only one.
     object_agency_slugs = models.JSONField(default=list, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    # Empty until the entry is sealed into the chain (agencies.audit_chain). The
+    # previous entry's number names what a deletion removed: numbers have gaps
+    # (a transaction that rolled back), so the one before is not always n - 1.
+    # Entries chained before sealing existed have no previous number: theirs is n - 1.
+    # NULL rather than "" while waiting: many entries wait at once, and the hash is unique.
+    previous_sequence = models.BigIntegerField(null=True, blank=True)
+    previous_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    entry_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -80,6 +95,12 @@ class AccessLogEntry(models.Model):
             models.Index(fields=["username", "-sequence"], name="accesslog_user_seq"),
             models.Index(fields=["object_type", "object_id"], name="accesslog_object"),
             models.Index(fields=["at"], name="accesslog_at"),
+            # What the sealer reads: only the entries still waiting, a few at a time.
+            models.Index(
+                fields=["sequence"],
+                condition=models.Q(entry_hash__isnull=True),
+                name="accesslog_unsealed",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ import time_machine
 from django.contrib.auth.models import User
 
 from agencies.audit import access_log_record, access_log_verify
+from agencies.audit_chain import access_log_seal
 from agencies.models import AccessLogEntry, AccessOutcome, Role
 from tests.factories import MembershipFactory, TOTPDeviceFactory
 
@@ -45,7 +46,11 @@ def ledger(officer_north, officer_south):
     All on the morning of 14 July 2026 (British Summer Time).
     """
     with time_machine.travel(LEDGER_AT, tick=False):
-        return _ledger(officer_north, officer_south)
+        entries = _ledger(officer_north, officer_south)
+    access_log_seal()
+    for entry in entries:
+        entry.refresh_from_db()
+    return entries
 
 
 def _ledger(officer_north, officer_south) -> list[AccessLogEntry]:

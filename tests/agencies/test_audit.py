@@ -17,6 +17,7 @@ from agencies.audit import (
     access_log_verify,
     entry_hash_compute,
 )
+from agencies.audit_chain import access_log_seal
 from agencies.models import AccessLogEntry, AccessOutcome
 from agencies.models.audit import AppendOnlyError
 
@@ -29,7 +30,8 @@ postgresql_only = pytest.mark.skipif(
 
 
 def _three_entries(officer_north) -> list[AccessLogEntry]:
-    return [
+    """Three entries, sealed into the chain (as the sealer does a few seconds later)."""
+    entries = [
         access_log_record(
             actor=officer_north.user,
             action="cases.case.viewed",
@@ -47,6 +49,10 @@ def _three_entries(officer_north) -> list[AccessLogEntry]:
         ),
         access_log_record(actor=officer_north.user, action="agencies.sign_out"),
     ]
+    access_log_seal()
+    for entry in entries:
+        entry.refresh_from_db()
+    return entries
 
 
 def _rows() -> list[tuple]:
@@ -119,6 +125,7 @@ def test_an_entry_names_its_actor_and_their_agency(officer_north):
 def test_the_hash_covers_the_previous_hash_and_every_recorded_field(officer_north):
     # given
     entry = access_log_record(actor=officer_north.user, action="agencies.sign_out")
+    access_log_seal()
     stored = AccessLogEntry.objects.get(sequence=entry.sequence)
     payload = {
         "sequence": 1,

@@ -1,12 +1,14 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from agencies.audit import access_log_verify
+from agencies.audit_chain import access_log_unsealed, access_log_verify
 
 
 class Command(BaseCommand):
     help = (
-        "Checks the whole access log hash chain. Exits 0 if it is intact; otherwise "
-        "exits 1 and names the first entry that was changed, or the first one missing."
+        "Seals the access-log entries waiting to be chained, then checks the whole hash "
+        "chain. Exits 0 if it is intact; otherwise exits 1 and names the first sealed "
+        "entry that was changed, moved or removed. Warns about entries left unsealed "
+        "for too long (the sealer is not running)."
     )
 
     def handle(self, *args, **options):
@@ -18,3 +20,13 @@ class Command(BaseCommand):
             )
         noun = "entry" if checked == 1 else "entries"
         self.stdout.write(f"Access log intact: {checked} {noun} checked.", self.style.SUCCESS)
+        unsealed = access_log_unsealed()
+        if unsealed is not None:
+            self.stderr.write(
+                f"Warning: {unsealed.count} access-log "
+                f"{'entry is' if unsealed.count == 1 else 'entries are'} not sealed into "
+                f"the chain and older than the sealer allows (the oldest is "
+                f"#{unsealed.oldest_sequence}, at {unsealed.oldest_at.isoformat()}). "
+                "Is the sealer running?",
+                self.style.WARNING,
+            )
