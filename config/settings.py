@@ -418,6 +418,9 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-credentials": _every(
         timedelta(hours=1), "agencies.tasks.expired_credentials_purge"
     ),
+    # Chain the access-log entries written since (ADR 0012). A seal not started within
+    # 5 s is dropped: the next one seals the same entries.
+    "access-log-seal": _every(timedelta(seconds=5), "agencies.tasks.access_log_seal", expires=5),
     # Stored document files that no row names (an outer transaction rolled back).
     "stored-files-orphans-sweep": _every(
         timedelta(hours=1), "cases.tasks.stored_files_orphans_sweep"
