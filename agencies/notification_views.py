@@ -4,7 +4,6 @@ Notifications are stored in common; their pages sit here, above common, because
 they ask the access policy who is signed in."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agencies.access import SIGNED_IN
 from common import notifications
+from common.keyset import keyset_page_for_request
 from common.pages import capability_required
 
 NOTIFICATIONS_PER_PAGE = 25
@@ -20,9 +20,11 @@ NOTIFICATIONS_PER_PAGE = 25
 @capability_required(SIGNED_IN)
 @require_GET
 def notification_list_page(request):
-    page = Paginator(
-        notifications.notification_list(actor=request.user), NOTIFICATIONS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    page = keyset_page_for_request(
+        request,
+        notifications.notification_list(actor=request.user),
+        page_size=NOTIFICATIONS_PER_PAGE,
+    )
     context = {
         "page": page,
         "notifications": list(page.object_list),

@@ -4,7 +4,6 @@ Both pages read through the selectors in a fixed number of queries, whatever the
 number of cases on a page or of parties, contacts and decisions in a case."""
 
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -22,6 +21,7 @@ from cases.selectors.events import bail_summaries, event_list
 from cases.selectors.material import activist_evidence_get_for_actor
 from cases.selectors.transfers import pending_transfer_of
 from common.errors import NotFound
+from common.keyset import keyset_page_for_request
 from common.pages import capability_required
 
 CASES_PER_PAGE = 25
@@ -45,7 +45,7 @@ def url_or_none(name: str, *args) -> str | None:
 def case_list(request):
     members = list(member_list_for_casework(actor=request.user))
     teams = list(team_list(actor=request.user))
-    filtering = any(value for key, value in request.GET.items() if key != "page")
+    filtering = any(value for key, value in request.GET.items() if key not in ("page", "cursor"))
     filtering_by = {
         "filters": request.GET if filtering else None,
         "filterset_class": CaseListPageFilter,
@@ -63,18 +63,16 @@ def case_list(request):
     except ValidationError:
         found = None
     if found is not None:
-        page = Paginator(found, CASES_PER_PAGE).get_page(request.GET.get("page"))
+        # By keyset on the selector's ordering: no COUNT of the scope, no OFFSET.
+        page = keyset_page_for_request(request, found, page_size=CASES_PER_PAGE)
         cases = list(page.object_list)
         access_list_record(actor=request.user, records=cases)
     for case in cases:
         case.victims = [p for p in case.visible_parties if p.role == PartyRole.VICTIM]
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "cases": cases,
         "page": page,
-        "query": query.urlencode(),
         "filtering": filtering,
         # Every case on the list is the agency's own or granted to it, and logging a
         # contact is one of the things a grant allows: the role decides.

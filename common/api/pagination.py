@@ -1,18 +1,24 @@
 import re
-from functools import reduce
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.encoding import force_str
 from rest_framework import pagination
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 
 from common.access_hooks import access_list_record
+from common.keyset import InvalidCursor, KeysetPage, keyset_page
 
 _WHOLE_NUMBER = re.compile(r"^[0-9]+$")
 
 
-class CursorPagination(pagination.CursorPagination):
-    """`{"next", "previous", "results"}`, at most 100 a page. Each view sets `ordering`
-    to an indexed column list that ends in a unique key, so pages never skip or repeat.
+class CursorPagination(pagination.BasePagination):
+    """`{"next", "previous", "results"}`, at most 100 a page, paged by keyset
+    (common.keyset): the cursor holds the whole ordering tuple of the row a page
+    follows, so a deep page costs what the first costs and nothing counts the list.
+    Each view names its ordering with `ordered_by`: indexed columns, ending in a
+    unique key (the primary key is added when the last one is not unique).
 
     A bad `page_size` or `cursor` answers 400 naming it: silently falling back to the
     default page, as DRF does, hides a client's bug."""
@@ -20,11 +26,14 @@ class CursorPagination(pagination.CursorPagination):
     page_size = 25
     page_size_query_param = "page_size"
     page_size_query_description = "How many results a page holds: 1 to 100; 25 if not given."
+    cursor_query_param = "cursor"
     cursor_query_description = "Where the page starts: the `next` or `previous` link's cursor."
     max_page_size = 100
     ordering: str | list[str] | tuple[str, ...] = "-created_at"
     page_size_error = "Give a whole number from 1 to 100."
     invalid_cursor_message = "This cursor is not one Tideline gave: follow `next` or `previous`."
+
+    page: KeysetPage | None = None
 
     @classmethod
     def ordered_by(cls, *ordering: str) -> type["CursorPagination"]:
@@ -40,39 +49,86 @@ class CursorPagination(pagination.CursorPagination):
         return int(raw)
 
     def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.base_url = request.build_absolute_uri()
+        ordering = (self.ordering,) if isinstance(self.ordering, str) else tuple(self.ordering)
+        cursor = request.query_params.get(self.cursor_query_param)
+        page_size = self.get_page_size(request)
         try:
-            page = super().paginate_queryset(queryset, request, view)
-        except NotFound as exc:
-            # DRF answers a cursor it cannot decode with 404; it is bad input.
+            self.page = keyset_page(queryset, cursor=cursor, page_size=page_size, ordering=ordering)
+        except InvalidCursor as exc:
             raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]}) from exc
         except (DjangoValidationError, ValueError, TypeError) as exc:
-            # A cursor that decodes but whose position does not fit the ordering column
-            # (not a date, not a UUID) fails when the page is read.
-            if request.query_params.get(self.cursor_query_param) is None:
+            # A signed cursor whose values no longer fit the ordering's columns (the
+            # ordering's types changed under it) fails when the page is read.
+            if cursor is None:
                 raise
             raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]}) from exc
+        rows = self.page.object_list
         # Every page of personal data names what it held in the access log (DPA 2018
         # s.62): the one place every list endpoint passes through.
-        access_list_record(actor=request.user, records=page, model=getattr(queryset, "model", None))
-        return page
+        access_list_record(actor=request.user, records=rows, model=getattr(queryset, "model", None))
+        return rows
 
-    def _get_position_from_instance(self, instance, ordering):
-        # The stock method reads `getattr(instance, "user__username")`, which fails for an
-        # ordering across a relation; the cursor's filter (`user__username__gt`) already
-        # works, so only the read of the position needs to follow the relation.
-        field_name = ordering[0].lstrip("-")
-        if isinstance(instance, dict):
-            return str(instance[field_name])
-        return str(reduce(getattr, field_name.split("__"), instance))
+    def _link(self, cursor: str | None) -> str | None:
+        if cursor is None:
+            return None
+        return replace_query_param(self.base_url, self.cursor_query_param, cursor)
+
+    def get_next_link(self) -> str | None:
+        return self._link(self.page.next_cursor if self.page else None)
+
+    def get_previous_link(self) -> str | None:
+        return self._link(self.page.previous_cursor if self.page else None)
+
+    def get_paginated_response(self, data):
+        return Response(
+            {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {
+                "next": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "example": f'http://api.example.org/accounts/?{self.cursor_query_param}=cD00ODY%3D"',
+                },
+                "previous": {
+                    "type": "string",
+                    "nullable": True,
+                    "format": "uri",
+                    "example": f"http://api.example.org/accounts/?{self.cursor_query_param}=cj0xJnA9NDg3",
+                },
+                "results": schema,
+            },
+        }
 
     def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_size_query_param:
-                parameter["schema"] = {
+        return [
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": force_str(self.cursor_query_description),
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": force_str(self.page_size_query_description),
+                "schema": {
                     "type": "integer",
                     "minimum": 1,
                     "maximum": self.max_page_size,
                     "default": self.page_size,
-                }
-        return parameters
+                },
+            },
+        ]
+
+    def get_results(self, data):
+        return data["results"]

@@ -3,7 +3,6 @@ when the decision is due: the selector orders it) and the sender's list. A partn
 caseworker's whole day is the inbox, so it reads in a constant number of queries
 however long it is."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_GET
 from agencies.access import can
 from agencies.audit import access_list_record
 from common.errors import ValidationError
+from common.keyset import keyset_page_for_request
 from common.pages import capability_required
 from referrals import selectors
 from referrals.filters import InboxPageFilter, SentPageFilter
@@ -32,9 +32,8 @@ def _list_page(request, *, filterset_class, list_selector, related: tuple[str, .
         )
     except ValidationError:
         referrals = list_selector(actor=request.user, filterset_class=filterset_class)
-    page = Paginator(referrals.select_related(*related), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # By keyset on the selector's ordering: no COUNT of the scope, no OFFSET.
+    page = keyset_page_for_request(request, referrals.select_related(*related), page_size=PAGE_SIZE)
     # Each row carries what the referral discloses: the log names every one shown.
     access_list_record(actor=request.user, records=page.object_list)
     context = {

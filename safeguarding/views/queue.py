@@ -1,7 +1,6 @@
 """The work queue page."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -11,6 +10,7 @@ from agencies.audit import access_list_record
 from agencies.selectors import member_list_for_casework, team_list
 from cases.selectors import case_get_for_actor
 from common.errors import InvalidState, ValidationError
+from common.keyset import keyset_page_for_request
 from common.pages import capability_required
 from safeguarding import selectors
 from safeguarding.deadlines import strategy_discussions_with_deadlines
@@ -31,7 +31,8 @@ def queue(request):
         # The form says what is wrong; the list is not narrowed.
         entries = selectors.queue_list(actor=request.user, page_choices=(teams, leads))
     form = QueuePageFilter.form_for(request.GET, teams=teams, leads=leads)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    # By keyset on the selector's ordering: no COUNT of the scope, no OFFSET.
+    page = keyset_page_for_request(request, entries, page_size=50)
     access_list_record(actor=request.user, records=page.object_list)
     return render(
         request,

@@ -243,7 +243,7 @@ def test_the_list_pages_by_25(officer_north, north, browser_for):
     client = browser_for(officer_north)
     # when
     first = client.get("/cases/")
-    second = client.get("/cases/", {"page": 2})
+    second = client.get("/cases/", {"cursor": first.context["page"].next_cursor})
     # then
     assert len(first.context["cases"]) == 25
     assert len(second.context["cases"]) == 2

@@ -426,7 +426,7 @@ def test_the_inbox_filters_by_state(officer_north, north, north_case, harbour, c
     response = browser(caseworker_harbour).get("/referrals/?state=sent")
     # then
     assert [row["referral"].pk for row in response.context["rows"]] == [waiting.pk]
-    assert "1 referral: sent" in response.content.decode()
+    assert "Referrals: sent" in response.content.decode()
 
 
 def _inbox_queries(client) -> tuple[int, int]:
