@@ -11,14 +11,14 @@ page's FilterSet (a subclass beside its form) is not: an empty field there means
 "any". A parameter given several times counts once (its last value)."""
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import django_filters
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import BooleanField, Expression, F, Model, Q, QuerySet, Subquery
+from django.db.models import Model, Q, QuerySet
 from rest_framework import serializers
 
 from agencies import access
@@ -146,33 +146,6 @@ def filter_parameters(
     return type(name, (serializers.Serializer,), fields)
 
 
-class AmongIds(Expression):
-    """`column IN (subquery)`, written on PostgreSQL as `column = ANY(ARRAY(subquery))`:
-    the subquery then runs once, before the scan, and the test is one an index can
-    serve, so that an OR of it with other indexed tests can be a BitmapOr (an IN
-    subquery under an OR can only be tested row by row)."""
-
-    output_field = BooleanField()
-    conditional = True
-
-    def __init__(self, column: str, subquery: QuerySet[Any]) -> None:
-        super().__init__()
-        self.column: Any = F(column)
-        self.subquery: Any = Subquery(subquery)
-
-    def get_source_expressions(self) -> list[Any]:
-        return [self.column, self.subquery]
-
-    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
-        self.column, self.subquery = exprs
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        column, column_params = compiler.compile(self.column)
-        subquery, subquery_params = compiler.compile(self.subquery)
-        template = "%s = ANY(ARRAY%s)" if connection.vendor == "postgresql" else "%s IN %s"
-        return template % (column, subquery), (*column_params, *subquery_params)
-
-
 def name_words_match(queryset: QuerySet[M], text: str, prefix: str = "") -> QuerySet[M]:
     """Every word of `text` matches one of the person's names or aliases."""
     for word in text.split():
@@ -236,7 +209,7 @@ class CaseFilter(QueryFilterSet):
         return queryset.filter(
             reference
             | Q(title__icontains=text)
-            | AmongIds("pk", named.order_by().values("case_id"))
+            | access.AmongIds("pk", named.order_by().values("case_id"))
         )
 
 

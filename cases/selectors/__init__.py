@@ -110,8 +110,11 @@ def visible_parties(actor: User) -> QuerySet[CaseParty]:
     return access.party_scope(actor, CaseParty.objects.all())
 
 
-def case_scope(actor: User, *, action: str = "cases.case.view") -> QuerySet[Case]:
-    return access.owned_or_granted_scope(actor, Case.objects.all(), action=action)
+def case_scope(
+    actor: User, *, action: str = "cases.case.view", listed: bool = False
+) -> QuerySet[Case]:
+    """`listed`: for the case list, read newest first (see owned_or_granted_scope)."""
+    return access.owned_or_granted_scope(actor, Case.objects.all(), action=action, listed=listed)
 
 
 def case_list(
@@ -124,7 +127,7 @@ def case_list(
     """The cases the actor may see, filtered by the list's FilterSet (`filterset_class`,
     the API's by default; the page passes its own, with its choices in `options`).
     Raises ValidationError naming each refused filter."""
-    cases = case_scope(actor).select_related("owning_agency", "lead_officer", "team")
+    cases = case_scope(actor, listed=True).select_related("owning_agency", "lead_officer", "team")
     filterset = filterset_class(filters, actor=actor, **options)
     return filterset_apply(filterset, cases).order_by("-received_on", "-id")
 
