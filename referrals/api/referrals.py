@@ -31,9 +31,10 @@ from referrals.api.output import (
 from referrals.filters import ReferralFilter, ReferralStateFilter
 from referrals.services import referral_create, referral_update
 
-# The inbox's order, as the selector annotates it: overdue first, then the most
-# urgent, then the soonest due. The cursor keeps it across pages.
-INBOX_ORDERING = ("overdue_rank", "urgency_rank", "decision_due_at", "-sent_at", "id")
+# The inbox's order, the selector's (stored columns its index holds): by the first
+# deadline the receiver still owes, so the overdue first; then the most urgent. The
+# cursor keeps it across pages.
+INBOX_ORDERING = selectors.INBOX_ORDER
 
 # --- Lists
 
@@ -118,8 +119,9 @@ class ReferralDetailApi(APIView):
 
 
 class ReferralInboxApi(APIView):
-    """Referrals sent to the caller's agency: overdue first, then the most urgent,
-    then the soonest due."""
+    """Referrals sent to the caller's agency: by the first deadline the agency still
+    owes on each (so the overdue first), the most urgent first on the same deadline;
+    then those it owes nothing on."""
 
     policy = {"GET": "referrals.referral.view"}
 

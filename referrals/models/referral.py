@@ -1,9 +1,13 @@
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, Least
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Team
@@ -76,6 +80,51 @@ class CompletionOutcome(models.TextChoices):
     NO_FURTHER_ACTION = "no_further_action", "No further action"
 
 
+def _earliest(*deadlines: Combinable) -> Least:
+    """The earliest of `deadlines` that are set, NULL when none is: PostgreSQL's LEAST
+    skips NULLs but SQLite's MIN does not, so each is coalesced with the others."""
+    return Least(
+        *(Coalesce(due, *deadlines[:i], *deadlines[i + 1 :]) for i, due in enumerate(deadlines))
+    )
+
+
+# The threshold decision is owed until one is recorded.
+_THRESHOLD_OWED = models.Case(
+    models.When(threshold_decided_at__isnull=True, then=F("threshold_due_at")), default=None
+)
+# When nothing is owed: later than any deadline, so that such referrals come last
+# in the inbox's index, and the column is never NULL (a NULL leading a keyset's
+# comparison would turn its range into an OR no index serves in order).
+NOTHING_OWED = datetime(9000, 1, 1, tzinfo=UTC)
+# The first deadline the receiver still owes (`referrals.views.display.inbox_due`,
+# which the inbox's rows show): to accept or decline, to offer victim support, to
+# decide the threshold, to update the referrer; `NOTHING_OWED` when it owes none
+# (returned, declined, completed, withdrawn, a draft). Stored, so that the inbox is
+# read in this order from an index: it is overdue exactly when this has passed.
+RECEIVER_DUE_AT = Coalesce(
+    models.Case(
+        models.When(
+            Q(state="sent"),
+            then=_earliest(F("decision_due_at"), F("victim_support_due_at"), _THRESHOLD_OWED),
+        ),
+        models.When(
+            Q(state__in=["accepted", "in_progress"]),
+            then=_earliest(F("stale_at"), _THRESHOLD_OWED),
+        ),
+        default=None,
+        output_field=models.DateTimeField(),
+    ),
+    Value(NOTHING_OWED),
+    output_field=models.DateTimeField(),
+)
+URGENCY_RANK = models.Case(
+    models.When(urgency="immediate", then=Value(0)),
+    models.When(urgency="urgent", then=Value(1)),
+    default=Value(2),
+    output_field=models.PositiveSmallIntegerField(),
+)
+
+
 class Referral(models.Model):
     """A tasked handoff from one agency to another about one case. The receiver sees
     only `disclosure`, fixed when the referral is sent; never the live case."""
@@ -138,6 +187,17 @@ class Referral(models.Model):
     victim_support_due_at = models.DateTimeField(null=True, blank=True)
     stale_at = models.DateTimeField(null=True, blank=True)
     last_update_at = models.DateTimeField(null=True, blank=True)
+    # When the threshold decision was recorded (kept by `ThresholdDecision.save`), so
+    # that `receiver_due_at` knows, from the row alone, that it is no longer owed.
+    threshold_decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The inbox's order (ADR 0013), computed by the database from the row, whoever
+    # writes it (a service, a bulk load, an older release).
+    receiver_due_at = models.GeneratedField(
+        expression=RECEIVER_DUE_AT, output_field=models.DateTimeField(), db_persist=True
+    )
+    urgency_rank = models.GeneratedField(
+        expression=URGENCY_RANK, output_field=models.PositiveSmallIntegerField(), db_persist=True
+    )
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -158,13 +218,31 @@ class Referral(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["disclosure"])
+    history = HistoricalRecords(excluded_fields=["disclosure", "receiver_due_at", "urgency_rank"])
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["to_agency", "state", "decision_due_at"], name="referral_inbox"),
-            models.Index(fields=["from_agency", "state", "-created_at"], name="referral_sent"),
+            # The inbox of one status (`?state=`), and its counts by status.
+            models.Index(
+                fields=[
+                    "to_agency",
+                    "state",
+                    "receiver_due_at",
+                    "urgency_rank",
+                    "created_at",
+                    "id",
+                ],
+                name="referral_inbox",
+            ),
+            # The inbox and the sent list, each read in the order of its index
+            # (`referrals.selectors.INBOX_ORDER` and `SENT_ORDER`).
+            models.Index(
+                fields=["to_agency", "receiver_due_at", "urgency_rank", "created_at", "id"],
+                name="referral_inbox_order",
+                condition=~Q(state="draft"),
+            ),
+            models.Index(fields=["from_agency", "-created_at", "-id"], name="referral_sent_order"),
             models.Index(fields=["case", "-created_at"], name="referral_case"),
             models.Index(
                 fields=["decision_due_at"],
@@ -327,3 +405,16 @@ class ThresholdDecision(models.Model):
 
     def __str__(self) -> str:
         return self.get_decision_display()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Recorded once, and marked on the referral's row at once: the inbox's order
+        (`Referral.receiver_due_at`) stops counting the threshold deadline."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            Referral.objects.filter(pk=self.referral_id).update(
+                threshold_decided_at=self.decided_at
+            )
+            # The referral in hand (its move saves it next) says so too.
+            if ThresholdDecision.referral.is_cached(self):
+                self.referral.threshold_decided_at = self.decided_at

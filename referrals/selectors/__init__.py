@@ -3,14 +3,11 @@ database: the referring agency sees what it sent (drafts too), the receiving
 agency what was sent to it (never a draft). Neither list is filtered in Python."""
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
 from django.contrib.auth.models import User
-from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Q, QuerySet, Value, When
-from django.utils import timezone
+from django.db.models import F, OrderBy, QuerySet
 
 from agencies import access
 from agencies.audit import access_denial_record, access_read_record
@@ -20,7 +17,7 @@ from cases.selectors import refused_owner_slug
 from common.errors import NotFound, ValidationError
 from common.filters import FilterSet, filterset_qs
 from referrals.filters import ReferralFilter, ReferralStateFilter
-from referrals.models import Referral, ReferralEvent, ReferralState, Urgency
+from referrals.models import Referral, ReferralEvent, ReferralState
 from referrals.selectors.sides import RECEIVER, referral_side_of
 
 # What every read of a referral shows with it, loaded in the same query.
@@ -36,33 +33,19 @@ REFERRAL_RELATED = (
     # The case's owner: the agency whose auditor sees who read its referrals.
     "case__owning_agency",
 )
-_URGENCY_RANK = SqlCase(
-    When(urgency=Urgency.IMMEDIATE, then=Value(0)),
-    When(urgency=Urgency.URGENT, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
-_WAITING_FOR_THRESHOLD = (ReferralState.SENT, ReferralState.ACCEPTED, ReferralState.IN_PROGRESS)
+# Each list's order: stored columns, never NULL, ending in the primary key, that an
+# index of `Referral` holds in this order (ADR 0013), so that a page is read from the
+# index without sorting and a keyset cursor can follow it. The inbox: by the first
+# deadline the receiver still owes (so the overdue come first, the most overdue at
+# the top), on the same deadline the most urgent first, then the oldest; then those
+# it owes nothing on (`NOTHING_OWED`), the most urgent first, then the oldest.
+INBOX_ORDER = ("receiver_due_at", "urgency_rank", "created_at", "id")
+# The sent list: newest first.
+SENT_ORDER = ("-created_at", "-id")
 
 
 def referral_scope_qs(actor: User) -> QuerySet[Referral]:
     return access.referral_scope(actor, Referral.objects.all())
-
-
-def overdue_q(now: datetime) -> Q:
-    """A deadline the receiver owes has passed: the decision or victim support on a
-    referral waiting for one, a threshold decision not yet recorded, or an accepted
-    referral gone stale."""
-    return (
-        Q(state=ReferralState.SENT, decision_due_at__lt=now)
-        | Q(state=ReferralState.SENT, victim_support_due_at__lt=now)
-        | Q(
-            state__in=_WAITING_FOR_THRESHOLD,
-            threshold_due_at__lt=now,
-            threshold_decision__isnull=True,
-        )
-        | Q(state__in=[ReferralState.ACCEPTED, ReferralState.IN_PROGRESS], stale_at__lt=now)
-    )
 
 
 def referral_get_for_actor(
@@ -131,7 +114,23 @@ def _received(actor: User, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     membership = access.membership_of(actor)
     if membership is None or not access.can(actor, "referrals.referral.receive"):
         return Referral.objects.none()
-    return referrals.filter(to_agency_id=membership.agency_id)
+    # Never a draft (the scope says so too, inside an OR): said here on its own, it
+    # lets PostgreSQL read the inbox's index, which leaves drafts out.
+    return referrals.filter(to_agency_id=membership.agency_id).exclude(state=ReferralState.DRAFT)
+
+
+def _in_order(names: tuple[str, ...]) -> list[OrderBy]:
+    """`names` as an ORDER BY, a nullable column's NULLs last going up (first going
+    down) as PostgreSQL puts them, and its index holds them, on SQLite too."""
+    order: list[OrderBy] = []
+    for name in names:
+        column = name.lstrip("-")
+        nullable = bool(getattr(Referral._meta.get_field(column), "null", False))
+        if name.startswith("-"):
+            order.append(F(column).desc(nulls_first=True if nullable else None))
+        else:
+            order.append(F(column).asc(nulls_last=True if nullable else None))
+    return order
 
 
 def _sent(actor: User, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
@@ -148,21 +147,15 @@ def inbox_list(
     filterset_class: type[FilterSet] = ReferralStateFilter,
 ) -> QuerySet[Referral]:
     """What was sent to the actor's agency, narrowed by `filters` (the API's
-    `ReferralStateFilter` or the page's `InboxPageFilter`): overdue first, then the
-    most urgent, then the soonest due. ValidationError naming each field that is
-    wrong."""
+    `ReferralStateFilter` or the page's `InboxPageFilter`), in `INBOX_ORDER`: by the
+    first deadline it still owes, so the overdue first; on the same deadline the
+    most urgent first; then those it owes nothing on. ValidationError naming each
+    field that is wrong."""
     received, _ = filterset_qs(filterset_class, filters or {}, referral_scope_qs(actor))
-    now = timezone.now()
     return (
         _received(actor, received)
         .select_related(*REFERRAL_RELATED)
-        .annotate(
-            overdue_rank=SqlCase(
-                When(overdue_q(now), then=Value(0)), default=Value(1), output_field=IntegerField()
-            ),
-            urgency_rank=_URGENCY_RANK,
-        )
-        .order_by("overdue_rank", "urgency_rank", "decision_due_at", "-sent_at", "id")
+        .order_by(*_in_order(INBOX_ORDER))
     )
 
 
@@ -175,7 +168,7 @@ def sent_list(
     """What the actor's agency sent or is drafting, narrowed by `filters` (the API's
     `ReferralStateFilter` or the page's `SentPageFilter`), newest first."""
     sent, _ = filterset_qs(filterset_class, filters or {}, referral_scope_qs(actor))
-    return _sent(actor, sent).select_related(*REFERRAL_RELATED).order_by("-created_at", "-id")
+    return _sent(actor, sent).select_related(*REFERRAL_RELATED).order_by(*_in_order(SENT_ORDER))
 
 
 def referral_list_for_case(*, actor: User, case: Case) -> QuerySet[Referral]:

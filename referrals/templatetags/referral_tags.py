@@ -27,7 +27,11 @@ def _inbox_counts(request) -> dict:
     if cached is not None:
         return cached
     now = timezone.now()
-    counts = inbox_list(actor=request.user).aggregate(
+    # Only the states counted are read (the `referral_inbox` index's leading state),
+    # never the agency's whole history of received referrals.
+    counted = [ReferralState.SENT, ReferralState.ACCEPTED, ReferralState.IN_PROGRESS]
+    waiting = inbox_list(actor=request.user).filter(state__in=counted)
+    counts = waiting.aggregate(
         awaiting=Count("pk", filter=Q(state=ReferralState.SENT)),
         overdue=Count("pk", filter=Q(state=ReferralState.SENT, decision_due_at__lt=now)),
         open=Count("pk", filter=Q(state__in=[ReferralState.ACCEPTED, ReferralState.IN_PROGRESS])),

@@ -382,7 +382,7 @@ def test_a_draft_shows_what_sending_it_would_share_and_is_sent_from_its_page(
 # --- The lists
 
 
-def test_the_inbox_puts_overdue_first_then_urgency_then_due_time(
+def test_the_inbox_puts_overdue_first_then_the_soonest_due(
     officer_north, north, north_case, harbour, caseworker_harbour
 ):
     # given
@@ -407,10 +407,12 @@ def test_the_inbox_puts_overdue_first_then_urgency_then_due_time(
     response = browser(caseworker_harbour).get("/referrals/")
     # then
     rows = response.context["rows"]
+    # By the deadline owed (ADR 0013): the routine one due in 3 hours before the
+    # urgent one due tomorrow; on the same deadline the urgent one would come first.
     assert [row["referral"].pk for row in rows] == [
         overdue.pk,
-        urgent.pk,
         routine_soon.pk,
+        urgent.pk,
         routine_later.pk,
     ]
     assert rows[0]["overdue"] is True
