@@ -52,9 +52,7 @@ QUEUE_PARAMETERS = [
 class QueueApi(APIView):
     policy = {"GET": "safeguarding.queue.view"}
 
-    pagination_class = CursorPagination.ordered_by(
-        "band", "action_due_at", "level_rank", "received_on", "case_id"
-    )
+    pagination_class = CursorPagination.ordered_by(*selectors.QUEUE_ORDER)
 
     @extend_schema(
         parameters=QUEUE_PARAMETERS,

@@ -54,10 +54,13 @@ class CasePriority(models.Model):
     actioned_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The queue's order (`safeguarding.selectors.QUEUE_ORDER`), ending in the case (one
+    # entry each), so that a page is read from this index in order with nothing to
+    # sort, and a keyset cursor names one entry.
     class Meta:
         indexes = [
             models.Index(
-                fields=["agency", "band", "action_due_at", "level_rank", "received_on"],
+                fields=["agency", "band", "action_due_at", "level_rank", "received_on", "case"],
                 name="queue_order",
                 condition=models.Q(actioned_at__isnull=True),
             ),

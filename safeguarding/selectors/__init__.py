@@ -122,6 +122,12 @@ def case_priority_get(*, case: Case) -> CasePriority | None:
     return CasePriority.objects.filter(case=case).first()
 
 
+# The queue's order: stored columns, ending in the case (one entry each), that the
+# `queue_order` index holds in this order (ADR 0013). `band` is 0 for a critical case,
+# 1 for any other: critical cases always come first.
+QUEUE_ORDER = ("band", "action_due_at", "level_rank", "received_on", "case_id")
+
+
 def queue_list(
     *,
     actor: User,
@@ -166,7 +172,7 @@ def queue_list(
         ),
     )
     return entries.select_related("case", "case__lead_officer", "case__team").order_by(
-        "band", "action_due_at", "level_rank", "received_on", "case_id"
+        *QUEUE_ORDER
     )
 
 
