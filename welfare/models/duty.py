@@ -151,9 +151,11 @@ class Duty(models.Model):
         ordering = ["due_at", "created_at"]
         verbose_name_plural = "duties"
         indexes = [
-            models.Index(fields=["responsible", "status", "due_at"], name="duty_mine"),
-            models.Index(fields=["team", "status", "due_at"], name="duty_team"),
-            models.Index(fields=["agency", "status", "due_at"], name="duty_agency"),
+            # Whose list it is, then the lists' order (`welfare.selectors.duties.DUTY_ORDER`),
+            # ending in the key: a page is read from the index with nothing to sort.
+            models.Index(fields=["responsible", "status", "due_at", "id"], name="duty_mine"),
+            models.Index(fields=["team", "status", "due_at", "id"], name="duty_team"),
+            models.Index(fields=["agency", "status", "due_at", "id"], name="duty_agency"),
             models.Index(fields=["case", "status", "due_at"], name="duty_case"),
             models.Index(fields=["party", "kind", "status"], name="duty_party_kind"),
             models.Index(

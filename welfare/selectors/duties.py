@@ -97,6 +97,12 @@ def whose_default_get(actor: User) -> str:
     return "team" if access.role_of(actor) == Role.POLICE_SUPERVISOR else "mine"
 
 
+# Open duties' order, the page's and the API's: by when each falls due, then by its
+# key, which the `duty_mine`, `duty_team` and `duty_agency` indexes hold in this order
+# (ADR 0013). Many fall due at the same 17:00; the key settles those ties.
+DUTY_ORDER = ("due_at", "id")
+
+
 def duty_list(
     *,
     actor: User,
@@ -120,7 +126,7 @@ def duty_list(
         queryset = queryset.filter(kind__in=sorted(kinds))
     return queryset.select_related(
         "case", "party__person", "party__victim_care", "responsible", "event", "case__lead_officer"
-    ).order_by("due_at", "created_at")
+    ).order_by(*DUTY_ORDER)
 
 
 def case_duty_list(
