@@ -17,6 +17,15 @@ DEFAULT = "default"
 # The apps whose rows a statistical return counts. Access control (agencies, auth,
 # guardian, django_otp, axes) and sessions are not among them.
 REPLICA_APPS = frozenset({"cases", "safeguarding", "referrals", "welfare", "common"})
+# Casework tables that say who may read: always from the primary too.
+ACCESS_MODELS = frozenset(
+    {
+        "cases.casegrant",
+        "cases.caseuserobjectpermission",
+        "cases.casegroupobjectpermission",
+        "cases.casepartygroupobjectpermission",
+    }
+)
 
 
 def replica_configured() -> bool:
@@ -28,6 +37,7 @@ class ReplicaRouter:
         if (
             replica_reads_active()
             and model._meta.app_label in REPLICA_APPS
+            and model._meta.label_lower not in ACCESS_MODELS
             and replica_configured()
         ):
             return REPLICA
