@@ -165,6 +165,20 @@ def test_a_bulk_load_is_sealed_in_batches(officer_north):
     assert access_log_verify(seal=False) == (25, None)
 
 
+def test_a_load_can_be_chained_as_it_is_inserted(officer_north):
+    # given: an entry waiting, then a load that chains itself
+    _entries(officer_north, 1)
+    at = timezone.now() - timedelta(days=30)
+    rows = [AccessLogEntry(at=at, action="cases.case.viewed", object_id=n) for n in range(7)]
+    # when
+    inserted = access_entries_bulk_insert(rows, batch_size=3, sealed=True)
+    # then: what was waiting is sealed first, and nothing is left for the sealer
+    assert inserted == 7
+    assert not AccessLogEntry.objects.filter(entry_hash__isnull=True).exists()
+    assert access_log_seal() == 0
+    assert access_log_verify(seal=False) == (8, None)
+
+
 def test_a_number_that_was_never_used_is_sealed_past(officer_north):
     # given: 1, a number rolled back, then 3 (SQLite: 2 is left unused by hand)
     _entries(officer_north, 1)
