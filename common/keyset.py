@@ -86,9 +86,10 @@ def _key(queryset: QuerySet[Any], name: str) -> Key:
     return Key(path, name.startswith("-"), _nullable(queryset, path))
 
 
-def _field_path(model: type[models.Model], path: str) -> list[Any] | None:
+def _field_path(start: type[models.Model], path: str) -> list[Any] | None:
     """The fields a lookup path crosses, or None when it is not a path of fields."""
     fields = []
+    model: Any = start
     for part in path.split("__"):
         if model is None:
             return None
@@ -190,7 +191,12 @@ _READERS: dict[str, Callable[[Any], Any]] = {
     "m": Decimal,
     "f": float,
 }
-_JSON_TYPES = {"n": type(None), "b": bool, "i": int, "f": (int, float)}
+_JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "n": type(None),
+    "b": bool,
+    "i": int,
+    "f": (int, float),
+}
 
 
 def _untyped(item: Any) -> Any:
@@ -352,7 +358,9 @@ def keyset_page(
         raise ValueError("A page holds at least one row.")
     if ordering is None:
         query = queryset.query
-        given = query.order_by or (query.default_ordering and query.get_meta().ordering)
+        given = query.order_by or (
+            query.get_meta().ordering or () if query.default_ordering else ()
+        )
         ordering = [_name_of(part) for part in given]
     keys = keys_for(queryset, ordering)
     salt = _salt(queryset, keys)
