@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ENV := DEBUG=1 CELERY_BROKER_URL=
 
-.PHONY: demo test test-fast install lock assets migrate seed lint clean
+.PHONY: demo test test-fast install lock assets migrate seed lint clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,17 @@ test: install assets
 # new migrations are applied. After a migration is edited or removed, run `make test`.
 test-fast: install assets
 	$(BIN)/pytest -n 2 --reuse-db --durations=20 $(PYTEST_ARGS)
+
+# The national-scale benchmark (issue 15), against a PostgreSQL database that holds a
+# national dataset: seed it once with
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/tideline_bench DEBUG=1 \
+#     .venv/bin/python manage.py seed_scale --cases 1000000
+# BEFORE=<git revision> serves that revision too (a worktree in var/bench/before) and
+# puts both in one table. The table is written to var/bench/<time>.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tideline_bench
+bench: install
+	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(BIN)/python scripts/bench/run.py \
+		$(if $(BEFORE),--before $(BEFORE))
 
 lint: install
 	$(BIN)/ruff check .

@@ -180,11 +180,13 @@ def indexes_rebuild(statements: Iterable[str], write: Callable[[str], None]) -> 
             cursor.execute(statement)
 
 
-def table_rows_estimate(table: str) -> int:
+def table_rows_up_to(table: str, most: int) -> int:
+    """How many rows the table holds, counting no further than `most`."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM (SELECT 1 FROM "  # noqa: S608 (a model's table name)
             + connection.ops.quote_name(table)
-            + " LIMIT 100000) t"
+            + " LIMIT %s) t",
+            [most],
         )
         return int(cursor.fetchone()[0])

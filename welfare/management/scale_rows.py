@@ -165,6 +165,18 @@ def weighted(choices: tuple) -> list:
     return [item[:-1] if len(item) > 2 else item[0] for item in choices for _ in range(item[-1])]
 
 
+def name_pool(rng: random.Random, names: tuple[str, ...], joined: float) -> list[str]:
+    """Names drawn as a population has them: a few common (the first of the list, about
+    1.5% each), most rare (a share `joined` double-barrelled, so that a search by a
+    rare name finds a handful, as it would nationally). Drawn once: a row then takes
+    one with a single rng.choice."""
+    weights = [1 / (rank + 30) for rank in range(len(names))]
+    pool = rng.choices(names, weights=weights, k=20_000)
+    for index in range(int(len(pool) * joined)):
+        pool[index] = f"{pool[index]}-{rng.choice(names)}"
+    return pool
+
+
 @dataclass
 class World:
     """What the seed looks up once: agencies, teams, users, permissions, counters."""
@@ -190,6 +202,8 @@ class Generator:
         self.duty_kinds = weighted(DUTY_KINDS)
         self.days = (world.today - FIRST_DAY).days
         self.tz = timezone.get_current_timezone()
+        self.first_names = name_pool(self.rng, FIRST_NAMES, 0.0)
+        self.last_names = name_pool(self.rng, LAST_NAMES, 0.3)
 
     def uuid(self) -> uuid.UUID:
         return uuid.UUID(int=self.rng.getrandbits(128), version=4)
@@ -294,7 +308,7 @@ class Generator:
         suspect_party = None
         for role in roles:
             person_id, party_id = self.uuid(), self.uuid()
-            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            first, last = rng.choice(self.first_names), rng.choice(self.last_names)
             child = role in ("victim", "child_in_household")
             age = rng.randint(8, 17) if child else rng.randint(19, 70)
             born = self.world.today - timedelta(days=age * 365 + rng.randint(0, 364))
