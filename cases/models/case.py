@@ -86,6 +86,9 @@ class Case(RulesFirst, models.Model):
             # own cases OR those granted to it walks, newest first, until a page is
             # full (an OR cannot use the index above, which leads with the agency).
             models.Index(fields=["-received_on", "-id"], name="case_received"),
+            # The same, for the list filtered by status: closed cases are the older
+            # ones, so walking case_received for them reads every recent open case first.
+            models.Index(fields=["status", "-received_on", "-id"], name="case_status_received"),
             # A search for a whole reference, case-insensitively (`reference__iexact`).
             # Substring searches of the reference, the title and the names use trigram
             # indexes, made on PostgreSQL only (migration 0006).

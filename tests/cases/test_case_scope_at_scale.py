@@ -207,6 +207,7 @@ def test_the_search_and_list_indexes_exist():
         names = {row[0] for row in cursor.fetchall()}
     assert {
         "case_received",
+        "case_status_received",
         "case_reference_upper",
         "case_reference_trgm",
         "case_title_trgm",
