@@ -3,13 +3,15 @@
 A page is found by the ordering values of the row it follows, never by counting or
 skipping rows, so page 2,000 costs what page 1 costs and nothing counts the scope:
 
-    WHERE a >= x AND (a > x OR (a = x AND (b > y OR (b = y AND id > z))))
-    ORDER BY a, b, id LIMIT page_size + 1
+    WHERE (a, b, id) > (x, y, z) ORDER BY a, b, id LIMIT page_size + 1
 
-The leading `a >= x` is a plain range PostgreSQL serves from the index on
-(a, b, id); the rest settles ties, however many rows share `a`. The extra row says
-whether there is a next page. A descending field compares the other way, and an
-ordering may mix directions.
+PostgreSQL starts the index scan on (a, b, id) at the position itself, however many
+rows share `a` (the queue's band has two values). The extra row says whether there
+is a next page. An ordering that mixes directions, or holds a nullable field, has
+no row comparison; it is expanded so that its leading field is a range the index
+serves and the rest settles ties:
+
+    WHERE a >= x AND (a > x OR (a = x AND (b < y OR (b = y AND id > z))))
 
 The cursor is the whole tuple of the boundary row's values, typed (dates, times,
 UUIDs, numbers, text, None), as base64 JSON signed with the ordering and the model
@@ -39,7 +41,9 @@ from django.db.models.expressions import (
     ExpressionWrapper,
     Value,
 )
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Lookup
 
 _SALT = "tideline.keyset"
 
@@ -277,11 +281,21 @@ def _at_or_beyond(key: Key, value: Any, *, backwards: bool) -> Q:
 _NOTHING = Q(pk__in=[])
 
 
-def seek(keys: Sequence[Key], position: Position) -> Q:
-    """Rows after the position, lexicographically, written so the leading field is
-    a range the index serves: `a >= x AND (a > x OR (a = x AND (b > y OR ...)))`."""
+def seek(keys: Sequence[Key], position: Position) -> Q | Lookup:
+    """Rows after the position, lexicographically. When every key goes the same way
+    and none may be NULL (every list's ordering today), PostgreSQL's row comparison
+    `(a, b, id) > (x, y, z)`: the index starts the scan at the position itself, so
+    even a leading field with two values (the queue's band) costs nothing to pass
+    (Django writes it out as below on SQLite). Otherwise the comparison expanded so
+    the leading field is a range the index serves:
+    `a >= x AND (a > x OR (a = x AND (b > y OR ...)))`."""
     backwards = position.backwards
     pairs = list(zip(keys, position.values, strict=True))
+    ascending = {key.descending == backwards for key in keys}
+    if len(ascending) == 1 and not any(k.nullable or v is None for k, v in pairs):
+        row = Tuple(*(F(key.path) for key in keys))
+        past = TupleGreaterThan if ascending.pop() else TupleLessThan
+        return past(row, list(position.values))
     key, value = pairs[-1]
     tail = _beyond(key, value, backwards=backwards) or _NOTHING
     for key, value in reversed(pairs[:-1]):

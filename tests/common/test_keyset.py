@@ -226,3 +226,16 @@ def test_a_page_with_a_broken_cursor_shows_the_first_page(
     assert response.status_code == 200
     assert len(response.context["cases"]) == 25
     assert not response.context["page"].has_previous
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row comparison")
+def test_on_postgresql_a_page_starts_the_index_scan_at_its_position(sixty_on_one_day):
+    # given
+    ordering = ("-received_on", "-id")
+    first = keyset_page(Case.objects.all(), cursor=None, page_size=25, ordering=ordering)
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        keyset_page(Case.objects.all(), cursor=first.next_cursor, page_size=25, ordering=ordering)
+    # then: one row comparison, which the index on (received_on, id) bounds
+    sql = queries[0]["sql"]
+    assert '("cases_case"."received_on", "cases_case"."id") < (' in sql
