@@ -110,17 +110,25 @@ class TableWriter:
 
     def flush(self) -> int:
         """COPY the rows gathered so far, in the caller's transaction."""
-        if not self.rows:
+        return self.copy(connection.connection, self.take())
+
+    def take(self) -> list[tuple]:
+        """The rows gathered so far, handed over (to `copy` in another thread)."""
+        rows, self.rows = self.rows, []
+        return rows
+
+    def copy(self, raw: Any, rows: list[tuple]) -> int:
+        """COPY `rows` on the psycopg connection `raw` (the seed's, in its transaction:
+        Django's `connection` belongs to one thread, the psycopg one to whoever holds it)."""
+        if not rows:
             return 0
         columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
         sql = f"COPY {connection.ops.quote_name(self.table)} ({columns}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for row in self.rows:
+        with raw.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
                 copy.write_row(row)
-        count = len(self.rows)
-        self.written += count
-        self.rows = []
-        return count
+        self.written += len(rows)
+        return len(rows)
 
 
 def _columns_of(table: str) -> set[str]:

@@ -11,6 +11,7 @@ in one transaction: a failed seed leaves nothing behind. The big tables' seconda
 indexes are dropped and built again once at the end when the seed at least doubles
 the table. Ends with VACUUM ANALYZE."""
 
+import threading
 import time
 from collections.abc import Sequence
 
@@ -250,18 +251,44 @@ class Command(BaseCommand):
         return scale_copy.indexes_set_aside(tables)
 
     def _cases_write(self, generator, writers, cases: int, chunk: int, started: float) -> list:
+        """Chunk by chunk: while one chunk is copied (by a thread, on the seed's own
+        psycopg connection; PostgreSQL does its share on the other core), the next is
+        generated. Nothing else uses the connection meanwhile."""
         out: dict = dict(writers)
         out["cases_made"] = []
+        raw = connection.connection
+        copying: threading.Thread | None = None
+        failed: list[BaseException] = []
+
+        def copy_all(rows: dict[str, list[tuple]]) -> None:
+            try:
+                for key, _model in TABLES:
+                    writers[key].copy(raw, rows[key])
+            except BaseException as exc:  # raised again in the seed's own thread
+                failed.append(exc)
+
         done = 0
         while done < cases:
             batch = min(chunk, cases - done)
             for _ in range(batch):
                 generator.case(out)
-            for key, _model in TABLES:
-                writers[key].flush()
+            rows = {key: writers[key].take() for key, _model in TABLES}
+            self._copy_wait(copying, failed)
+            if done:
+                self._progress(f"{done:,} cases", sum(w.written for w in writers.values()), started)
+            copying = threading.Thread(target=copy_all, args=(rows,))
+            copying.start()
             done += batch
-            self._progress(f"{done:,} cases", sum(w.written for w in writers.values()), started)
+        self._copy_wait(copying, failed)
+        self._progress(f"{done:,} cases", sum(w.written for w in writers.values()), started)
         return out["cases_made"]
+
+    @staticmethod
+    def _copy_wait(copying: "threading.Thread | None", failed: list[BaseException]) -> None:
+        if copying is not None:
+            copying.join()
+        if failed:
+            raise failed[0]
 
     def _progress(self, what: str, rows: int, started: float) -> None:
         elapsed = time.monotonic() - started
