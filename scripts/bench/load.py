@@ -34,7 +34,15 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def load(url: str, *, users: int, seconds: float, headers: dict | None = None) -> LoadResult:
+def load(
+    url: str,
+    *,
+    users: int,
+    seconds: float,
+    headers: dict | None = None,
+    answers: frozenset[int] = frozenset({200}),
+) -> LoadResult:
+    """`answers`: the statuses that count as served (any other, or none, is an error)."""
     timings: list[list[float]] = [[] for _ in range(users)]
     errors = [0] * users
     stop_at = [0.0]
@@ -53,7 +61,7 @@ def load(url: str, *, users: int, seconds: float, headers: dict | None = None) -
         while time.perf_counter() < stop_at[0]:
             began = time.perf_counter()
             try:
-                ok = session.get(url, timeout=30).status_code == 200
+                ok = session.get(url, timeout=30).status_code in answers
             except requests.RequestException:
                 ok = False
             mine.append((time.perf_counter() - began) * 1000)

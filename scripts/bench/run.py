@@ -276,12 +276,18 @@ def slowest_timed(conn, candidates: list[str], args) -> float | None:
 def loads(server: Server, tokens, args) -> dict:
     results = {}
     officer = {"Authorization": f"Bearer {tokens['officer.north']}"}
-    for name, path, headers in (
-        ("case list API", "/api/v1/cases/", officer),
-        ("/healthz", "/healthz", {}),
+    # /healthz answers 503 while the outbox waits for a Celery worker, which the bench
+    # does not run: that is still the health check answering.
+    for name, path, headers, answers in (
+        ("case list API", "/api/v1/cases/", officer, frozenset({200})),
+        ("/healthz", "/healthz", {}, frozenset({200, 503})),
     ):
         outcome = load(
-            server.base + path, users=args.users, seconds=args.load_seconds, headers=headers
+            server.base + path,
+            users=args.users,
+            seconds=args.load_seconds,
+            headers=headers,
+            answers=answers,
         )
         results[f"load {name}"] = outcome
         print(
