@@ -27,6 +27,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 from typing import Any
 from uuid import UUID
 
@@ -409,6 +410,20 @@ def keyset_page(
         previous_cursor=cursor_at(rows[0], back=True) if rows and has_previous else None,
         page_size=page_size,
     )
+
+
+def keyset_cursor_after(
+    queryset: QuerySet[Any], row: Any, *, ordering: Sequence[str] | None = None
+) -> str:
+    """The cursor of the page after `row` (a model instance or a values() dict of
+    the list): for the benchmark and the plan guards, to open a deep page directly."""
+    names = ordering or [_name_of(part) for part in queryset.query.order_by]
+    keys = keys_for(queryset, names)
+    values = tuple(
+        row[key.path] if isinstance(row, dict) else reduce(getattr, key.path.split("__"), row)
+        for key in keys
+    )
+    return encode_cursor(Position(values), salt=_salt(queryset, keys))
 
 
 CURSOR_PARAMETER = "cursor"

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case
-from common.keyset import InvalidCursor, keys_for, keyset_page
+from common.keyset import InvalidCursor, keys_for, keyset_cursor_after, keyset_page
 from tests.factories import CaseFactory, UserFactory
 
 CASES = "/api/v1/cases/"
@@ -239,3 +239,14 @@ def test_on_postgresql_a_page_starts_the_index_scan_at_its_position(sixty_on_one
     # then: one row comparison, which the index on (received_on, id) bounds
     sql = queries[0]["sql"]
     assert '("cases_case"."received_on", "cases_case"."id") < (' in sql
+
+
+def test_a_cursor_made_for_a_row_opens_the_page_after_it(sixty_on_one_day):
+    # given: the 40th case of the list, as the benchmark opens a deep page
+    ordering = ("-received_on", "-id")
+    everything = list(Case.objects.order_by(*ordering))
+    # when
+    cursor = keyset_cursor_after(Case.objects.order_by(*ordering), everything[39])
+    page = keyset_page(Case.objects.all(), cursor=cursor, page_size=25, ordering=ordering)
+    # then
+    assert _ids(page) == [case.pk for case in everything[40:]]
