@@ -23,15 +23,11 @@ says so explicitly for a nullable field, which makes SQLite sort the same way.""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import reduce
 from typing import Any
-from uuid import UUID
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, QuerySet
@@ -46,11 +42,22 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, Tuple
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Lookup
 
+from common.keyset_cursor import InvalidCursor, Position, decode_cursor, encode_cursor
+
+__all__ = [
+    "CURSOR_PARAMETER",
+    "InvalidCursor",
+    "Key",
+    "KeysetPage",
+    "Position",
+    "keys_for",
+    "keyset_cursor_after",
+    "keyset_page",
+    "keyset_page_for_request",
+    "seek",
+]
+
 _SALT = "tideline.keyset"
-
-
-class InvalidCursor(ValueError):
-    """A cursor Tideline did not give for this list (or gave before a key rotation)."""
 
 
 @dataclass(frozen=True)
@@ -156,96 +163,9 @@ def _unique(model: type[models.Model], path: str) -> bool:
     return all(step.one_to_one and not step.auto_created and not step.null for step in relations)
 
 
-# --- The cursor
-
-
-def _typed(value: Any) -> list[Any]:
-    # datetime before date: a datetime is a date too.
-    if value is None:
-        return ["n", None]
-    if isinstance(value, bool):
-        return ["b", value]
-    if isinstance(value, int):
-        return ["i", value]
-    if isinstance(value, str):
-        return ["s", value]
-    if isinstance(value, dt.datetime):
-        return ["t", value.isoformat()]
-    if isinstance(value, dt.date):
-        return ["d", value.isoformat()]
-    if isinstance(value, dt.time):
-        return ["h", value.isoformat()]
-    if isinstance(value, UUID):
-        return ["u", str(value)]
-    if isinstance(value, Decimal):
-        return ["m", str(value)]
-    if isinstance(value, float):
-        return ["f", value]
-    raise TypeError(f"A keyset cannot hold a {type(value).__name__} in its cursor.")
-
-
-_READERS: dict[str, Callable[[Any], Any]] = {
-    "n": lambda text: None,
-    "b": bool,
-    "i": int,
-    "s": str,
-    "t": dt.datetime.fromisoformat,
-    "d": dt.date.fromisoformat,
-    "h": dt.time.fromisoformat,
-    "u": UUID,
-    "m": Decimal,
-    "f": float,
-}
-_JSON_TYPES: dict[str, type | tuple[type, ...]] = {
-    "n": type(None),
-    "b": bool,
-    "i": int,
-    "f": (int, float),
-}
-
-
-def _untyped(item: Any) -> Any:
-    if not (isinstance(item, list) and len(item) == 2 and item[0] in _READERS):
-        raise InvalidCursor()
-    tag, raw = item
-    if not isinstance(raw, _JSON_TYPES.get(tag, str)) or (tag == "i" and isinstance(raw, bool)):
-        raise InvalidCursor()
-    try:
-        return _READERS[tag](raw)
-    except (ValueError, TypeError, ArithmeticError) as exc:
-        raise InvalidCursor() from exc
-
-
 def _salt(queryset: QuerySet[Any], keys: Sequence[Key]) -> str:
     ordering = ",".join(("-" if key.descending else "") + key.path for key in keys)
     return f"{_SALT}:{queryset.model._meta.label}:{ordering}"
-
-
-@dataclass(frozen=True)
-class Position:
-    """Where a page starts: after the row with these values (going forward), or
-    before it (going back, for a `previous` link)."""
-
-    values: tuple[Any, ...]
-    backwards: bool = False
-
-
-def encode_cursor(position: Position, *, salt: str) -> str:
-    payload = {"k": [_typed(value) for value in position.values], "r": position.backwards}
-    return signing.dumps(payload, salt=salt, compress=False)
-
-
-def decode_cursor(cursor: str, *, salt: str, length: int) -> Position:
-    try:
-        payload = signing.loads(cursor, salt=salt)
-    except (signing.BadSignature, ValueError, UnicodeError) as exc:
-        raise InvalidCursor() from exc
-    if not isinstance(payload, dict) or not isinstance(payload.get("r"), bool):
-        raise InvalidCursor()
-    items = payload.get("k")
-    if not isinstance(items, list) or len(items) != length:
-        raise InvalidCursor()
-    return Position(tuple(_untyped(item) for item in items), payload["r"])
 
 
 # --- The comparison
