@@ -49,8 +49,8 @@ def markdown(rows, measured: dict, hand_ms: dict, args, params: dict, *, before:
         f"{args.workers} workers, DEBUG off, on {platform.node()}; {args.requests} sequential "
         f"requests per row after {args.warm} warm-ups. Queries: counted in-process for one "
         "request. SQL: the request's slowest SELECT (the ORM's) and the hand-written query "
-        "of scripts/bench/queries.sql, each timed with psycopg (p50); ratio = ORM / hand, each counted as at least 1 ms."
-        + (f" Before: {before}." if before else ""),
+        "of scripts/bench/queries.sql, each timed with psycopg (p50); ratio = ORM / hand, "
+        "each counted as at least 1 ms." + (f" Before: {before}." if before else ""),
         "",
     ]
     head = ["Request", "As"]
