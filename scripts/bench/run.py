@@ -168,6 +168,15 @@ def arguments() -> argparse.Namespace:
         "--database-url",
         default=env("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/tideline_bench",
     )
+    parser.add_argument(
+        "--before-database-url",
+        default=env("BEFORE_DATABASE_URL") or None,
+        help=(
+            "the database the before revision reads (default: the same one): a copy of "
+            "the seeded database left at the before revision's migrations, so that the old "
+            "code is measured on its own schema and indexes"
+        ),
+    )
     parser.add_argument("--port", type=int, default=int(env("BENCH_PORT", "8471")))
     parser.add_argument("--workers", type=int, default=int(env("BENCH_WORKERS", "4")))
     parser.add_argument("--requests", type=int, default=int(env("BENCH_REQUESTS", "30")))
@@ -337,16 +346,23 @@ def main() -> int:
             print(f"The hand-written query {query} failed: {exc}")
             hand_ms[key] = None
     servers = [Server("after", ROOT, args.port, env, args.workers)]
+    envs = {"after": env}
     try:
         if args.before:
+            envs["before"] = served_env(args.before_database_url or args.database_url)
             servers.insert(
-                0, Server("before", worktree(args.before), args.port + 1, env, args.workers)
+                0,
+                Server(
+                    "before", worktree(args.before), args.port + 1, envs["before"], args.workers
+                ),
             )
-        sessions = {user: page_session(servers[-1].base, user) for user in USERS}
-        tokens = {user: api_token(servers[-1].base, user) for user in USERS}
         measured = {}
         for server in servers:
-            seal(env)
+            # One database: the sessions and tokens of the one signed in serve both.
+            if server is servers[0] or args.before_database_url:
+                sessions = {user: page_session(server.base, user) for user in USERS}
+                tokens = {user: api_token(server.base, user) for user in USERS}
+            seal(envs[server.name])
             measured[server.name] = measure(server, sessions, tokens, params, args, conn, hand_ms)
         seal(env)
     finally:

@@ -27,7 +27,10 @@ def hand_written() -> dict[str, str]:
 
 
 def connect(database_url: str) -> psycopg.Connection:
-    return psycopg.connect(database_url.replace("postgres://", "postgresql://", 1), autocommit=True)
+    # No prepared statements: through PgBouncer in transaction mode (1.18) the next
+    # transaction may land on a server connection that already holds "_pg3_0".
+    url = database_url.replace("postgres://", "postgresql://", 1)
+    return psycopg.connect(url, autocommit=True, prepare_threshold=None)
 
 
 def one(conn: psycopg.Connection, sql: str, params: Any = None) -> Any:
