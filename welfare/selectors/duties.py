@@ -19,7 +19,7 @@ from cases.selectors import contact_list, refusal_log
 from cases.services.common import log_case_read
 from common.errors import NotFound, ValidationError
 from welfare.filters import DutyFilter
-from welfare.models import Duty, DutyStatus
+from welfare.models import VICTIM_DUTIES, Duty, DutyStatus
 
 R = TypeVar("R", bound=Model)
 
@@ -114,6 +114,35 @@ def duty_list(
     """Open duties in the order they fall due, filtered by `filters` (the query's
     `due` and `whose`, and `kind` with `DutyKindFilter`: see `welfare.filters`), of
     `kinds` when given. ValidationError names a parameter that cannot be read."""
+    queryset = _open_duties_filtered(
+        actor=actor, filters=filters, kinds=kinds, now=now, filterset_class=filterset_class
+    )
+    return queryset.select_related(
+        "case", "party__person", "party__victim_care", "responsible", "event", "case__lead_officer"
+    ).order_by(*DUTY_ORDER)
+
+
+def victim_update_list(
+    *, actor: User, filters: Mapping[str, Any] | None = None, now: datetime | None = None
+) -> QuerySet[Duty]:
+    """The victims' updates owed, for the page that lists them a keyset page at a
+    time: as `duty_list` of the victims' duties, joined only to what a row shows
+    (the victim, their care and the case), so that the first page of `DUTY_ORDER`
+    is read down the `duty_mine`/`duty_team`/`duty_agency` index and stops there."""
+    queryset = _open_duties_filtered(actor=actor, filters=filters, kinds=VICTIM_DUTIES, now=now)
+    return queryset.select_related("case", "party__person", "party__victim_care").order_by(
+        *DUTY_ORDER
+    )
+
+
+def _open_duties_filtered(
+    *,
+    actor: User,
+    filters: Mapping[str, Any] | None,
+    kinds: frozenset[str] | set[str] | None,
+    now: datetime | None,
+    filterset_class: type[DutyFilter] = DutyFilter,
+) -> QuerySet[Duty]:
     filterset = filterset_class(
         filters,
         queryset=duty_scope(actor).filter(status=DutyStatus.OPEN),
@@ -124,9 +153,7 @@ def duty_list(
     queryset: QuerySet[Duty] = filterset.queryset_filtered()
     if kinds:
         queryset = queryset.filter(kind__in=sorted(kinds))
-    return queryset.select_related(
-        "case", "party__person", "party__victim_care", "responsible", "event", "case__lead_officer"
-    ).order_by(*DUTY_ORDER)
+    return queryset
 
 
 def case_duty_list(

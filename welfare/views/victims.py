@@ -22,6 +22,7 @@ from cases.forms.records import (
 )
 from cases.models import ContactChannel, ContactDirection
 from common.errors import InvalidState, ValidationError
+from common.keyset import keyset_page_for_request
 from common.pages import capability_required, form_errors_from
 from welfare.filters import DUE_FILTERS, WHOSE_FILTERS
 from welfare.models import CONTACT_DUTIES, VICTIM_DUTIES, EnhancedReason, ServiceLevel
@@ -35,6 +36,11 @@ _DUE_TABS = (("today", "Today"), ("overdue", "Overdue"), ("week", "This week"))
 _WHOSE_TABS = (("mine", "Mine"), ("team", "My team's"))
 
 
+# One keyset page of the list, in the order duties fall due (`DUTY_ORDER`): the
+# overdue, due earliest, lead the first page, and nothing counts the list.
+VICTIM_UPDATES_PER_PAGE = 50
+
+
 @capability_required("welfare.duty.view")
 @require_GET
 def victim_updates(request):
@@ -45,21 +51,28 @@ def victim_updates(request):
     if whose not in WHOSE_FILTERS:
         whose = "mine"
     now = timezone.now()
-    duties = duty_selectors.duty_deadlines_annotate(
-        duty_selectors.duty_list(
-            actor=request.user,
-            filters={"due": due, "whose": whose},
-            kinds=VICTIM_DUTIES,
-            now=now,
-        ),
-        now=now,
-    )
-    access_list_record(actor=request.user, records=duties)
+    try:
+        found = duty_selectors.victim_update_list(
+            actor=request.user, filters={"due": due, "whose": whose}, now=now
+        )
+    except ValidationError:
+        # `whose=agency` is a supervisor's: anyone else reads their own list.
+        whose = "mine"
+        found = duty_selectors.victim_update_list(
+            actor=request.user, filters={"due": due, "whose": whose}, now=now
+        )
+    page = keyset_page_for_request(request, found, page_size=VICTIM_UPDATES_PER_PAGE)
+    access_list_record(actor=request.user, records=page.object_list)
+    duties = duty_selectors.duty_deadlines_annotate(page.object_list, now=now)
     return render(
         request,
         "welfare/victims/victim_updates.html",
         {
             "duties": duties,
+            "page": page,
+            # Due earliest first: when the page ends on an overdue duty, the next
+            # page may hold more, and the page says so rather than hide them.
+            "more_overdue_next": page.has_next and bool(duties) and duties[-1].overdue,
             "due": due,
             "whose": whose,
             "due_tabs": _DUE_TABS,
