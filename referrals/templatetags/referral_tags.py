@@ -4,12 +4,12 @@ urgent concerns waiting for the reader's acknowledgement, on the home page. Each
 is one query, and only for the people who work referrals."""
 
 from django import template
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from agencies.access import can, membership_of
 from agencies.audit import access_list_record
 from agencies.models import Role
+from common.counts import capped_counts
 from referrals.models import ReferralState
 from referrals.selectors import inbox_list
 from referrals.selectors.concerns import concern_list_awaiting_acknowledgement
@@ -22,19 +22,22 @@ _INBOX_ROLES = {Role.PARTNER_CASEWORKER, Role.MASH_COORDINATOR, Role.SOCIAL_WORK
 
 def _inbox_counts(request) -> dict:
     """Awaiting a decision, of which overdue, and being worked: one query, kept on
-    the request so that the menu and the home page share it."""
+    the request so that the menu and the home page share it. Each is capped
+    (`common.counts`): past the cap the menu says "99+", and a national MASH's tens
+    of thousands of referrals cost what ten do."""
     cached = getattr(request, "_referral_inbox_counts", None)
     if cached is not None:
         return cached
     now = timezone.now()
     # Only the states counted are read (the `referral_inbox` index's leading state),
     # never the agency's whole history of received referrals.
-    counted = [ReferralState.SENT, ReferralState.ACCEPTED, ReferralState.IN_PROGRESS]
-    waiting = inbox_list(actor=request.user).filter(state__in=counted)
-    counts = waiting.aggregate(
-        awaiting=Count("pk", filter=Q(state=ReferralState.SENT)),
-        overdue=Count("pk", filter=Q(state=ReferralState.SENT, decision_due_at__lt=now)),
-        open=Count("pk", filter=Q(state__in=[ReferralState.ACCEPTED, ReferralState.IN_PROGRESS])),
+    received = inbox_list(actor=request.user)
+    counts = capped_counts(
+        {
+            "awaiting": received.filter(state=ReferralState.SENT),
+            "overdue": received.filter(state=ReferralState.SENT, decision_due_at__lt=now),
+            "open": received.filter(state__in=[ReferralState.ACCEPTED, ReferralState.IN_PROGRESS]),
+        }
     )
     request._referral_inbox_counts = counts
     return counts
@@ -42,7 +45,8 @@ def _inbox_counts(request) -> dict:
 
 @register.simple_tag(takes_context=True)
 def referrals_awaiting(context) -> int:
-    """How many referrals wait for the reader's agency to accept or decline them."""
+    """How many referrals wait for the reader's agency to accept or decline them, at
+    most one past the cap (shown with `count_text`: "99+")."""
     request = context.get("request")
     if request is None:
         return 0
