@@ -27,7 +27,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
+from django.db.models.lookups import Exact
 from guardian.models import GroupObjectPermissionBase
 from guardian.utils import get_group_obj_perms_model
 from rest_framework.exceptions import NotFound
@@ -495,17 +497,27 @@ def compartment_scope(user, queryset: QuerySet, *, field: str = "compartment") -
     return queryset.filter(**{f"{field}__in": sorted(clearances(user))})
 
 
-def party_scope(user, queryset: QuerySet) -> QuerySet:
+def party_scope(user, queryset: QuerySet, *, case_owner: OuterRef | None = None) -> QuerySet:
     """The parties (of cases) the user may see: in compartments they are cleared for,
     and of a case of their own agency, or of a case granted to their agency whole, or
     named in a grant scoped to parties. One query: each grant is an EXISTS on
     guardian's direct tables. A case grant without either kind of party permission
-    shows nobody: the policy fails closed."""
+    shows nobody: the policy fails closed.
+
+    `case_owner`, for a subquery of the parties of the case an outer query reads: its
+    owning agency (`OuterRef("owning_agency_id")`), so that the test reads the outer
+    row instead of joining the case again. It also keeps the subquery tied to that row,
+    so PostgreSQL tests it case by case as a list walks its order, instead of first
+    gathering the matching parties of every case."""
     membership = membership_of(user)
     if membership is None:
         return queryset.none()
     queryset = compartment_scope(user, queryset)
-    own = Q(case__owning_agency_id=membership.agency_id)
+    own = (
+        Q(case__owning_agency_id=membership.agency_id)
+        if case_owner is None
+        else Q(Exact(case_owner, Value(membership.agency_id)))
+    )
     group_id = membership.agency.grant_group_id
     if group_id is None:
         return queryset.filter(own)

@@ -18,7 +18,7 @@ import django_filters
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from rest_framework import serializers
 
 from agencies import access
@@ -38,6 +38,10 @@ M = TypeVar("M", bound=Model)
 # A whole case reference (cases.services.cases.case_reference_next: NP-2026-000042),
 # which a search looks up by equality rather than as a substring.
 CASE_REFERENCE = re.compile(r"[A-Za-z0-9]{1,6}-\d{4}-\d{6}")
+
+# How many people a name search's words may match for their cases to be gathered by
+# the people's ids; more, and the list is walked in its order instead (_named).
+RARE_NAME_PEOPLE = 2000
 
 # The API's messages for a value its filter cannot read (those of DRF's fields, with
 # which the API read its query strings before it had FilterSets), and for an empty one.
@@ -189,28 +193,44 @@ class CaseFilter(QueryFilterSet):
         text = value.strip()
         if not text:
             return queryset
+        # A whole reference (NP-2026-000042) names one case: an equality on the
+        # reference's index, not a name or a title.
+        if CASE_REFERENCE.fullmatch(text):
+            return queryset.filter(reference__iexact=text)
         # Names only match parties the user may see, so a search cannot reveal that a
         # suspect (say) is in a case. Every word must match one of the same party's
-        # names, so that "Jo Bloggs" finds Jo Bloggs.
-        #
-        # Each of the three tests is one an index can serve (the reference's, and on
-        # PostgreSQL trigram indexes on the title and the names: migration 0006), so
-        # the planner may gather a rare name's few cases by a BitmapOr, or walk the
-        # list's order until a page is full for a common word. The names were an
-        # EXISTS under this OR, tested row by row over a force's whole scope: seconds.
-        reference = (
-            Q(reference__iexact=text)
-            if CASE_REFERENCE.fullmatch(text)
-            else Q(reference__icontains=text)
-        )
-        named = name_words_match(
-            access.party_scope(self.actor, CaseParty.objects.all()), text, prefix="person__"
-        )
+        # names, so that "Jo Bloggs" finds Jo Bloggs. Each test is one an index can
+        # serve (on PostgreSQL, trigram indexes on the reference, the title and the
+        # names: migration 0006).
         return queryset.filter(
-            reference
-            | Q(title__icontains=text)
-            | access.AmongIds("pk", named.order_by().values("case_id"))
+            Q(reference__icontains=text) | Q(title__icontains=text) | self._named(text)
         )
+
+    def _named(self, text: str) -> Q | Exists | access.AmongIds:
+        """The cases with a visible party whose names match every word. Which shape
+        is fastest depends on how many people the words match, which the planner
+        cannot know, so one query asks (at most RARE_NAME_PEOPLE + 1 ids, by the
+        trigram indexes). A rare name's cases are gathered by the people's ids (a
+        BitmapOr beside the reference's and title's); a common one's are found by
+        walking the list's order and testing each case until the page is full (at a
+        million cases, 30,000 Millers: 860 ms gathered, a few ms walked)."""
+        people = list(
+            name_words_match(Person.objects.all(), text)
+            .order_by()
+            .values_list("pk", flat=True)[: RARE_NAME_PEOPLE + 1]
+        )
+        if not people:
+            return Q(pk__in=[])
+        if len(people) <= RARE_NAME_PEOPLE:
+            named = access.party_scope(self.actor, CaseParty.objects.all())
+            named = named.filter(person_id__in=people)
+            return access.AmongIds("pk", named.order_by().values("case_id"))
+        named = access.party_scope(
+            self.actor,
+            CaseParty.objects.filter(case=OuterRef("pk")),
+            case_owner=OuterRef("owning_agency_id"),
+        )
+        return Exists(name_words_match(named, text, prefix="person__"))
 
 
 class PersonFilter(QueryFilterSet):

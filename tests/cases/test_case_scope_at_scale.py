@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 
 from agencies.models import Role
+from cases import filters as case_filters
 from cases.models import Case, CaseGrant
 from cases.selectors import case_list, person_search
 from cases.services.grants import case_grant, case_grant_revoke, grants_expire
@@ -129,7 +130,18 @@ def test_another_forces_reference_finds_nothing(souths_case, officer_north):
     assert listed == []
 
 
-def test_every_word_of_a_name_must_match_one_party(north_case, victim, suspect, officer_north):
+@pytest.fixture(params=["rare", "common"])
+def name_shape(request, monkeypatch):
+    """Both ways a name search is made: a rare name's cases gathered by the people's
+    ids, a common name's found by walking the list (as if every name were common)."""
+    if request.param == "common":
+        monkeypatch.setattr(case_filters, "RARE_NAME_PEOPLE", 0)
+    return request.param
+
+
+def test_every_word_of_a_name_must_match_one_party(
+    north_case, victim, suspect, officer_north, name_shape
+):
     # when: Robin Fictional is the victim, Sam Madeup the suspect
     one_party = _listed(officer_north, q="robin fictional")
     two_parties = _listed(officer_north, q="Robin Madeup")
@@ -139,7 +151,7 @@ def test_every_word_of_a_name_must_match_one_party(north_case, victim, suspect, 
 
 
 def test_a_name_search_only_matches_the_parties_the_user_may_see(
-    north_case, victim, suspect, mash, coordinator_mash, investigator_north
+    north_case, victim, suspect, mash, coordinator_mash, investigator_north, name_shape
 ):
     # given: the hub is granted only the victim
     case_grant(
