@@ -94,3 +94,14 @@ def test_a_page_costs_the_same_queries_for_2_and_20_referrals(
     many = _queries(client, url)
     # then
     assert many == few
+
+
+def test_the_inbox_row_shows_the_senders_reference_without_the_whole_snapshot(
+    officer_north, north, north_case, harbour, caseworker_harbour
+):
+    # given
+    received(north_case, north, harbour, officer_north.user)
+    # when
+    html = _page(browser(caseworker_harbour), "/referrals/")
+    # then
+    assert f"Their reference {north_case.reference}" in html
