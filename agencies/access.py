@@ -567,20 +567,24 @@ def case_referral_scope(user, queryset: QuerySet) -> QuerySet:
     held = owned_or_granted_scope(user, case_model.objects.all(), action="cases.case.view")
     parties = queryset.model._meta.get_field("parties")
     party_model = parties.related_model
+    # Each test is asked of the referral's own case and parties (correlated, by
+    # primary key), never as a set of every case or party the agency may see: that
+    # set is millions of rows at national scale, and its estimate alone sends the
+    # planner to JIT compilation.
+    seen = Exists(
+        party_scope(
+            user,
+            party_model.objects.filter(pk=OuterRef(f"{parties.m2m_reverse_field_name()}_id")),
+        )
+    )
     someone_unseen = Exists(
         parties.remote_field.through.objects.filter(
-            **{f"{parties.m2m_field_name()}_id": OuterRef("pk")}
-        ).exclude(
-            **{
-                f"{parties.m2m_reverse_field_name()}_id__in": party_scope(
-                    user, party_model.objects.all()
-                ).values("pk")
-            }
+            ~seen, **{f"{parties.m2m_field_name()}_id": OuterRef("pk")}
         )
     )
     about_a_held_case = (
         ~Q(state="draft")
-        & Q(case__in=held.values("pk"))
+        & Exists(held.filter(pk=OuterRef("case_id")))
         & (Q(case__owning_agency_id=agency_id) | ~someone_unseen)
     )
     return queryset.filter(own_side | about_a_held_case)
