@@ -171,9 +171,7 @@ def queue_list(
             .values("assessment_due_at")[:1]
         ),
     )
-    return entries.select_related("case", "case__lead_officer", "case__team").order_by(
-        *QUEUE_ORDER
-    )
+    return entries.select_related("case", "case__lead_officer", "case__team").order_by(*QUEUE_ORDER)
 
 
 def child_protection_deadlines(*, actor: User) -> QuerySet[StrategyDiscussion]:
