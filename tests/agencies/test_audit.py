@@ -20,6 +20,7 @@ from agencies.audit import (
 from agencies.audit_chain import access_log_seal
 from agencies.models import AccessLogEntry, AccessOutcome
 from agencies.models.audit import AppendOnlyError
+from tests.helpers import access_log_tamper
 
 TABLE = "agencies_accesslogentry"
 ROW_TRIGGER = "agencies_accesslogentry_no_update_delete"
@@ -60,18 +61,6 @@ def _rows() -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT * FROM {TABLE} ORDER BY sequence")
         return cursor.fetchall()
-
-
-def _tamper(sql: str, params: list) -> None:
-    """Change the table behind the ORM's back, as someone with database access
-    could. On PostgreSQL that person would first have to switch the trigger off;
-    the test does so inside its own transaction, which is rolled back."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER {ROW_TRIGGER}")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER {ROW_TRIGGER}")
 
 
 def _verify_audit_refusal() -> CommandError:
@@ -251,7 +240,9 @@ def test_a_bulk_update_is_refused(officer_north):
 def test_verify_audit_names_an_entry_changed_in_the_database(officer_north):
     # given
     _three_entries(officer_north)
-    _tamper(f"UPDATE {TABLE} SET action=%s WHERE sequence=%s", ["agencies.sign_in.succeeded", 2])
+    access_log_tamper(
+        f"UPDATE {TABLE} SET action=%s WHERE sequence=%s", ["agencies.sign_in.succeeded", 2]
+    )
     # when
     refusal = _verify_audit_refusal()
     # then
@@ -265,7 +256,7 @@ def test_verify_audit_names_the_next_entry_when_a_changed_entry_was_rehashed(off
     _three_entries(officer_north)
     second = AccessLogEntry.objects.get(sequence=2)
     second.outcome = AccessOutcome.ALLOWED
-    _tamper(
+    access_log_tamper(
         f"UPDATE {TABLE} SET outcome=%s, entry_hash=%s WHERE sequence=%s",
         ["allowed", entry_hash_compute(second), 2],
     )
@@ -281,7 +272,7 @@ def test_verify_audit_names_the_next_entry_when_a_changed_entry_was_rehashed(off
 def test_verify_audit_names_an_entry_deleted_from_the_middle(officer_north):
     # given
     _three_entries(officer_north)
-    _tamper(f"DELETE FROM {TABLE} WHERE sequence=%s", [2])
+    access_log_tamper(f"DELETE FROM {TABLE} WHERE sequence=%s", [2])
     # when
     refusal = _verify_audit_refusal()
     # then
@@ -294,7 +285,7 @@ def test_verify_audit_names_an_entry_deleted_from_the_middle(officer_north):
 def test_verify_audit_names_a_missing_first_entry(officer_north):
     # given
     _three_entries(officer_north)
-    _tamper(f"DELETE FROM {TABLE} WHERE sequence=%s", [1])
+    access_log_tamper(f"DELETE FROM {TABLE} WHERE sequence=%s", [1])
     # when
     refusal = _verify_audit_refusal()
     # then
@@ -306,7 +297,7 @@ def test_verify_audit_names_a_missing_first_entry(officer_north):
 def test_verify_audit_exits_1_from_the_command_line(officer_north, capsys):
     # given
     _three_entries(officer_north)
-    _tamper(f"UPDATE {TABLE} SET username=%s WHERE sequence=%s", ["someone.else", 3])
+    access_log_tamper(f"UPDATE {TABLE} SET username=%s WHERE sequence=%s", ["someone.else", 3])
     # when
     with pytest.raises(SystemExit) as exit_:
         execute_from_command_line(["manage.py", "verify_audit"])

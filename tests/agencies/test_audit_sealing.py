@@ -23,6 +23,7 @@ from agencies.audit_chain import (
 )
 from agencies.models import AccessLogEntry
 from tests.factories import CaseFactory
+from tests.helpers import access_log_tamper
 
 TABLE = "agencies_accesslogentry"
 ROW_TRIGGER = "agencies_accesslogentry_no_update_delete"
@@ -50,17 +51,6 @@ def _sealed(officer_north, count: int = 3) -> list[AccessLogEntry]:
     _entries(officer_north, count)
     access_log_seal()
     return list(AccessLogEntry.objects.order_by("sequence"))
-
-
-def _tamper(sql: str, params: list) -> None:
-    """Change the table behind the ORM's back, past PostgreSQL's trigger (inside the
-    test's transaction, which is rolled back)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER {ROW_TRIGGER}")
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER {ROW_TRIGGER}")
 
 
 def _verify_audit_refusal() -> str:
@@ -247,7 +237,7 @@ def test_an_entry_committed_after_later_ones_were_sealed_is_reported(officer_nor
 def test_verify_audit_names_a_modified_sealed_entry(officer_north):
     # given
     _sealed(officer_north)
-    _tamper(f"UPDATE {TABLE} SET object_id=%s WHERE sequence=%s", ["another-case", 2])
+    access_log_tamper(f"UPDATE {TABLE} SET object_id=%s WHERE sequence=%s", ["another-case", 2])
     # then
     assert _verify_audit_refusal() == (
         "Access log broken at entry #2: its contents do not match its hash."
@@ -257,7 +247,7 @@ def test_verify_audit_names_a_modified_sealed_entry(officer_north):
 def test_verify_audit_names_a_deleted_sealed_entry(officer_north):
     # given
     _sealed(officer_north, 4)
-    _tamper(f"DELETE FROM {TABLE} WHERE sequence=%s", [3])
+    access_log_tamper(f"DELETE FROM {TABLE} WHERE sequence=%s", [3])
     # then
     assert _verify_audit_refusal() == (
         "Access log broken at entry #4: entry 3 is missing (the chain jumps to 4)."
@@ -270,7 +260,7 @@ def test_verify_audit_names_a_deleted_entry_after_a_gap(officer_north):
     _entry_after_a_gap(officer_north)
     _entries(officer_north, 1)
     access_log_seal()
-    _tamper(f"DELETE FROM {TABLE} WHERE sequence=%s", [3])
+    access_log_tamper(f"DELETE FROM {TABLE} WHERE sequence=%s", [3])
     # then
     assert _verify_audit_refusal() == (
         "Access log broken at entry #4: entry 3 is missing (the chain jumps to 4)."
@@ -280,9 +270,9 @@ def test_verify_audit_names_a_deleted_entry_after_a_gap(officer_north):
 def test_verify_audit_names_reordered_sealed_entries(officer_north):
     # given: entries 2 and 3 swap places
     _sealed(officer_north)
-    _tamper(f"UPDATE {TABLE} SET sequence=%s WHERE sequence=%s", [-3, 3])
-    _tamper(f"UPDATE {TABLE} SET sequence=%s WHERE sequence=%s", [3, 2])
-    _tamper(f"UPDATE {TABLE} SET sequence=%s WHERE sequence=%s", [2, -3])
+    access_log_tamper(f"UPDATE {TABLE} SET sequence=%s WHERE sequence=%s", [-3, 3])
+    access_log_tamper(f"UPDATE {TABLE} SET sequence=%s WHERE sequence=%s", [3, 2])
+    access_log_tamper(f"UPDATE {TABLE} SET sequence=%s WHERE sequence=%s", [2, -3])
     # then
     assert _verify_audit_refusal() == (
         "Access log broken at entry #2: it is out of order "
@@ -293,7 +283,7 @@ def test_verify_audit_names_reordered_sealed_entries(officer_north):
 def test_verify_audit_names_an_entry_unsealed_behind_its_back(officer_north):
     # given: someone blanks a sealed entry's seal, hoping it will be sealed again
     _sealed(officer_north)
-    _tamper(f"UPDATE {TABLE} SET entry_hash=NULL WHERE sequence=%s", [2])
+    access_log_tamper(f"UPDATE {TABLE} SET entry_hash=NULL WHERE sequence=%s", [2])
     # then: the sealer does not chain it again (it is below the head) ...
     assert _verify_audit_refusal() == (
         "Access log broken at entry #3: entry 2 is missing (the chain jumps to 3)."

@@ -14,7 +14,7 @@ from agencies.models import AccessLogEntry, ApiToken, UserSession
 from agencies.services.members import member_deactivate, member_mfa_reset, member_reactivate
 from agencies.services.sessions import session_index_purge
 from tests.factories import TEST_PASSWORD
-from tests.helpers import current_code
+from tests.helpers import current_code, signed_in_through_the_pages
 
 START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 IDLE_MESSAGE = "You were signed out after 30 minutes without activity."
@@ -22,15 +22,6 @@ ABSOLUTE_MESSAGE = "You were signed out because you signed in 12 hours ago."
 
 
 pytestmark = pytest.mark.clock(START)
-
-
-def signed_in_through_the_pages(membership) -> Client:
-    client = Client()
-    client.post("/sign-in/", {"username": membership.user.username, "password": TEST_PASSWORD})
-    device = membership.user.totpdevice_set.get()
-    response = client.post("/sign-in/code/", {"code": current_code(device)})
-    assert response["Location"] == "/", response
-    return client
 
 
 def is_signed_in(client: Client) -> bool:

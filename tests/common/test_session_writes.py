@@ -10,21 +10,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import TEST_PASSWORD
-from tests.helpers import current_code
+from tests.helpers import signed_in_through_the_pages
 
 START = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 
 pytestmark = pytest.mark.clock(START)
-
-
-def signed_in_through_the_pages(membership) -> Client:
-    client = Client()
-    client.post("/sign-in/", {"username": membership.user.username, "password": TEST_PASSWORD})
-    device = membership.user.totpdevice_set.get()
-    response = client.post("/sign-in/code/", {"code": current_code(device)})
-    assert response["Location"] == "/", response
-    return client
 
 
 def session_row_writes(queries: CaptureQueriesContext) -> int:
