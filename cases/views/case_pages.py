@@ -16,7 +16,7 @@ from cases import selectors
 from cases.forms import CaseListPageFilter
 from cases.history import case_history
 from cases.models import CaseSource, ContactChannel, OffenceType, PartyRole
-from cases.panels import case_panels
+from cases.panels import CasePageReads, case_panels
 from cases.selectors.events import bail_summaries, event_list
 from cases.selectors.material import activist_evidence_get_for_actor
 from cases.selectors.transfers import pending_transfer_of
@@ -236,7 +236,8 @@ def case_detail(request, case_id):
         "may": may,
         "links": links,
         "other_offence": OffenceType.OTHER,
-        "panels": case_panels(actor, case),
+        # The panels read what they show of the parties from the page's own read.
+        "panels": case_panels(actor, case, CasePageReads(actor=actor, case=case, parties=parties)),
         "pending_transfer": pending_transfer,
     }
     return render(request, "cases/case_detail.html", context)

@@ -6,17 +6,28 @@ who may see family support."""
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.panels import CasePanel
+from cases.models import PartyRole
+from cases.panels import CasePageReads, CasePanel
+from welfare.case_panels import case_page_duties
 from welfare.models import DutyKind
 from welfare.selectors.family import family_access_check, family_support_get
 
 
-def family_panels(actor, case) -> list[CasePanel]:
+def family_panels(actor, case, reads: CasePageReads | None = None) -> list[CasePanel]:
     if not family_access_check(actor, case):
         return []
-    support = family_support_get(actor=actor, case=case, with_packs=False, with_referrals=False)
-    if not support.suspects:
+    if reads is None:
+        reads = CasePageReads(actor=actor, case=case)
+    if not any(party.role == PartyRole.SUSPECT for party in reads.parties):
         return []
+    support = family_support_get(
+        actor=actor,
+        case=case,
+        with_packs=False,
+        with_referrals=False,
+        parties=reads.parties,
+        duties=case_page_duties(actor, case, reads),
+    )
     now = timezone.now()
     warnings = [
         {

@@ -5,15 +5,25 @@ Only for police casework of the owning force (`welfare.suspect.view`)."""
 
 from django.utils import timezone
 
-from cases.panels import CasePanel
+from cases.models import PartyRole
+from cases.panels import CasePageReads, CasePanel
+from welfare.case_panels import case_page_duties
 from welfare.selectors.suspects import countdown, suspect_welfare_access_check, suspect_welfare_list
 
 
-def suspects_panels(actor, case) -> list:
+def suspects_panels(actor, case, reads: CasePageReads | None = None) -> list:
     if not suspect_welfare_access_check(actor, case):
         return []
+    if reads is None:
+        reads = CasePageReads(actor=actor, case=case)
     now = timezone.now()
-    rows = suspect_welfare_list(actor=actor, case=case)
+    has_suspects = any(party.role == PartyRole.SUSPECT for party in reads.parties)
+    rows = suspect_welfare_list(
+        actor=actor,
+        case=case,
+        parties=reads.parties,
+        duties=case_page_duties(actor, case, reads) if has_suspects else [],
+    )
     for row in rows:
         if row.check is not None:
             # For the template: not fields of the row.

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies import access
-from cases.panels import CasePanel
-from welfare.models import CONTACT_DUTIES, DutyKind
+from cases.panels import CasePageReads, CasePanel
+from welfare.case_panels import case_page_duties
+from welfare.models import CONTACT_DUTIES, VICTIM_DUTIES, DutyKind
 from welfare.selectors import duties as duty_selectors
 from welfare.selectors import victims as victim_selectors
 
@@ -15,12 +16,19 @@ from welfare.selectors import victims as victim_selectors
 RECENT_CLOSED = 3
 
 
-def victims_panels(actor, case) -> list:
+def victims_panels(actor, case, reads: CasePageReads | None = None) -> list:
     if not access.can(actor, "welfare.victim_care.view", case):
         return []
-    victims = victim_selectors.victim_list(actor=actor, case=case)
-    duties = duty_selectors.duty_deadlines_annotate(
-        victim_selectors.victim_duty_list(actor=actor, case=case), now=timezone.now()
+    if reads is None:
+        reads = CasePageReads(actor=actor, case=case)
+    victims = victim_selectors.victim_list(actor=actor, case=case, parties=reads.parties)
+    duties = (
+        duty_selectors.duty_deadlines_annotate(
+            [d for d in case_page_duties(actor, case, reads) if d.kind in VICTIM_DUTIES],
+            now=timezone.now(),
+        )
+        if victims
+        else []
     )
     for victim in victims:
         own = [duty for duty in duties if duty.party_id == victim.pk]

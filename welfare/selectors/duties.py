@@ -175,6 +175,25 @@ def case_duty_list(
     )
 
 
+def case_page_duty_list(*, actor: User, case: CaseRecord) -> list[Duty]:
+    """Every duty of one case the reader may see, of every kind (the compartments
+    they are cleared for), in `case_duty_list`'s order with ties by creation: read
+    once for the case page's welfare panels, each of which keeps its own kinds. Each
+    comes with what the panels show of its party (the person and their victim care);
+    the case is the one given, not read again."""
+    still_open = Case(When(status=DutyStatus.OPEN, then=Value(0)), default=Value(1))
+    duties: list[Duty] = list(
+        duty_scope(actor)
+        .filter(case=case)
+        .select_related("party__person", "party__victim_care")
+        .annotate(closed_rank=still_open)
+        .order_by("closed_rank", "due_at", "created_at", "id")
+    )
+    for duty in duties:
+        duty.case = case
+    return duties
+
+
 def duty_deadlines_annotate(duties: Iterable[Duty], *, now: datetime | None = None) -> list[Duty]:
     """The duties, each with `.deadline` (a DeadlineStatus: open ones against the
     clock, closed ones against when they were met) and `.due_text` ("Due today

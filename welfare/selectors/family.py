@@ -3,6 +3,7 @@ the children in their household, the family packs, the family duties, and the
 case's family-support and safeguarding referrals. Only for readers cleared for
 the family compartment; a fixed number of queries however large the family."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -70,14 +71,23 @@ def family_pack_list(*, actor: User, case: Case) -> QuerySet[FamilyPack]:
 
 
 def family_support_get(
-    *, actor: User, case: Case, with_packs: bool = True, with_referrals: bool = True
+    *,
+    actor: User,
+    case: Case,
+    with_packs: bool = True,
+    with_referrals: bool = True,
+    parties: Iterable[CaseParty] | None = None,
+    duties: Iterable[Duty] | None = None,
 ) -> FamilySupport:
     """Everything about the support for this case's suspects' families that the
     reader may see. NotFound for a reader who may not see family support. The case
-    page's summary leaves out the packs and referrals (the duties say enough)."""
+    page's summary leaves out the packs and referrals (the duties say enough), and
+    passes what it has read already for every panel: the case's `parties` the reader
+    may see (`cases.selectors.party_list`) and its `duties` (`duty_scope`, of any
+    kind: the family's are kept)."""
     if not family_access_check(actor, case):
         raise NotFound()
-    parties = list(party_list(actor=actor, case=case))
+    parties = list(party_list(actor=actor, case=case) if parties is None else parties)
     families = {
         party.pk: SuspectFamily(suspect=party)
         for party in parties
@@ -95,8 +105,10 @@ def family_support_get(
     for pack in packs:
         if pack.suspect_id in families:
             families[pack.suspect_id].packs.append(pack)
-    for duty in case_duty_list(actor=actor, case=case, kinds=FAMILY_DUTIES):
-        if duty.party_id in families:
+    if duties is None:
+        duties = case_duty_list(actor=actor, case=case, kinds=FAMILY_DUTIES)
+    for duty in duties:
+        if duty.kind in FAMILY_DUTIES and duty.party_id in families:
             families[duty.party_id].duties.append(duty)
     referrals = (
         list(

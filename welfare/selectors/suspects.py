@@ -3,10 +3,10 @@ casework, cleared for the suspect compartment. Nobody else (a granted agency, a
 charity, an admin or an auditor) reads any of it: a partner learns only what a
 referral discloses."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.contrib.auth.models import User
@@ -134,7 +134,27 @@ def _latest(queryset: QuerySet[Any], order: str, value: str) -> Subquery:
     return Subquery(queryset.order_by(order).values(value)[:1])
 
 
-def suspect_welfare_list(*, actor: User, case: Case) -> list[SuspectWelfare]:
+_SUSPECT_PANEL_DUTIES = sorted(
+    {
+        DutyKind.WELFARE_SCREENING,
+        DutyKind.SAFETY_PLAN,
+        DutyKind.WELFARE_CHECK,
+        DutyKind.WELFARE_CONTACT,
+    }
+)
+
+
+def suspect_welfare_list(
+    *,
+    actor: User,
+    case: Case,
+    parties: Iterable[CaseParty] | None = None,
+    duties: Iterable[Duty] | None = None,
+) -> list[SuspectWelfare]:
+    """`parties` and `duties`, when the case page has read them already for every
+    panel: the case's parties the reader may see (`cases.selectors.party_list`; for
+    the owning force, which alone reads suspect welfare, the same parties as the
+    compartments it is cleared for) and its duties (`duty_scope`, of any kind)."""
     if not suspect_welfare_access_check(actor, case):
         return []
     screenings = screening_list(actor=actor, case=case).filter(suspect=OuterRef("pk"))
@@ -144,49 +164,55 @@ def suspect_welfare_list(*, actor: User, case: Case) -> list[SuspectWelfare]:
         kind=FlagKind.SUICIDE_SELF_HARM,
         cleared_at__isnull=True,
     )
-    suspects = list(
-        access.compartment_scope(actor, CaseParty.objects.filter(case=case))
-        .filter(role=PartyRole.SUSPECT)
-        .select_related("person")
-        .annotate(
-            latest_result=_latest(screenings, "-screened_at", "result"),
-            latest_screened_at=_latest(screenings, "-screened_at", "screened_at"),
-            flag_raised_at=_latest(flags, "-raised_at", "raised_at"),
-            flag_review_on=_latest(flags, "-raised_at", "review_on"),
-            plan_created_at=_latest(plans, "-created_at", "created_at"),
-            plan_released_at=_latest(plans, "-created_at", "released_at"),
-            plan_arrangements=_latest(plans, "-created_at", "safe_release_arrangements"),
+    # Named as SuspectWelfare's fields.
+    latest = {
+        "screening_result": _latest(screenings, "-screened_at", "result"),
+        "screened_at": _latest(screenings, "-screened_at", "screened_at"),
+        "flag_raised_at": _latest(flags, "-raised_at", "raised_at"),
+        "flag_review_on": _latest(flags, "-raised_at", "review_on"),
+        "plan_created_at": _latest(plans, "-created_at", "created_at"),
+        "plan_released_at": _latest(plans, "-created_at", "released_at"),
+        "plan_arrangements": _latest(plans, "-created_at", "safe_release_arrangements"),
+    }
+    if parties is None:
+        suspects = list(
+            access.compartment_scope(actor, CaseParty.objects.filter(case=case))
+            .filter(role=PartyRole.SUSPECT)
+            .select_related("person")
+            .annotate(**latest)
+            .order_by("created_at", "id")
         )
-        .order_by("created_at", "id")
-    )
+        latest_of: dict[Any, dict[str, Any]] = {
+            s.pk: {name: getattr(s, name) for name in latest} for s in suspects
+        }
+    else:
+        suspects = [party for party in parties if party.role == PartyRole.SUSPECT]
+        # The parties are read already: only the latest of each, by their keys.
+        found = cast(
+            Iterable[dict[str, Any]],
+            CaseParty.objects.filter(case=case, pk__in=[s.pk for s in suspects]).values(
+                "pk", **latest
+            )
+            if suspects
+            else [],
+        )
+        latest_of = {row["pk"]: {name: row[name] for name in latest} for row in found}
     if not suspects:
         return []
-    rows = {
-        s.pk: SuspectWelfare(
-            suspect=s,
-            screening_result=s.latest_result,
-            screened_at=s.latest_screened_at,
-            flag_raised_at=s.flag_raised_at,
-            flag_review_on=s.flag_review_on,
-            plan_created_at=s.plan_created_at,
-            plan_released_at=s.plan_released_at,
-            plan_arrangements=s.plan_arrangements or "",
+    rows = {s.pk: SuspectWelfare(suspect=s, **latest_of[s.pk]) for s in suspects}
+    for welfare in rows.values():
+        welfare.plan_arrangements = welfare.plan_arrangements or ""
+    if duties is None:
+        duties = duty_scope(actor, action=VIEW).filter(
+            case=case, status=DutyStatus.OPEN, kind__in=_SUSPECT_PANEL_DUTIES
         )
-        for s in suspects
-    }
-    duties = duty_scope(actor, action=VIEW).filter(
-        case=case,
-        status=DutyStatus.OPEN,
-        kind__in=sorted(
-            {
-                DutyKind.WELFARE_SCREENING,
-                DutyKind.SAFETY_PLAN,
-                DutyKind.WELFARE_CHECK,
-                DutyKind.WELFARE_CONTACT,
-            }
-        ),
-    )
-    for duty in duties.order_by("due_at", "created_at"):
+        duties = duties.order_by("due_at", "created_at")
+    else:
+        duties = sorted(
+            (d for d in duties if d.status == DutyStatus.OPEN and d.kind in _SUSPECT_PANEL_DUTIES),
+            key=lambda duty: (duty.due_at, duty.created_at),
+        )
+    for duty in duties:
         row = rows.get(duty.party_id)
         if row is None:
             continue

@@ -1,6 +1,7 @@
 """Reads of victims' care, scoped to the reader: a police caseworker of the force
 that owns the case, cleared for the victim compartment."""
 
+from collections.abc import Iterable
 from uuid import UUID
 
 from django.contrib.auth.models import User
@@ -45,11 +46,19 @@ def victim_care_find(*, actor: User, party: CaseParty) -> VictimCare | None:
     )
 
 
-def victim_list(*, actor: User, case: Case) -> list[CaseParty]:
-    """The victims of the case the reader may see, each with `care` (or None)."""
+def victim_list(
+    *, actor: User, case: Case, parties: Iterable[CaseParty] | None = None
+) -> list[CaseParty]:
+    """The victims of the case the reader may see, each with `care` (or None).
+    `parties`: the case's parties the reader may see, when the caller has read them
+    already through `cases.selectors.party_list` (the case page)."""
     if not access.can(actor, VIEW, case):
         return []
-    victims = list(case_selectors.party_list(actor=actor, case=case).filter(role=PartyRole.VICTIM))
+    if parties is None:
+        parties = case_selectors.party_list(actor=actor, case=case).filter(role=PartyRole.VICTIM)
+    victims = [party for party in parties if party.role == PartyRole.VICTIM]
+    if not victims:
+        return []
     cares = {
         care.party_id: care
         for care in VictimCare.objects.filter(case=case, party__in=victims).select_related(
