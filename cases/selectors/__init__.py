@@ -359,11 +359,12 @@ def grant_get_for_actor(*, actor: User, case: Case, grant_id: UUID | str) -> Cas
 def grant_holders(*, actor: User, case: Case) -> QuerySet[CaseGrant]:
     """The live grants of a case the actor may see: who else holds it and why. For
     its owner and for every holder alike (it is the case's metadata, not a party's
-    record); nothing for anyone who may not see the case."""
-    if not case_scope(actor).filter(pk=case.pk).exists():
-        return CaseGrant.objects.none()
+    record); nothing for anyone who may not see the case. One query: whether the
+    actor may see the case is asked in it (an EXISTS about that case alone)."""
     return (
-        CaseGrant.objects.filter(case=case, revoked_at__isnull=True)
+        CaseGrant.objects.filter(
+            Exists(case_scope(actor).filter(pk=case.pk)), case=case, revoked_at__isnull=True
+        )
         .select_related("agency", "granted_by")
         .order_by("granted_at", "id")
     )

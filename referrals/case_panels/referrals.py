@@ -14,10 +14,13 @@ from referrals.views.display import list_rows
 def referral_panels(actor, case: Case) -> list[CasePanel]:
     if not can(actor, "referrals.referral.view"):
         return []
+    # Joined to what the panel shows of each, not to everything a read of one
+    # referral shows (its case, its people); nor its disclosure, which it never shows.
     referrals = list(
-        referral_list_for_case(actor=actor, case=case).select_related(
-            "from_agency", "to_agency", "to_team", "threshold_decision"
-        )
+        referral_list_for_case(actor=actor, case=case)
+        .select_related(None)
+        .select_related("from_agency", "to_agency", "to_team", "threshold_decision")
+        .defer("disclosure")
     )
     context = {
         "case": case,

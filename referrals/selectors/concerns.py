@@ -142,10 +142,13 @@ def concern_list_for_case(*, actor: User, case: Case) -> QuerySet[Concern]:
     mine = Q(case__owning_agency_id=membership.agency_id) | Q(
         referral__from_agency_id=membership.agency_id
     )
+    # Joined to what the case page's panel shows of each (who raised it, whom it is
+    # about, who acknowledged it), not to the referral and its case, which it links
+    # to by key: eight joins fewer for the planner.
     return (
         access.compartment_scope(actor, Concern.objects.filter(case_id=case.pk))
         .filter(mine)
-        .select_related(*_CONCERN_RELATED)
+        .select_related("raised_by_agency", "subject__person", "acknowledged_by")
         .order_by("-raised_at", "-id")
     )
 
