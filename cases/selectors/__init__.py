@@ -244,15 +244,31 @@ def party_get_for_actor(
     return party
 
 
-def offence_list(*, actor: User, case: Case) -> QuerySet[Offence]:
+# `parties`, for the lists below that show a record's party: the parties of the case
+# the reader may see, when the caller has read them already through `party_list` (the
+# case page). The records are then those of these parties, by their keys, rather than
+# of a subquery that asks the access policy again; and a list that shows each
+# record's party leaves the join to the caller, who holds them (`party_id`).
+
+
+def _party_keys(parties: Iterable[CaseParty]) -> list[Any]:
+    return [party.pk for party in parties]
+
+
+def offence_list(
+    *, actor: User, case: Case, parties: Iterable[CaseParty] | None = None
+) -> QuerySet[Offence]:
+    seen = (
+        visible_parties(actor)
+        if parties is None
+        else CaseParty.objects.filter(pk__in=_party_keys(parties))
+    )
     return (
         Offence.objects.filter(case=case, case__in=case_scope(actor))
         .prefetch_related(
             Prefetch(
                 "parties",
-                queryset=visible_parties(actor)
-                .select_related("person")
-                .order_by("created_at", "id"),
+                queryset=seen.select_related("person").order_by("created_at", "id"),
                 to_attr="visible_parties",
             )
         )
@@ -260,11 +276,18 @@ def offence_list(*, actor: User, case: Case) -> QuerySet[Offence]:
     )
 
 
-def contact_list(*, actor: User, case: Case) -> QuerySet[ContactLog]:
-    return (
-        ContactLog.objects.filter(
-            case=case, case__in=case_scope(actor), party__in=visible_parties(actor)
+def contact_list(
+    *, actor: User, case: Case, parties: Iterable[CaseParty] | None = None
+) -> QuerySet[ContactLog]:
+    contacts = ContactLog.objects.filter(case=case, case__in=case_scope(actor))
+    if parties is not None:
+        return (
+            contacts.filter(party_id__in=_party_keys(parties))
+            .select_related("made_by")
+            .order_by("-contacted_at", "-id")
         )
+    return (
+        contacts.filter(party__in=visible_parties(actor))
         .select_related("party__person", "made_by")
         .order_by("-contacted_at", "-id")
     )
@@ -283,9 +306,17 @@ def decision_get_for_actor(*, actor: User, case: Case, decision_id: UUID | str) 
     return _get(decision_list(actor=actor, case=case), decision_id)
 
 
-def outcome_list(*, actor: User, case: Case) -> QuerySet[Outcome]:
+def outcome_list(
+    *, actor: User, case: Case, parties: Iterable[CaseParty] | None = None
+) -> QuerySet[Outcome]:
     if not access.can(actor, "cases.outcome.view", case):
         return Outcome.objects.none()
+    if parties is not None:
+        return (
+            Outcome.objects.filter(case=case, suspect_id__in=_party_keys(parties))
+            .select_related("recorded_by")
+            .order_by("-outcome_on", "-id")
+        )
     return (
         Outcome.objects.filter(case=case, suspect__in=visible_parties(actor))
         .select_related("suspect__person", "recorded_by")

@@ -112,11 +112,12 @@ def _activist_evidence(actor, case) -> dict | None:
     }
 
 
-def _outcomes(actor, case) -> list:
+def _outcomes(actor, case, parties_by_key: dict) -> list:
     today = timezone.localdate()
-    outcomes = list(selectors.outcome_list(actor=actor, case=case))
+    outcomes = list(selectors.outcome_list(actor=actor, case=case, parties=parties_by_key.values()))
     may_record = can(actor, "cases.outcome.add", case)
     for outcome in outcomes:
+        outcome.suspect = parties_by_key[outcome.suspect_id]
         # Attributes for the template, not model fields.
         outcome.prosecution_decision_needed = bool(  # type: ignore[attr-defined]
             outcome.is_conditional_caution
@@ -182,7 +183,9 @@ def case_detail(request, case_id):
     case = selectors.case_get_for_actor(actor=actor, case_id=case_id)
     parties = list(selectors.party_list(actor=actor, case=case))
     selectors.party_list_logged(actor=actor, case=case, parties=parties)
-    offences = list(selectors.offence_list(actor=actor, case=case))
+    # The records below are read of these parties, by key, and shown with them.
+    parties_by_key = {party.pk: party for party in parties}
+    offences = list(selectors.offence_list(actor=actor, case=case, parties=parties))
     ages = _ages_at_offence(case, parties, offences)
     channels = dict(ContactChannel.choices)
     for party in parties:
@@ -191,7 +194,10 @@ def case_detail(request, case_id):
     documents = list(selectors.document_list(actor=actor, case=case))
     for document in documents:
         document.download_url = url_or_none("api:case-document-download", case.id, document.id)
-    outcomes = _outcomes(actor, case)
+    outcomes = _outcomes(actor, case, parties_by_key)
+    contacts = list(selectors.contact_list(actor=actor, case=case, parties=parties))
+    for contact in contacts:
+        contact.party = parties_by_key[contact.party_id]
     suspects_with_outcome = {outcome.suspect_id for outcome in outcomes}
     # A closed case takes nothing new (cases.services.common.case_open_require): its
     # page offers nothing to add until a supervisor reopens it.
@@ -221,7 +227,7 @@ def case_detail(request, case_id):
         "case": case,
         "parties": parties,
         "offences": offences,
-        "contacts": list(selectors.contact_list(actor=actor, case=case)),
+        "contacts": contacts,
         "decisions": list(selectors.decision_list(actor=actor, case=case)),
         "material": _material(actor, case),
         "activist": _activist_evidence(actor, case),
