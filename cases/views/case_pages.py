@@ -133,13 +133,14 @@ def _outcomes(actor, case, parties_by_key: dict) -> list:
     return outcomes
 
 
-def _investigation(actor, case) -> dict | None:
+def _investigation(actor, case, parties_by_key: dict) -> dict | None:
     """The events section, for those who may read events: the timeline, and each
     suspect on pre-charge bail with its end date."""
     if not can(actor, "cases.event.view", case):
         return None
-    events = list(event_list(actor=actor, case=case))
+    events = list(event_list(actor=actor, case=case, parties=parties_by_key.values()))
     for event in events:
+        event.suspect = parties_by_key[event.suspect_id]
         # "inspector", not "Inspector (up to 6 months)": the limit is the form's business.
         event.bail_authority_name = (  # type: ignore[attr-defined]
             event.get_bail_authority_display().split(" (")[0].lower()
@@ -231,7 +232,7 @@ def case_detail(request, case_id):
         "decisions": list(selectors.decision_list(actor=actor, case=case)),
         "material": _material(actor, case),
         "activist": _activist_evidence(actor, case),
-        "investigation": _investigation(actor, case),
+        "investigation": _investigation(actor, case, parties_by_key),
         "outcomes": outcomes,
         "suspects_without_outcome": [
             p for p in parties if p.role == PartyRole.SUSPECT and p.pk not in suspects_with_outcome

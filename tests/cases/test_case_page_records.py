@@ -1,4 +1,5 @@
-"""The case page reads its offences, contacts and outcomes of the parties it has read
+"""The case page reads its offences, contacts, outcomes and investigation events of the
+parties it has read
 already (`parties=`), by key, instead of asking the access policy again in each
 query: the same rows as the policy's own subquery, for the owner and for an agency
 that holds the case for the one child a referral named."""
@@ -8,16 +9,19 @@ from datetime import UTC, date, datetime
 import pytest
 
 from cases import selectors
-from cases.models import ContactLog, Offence, Outcome
+from cases.models import ContactLog, InvestigationEvent, Offence, Outcome
+from cases.selectors.events import event_list
 from referrals.models import ReferralPurpose
 from referrals.services import referral_accept
 from tests.factories import TOTPDeviceFactory, UserFactory
 from tests.referrals import *  # noqa: F403 (the fixtures: north_case and its people, the hub)
 from tests.referrals import MONDAY_MORNING, at, frozen, sent
+from tests.welfare.family.helpers import arrest
 
 
 @pytest.fixture
-def records(north_case, victim, suspect, child):
+def records(officer_north, north_case, victim, suspect, child):
+    arrest(officer_north, north_case, suspect)
     offence = Offence.objects.create(
         case=north_case,
         offence_type="sexual_communication",
@@ -65,6 +69,7 @@ def _read(actor, case, parties=None) -> dict:
         "offences": [(o.pk, [p.pk for p in o.visible_parties]) for o in offences],
         "contacts": [c.pk for c in selectors.contact_list(actor=actor, case=case, parties=parties)],
         "outcomes": [o.pk for o in selectors.outcome_list(actor=actor, case=case, parties=parties)],
+        "events": [e.pk for e in event_list(actor=actor, case=case, parties=parties)],
     }
 
 
@@ -79,6 +84,8 @@ def test_the_records_read_of_the_pages_parties_are_those_the_policy_gives(
     by_keys = _read(actor, north_case, parties)
     # then
     assert by_keys == _read(actor, north_case)
+    if persona == "officer_north":
+        assert by_keys["events"] == [InvestigationEvent.objects.get().pk]
 
 
 def test_the_hub_reads_only_the_childs_records(
@@ -97,6 +104,7 @@ def test_the_hub_reads_only_the_childs_records(
     assert seen == [child.pk]
     assert read["contacts"] == [ContactLog.objects.get(party=child).pk]
     assert read["outcomes"] == []
+    assert read["events"] == []
     assert [c.party for c in page.context["contacts"]] == [child]
     assert "Robin Fictional" not in page.content.decode()
 
@@ -106,4 +114,5 @@ def test_no_parties_seen_reads_no_records(officer_north, north_case, records):
         "offences": [(Offence.objects.get().pk, [])],
         "contacts": [],
         "outcomes": [],
+        "events": [],
     }
