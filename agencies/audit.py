@@ -161,7 +161,11 @@ def _loaded(record, name: str):
 
 def record_owner_slug(record) -> str:
     """The agency a record belongs to, when the query already loaded it: a case's
-    owning agency, or that of the case a record hangs off, or a member's agency."""
+    owning agency, or that of the case a record hangs off, or a member's agency; or
+    the slug a list's query read as `owner_agency_slug`, without joining the case."""
+    annotated = getattr(record, "owner_agency_slug", None)
+    if annotated is not None:
+        return annotated
     for path in (("owning_agency",), ("case", "owning_agency"), ("agency",)):
         target = record
         for name in path:

@@ -39,9 +39,10 @@ INBOX_ORDERING = selectors.INBOX_ORDER
 # --- Lists
 
 
-def _page(view, request, referrals, serialize):
+def _page(view, request, referrals, serialize, related=selectors.REFERRAL_RELATED):
     paginator = view.pagination_class()
-    page = paginator.paginate_queryset(with_related(request.user, referrals), request, view)
+    referrals = with_related(request.user, referrals, related)
+    page = paginator.paginate_queryset(referrals, request, view)
     return paginator.get_paginated_response(serialize(page))
 
 
@@ -138,6 +139,7 @@ class ReferralInboxApi(APIView):
             request,
             referrals,
             lambda page: ReceivedReferralSerializer(page, many=True).data,
+            related=selectors.INBOX_RELATED,
         )
 
 

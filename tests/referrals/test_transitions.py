@@ -751,7 +751,9 @@ def test_the_inbox_is_one_query_however_long_it_is(
     # when / then
     with django_assert_num_queries(1):
         shown = [
-            (row.from_agency.slug, row.to_team, row.sent_by.username, row.owner)
+            (row.from_agency.slug, row.to_team, row.owner, row.owner_agency_slug)
             for row in inbox_list(actor=actor)
         ]
     assert len(shown) == 4
+    # the case's owner, for the access log, is read without joining the case
+    assert {agency for *_, agency in shown} == {"northshire-police"}
