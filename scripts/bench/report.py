@@ -32,6 +32,10 @@ def _verdict(result: dict) -> str:
     return "met" if not misses else "**unmet** (" + ", ".join(misses) + ")"
 
 
+# The load test's rows, in order (run.py's `loads` requests them).
+LOADS = ("case list API", "/api/v1/me/", "/healthz")
+
+
 def _load_verdict(name: str, outcome) -> str:
     if name != "case list API":
         return "-"
@@ -79,14 +83,18 @@ def markdown(rows, measured: dict, hand_ms: dict, args, params: dict, *, before:
         lines.append("| " + " | ".join(cells) + " |")
     lines += [
         "",
-        f"Load: {args.users} users at once for {args.load_seconds:g} s, each with its own "
-        "persistent connection, as officer.north. /healthz's 503 (the outbox waiting for "
-        "a Celery worker the bench does not run) counts as an answer.",
+        f"Load: {args.users} users at once for {args.load_seconds:g} s, by wrk, as "
+        "officer.north (gunicorn's sync workers close each connection after the answer, "
+        "so every request connects anew, as behind a proxy). `/api/v1/me/` is the floor "
+        "of an API request: the token, the middleware and one small read; no list, no log "
+        "entry. "
+        "/healthz's 503 (the outbox waiting for a Celery worker the bench does not run) "
+        "counts as an answer.",
         "",
     ]
     head = ["Load", *[f"{side} req/s · p50 / p95 ms · errors" for side in sides], "target"]
     lines += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for name in ("case list API", "/healthz"):
+    for name in LOADS:
         cells = [name]
         for side in sides:
             outcome = measured[side][f"load {name}"]
