@@ -88,6 +88,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # An auditor reads a case's history (not the case itself).
     "cases.history.view": CASEWORK | {Role.AUDITOR},
     "cases.report.outcomes": POLICE_CASEWORK | {Role.AUDITOR},
+    # Tasks: work on a case that no duty covers, given to a member of the agency.
+    "cases.task.view": CASEWORK,
+    "cases.task.add": CASEWORK,
+    "cases.task.change": CASEWORK,
     # Safeguarding: the shared language of risk.
     "safeguarding.scale.manage": frozenset({Role.AGENCY_ADMIN}),
     "safeguarding.assessment.view": CASEWORK,

@@ -16,5 +16,6 @@ urlpatterns = patterns_of(
         "events",
         "documents",
         "reports",
+        "tasks",
     ],
 )

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from agencies.selectors import agency_get_by_slug
+from agencies.working_days import add_working_days
 from cases.models import Case
 from cases.models.outcome import OUTCOME_21_CONDITIONS
 from cases.services.cases import case_create
@@ -16,6 +17,7 @@ from cases.services.material import activist_evidence_put, material_summary_put
 from cases.services.outcomes import outcome_record
 from cases.services.people import party_add_for_person
 from cases.services.records import contact_log, decision_record, offence_add
+from cases.services.tasks import task_create
 
 
 def _user(username: str) -> User:
@@ -471,8 +473,23 @@ def _activist_evidence(case: Case) -> None:
 
 # What the later parts of the cases capability add to the demo cases (material,
 # activist evidence, outcomes): each takes the case and runs when the case is made.
+def _task(case: Case) -> None:
+    """Work that no duty covers: chase the platform, due in three working days."""
+    officer = _user("officer.north")
+    due = add_working_days(timezone.now(), 3)
+    task_create(
+        actor=officer,
+        case=case,
+        title="Chase the platform for the account's subscriber details",
+        assignee=officer,
+        due_on=timezone.localdate(due),
+        note="The preservation request was acknowledged; the disclosure is still awaited.",
+    )
+
+
 CASE_EXTRAS: dict[str, list] = {
     "DEMO-NCMEC-0001": [_material],
+    "DEMO-SEXT-0002": [_task],
     "DEMO-YPI-0003": [_outcome_21],
     "DEMO-ACT-0004": [_activist_evidence],
     "DEMO-CC-0005": [_conditional_caution],

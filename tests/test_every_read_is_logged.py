@@ -221,6 +221,10 @@ def _candidates(names: set[str], member: Membership) -> list[dict]:
         for row in Duty.objects.filter(case__in=cases).order_by("kind", "due_at"):
             duties.setdefault(row.kind, row)
         return [{"duty_id": row.pk} for row in duties.values() or _first(Duty.objects.all(), 1)]
+    if "task_id" in names:
+        tasks = apps.get_model("cases", "Task").objects
+        rows = _first(tasks.filter(agency=member.agency)) or _first(tasks.all(), 1)
+        return [{"task_id": row.pk} for row in rows]
     if "transfer_id" in names:
         transfers = apps.get_model("cases", "CaseTransfer").objects
         rows = _first(

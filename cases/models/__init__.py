@@ -27,6 +27,7 @@ from cases.models.offence import Offence, OffenceType
 from cases.models.outcome import Outcome, OutcomeCode
 from cases.models.party import CaseParty, CasePartyGroupObjectPermission, PartyRole
 from cases.models.person import Gender, Person
+from cases.models.task import Task, TaskStatus
 from cases.models.transfer import CaseTransfer, TransferState
 
 __all__ = [
@@ -64,5 +65,7 @@ __all__ = [
     "OutcomeCode",
     "PartyRole",
     "Person",
+    "Task",
+    "TaskStatus",
     "TransferState",
 ]
