@@ -45,6 +45,12 @@ POLICE_CASEWORK = frozenset(
 )
 CASEWORK = POLICE_CASEWORK | {Role.MASH_COORDINATOR, Role.SOCIAL_WORKER}
 MATERIAL_READERS = frozenset({Role.SPECIALIST_INVESTIGATOR, Role.POLICE_SUPERVISOR})
+# Who views abuse material and so keeps an exposure record under the agency's limits
+# (report recommendation 6): every police casework role, generalists included. A
+# generalist officer views material in the course of investigations, in the force's
+# grading tools outside Tideline, which holds metadata only. That is why Tideline's
+# material records (`cases.material.*`) stay with MATERIAL_READERS: least privilege.
+EXPOSURE_REVIEWERS = POLICE_CASEWORK
 
 CAPABILITIES: dict[str, frozenset[Role]] = {
     "agencies.member.view": frozenset({Role.AGENCY_ADMIN}),
@@ -133,9 +139,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "welfare.suspect.view": POLICE_CASEWORK,
     "welfare.suspect.record": POLICE_CASEWORK,
     "welfare.report.suspect_welfare": POLICE_CASEWORK | {Role.AUDITOR},
-    # Staff welfare: those who review material log their exposure; supervisors see
-    # their team's compliance (never private notes) and record debriefs and reviews.
-    "staff.exposure.log": MATERIAL_READERS,
+    # Staff welfare: everyone who views material logs their exposure (generalists
+    # too: see EXPOSURE_REVIEWERS); supervisors see their team's compliance (never
+    # private notes) and record debriefs and reviews.
+    "staff.exposure.log": EXPOSURE_REVIEWERS,
     "staff.exposure.team": frozenset({Role.POLICE_SUPERVISOR}),
     "staff.meeting.record": frozenset({Role.POLICE_SUPERVISOR}),
     # An agency admin sets the agency's rules of good practice (limits, debriefs).

@@ -1,10 +1,13 @@
 """The demo's staff exposure: `investigator.north` with a week of review sessions
 ending yesterday, one of them breaking the final-hour rule; shifts of 08:00 to
 16:00 for the investigator and `supervisor.north`; a debrief last month and a
-welfare review five months ago, recorded by the supervisor. Idempotent: a second
-run finds the week already logged and changes nothing."""
+welfare review five months ago, recorded by the supervisor. `officer.north`, a
+generalist who views material in the force's grading tools, has the same shift and
+two sessions of grading within the limits on the last working days, so that their
+page is not empty. Idempotent: a second run finds the week already logged and
+changes nothing."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -23,6 +26,11 @@ _DAY_SESSIONS = [
     (time(13, 0), time(14, 30), ReviewKind.INTERVIEW),
 ]
 _BREACH_SESSION = (time(14, 45), time(15, 15), ReviewKind.GRADING)
+# The generalist's grading for an investigation: an hour, then 45 minutes.
+_OFFICER_SESSIONS = [
+    (time(10, 0), time(11, 0), ReviewKind.GRADING),
+    (time(13, 0), time(13, 45), ReviewKind.GRADING),
+]
 
 
 def _at(day, moment: time) -> datetime:
@@ -36,7 +44,10 @@ def seed_staff_exposure(now: datetime | None = None) -> str:
     supervisor = users.get("supervisor.north")
     if investigator is None or supervisor is None:
         return "staff exposure skipped: investigator.north or supervisor.north is missing"
-    for user in (investigator, supervisor):
+    officer = users.get("officer.north")
+    for user in (investigator, supervisor, officer):
+        if user is None:
+            continue
         StaffShift.objects.get_or_create(
             user=user, defaults={"starts_at": SHIFT[0], "ends_at": SHIFT[1]}
         )
@@ -64,6 +75,7 @@ def seed_staff_exposure(now: datetime | None = None) -> str:
                     now=now,
                 )
                 logged += 1
+    logged += _seed_officer(officer, first_day=first_day, now=now)
     met = 0
     for kind, held_on in (
         (Kind.DEBRIEF, months_after(today, -1)),
@@ -77,4 +89,32 @@ def seed_staff_exposure(now: datetime | None = None) -> str:
     return f"{logged} review session(s) and {met} debrief/welfare review(s) created"
 
 
-_NAMES = ("investigator.north", "supervisor.north")
+def _seed_officer(officer: User | None, *, first_day: date, now: datetime) -> int:
+    """The generalist's two sessions, one on each of the last two working days
+    before today; none when they already have one in the week."""
+    if (
+        officer is None
+        or ExposureSession.objects.filter(
+            user=officer, started_at__gte=_at(first_day, time.min)
+        ).exists()
+    ):
+        return 0
+    working_days = [
+        first_day + timedelta(days=i)
+        for i in range(7)
+        if (first_day + timedelta(days=i)).weekday() < 5
+    ]
+    logged = 0
+    for day, (starts, ends, kind) in zip(working_days[-2:], _OFFICER_SESSIONS, strict=True):
+        exposure_session_log(
+            actor=officer,
+            started_at=_at(day, starts),
+            ended_at=_at(day, ends),
+            review_kind=kind,
+            now=now,
+        )
+        logged += 1
+    return logged
+
+
+_NAMES = ("investigator.north", "supervisor.north", "officer.north")

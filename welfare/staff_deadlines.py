@@ -1,6 +1,7 @@
 """The staff welfare sweep: debriefs and welfare reviews that have come due.
 
-For each active member of a police force who may review material, the next debrief
+For each active member of a police force who views material (every police casework
+role, generalists included: `agencies.access.EXPOSURE_REVIEWERS`), the next debrief
 and the next welfare review are due one period (the agency's `ExposureRules`) after
 the last one recorded, or after they joined when none is. On or after that day the
 member and their supervisors (`agencies.selectors.supervision`) are told,
@@ -15,7 +16,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.access import MATERIAL_READERS
+from agencies.access import EXPOSURE_REVIEWERS
 from agencies.models import AgencyKind, Membership
 from agencies.selectors.supervision import Recipients
 from common.dates import day_text
@@ -37,7 +38,7 @@ def _pairs(today: date) -> Iterator[tuple[Notice, User]]:
         Membership.objects.select_related("user", "agency")
         .filter(
             agency__kind=AgencyKind.POLICE,
-            role__in=sorted(MATERIAL_READERS),
+            role__in=sorted(EXPOSURE_REVIEWERS),
             user__is_active=True,
         )
         .order_by("agency_id", "user__username")

@@ -1,4 +1,5 @@
-"""Staff exposure: reviewers of material log and read their own; police supervisors
+"""Staff exposure: everyone who views material (every police casework role,
+generalists included) logs and reads their own; police supervisors
 read their team's compliance and record debriefs and welfare reviews. Everyone else
 is refused. These are collections of the caller's own, so there is no other agency
 or granted target: another agency's member is a 404 (tests/welfare/staff)."""
@@ -8,8 +9,12 @@ from tests.authz import Endpoint
 from tests.authz.rows_case_pages import form_page
 from tests.factories import MembershipFactory, TeamFactory
 
-# Those who review material (and so log their exposure to it).
-REVIEWERS = frozenset({Role.SPECIALIST_INVESTIGATOR, Role.POLICE_SUPERVISOR})
+# Those who view material (and so log their exposure to it): the generalist officer
+# too, who views it in the force's grading tools (issue 16). Written out, not taken
+# from agencies.access, so that the matrix checks the policy rather than repeats it.
+REVIEWERS = frozenset(
+    {Role.GENERALIST_OFFICER, Role.SPECIALIST_INVESTIGATOR, Role.POLICE_SUPERVISOR}
+)
 SUPERVISORS = frozenset({Role.POLICE_SUPERVISOR})
 
 

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from agencies import access
-from agencies.access import MATERIAL_READERS
+from agencies.access import EXPOSURE_REVIEWERS
 from agencies.models import Membership
 from common.errors import NotFound
 from welfare.filters import ExposureSessionFilter
@@ -128,7 +128,8 @@ def team_member_get(*, actor: User, member_id: Any) -> Membership:
 
 
 def team_member_list(*, actor: User) -> list[Membership]:
-    """The people of the supervisor's team who may review material, by name."""
+    """The people of the supervisor's team who view material, by name: every police
+    casework role, generalists included (EXPOSURE_REVIEWERS), in a team of any kind."""
     own = access.membership_of(actor)
     if own is None or own.team_id is None or not access.can(actor, "staff.exposure.team"):
         return []
@@ -137,7 +138,7 @@ def team_member_list(*, actor: User) -> list[Membership]:
         .filter(
             agency_id=own.agency_id,
             team_id=own.team_id,
-            role__in=sorted(MATERIAL_READERS),
+            role__in=sorted(EXPOSURE_REVIEWERS),
             user__is_active=True,
         )
         .order_by("user__last_name", "user__first_name", "user__username")

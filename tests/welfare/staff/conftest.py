@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from agencies.models import Role
-from tests.factories import MembershipFactory, TeamFactory, TOTPDeviceFactory
+from tests.factories import AgencyFactory, MembershipFactory, TeamFactory, TOTPDeviceFactory
 
 LONDON = ZoneInfo("Europe/London")
 # Wednesday 4 March 2026, 18:00 in London (GMT).
@@ -53,6 +53,25 @@ def supervisor_response(investigator_response):
         "supervisor.response",
         investigator_response.team,
     )
+
+
+@pytest.fixture
+def officer_response(investigator_response):
+    """A generalist officer of the north's response team, who views material in the
+    force's grading tools in the course of investigations."""
+    return _member(
+        investigator_response.agency,
+        Role.GENERALIST_OFFICER,
+        "officer.response",
+        investigator_response.team,
+    )
+
+
+@pytest.fixture
+def coordinator_hub(db):
+    """A MASH coordinator of a safeguarding hub: not a police officer."""
+    hub = AgencyFactory(kind="safeguarding_hub", slug="north-mash", name="North MASH")
+    return _member(hub, Role.MASH_COORDINATOR, "coordinator.hub")
 
 
 @pytest.fixture

@@ -74,8 +74,13 @@ def test_bad_input_names_the_field_and_stores_nothing(clock, investigator_north,
     assert ExposureSession.objects.count() == 1
 
 
-def test_an_officer_who_does_not_review_material_may_not_log(clock, officer_north, api_for):
-    response = api_for(officer_north).post(SESSIONS, body(at(4, 9), at(4, 10)), format="json")
+@pytest.mark.parametrize("who", ["coordinator_hub", "caseworker_lighthouse", "admin_north"])
+def test_someone_who_is_not_a_police_officer_may_not_log(clock, request, api_for, who):
+    # given a MASH coordinator, a family-support caseworker or an agency admin
+    member = request.getfixturevalue(who)
+    # when
+    response = api_for(member).post(SESSIONS, body(at(4, 9), at(4, 10)), format="json")
+    # then
     assert response.status_code == 403
     assert not ExposureSession.objects.exists()
 

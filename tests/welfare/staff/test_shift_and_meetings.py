@@ -83,8 +83,12 @@ def test_a_supervisor_without_a_team_sees_no_team(north, investigator_north):
     assert team_exposure_summary_list(actor=lone.user, now=NOW) == []
 
 
-def test_the_team_is_only_those_who_review_material(
-    officer_north, investigator_north, supervisor_north, investigator_response
+def test_the_team_is_every_police_officer_of_the_team_who_views_material(
+    officer_north, investigator_north, supervisor_north, admin_north, investigator_response
 ):
+    # given the north team's generalist, investigator and supervisor; an admin in no
+    # team and an investigator of another team
+    # when
     names = [m.user.username for m in team_member_list(actor=supervisor_north.user)]
-    assert sorted(names) == ["investigator.north", "supervisor.north"]
+    # then the generalist is in it too (issue 16)
+    assert sorted(names) == ["investigator.north", "officer.north", "supervisor.north"]

@@ -61,7 +61,9 @@ def test_a_stale_form_is_refused(clock, investigator_north, browser_for):
     assert StaffShift.objects.get(user=investigator_north.user).starts_at == time(8, 0)
 
 
-@pytest.mark.parametrize("who", ["officer_north", "admin_north", "caseworker_harbour"])
+@pytest.mark.parametrize(
+    "who", ["coordinator_hub", "admin_north", "caseworker_harbour", "caseworker_lighthouse"]
+)
 def test_the_shift_page_is_not_found_for_those_who_do_not_review(clock, request, browser_for, who):
     member = request.getfixturevalue(who)
     browser = browser_for(member)

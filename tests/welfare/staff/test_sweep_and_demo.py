@@ -8,7 +8,7 @@ from django.contrib.auth.models import User
 from agencies.models import Role
 from common.models import Notification
 from tests.factories import AgencyFactory, MembershipFactory, TeamFactory
-from tests.welfare.staff.conftest import NOW
+from tests.welfare.staff.conftest import NOW, at
 from welfare.demo_staff import seed_staff_exposure
 from welfare.models import ExposureRules, ExposureSession, StaffShift, WelfareMeeting
 from welfare.staff_deadlines import staff_welfare_sweep
@@ -68,9 +68,13 @@ def test_a_new_due_date_is_a_new_notice(investigator_north):
     assert staff_welfare_sweep(now=NOW)["staff.debrief_due"] == 1
 
 
-def test_the_sweep_ignores_those_who_do_not_review_and_other_kinds_of_agency(officer_north):
+def test_the_sweep_ignores_those_who_are_not_police_officers(admin_north):
+    # given an admin of the force, and a coordinator of a hub, who joined long ago
     hub = AgencyFactory(kind="safeguarding_hub", slug="hub")
-    MembershipFactory(agency=hub, role=Role.MASH_COORDINATOR)
+    coordinator = MembershipFactory(agency=hub, role=Role.MASH_COORDINATOR)
+    type(coordinator).objects.filter(pk__in=[coordinator.pk, admin_north.pk]).update(
+        created_at=at(1, 9, month=1)
+    )
     assert staff_welfare_sweep(now=NOW) == {
         "staff.debrief_due": 0,
         "staff.welfare_review_due": 0,
