@@ -21,6 +21,7 @@ from cases.services.common import (
     record_change,
 )
 from common.api.concurrency import version_check
+from common.dates import day_text
 from common.errors import AccessDenied, InvalidState, NotFound
 from common.notifications import notify
 
@@ -85,7 +86,7 @@ def task_create(
         notify(
             user=assignee,
             kind="cases.task_assigned",
-            message=f"You have a new task, due {due_on:%-d %B %Y}.",
+            message=f"You have a new task, due {day_text(due_on)}.",
             link=reverse("case-detail", args=[case.pk]),
             dedupe_key=f"task:{task.pk}:assigned",
         )

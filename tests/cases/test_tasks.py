@@ -1,7 +1,7 @@
 """Tasks: work on a case that no duty covers, given to a member of the agency,
 through /api/v1/tasks/ and the services behind it."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -381,3 +381,44 @@ def test_a_retried_create_with_the_same_idempotency_key_creates_once(case, offic
     assert second["Idempotent-Replayed"] == "true"
     assert second.json()["id"] == first.json()["id"]
     assert Task.objects.count() == 1
+
+
+# --- "My tasks" on the home page
+
+
+def test_the_home_page_lists_my_open_tasks_with_the_overdue_tagged_and_logs_them(
+    case, officer_north, supervisor_north, browser_for, clock
+):
+    # given one task due on Wednesday and one due today; on Tuesday, the latter is overdue
+    later = _task(case, supervisor_north, officer_north, title="Chase the platform")
+    sooner = _task(
+        case, supervisor_north, officer_north, title="Ring the school", due_on=NOW.date()
+    )
+    clock.shift(timedelta(days=1))
+    # when
+    home = browser_for(officer_north).get("/")
+    # then
+    html = home.content.decode()
+    assert home.status_code == 200
+    assert "My tasks" in html
+    assert html.index(">Ring the school<") < html.index(">Chase the platform<")
+    assert html.count("Overdue</strong>") == 1
+    assert "15 June 2026" in html and "18 June 2026" in html
+    assert f'href="/cases/{case.id}/"' in html
+    entry = AccessLogEntry.objects.order_by("-sequence").first()
+    assert entry.username == "officer.north"
+    assert {f"task:{sooner.id}", f"task:{later.id}"} <= set(entry.record_ids)
+
+
+def test_the_home_page_says_when_there_are_no_tasks(officer_north, browser_for):
+    # when
+    html = browser_for(officer_north).get("/").content.decode()
+    # then
+    assert "You have no open tasks." in html
+
+
+def test_the_home_page_has_no_tasks_panel_for_an_admin(admin_north, browser_for):
+    # when
+    html = browser_for(admin_north).get("/").content.decode()
+    # then
+    assert "My tasks" not in html
