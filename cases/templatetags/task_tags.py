@@ -24,14 +24,19 @@ def tasks_home(context) -> str:
     tasks = list(task_list_for_assignee(actor=user)[: HOME_LIMIT + 1])
     shown = tasks[:HOME_LIMIT]
     today = timezone.localdate()
-    for task in shown:
-        task.due_text = day_text(task.due_on)
-        task.overdue = task.due_on < today
-        task.due_today = task.due_on == today
+    rows = [
+        {
+            "task": task,
+            "due_text": day_text(task.due_on),
+            "overdue": task.due_on < today,
+            "due_today": task.due_on == today,
+        }
+        for task in shown
+    ]
     # Each row names a case: the log names every task shown.
     access_list_record(actor=user, records=shown)
     return render_to_string(
         "cases/includes/tasks_home.html",
-        {"tasks": shown, "more": len(tasks) > HOME_LIMIT},
+        {"rows": rows, "more": len(tasks) > HOME_LIMIT},
         request=request,
     )
