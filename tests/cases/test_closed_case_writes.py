@@ -62,6 +62,10 @@ GOES_ON_AFTER_CLOSING = {
     # saying no to one, or taking it back, writes nothing on the case.
     ("transfer-decline", "POST"): "declining writes nothing on the case",
     ("transfer-withdraw", "POST"): "withdrawing writes nothing on the case",
+    # Closing a case leaves its tasks open: their people still clear them from their
+    # list. A new task on a closed case is refused like any other write.
+    ("task-complete", "POST"): "a task of a closed case is still marked done",
+    ("task-cancel", "POST"): "a task of a closed case is still cancelled",
 }
 
 # The matrix world's agencies, by the same slugs: the rows' bodies name some of them.

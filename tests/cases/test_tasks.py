@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from agencies.models import AccessLogEntry, Role
-from cases.models import Task, TaskStatus
+from cases.models import CaseStatus, Task, TaskStatus
 from cases.selectors.tasks import task_list_for_assignee, task_list_for_case
 from cases.services.tasks import task_cancel, task_complete, task_create
 from common.errors import InvalidState, PreconditionFailed
@@ -422,3 +422,25 @@ def test_the_home_page_has_no_tasks_panel_for_an_admin(admin_north, browser_for)
     html = browser_for(admin_north).get("/").content.decode()
     # then
     assert "My tasks" not in html
+
+
+# --- A closed case
+
+
+def test_a_closed_case_takes_no_new_task_but_its_tasks_can_still_be_done(
+    case, officer_north, supervisor_north, api_for
+):
+    # given
+    task = _task(case, supervisor_north, officer_north)
+    case.status, case.closed_on, case.closing_reason = CaseStatus.CLOSED, NOW.date(), "no_crime"
+    case.save(update_fields=["status", "closed_on", "closing_reason"])
+    client = api_for(officer_north)
+    # when
+    refused = client.post(URL, _create_body(case), format="json")
+    done = client.post(f"{URL}{task.id}/complete/")
+    # then
+    assert (refused.status_code, refused.json()["state"]) == (409, "closed")
+    assert Task.objects.count() == 1
+    assert done.status_code == 200
+    task.refresh_from_db()
+    assert task.status == "done"
