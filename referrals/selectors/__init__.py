@@ -33,11 +33,12 @@ REFERRAL_RELATED = (
     # The case's owner: the agency whose auditor sees who read its referrals.
     "case__owning_agency",
 )
-# What the receiver's inbox shows of each referral: the receiver's view names none of
+# What the receiver's view (the inbox API) shows of each referral: it names none of
 # the sender's users, and the case only by its owning agency (for the access log, as
-# `owner_agency_slug`, read by a subquery). PostgreSQL's planning time grows with
-# every join: at a million cases the ten of REFERRAL_RELATED took 10 ms to plan
-# against 0.6 ms to run; these six and the subquery take 2 ms.
+# `owner_agency_slug`, which `inbox_list` reads by a subquery). PostgreSQL's planning
+# time grows with every join: at a million cases the ten of REFERRAL_RELATED took
+# 10 ms to plan against 0.6 ms to run; these six and the subquery take 2 ms. The
+# inbox page joins fewer still (referrals.views.inbox): `inbox_list` joins nothing.
 INBOX_RELATED = (
     "from_agency",
     "to_agency",
@@ -163,12 +164,12 @@ def inbox_list(
     `ReferralStateFilter` or the page's `InboxPageFilter`), in `INBOX_ORDER`: by the
     first deadline it still owes, so the overdue first; on the same deadline the
     most urgent first; then those it owes nothing on. ValidationError naming each
-    field that is wrong."""
+    field that is wrong. It joins nothing: each reader joins what it shows (the API
+    INBOX_RELATED, the page fewer), since every join costs planning time."""
     received, _ = filterset_qs(filterset_class, filters or {}, referral_scope_qs(actor))
     case_owner = Case.objects.filter(pk=OuterRef("case_id")).values("owning_agency__slug")
     return (
         _received(actor, received)
-        .select_related(*INBOX_RELATED)
         .annotate(owner_agency_slug=Subquery(case_owner[:1]))
         .order_by(*_in_order(INBOX_ORDER))
     )

@@ -18,6 +18,7 @@ from referrals.models import (
     ThresholdDecisionKind,
 )
 from referrals.selectors import (
+    INBOX_RELATED,
     inbox_list,
     referral_event_list,
     referral_get_for_actor,
@@ -752,7 +753,7 @@ def test_the_inbox_is_one_query_however_long_it_is(
     with django_assert_num_queries(1):
         shown = [
             (row.from_agency.slug, row.to_team, row.owner, row.owner_agency_slug)
-            for row in inbox_list(actor=actor)
+            for row in inbox_list(actor=actor).select_related(*INBOX_RELATED)
         ]
     assert len(shown) == 4
     # the case's owner, for the access log, is read without joining the case
