@@ -415,6 +415,8 @@ CELERY_BEAT_SCHEDULE = {
     "welfare-duties-sweep": _every(timedelta(minutes=15), "welfare.tasks.duties_sweep"),
     # Grants made by an accepted referral end 20 working days after its completion.
     "cases-grants-expiry-sweep": _every(timedelta(minutes=15), "cases.tasks.grants_expiry_sweep"),
+    # A contact's next contact date and a task's due date, reminded on London's day.
+    "cases-reminders-sweep": _every(timedelta(minutes=15), "cases.tasks.reminders_sweep"),
     "purge-expired-credentials": _every(
         timedelta(hours=1), "agencies.tasks.expired_credentials_purge"
     ),

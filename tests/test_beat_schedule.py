@@ -13,6 +13,7 @@ def test_every_scheduled_task_is_registered():
         "agencies.tasks.access_log_seal",
         "agencies.tasks.expired_credentials_purge",
         "cases.tasks.grants_expiry_sweep",
+        "cases.tasks.reminders_sweep",
         "cases.tasks.stored_files_orphans_sweep",
         "common.tasks.notification_emails_sweep",
         "safeguarding.tasks.deadlines_sweep",
