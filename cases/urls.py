@@ -15,5 +15,15 @@ def patterns_of(package: str, modules: list[str]) -> list[URLPattern | URLResolv
 
 urlpatterns = patterns_of(
     "cases.views",
-    ["cases", "lifecycle", "transfers", "documents", "material", "outcomes", "events", "grants"],
+    [
+        "cases",
+        "lifecycle",
+        "transfers",
+        "documents",
+        "material",
+        "outcomes",
+        "events",
+        "grants",
+        "tasks",
+    ],
 )
