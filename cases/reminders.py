@@ -6,7 +6,7 @@ here are calendar dates as their author set them: a follow-up or a task due on a
 Saturday is reminded on the Saturday (nobody chose a working-day rule for them).
 
 Contacts (``cases.next_contact_due``): a logged contact whose ``next_contact_on``
-has come (today, or within the last `CONTACT_CATCH_UP_DAYS` days, so that a sweep
+has come (today, or within the last `CATCH_UP_DAYS` days, so that a sweep
 that did not run for a day or two still reminds, yet old follow-ups are never
 reminded in bulk) is told once to whoever logged it (``made_by``), provided
 
@@ -47,9 +47,10 @@ NEXT_CONTACT_DUE = "cases.next_contact_due"
 TASK_DUE_TODAY = "cases.task_due_today"
 TASK_OVERDUE = "cases.task_overdue"
 SWEEP_KINDS = (NEXT_CONTACT_DUE, TASK_DUE_TODAY, TASK_OVERDUE)
-# A follow-up date this many days past is still reminded (a sweep missed over a
-# long weekend); older ones are not, so that nobody gets a backlog at once.
-CONTACT_CATCH_UP_DAYS = 7
+# A follow-up date (or a task's due date) this many days past is still reminded (a
+# sweep missed over a long weekend); older ones are not, so that nobody gets a
+# backlog at once, and each sweep reads a week of dates by its index.
+CATCH_UP_DAYS = 7
 # How many (notice, person) pairs to check against the stored notifications at once.
 _BATCH = 500
 
@@ -63,7 +64,7 @@ def _contact_notices(today: date) -> Iterator[Notice]:
     contacts = (
         ContactLog.objects.filter(
             next_contact_on__lte=today,
-            next_contact_on__gt=today - timedelta(days=CONTACT_CATCH_UP_DAYS),
+            next_contact_on__gt=today - timedelta(days=CATCH_UP_DAYS),
             case__status=CaseStatus.OPEN,
         )
         .exclude(Exists(followed_up))
@@ -90,7 +91,13 @@ def _contact_notices(today: date) -> Iterator[Notice]:
 
 def _task_notices(today: date) -> Iterator[Notice]:
     tasks = (
-        Task.objects.filter(status=TaskStatus.OPEN, due_on__lte=today)
+        Task.objects.filter(
+            status=TaskStatus.OPEN,
+            due_on__lte=today,
+            # Overdue is told once, the day after; a sweep missed over a long weekend
+            # catches up, but the open tasks of years are not read every 15 minutes.
+            due_on__gt=today - timedelta(days=CATCH_UP_DAYS),
+        )
         .select_related("assignee", "case")
         .order_by("due_on", "id")
     )

@@ -47,6 +47,13 @@ class ContactLog(RulesFirst, models.Model):
         indexes = [
             models.Index(fields=["case", "-contacted_at"], name="contact_case_when"),
             models.Index(fields=["party", "-contacted_at"], name="contact_party_when"),
+            # The reminders sweep reads a week of follow-up dates every 15 minutes: of
+            # millions of contacts, only those that planned one.
+            models.Index(
+                fields=["next_contact_on"],
+                condition=models.Q(next_contact_on__isnull=False),
+                name="contact_next_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -58,6 +58,10 @@ class Task(RulesFirst, Versioned):
             # "My open tasks", soonest due first (the home page and GET /tasks/).
             models.Index(fields=["assignee", "status", "due_on", "id"], name="task_assignee_due"),
             models.Index(fields=["case", "due_on", "id"], name="task_case_due"),
+            # The reminders sweep: the open tasks due in the last week, by date.
+            models.Index(
+                fields=["due_on"], condition=models.Q(status=TaskStatus.OPEN), name="task_open_due"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -207,6 +207,17 @@ def test_a_done_or_cancelled_task_reminds_nobody(task, status):
     assert reminders_sweep(now=NOW) == NOTHING
 
 
+def test_a_task_overdue_past_the_catch_up_week_is_not_read_again(task):
+    # given: overdue since yesterday (the sweep did not run), and for eight days
+    task(due_on=date(2026, 3, 9))
+    task(due_on=date(2026, 3, 2))
+    # when
+    result = reminders_sweep(now=NOW)
+    # then: the week-old one was told on its day; the sweep reads only the last week
+    assert result == {**NOTHING, "task_overdue": 1, "notifications": 1}
+    assert "was due on 9 March 2026" in Notification.objects.get().message
+
+
 def test_a_task_due_later_reminds_nobody(task):
     task(due_on=date(2026, 3, 11))
     assert reminders_sweep(now=NOW) == NOTHING
