@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from cases.models import Task, TaskStatus
+from cases.models import Case, CaseStatus, Task, TaskStatus
 from cases.services.tasks import task_create
 from tests.factories import CaseFactory, MembershipFactory, TOTPDeviceFactory, grant_case
 
@@ -285,3 +285,21 @@ def test_a_colleague_who_is_neither_assignee_nor_creator_gets_404(
     # then
     assert response.status_code == 404
     assert _snapshot(task) == before
+
+
+def test_a_closed_case_offers_no_new_task_and_refuses_one(
+    case, officer_north, supervisor_north, browser_for
+):
+    # given
+    Case.objects.filter(pk=case.pk).update(
+        status=CaseStatus.CLOSED, closing_reason="no_crime", closed_on=date(2026, 6, 15)
+    )
+    client = browser_for(supervisor_north)
+    # when
+    page = client.get(f"/cases/{case.id}/").content.decode()
+    response = client.post(f"/cases/{case.id}/tasks/new/", _form(officer_north), follow=True)
+    # then
+    assert f'href="/cases/{case.id}/tasks/new/"' not in page
+    assert response.redirect_chain == [(f"/cases/{case.id}/#summary", 302)]
+    assert "govuk-notification-banner" in response.content.decode()
+    assert Task.objects.count() == 0
