@@ -22,7 +22,7 @@ from cases.api.common import CaseNestedMixin, UserRefSerializer
 from cases.models import ActivistEvidence, Case, MaterialSummary
 from cases.selectors.material import activist_evidence_get_for_actor
 from cases.services import material as material_services
-from common.api.concurrency import ETagMixin, etag_for, expected_version
+from common.api.concurrency import ETagMixin, etag_for, expected_version_if_sent
 from common.api.fields import optional_text
 from common.api.schema import ERROR_RESPONSES, IF_MATCH_ONCE_IT_EXISTS, errors
 from common.errors import NotFound
@@ -31,7 +31,7 @@ from common.errors import NotFound
 def _optional_expected_version(request) -> int | None:
     """The first PUT creates the record and may come without If-Match; the service
     refuses a missing one (428) once the record exists."""
-    return expected_version(request) if request.headers.get("If-Match") else None
+    return expected_version_if_sent(request)
 
 
 def _put_responses(output: type[serializers.Serializer]) -> dict:

@@ -14,7 +14,7 @@ from cases.api.common import PagedMixin, UserRefSerializer
 from cases.models import Task, TaskStatus
 from cases.selectors import tasks as selectors
 from cases.services import tasks as task_services
-from common.api.concurrency import ETAG_PATTERN, etag_for, expected_version
+from common.api.concurrency import ETAG_PATTERN, etag_for, expected_version_if_sent
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import IDEMPOTENCY_KEY, errors
@@ -77,10 +77,6 @@ def _with_etag(task: Task, code: int = status.HTTP_200_OK) -> Response:
     response = Response(TaskOutputSerializer(task).data, status=code)
     response["ETag"] = etag_for(task.version)
     return response
-
-
-def _expected_version(request) -> int | None:
-    return expected_version(request) if request.headers.get("If-Match") else None
 
 
 class TaskListCreateApi(PagedMixin, APIView):
@@ -174,7 +170,7 @@ class TaskCompleteApi(APIView):
     def post(self, request, task_id):
         """The assignee, the task's creator or a supervisor marks it done (409 naming
         the state of a task no longer open)."""
-        version = _expected_version(request)
+        version = expected_version_if_sent(request)
         task = selectors.task_get_for_actor(actor=request.user, task_id=task_id, log=False)
         done = task_services.task_complete(actor=request.user, task=task, expected_version=version)
         return _with_etag(done)
@@ -195,7 +191,7 @@ class TaskCancelApi(APIView):
     def post(self, request, task_id):
         """The assignee, the task's creator or a supervisor cancels it, for a reason
         (409 naming the state of a task no longer open)."""
-        version = _expected_version(request)
+        version = expected_version_if_sent(request)
         task = selectors.task_get_for_actor(actor=request.user, task_id=task_id, log=False)
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)

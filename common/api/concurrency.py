@@ -37,6 +37,14 @@ def expected_version(request) -> int:
     return int(match.group(1))
 
 
+def expected_version_if_sent(request) -> int | None:
+    """For a change whose If-Match is optional: None when the header is not sent; sent,
+    it is read as `expected_version` reads it (empty or `*`: 428; malformed: 400)."""
+    if "If-Match" not in request.headers:
+        return None
+    return expected_version(request)
+
+
 def version_check(locked: Model, expected: int) -> None:
     """`locked` must have been read with select_for_update()."""
     current: int = locked.version  # type: ignore[attr-defined]  # every versioned model has it

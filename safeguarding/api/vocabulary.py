@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from agencies.access import SIGNED_IN
 from agencies.selectors import agency_get_by_slug
-from common.api.concurrency import ETagMixin, etag_for, expected_version
+from common.api.concurrency import ETagMixin, etag_for, expected_version_if_sent
 from common.api.fields import optional_text
 from common.api.pagination import CursorPagination
 from common.api.schema import IF_MATCH_ONCE_IT_EXISTS, errors
@@ -304,7 +304,7 @@ class RiskScaleDetailApi(ETagMixin, APIView):
         agency = own_agency_get(
             actor=request.user, slug=agency_slug, action="safeguarding.scale.manage"
         )
-        version = expected_version(request) if request.headers.get("If-Match") else None
+        version = expected_version_if_sent(request)
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data

@@ -255,6 +255,20 @@ def test_a_stale_if_match_is_refused_and_changes_nothing(
     assert (task.status, task.version) == ("open", 1)
 
 
+@pytest.mark.parametrize(("if_match", "status"), [("", 428), ("*", 428), ("three", 400)])
+def test_an_if_match_sent_must_name_a_version(
+    case, officer_north, supervisor_north, api_for, if_match, status
+):
+    # given: If-Match is optional, but a header sent empty is not "not sent"
+    task = _task(case, supervisor_north, officer_north)
+    # when
+    response = api_for(officer_north).post(f"{URL}{task.id}/complete/", HTTP_IF_MATCH=if_match)
+    # then
+    assert response.status_code == status
+    task.refresh_from_db()
+    assert (task.status, task.version) == ("open", 1)
+
+
 def test_someone_else_in_the_agency_may_not_mark_it_done(
     case, officer_north, supervisor_north, investigator_north, api_for
 ):

@@ -5,7 +5,7 @@ admins read and change here. Review sessions and the week's summary are in
 `welfare.api.staff_sessions`."""
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -61,12 +61,23 @@ class WelfareMeetingCreateApi(APIView):
 # --- Shift times
 
 
+# The hours and minutes a shift is told in, "08:00" (or "8:00"): what `%H:%M` reads.
+_CLOCK_TIME = r"^(2[0-3]|[01][0-9]|[0-9]):([0-5][0-9]|[0-9])$"
+
+
+@extend_schema_field({"type": "string", "pattern": _CLOCK_TIME, "example": "08:00"})
+class ClockTimeField(serializers.TimeField):
+    """A time of day to the minute, read and written as "08:00". The schema says so
+    by a pattern: JSON Schema's `time` format wants seconds and an offset."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
+
+
 @extend_schema_serializer(component_name="StaffShift")
 class ShiftSerializer(serializers.Serializer):
-    starts_at = serializers.TimeField(format="%H:%M")
-    ends_at = serializers.TimeField(
-        format="%H:%M", help_text="Before the start for a shift that runs past midnight."
-    )
+    starts_at = ClockTimeField()
+    ends_at = ClockTimeField(help_text="Before the start for a shift that runs past midnight.")
     version = serializers.IntegerField(read_only=True)
 
 
