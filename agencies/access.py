@@ -283,6 +283,19 @@ def membership_of(user: AbstractBaseUser | AnonymousUser | None) -> Membership |
     return membership
 
 
+def holds_role(user: AbstractBaseUser | None, *, agency_id: Any, roles: frozenset[Role]) -> bool:
+    """Whether `user` is active and a member of that agency in one of `roles`: someone
+    who may lead a case, be given a task, or be told about a case they lead. One query
+    (not `membership_of`, which is the signed-in caller's, cached on them)."""
+    return (
+        user is not None
+        and user.is_active
+        and Membership.objects.filter(
+            user_id=user.pk, agency_id=agency_id, role__in=sorted(roles)
+        ).exists()
+    )
+
+
 def role_of(user) -> Role | None:
     membership = membership_of(user)
     return Role(membership.role) if membership else None

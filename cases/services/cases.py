@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies import access
-from agencies.models import Agency, Membership, Team
+from agencies.models import Agency, Team
 from cases.events import CASE_OPENED, event_dispatch
 from cases.models import Case, CaseReferenceCounter
 from cases.services.common import (
@@ -41,8 +41,7 @@ def _lead_officer_errors(
 ) -> None:
     if lead_officer is None:
         return
-    membership = Membership.objects.filter(user=lead_officer, agency_id=agency_id).first()
-    if membership is None or not lead_officer.is_active or membership.role not in access.CASEWORK:
+    if not access.holds_role(lead_officer, agency_id=agency_id, roles=access.CASEWORK):
         errors.setdefault("lead_officer", []).append(
             "Choose an active caseworker of the case's own agency."
         )

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies import access
-from agencies.models import Membership
 from cases.events import CASE_CLOSING, CASE_OPEN_DUTIES, OpenDuty, event_collect, event_dispatch
 from cases.models import (
     CLOSING_REASONS_CHOSEN_BY_HAND,
@@ -212,12 +211,10 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
 
 def _tell_lead_officer_reopened(case: Case, actor: User) -> None:
     lead = case.lead_officer
-    if lead is None or lead.pk == actor.pk or not lead.is_active:
+    if lead is None or lead.pk == actor.pk:
         return
     # Still a caseworker of the owning force: a lead who moved on is not told.
-    if not Membership.objects.filter(
-        user=lead, agency_id=case.owning_agency_id, role__in=sorted(access.CASEWORK)
-    ).exists():
+    if not access.holds_role(lead, agency_id=case.owning_agency_id, roles=access.CASEWORK):
         return
     notify(
         user=lead,

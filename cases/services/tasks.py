@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies import access
-from agencies.models import Membership, Role
+from agencies.models import Role
 from cases.models import Case, Task, TaskStatus
 from cases.models.rules import Errors, written_reason
 from cases.services.common import (
@@ -29,14 +29,7 @@ from common.notifications import notify
 def _assignee_check(agency_id: UUID, assignee: User | None, errors: Errors) -> None:
     """The assignee must be an active caseworker of the agency whose work it is: a
     task for anyone else would be work they cannot see."""
-    valid = (
-        assignee is not None
-        and assignee.is_active
-        and Membership.objects.filter(
-            user=assignee, agency_id=agency_id, role__in=sorted(access.CASEWORK)
-        ).exists()
-    )
-    if not valid:
+    if not access.holds_role(assignee, agency_id=agency_id, roles=access.CASEWORK):
         errors.setdefault("assignee", []).append(
             "Choose an active caseworker of your agency to do the task."
         )

@@ -163,14 +163,7 @@ def _decision_locked(actor: User, transfer: CaseTransfer) -> tuple[CaseTransfer,
 def _lead_errors(
     to_agency_id: UUID, lead_officer: User | None, errors: dict[str, list[str]]
 ) -> None:
-    valid = (
-        lead_officer is not None
-        and lead_officer.is_active
-        and Membership.objects.filter(
-            user=lead_officer, agency_id=to_agency_id, role__in=sorted(access.POLICE_CASEWORK)
-        ).exists()
-    )
-    if not valid:
+    if not access.holds_role(lead_officer, agency_id=to_agency_id, roles=access.POLICE_CASEWORK):
         errors.setdefault("lead_officer", []).append(
             "Choose an active officer, investigator or supervisor of your force to lead the case."
         )
