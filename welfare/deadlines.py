@@ -149,6 +149,16 @@ _DUTY_WORDS: dict[str, tuple[str, str, str]] = {
         "A welfare contact with a suspect",
         "suspect-welfare",
     ),
+    DutyKind.WELFARE_CHECK_ESCALATION: (
+        "welfare_check",
+        "Action on a welfare check that could not reach a suspect",
+        "suspect-welfare",
+    ),
+    DutyKind.CAUTION_COMPLIANCE: (
+        "suspect_welfare",
+        "A conditional caution's compliance",
+        "suspect-welfare",
+    ),
 }
 
 

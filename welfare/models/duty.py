@@ -33,6 +33,18 @@ class DutyKind(models.TextChoices):
     SAFETY_PLAN = "safety_plan", "Make a safety plan before release"
     WELFARE_CHECK = "welfare_check", "Check on the suspect within 48 hours of release"
     WELFARE_CONTACT = "welfare_contact", "Welfare contact with the suspect"
+    # A welfare check that twice could not reach the suspect: their supervisor acts
+    # (a welfare visit by patrol, say) and records what was done.
+    WELFARE_CHECK_ESCALATION = (
+        "welfare_check_escalation",
+        "Act on a welfare check that could not reach the suspect twice",
+    )
+    # A conditional caution's conditions fall due: the officer in charge records
+    # whether they were complied with (Recommendations 13 and 18).
+    CAUTION_COMPLIANCE = (
+        "caution_compliance",
+        "Record whether the conditional caution was complied with",
+    )
 
 
 VICTIM_DUTIES = frozenset({DutyKind.VICTIM_UPDATE, DutyKind.VICTIM_SUPPORT_REFERRAL})
@@ -49,6 +61,8 @@ SUSPECT_DUTIES = frozenset(
         DutyKind.SAFETY_PLAN,
         DutyKind.WELFARE_CHECK,
         DutyKind.WELFARE_CONTACT,
+        DutyKind.WELFARE_CHECK_ESCALATION,
+        DutyKind.CAUTION_COMPLIANCE,
     }
 )
 # A duty lives in the compartment of what it is about: the walls between victim,
@@ -80,6 +94,10 @@ class DutyTrigger(models.TextChoices):
     CHILD_ADDED = "child_added", "A child was recorded in the household"
     SCREENING = "screening", "A welfare screening found a risk"
     WELFARE_CADENCE = "welfare_cadence", "The welfare contact cadence"
+    SECOND_ATTEMPT = "second_attempt", "A welfare check could not reach the person"
+    CHECK_ESCALATED = "check_escalated", "A second welfare check attempt failed"
+    RISK_HIGHER = "risk_higher", "A welfare check found the risk higher"
+    CAUTION_DUE = "caution_due", "A conditional caution's conditions fall due"
 
 
 class DutyStatus(models.TextChoices):

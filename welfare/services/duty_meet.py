@@ -131,7 +131,12 @@ def _linked_contact_check(duty: Duty, contact: ContactLog, began: datetime) -> N
         )
     if contact.contacted_at < began:
         raise ValidationError({"contact": [_too_early_message(duty)]})
-    if Duty.objects.filter(contact=contact, kind=duty.kind).exclude(pk=duty.pk).exists():
+    # One call can tell a victim of the arrest and the release at once, so one
+    # contact may meet several updates; any other kind is met once per contact.
+    if (
+        duty.kind != DutyKind.VICTIM_UPDATE
+        and Duty.objects.filter(contact=contact, kind=duty.kind).exclude(pk=duty.pk).exists()
+    ):
         raise ValidationError(
             {"contact": ["This contact already met another duty of the same kind."]}
         )
