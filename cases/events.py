@@ -28,6 +28,13 @@ CASE_CLOSING = "case_closing"
 # team or person responsible follow it; open duties pass to the new lead officer
 # with their due moments unchanged.
 CASE_TRANSFERRED = "case_transferred"
+# A conditional caution's terms were set (the outcome recorded) or changed, or the
+# outcome stopped being one: payload `outcome` (saved), `actor`. Its compliance duty
+# opens, moves to the new due date, or closes as no longer applying.
+OUTCOME_CAUTION_CHANGED = "outcome_caution_changed"
+# Whether a conditional caution was complied with was recorded (once): payload
+# `outcome` (conditions_met set), `actor`, `note`. Its compliance duty is met.
+CAUTION_COMPLIANCE_RECORDED = "caution_compliance_recorded"
 
 
 @dataclass(frozen=True)
