@@ -104,6 +104,10 @@ class DutyStatus(models.TextChoices):
     OPEN = "open", "Open"
     MET = "met", "Met"
     DECLINED = "declined", "Declined by the person"
+    # A welfare check that could not reach the person: not met, not declined and
+    # not "no longer applies". It hands on to a second attempt (or, the second time,
+    # to the supervisor), and the lists and statistics must say so plainly.
+    NOT_REACHED = "not_reached", "Could not reach the person"
     NOT_NEEDED = "not_needed", "Not needed (reason recorded)"
     OPTED_OUT = "opted_out", "Not wanted: the victim asked not to be updated"
     CANCELLED = "cancelled", "No longer applies"

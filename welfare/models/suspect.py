@@ -255,3 +255,63 @@ class WelfareIncident(Versioned):
             errors["description"] = ["Describe what happened."]
         if errors:
             raise ValidationError(errors)
+
+
+class CheckOutcome(models.TextChoices):
+    SPOKE = "spoke", "Spoke with them"
+    NOT_REACHED = "not_reached", "Could not reach them"
+    DECLINED = "declined", "They declined to talk"
+    # The supervisor's answer to a check that twice could not reach the person.
+    ACTION_RECORDED = "action_recorded", "Supervisor recorded the action taken"
+
+
+class RiskNow(models.TextChoices):
+    LOWER = "lower", "Lower"
+    UNCHANGED = "unchanged", "Unchanged"
+    HIGHER = "higher", "Higher"
+
+
+class WelfareCheckAttempt(models.Model):
+    """One attempt at a welfare check (the 48-hour check, a second attempt, a welfare
+    contact) or the supervisor's action on an escalated one: its outcome, the contact
+    it logged, and for a conversation the risk now, what was said and the support
+    offered again. A check is met only by speaking with the person
+    (`welfare.services.welfare_checks`)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    duty = models.ForeignKey(
+        "welfare.Duty", on_delete=models.PROTECT, related_name="check_attempts"
+    )
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="welfare_checks")
+    suspect = models.ForeignKey(CaseParty, on_delete=models.PROTECT, related_name="welfare_checks")
+    # None for the supervisor's action, which is not a contact with the person.
+    contact = models.ForeignKey(
+        "cases.ContactLog",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="welfare_checks",
+    )
+    outcome = models.CharField(max_length=16, choices=CheckOutcome.choices)
+    made_at = models.DateTimeField()
+    risk_now = models.CharField(max_length=10, choices=RiskNow.choices, blank=True, default="")
+    what_was_said = models.TextField(blank=True, default="")
+    support_offered = models.TextField(blank=True, default="")
+    action_taken = models.TextField(blank=True, default="")
+    notes = models.TextField(blank=True, default="")
+    # Whole hours after the duty's due moment, rounded up; None when made in time.
+    made_late_by_hours = models.PositiveIntegerField(null=True, blank=True)
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-made_at"]
+        indexes = [
+            models.Index(fields=["duty", "-made_at"], name="check_attempt_duty"),
+            models.Index(fields=["case", "-made_at"], name="check_attempt_case"),
+            models.Index(fields=["made_at"], name="check_attempt_when"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Welfare check: {self.get_outcome_display()}"
