@@ -8,78 +8,256 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0009_reminder_indexes'),
-        ('welfare', '0003_duty_kinds_for_checks_and_cautions'),
+        ("cases", "0009_reminder_indexes"),
+        ("welfare", "0003_duty_kinds_for_checks_and_cautions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='duty',
-            name='status',
-            field=models.CharField(choices=[('open', 'Open'), ('met', 'Met'), ('declined', 'Declined by the person'), ('not_reached', 'Could not reach the person'), ('not_needed', 'Not needed (reason recorded)'), ('opted_out', 'Not wanted: the victim asked not to be updated'), ('cancelled', 'No longer applies')], default='open', max_length=16),
+            model_name="duty",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("open", "Open"),
+                    ("met", "Met"),
+                    ("declined", "Declined by the person"),
+                    ("not_reached", "Could not reach the person"),
+                    ("not_needed", "Not needed (reason recorded)"),
+                    ("opted_out", "Not wanted: the victim asked not to be updated"),
+                    ("cancelled", "No longer applies"),
+                ],
+                default="open",
+                max_length=16,
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalduty',
-            name='status',
-            field=models.CharField(choices=[('open', 'Open'), ('met', 'Met'), ('declined', 'Declined by the person'), ('not_reached', 'Could not reach the person'), ('not_needed', 'Not needed (reason recorded)'), ('opted_out', 'Not wanted: the victim asked not to be updated'), ('cancelled', 'No longer applies')], default='open', max_length=16),
+            model_name="historicalduty",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("open", "Open"),
+                    ("met", "Met"),
+                    ("declined", "Declined by the person"),
+                    ("not_reached", "Could not reach the person"),
+                    ("not_needed", "Not needed (reason recorded)"),
+                    ("opted_out", "Not wanted: the victim asked not to be updated"),
+                    ("cancelled", "No longer applies"),
+                ],
+                default="open",
+                max_length=16,
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalWelfareCheckAttempt',
+            name="HistoricalWelfareCheckAttempt",
             fields=[
-                ('id', models.UUIDField(db_index=True, default=uuid.uuid4, editable=False)),
-                ('outcome', models.CharField(choices=[('spoke', 'Spoke with them'), ('not_reached', 'Could not reach them'), ('declined', 'They declined to talk'), ('action_recorded', 'Supervisor recorded the action taken')], max_length=16)),
-                ('made_at', models.DateTimeField()),
-                ('risk_now', models.CharField(blank=True, choices=[('lower', 'Lower'), ('unchanged', 'Unchanged'), ('higher', 'Higher')], default='', max_length=10)),
-                ('what_was_said', models.TextField(blank=True, default='')),
-                ('support_offered', models.TextField(blank=True, default='')),
-                ('action_taken', models.TextField(blank=True, default='')),
-                ('notes', models.TextField(blank=True, default='')),
-                ('made_late_by_hours', models.PositiveIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('case', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.case')),
-                ('contact', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.contactlog')),
-                ('duty', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='welfare.duty')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('made_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('suspect', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.caseparty')),
+                ("id", models.UUIDField(db_index=True, default=uuid.uuid4, editable=False)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("spoke", "Spoke with them"),
+                            ("not_reached", "Could not reach them"),
+                            ("declined", "They declined to talk"),
+                            ("action_recorded", "Supervisor recorded the action taken"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("made_at", models.DateTimeField()),
+                (
+                    "risk_now",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("lower", "Lower"),
+                            ("unchanged", "Unchanged"),
+                            ("higher", "Higher"),
+                        ],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("what_was_said", models.TextField(blank=True, default="")),
+                ("support_offered", models.TextField(blank=True, default="")),
+                ("action_taken", models.TextField(blank=True, default="")),
+                ("notes", models.TextField(blank=True, default="")),
+                ("made_late_by_hours", models.PositiveIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.contactlog",
+                    ),
+                ),
+                (
+                    "duty",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="welfare.duty",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "suspect",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.caseparty",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical welfare check attempt',
-                'verbose_name_plural': 'historical welfare check attempts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical welfare check attempt",
+                "verbose_name_plural": "historical welfare check attempts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='WelfareCheckAttempt',
+            name="WelfareCheckAttempt",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('outcome', models.CharField(choices=[('spoke', 'Spoke with them'), ('not_reached', 'Could not reach them'), ('declined', 'They declined to talk'), ('action_recorded', 'Supervisor recorded the action taken')], max_length=16)),
-                ('made_at', models.DateTimeField()),
-                ('risk_now', models.CharField(blank=True, choices=[('lower', 'Lower'), ('unchanged', 'Unchanged'), ('higher', 'Higher')], default='', max_length=10)),
-                ('what_was_said', models.TextField(blank=True, default='')),
-                ('support_offered', models.TextField(blank=True, default='')),
-                ('action_taken', models.TextField(blank=True, default='')),
-                ('notes', models.TextField(blank=True, default='')),
-                ('made_late_by_hours', models.PositiveIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='welfare_checks', to='cases.case')),
-                ('contact', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='welfare_checks', to='cases.contactlog')),
-                ('duty', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='check_attempts', to='welfare.duty')),
-                ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('suspect', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='welfare_checks', to='cases.caseparty')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("spoke", "Spoke with them"),
+                            ("not_reached", "Could not reach them"),
+                            ("declined", "They declined to talk"),
+                            ("action_recorded", "Supervisor recorded the action taken"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("made_at", models.DateTimeField()),
+                (
+                    "risk_now",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("lower", "Lower"),
+                            ("unchanged", "Unchanged"),
+                            ("higher", "Higher"),
+                        ],
+                        default="",
+                        max_length=10,
+                    ),
+                ),
+                ("what_was_said", models.TextField(blank=True, default="")),
+                ("support_offered", models.TextField(blank=True, default="")),
+                ("action_taken", models.TextField(blank=True, default="")),
+                ("notes", models.TextField(blank=True, default="")),
+                ("made_late_by_hours", models.PositiveIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="welfare_checks",
+                        to="cases.case",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="welfare_checks",
+                        to="cases.contactlog",
+                    ),
+                ),
+                (
+                    "duty",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="check_attempts",
+                        to="welfare.duty",
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "suspect",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="welfare_checks",
+                        to="cases.caseparty",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-made_at'],
-                'indexes': [models.Index(fields=['duty', '-made_at'], name='check_attempt_duty'), models.Index(fields=['case', '-made_at'], name='check_attempt_case'), models.Index(fields=['made_at'], name='check_attempt_when')],
+                "ordering": ["-made_at"],
+                "indexes": [
+                    models.Index(fields=["duty", "-made_at"], name="check_attempt_duty"),
+                    models.Index(fields=["case", "-made_at"], name="check_attempt_case"),
+                    models.Index(fields=["made_at"], name="check_attempt_when"),
+                ],
             },
         ),
     ]

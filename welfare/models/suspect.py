@@ -301,7 +301,9 @@ class WelfareCheckAttempt(models.Model):
     notes = models.TextField(blank=True, default="")
     # Whole hours after the duty's due moment, rounded up; None when made in time.
     made_late_by_hours = models.PositiveIntegerField(null=True, blank=True)
-    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
