@@ -47,6 +47,24 @@ class OpenDuty:
     responsible: str  # the username, or "" when nobody is named
 
 
+# One contact can meet several updates owed to its person (one call tells a victim of
+# the arrest and the release). Asked: which updates are owed to this party now that
+# this actor may meet? Payload `actor`, `party`; each handler answers a list of
+# `OwedUpdate` (`event_collect`). The contact form offers them, all ticked;
+# `contact_log(duties=...)` meets the chosen ones by calling each one's
+# `meet(contact=...)` in the contact's own transaction, so a refusal stores neither.
+PARTY_UPDATES_OWED = "party_updates_owed"
+
+
+@dataclass(frozen=True)
+class OwedUpdate:
+    id: str
+    label: str  # what is owed, as the form offers it: "Arrested, 3 November 2026 at 10:00"
+    told_about: str  # the event a contact tells them of: "arrested on 3 Nov 2026"
+    due_at: datetime
+    meet: Callable[..., object]  # meet(contact=ContactLog): raises ValidationError on `duties`
+
+
 _handlers: dict[str, list[tuple[str, Callable]]] = defaultdict(list)
 
 
