@@ -2,12 +2,14 @@
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from agencies import access
+from cases.events import PARTY_UPDATES_OWED, event_collect
 from cases.models import (
     Case,
     CaseParty,
@@ -81,12 +83,21 @@ def contact_log(
     direction: str = ContactDirection.OUTBOUND,
     next_contact_on: date | None = None,
     next_contact_note: str = "",
+    duties: Sequence[UUID | str] = (),
 ) -> ContactLog:
     """Logging a contact is the generalist officer's most common task: few fields,
-    sensible defaults (now, outbound)."""
+    sensible defaults (now, outbound).
+
+    `duties`: the updates owed to the party that this contact meets (one call tells a
+    victim of the arrest and the release), each one of those the apps above cases
+    answer to `PARTY_UPDATES_OWED`; any other is refused on `duties` ("... is not one
+    of the updates owed to this person.", whether it exists or not) before anything
+    is stored, and a refusal while meeting them stores nothing either. The updates
+    met are on the contact as `updates_met` (a list of `OwedUpdate`)."""
     case_write_require(actor, "cases.contact.add", case)
     if party.case_id != case.pk or not access.party_visible(actor, party):
         raise ValidationError({"party": ["Choose a party to this case."]})
+    chosen = _updates_chosen(actor, party, duties)
     contacted_at = contacted_at or timezone.now()
     contact = ContactLog(
         case=case,
@@ -108,7 +119,27 @@ def contact_log(
         object_type="contact",
         object_id=contact.pk,
     )
+    for update in chosen:
+        update.meet(contact=contact)
+    contact.updates_met = chosen  # type: ignore[attr-defined]  # for the caller's answer
     return contact
+
+
+def _updates_chosen(actor: User, party: CaseParty, duties: Sequence[UUID | str]) -> list:
+    if not duties:
+        return []
+    owed = {
+        update.id: update for update in event_collect(PARTY_UPDATES_OWED, actor=actor, party=party)
+    }
+    wanted = list(dict.fromkeys(str(duty_id) for duty_id in duties))
+    refused = [
+        f"{duty_id} is not one of the updates owed to this person."
+        for duty_id in wanted
+        if duty_id not in owed
+    ]
+    if refused:
+        raise ValidationError({"duties": refused})
+    return sorted((owed[duty_id] for duty_id in wanted), key=lambda update: update.due_at)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 
 from agencies import access
@@ -12,8 +13,8 @@ from agencies.selectors import member_list_for_casework
 from cases import selectors as case_selectors
 from cases.models import Case, CaseParty, PartyRole
 from common.errors import NotFound
-from welfare.models import VICTIM_DUTIES, Duty, VictimCare
-from welfare.selectors.duties import case_duty_list
+from welfare.models import VICTIM_DUTIES, Duty, DutyKind, DutyStatus, VictimCare
+from welfare.selectors.duties import case_duty_list, duty_scope
 
 VIEW = "welfare.victim_care.view"
 
@@ -84,3 +85,54 @@ def point_of_contact_get_for_actor(*, actor: User, username: str) -> User | None
         .first()
     )
     return member.user if member else None
+
+
+MEET = "welfare.duty.meet"
+
+
+def victim_updates_owed_list(*, actor: User, party: CaseParty) -> list[Duty]:
+    """The updates owed to this victim now that the reader may meet by a contact:
+    open VICTIM_UPDATE duties of this party, in this case, in the order they fall
+    due (each with its event, for what the contact tells them of). Nothing for a
+    reader who may not meet duties on the case. The caller logs what it shows."""
+    if not access.can(actor, MEET, party.case):
+        return []
+    return list(
+        duty_scope(actor, action=MEET)
+        .filter(
+            case_id=party.case_id,
+            party=party,
+            kind=DutyKind.VICTIM_UPDATE,
+            status=DutyStatus.OPEN,
+        )
+        .select_related("event")
+        .order_by("due_at", "id")
+    )
+
+
+def duty_visible_find(*, actor: User, duty_id: UUID | str) -> Duty | None:
+    """A duty the reader may see, to say why it cannot be met here; None for one
+    that does not exist or is not theirs (the caller says the same for both)."""
+    try:
+        return duty_scope(actor).select_related("party__person").filter(pk=duty_id).first()
+    except (ValueError, TypeError, DjangoValidationError):
+        return None
+
+
+def contact_told_about_map(contact_ids: Iterable[UUID | str]) -> dict[UUID, list[Duty]]:
+    """For each contact, the victim updates it met, with their events, in the order of the
+    events: what the contact told the person of. One query for all of them; the
+    contacts are those the caller already read through a scoped selector."""
+    ids = {contact_id for contact_id in contact_ids if contact_id}
+    told: dict[UUID, list[Duty]] = {}
+    if not ids:
+        return told
+    for duty in (
+        Duty.objects.filter(contact_id__in=ids, kind=DutyKind.VICTIM_UPDATE, status=DutyStatus.MET)
+        .select_related("event")
+        .order_by("contact_id", "due_at", "id")
+    ):
+        told.setdefault(duty.contact_id, []).append(duty)
+    for duties in told.values():
+        duties.sort(key=lambda duty: duty.event.occurred_at if duty.event else duty.created_at)
+    return told
