@@ -47,6 +47,11 @@ class WelfareConfig(AppConfig):
         handler_register(CASE_OPEN_DUTIES, "welfare.duties", case_lifecycle.on_case_open_duties)
         handler_register(CASE_CLOSING, "welfare.duties", case_lifecycle.on_case_closing)
         handler_register(CASE_TRANSFERRED, "welfare.duties", case_lifecycle.on_case_transferred)
+        # A contact logged on the case meets the victim updates chosen on its form.
+        from cases.events import PARTY_UPDATES_OWED
+        from welfare.services.victim_updates import party_updates_owed
+
+        handler_register(PARTY_UPDATES_OWED, "welfare.victim_updates", party_updates_owed)
         # Victims' duties first: the panel a generalist officer works from.
         case_panel_register("welfare.victims", victims_panels)
         case_panel_register("welfare.family", family_panels)
