@@ -1,5 +1,6 @@
 """Outcomes of a case, one per suspect: list, record, and whether a conditional
-caution's conditions were met."""
+caution was complied with (`caution-compliance/`, with If-Match; `conditions/` is
+its older form, without)."""
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
@@ -12,10 +13,12 @@ from cases.api.common import CaseNestedMixin, PartyField, PartyRefSerializer, Us
 from cases.models import Outcome, OutcomeCode
 from cases.models.outcome import OUTCOME_21_CONDITIONS
 from cases.outcome_groups import OUTCOME_GROUPS, outcome_group_of
+from cases.services import outcome_cautions
 from cases.services import outcomes as outcome_services
+from common.api.concurrency import etag_for, expected_version
 from common.api.fields import optional_date, optional_text
 from common.api.idempotency import idempotent_create
-from common.api.schema import errors, results_of
+from common.api.schema import IF_MATCH, errors, results_of
 
 _CONDITION_KEYS = ", ".join(f"`{key}`" for key in OUTCOME_21_CONDITIONS)
 _GROUP_KEYS = ", ".join(f"`{key}`" for key in OUTCOME_GROUPS)
@@ -33,6 +36,13 @@ class OutcomeOutputSerializer(serializers.ModelSerializer):
     outcome_21_confirmations = serializers.DictField(
         child=serializers.BooleanField(),
         help_text=f"For Outcome 21, each condition confirmed: {_CONDITION_KEYS}.",
+    )
+    caution_state = serializers.SerializerMethodField(
+        help_text=(
+            "Where a caution's compliance stands: `not_conditional_caution`, "
+            "`compliance_due` (not recorded yet), `complied` or `not_complied` (the "
+            "prosecution decision is opened on the officer in charge)."
+        )
     )
     prosecution_decision_due = serializers.SerializerMethodField(
         help_text=(
@@ -57,6 +67,7 @@ class OutcomeOutputSerializer(serializers.ModelSerializer):
             "conditions_due_on",
             "conditions_met",
             "conditions_checked_on",
+            "caution_state",
             "prosecution_decision_due",
             "recorded_by",
             "version",
@@ -65,6 +76,9 @@ class OutcomeOutputSerializer(serializers.ModelSerializer):
 
     def get_group(self, outcome: Outcome) -> str:
         return outcome_group_of(outcome.code)
+
+    def get_caution_state(self, outcome: Outcome) -> str:
+        return outcome_cautions.caution_state(outcome)
 
     def get_prosecution_decision_due(self, outcome: Outcome) -> bool:
         return reports.prosecution_decision_due(outcome)
@@ -157,11 +171,60 @@ class OutcomeConditionsApi(CaseNestedMixin, APIView):
         return Response(OutcomeOutputSerializer(checked).data)
 
 
+class OutcomeCautionComplianceApi(CaseNestedMixin, APIView):
+    """Record whether a conditional caution was complied with: once. It meets the
+    officer in charge's compliance duty; not complied, it opens the prosecution
+    decision (a task on the officer in charge) and the outcome says so."""
+
+    policy = {"POST": "cases.outcome.add"}
+
+    @extend_schema_serializer(component_name="OutcomeCautionCompliance")
+    class InputSerializer(serializers.Serializer):
+        complied = serializers.BooleanField(
+            help_text="True: the conditions were complied with; false: they were not."
+        )
+        checked_on = serializers.DateField(
+            help_text="The date the compliance was checked: not in the future, nor "
+            "before the caution."
+        )
+        note = optional_text(
+            help_text="What was found, such as the course provider's confirmation."
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[IF_MATCH],
+        responses={200: OutcomeOutputSerializer, **errors(400, 401, 403, 404, 409, 412, 428)},
+    )
+    def post(self, request, case_id, outcome_id):
+        case = self.get_case(request, case_id)
+        outcome = selectors.outcome_get_for_actor(
+            actor=request.user, case=case, outcome_id=outcome_id
+        )
+        version = expected_version(request)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        recorded = outcome_cautions.caution_compliance_record(
+            actor=request.user,
+            outcome=outcome,
+            expected_version=version,
+            **payload.validated_data,
+        )
+        response = Response(OutcomeOutputSerializer(recorded).data)
+        response["ETag"] = etag_for(recorded.version)
+        return response
+
+
 urlpatterns = [
     path("cases/<uuid:case_id>/outcomes/", OutcomeListCreateApi.as_view(), name="case-outcomes"),
     path(
         "cases/<uuid:case_id>/outcomes/<uuid:outcome_id>/conditions/",
         OutcomeConditionsApi.as_view(),
         name="case-outcome-conditions",
+    ),
+    path(
+        "cases/<uuid:case_id>/outcomes/<uuid:outcome_id>/caution-compliance/",
+        OutcomeCautionComplianceApi.as_view(),
+        name="case-outcome-caution-compliance",
     ),
 ]

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies import access
+from cases.events import OUTCOME_CAUTION_CHANGED, event_dispatch
 from cases.models import Case, CaseParty, Outcome, OutcomeCode, PartyRole
 from cases.models.outcome import CONDITIONAL_CAUTION_CODES, OUTCOME_21_CONDITIONS
 from cases.selectors import party_ages
@@ -23,6 +24,7 @@ from cases.services.common import (
     record_save_once,
 )
 from cases.services.events import outcome_event_record
+from cases.services.outcome_cautions import caution_compliance_record
 from common.errors import InvalidState
 
 FRAUD_ONLY_CODE = "19"
@@ -185,48 +187,21 @@ def outcome_record(
     )
     # The duties that follow an outcome (telling the victims) come from its event.
     outcome_event_record(actor=actor, outcome=outcome)
+    if outcome.is_conditional_caution:
+        # Its due date becomes a duty on the officer in charge (welfare's).
+        event_dispatch(OUTCOME_CAUTION_CHANGED, outcome=outcome, actor=actor)
     return outcome
 
 
-@transaction.atomic
 def outcome_conditions_record(
     *, actor: User, outcome: Outcome, met: bool, checked_on: date | None = None
 ) -> Outcome:
-    """Whether a conditional caution's conditions were met: recorded once. Unmet, the
-    case needs a prosecution decision (cases.reports.prosecution_decisions_due)."""
-    case = outcome.case
-    case_action_require(actor, "cases.outcome.add", case)
-    case_open_require(case)
-    locked = Outcome.objects.select_for_update().get(pk=outcome.pk)
-    if not locked.is_conditional_caution:
-        raise InvalidState(
-            "Only a conditional caution has conditions to check.", state="not_conditional_caution"
-        )
-    if locked.conditions_met is not None:
-        raise InvalidState(
-            "Whether the conditions were met is already recorded.",
-            state="conditions_met" if locked.conditions_met else "conditions_not_met",
-        )
-    checked_on = checked_on or timezone.localdate()
-    errors: dict[str, list[str]] = {}
-    if not isinstance(met, bool):
-        errors["met"] = ["Say whether the conditions were met."]
-    not_in_future(checked_on, "checked_on", errors)
-    in_order(locked.outcome_on, checked_on, "checked_on", errors, earlier_label="the caution")
-    raise_if(errors)
-    locked.conditions_met = met
-    locked.conditions_checked_on = checked_on
-    locked.version += 1
-    record_change(
-        locked, actor=actor, reason="caution conditions met" if met else "caution conditions unmet"
-    )
-    locked.save(update_fields=["conditions_met", "conditions_checked_on", "version"])
-    log_case_access(
+    """Whether a conditional caution's conditions were met, checked today unless
+    said: the older form of `outcome_cautions.caution_compliance_record`, which
+    the /conditions/ endpoint and page still call."""
+    return caution_compliance_record(
         actor=actor,
-        action="cases.outcome.conditions_recorded",
-        case=case,
-        object_type="outcome",
-        object_id=locked.pk,
-        note="met" if met else "not met",
+        outcome=outcome,
+        complied=met,
+        checked_on=checked_on or timezone.localdate(),
     )
-    return locked
