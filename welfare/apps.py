@@ -60,3 +60,15 @@ class WelfareConfig(AppConfig):
         demo_seeder_register(order=40, name="duties of care", seeder=seed_welfare)
         demo_seeder_register(order=42, name="welfare history", seeder=seed_welfare_history)
         demo_seeder_register(order=45, name="staff exposure", seeder=seed_staff_exposure)
+        # A conditional caution's due date is a duty on the officer in charge (issue 16).
+        from cases.events import CAUTION_COMPLIANCE_RECORDED, OUTCOME_CAUTION_CHANGED
+        from welfare.demo_cautions import seed_caution_demo
+        from welfare.services import caution_duties
+
+        handler_register(
+            OUTCOME_CAUTION_CHANGED, "welfare.cautions", caution_duties.on_caution_changed
+        )
+        handler_register(
+            CAUTION_COMPLIANCE_RECORDED, "welfare.cautions", caution_duties.on_compliance_recorded
+        )
+        demo_seeder_register(order=47, name="conditional caution", seeder=seed_caution_demo)
