@@ -16,6 +16,7 @@ from django.utils import timezone
 from agencies import access
 from agencies.models import Compartment
 from cases.models import Case, CaseParty, PartyRole
+from cases.selectors import log_case_read
 from safeguarding.models import Flag, FlagKind
 from welfare.filters import WelfareCheckFilter
 from welfare.models import (
@@ -24,6 +25,7 @@ from welfare.models import (
     DutyStatus,
     SafetyPlan,
     ScreeningResult,
+    WelfareCheckAttempt,
     WelfareIncident,
     WelfareScreening,
 )
@@ -96,6 +98,39 @@ def welfare_check_list(
     queryset: QuerySet[Duty] = filterset.queryset_filtered()
     return queryset.select_related("case", "party__person", "responsible", "event").order_by(
         "due_at", "created_at"
+    )
+
+
+def welfare_check_attempt_list(*, actor: User, duty: Duty) -> list[WelfareCheckAttempt]:
+    """The attempts at a welfare check the reader has read already through
+    `duty_get_for_actor` (which logged that read and refused what is not theirs),
+    newest first; this read is logged too."""
+    if not suspect_welfare_access_check(actor, duty.case):
+        return []
+    attempts = list(
+        WelfareCheckAttempt.objects.filter(duty=duty)
+        .select_related("made_by", "contact")
+        .order_by("-made_at", "-created_at")
+    )
+    if attempts:
+        log_case_read(
+            actor=actor,
+            action="welfare.welfare_check.viewed",
+            case=duty.case,
+            object_type="welfare_check",
+            records=attempts,
+        )
+    return attempts
+
+
+def welfare_check_follow_up_list(*, actor: User, attempt: WelfareCheckAttempt) -> list[Duty]:
+    """The duties a welfare check just opened (a second attempt, the escalation, a
+    new screening and safety plan) that the reader may see, soonest due first."""
+    return list(
+        duty_scope(actor)
+        .filter(source_key__startswith=f"check:{attempt.pk}:", status=DutyStatus.OPEN)
+        .select_related("responsible")
+        .order_by("due_at", "created_at")
     )
 
 

@@ -1,10 +1,15 @@
-"""Meeting a duty by a contact with the person it is owed to: the victim's update,
-the suspect's 48-hour welfare check, the suspect's welfare contact."""
+"""Meeting a duty by a contact with the person it is owed to: the victim's update.
+
+A suspect's welfare check (the 48-hour check, its second attempt, a welfare
+contact) is not met here: it has its own form and record
+(`welfare.services.welfare_checks`), met only by speaking with the person. This
+path refuses it, so that a letter logged as a victim update can never meet one."""
 
 from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.urls import reverse
 
 from agencies import access
 from cases.models import ContactDirection, ContactLog, PartyRole
@@ -14,6 +19,10 @@ from common.errors import InvalidState, NotFound, ValidationError
 from welfare.models import CONTACT_DUTIES, Duty, DutyKind, DutyStatus, DutyTrigger, VictimCare
 from welfare.services.duties import duty_resolution_save
 
+# Met through `welfare.services.welfare_checks.welfare_check_record` only.
+WELFARE_CHECK_KINDS = frozenset(
+    {DutyKind.WELFARE_CHECK, DutyKind.WELFARE_CONTACT, DutyKind.WELFARE_CHECK_ESCALATION}
+)
 _WHOM: dict[str, str] = {PartyRole.VICTIM: "the victim", PartyRole.SUSPECT: "the suspect"}
 
 
@@ -46,8 +55,8 @@ def duty_meet_by_contact(
     contacted_at: datetime | None = None,
     direction: str = ContactDirection.OUTBOUND,
 ) -> Duty:
-    """Meet a duty in `CONTACT_DUTIES` (victim update, welfare check, welfare
-    contact) by a contact with the person it is owed to, and return the duty, met.
+    """Meet a victim update (`CONTACT_DUTIES` less the welfare checks) by a contact
+    with the person it is owed to, and return the duty, met.
 
     Either `contact` links a ContactLog already recorded, or `channel`, `summary`
     (and optionally `contacted_at`, default now, and `direction`) log a new one with
@@ -59,6 +68,8 @@ def duty_meet_by_contact(
     * the actor may not meet duties on this case (`welfare.duty.meet`; NotFound if
       they may not see the case or the duty's compartment, AccessDenied otherwise);
     * the duty is not open: `InvalidState` (409) whose `state` names its status;
+    * the duty is a welfare check (WELFARE_CHECK, WELFARE_CONTACT or their
+      escalation): ValidationError on `contact` pointing to the welfare check form;
     * the duty is not met by a contact: ValidationError on `contact`;
     * a linked contact with someone else, or in another case: ValidationError on
       `contact`, "This duty is met by a contact with the victim, not someone else."
@@ -73,9 +84,7 @@ def duty_meet_by_contact(
     actor and `contact` the contact; its version goes up by one; its history says
     why. Then what follows from it: a regular victim update (trigger
     REGULAR_UPDATE) opens the next regular one, due N working days after the
-    contact, while the schedule lasts; a WELFARE_CONTACT calls
-    `welfare.services.suspect_duties.welfare_contact_next(actor=, duty=, contact=)`
-    for the next one of the cadence."""
+    contact, while the schedule lasts."""
     case_action_require(actor, "welfare.duty.meet", duty.case)
     case_open_require(duty.case)
     if not access.is_cleared_for(actor, duty.compartment):
@@ -89,6 +98,15 @@ def duty_meet_by_contact(
         raise InvalidState(
             f"This duty is no longer open: it is {locked.get_status_display().lower()}.",
             state=locked.status,
+        )
+    if locked.kind in WELFARE_CHECK_KINDS:
+        raise ValidationError(
+            {
+                "contact": [
+                    "A welfare check is recorded on its own form, the welfare check, not as "
+                    f"a logged contact: {reverse('duty-welfare-check', args=[locked.pk])}"
+                ]
+            }
         )
     if locked.kind not in CONTACT_DUTIES:
         raise ValidationError(
@@ -155,7 +173,3 @@ def _after_met(*, actor: User, duty: Duty, contact: ContactLog) -> None:
             regular_update_open(
                 actor=actor, care=care, moment=contact.contacted_at, key=f"after:{duty.pk}"
             )
-    elif duty.kind == DutyKind.WELFARE_CONTACT:
-        from welfare.services.suspect_duties import welfare_contact_next
-
-        welfare_contact_next(actor=actor, duty=duty, contact=contact)

@@ -1,0 +1,431 @@
+"""Welfare checks on a suspect: the 48-hour check after a release at risk, its second
+attempt, a welfare contact of the cadence, and the supervisor's action when a
+check twice could not reach the person. Each attempt is a `WelfareCheckAttempt`
+with the contact it logged.
+
+Choices made here, and why:
+
+* A check is met only by speaking with the person: by phone, video call or in
+  person (`SPOKEN_CHANNELS`). A letter, email or text can be logged as an attempt
+  ("could not reach", "declined"), never as "spoke with them": a duty of care is
+  never quietly met by a letter nobody may read.
+* "Could not reach" closes the duty as NOT_REACHED and opens a second attempt due
+  `SECOND_ATTEMPT_HOURS` real hours after the attempt, by the clock (in UTC, so
+  right across midnight and the clock change), on the same officer. A second
+  attempt that fails escalates: a WELFARE_CHECK_ESCALATION duty on the first of
+  the responsible officer's supervisors (their team's, else their agency's), due
+  `ESCALATION_DUE_HOURS` hours after the failure, every one of those supervisors
+  told. The supervisor answers it with what was done (a welfare visit by patrol,
+  say), in words: required.
+* "They declined to talk" is not met: nobody spoke with them about their risk.
+  The duty closes as DECLINED (shown as such, counted apart in the statistics,
+  never "on time") and the officer's supervisors are told, so that someone who
+  knows the case decides what next (a visit, the GP, the crisis team); a second
+  attempt would only press someone who has said no.
+* "Spoke with them" needs the risk now (lower, unchanged, higher), what was said
+  and the support offered again. "Higher" reopens the screening (a new screening
+  duty, due `RESCREEN_DUE_HOURS` hours by the clock) and asks for a new safety plan
+  (a safety-plan duty, due as one after a screening), and the supervisors are told.
+* A check made after its due moment is "made N hours late": whole hours, rounded
+  up, so that 10 minutes late reads "made 1 hour late" and nothing late is ever
+  shown as on time (`late_by_hours`, `late_text`).
+"""
+
+import math
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.urls import reverse
+
+from agencies import access
+from agencies.selectors.supervision import supervisors_of
+from cases.models import ContactChannel, ContactDirection, ContactLog
+from cases.services.common import (
+    case_action_require,
+    case_open_require,
+    log_case_access,
+    not_in_future,
+    raise_if,
+)
+from cases.services.records import contact_log
+from common.dates import when_text
+from common.errors import InvalidState, NotFound, ValidationError
+from common.history import history_note
+from common.notifications import notify
+from welfare.models import (
+    CheckOutcome,
+    Duty,
+    DutyKind,
+    DutyStatus,
+    DutyTrigger,
+    RiskNow,
+    WelfareCheckAttempt,
+)
+from welfare.services.duties import duty_open, duty_resolution_save
+from welfare.services.duty_meet import duty_began_at
+from welfare.services.suspect_duties import clock_due
+
+SPOKEN_CHANNELS = frozenset({ContactChannel.PHONE, ContactChannel.VIDEO, ContactChannel.VISIT})
+# Duties met through the welfare check form, and only through it.
+WELFARE_CHECK_DUTIES = frozenset(
+    {DutyKind.WELFARE_CHECK, DutyKind.WELFARE_CONTACT, DutyKind.WELFARE_CHECK_ESCALATION}
+)
+ATTEMPT_OUTCOMES = (CheckOutcome.SPOKE, CheckOutcome.NOT_REACHED, CheckOutcome.DECLINED)
+SECOND_ATTEMPT_HOURS = 4
+ESCALATION_DUE_HOURS = 4
+RESCREEN_DUE_HOURS = 2
+SAFETY_PLAN_DUE_HOURS = 4
+MEET = "welfare.duty.meet"
+
+
+def late_by_hours(due_at: datetime, made_at: datetime | None) -> int | None:
+    """Whole hours after `due_at`, any part of an hour counting as one; None when made
+    by the due moment (or not made)."""
+    if made_at is None or made_at <= due_at:
+        return None
+    return math.ceil((made_at - due_at).total_seconds() / 3600)
+
+
+def late_text(hours: int | None) -> str:
+    """ "made 92 hours late", "made 1 hour late"; "" when not late."""
+    if not hours:
+        return ""
+    return f"made {hours} hour{'' if hours == 1 else 's'} late"
+
+
+def duty_made_late_by_hours(duty: Duty) -> int | None:
+    """For a welfare check closed by an attempt (met, not reached, declined, acted
+    on): how late that was; None while open or when made in time."""
+    if duty.kind not in WELFARE_CHECK_DUTIES or duty.status in (
+        DutyStatus.OPEN,
+        DutyStatus.CANCELLED,
+        DutyStatus.NOT_NEEDED,
+    ):
+        return None
+    return late_by_hours(duty.due_at, duty.resolved_at)
+
+
+def _notify_all(people: list[User], *, duty: Duty, kind: str, message: str) -> None:
+    link = reverse("duty-welfare-check", args=[duty.pk])
+    for person in people:
+        notify(
+            user=person,
+            kind=kind,
+            message=message,
+            link=link,
+            dedupe_key=f"{kind}:{duty.pk}:{person.pk}",
+        )
+
+
+def _supervisors(duty: Duty, actor: User) -> list[User]:
+    return supervisors_of(duty.responsible or actor)
+
+
+def _errors_of_attempt(
+    *,
+    duty: Duty,
+    outcome: str,
+    channel: str,
+    made_at: datetime | None,
+    risk_now: str,
+    what_was_said: str,
+    support_offered: str,
+    action_taken: str,
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if made_at is None:
+        errors["made_at"] = ["Enter when the check was made."]
+    else:
+        not_in_future(made_at, "made_at", errors)
+        if made_at < duty_began_at(duty):
+            errors.setdefault("made_at", []).append(
+                "The check must be after the release it follows, not before."
+                if duty.event_id
+                else "The check must be after the duty began."
+            )
+    if duty.kind == DutyKind.WELFARE_CHECK_ESCALATION:
+        if not action_taken.strip():
+            errors["action_taken"] = [
+                "Say what was done, for example a welfare visit by patrol, and what it found."
+            ]
+        return errors
+    if outcome not in ATTEMPT_OUTCOMES:
+        errors["outcome"] = [
+            "Choose spoke with them, could not reach them, or they declined to talk."
+        ]
+        return errors
+    if channel not in ContactChannel.values:
+        errors["channel"] = ["Choose how the check was made."]
+    elif outcome == CheckOutcome.SPOKE and channel not in SPOKEN_CHANNELS:
+        errors["channel"] = [
+            "A welfare check is met only by speaking with the person: by phone, video call "
+            "or in person. A letter, email or text can be logged as could not reach them."
+        ]
+    if outcome == CheckOutcome.SPOKE:
+        if risk_now not in RiskNow.values:
+            errors["risk_now"] = ["Choose whether their risk is now lower, unchanged or higher."]
+        if not what_was_said.strip():
+            errors["what_was_said"] = ["Say what was said: how they are, what they told you."]
+        if not support_offered.strip():
+            errors["support_offered"] = [
+                "Say what support was offered again (Samaritans, Stop It Now, their GP), "
+                "or that they refused it."
+            ]
+    return errors
+
+
+@transaction.atomic
+def welfare_check_record(
+    *,
+    actor: User,
+    duty: Duty,
+    outcome: str = "",
+    channel: str = "",
+    made_at: datetime | None = None,
+    risk_now: str = "",
+    what_was_said: str = "",
+    support_offered: str = "",
+    action_taken: str = "",
+    notes: str = "",
+    direction: str = ContactDirection.OUTBOUND,
+) -> WelfareCheckAttempt:
+    """Record an attempt at a welfare check (WELFARE_CHECK, WELFARE_CONTACT), or the
+    supervisor's action on a WELFARE_CHECK_ESCALATION, and close the duty by it.
+
+    Refused with nothing changed: NotFound (or AccessDenied) as `duty_meet_by_contact`
+    is; InvalidState (409) for a duty no longer open; ValidationError naming the
+    field: `outcome`, `channel` (a letter, email or text as "spoke with them"),
+    `made_at` (missing, in the future, before the release), `risk_now`,
+    `what_was_said`, `support_offered` for "spoke with them", `action_taken` for an
+    escalation."""
+    case_action_require(actor, MEET, duty.case)
+    case_open_require(duty.case)
+    if not access.is_cleared_for(actor, duty.compartment):
+        raise NotFound()
+    locked = (
+        Duty.objects.select_for_update(of=("self",))
+        .select_related("case__owning_agency", "party__person", "event", "responsible")
+        .get(pk=duty.pk)
+    )
+    if locked.status != DutyStatus.OPEN:
+        raise InvalidState(
+            f"This duty is no longer open: it is {locked.get_status_display().lower()}.",
+            state=locked.status,
+        )
+    if locked.kind not in WELFARE_CHECK_DUTIES:
+        raise ValidationError({"outcome": ["This duty is not a welfare check."]})
+    if locked.kind == DutyKind.WELFARE_CHECK_ESCALATION:
+        outcome = CheckOutcome.ACTION_RECORDED
+    errors = _errors_of_attempt(
+        duty=locked,
+        outcome=outcome,
+        channel=channel or "",
+        made_at=made_at,
+        risk_now=risk_now or "",
+        what_was_said=what_was_said or "",
+        support_offered=support_offered or "",
+        action_taken=action_taken or "",
+    )
+    raise_if(errors)
+    assert made_at is not None  # refused above
+    contact = None
+    if outcome != CheckOutcome.ACTION_RECORDED:
+        contact = contact_log(
+            actor=actor,
+            case=locked.case,
+            party=locked.party,
+            channel=channel,
+            summary=_contact_summary(
+                outcome=outcome,
+                risk_now=risk_now,
+                what_was_said=what_was_said,
+                support_offered=support_offered,
+                notes=notes,
+            ),
+            contacted_at=made_at,
+            direction=direction or ContactDirection.OUTBOUND,
+        )
+    late = late_by_hours(locked.due_at, made_at)
+    attempt = WelfareCheckAttempt(
+        duty=locked,
+        case=locked.case,
+        suspect=locked.party,
+        contact=contact,
+        outcome=outcome,
+        made_at=made_at,
+        risk_now=risk_now if outcome == CheckOutcome.SPOKE else "",
+        what_was_said=(what_was_said or "").strip() if outcome == CheckOutcome.SPOKE else "",
+        support_offered=(support_offered or "").strip() if outcome == CheckOutcome.SPOKE else "",
+        action_taken=(action_taken or "").strip(),
+        notes=(notes or "").strip(),
+        made_late_by_hours=late,
+        made_by=actor,
+    )
+    attempt.full_clean(exclude=["duty", "case", "suspect", "contact", "made_by"])
+    history_note(attempt, actor=actor, reason=f"welfare check: {attempt.get_outcome_display()}")
+    attempt.save()
+
+    locked.status = _STATUS_OF[outcome]
+    locked.contact = contact
+    locked.resolution_note = _resolution_note(attempt, contact, late)
+    duty_resolution_save(
+        locked,
+        actor=actor,
+        at=made_at,
+        reason=f"welfare check: {attempt.get_outcome_display().lower()}",
+        log_note=f"{locked.kind}:{outcome}",
+    )
+    log_case_access(
+        actor=actor,
+        action="welfare.check.recorded",
+        case=locked.case,
+        object_type="welfare_check",
+        object_id=attempt.pk,
+        note=outcome,
+    )
+    _after(actor=actor, duty=locked, attempt=attempt, contact=contact)
+    return attempt
+
+
+_STATUS_OF: dict[str, str] = {
+    CheckOutcome.SPOKE: DutyStatus.MET,
+    CheckOutcome.ACTION_RECORDED: DutyStatus.MET,
+    CheckOutcome.NOT_REACHED: DutyStatus.NOT_REACHED,
+    CheckOutcome.DECLINED: DutyStatus.DECLINED,
+}
+
+
+def _contact_summary(
+    *, outcome: str, risk_now: str, what_was_said: str, support_offered: str, notes: str
+) -> str:
+    parts = [f"Welfare check: {CheckOutcome(outcome).label.lower()}."]
+    if outcome == CheckOutcome.SPOKE:
+        parts.append(f"Risk now {RiskNow(risk_now).label.lower()}.")
+        parts.append(what_was_said.strip())
+        parts.append(f"Support offered again: {support_offered.strip()}")
+    if notes.strip():
+        parts.append(notes.strip())
+    return " ".join(part for part in parts if part)
+
+
+def _resolution_note(
+    attempt: WelfareCheckAttempt, contact: ContactLog | None, late: int | None
+) -> str:
+    if attempt.outcome == CheckOutcome.ACTION_RECORDED:
+        note = f"Action taken: {attempt.action_taken}"
+    else:
+        assert contact is not None
+        note = f"{attempt.get_outcome_display()} ({contact.get_channel_display().lower()})"
+        if attempt.outcome == CheckOutcome.SPOKE:
+            note += f"; risk now {attempt.get_risk_now_display().lower()}"
+    if late:
+        note += f"; {late_text(late)}"
+    return f"{note}."
+
+
+def _after(
+    *, actor: User, duty: Duty, attempt: WelfareCheckAttempt, contact: ContactLog | None
+) -> None:
+    reference = duty.case.reference
+    if attempt.outcome == CheckOutcome.NOT_REACHED:
+        if duty.trigger == DutyTrigger.SECOND_ATTEMPT:
+            _escalate(actor=actor, duty=duty, attempt=attempt)
+        else:
+            _second_attempt_open(actor=actor, duty=duty, attempt=attempt)
+            return  # the chain goes on: no next cadence contact yet
+    elif attempt.outcome == CheckOutcome.DECLINED:
+        _notify_all(
+            _supervisors(duty, actor),
+            duty=duty,
+            kind="welfare.check_declined",
+            message=f"{reference}: a suspect at risk declined to talk at a welfare check.",
+        )
+    elif attempt.outcome == CheckOutcome.SPOKE and attempt.risk_now == RiskNow.HIGHER:
+        _risk_higher(actor=actor, duty=duty, attempt=attempt)
+    if duty.kind == DutyKind.WELFARE_CONTACT and contact is not None:
+        from welfare.services.suspect_duties import welfare_contact_next
+
+        welfare_contact_next(actor=actor, duty=duty, contact=contact)
+
+
+def _second_attempt_open(*, actor: User, duty: Duty, attempt: WelfareCheckAttempt) -> Duty:
+    return duty_open(
+        actor=actor,
+        case=duty.case,
+        party=duty.party,
+        kind=duty.kind,
+        trigger=DutyTrigger.SECOND_ATTEMPT,
+        reason=f"Second attempt: could not reach them at {when_text(attempt.made_at)}",
+        due_at=clock_due(attempt.made_at, SECOND_ATTEMPT_HOURS),
+        due_by_clock=True,
+        source_key=f"check:{attempt.pk}:second_attempt",
+        event=duty.event,
+        responsible=duty.responsible,
+    )
+
+
+def _escalate(*, actor: User, duty: Duty, attempt: WelfareCheckAttempt) -> Duty:
+    supervisors = _supervisors(duty, actor)
+    escalation = duty_open(
+        actor=actor,
+        case=duty.case,
+        party=duty.party,
+        kind=DutyKind.WELFARE_CHECK_ESCALATION,
+        trigger=DutyTrigger.CHECK_ESCALATED,
+        reason="Could not reach them at two welfare check attempts: act, and record what was done",
+        due_at=clock_due(attempt.made_at, ESCALATION_DUE_HOURS),
+        due_by_clock=True,
+        source_key=f"check:{attempt.pk}:escalation",
+        event=duty.event,
+        responsible=supervisors[0] if supervisors else duty.responsible,
+    )
+    _notify_all(
+        supervisors,
+        duty=escalation,
+        kind="welfare.check_escalated",
+        message=(
+            f"{duty.case.reference}: a welfare check could not reach a suspect at risk twice. "
+            "Act, and record what was done."
+        ),
+    )
+    return escalation
+
+
+def _risk_higher(*, actor: User, duty: Duty, attempt: WelfareCheckAttempt) -> None:
+    reason = f"The welfare check at {when_text(attempt.made_at)} found the risk higher"
+    common: dict[str, Any] = {
+        "actor": actor,
+        "case": duty.case,
+        "party": duty.party,
+        "trigger": DutyTrigger.RISK_HIGHER,
+        "due_by_clock": True,
+        "responsible": duty.responsible,
+    }
+    if not Duty.objects.filter(
+        party=duty.party, kind=DutyKind.WELFARE_SCREENING, status=DutyStatus.OPEN
+    ).exists():
+        duty_open(
+            **common,
+            kind=DutyKind.WELFARE_SCREENING,
+            reason=f"{reason}: screen them again",
+            due_at=clock_due(attempt.made_at, RESCREEN_DUE_HOURS),
+            source_key=f"check:{attempt.pk}:welfare_screening",
+        )
+    if not Duty.objects.filter(
+        party=duty.party, kind=DutyKind.SAFETY_PLAN, status=DutyStatus.OPEN
+    ).exists():
+        duty_open(
+            **common,
+            kind=DutyKind.SAFETY_PLAN,
+            reason=f"{reason}: make a new safety plan",
+            due_at=clock_due(attempt.made_at, SAFETY_PLAN_DUE_HOURS),
+            source_key=f"check:{attempt.pk}:safety_plan",
+        )
+    _notify_all(
+        _supervisors(duty, actor),
+        duty=duty,
+        kind="welfare.check_risk_higher",
+        message=f"{duty.case.reference}: a welfare check found a suspect's risk higher.",
+    )
