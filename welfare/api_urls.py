@@ -10,6 +10,7 @@ from welfare.api import (
     suspect_incidents,
     suspects,
     victims,
+    welfare_checks,
 )
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     *suspects.urlpatterns,
     *suspect_incidents.urlpatterns,
     *suspect_checks.urlpatterns,
+    *welfare_checks.urlpatterns,
     *staff_sessions.urlpatterns,
     *staff_welfare.urlpatterns,
     *reports.urlpatterns,
