@@ -113,7 +113,14 @@ def case_task_create(request, case_id):
 # --- Marking a task done or cancelling it
 
 
-class TaskCancelForm(forms.Form):
+class TaskChangeForm(forms.Form):
+    """The version of the task the page showed: a task changed since (done or
+    cancelled by someone else, say) is not changed again unseen."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class TaskCancelForm(TaskChangeForm):
     reason = forms.CharField(
         required=False,
         max_length=500,
@@ -158,11 +165,21 @@ def _change_task(request, task_id, *, template: str, form_class, change, done_me
     if not task_may_change(request.user, task):
         # Seen, but not theirs to change: the page is not there, as the POST would say.
         raise NotFound()
-    # Marking done posts no fields: the form is bound by the method, not by its data.
-    form = form_class(request.POST if request.method == "POST" else None)
+    # Bound by the method, not by its data: marking done posts only the version.
+    form = form_class(
+        request.POST if request.method == "POST" else None, initial={"version": task.version}
+    )
     if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
         try:
-            saved = form_save(form, change, actor=request.user, task=task, **form.cleaned_data)
+            saved = form_save(
+                form,
+                change,
+                actor=request.user,
+                task=task,
+                expected_version=values.pop("version"),
+                **values,
+            )
         except InvalidState as refused:
             form.add_error(None, refused.message)
             task.refresh_from_db(fields=["status"])
@@ -170,6 +187,10 @@ def _change_task(request, task_id, *, template: str, form_class, change, done_me
         if saved:
             messages.success(request, done_message)
             return redirect(_tasks_url(task.case))
+        if form.non_field_errors():
+            # Changed since the page was read: show it as it is now, with the 412.
+            task.refresh_from_db()
+            return _task_page(request, task, form, template=template, status=412)
     return _task_page(request, task, form, template=template)
 
 
@@ -180,7 +201,7 @@ def task_complete_page(request, task_id):
         request,
         task_id,
         template="cases/tasks/task_complete.html",
-        form_class=forms.Form,
+        form_class=TaskChangeForm,
         change=task_services.task_complete,
         done_message="Task marked as done.",
     )

@@ -222,6 +222,38 @@ def test_a_task_already_done_is_refused_409_naming_its_state(
     assert _snapshot(task) == before
 
 
+def test_the_confirmation_page_carries_the_version_it_showed(
+    case, officer_north, supervisor_north, browser_for
+):
+    # given
+    task = _task(case, supervisor_north, officer_north)
+    # when
+    page = browser_for(officer_north).get(f"/tasks/{task.id}/cancel/").content.decode()
+    # then
+    assert f'<input type="hidden" name="version" value="{task.version}" id="id_version">' in page
+
+
+@pytest.mark.parametrize(
+    ("action", "data"), [("complete", {}), ("cancel", {"reason": "The platform replied."})]
+)
+def test_a_task_changed_since_the_page_was_read_is_refused_412(
+    case, officer_north, supervisor_north, browser_for, action, data
+):
+    # given: the page was read at version 1, and the task changed since
+    task = _task(case, supervisor_north, officer_north)
+    Task.objects.filter(pk=task.pk).update(version=2)
+    task.refresh_from_db()
+    before = _snapshot(task)
+    # when
+    response = browser_for(officer_north).post(
+        f"/tasks/{task.id}/{action}/", {"version": "1", **data}
+    )
+    # then
+    assert response.status_code == 412
+    assert 'class="govuk-error-summary"' in response.content.decode()
+    assert _snapshot(task) == before
+
+
 def test_the_assignee_cancels_a_task_with_a_reason(
     case, officer_north, supervisor_north, browser_for
 ):
