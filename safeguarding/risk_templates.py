@@ -32,6 +32,9 @@ CONTACT = "Risk of contact abuse"
 ONLINE = "Risk of serious online harm"
 CHILD = "The child"
 NEEDS = "The victim's needs"
+HOUSEHOLD_ACCESS = "The suspect's access to the child"
+HOUSEHOLD_CHILD = "The child and what they have said"
+HOUSEHOLD_PROTECTION = "Protection around the child"
 
 
 @dataclass(frozen=True)
@@ -246,6 +249,101 @@ CHILD_SAFEGUARDING = Template(
     medium_score=1,
 )
 
+# A child who lives with, or is cared for by, a suspect in an online CSA case. The
+# general child template asks about a child already known to be harmed; this one asks
+# what makes harm likely in that household, so police and the hub can judge the
+# children found at a suspect's address on the day of the arrest.
+#
+# How its level follows from the shared rule (COMPUTATION_RULE) and these numbers:
+# * Any of the four single-factor triggers (the suspect's unsupervised access, the
+#   other carer unable to protect, a disclosure or signs of harm, the child in the
+#   material) makes it at least HIGH: each alone is reasonable cause to suspect
+#   significant harm, which is the threshold for a strategy discussion.
+# * Unsupervised access with any of the other three triggers is CRITICAL: the
+#   suspect can reach the child and nothing stands in the way, or harm is already
+#   shown. So is a score of 12 or more (most of the picture is "yes").
+# * Otherwise a score of 5 is HIGH (for example the child's age and vulnerability,
+#   online contact with the suspect and prior concerns together), and any "yes" is
+#   at least MEDIUM: one factor alone in that household is never low.
+# * More than a third "not known" with nothing "yes" is UNKNOWN, never low.
+CHILD_IN_SUSPECT_HOUSEHOLD = Template(
+    key="child_in_suspect_household",
+    version=1,
+    name="Child in a suspect's household",
+    purpose=(
+        "Judges the risk to a child who lives with, or is cared for by, a suspect: the "
+        "suspect's access, the child's age and vulnerability, the other carer's ability "
+        "to protect, the child's own contact with the suspect, disclosures and prior "
+        "concerns."
+    ),
+    subject_roles=frozenset({"child_in_household"}),
+    agency_kinds=frozenset(
+        {AgencyKind.POLICE, AgencyKind.CHILDRENS_SERVICES, AgencyKind.SAFEGUARDING_HUB}
+    ),
+    factors=(
+        Factor(
+            "unsupervised_access",
+            "The suspect lives with the child or has unsupervised access to them",
+            HOUSEHOLD_ACCESS,
+            3,
+            triggers_high=True,
+        ),
+        Factor(
+            "caring_role",
+            "The suspect looks after the child alone (bathing, bedtime, babysitting)",
+            HOUSEHOLD_ACCESS,
+            2,
+        ),
+        Factor(
+            "young_or_vulnerable",
+            "The child is under 5, or has a disability or need that makes telling someone harder",
+            HOUSEHOLD_CHILD,
+            2,
+        ),
+        Factor(
+            "online_contact_with_suspect",
+            "The child has online contact with the suspect (messages, games, shared devices)",
+            HOUSEHOLD_CHILD,
+            2,
+        ),
+        Factor(
+            "disclosure_or_signs",
+            "The child has disclosed abuse, or shows sexualised behaviour or signs of harm",
+            HOUSEHOLD_CHILD,
+            3,
+            triggers_high=True,
+        ),
+        Factor(
+            "child_in_material",
+            "The material found shows this child or was made in the home",
+            HOUSEHOLD_CHILD,
+            3,
+            triggers_high=True,
+        ),
+        Factor(
+            "carer_cannot_protect",
+            "The other parent or carer does not accept the concern or cannot keep the suspect away",
+            HOUSEHOLD_PROTECTION,
+            3,
+            triggers_high=True,
+        ),
+        Factor(
+            "prior_concerns",
+            "Earlier child protection concerns about this household or the suspect",
+            HOUSEHOLD_PROTECTION,
+            1,
+        ),
+    ),
+    critical_combinations=(
+        frozenset({"unsupervised_access", "carer_cannot_protect"}),
+        frozenset({"unsupervised_access", "disclosure_or_signs"}),
+        frozenset({"unsupervised_access", "child_in_material"}),
+    ),
+    critical_score=12,
+    high_score=5,
+    medium_score=1,
+)
+
 VICTIM_NEEDS = Template(
     key="victim_needs",
     version=1,
@@ -266,7 +364,13 @@ VICTIM_NEEDS = Template(
 )
 
 TEMPLATES: dict[tuple[str, int], Template] = {
-    (t.key, t.version): t for t in (SUSPECT_PRIORITISATION, CHILD_SAFEGUARDING, VICTIM_NEEDS)
+    (t.key, t.version): t
+    for t in (
+        SUSPECT_PRIORITISATION,
+        CHILD_SAFEGUARDING,
+        CHILD_IN_SUSPECT_HOUSEHOLD,
+        VICTIM_NEEDS,
+    )
 }
 
 
@@ -287,3 +391,9 @@ def templates_current() -> list[Template]:
 def templates_for_agency_kind(kind: str) -> list[Template]:
     """The current templates an agency of this kind assesses with."""
     return [t for t in templates_current() if kind in t.agency_kinds]
+
+
+def templates_for_subject(kind: str, role: str) -> list[Template]:
+    """The current templates an agency of this kind may assess a party in this role
+    with: what a subject can be assessed with follows the party's role."""
+    return [t for t in templates_for_agency_kind(kind) if role in t.subject_roles]

@@ -28,6 +28,7 @@ from safeguarding.risk_templates import (
     level_compute,
     template_get,
     templates_for_agency_kind,
+    templates_for_subject,
 )
 from safeguarding.services import assessments as assessment_services
 from safeguarding.services.scales import agency_grade
@@ -219,8 +220,17 @@ def assessment_create(request, case_id):
     only = {}
     if len(parties) == 1:
         only["subject"] = str(parties[0].pk)
-    if len(templates) == 1:
-        only["template"] = templates[0].key
+    # The templates a person can be assessed with follow their part in the case:
+    # with one person to choose, the only template that fits them is chosen already
+    # (a person chosen by hand still chooses the assessment, which says what fits).
+    party_chosen = parties[0] if len(parties) == 1 else None
+    fitting = (
+        templates_for_subject(membership.agency.kind, party_chosen.role)
+        if party_chosen is not None
+        else templates
+    )
+    if len(fitting) == 1:
+        only["template"] = fitting[0].key
     if any(key in request.GET for key in ("continue", "subject", "template")):
         chosen = {key: request.GET.get(key, "") for key in ("subject", "template")}
         choose = ChooseForm(

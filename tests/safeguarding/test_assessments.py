@@ -367,7 +367,7 @@ def test_scores_at_and_just_below_each_threshold(template, yes, score, level):
     assert (computed.score, computed.level) == (score, level)
 
 
-@pytest.mark.parametrize("template", TEMPLATES.values(), ids=TEMPLATE_IDS)
+@pytest.mark.parametrize("template", TEMPLATES.values(), ids=[t.key for t in TEMPLATES.values()])
 def test_each_template_is_well_formed_and_writes_its_rule_down(template):
     keys = [f.key for f in template.factors]
     assert len(keys) == len(set(keys))
@@ -380,14 +380,17 @@ def test_each_template_is_well_formed_and_writes_its_rule_down(template):
 
 def test_templates_for_each_kind_of_agency():
     assert [t.key for t in templates_for_agency_kind("police")] == [
+        "child_in_suspect_household",
         "online_csa_suspect",
         "victim_needs",
     ]
     assert [t.key for t in templates_for_agency_kind("childrens_services")] == [
-        "child_safeguarding_concern"
+        "child_in_suspect_household",
+        "child_safeguarding_concern",
     ]
     assert [t.key for t in templates_for_agency_kind("safeguarding_hub")] == [
-        "child_safeguarding_concern"
+        "child_in_suspect_household",
+        "child_safeguarding_concern",
     ]
     assert [t.key for t in templates_for_agency_kind("charity")] == ["victim_needs"]
 

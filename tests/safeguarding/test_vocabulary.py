@@ -151,6 +151,7 @@ def test_the_templates_are_listed_as_data_with_their_computation(caseworker_harb
     assert response.status_code == 200
     templates = {t["key"]: t for t in response.json()["results"]}
     assert sorted(templates) == [
+        "child_in_suspect_household",
         "child_safeguarding_concern",
         "online_csa_suspect",
         "victim_needs",
