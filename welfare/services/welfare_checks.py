@@ -320,6 +320,7 @@ def _resolution_note(
         note = f"{attempt.get_outcome_display()} ({contact.get_channel_display().lower()})"
         if attempt.outcome == CheckOutcome.SPOKE:
             note += f"; risk now {attempt.get_risk_now_display().lower()}"
+    note = note.rstrip(". ")
     if late:
         note += f"; {late_text(late)}"
     return f"{note}."
