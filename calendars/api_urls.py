@@ -1,1 +1,5 @@
-urlpatterns: list = []
+"""The calendar API (calendars.api)."""
+
+from calendars.api import urlpatterns
+
+__all__ = ["urlpatterns"]

@@ -1,1 +1,5 @@
-urlpatterns: list = []
+"""The calendar pages and the feed (calendars.views)."""
+
+from calendars.views import urlpatterns
+
+__all__ = ["urlpatterns"]
