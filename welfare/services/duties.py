@@ -2,6 +2,9 @@
 to, and when it is due. Every duty's due moment is computed here when it is
 created, and stored; the lists, panels and the sweep only read it.
 
+Whom a duty falls to is decided in one place, `welfare.services.duty_owners`
+(the rules for each kind are written there); `duty_open` asks it for every duty.
+
 The handlers that open duties when something happens in a case live beside it:
 `welfare.services.victim_duties`, `family_duties` and `suspect_duties`."""
 
@@ -19,6 +22,7 @@ from cases.services.common import log_case_access
 from common.dates import day_text
 from common.history import history_note
 from welfare.models import DUTY_COMPARTMENT, Duty, DutyStatus
+from welfare.services.duty_owners import duty_owner, lead_told_of_routing
 
 # The crime counts as recorded from the start of the working day it was received,
 # as for the referral deadlines (`referrals.services.due_dates.RECORDED_AT`).
@@ -67,7 +71,8 @@ def duty_open(
     """Open a duty, or return the one already opened for `source_key` (a handler run
     twice, or a retried request, opens it once). `closed_as` records it already
     closed: a victim who asked not to be updated is owed the update's record, not
-    the nagging."""
+    the nagging. `responsible` is the person the handler asks for; whom it falls to
+    is `duty_owners.duty_owner`'s answer (them, if they can hold it)."""
     existing = Duty.objects.filter(source_key=source_key).first()
     if existing is not None:
         return existing
@@ -84,7 +89,9 @@ def duty_open(
         due_by_clock=due_by_clock,
         agency_id=case.owning_agency_id,
         team_id=case.team_id,
-        responsible=responsible if responsible is not None else case.lead_officer,
+        responsible=duty_owner(
+            actor=actor, case=case, party=party, kind=kind, event=event, requested=responsible
+        ),
     )
     if closed_as is not None:
         duty.status = closed_as
@@ -95,6 +102,8 @@ def duty_open(
     if actor is not None:
         history_note(duty, actor=actor, reason=f"duty opened: {reason}"[:100])
     duty.save()
+    if closed_as is None:
+        lead_told_of_routing(case=case, kind=kind, event=event, to=duty.responsible)
     return duty
 
 

@@ -209,7 +209,6 @@ def regular_update_open(
         reason=f"Regular update agreed: every {care.regular_update_working_days} working days",
         due_at=due_in_working_days(moment, cast(int, care.regular_update_working_days)),
         source_key=f"regular:{care.pk}:{key}",
-        responsible=care.point_of_contact or care.case.lead_officer,
         closed_as=None if care.wants_updates else DutyStatus.OPTED_OUT,
         closed_note="" if care.wants_updates else OPTED_OUT_NOTE,
     )

@@ -104,7 +104,6 @@ def victim_update_open(
         due_at=due_in_working_days(moment, victim_update_working_days(care.service_level)),
         source_key=source_key,
         event=event,
-        responsible=care.point_of_contact or party.case.lead_officer,
         closed_as=None if care.wants_updates else DutyStatus.OPTED_OUT,
         closed_note="" if care.wants_updates else OPTED_OUT_NOTE,
     )
@@ -141,7 +140,8 @@ def on_party_added(*, party: CaseParty, actor: User) -> None:
     children's services or the hub owes them nothing here."""
     if party.role != PartyRole.VICTIM or party.case.owning_agency.kind != AgencyKind.POLICE:
         return
-    care = victim_care_get_or_create(party)
+    # The care record names the contact the referral falls to (`duty_owners`).
+    victim_care_get_or_create(party)
     recorded = crime_recorded_at(party.case)
     duty_open(
         actor=actor,
@@ -152,5 +152,4 @@ def on_party_added(*, party: CaseParty, actor: User) -> None:
         reason=f"Crime recorded on {day_text(recorded)}",
         due_at=due_in_working_days(recorded, settings.VICTIM_SUPPORT_REFERRAL_WORKING_DAYS),
         source_key=f"victim:{party.pk}:victim_support_referral",
-        responsible=care.point_of_contact or party.case.lead_officer,
     )
