@@ -33,6 +33,7 @@ from welfare.models import (
     Duty,
     DutyKind,
     DutyStatus,
+    DutyTrigger,
     IncidentKind,
     IncidentStage,
     SafetyPlan,
@@ -52,12 +53,14 @@ class DutyFigures:
     due: Figure
     on_time: Figure
     late: Figure
+    not_reached: Figure
+    declined: Figure
     missed: Figure
     not_yet_due: Figure
 
     @property
     def parts(self) -> list[Figure]:
-        return [self.on_time, self.late, self.missed, self.not_yet_due]
+        return [getattr(self, part) for part in DUTY_PARTS]
 
 
 @dataclass(frozen=True)
@@ -114,10 +117,12 @@ DUTY_LABELS = {
     "due": "Due in the year",
     "on_time": "Made on time",
     "late": "Made late",
+    "not_reached": "Could not reach them",
+    "declined": "They declined to talk",
     "missed": "Missed",
     "not_yet_due": "Not yet due",
 }
-DUTY_PARTS = ["on_time", "late", "missed", "not_yet_due"]
+DUTY_PARTS = ["on_time", "late", "not_reached", "declined", "missed", "not_yet_due"]
 _STAGE_KEYS = [f"stage:{stage}" for stage in IncidentStage.values]
 _KIND_KEYS = [f"kind:{kind}" for kind in IncidentKind.values]
 
@@ -172,17 +177,25 @@ _DUTY_KINDS = {
 
 def _duty_counts(agency_id, start: datetime, end: datetime, now: datetime) -> dict[str, int]:
     """48-hour checks and welfare contacts that fell due in the year, by how they
-    went. Met by the due moment is on time; met after it, late; still open past it,
-    or closed without being met (declined, not needed), missed; still open before
-    it, not yet due. A duty cancelled because it stopped applying (the investigation
-    reached a decision before the next contact fell due) was never owed, and is not
-    counted at all. One query."""
+    went. Met (by speaking with the person: `welfare.services.welfare_checks`) by the
+    due moment is on time; met after it, late, whatever the number of hours (never
+    on time); could not reach them and they declined to talk, each apart; still open
+    past the due moment, or closed without an attempt (not needed), missed; still
+    open before it, not yet due. Each check is counted once: its second attempt
+    (trigger SECOND_ATTEMPT) follows a first that is counted as "could not reach
+    them", and is not counted again. A duty cancelled because it stopped applying
+    (the investigation reached a decision before the next contact fell due) was
+    never owed, and is not counted at all. One query."""
     met = Q(status=DutyStatus.MET)
     is_open = Q(status=DutyStatus.OPEN)
+    not_reached = Q(status=DutyStatus.NOT_REACHED)
+    declined = Q(status=DutyStatus.DECLINED)
     conditions = {
         "on_time": met & Q(resolved_at__lte=F("due_at")),
         "late": met & Q(resolved_at__gt=F("due_at")),
-        "missed": (is_open & Q(due_at__lt=now)) | (~is_open & ~met),
+        "not_reached": not_reached,
+        "declined": declined,
+        "missed": (is_open & Q(due_at__lt=now)) | (~is_open & ~met & ~not_reached & ~declined),
         "not_yet_due": is_open & Q(due_at__gte=now),
     }
     aggregates = {}
@@ -192,6 +205,7 @@ def _duty_counts(agency_id, start: datetime, end: datetime, now: datetime) -> di
             aggregates[f"{prefix}.{part}"] = Count("pk", filter=Q(kind=kind) & condition)
     return (
         Duty.objects.exclude(status=DutyStatus.CANCELLED)
+        .exclude(trigger=DutyTrigger.SECOND_ATTEMPT)
         .filter(
             case__owning_agency_id=agency_id,
             kind__in=list(_DUTY_KINDS.values()),

@@ -51,9 +51,15 @@ class FigureSerializer(serializers.Serializer):
 class DutyFiguresSerializer(serializers.Serializer):
     due = FigureSerializer(help_text="Duties that fell due in the year.")
     on_time = FigureSerializer(help_text="Met by the moment they were due.")
-    late = FigureSerializer(help_text="Met after the moment they were due.")
+    late = FigureSerializer(
+        help_text="Met after the moment they were due, by however little: never on time."
+    )
+    not_reached = FigureSerializer(
+        help_text="Could not reach the person (a second attempt followed, counted here once)."
+    )
+    declined = FigureSerializer(help_text="The person declined to talk: not met.")
     missed = FigureSerializer(
-        help_text="Still open past their due moment, or closed without being met."
+        help_text="Still open past their due moment, or closed without an attempt."
     )
     not_yet_due = FigureSerializer(help_text="Still open, and not yet due.")
 

@@ -12,14 +12,12 @@ from cases.models import ContactChannel
 from common.api.idempotency import idempotent_create
 from common.api.schema import IDEMPOTENCY_KEY, errors
 from common.errors import NotFound
+from welfare.check_lateness import WELFARE_CHECK_DUTIES, duty_made_late_by_hours, late_text
 from welfare.models import CheckOutcome, Duty, RiskNow, WelfareCheckAttempt
 from welfare.selectors import duties as duty_selectors
 from welfare.selectors import suspects as suspect_selectors
 from welfare.services.welfare_checks import (
     ATTEMPT_OUTCOMES,
-    WELFARE_CHECK_DUTIES,
-    duty_made_late_by_hours,
-    late_text,
     welfare_check_record,
 )
 

@@ -18,6 +18,7 @@ from agencies.models import Compartment
 from cases.models import Case, CaseParty, PartyRole
 from cases.selectors import log_case_read
 from safeguarding.models import Flag, FlagKind
+from welfare.check_lateness import duty_made_late_by_hours, late_text
 from welfare.filters import WelfareCheckFilter
 from welfare.models import (
     Duty,
@@ -149,6 +150,10 @@ class SuspectWelfare:
     plan_arrangements: str = ""
     check: Duty | None = None
     contact: Duty | None = None
+    # An open check escalated to a supervisor, and the checks already closed (met,
+    # not reached, declined), latest first, each with `.late_text` for the template.
+    escalation: Duty | None = None
+    checks_closed: list[Any] = field(default_factory=list)
     open_duties: list[Any] = field(default_factory=list)
     incidents: list[Any] = field(default_factory=list)
 
@@ -175,8 +180,13 @@ _SUSPECT_PANEL_DUTIES = sorted(
         DutyKind.SAFETY_PLAN,
         DutyKind.WELFARE_CHECK,
         DutyKind.WELFARE_CONTACT,
+        DutyKind.WELFARE_CHECK_ESCALATION,
     }
 )
+_CHECKS = frozenset({DutyKind.WELFARE_CHECK, DutyKind.WELFARE_CHECK_ESCALATION})
+# Closed checks the panel shows: what was done about them, never those that stopped
+# applying.
+_CHECK_CLOSED_SHOWN = frozenset({DutyStatus.MET, DutyStatus.NOT_REACHED, DutyStatus.DECLINED})
 
 
 def suspect_welfare_list(
@@ -238,22 +248,27 @@ def suspect_welfare_list(
     for welfare in rows.values():
         welfare.plan_arrangements = welfare.plan_arrangements or ""
     if duties is None:
-        duties = duty_scope(actor, action=VIEW).filter(
-            case=case, status=DutyStatus.OPEN, kind__in=_SUSPECT_PANEL_DUTIES
-        )
+        duties = duty_scope(actor, action=VIEW).filter(case=case, kind__in=_SUSPECT_PANEL_DUTIES)
         duties = duties.order_by("due_at", "created_at")
     else:
         duties = sorted(
-            (d for d in duties if d.status == DutyStatus.OPEN and d.kind in _SUSPECT_PANEL_DUTIES),
+            (d for d in duties if d.kind in _SUSPECT_PANEL_DUTIES),
             key=lambda duty: (duty.due_at, duty.created_at),
         )
     for duty in duties:
         row = rows.get(duty.party_id)
         if row is None:
             continue
+        if duty.status != DutyStatus.OPEN:
+            if duty.kind in _CHECKS and duty.status in _CHECK_CLOSED_SHOWN:
+                duty.late_text = late_text(duty_made_late_by_hours(duty))  # type: ignore[attr-defined]
+                row.checks_closed.insert(0, duty)
+            continue
         row.open_duties.append(duty)
         if duty.kind == DutyKind.WELFARE_CHECK and row.check is None:
             row.check = duty
+        elif duty.kind == DutyKind.WELFARE_CHECK_ESCALATION and row.escalation is None:
+            row.escalation = duty
         elif duty.kind == DutyKind.WELFARE_CONTACT and row.contact is None:
             row.contact = duty
     for incident in incident_list(actor=actor, case=case).order_by("-occurred_at"):

@@ -31,7 +31,6 @@ Choices made here, and why:
   shown as on time (`late_by_hours`, `late_text`).
 """
 
-import math
 from datetime import datetime
 from typing import Any
 
@@ -54,6 +53,11 @@ from common.dates import when_text
 from common.errors import InvalidState, NotFound, ValidationError
 from common.history import history_note
 from common.notifications import notify
+from welfare.check_lateness import (
+    WELFARE_CHECK_DUTIES,
+    late_by_hours,
+    late_text,
+)
 from welfare.models import (
     CheckOutcome,
     Duty,
@@ -68,43 +72,12 @@ from welfare.services.duty_meet import duty_began_at
 from welfare.services.suspect_duties import clock_due
 
 SPOKEN_CHANNELS = frozenset({ContactChannel.PHONE, ContactChannel.VIDEO, ContactChannel.VISIT})
-# Duties met through the welfare check form, and only through it.
-WELFARE_CHECK_DUTIES = frozenset(
-    {DutyKind.WELFARE_CHECK, DutyKind.WELFARE_CONTACT, DutyKind.WELFARE_CHECK_ESCALATION}
-)
 ATTEMPT_OUTCOMES = (CheckOutcome.SPOKE, CheckOutcome.NOT_REACHED, CheckOutcome.DECLINED)
 SECOND_ATTEMPT_HOURS = 4
 ESCALATION_DUE_HOURS = 4
 RESCREEN_DUE_HOURS = 2
 SAFETY_PLAN_DUE_HOURS = 4
 MEET = "welfare.duty.meet"
-
-
-def late_by_hours(due_at: datetime, made_at: datetime | None) -> int | None:
-    """Whole hours after `due_at`, any part of an hour counting as one; None when made
-    by the due moment (or not made)."""
-    if made_at is None or made_at <= due_at:
-        return None
-    return math.ceil((made_at - due_at).total_seconds() / 3600)
-
-
-def late_text(hours: int | None) -> str:
-    """ "made 92 hours late", "made 1 hour late"; "" when not late."""
-    if not hours:
-        return ""
-    return f"made {hours} hour{'' if hours == 1 else 's'} late"
-
-
-def duty_made_late_by_hours(duty: Duty) -> int | None:
-    """For a welfare check closed by an attempt (met, not reached, declined, acted
-    on): how late that was; None while open or when made in time."""
-    if duty.kind not in WELFARE_CHECK_DUTIES or duty.status in (
-        DutyStatus.OPEN,
-        DutyStatus.CANCELLED,
-        DutyStatus.NOT_NEEDED,
-    ):
-        return None
-    return late_by_hours(duty.due_at, duty.resolved_at)
 
 
 def _notify_all(people: list[User], *, duty: Duty, kind: str, message: str) -> None:

@@ -84,7 +84,7 @@ def _charts(statistics: reports.SuspectWelfareStatistics) -> dict[str, Chart]:
                     key,
                     f"Bar chart of {what.lower()} by how they went",
                     f"{what} due in {year}, by how they went: {duties.due.display} due in all.",
-                    [duties.on_time, duties.late, duties.missed, duties.not_yet_due],
+                    duties.parts,
                 )
             )
     if statistics.incidents.value != 0:

@@ -17,15 +17,13 @@ from cases.forms import TimeField, UKDateField
 from cases.models import ContactChannel
 from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from
+from welfare.check_lateness import WELFARE_CHECK_DUTIES, duty_made_late_by_hours, late_text
 from welfare.models import CheckOutcome, DutyKind, RiskNow
 from welfare.selectors import duties as duty_selectors
 from welfare.selectors import suspects as suspect_selectors
 from welfare.services.welfare_checks import (
     ATTEMPT_OUTCOMES,
     SPOKEN_CHANNELS,
-    WELFARE_CHECK_DUTIES,
-    duty_made_late_by_hours,
-    late_text,
     welfare_check_record,
 )
 from welfare.views.fields import radio_field, text_field

@@ -11,6 +11,7 @@ from cases.models import ContactLog, EventKind
 from common.errors import InvalidState, NotFound, ValidationError
 from common.models import Notification
 from tests.welfare.checks.conftest import at, released_at_risk
+from welfare.check_lateness import duty_made_late_by_hours, late_by_hours, late_text
 from welfare.models import (
     CheckOutcome,
     Duty,
@@ -20,12 +21,7 @@ from welfare.models import (
     WelfareCheckAttempt,
 )
 from welfare.services.duty_meet import duty_meet_by_contact
-from welfare.services.welfare_checks import (
-    duty_made_late_by_hours,
-    late_by_hours,
-    late_text,
-    welfare_check_record,
-)
+from welfare.services.welfare_checks import welfare_check_record
 
 pytestmark = pytest.mark.django_db
 

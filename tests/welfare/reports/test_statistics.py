@@ -113,10 +113,27 @@ def test_the_statistics_count_a_realistic_year(api_for, officer_north, north, so
     assert _figure(body, "not_at_risk") == ("8", "34.8%")
     assert body["safety_plans"]["value"] == 6
     checks = {part: body["welfare_checks"][part]["value"] for part in body["welfare_checks"]}
-    assert checks == {"due": 11, "on_time": 6, "late": 0, "missed": 5, "not_yet_due": 0}
+    # the 2 declined are theirs, not missed: both fewer than 5, suppressed
+    assert checks == {
+        "due": 11,
+        "on_time": 6,
+        "late": 0,
+        "not_reached": 0,
+        "declined": None,
+        "missed": None,
+        "not_yet_due": 0,
+    }
     assert body["welfare_checks"]["on_time"]["share_display"] == "54.5%"
     contacts = {part: body["welfare_contacts"][part]["value"] for part in body["welfare_contacts"]}
-    assert contacts == {"due": 17, "on_time": 7, "late": 5, "missed": 0, "not_yet_due": 5}
+    assert contacts == {
+        "due": 17,
+        "on_time": 7,
+        "late": 5,
+        "not_reached": 0,
+        "declined": 0,
+        "missed": 0,
+        "not_yet_due": 5,
+    }
     assert body["incidents"]["value"] == 10
     assert [(f["key"], f["value"]) for f in body["incidents_by_stage"]] == [
         ("before_arrest", 0),
@@ -236,6 +253,8 @@ def test_a_lone_suppressed_cell_withholds_the_next_smallest(api_for, officer_nor
         "due": (17, "17"),
         "on_time": (None, "withheld"),
         "late": (None, "fewer than 5"),
+        "not_reached": (0, "0"),
+        "declined": (0, "0"),
         "missed": (9, "9"),
         "not_yet_due": (0, "0"),
     }
