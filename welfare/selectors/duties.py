@@ -17,8 +17,8 @@ from cases.models import Case as CaseRecord
 from cases.models import ContactLog
 from cases.selectors import contact_list, refusal_log
 from cases.services.common import log_case_read
-from common.errors import NotFound, ValidationError
-from welfare.filters import DutyFilter
+from common.errors import AccessDenied, NotFound, ValidationError
+from welfare.filters import DutyFilter, DutyKindFilter
 from welfare.models import VICTIM_DUTIES, Duty, DutyStatus
 
 R = TypeVar("R", bound=Model)
@@ -122,6 +122,19 @@ def duty_list(
     return queryset.select_related(
         "case", "party__person", "party__victim_care", "responsible"
     ).order_by(*DUTY_ORDER)
+
+
+def team_duty_list(*, actor: User, now: datetime | None = None) -> QuerySet[Duty]:
+    """A supervisor's "Team duties": every open duty, of every kind they are cleared
+    for, of the teams they cover (`welfare.filters._team_q`: their team's cases and
+    members, and the people of teams with no supervisor of their own), in
+    `DUTY_ORDER`: by due moment, so every overdue duty comes before any not yet due.
+    Only a police supervisor covers teams (AccessDenied for anyone else)."""
+    if access.role_of(actor) != Role.POLICE_SUPERVISOR:
+        raise AccessDenied("welfare.duty.team")
+    return duty_list(
+        actor=actor, filters={"whose": "team"}, now=now, filterset_class=DutyKindFilter
+    )
 
 
 def victim_update_list(

@@ -34,6 +34,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from agencies.access import CAPABILITIES, holds_role
+from agencies.models import Membership
 from cases.models import Case, CaseParty, InvestigationEvent
 from common.notifications import notify, section_link
 from welfare.models import FAMILY_DUTIES, SUSPECT_DUTIES, VICTIM_DUTIES, DutyKind, VictimCare
@@ -53,6 +54,21 @@ _SECTIONS: dict[str, str] = {
 def can_hold(user: User | None, *, case: Case) -> bool:
     """Whether `user` may be made responsible for a duty of `case`."""
     return holds_role(user, agency_id=case.owning_agency_id, roles=DUTY_HOLDER_ROLES)
+
+
+def duty_holder_list(case: Case) -> list[User]:
+    """Everyone who may hold a duty of `case` (`can_hold`), by name: whom a duty may
+    be reassigned to."""
+    return [
+        membership.user
+        for membership in Membership.objects.filter(
+            agency_id=case.owning_agency_id,
+            role__in=sorted(DUTY_HOLDER_ROLES),
+            user__is_active=True,
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    ]
 
 
 def _named_contact(party: CaseParty) -> User | None:
