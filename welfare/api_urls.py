@@ -2,6 +2,7 @@
 
 from welfare.api import (
     duties,
+    duty_reassign,
     family,
     reports,
     staff_sessions,
@@ -9,6 +10,7 @@ from welfare.api import (
     suspect_checks,
     suspect_incidents,
     suspects,
+    team_duties,
     victims,
     welfare_checks,
 )
@@ -21,6 +23,8 @@ urlpatterns = [
     *suspect_incidents.urlpatterns,
     *suspect_checks.urlpatterns,
     *welfare_checks.urlpatterns,
+    *duty_reassign.urlpatterns,
+    *team_duties.urlpatterns,
     *staff_sessions.urlpatterns,
     *staff_welfare.urlpatterns,
     *reports.urlpatterns,
