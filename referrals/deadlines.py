@@ -5,9 +5,9 @@ All counted in working days by the one calendar (`agencies.working_days`):
 
 * acceptance or decline: immediate the same working day, urgent 1 working day,
   routine 3, from the moment it is sent (or answered, after a question);
-* a threshold decision on a safeguarding or strategy-discussion referral to a
-  safeguarding hub or children's services: 1 working day from being sent
-  (Working Together to Safeguard Children);
+* a threshold decision for each child of a safeguarding or strategy-discussion
+  referral to a safeguarding hub or children's services: 1 working day from being
+  sent (Working Together to Safeguard Children), swept child by child;
 * a victim-support referral: 2 working days from the crime being recorded (the
   case's received date, from 09:00), unless the victim refused (the Victims' Code);
 * an accepted referral with no update for 20 working days is stale.
@@ -36,7 +36,7 @@ from django.utils import timezone
 from agencies.selectors.supervision import Recipients
 from common.dates import when_text
 from common.notifications import Notice, moment_key, notices_deliver, sweep_counts
-from referrals.models import Concern, ConcernState, Referral, ReferralState
+from referrals.models import Concern, ConcernState, Referral, ReferralState, ThresholdDecision
 from referrals.services.common import receivers_of, referral_link, referrer_of
 from referrals.services.concerns import (
     ACKNOWLEDGE_WITHIN,
@@ -104,7 +104,7 @@ __all__ = [
 
 _MISSED = {
     "decision": ("A decision on a referral", "is due by", "was due by"),
-    "threshold": ("A threshold decision on a referral", "is due by", "was due by"),
+    "threshold": ("A threshold decision for a child on a referral", "is due by", "was due by"),
     "victim_support": ("Victim support on a referral", "is due by", "was due by"),
 }
 _KINDS = {
@@ -128,7 +128,13 @@ class _Teams:
 
 
 def _deadline_notice(
-    referral: Referral, *, step: str, due: datetime, now: datetime, teams: _Teams
+    referral: Referral,
+    *,
+    step: str,
+    due: datetime,
+    now: datetime,
+    teams: _Teams,
+    child: str = "",
 ) -> Notice:
     overdue = due < now
     what, soon, missed = _MISSED[step]
@@ -144,8 +150,9 @@ def _deadline_notice(
         link=referral_link(referral),
         # The due moment is part of the event: a referral answered after a question
         # gets a new deadline, and missing that is news again.
+        # A child's threshold decision is its own event: each child is told of once.
         dedupe_key=(
-            f"referral:{referral.pk}:{step}:"
+            f"referral:{referral.pk}:{step}:{f'{child}:' if child else ''}"
             f"{'overdue' if overdue else 'due_soon'}:{moment_key(due)}"
         ),
         # The receiving team and their supervisors; the referrer too once it is missed.
@@ -176,15 +183,10 @@ def _notices(now: datetime) -> Iterator[Notice]:
         "to_agency", "owner", "sent_by", "created_by"
     ).order_by("id")
     waiting = referrals.filter(state=ReferralState.SENT)
-    threshold_open = referrals.filter(
-        state__in=[ReferralState.SENT, ReferralState.ACCEPTED, ReferralState.IN_PROGRESS],
-        threshold_decision__isnull=True,
-    )
     # Each step, the referral's field that holds its deadline, and the referrals it is open on.
     for step, due_field, open_on in (
         ("decision", "decision_due_at", waiting),
         ("victim_support", "victim_support_due_at", waiting),
-        ("threshold", "threshold_due_at", threshold_open),
     ):
         for referral in open_on.filter(**{f"{due_field}__lte": soon}):
             yield _deadline_notice(
@@ -194,6 +196,32 @@ def _notices(now: datetime) -> Iterator[Notice]:
                 now=now,
                 teams=teams,
             )
+    # Each child still owed a threshold decision, by its own deadline (read from the
+    # index of the children owed one, `threshold_open_due`).
+    threshold_open = (
+        ThresholdDecision.objects.filter(
+            decided_at__isnull=True,
+            due_at__lte=soon,
+            referral__state__in=[
+                ReferralState.SENT,
+                ReferralState.ACCEPTED,
+                ReferralState.IN_PROGRESS,
+            ],
+        )
+        .select_related(
+            "referral__to_agency", "referral__owner", "referral__sent_by", "referral__created_by"
+        )
+        .order_by("due_at", "id")
+    )
+    for owed in threshold_open:
+        yield _deadline_notice(
+            owed.referral,
+            step="threshold",
+            due=owed.due_at,
+            now=now,
+            teams=teams,
+            child=str(owed.child_id),
+        )
     stale = referrals.filter(
         state__in=[ReferralState.ACCEPTED, ReferralState.IN_PROGRESS], stale_at__lte=now
     )

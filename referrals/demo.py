@@ -1,5 +1,5 @@
 """The demo's referrals, one in every state, built through the same services as
-real work: the hub's threshold decision, a victim-support handoff in progress, a
+real work: the hub's threshold decisions (one child decided, one owed), a victim-support handoff in progress, a
 family-support referral awaiting a decision, and one completed with feedback.
 Idempotent: a case that already has demo referrals is left alone."""
 
@@ -71,7 +71,9 @@ def seed_referrals() -> str:
         "consent_given_by": "Her mother, for her",
     }
 
-    # To the hub about the children in the NCMEC household: accepted, threshold decided.
+    # To the hub about the two children in the NCMEC household (Finn and Gwen), each
+    # owed a threshold decision: accepted, Finn's decided (a strategy discussion, as
+    # safeguarding's demo holds), Gwen's still owed.
     children = list(ncmec.parties.filter(role="child_in_household").order_by("created_at"))
     to_hub = _draft(
         investigator,
@@ -87,6 +89,7 @@ def seed_referrals() -> str:
     threshold_decision_record(
         actor=coordinator,
         referral=to_hub,
+        child=children[0].pk,
         decision="strategy_discussion",
         rationale="Reasonable cause to suspect significant harm: strategy discussion today.",
     )

@@ -319,6 +319,9 @@ class WithdrawForm(forms.Form):
 
 
 class ThresholdForm(forms.Form):
+    # The child's party id: set by the child's own page from its address; the
+    # referral page's form (a referral about one child) leaves it out.
+    child = forms.UUIDField(required=False, widget=forms.HiddenInput)
     decision = radios(
         ThresholdDecisionKind.choices, "Threshold decision", "Select the threshold decision."
     )

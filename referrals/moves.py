@@ -74,7 +74,7 @@ MOVES: dict[str, Move] = {move.name: move for move in (
     Move("withdraw", SENDER,   SENDS,      _WITHDRAWABLE,          _S.WITHDRAWN,    "withdrawn",
          ("reason",)),
     Move("threshold", RECEIVER, "referrals.threshold.record", _UNDECIDED, None, "threshold_decided",
-         ("decision", "rationale"),
+         ("child", "decision", "rationale"),
          verb="record a threshold decision on", past="given a threshold decision"),
 )}
 # fmt: on

@@ -54,9 +54,10 @@ def _counted_conditions(now: datetime) -> dict[str, Q]:
         ),
         "threshold_decision_overdue": Q(threshold_due_at__isnull=False)
         & (
-            Q(threshold_decision__decided_at__gt=F("threshold_due_at"))
+            # The referral's row: its last child decided after the first deadline.
+            Q(threshold_decided_at__gt=F("threshold_due_at"))
             | Q(
-                threshold_decision__isnull=True,
+                threshold_decided_at__isnull=True,
                 state__in=_OPEN_FOR_THRESHOLD,
                 threshold_due_at__lt=now,
             )

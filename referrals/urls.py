@@ -10,6 +10,7 @@ from referrals.views import (
     referral_page,
     report,
     thread,
+    threshold,
 )
 
 urlpatterns = [
@@ -18,6 +19,7 @@ urlpatterns = [
     *referral_page.urlpatterns,
     *concerns.urlpatterns,
     *thread.urlpatterns,
+    *threshold.urlpatterns,
     *actions.urlpatterns,
     *report.urlpatterns,
 ]

@@ -14,11 +14,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from common.api.schema import errors
+from common.api.idempotency import idempotent_create
+from common.api.schema import IDEMPOTENCY_KEY, errors
 from referrals.api.output import REFERRAL_VIEW, referral_response
 from referrals.models import CompletionOutcome, ThresholdDecisionKind
 from referrals.moves import MOVES
 from referrals.selectors import referral_get_for_actor
+from referrals.services.threshold import threshold_decision_record
 from referrals.services.transitions import MOVE_SERVICES
 
 
@@ -73,8 +75,23 @@ class CompleteSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="ReferralThresholdDecisionInput")
 class ThresholdDecisionInputSerializer(serializers.Serializer):
+    child = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "The child's party id (`threshold_decisions[].child`). May be left out only "
+            "when the referral is about one child; otherwise 400 naming `child`."
+        ),
+    )
     decision = serializers.ChoiceField(choices=ThresholdDecisionKind.choices)
     rationale = serializers.CharField(max_length=5000)
+
+
+@extend_schema_serializer(component_name="ReferralChildThresholdDecisionInput")
+class ChildThresholdDecisionInputSerializer(ThresholdDecisionInputSerializer):
+    child = serializers.UUIDField(
+        help_text="The child's party id, as `threshold_decisions[].child` lists it."
+    )
 
 
 @dataclass(frozen=True)
@@ -122,8 +139,10 @@ ENDPOINTS: dict[str, MoveEndpoint] = {
     ),
     "threshold": MoveEndpoint(
         "threshold-decision",
-        "The hub's or children's services' threshold decision on a safeguarding or strategy "
-        "referral, once, within 1 working day of it being sent; the referrer is told at once.",
+        "The hub's or children's services' threshold decision for one child of a "
+        "safeguarding or strategy referral, once, within 1 working day of it being sent; "
+        "the referrer is told at once. `child` may be left out of a referral about one "
+        "child; a second decision for a child answers 409 naming the referral's state.",
         ThresholdDecisionInputSerializer,
     ),
 }
@@ -158,11 +177,46 @@ def move_api(name: str) -> type[MoveApi]:
     )
 
 
+class ReferralThresholdDecisionsApi(APIView):
+    """Each child's threshold decision, one POST each (`threshold_decision_record`)."""
+
+    policy = {"POST": MOVES["threshold"].capability}
+
+    @extend_schema(
+        request=ChildThresholdDecisionInputSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: REFERRAL_VIEW, **errors(400, 401, 403, 404, 409, 422)},
+        description=(
+            "Record the threshold decision for one child of a safeguarding or strategy "
+            "referral to the hub or children's services: `child` (its party id), the "
+            "decision and its rationale. Answers the referral as the caller sees it, with "
+            "every child's decision. Refused, changing nothing: a child the referral is not "
+            "about, or a missing rationale (400 naming the field); a child already decided "
+            "or a referral in a state that takes none (409 naming its state)."
+        ),
+    )
+    @idempotent_create
+    def post(self, request: Request, referral_id: UUID) -> Response:
+        actor = cast(User, request.user)
+        referral = referral_get_for_actor(actor=actor, referral_id=referral_id, logged=False)
+        payload = ChildThresholdDecisionInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        threshold_decision_record(actor=actor, referral=referral, **payload.validated_data)
+        return referral_response(actor, referral.pk, status=201)
+
+
 urlpatterns = [
     path(
-        f"referrals/<uuid:referral_id>/{endpoint.path}/",
-        move_api(name).as_view(),
-        name=f"referral-{endpoint.path}",
-    )
-    for name, endpoint in ENDPOINTS.items()
+        "referrals/<uuid:referral_id>/threshold-decisions/",
+        ReferralThresholdDecisionsApi.as_view(),
+        name="referral-threshold-decisions",
+    ),
+    *(
+        path(
+            f"referrals/<uuid:referral_id>/{endpoint.path}/",
+            move_api(name).as_view(),
+            name=f"referral-{endpoint.path}",
+        )
+        for name, endpoint in ENDPOINTS.items()
+    ),
 ]

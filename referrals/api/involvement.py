@@ -13,7 +13,13 @@ from cases.api.common import CaseNestedMixin, UserRefSerializer
 from cases.models import CaseGrant, GrantSource
 from common.api.schema import errors
 from referrals.api.output import AgencySerializer, DeadlinesSerializer
-from referrals.models import CompletionOutcome, ReferralPurpose, ReferralState, Urgency
+from referrals.models import (
+    CompletionOutcome,
+    ReferralPurpose,
+    ReferralState,
+    ThresholdDecisionKind,
+    Urgency,
+)
 from referrals.selectors.involvement import involvement_get
 from referrals.views.display import inbox_due
 
@@ -56,7 +62,16 @@ class InvolvedReferralSerializer(serializers.Serializer):
     sent_at = serializers.DateTimeField(allow_null=True)
     deadlines = serializers.SerializerMethodField()
     next_due = serializers.SerializerMethodField()
-    threshold_decision = serializers.SerializerMethodField()
+    threshold_decision = serializers.SerializerMethodField(
+        help_text=(
+            "The threshold decision once every child's is recorded, when they all agree; "
+            "null while any child is owed one, or when the children's decisions differ "
+            "(see `threshold_decisions`)."
+        )
+    )
+    threshold_decisions = serializers.SerializerMethodField(
+        help_text="Each child's threshold decision (empty while owed), the soonest due first."
+    )
     completed_at = serializers.DateTimeField(allow_null=True)
     outcome = serializers.ChoiceField(choices=CompletionOutcome.choices, allow_blank=True)
     outcome_summary = serializers.CharField(allow_blank=True)
@@ -74,8 +89,23 @@ class InvolvedReferralSerializer(serializers.Serializer):
         return {"label": label, "at": at} if label else None
 
     def get_threshold_decision(self, referral) -> serializers.CharField(allow_null=True):  # type: ignore[valid-type]
-        decision = getattr(referral, "threshold_decision", None)
-        return decision.decision if decision is not None else None
+        rows = list(referral.threshold_decisions.all())
+        decisions = {row.decision for row in rows}
+        if not rows or "" in decisions or len(decisions) != 1:
+            return None
+        return decisions.pop()
+
+    @extend_schema_serializer(component_name="CaseInvolvedReferralThreshold")
+    class ChildThresholdSerializer(serializers.Serializer):
+        child = serializers.UUIDField(source="child_id")
+        due_at = serializers.DateTimeField()
+        decision = serializers.ChoiceField(choices=ThresholdDecisionKind.choices, allow_blank=True)
+        decided_at = serializers.DateTimeField(allow_null=True)
+
+    def get_threshold_decisions(self, referral) -> ChildThresholdSerializer(many=True):  # type: ignore[valid-type]
+        return self.ChildThresholdSerializer(  # type: ignore[return-value]
+            referral.threshold_decisions.all(), many=True
+        ).data
 
 
 @extend_schema_serializer(component_name="CaseAgencies")

@@ -3,7 +3,7 @@
 The sending agency sees its referral with the live fields it chose (the case, the
 parties and fields, the lawful basis) and, once sent, the disclosure. The
 receiving agency sees only the disclosure snapshot fixed at send, with the
-referral's state, deadlines, events, threshold decision and outcome: never the
+referral's state, deadlines, events, each child's threshold decision and outcome: never the
 case's id or anything read live from the case (DESIGN.md, access model)."""
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
@@ -30,10 +30,13 @@ from referrals.models import (
     ReferralPurpose,
     ReferralState,
     SensitiveCondition,
+    ThresholdDecision,
     ThresholdDecisionKind,
     Urgency,
 )
+from referrals.models.threshold import THRESHOLD_ORDER
 from referrals.selectors.sides import RECEIVER, SENDER, referral_side_require
+from referrals.services.threshold import threshold_child_names
 from safeguarding.models import FlagKind, SharedLevel
 
 
@@ -62,7 +65,8 @@ class DeadlinesSerializer(serializers.Serializer):
         allow_null=True,
         help_text=(
             "A safeguarding or strategy referral to the hub or children's services: the "
-            "threshold decision within 1 working day of being sent."
+            "threshold decision within 1 working day of being sent, for each child; the "
+            "earliest deadline of a child still owed one (of all its children once none is)."
         ),
     )
     victim_support_due_at = serializers.DateTimeField(
@@ -95,6 +99,29 @@ class ThresholdDecisionSerializer(serializers.Serializer):
     rationale = serializers.CharField()
     decided_by = UserRefSerializer()
     decided_at = serializers.DateTimeField()
+
+
+@extend_schema_serializer(component_name="ReferralChildThresholdDecision")
+class ChildThresholdDecisionSerializer(serializers.Serializer):
+    """One child's threshold decision: owed (`decided_at` null) or recorded."""
+
+    child = serializers.UUIDField(
+        source="child_id", help_text="The child's party id, as the disclosure lists it."
+    )
+    child_name = serializers.SerializerMethodField(
+        help_text="The child as the disclosure names them."
+    )
+    due_at = serializers.DateTimeField(help_text="1 working day from the referral being sent.")
+    decision = serializers.ChoiceField(
+        choices=ThresholdDecisionKind.choices, allow_blank=True, help_text="Empty while owed."
+    )
+    rationale = serializers.CharField(allow_blank=True)
+    decided_by = UserRefSerializer(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_child_name(self, row) -> str:
+        return self.context.get("names", {}).get(str(row.child_id), "A child")
 
 
 @extend_schema_serializer(component_name="ReferralConsent")
@@ -223,7 +250,15 @@ class _ReferralBase(serializers.Serializer):
     outcome_summary = serializers.CharField(help_text="The feedback to the referrer.")
     withdrawn_at = serializers.DateTimeField(allow_null=True)
     withdraw_reason = serializers.CharField()
-    threshold_decision = serializers.SerializerMethodField()
+    threshold_decision = serializers.SerializerMethodField(
+        help_text=(
+            "The threshold decision of a referral about one child, once recorded; null "
+            "otherwise (a referral about several children: see `threshold_decisions`)."
+        )
+    )
+    threshold_decisions = serializers.SerializerMethodField(
+        help_text="Each child's threshold decision, owed or recorded, the soonest due first."
+    )
     events = serializers.SerializerMethodField(help_text="Every move, oldest first.")
     version = serializers.IntegerField()
 
@@ -243,11 +278,18 @@ class _ReferralBase(serializers.Serializer):
 
     @extend_schema_field(ThresholdDecisionSerializer(allow_null=True))
     def get_threshold_decision(self, referral: Referral) -> dict | None:
-        try:
-            decision = referral.threshold_decision
-        except Referral.threshold_decision.RelatedObjectDoesNotExist:
+        rows = list(referral.threshold_decisions.all())
+        if len(rows) != 1 or rows[0].decided_at is None:
             return None
-        return ThresholdDecisionSerializer(decision).data
+        return ThresholdDecisionSerializer(rows[0]).data
+
+    @extend_schema_field(ChildThresholdDecisionSerializer(many=True))
+    def get_threshold_decisions(self, referral: Referral) -> list[dict]:
+        rows = list(referral.threshold_decisions.all())
+        names = threshold_child_names(referral) if rows else {}
+        return ChildThresholdDecisionSerializer(  # type: ignore[return-value]  # many: a list
+            rows, many=True, context={"names": names}
+        ).data
 
     @extend_schema_field(EventSerializer(many=True))
     def get_events(self, referral: Referral) -> list[dict]:
@@ -348,6 +390,10 @@ def _related_prefetches(actor) -> list[Prefetch]:
     """The events, and the parties narrowed to those the caller may see, in the
     query; the parties are shown to the sending side only."""
     return [
+        Prefetch(
+            "threshold_decisions",
+            queryset=ThresholdDecision.objects.select_related("decided_by").order_by(*THRESHOLD_ORDER),
+        ),
         Prefetch(
             "events",
             queryset=ReferralEvent.objects.select_related("by", "by_agency").order_by("at", "id"),

@@ -19,7 +19,7 @@ def referral_panels(actor, case: Case) -> list[CasePanel]:
     referrals = list(
         referral_list_for_case(actor=actor, case=case)
         .select_related(None)
-        .select_related("from_agency", "to_agency", "to_team", "threshold_decision")
+        .select_related("from_agency", "to_agency", "to_team")
         .defer("disclosure")
     )
     context = {

@@ -23,10 +23,10 @@ from referrals.models.referral import (
     ReferralEvent,
     ReferralState,
     SensitiveCondition,
-    ThresholdDecision,
     ThresholdDecisionKind,
     Urgency,
 )
+from referrals.models.threshold import ThresholdDecision
 
 __all__ = [
     "DEFAULT_COMPARTMENT_OF_KIND",

@@ -1,6 +1,5 @@
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -187,8 +186,12 @@ class Referral(models.Model):
     victim_support_due_at = models.DateTimeField(null=True, blank=True)
     stale_at = models.DateTimeField(null=True, blank=True)
     last_update_at = models.DateTimeField(null=True, blank=True)
-    # When the threshold decision was recorded (kept by `ThresholdDecision.save`), so
-    # that `receiver_due_at` knows, from the row alone, that it is no longer owed.
+    # The threshold decisions are taken for each child (`ThresholdDecision`). Kept on
+    # the referral by `referrals.services.threshold` from its children's decisions, so
+    # that `receiver_due_at` (the inbox's order) is read from this row alone:
+    # `threshold_due_at` is the earliest deadline of a child still owed a decision (of
+    # all its children once none is), `threshold_decided_at` when the last child's
+    # decision was recorded (NULL while any child is owed one).
     threshold_decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The inbox's order (ADR 0013), computed by the database from the row, whoever
     # writes it (a service, a bulk load, an older release).
@@ -386,35 +389,3 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
-
-
-class ThresholdDecision(models.Model):
-    """The hub's or children's services' decision on a safeguarding referral, due
-    within one working day of it being sent (Working Together to Safeguard Children)."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    referral = models.OneToOneField(
-        Referral, on_delete=models.PROTECT, related_name="threshold_decision"
-    )
-    decision = models.CharField(max_length=32, choices=ThresholdDecisionKind.choices)
-    rationale = models.TextField()
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    decided_at = models.DateTimeField()
-
-    def __str__(self) -> str:
-        return self.get_decision_display()
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Recorded once, and marked on the referral's row at once: the inbox's order
-        (`Referral.receiver_due_at`) stops counting the threshold deadline."""
-        adding = self._state.adding
-        super().save(*args, **kwargs)
-        if adding:
-            Referral.objects.filter(pk=self.referral_id).update(
-                threshold_decided_at=self.decided_at
-            )
-            # The referral in hand (its move saves it next) says so too.
-            if ThresholdDecision.referral.is_cached(self):
-                self.referral.threshold_decided_at = self.decided_at

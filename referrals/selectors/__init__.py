@@ -28,8 +28,6 @@ REFERRAL_RELATED = (
     "created_by",
     "sent_by",
     "owner",
-    "threshold_decision",
-    "threshold_decision__decided_by",
     # The case's owner: the agency whose auditor sees who read its referrals.
     "case__owning_agency",
 )
@@ -44,8 +42,6 @@ INBOX_RELATED = (
     "from_agency",
     "to_team",
     "owner",
-    "threshold_decision",
-    "threshold_decision__decided_by",
 )
 # Each list's order: stored columns, never NULL, ending in the primary key, that an
 # index of `Referral` holds in this order (ADR 0013), so that a page is read from the

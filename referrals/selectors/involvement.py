@@ -8,15 +8,16 @@ with its two sides (`agencies.access.case_referral_scope`)."""
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from agencies import access
 from cases.models import Case, CaseGrant
 from cases.selectors import grant_holders
 from cases.services.common import log_case_read
-from referrals.models import Referral
+from referrals.models import Referral, ThresholdDecision
+from referrals.models.threshold import THRESHOLD_ORDER
 
-_RELATED = ("from_agency", "to_agency", "to_team", "sent_by", "threshold_decision")
+_RELATED = ("from_agency", "to_agency", "to_team", "sent_by")
 
 
 @dataclass
@@ -30,12 +31,21 @@ def involved_referral_list(*, actor: User, case: Case) -> QuerySet[Referral]:
     return (
         access.case_referral_scope(actor, Referral.objects.filter(case_id=case.pk))
         .select_related(*_RELATED)
+        # Each child's threshold decision (what the list says of it), in one query.
+        .prefetch_related(
+            Prefetch(
+                "threshold_decisions",
+                queryset=ThresholdDecision.objects.only(
+                    "id", "referral_id", "child_id", "decision", "decided_at", "due_at"
+                ).order_by(*THRESHOLD_ORDER),
+            )
+        )
         .order_by("-created_at", "-id")
     )
 
 
 def involvement_get(*, actor: User, case: Case, log: bool = True) -> Involvement:
-    """For a case the actor has already read through `case_get_for_actor`. Three
+    """For a case the actor has already read through `case_get_for_actor`. Four
     queries, whatever the number of grants and referrals; the read is logged."""
     involvement = Involvement(
         case=case,

@@ -42,7 +42,7 @@ from referrals.services.moves import (
     text_move_make,
 )
 from referrals.services.rules import case_open_require, referral_values_get, rules_check
-from referrals.services.threshold import threshold_decision_record
+from referrals.services.threshold import threshold_children_open, threshold_decision_record
 
 # The receiver's casework and the threshold decision live in their own modules; they
 # are moves all the same, and importable from here.
@@ -107,6 +107,9 @@ def referral_send(*, actor: User, referral: Referral) -> Referral:
             f"consent {locked.consent_status}"
         ),
     )
+    if sent.threshold_due_at is not None:
+        # Each child it is about is owed a threshold decision, due from now.
+        threshold_children_open(sent, due_at=sent.threshold_due_at)
     # The duties this referral answers are met with it (welfare's handler).
     event_dispatch(REFERRAL_SENT, referral=sent, actor=actor)
     return sent

@@ -193,13 +193,6 @@ class Deadline:
         return self.met_at is not None and self.met_at > self.due_at
 
 
-def _threshold_decision(referral: Referral):
-    try:
-        return referral.threshold_decision
-    except Referral.threshold_decision.RelatedObjectDoesNotExist:
-        return None
-
-
 _TAKEN_ON = (ReferralState.ACCEPTED, ReferralState.IN_PROGRESS, ReferralState.COMPLETED)
 _ENDED = (ReferralState.DECLINED, ReferralState.COMPLETED, ReferralState.WITHDRAWN)
 
@@ -209,7 +202,9 @@ def referral_deadlines(referral: Referral, *, now: datetime | None = None) -> li
     deadline met after it passed says so: it is not simply "met")."""
     now = now or timezone.now()
     state = referral.state
-    threshold = _threshold_decision(referral)
+    # The referral's row says when its last child was decided (`threshold_due_at` is
+    # the earliest child's still owed): each child's own is on the referral page.
+    threshold_met = referral.threshold_decided_at
     # Each deadline the referral has: its words, when it is due, whether it is still
     # open and when it was met.
     stored = (
@@ -222,8 +217,8 @@ def referral_deadlines(referral: Referral, *, now: datetime | None = None) -> li
         (
             "Threshold decision by",
             referral.threshold_due_at,
-            threshold is None and state not in (*_ENDED, ReferralState.RETURNED),
-            threshold.decided_at if threshold else None,
+            threshold_met is None and state not in (*_ENDED, ReferralState.RETURNED),
+            threshold_met,
         ),
         (
             "Victims' Code: support offered by",
@@ -257,7 +252,7 @@ def inbox_due(referral: Referral) -> tuple[str, datetime | None]:
     """The one deadline a list row shows: the first of those the receiver still owes."""
     owed: list[tuple[datetime, str]] = []
     waiting = (ReferralState.SENT, ReferralState.ACCEPTED, ReferralState.IN_PROGRESS)
-    threshold_owed = referral.threshold_due_at and _threshold_decision(referral) is None
+    threshold_owed = referral.threshold_due_at and referral.threshold_decided_at is None
     if referral.state in waiting and threshold_owed:
         owed.append((cast(datetime, referral.threshold_due_at), "Threshold decision"))
     if referral.state == ReferralState.SENT:

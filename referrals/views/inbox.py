@@ -67,7 +67,7 @@ def referral_inbox_page(request):
         request,
         filterset_class=InboxPageFilter,
         list_selector=selectors.inbox_list,
-        related=("from_agency", "to_team", "threshold_decision"),
+        related=("from_agency", "to_team"),
         template="referrals/inbox.html",
         trim=_without_disclosure,
     )
@@ -80,7 +80,7 @@ def referral_sent_page(request):
         request,
         filterset_class=SentPageFilter,
         list_selector=selectors.sent_list,
-        related=("case", "to_agency", "to_team", "threshold_decision"),
+        related=("case", "to_agency", "to_team"),
         template="referrals/sent.html",
     )
 

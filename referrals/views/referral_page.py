@@ -26,6 +26,7 @@ from referrals.forms import (
 from referrals.models import Referral, ReferralState
 from referrals.moves import MOVES
 from referrals.selectors.sides import SENDER, referral_side_require
+from referrals.selectors.threshold import threshold_decision_list
 from referrals.services.due_dates import threshold_applies
 from referrals.views.display import (
     STATE_TAG_COLOURS,
@@ -63,13 +64,6 @@ _EVENT_WORDS = {
 }
 
 
-def threshold_decision_of(referral: Referral):
-    try:
-        return referral.threshold_decision
-    except Referral.threshold_decision.RelatedObjectDoesNotExist:
-        return None
-
-
 def available_actions(actor: User, referral: Referral, side: str | None) -> set[str]:
     """What this reader may be offered on the page: the moves of the table open to
     their side in the referral's state and allowed to their role, and changing a
@@ -82,9 +76,10 @@ def available_actions(actor: User, referral: Referral, side: str | None) -> set[
     }
     if "send" in actions:
         actions.add("edit")
-    # A threshold decision is taken once, on the referrals that take one.
+    # A threshold decision is taken once for each child, on the referrals that take
+    # one, while any child is owed one.
     if "threshold" in actions and not (
-        threshold_applies(referral) and threshold_decision_of(referral) is None
+        threshold_applies(referral) and referral.threshold_decided_at is None
     ):
         actions.remove("threshold")
     return actions
@@ -127,7 +122,7 @@ def referral_page_context(request, referral: Referral, *, bound: dict | None = N
         "disclosure": disclosure_view(snapshot),
         "previewing": previewing,
         "events": _events(referral),
-        "threshold": threshold_decision_of(referral),
+        "threshold_children": threshold_decision_list(referral=referral),
         "deadlines": referral_deadlines(referral, now=timezone.now()),
         "actions": actions,
         "action_forms": forms,

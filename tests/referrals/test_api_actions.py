@@ -48,7 +48,7 @@ def _unchanged(referral) -> tuple:
         fresh.completed_at,
         fresh.withdrawn_at,
         fresh.events.count(),
-        ThresholdDecision.objects.filter(referral=fresh).exists(),
+        ThresholdDecision.objects.filter(referral=fresh, decided_at__isnull=False).exists(),
     )
 
 

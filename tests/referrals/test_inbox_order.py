@@ -13,6 +13,7 @@ from referrals.api.referrals import INBOX_ORDERING
 from referrals.models import Referral, ThresholdDecision
 from referrals.models.referral import NOTHING_OWED
 from referrals.selectors import INBOX_ORDER, SENT_ORDER, inbox_list, sent_list
+from referrals.services.threshold import threshold_decision_record
 from tests.authz.rows_referrals import make_referral
 from tests.referrals import *  # noqa: F403 (the fixtures)
 
@@ -68,16 +69,16 @@ def test_a_recorded_threshold_decision_stops_counting_its_deadline(north, mash, 
     )
     assert _due(referral) == NOW + timedelta(days=1)
     # when
-    ThresholdDecision.objects.create(
+    threshold_decision_record(
+        actor=coordinator_mash.user,
         referral=referral,
         decision="early_help",
         rationale="Early help meets the need.",
-        decided_by=coordinator_mash.user,
-        decided_at=NOW,
     )
     # then: the decision to accept or decline is what it owes next
     assert _due(referral) == NOW + timedelta(days=3)
     assert referral.threshold_decided_at == NOW
+    assert ThresholdDecision.objects.get(referral=referral).decided_at == NOW
 
 
 def test_the_overdue_come_first_whatever_their_state_or_urgency(north, harbour, caseworker_harbour):

@@ -195,29 +195,31 @@ def test_a_hub_coordinator_records_a_threshold_decision_and_the_referrer_sees_it
     )
     hub = browser(coordinator_mash)
     assert "Threshold decision" in _page(hub, f"/referrals/{referral.pk}/")
-    # when
-    response = _post(
-        hub,
-        referral,
-        "threshold",
-        {
-            "threshold-decision": "child_in_need",
-            "threshold-rationale": "Both children need an assessment under section 17.",
-        },
-    )
-    # then
-    assert SUCCESS_BANNER in response.content.decode()
-    decision = ThresholdDecision.objects.get(referral=referral)
-    assert decision.decision == "child_in_need"
-    assert decision.decided_by == coordinator_mash.user
+    # when: each child decided on their own page
+    for party in (victim, child):
+        response = hub.post(
+            f"/referrals/{referral.pk}/threshold/{party.pk}/",
+            {
+                "threshold-decision": "child_in_need",
+                "threshold-rationale": "Both children need an assessment under section 17.",
+            },
+            follow=True,
+        )
+        # then
+        assert SUCCESS_BANNER in response.content.decode()
+    decisions = ThresholdDecision.objects.filter(referral=referral)
+    assert [(d.decision, d.decided_by) for d in decisions] == [
+        ("child_in_need", coordinator_mash.user),
+        ("child_in_need", coordinator_mash.user),
+    ]
     referrer = browser(officer_north)
     on_referral = _page(referrer, f"/referrals/{referral.pk}/")
-    assert "Threshold decision: Child in need assessment (section 17)" in on_referral
+    assert on_referral.count(": Child in need assessment (section 17)</h3>") == 2
     assert "Both children need an assessment under section 17." in on_referral
     on_case = _section(_page(referrer, f"/cases/{north_case.pk}/"), "referrals")
-    assert "Child in need assessment (section 17)" in on_case
-    # and the form is not offered twice
-    assert 'name="threshold-decision"' not in _page(hub, f"/referrals/{referral.pk}/")
+    assert "Recorded for each child" in on_case
+    # and no decision is offered twice
+    assert "Record the threshold decision for" not in _page(hub, f"/referrals/{referral.pk}/")
 
 
 # --- Errors

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agencies.working_days import add_working_days
-from referrals.models import ThresholdDecision
+from referrals.models import Referral, ThresholdDecision
 from tests.authz.rows_referrals import make_referral
 from tests.factories import AgencyFactory, UserFactory
 
@@ -20,6 +20,20 @@ LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 4, 2, 12, 0, tzinfo=LONDON)
 REPORT = "/api/v1/reports/referrals/"
 MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
+
+
+def _decided(referral, decision: str, rationale: str, moment: datetime) -> None:
+    """A referral's one child decided at `moment`, as the service leaves it."""
+    ThresholdDecision.objects.create(
+        referral=referral,
+        child=referral.parties.get(),
+        due_at=referral.threshold_due_at,
+        decision=decision,
+        rationale=rationale,
+        decided_by=UserFactory(),
+        decided_at=moment,
+    )
+    Referral.objects.filter(pk=referral.pk).update(threshold_decided_at=moment)
 
 
 def _at(day: int, hour: int, minute: int = 0, month: int = 3) -> datetime:
@@ -98,13 +112,7 @@ def march(north, south, harbour, lighthouse, mash):
         threshold_due_at=_at(10, 17),
         stale_at=far,
     )
-    ThresholdDecision.objects.create(
-        referral=late_threshold,
-        decision="early_help",
-        rationale="Early help will meet her needs.",
-        decided_by=UserFactory(),
-        decided_at=_at(11, 10),
-    )
+    _decided(late_threshold, "early_help", "Early help will meet her needs.", _at(11, 10))
     # G: the threshold decision on time; accepted 2 working days on (over a weekend).
     on_time = make_referral(
         from_agency=north,
@@ -116,13 +124,7 @@ def march(north, south, harbour, lighthouse, mash):
         threshold_due_at=_at(20, 17),
         stale_at=add_working_days(_at(23, 10), 20),
     )
-    ThresholdDecision.objects.create(
-        referral=on_time,
-        decision="child_in_need",
-        rationale="Needs assessment.",
-        decided_by=UserFactory(),
-        decided_at=_at(20, 9),
-    )
+    _decided(on_time, "child_in_need", "Needs assessment.", _at(20, 9))
     # H: received from another force, waiting past its due day.
     make_referral(
         from_agency=south, to_agency=north, purpose="suspect_support", sent_at=_at(10, 10)
