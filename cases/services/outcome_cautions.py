@@ -166,7 +166,7 @@ def caution_compliance_record(
         checked_on,
         "checked_on",
         errors,
-        earlier_label="the date of the caution",
+        earlier_label="the caution",
     )
     note = (note or "").strip()
     if len(note) > NOTE_MAX_LENGTH:

@@ -70,6 +70,7 @@ ROWS = [
                 "conditions_due_on",
                 "conditions_checked_on",
                 "conditions_met",
+                "caution_state",
                 "outcome_21_confirmations",
                 "prosecution_decision_due",
                 "recorded_by",

@@ -608,8 +608,8 @@ def test_conditions_met_are_recorded_once(api_for, officer_north, case, suspect)
     assert response.json()["prosecution_decision_due"] is False
     assert again.status_code == 409
     assert again.json() == {
-        "detail": "Whether the conditions were met is already recorded.",
-        "state": "conditions_met",
+        "detail": "Whether the conditions were complied with is already recorded.",
+        "state": "complied",
     }
     caution.refresh_from_db()
     assert (caution.conditions_met, caution.version) == (True, 2)
