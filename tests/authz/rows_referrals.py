@@ -70,6 +70,7 @@ RECEIVER_FIELDS = frozenset(
         "withdrawn_at",
         "withdraw_reason",
         "threshold_decision",
+        "threshold_decisions",
         "events",
         "version",
     }
