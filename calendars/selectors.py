@@ -13,7 +13,7 @@ from cases.bail import ENDS_BAIL
 from cases.models import CaseParty, EventKind, InvestigationEvent, Task
 from cases.selectors import case_scope
 from cases.selectors.tasks import task_list_for_assignee
-from safeguarding.models import StrategyDiscussion
+from safeguarding.models import StrategyDiscussion, StrategyDiscussionChild, StrategyStatus
 from welfare.models import Duty, DutyStatus
 from welfare.selectors.duties import duty_scope
 
@@ -42,27 +42,51 @@ def task_due_list(*, actor: User, span: Span) -> QuerySet[Task]:
 
 
 def strategy_discussion_due_list(*, actor: User, span: Span) -> QuerySet[StrategyDiscussion]:
-    """Strategy discussions held in the span, and initial child protection
-    conferences due in it, of children the reader may see on cases they may see,
-    where the work is theirs: they recorded the discussion or lead the case. The one
-    place that says which discussions and which of their moments are a calendar's."""
+    """Strategy discussions held or planned in the span, about a child the reader may
+    see, on cases they may see, where the work is theirs: they recorded the
+    discussion or lead the case."""
     if not access.can(actor, "safeguarding.strategy.view"):
         return StrategyDiscussion.objects.none()
-    held = Q(held_at__gte=span.starts_at, held_at__lt=span.ends_at)
-    conference = Q(
-        section_47_started=True,
-        conference_held_on__isnull=True,
-        conference_due_at__gte=span.starts_at,
-        conference_due_at__lt=span.ends_at,
+    held = Q(status=StrategyStatus.HELD, held_at__gte=span.starts_at, held_at__lt=span.ends_at)
+    planned = Q(
+        status=StrategyStatus.PLANNED,
+        planned_for__gte=span.starts_at,
+        planned_for__lt=span.ends_at,
     )
-    visible_children = access.party_scope(actor, CaseParty.objects.filter(pk=OuterRef("child_id")))
+    about_a_visible_child = StrategyDiscussionChild.objects.filter(
+        discussion_id=OuterRef("pk"), child__in=access.party_scope(actor, CaseParty.objects.all())
+    )
     cases = case_scope(actor, action="safeguarding.strategy.view")
     return (
-        StrategyDiscussion.objects.filter(held | conference)
+        StrategyDiscussion.objects.filter(held | planned)
         .filter(Q(recorded_by_id=actor.pk) | Q(case__lead_officer_id=actor.pk))
-        .filter(Exists(cases.filter(pk=OuterRef("case_id"))), Exists(visible_children))
+        .filter(Exists(cases.filter(pk=OuterRef("case_id"))), Exists(about_a_visible_child))
         .select_related("case__owning_agency")
-        .order_by("held_at", "id")
+        .order_by("created_at", "id")
+    )
+
+
+def conference_due_list(*, actor: User, span: Span) -> QuerySet[StrategyDiscussionChild]:
+    """Each child's initial child protection conference due in the span and not yet
+    held, for a child the reader may see, where the work is theirs (as
+    `strategy_discussion_due_list`; index strategy_child_conference_due)."""
+    if not access.can(actor, "safeguarding.strategy.view"):
+        return StrategyDiscussionChild.objects.none()
+    cases = case_scope(actor, action="safeguarding.strategy.view")
+    return (
+        StrategyDiscussionChild.objects.filter(
+            section_47_started=True,
+            conference_held_on__isnull=True,
+            conference_due_at__gte=span.starts_at,
+            conference_due_at__lt=span.ends_at,
+            child__in=access.party_scope(actor, CaseParty.objects.all()),
+        )
+        .filter(
+            Q(discussion__recorded_by_id=actor.pk) | Q(discussion__case__lead_officer_id=actor.pk)
+        )
+        .filter(Exists(cases.filter(pk=OuterRef("discussion__case_id"))))
+        .select_related("discussion__case__owning_agency")
+        .order_by("conference_due_at", "id")
     )
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from agencies.audit import access_read_record, record_type
 from calendars import selectors
 from calendars.weeks import Span
+from safeguarding.models import StrategyStatus
 from welfare.models import CONTACT_DUTIES, REFERRAL_DUTIES
 
 
@@ -104,38 +105,52 @@ def tasks_due(actor: User, span: Span) -> list[CalendarEntry]:
 
 
 def strategy_discussions(actor: User, span: Span) -> list[CalendarEntry]:
-    """Strategy discussions held in the span, and the initial child protection
-    conferences due in it (one discussion may give both)."""
+    """Strategy discussions held or planned in the span."""
     entries = []
     for discussion in selectors.strategy_discussion_due_list(actor=actor, span=span):
         case = discussion.case
-        moments = [
-            ("strategy_discussion", "Strategy discussion", discussion.held_at),
-            (
-                "conference_due",
-                "Initial child protection conference due",
-                discussion.conference_due_at
-                if discussion.section_47_started and discussion.conference_held_on is None
-                else None,
-            ),
-        ]
-        for kind, what, moment in moments:
-            if moment is None or not span.starts_at <= moment < span.ends_at:
-                continue
-            day, at = _timed(moment)
-            entries.append(
-                CalendarEntry(
-                    uid=f"{kind.replace('_', '-')}-{discussion.pk}@tideline",
-                    kind=kind,
-                    what=what,
-                    case_id=case.pk,
-                    case_reference=case.reference,
-                    day=day,
-                    at=at,
-                    link=_case_link(case.pk),
-                    record=discussion,
-                )
+        planned = discussion.status == StrategyStatus.PLANNED
+        moment = discussion.planned_for if planned else discussion.held_at
+        if moment is None:
+            continue
+        day, at = _timed(moment)
+        entries.append(
+            CalendarEntry(
+                uid=f"strategy-discussion-{discussion.pk}@tideline",
+                kind="strategy_discussion",
+                what="Strategy discussion (planned)" if planned else "Strategy discussion",
+                case_id=case.pk,
+                case_reference=case.reference,
+                day=day,
+                at=at,
+                link=_case_link(case.pk),
+                record=discussion,
             )
+        )
+    return entries
+
+
+def conferences_due(actor: User, span: Span) -> list[CalendarEntry]:
+    """The day each child's initial child protection conference is due by."""
+    entries = []
+    for decision in selectors.conference_due_list(actor=actor, span=span):
+        case = decision.discussion.case
+        if decision.conference_due_at is None:
+            continue  # the selector reads only those with a date
+        day, at = _timed(decision.conference_due_at)
+        entries.append(
+            CalendarEntry(
+                uid=f"conference-due-{decision.pk}@tideline",
+                kind="conference_due",
+                what="Initial child protection conference due",
+                case_id=case.pk,
+                case_reference=case.reference,
+                day=day,
+                at=at,
+                link=_case_link(case.pk),
+                record=decision,
+            )
+        )
     return entries
 
 
@@ -159,7 +174,7 @@ def bail_ends(actor: User, span: Span) -> list[CalendarEntry]:
 
 
 Source = Callable[[User, Span], list[CalendarEntry]]
-SOURCES: list[Source] = [duties_due, tasks_due, strategy_discussions, bail_ends]
+SOURCES: list[Source] = [duties_due, tasks_due, strategy_discussions, conferences_due, bail_ends]
 
 # The access log's names for the two ways the entries are read.
 VIEWED = "calendars.calendar.viewed"

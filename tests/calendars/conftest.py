@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from cases.models import EventKind, InvestigationEvent, Task
-from safeguarding.models import StrategyDiscussion
+from safeguarding.models import StrategyDiscussion, StrategyDiscussionChild, StrategyStatus
 from tests.factories import CaseFactory, PartyFactory, PersonFactory
 from welfare.models import DUTY_COMPARTMENT, Duty, DutyKind, DutyStatus, DutyTrigger
 
@@ -103,19 +103,30 @@ def an_event(suspect, recorder, occurred_at: datetime, kind: str):
 
 
 def a_discussion(
-    child, recorder, held_at: datetime, *, conference_due_at=None, section_47=True
+    child, recorder, when: datetime, *, conference_due_at=None, planned=False
 ) -> StrategyDiscussion:
-    return StrategyDiscussion.objects.create(
+    """A discussion about one child: held at `when`, section 47 enquiries started
+    (a conference due at `conference_due_at`); or planned for `when`."""
+    discussion = StrategyDiscussion.objects.create(
         case=child.case,
-        child=child,
-        held_at=held_at,
-        agencies_present="Police, children's services",
-        section_47_started=section_47,
-        rationale=f"Reasonable cause to suspect {CHILD_NAME[0]} is at risk.",
-        referral_received_on=held_at.date(),
-        conference_due_at=conference_due_at,
+        status=StrategyStatus.PLANNED if planned else StrategyStatus.HELD,
+        planned_for=when if planned else None,
+        held_at=None if planned else when,
+        agencies_present="" if planned else "Police, children's services",
+        minutes="" if planned else f"{CHILD_NAME[0]} {CHILD_NAME[1]} was seen at school.",
+        referral_received_on=when.date(),
         recorded_by=recorder.user,
     )
+    StrategyDiscussionChild.objects.create(
+        discussion=discussion,
+        child=child,
+        section_47_started=None if planned else True,
+        rationale="" if planned else f"Reasonable cause to suspect {CHILD_NAME[0]} is at risk.",
+        decided_at=None if planned else when,
+        decided_by=None if planned else recorder.user,
+        conference_due_at=conference_due_at,
+    )
+    return discussion
 
 
 # Kinds used often.

@@ -107,7 +107,7 @@ def test_the_week_holds_each_kind_of_the_readers_own_work(
         f"duty-{update.id}@tideline",
         f"duty-{contact.id}@tideline",
         f"task-{task.id}@tideline",
-        f"conference-due-{discussion.id}@tideline",
+        f"conference-due-{discussion.decisions.get().id}@tideline",
         f"bail-end-{bail.id}@tideline",
     ]
     # the read is logged, once, naming every record shown
@@ -120,12 +120,29 @@ def test_the_week_holds_each_kind_of_the_readers_own_work(
     assert sorted(entry.record_ids) == sorted(
         [
             f"strategy_discussion:{discussion.id}",
+            f"strategy_discussion_child:{discussion.decisions.get().id}",
             f"duty:{update.id}",
             f"duty:{contact.id}",
             f"task:{task.id}",
             f"event:{bail.id}",
         ]
     )
+
+
+def test_a_planned_discussion_is_on_the_day_it_is_planned_for(case, child, officer_north):
+    # given
+    discussion = a_discussion(child, officer_north, _local(2026, 12, 10, 14, 0), planned=True)
+    # when
+    entries = calendar_entries(actor=officer_north.user, span=WEEK)
+    # then
+    assert [(e.day, e.at, e.what, e.uid) for e in entries] == [
+        (
+            date(2026, 12, 10),
+            _local(2026, 12, 10, 14, 0),
+            "Strategy discussion (planned)",
+            f"strategy-discussion-{discussion.id}@tideline",
+        )
+    ]
 
 
 def test_what_is_not_the_readers_or_not_this_week_is_left_out(
@@ -146,8 +163,7 @@ def test_what_is_not_the_readers_or_not_this_week_is_left_out(
     held = a_discussion(
         child, officer_north, _local(2026, 11, 20, 9, 0), conference_due_at=_local(2026, 12, 9, 17)
     )
-    held.conference_held_on = date(2026, 12, 1)
-    held.save(update_fields=["conference_held_on"])
+    held.decisions.update(conference_held_on=date(2026, 12, 1))
     a_bail(suspect, officer_north, _local(2026, 11, 1, 12, 0), date(2026, 12, 8))
     a_bail(
         suspect,
@@ -220,8 +236,8 @@ def test_the_week_reads_one_query_per_kind(
         a_discussion(child, officer_north, _local(2026, 12, 7, hour, 0))
     officer_north.user.refresh_from_db()
     user = officer_north.user
-    # when / then: the membership, four sources, and the access log's insert
-    with django_assert_max_num_queries(6):
+    # when / then: the membership, five sources, and the access log's insert
+    with django_assert_max_num_queries(7):
         reads = access_reads_begin()
         entries = calendar_entries(actor=user, span=WEEK)
         access_reads_end(reads, status_code=200)
