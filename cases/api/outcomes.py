@@ -215,6 +215,50 @@ class OutcomeCautionComplianceApi(CaseNestedMixin, APIView):
         return response
 
 
+class OutcomeCautionTermsApi(CaseNestedMixin, APIView):
+    """Change a conditional caution's conditions or due date, or withdraw its
+    conditions (a simple caution now), with a reason: its compliance duty moves with
+    the date, or closes as no longer applying. Refused once compliance is recorded."""
+
+    policy = {"POST": "cases.outcome.add"}
+
+    @extend_schema_serializer(component_name="OutcomeCautionTerms")
+    class InputSerializer(serializers.Serializer):
+        caution_conditions = optional_text(
+            help_text="The conditions; empty withdraws them (a simple caution)."
+        )
+        conditions_due_on = optional_date(
+            help_text="The date by which the conditions must be met; after the outcome date. "
+            "Null when the conditions are withdrawn."
+        )
+        reason = serializers.CharField(
+            allow_blank=True, help_text="Why the terms changed; kept in the history."
+        )
+
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[IF_MATCH],
+        responses={200: OutcomeOutputSerializer, **errors(400, 401, 403, 404, 409, 412, 428)},
+    )
+    def post(self, request, case_id, outcome_id):
+        case = self.get_case(request, case_id)
+        outcome = selectors.outcome_get_for_actor(
+            actor=request.user, case=case, outcome_id=outcome_id
+        )
+        version = expected_version(request)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        changed = outcome_cautions.outcome_caution_change(
+            actor=request.user,
+            outcome=outcome,
+            expected_version=version,
+            **payload.validated_data,
+        )
+        response = Response(OutcomeOutputSerializer(changed).data)
+        response["ETag"] = etag_for(changed.version)
+        return response
+
+
 urlpatterns = [
     path("cases/<uuid:case_id>/outcomes/", OutcomeListCreateApi.as_view(), name="case-outcomes"),
     path(
@@ -226,5 +270,10 @@ urlpatterns = [
         "cases/<uuid:case_id>/outcomes/<uuid:outcome_id>/caution-compliance/",
         OutcomeCautionComplianceApi.as_view(),
         name="case-outcome-caution-compliance",
+    ),
+    path(
+        "cases/<uuid:case_id>/outcomes/<uuid:outcome_id>/caution-terms/",
+        OutcomeCautionTermsApi.as_view(),
+        name="case-outcome-caution-terms",
     ),
 ]

@@ -1,5 +1,7 @@
 """Pages for outcomes: recording a suspect's outcome, whether a conditional
-caution was complied with, and the outcome report with its chart and CSV."""
+caution's conditions were met (the older POST-only form), and the outcome report
+with its chart and CSV. A conditional caution's compliance and terms have their
+pages in `cases.views.outcome_cautions`, routed from here."""
 
 import csv
 from dataclasses import dataclass
@@ -16,11 +18,11 @@ from cases import reports, selectors
 from cases.forms import Checkboxes, Radios, UKDateField
 from cases.models import OutcomeCode, PartyRole
 from cases.models.outcome import OUTCOME_21_CONDITIONS
-from cases.services import outcome_cautions
 from cases.services import outcomes as outcome_services
+from cases.views.outcome_cautions import urlpatterns as caution_urlpatterns
 from common.charts import ROW_HEIGHT, BarRow, chart_frame
 from common.errors import InvalidState, ValidationError
-from common.pages import capability_required, form_errors_from, form_save, report_for_year
+from common.pages import capability_required, form_errors_from, report_for_year
 
 # --- Recording an outcome
 
@@ -180,101 +182,6 @@ def outcome_conditions(request, case_id, outcome_id):
     return redirect(_outcomes_url(case))
 
 
-# --- Recording a conditional caution's compliance
-
-_COMPLIED = {"complied": True, "not_complied": False}
-
-
-class CautionComplianceForm(forms.Form):
-    """Nothing is pre-selected: the officer says which it was. The service decides
-    what is valid and its messages come back onto these fields."""
-
-    complied = forms.ChoiceField(
-        required=False,
-        widget=Radios,
-        choices=[
-            ("complied", "Yes, they were complied with"),
-            ("not_complied", "No, they were not complied with"),
-        ],
-        label="Were the conditions complied with?",
-        error_messages={"invalid_choice": "Say whether the conditions were complied with."},
-    )
-    checked_on = UKDateField(required=False, label="Date the compliance was checked")
-    note = forms.CharField(
-        required=False,
-        label="Note (optional)",
-        help_text="What was found: for example, the course provider's confirmation.",
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-    # The version read with the page: a caution changed since is not overwritten.
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    def compliance_fields(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "complied": _COMPLIED.get(data["complied"]),
-            "checked_on": data["checked_on"],
-            "note": data["note"],
-            "expected_version": data["version"],
-        }
-
-
-def _compliance_page(request, case, outcome, form, *, status: int = 200):
-    context = {
-        "case": case,
-        "outcome": outcome,
-        "form": form,
-        "caution_state": outcome_cautions.caution_state(outcome),
-        "case_url": reverse("case-detail", args=[case.id]),
-    }
-    return render(request, "cases/outcome_caution_compliance.html", context, status=status)
-
-
-@capability_required("cases.outcome.add")
-@require_http_methods(["GET", "POST"])
-def outcome_caution_compliance(request, case_id, outcome_id):
-    """Whether a conditional caution was complied with (GET the form, POST it). Linked
-    from the case's outcomes and from the compliance duty."""
-    case = _case_for(request, case_id, "cases.outcome.add")
-    outcome = selectors.outcome_get_for_actor(actor=request.user, case=case, outcome_id=outcome_id)
-    if request.method == "GET":
-        # The page shows the suspect's name and the caution's conditions.
-        selectors.log_case_read(
-            actor=request.user,
-            action="cases.outcome.viewed",
-            case=case,
-            object_type="outcome",
-            object_id=outcome.pk,
-        )
-        form = CautionComplianceForm(initial={"version": outcome.version})
-        return _compliance_page(request, case, outcome, form)
-    form = CautionComplianceForm(request.POST)
-    if form.is_valid():
-        try:
-            saved = form_save(
-                form,
-                outcome_cautions.caution_compliance_record,
-                actor=request.user,
-                outcome=outcome,
-                **form.compliance_fields(),
-            )
-        except InvalidState as refused:
-            form.add_error(None, refused.message)
-            outcome.refresh_from_db()
-            return _compliance_page(request, case, outcome, form, status=409)
-        if saved:
-            complied = form.cleaned_data["complied"] == "complied"
-            messages.success(
-                request,
-                "The conditions are recorded as complied with."
-                if complied
-                else "The conditions are recorded as not complied with: the prosecution "
-                "decision is a task for the officer in charge.",
-            )
-            return redirect(_outcomes_url(case))
-    return _compliance_page(request, case, outcome, form)
-
-
 # --- The outcome report
 
 
@@ -360,10 +267,7 @@ urlpatterns = [
         outcome_conditions,
         name="case-outcome-conditions",
     ),
-    path(
-        "cases/<uuid:case_id>/outcomes/<uuid:outcome_id>/caution-compliance/",
-        outcome_caution_compliance,
-        name="case-outcome-caution-compliance",
-    ),
     path("reports/outcomes/", outcome_report, name="outcome-report"),
+    # A conditional caution after it is given: its compliance and its terms.
+    *caution_urlpatterns,
 ]
