@@ -41,6 +41,7 @@ from welfare.services.duty_referral import duty_meet_by_referral
 from welfare.services.family import family_pack_record
 from welfare.services.suspect_screenings import safety_plan_record, welfare_screening_record
 from welfare.services.victim_care import victim_point_of_contact_change
+from welfare.services.welfare_checks import welfare_check_record
 
 
 def _user(username: str) -> User:
@@ -291,12 +292,15 @@ def _sextortion(now: datetime) -> None:
     # In limbo since his release: the first welfare contact was made (through his
     # solicitor), and the next falls due 20 working days after it.
     first_contact = _open_duty(case, DutyKind.WELFARE_CONTACT, suspect)
-    duty_meet_by_contact(
+    welfare_check_record(
         actor=officer,
         duty=first_contact,
+        outcome="spoke",
         channel="phone",
-        summary="Welfare call through his solicitor: told the phone examination continues.",
-        contacted_at=_at(_working_days_back(2), 11),
+        risk_now="unchanged",
+        what_was_said="Welfare call: told the phone examination continues; he is coping.",
+        support_offered="Samaritans and Stop It Now again; his solicitor has the numbers.",
+        made_at=_at(_working_days_back(2), 11),
     )
     _event(
         officer,

@@ -20,11 +20,11 @@ from cases.services.people import party_add_for_person
 from safeguarding.models import Flag
 from safeguarding.services.flags import flag_clear
 from welfare.models import Duty, DutyKind, DutyStatus
-from welfare.services.duty_meet import duty_meet_by_contact
 from welfare.services.duty_referral import duty_meet_by_referral
 from welfare.services.family import family_pack_record
 from welfare.services.suspect_incidents import welfare_incident_record
 from welfare.services.suspect_screenings import safety_plan_record, welfare_screening_record
+from welfare.services.welfare_checks import welfare_check_record
 
 HISTORY = 16
 # The result of each suspect's screenings, in turn: mostly not at risk, as in the
@@ -122,12 +122,15 @@ def _history_case(investigator: User, number: int, arrested_on: date) -> None:
     if check is not None:
         # One of the checks was made late: the statistics say so.
         late = number == 3
-        duty_meet_by_contact(
+        welfare_check_record(
             actor=investigator,
             duty=check,
+            outcome="spoke",
             channel="phone",
-            summary="Welfare check after release: spoke to him; the safety plan holds.",
-            contacted_at=release.occurred_at + timedelta(hours=50 if late else 20),
+            risk_now="unchanged",
+            what_was_said="Spoke to him after release; the safety plan holds.",
+            support_offered="Samaritans and Stop It Now again.",
+            made_at=release.occurred_at + timedelta(hours=50 if late else 20),
         )
     family_pack_record(
         actor=investigator,
@@ -149,12 +152,15 @@ def _history_case(investigator: User, number: int, arrested_on: date) -> None:
         )
     contact = _open(DutyKind.WELFARE_CONTACT, suspect)
     if contact is not None:
-        duty_meet_by_contact(
+        welfare_check_record(
             actor=investigator,
             duty=contact,
+            outcome="spoke",
             channel="phone",
-            summary="Welfare contact through his solicitor: told where the investigation stands.",
-            contacted_at=contact.due_at - timedelta(days=1),
+            risk_now="unchanged",
+            what_was_said="Told him where the investigation stands; he is coping.",
+            support_offered="Samaritans and Stop It Now again.",
+            made_at=contact.due_at - timedelta(days=1),
         )
     if number == 2:
         welfare_incident_record(

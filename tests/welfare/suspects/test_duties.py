@@ -11,9 +11,9 @@ from safeguarding.models import FlagKind
 from safeguarding.services.flags import flag_raise
 from tests.welfare.suspects.conftest import LONDON, at
 from welfare.models import Duty, DutyKind, DutyStatus, DutyTrigger, SafetyPlan
-from welfare.services.duty_meet import duty_meet_by_contact
 from welfare.services.suspect_duties import welfare_contact_next
 from welfare.services.suspect_screenings import safety_plan_record
+from welfare.services.welfare_checks import welfare_check_record
 
 pytestmark = pytest.mark.django_db
 
@@ -178,23 +178,32 @@ def test_a_check_is_met_by_a_contact_after_release_not_before(
     plan(officer_north, case, suspect)
     record_event(suspect, EventKind.RELEASED_UNDER_INVESTIGATION, at(2026, 3, 9, 18, 0))
     [check] = duties(suspect, DutyKind.WELFARE_CHECK)
+    spoke = {
+        "outcome": "spoke",
+        "risk_now": "unchanged",
+        "what_was_said": "Home visit; he is with his brother.",
+        "support_offered": "Samaritans again.",
+    }
     with pytest.raises(ValidationError) as refused:
-        duty_meet_by_contact(
+        welfare_check_record(
             actor=officer_north.user,
             duty=check,
+            **spoke,
             channel="phone",
-            summary="Spoke before he left.",
-            contacted_at=at(2026, 3, 9, 17, 0),
+            made_at=at(2026, 3, 9, 17, 0),
         )
-    assert "before release" in refused.value.message_dict["contacted_at"][0]
-    met = duty_meet_by_contact(
+    assert refused.value.message_dict["made_at"] == [
+        "The check must be after the release it follows, not before."
+    ]
+    welfare_check_record(
         actor=officer_north.user,
         duty=check,
+        **spoke,
         channel="visit",
-        summary="Home visit; he is with his brother.",
-        contacted_at=at(2026, 3, 10, 11, 0),
+        made_at=at(2026, 3, 10, 11, 0),
     )
-    assert met.status == DutyStatus.MET
+    check.refresh_from_db()
+    assert check.status == DutyStatus.MET
 
 
 # --- Welfare contact in limbo
@@ -216,12 +225,15 @@ def test_each_contact_makes_the_next_due_and_a_decision_ends_the_cadence(
     record_event(suspect, EventKind.RELEASED_UNDER_INVESTIGATION, at(2026, 3, 2, 12, 0))
     [first] = duties(suspect, DutyKind.WELFARE_CONTACT)
     # when a contact is logged on Monday 9 March at 10:00
-    duty_meet_by_contact(
+    welfare_check_record(
         actor=officer_north.user,
         duty=first,
+        outcome="spoke",
         channel="phone",
-        summary="Update through his solicitor: the devices are still being examined.",
-        contacted_at=at(2026, 3, 9, 10, 0),
+        risk_now="unchanged",
+        what_was_said="Update through his solicitor: the devices are still being examined.",
+        support_offered="Samaritans again.",
+        made_at=at(2026, 3, 9, 10, 0),
     )
     # then the next is due 20 working days after it, past Good Friday and Easter Monday
     [second] = duties(suspect, DutyKind.WELFARE_CONTACT, status=DutyStatus.OPEN)

@@ -156,7 +156,8 @@ def test_the_case_page_shows_the_panel_to_the_officer(checks, officer_north, cas
     assert 'id="suspect-welfare"' in html
     assert "Missed by 3 hours" in html
     for check in Duty.objects.filter(kind=DutyKind.WELFARE_CHECK):
-        assert f"/duties/{check.id}/log-contact/" in html
+        assert f"/duties/{check.id}/welfare-check/" in html
+        assert f"/duties/{check.id}/log-contact/" not in html
 
 
 # --- API
