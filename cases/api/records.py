@@ -2,7 +2,8 @@
 
 from django.urls import path
 from drf_spectacular.utils import extend_schema_serializer
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.response import Response
 
 from cases import selectors
 from cases.api.common import CaseRecordsApi, PartyField, PartyRefSerializer, UserRefSerializer
@@ -82,6 +83,32 @@ class ContactOutputSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(component_name="ContactUpdateMet")
+class ContactUpdateMetSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The duty met.")
+    label = serializers.CharField(help_text="Why it was owed.")
+    told_about = serializers.CharField(help_text="The event the contact told of.")
+
+
+@extend_schema_serializer(component_name="ContactCreated")
+class ContactCreatedOutputSerializer(ContactOutputSerializer):
+    updates_met = ContactUpdateMetSerializer(
+        many=True, help_text="The updates owed to the person that this contact met."
+    )
+    told_about = serializers.SerializerMethodField(
+        help_text=(
+            "What the contact told them of: 'arrested on 3 November 2026; released on "
+            "pre-charge bail on 4 November 2026'; empty when it met no update."
+        )
+    )
+
+    class Meta(ContactOutputSerializer.Meta):
+        fields = [*ContactOutputSerializer.Meta.fields, "updates_met", "told_about"]
+
+    def get_told_about(self, contact) -> str:
+        return "; ".join(update.told_about for update in getattr(contact, "updates_met", []))
+
+
 class ContactListCreateApi(CaseRecordsApi):
     policy = {"GET": "cases.case.view", "POST": "cases.contact.add"}
     output_serializer = ContactOutputSerializer
@@ -97,14 +124,30 @@ class ContactListCreateApi(CaseRecordsApi):
         summary = serializers.CharField()
         next_contact_on = serializers.DateField(required=False, allow_null=True)
         next_contact_note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+        duties = serializers.ListField(
+            child=serializers.UUIDField(),
+            required=False,
+            default=list,
+            max_length=50,
+            help_text=(
+                "The updates owed to this person that the contact meets (one call telling "
+                "a victim of the arrest and the release meets both): ids of open victim "
+                "updates of this party. All are met or none: any other answers 400 on "
+                "`duties`, with nothing stored."
+            ),
+        )
 
     pagination_class = CursorPagination.ordered_by("-contacted_at", "-id")
+    create_responses = {201: ContactCreatedOutputSerializer}
 
     def records(self, request, case):
         return selectors.contact_list(actor=request.user, case=case)
 
     def record(self, request, case, data):
         return record_services.contact_log(actor=request.user, case=case, **data)
+
+    def created(self, record):
+        return Response(ContactCreatedOutputSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_serializer(component_name="Decision")

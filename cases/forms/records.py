@@ -63,12 +63,38 @@ class ContactForm(forms.Form):
         required=False, max_length=200, label="About the next contact (optional)"
     )
 
-    def __init__(self, *args, parties=(), **kwargs):
+    # The updates owed to the victims now (cases.events.PARTY_UPDATES_OWED): the
+    # contact meets those ticked, which must be owed to the person it was with.
+    duties = forms.MultipleChoiceField(
+        required=False,
+        widget=Checkboxes,
+        label="Which updates did this contact give?",
+        help_text=(
+            "Each update owed now. Those owed to the person you choose above are ticked: "
+            "untick any this contact did not cover."
+        ),
+        error_messages={
+            "invalid_choice": "%(value)s is not one of the updates owed to this person."
+        },
+    )
+
+    def __init__(self, *args, parties=(), owed=(), **kwargs):
+        """`owed`: (party, OwedUpdate) for each update owed to a party shown."""
         super().__init__(*args, **kwargs)
         self.parties = {str(p.id): p for p in parties}
         self.fields["party"].choices = [
             (str(p.id), f"{p.person.full_name} ({p.get_role_display().lower()})") for p in parties
         ]
+        self.fields["duties"].choices = [
+            (update.id, f"{party.person.full_name}: {update.label}") for party, update in owed
+        ]
+        if not owed:
+            del self.fields["duties"]
+        elif not self.is_bound:
+            chosen = self.initial.get("party")
+            self.initial["duties"] = [
+                update.id for party, update in owed if str(party.pk) == chosen
+            ]
 
     def clean(self):
         cleaned = super().clean()
@@ -95,6 +121,7 @@ class ContactForm(forms.Form):
             "direction": data.get("direction") or ContactDirection.OUTBOUND,
             "next_contact_on": data.get("next_contact_on"),
             "next_contact_note": data.get("next_contact_note", ""),
+            "duties": data.get("duties") or [],
         }
 
 

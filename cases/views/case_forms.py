@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from agencies.access import can
 from agencies.selectors import member_list_for_casework, team_list
 from cases import selectors
+from cases.events import PARTY_UPDATES_OWED, event_collect
 from cases.forms import (
     CaseChangeForm,
     CaseForm,
@@ -145,6 +146,16 @@ def _victims_first(parties: list) -> list:
     return sorted(parties, key=lambda party: party.role != PartyRole.VICTIM)
 
 
+def _updates_owed(actor, victims: list) -> list:
+    # Asked of the apps above cases (welfare answers the victim updates owed); each
+    # answer read is logged by the app that reads it.
+    return [
+        (victim, update)
+        for victim in victims
+        for update in event_collect(PARTY_UPDATES_OWED, actor=actor, party=victim)
+    ]
+
+
 @capability_required("cases.contact.add")
 @GET_AND_POST
 def contact_create(request, case_id):
@@ -156,7 +167,8 @@ def contact_create(request, case_id):
         chosen = str(victims[0].id) if len(victims) == 1 else ""
     now = timezone.localtime()
     initial = {"party": chosen, "contacted_on": now.date(), "contacted_time": now.strftime("%H:%M")}
-    form = ContactForm(request.POST or None, parties=parties, initial=initial)
+    owed = _updates_owed(request.user, victims)
+    form = ContactForm(request.POST or None, parties=parties, owed=owed, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             contact = record_services.contact_log(
@@ -165,9 +177,11 @@ def contact_create(request, case_id):
         except ValidationError as error:
             form_errors_from(form, _renamed(error, {"contacted_at": "contacted_on"}))
         else:
+            told = "; ".join(update.told_about for update in contact.updates_met)
             messages.success(
                 request,
-                f"Contact with {contact.party.person.full_name} logged on {case.reference}.",
+                f"Contact with {contact.party.person.full_name} logged on {case.reference}."
+                + (f" Told about: {told}." if told else ""),
             )
             return _to_case(case, "contacts")
     # The optional details stay open when one of them needs correcting.

@@ -7,7 +7,12 @@ from django.db.models import QuerySet
 from django.urls import path, reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,10 +23,13 @@ from cases.models import ContactChannel, ContactDirection
 from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import IDEMPOTENCY_KEY, errors
+from common.errors import ValidationError
 from welfare.filters import DUE_FILTERS, WHOSE_FILTERS, DutyKindFilter
 from welfare.models import VICTIM_DUTIES, Duty, DutyKind
 from welfare.selectors import duties as duty_selectors
+from welfare.selectors import victims as victim_selectors
 from welfare.services.duty_meet import duty_meet_by_contact
+from welfare.services.victim_updates import told_about_text, victim_updates_meet
 
 _KINDS = ", ".join(f"`{value}`" for value in DutyKind.values)
 
@@ -33,6 +41,39 @@ def _duty_links(duty: Duty) -> dict:
         "log_contact_page": reverse("duty-log-contact", args=[duty.pk]),
         "case_page": reverse("case-detail", args=[duty.case_id]),
     }
+
+
+@extend_schema_serializer(component_name="DutyResolution")
+class DutyResolutionSerializer(serializers.Serializer):
+    resolved_at = serializers.DateTimeField()
+    resolved_by = serializers.CharField(allow_null=True, help_text="A username.")
+    contact = serializers.UUIDField(allow_null=True, help_text="The contact that met it.")
+    referral = serializers.UUIDField(allow_null=True, help_text="The referral that met it.")
+    note = serializers.CharField(allow_blank=True)
+    external_reference = serializers.CharField(allow_blank=True)
+    told_about = serializers.CharField(
+        allow_blank=True,
+        help_text=(
+            "For a victim update met by a contact: every event that contact told the victim "
+            "of, 'arrested on 3 November 2026; released on pre-charge bail on 4 November "
+            "2026'. Empty otherwise."
+        ),
+    )
+    updates_met_by_contact = serializers.ListField(
+        child=serializers.UUIDField(),
+        help_text="The victim updates that the same contact met, this one among them.",
+    )
+
+
+def _told_about_by_contact(context: dict, duty: Duty) -> list[Duty]:
+    # A met duty is shown one at a time (its detail, the log-contact answer): one
+    # read of what its contact met, unless the caller read them for a whole page.
+    if not duty.contact_id:
+        return []
+    told = context.get("told_about")
+    if told is None:
+        told = victim_selectors.contact_told_about_map([duty.contact_id])
+    return told.get(duty.contact_id, [])
 
 
 @extend_schema_serializer(component_name="Duty")
@@ -112,17 +153,23 @@ class DutyOutputSerializer(serializers.ModelSerializer):
         care = self._care(duty)
         return care.wants_updates if care else None
 
+    @extend_schema_field(DutyResolutionSerializer(allow_null=True))
     def get_resolution(self, duty: Duty) -> dict | None:
         if duty.is_open:
             return None
-        return {
+        told = _told_about_by_contact(self.context, duty)
+        resolution = {
             "resolved_at": duty.resolved_at,
             "resolved_by": duty.resolved_by.get_username() if duty.resolved_by else None,
             "contact": str(duty.contact_id) if duty.contact_id else None,
             "referral": str(duty.referral_id) if duty.referral_id else None,
             "note": duty.resolution_note,
             "external_reference": duty.external_reference,
+            "told_about": told_about_text(told),
+            "updates_met_by_contact": [str(met.pk) for met in told],
         }
+        # Through its serializer, so that its moment is worded as every other one is.
+        return dict(DutyResolutionSerializer(resolution).data)
 
     def get_links(self, duty: Duty) -> dict:
         return _duty_links(duty)
@@ -212,7 +259,10 @@ class DutyDetailApi(APIView):
 
 class DutyLogContactApi(APIView):
     """Meet a victim update, welfare check or welfare contact by a contact with the
-    person it is owed to: link one already logged, or log it here."""
+    person it is owed to: link one already logged, or log it here. A new contact with
+    a victim meets every update owed to them that `duties` names (by default the one
+    in the URL); the answer is the duty in the URL, whose resolution says what the
+    contact told them about."""
 
     policy = {"POST": "welfare.duty.meet"}
 
@@ -227,10 +277,23 @@ class DutyLogContactApi(APIView):
         direction = serializers.ChoiceField(
             choices=ContactDirection.choices, required=False, default=ContactDirection.OUTBOUND
         )
+        duties = serializers.ListField(
+            child=serializers.UUIDField(),
+            required=False,
+            allow_empty=False,
+            max_length=50,
+            help_text=(
+                "For a victim update: every update owed to the same victim that this new "
+                "contact meets (one call telling of the arrest and the release meets both). "
+                "Defaults to the duty in the URL. All are met or none: one owed to someone "
+                "else, not open, not a victim update or not yours to see answers 400 on "
+                "`duties`, with nothing stored."
+            ),
+        )
 
         def validate(self, attrs):
             if attrs.get("contact"):
-                extra = {"channel", "summary", "contacted_at"} & set(attrs)
+                extra = {"channel", "summary", "contacted_at", "duties"} & set(attrs)
                 if extra:
                     raise serializers.ValidationError(
                         {
@@ -263,8 +326,18 @@ class DutyLogContactApi(APIView):
             data["contact"] = duty_selectors.duty_contact_get_for_actor(
                 actor=request.user, duty=duty, contact_id=data["contact"]
             )
-        met = duty_meet_by_contact(actor=request.user, duty=duty, **data)
-        met = duty_selectors.duty_get_for_actor(actor=request.user, duty_id=met.pk)
+        chosen = data.pop("duties", None)
+        if duty.kind == DutyKind.VICTIM_UPDATE and duty.is_open and not data.get("contact"):
+            victim_updates_meet(
+                actor=request.user, party=duty.party, duty_ids=chosen or [duty.pk], **data
+            )
+        elif chosen and duty.kind != DutyKind.VICTIM_UPDATE and chosen != [duty.pk]:
+            raise ValidationError(
+                {"duties": ["Only victim updates are met together: this duty is met alone."]}
+            )
+        else:
+            duty_meet_by_contact(actor=request.user, duty=duty, **data)
+        met = duty_selectors.duty_get_for_actor(actor=request.user, duty_id=duty.pk)
         return Response(DutyOutputSerializer(met).data)
 
 

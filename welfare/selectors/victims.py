@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 
 from agencies import access
+from agencies.audit import access_list_record
 from agencies.selectors import member_list_for_casework
 from cases import selectors as case_selectors
 from cases.models import Case, CaseParty, PartyRole
@@ -94,10 +95,10 @@ def victim_updates_owed_list(*, actor: User, party: CaseParty) -> list[Duty]:
     """The updates owed to this victim now that the reader may meet by a contact:
     open VICTIM_UPDATE duties of this party, in this case, in the order they fall
     due (each with its event, for what the contact tells them of). Nothing for a
-    reader who may not meet duties on the case. The caller logs what it shows."""
+    reader who may not meet duties on the case. The read is logged."""
     if not access.can(actor, MEET, party.case):
         return []
-    return list(
+    owed = list(
         duty_scope(actor, action=MEET)
         .filter(
             case_id=party.case_id,
@@ -108,6 +109,8 @@ def victim_updates_owed_list(*, actor: User, party: CaseParty) -> list[Duty]:
         .select_related("event")
         .order_by("due_at", "id")
     )
+    access_list_record(actor=actor, records=owed)
+    return owed
 
 
 def duty_visible_find(*, actor: User, duty_id: UUID | str) -> Duty | None:

@@ -14,22 +14,30 @@ from django.views.decorators.http import require_GET, require_http_methods
 from agencies import access
 from agencies.audit import access_list_record
 from cases.forms import Radios
-from cases.forms.fields import TimeField, UKDateField
+from cases.forms.fields import Checkboxes, TimeField, UKDateField
 from cases.forms.records import (
     contact_channel_field,
     contact_direction_field,
     contact_summary_field,
 )
 from cases.models import ContactChannel, ContactDirection
+from common.dates import day_text
 from common.errors import InvalidState, ValidationError
 from common.keyset import keyset_page_for_request
 from common.pages import capability_required, form_errors_from
 from welfare.filters import DUE_FILTERS, WHOSE_FILTERS
-from welfare.models import CONTACT_DUTIES, VICTIM_DUTIES, EnhancedReason, ServiceLevel
+from welfare.models import (
+    CONTACT_DUTIES,
+    VICTIM_DUTIES,
+    DutyKind,
+    EnhancedReason,
+    ServiceLevel,
+)
 from welfare.selectors import duties as duty_selectors
 from welfare.selectors import victims as victim_selectors
 from welfare.services import victim_care as care_services
 from welfare.services.duty_meet import duty_meet_by_contact
+from welfare.services.victim_updates import told_about_text, victim_updates_meet
 from welfare.views.fields import text_field
 
 _DUE_TABS = (("today", "Today"), ("overdue", "Overdue"), ("week", "This week"))
@@ -110,6 +118,48 @@ def _safe_next(request, fallback: str) -> str:
     return fallback
 
 
+# The hidden field that says the updates were offered, so that none ticked means none.
+DUTIES_SHOWN = "duties_shown"
+
+
+class VictimUpdatesContactForm(DutyContactForm):
+    """The contact with a victim: every update owed to them now is offered, all
+    ticked; the contact meets those left ticked."""
+
+    duties = forms.MultipleChoiceField(
+        required=False,
+        widget=Checkboxes,
+        label="What did this contact tell them about?",
+        help_text="Every update owed to them now. Untick any this contact did not cover.",
+    )
+
+    def __init__(self, *args, owed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["duties"].choices = [
+            (str(duty.pk), f"{duty.reason} (due {day_text(duty.due_at)})") for duty in owed
+        ]
+        self.fields["duties"].error_messages["invalid_choice"] = (
+            "%(value)s is not one of the updates owed to this person."
+        )
+        if not self.is_bound:
+            self.initial["duties"] = [str(duty.pk) for duty in owed]
+
+    def duty_ids(self, duty) -> list[str]:
+        # A form sent without the list (an older page, a bookmark) meets the duty of
+        # the page: unticking every box is not the same as never having seen them.
+        if DUTIES_SHOWN not in self.data:
+            return [str(duty.pk)]
+        return list(self.cleaned_data["duties"])
+
+
+def _contact_form_errors(form, error: ValidationError) -> None:
+    if "contacted_at" in error.message_dict:
+        for message in error.message_dict.pop("contacted_at"):
+            form.add_error("contacted_on", message)
+    if error.message_dict:
+        form_errors_from(form, error)
+
+
 @capability_required("welfare.duty.meet")
 @require_http_methods(["GET", "POST"])
 def duty_log_contact(request, duty_id):
@@ -118,37 +168,62 @@ def duty_log_contact(request, duty_id):
     )
     back = _safe_next(request, reverse("victim-updates"))
     local_now = timezone.localtime()
-    form = DutyContactForm(
-        request.POST or None,
-        initial={"contacted_on": local_now.date(), "contacted_time": local_now.strftime("%H:%M")},
-    )
+    initial = {"contacted_on": local_now.date(), "contacted_time": local_now.strftime("%H:%M")}
     care = getattr(duty.party, "victim_care", None) if duty.kind in VICTIM_DUTIES else None
+    many = duty.kind == DutyKind.VICTIM_UPDATE and duty.is_open
+    owed = (
+        victim_selectors.victim_updates_owed_list(actor=request.user, party=duty.party)
+        if many
+        else []
+    )
+    form: DutyContactForm = (
+        VictimUpdatesContactForm(request.POST or None, owed=owed, initial=initial)
+        if many
+        else DutyContactForm(request.POST or None, initial=initial)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            duty_meet_by_contact(
-                actor=request.user,
-                duty=duty,
-                channel=form.cleaned_data["channel"],
-                summary=form.cleaned_data["summary"],
-                contacted_at=form.contacted_at(),
-                direction=form.cleaned_data["direction"] or ContactDirection.OUTBOUND,
-            )
+            if isinstance(form, VictimUpdatesContactForm):
+                _, met = victim_updates_meet(
+                    actor=request.user,
+                    party=duty.party,
+                    duty_ids=form.duty_ids(duty),
+                    channel=form.cleaned_data["channel"],
+                    summary=form.cleaned_data["summary"],
+                    contacted_at=form.contacted_at(),
+                    direction=form.cleaned_data["direction"] or ContactDirection.OUTBOUND,
+                )
+                done = (
+                    f"Contact logged with {duty.party.person.full_name}: "
+                    f"{len(met)} update{'' if len(met) == 1 else 's'} met. "
+                    f"Told about: {told_about_text(met)}."
+                )
+            else:
+                duty_meet_by_contact(
+                    actor=request.user,
+                    duty=duty,
+                    channel=form.cleaned_data["channel"],
+                    summary=form.cleaned_data["summary"],
+                    contacted_at=form.contacted_at(),
+                    direction=form.cleaned_data["direction"] or ContactDirection.OUTBOUND,
+                )
+                done = (
+                    f"Contact logged with {duty.party.person.full_name}: "
+                    f"{duty.get_kind_display().lower()} met."
+                )
         except ValidationError as error:
-            if "contacted_at" in error.message_dict:
-                for message in error.message_dict.pop("contacted_at"):
-                    form.add_error("contacted_on", message)
-            if error.message_dict:
-                form_errors_from(form, error)
+            _contact_form_errors(form, error)
         except InvalidState as error:
             messages.error(request, error.message)
             return redirect(back)
         else:
-            messages.success(
-                request,
-                f"Contact logged with {duty.party.person.full_name}: "
-                f"{duty.get_kind_display().lower()} met.",
-            )
+            messages.success(request, done)
             return redirect(back)
+    told = (
+        victim_selectors.contact_told_about_map([duty.contact_id]).get(duty.contact_id, [])
+        if duty.contact_id
+        else []
+    )
     return render(
         request,
         "welfare/duties/log_contact.html",
@@ -159,6 +234,9 @@ def duty_log_contact(request, duty_id):
             "back": back,
             "is_open": duty.is_open,
             "is_contact_duty": duty.kind in CONTACT_DUTIES,
+            "offers_updates": many,
+            "duties_shown": DUTIES_SHOWN,
+            "told_about": told_about_text(told),
         },
     )
 
