@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Outcome
@@ -39,6 +40,17 @@ NO_LONGER_CONDITIONAL_NOTE = "The outcome is no longer a conditional caution."
 
 def caution_source_key(outcome: Outcome) -> str:
     return f"outcome:{outcome.pk}:caution_compliance"
+
+
+def compliance_page_path(duty: Duty) -> str | None:
+    """Where a caution compliance duty is met: the outcome's compliance page, for
+    whatever shows the duty (lists, calendar, API links). None for any other duty.
+    From the duty's own key and case, with no query."""
+    prefix, _, rest = duty.source_key.partition(":")
+    if duty.kind != DutyKind.CAUTION_COMPLIANCE or prefix != "outcome":
+        return None
+    outcome_id = rest.split(":", 1)[0]
+    return reverse("case-outcome-caution-compliance", args=[duty.case_id, outcome_id])
 
 
 def caution_due_at(due_on: date) -> datetime:

@@ -388,3 +388,19 @@ def test_the_page_says_when_compliance_is_already_recorded(browser_for, caution,
     assert response.status_code == 409
     assert "already recorded" in response.content.decode()
     assert Task.objects.count() == 0
+
+
+def test_the_case_shows_the_state_and_the_prosecution_decision_task(
+    browser_for, caution, officer_north
+):
+    # given
+    caution_compliance_record(
+        actor=officer_north.user, outcome=caution, complied=False, checked_on=TODAY
+    )
+    # when
+    html = browser_for(officer_north).get(f"/cases/{caution.case_id}/").content.decode()
+    # then
+    assert "Not complied with" in html
+    assert "Prosecution decision needed" in html
+    assert PROSECUTION_DECISION_TITLE in html
+    assert f'href="{_page(caution)}"' not in html

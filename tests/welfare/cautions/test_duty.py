@@ -15,7 +15,11 @@ from cases.services.outcomes import outcome_record
 from common.errors import InvalidState, ValidationError
 from tests.welfare.cautions.conftest import DUE_AT, DUE_ON, NOW
 from welfare.models import Duty, DutyKind, DutyStatus, DutyTrigger
-from welfare.services.caution_duties import NO_LONGER_CONDITIONAL_NOTE, caution_due_at
+from welfare.services.caution_duties import (
+    NO_LONGER_CONDITIONAL_NOTE,
+    caution_due_at,
+    compliance_page_path,
+)
 
 pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("clock")]
 
@@ -215,3 +219,13 @@ def test_terms_cannot_change_once_compliance_is_recorded(caution, investigator_n
     # then
     assert refused.value.state == "complied"
     assert _duty(caution).due_at == DUE_AT
+
+
+def test_the_duty_links_to_the_compliance_page(caution, case, suspect, investigator_north):
+    # given
+    other = Duty.objects.exclude(kind=DutyKind.CAUTION_COMPLIANCE).first()
+    # then
+    assert compliance_page_path(_duty(caution)) == (
+        f"/cases/{case.id}/outcomes/{caution.id}/caution-compliance/"
+    )
+    assert other is None or compliance_page_path(other) is None
