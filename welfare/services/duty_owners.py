@@ -32,11 +32,12 @@ case has no lead and nobody above could hold it."""
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.urls import reverse
 
 from agencies.access import CAPABILITIES, holds_role
 from agencies.models import Membership
 from cases.models import Case, CaseParty, InvestigationEvent
-from common.notifications import notify, section_link
+from common.notifications import notify
 from welfare.models import FAMILY_DUTIES, SUSPECT_DUTIES, VICTIM_DUTIES, DutyKind, VictimCare
 
 # Who may be made responsible for a duty: whoever may meet one.
@@ -44,11 +45,6 @@ DUTY_HOLDER_ROLES = CAPABILITIES["welfare.duty.meet"]
 # Duties that go to the officer who recorded the event that opened them.
 EVENT_RECORDER_DUTIES = (SUSPECT_DUTIES | FAMILY_DUTIES) - {DutyKind.CAUTION_COMPLIANCE}
 ROUTED_NOTICE = "welfare.duty_routed"
-_SECTIONS: dict[str, str] = {
-    **dict.fromkeys(SUSPECT_DUTIES, "suspect-welfare"),
-    **dict.fromkeys(FAMILY_DUTIES, "family-support"),
-    **dict.fromkeys(VICTIM_DUTIES, "victims-code"),
-}
 
 
 def can_hold(user: User | None, *, case: Case) -> bool:
@@ -122,12 +118,16 @@ def lead_told_of_routing(
     (the officer who recorded its event): once per event and person, so that an
     arrest's several duties are one notice. Nothing personal in the message."""
     lead = case.lead_officer
-    if event is None or to is None or lead is None or not lead.is_active or to.pk == lead.pk:
+    if kind not in EVENT_RECORDER_DUTIES or event is None or to is None:
+        # A victim's duty went to the contact someone named for it: nothing to tell.
+        return
+    if lead is None or not lead.is_active or to.pk == lead.pk:
         return
     notify(
         user=lead,
         kind=ROUTED_NOTICE,
         message="Duties from an event in a case you lead went to the officer who recorded it.",
-        link=section_link("case-detail", case.pk, _SECTIONS.get(kind, "events")),
+        # The case page: an event's duties sit in several of its sections.
+        link=reverse("case-detail", args=[case.pk]),
         dedupe_key=f"duty_routed:event:{event.pk}:to:{to.pk}",
     )
