@@ -4,6 +4,10 @@ through the API (`threshold-decisions/`, 201) or the child's own page. The refer
 side is told 409 by the API (the move is not theirs) and finds no page (404);
 everyone else gets 404, and nothing is decided."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from agencies.models import Role
 from referrals.models import Referral, ReferralPurpose, ReferralState, ThresholdDecision
 from tests.authz import REFERRAL_TARGETS, Endpoint
@@ -16,12 +20,22 @@ DECIDERS = frozenset({Role.MASH_COORDINATOR, Role.SOCIAL_WORKER})
 def a_childs_referral(state: str):
     """A safeguarding referral from `sender` to `receiver` about one child, whose
     party id the path and the body name."""
-    base = a_referral(state, purpose=ReferralPurpose.SAFEGUARDING, party_role="victim")
+    due_at = timezone.now() + timedelta(days=1)
+    base = a_referral(
+        state,
+        purpose=ReferralPurpose.SAFEGUARDING,
+        party_role="victim",
+        threshold_due_at=due_at,
+    )
 
     def setup(sender, receiver, actor) -> dict:
         values = base(sender, receiver, actor)
-        values["child"] = values["_referral"].parties.get().pk
-        return values
+        referral = values["_referral"]
+        # As sending leaves it: the child owed a decision.
+        child = ThresholdDecision.objects.create(
+            referral=referral, child=referral.parties.get(), due_at=due_at
+        ).child_id
+        return {**values, "child": child}
 
     return setup
 
