@@ -103,9 +103,7 @@ class InvolvedReferralSerializer(serializers.Serializer):
         decided_at = serializers.DateTimeField(allow_null=True)
 
     def get_threshold_decisions(self, referral) -> ChildThresholdSerializer(many=True):  # type: ignore[valid-type]
-        return self.ChildThresholdSerializer(  # type: ignore[return-value]
-            referral.threshold_decisions.all(), many=True
-        ).data
+        return self.ChildThresholdSerializer(referral.threshold_decisions.all(), many=True).data
 
 
 @extend_schema_serializer(component_name="CaseAgencies")

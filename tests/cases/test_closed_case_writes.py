@@ -53,6 +53,7 @@ GOES_ON_AFTER_CLOSING = {
     ("referral-answer", "POST"): "the sender answers the receiver's question",
     ("referral-withdraw", "POST"): "the sender may take back a referral it sent",
     ("referral-threshold-decision", "POST"): "the hub's decision on a referral it received",
+    ("referral-threshold-decisions", "POST"): "the hub's decision for a child it was referred",
     ("referral-concerns", "POST"): "an urgent concern is raised whatever the case's state",
     ("referral-concern-acknowledge", "POST"): "an urgent concern is acknowledged on the clock",
     ("referral-messages", "POST"): "the two sides of a referral go on talking",
