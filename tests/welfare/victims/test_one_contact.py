@@ -19,12 +19,11 @@ CALL = at(2026, 11, 5, 10, 0)
 TOLD = "arrested on 3 November 2026; released on pre-charge bail on 4 November 2026"
 
 
-@pytest.fixture
-def owed(officer_north, case, suspect, victim):
+def arrest_and_release(officer, case, suspect, victim) -> dict[str, Duty]:
     """An arrest and a release on bail, each owing the victim an update."""
-    record_event(officer_north.user, case, suspect, EventKind.ARRESTED, ARRESTED)
+    record_event(officer.user, case, suspect, EventKind.ARRESTED, ARRESTED)
     record_event(
-        officer_north.user,
+        officer.user,
         case,
         suspect,
         EventKind.BAILED,
@@ -36,6 +35,11 @@ def owed(officer_north, case, suspect, victim):
     )
     assert [duty.status for duty in updates] == [DutyStatus.OPEN, DutyStatus.OPEN]
     return {"arrest": updates[0], "release": updates[1]}
+
+
+@pytest.fixture
+def owed(officer_north, case, suspect, victim):
+    return arrest_and_release(officer_north, case, suspect, victim)
 
 
 def _statuses(*duties) -> list[str]:

@@ -1,11 +1,17 @@
 """One contact for every update owed, through the API: the duty's log-contact with
 `duties`, and the case's contacts with `duties` (issue 16)."""
 
+import pytest
 import time_machine
 
 from cases.models import ContactLog
-from tests.welfare.victims.test_one_contact import CALL, TOLD, owed  # noqa: F401  # fixture
+from tests.welfare.victims.test_one_contact import CALL, TOLD, arrest_and_release
 from welfare.models import Duty, DutyStatus
+
+
+@pytest.fixture
+def owed(officer_north, case, suspect, victim):
+    return arrest_and_release(officer_north, case, suspect, victim)
 
 
 def _snapshot():
