@@ -1,6 +1,6 @@
 """The safeguarding API, one module per domain concept (each defines its urlpatterns)."""
 
-from safeguarding.api import assessments, flags, queue, strategy, vocabulary
+from safeguarding.api import assessments, flags, queue, strategy, strategy_planning, vocabulary
 
 urlpatterns = [
     *vocabulary.urlpatterns,
@@ -8,4 +8,5 @@ urlpatterns = [
     *assessments.urlpatterns,
     *flags.urlpatterns,
     *strategy.urlpatterns,
+    *strategy_planning.urlpatterns,
 ]

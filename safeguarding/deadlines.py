@@ -4,14 +4,14 @@ answers for it, and the sweep that tells them when one is due soon or missed.
 The sweep (`deadlines_sweep`, run by Celery beat through
 `safeguarding.tasks.deadlines_sweep_task`) finds:
 
-* strategy discussions that started section 47 enquiries whose initial child
-  protection conference is not recorded as held and is due within two hours, or
-  past due;
+* each child of a strategy discussion whose section 47 enquiries started and
+  whose initial child protection conference is not recorded as held and is due
+  within two hours, or past due (one notice per child: each has its own deadline);
 * the same for the child and family assessment;
 * open cases in a work queue with no first action, past their action due time;
 * live flags whose review date has come (today or earlier).
 
-It notifies the person responsible (the discussion's recorder, the case's lead
+It notifies the person responsible (whoever recorded the child's decision, the case's lead
 officer, the flag's raiser) and their supervisors (`agencies.selectors.supervision`). Each
 notification has a dedupe key naming the event, so running the sweep twice, or
 twice at once, tells each person once."""
@@ -33,7 +33,7 @@ from common.notifications import (
     section_link,
     sweep_counts,
 )
-from safeguarding.models import CasePriority, Flag, StrategyDiscussion
+from safeguarding.models import CasePriority, Flag, StrategyDiscussion, StrategyDiscussionChild
 
 DUE_SOON_WINDOW = timedelta(hours=2)
 
@@ -81,33 +81,52 @@ _STEPS = (
 # --- How a deadline stands
 
 
-def strategy_discussions_with_deadlines(
-    discussions: Iterable[StrategyDiscussion], *, now: datetime | None = None
-) -> list[StrategyDiscussion]:
-    """The discussions, each with `.conference` and `.assessment` deadline statuses
-    (None when no section 47 enquiries started), for the case page, the queue and the
-    API. However many there are, the calendar is read once."""
+def strategy_children_with_deadlines(
+    rows: Iterable[StrategyDiscussionChild], *, now: datetime | None = None
+) -> list[StrategyDiscussionChild]:
+    """Each child's row, with `.conference` and `.assessment` deadline statuses (None
+    when no section 47 enquiries started for that child, or the decision is pending),
+    for the case page, the queue and the API. However many there are, the calendar
+    is read once."""
     now = now or timezone.now()
-    discussions = list(discussions)
+    rows = list(rows)
     days = {timezone.localtime(now).date()}
-    for discussion in discussions:
+    for row in rows:
         for _, due_field, done_field, *_ in _STEPS:
-            due_at: datetime | None = getattr(discussion, due_field)
-            done_on: date | None = getattr(discussion, done_field)
+            due_at: datetime | None = getattr(row, due_field)
+            done_on: date | None = getattr(row, done_field)
             if due_at is not None:
                 days.add(timezone.localtime(due_at).date())
                 if done_on is not None:
                     days.add(done_on)
     between = working_days_between_any_of(days)
-    for discussion in discussions:
+    for row in rows:
         for name, due_field, done_field, *_ in _STEPS:
             status = deadline_status_between(
-                due_at=getattr(discussion, due_field),
-                done_on=getattr(discussion, done_field),
+                due_at=getattr(row, due_field),
+                done_on=getattr(row, done_field),
                 now=now,
                 between=between,
             )
-            setattr(discussion, name, status)
+            setattr(row, name, status)
+    return rows
+
+
+def strategy_discussions_with_deadlines(
+    discussions: Iterable[StrategyDiscussion], *, now: datetime | None = None
+) -> list[StrategyDiscussion]:
+    """The discussions, each with `.children`: its children's rows the reader may see
+    (`visible_decisions`, prefetched by the selector, else all), each with its
+    deadlines. The calendar is read once for them all."""
+    discussions = list(discussions)
+    for discussion in discussions:
+        discussion.children = list(  # type: ignore[attr-defined]  # for the readers
+            getattr(discussion, "visible_decisions", None) or discussion.decisions.all()
+        )
+    strategy_children_with_deadlines(
+        [row for discussion in discussions for row in discussion.children],  # type: ignore[attr-defined]
+        now=now,
+    )
     return discussions
 
 
@@ -116,15 +135,17 @@ def strategy_discussions_with_deadlines(
 
 def _strategy_notices(now: datetime) -> Iterator[Notice]:
     soon = now + DUE_SOON_WINDOW
-    open_discussions = StrategyDiscussion.objects.filter(
-        section_47_started=True, case__status=CaseStatus.OPEN
-    ).select_related("recorded_by")
+    # Each child's deadline on its own, by the partial index of its step.
+    open_children = StrategyDiscussionChild.objects.filter(
+        section_47_started=True, discussion__case__status=CaseStatus.OPEN
+    ).select_related("discussion__recorded_by", "decided_by")
     for name, due_field, done_field, due_soon_kind, overdue_kind, what, done in _STEPS:
-        pending = open_discussions.filter(
+        pending = open_children.filter(
             **{f"{done_field}__isnull": True, f"{due_field}__lte": soon}
         ).order_by(due_field, "id")
-        for discussion in pending:
-            due = getattr(discussion, due_field)
+        for row in pending:
+            discussion = row.discussion
+            due = getattr(row, due_field)
             overdue = due < now
             yield Notice(
                 kind=overdue_kind if overdue else due_soon_kind,
@@ -134,10 +155,12 @@ def _strategy_notices(now: datetime) -> Iterator[Notice]:
                     else f"{what} is due by {when_text(due)}."
                 ),
                 link=section_link("case-detail", discussion.case_id, "strategy-discussions"),
-                dedupe_key=(
-                    f"strategy:{discussion.pk}:{name}:{'overdue' if overdue else 'due_soon'}"
-                ),
-                responsible=named(discussion.recorded_by),
+                # Each child's own deadline. A discussion from before children had
+                # rows kept its id as its one child's (migration 0003), so its key is
+                # the same and nobody is told twice across the change.
+                dedupe_key=f"strategy:{row.pk}:{name}:{'overdue' if overdue else 'due_soon'}",
+                # Whoever recorded this child's decision answers for its deadlines.
+                responsible=named(row.decided_by or discussion.recorded_by),
                 escalate=True,
             )
 

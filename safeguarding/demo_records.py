@@ -197,7 +197,7 @@ def seed_safeguarding() -> str:
         agency = agency_get_by_slug(slug=slug)
         if not ncmec.grants.filter(agency=agency, revoked_at__isnull=True).exists():
             case_grant(actor=investigator, case=ncmec, agency=agency, reason=reason)
-    if not StrategyDiscussion.objects.filter(case=ncmec).exists():
+    if not StrategyDiscussion.objects.filter(case=ncmec, status="held").exists():
         # Three days ago, or the working day before that if it fell on a weekend
         # or a bank holiday: nobody holds a strategy discussion then.
         held = timezone.localtime() - timedelta(days=3)

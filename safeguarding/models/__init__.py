@@ -1,5 +1,9 @@
 from safeguarding.models.assessment import Assessment, FactorAnswer
-from safeguarding.models.child_protection import StrategyDiscussion
+from safeguarding.models.child_protection import (
+    StrategyDiscussion,
+    StrategyDiscussionChild,
+    StrategyStatus,
+)
 from safeguarding.models.flag import Flag, FlagKind
 from safeguarding.models.levels import LEVEL_RANK, SHARED_LEVEL_DEFINITIONS, SharedLevel
 from safeguarding.models.queue import ActionTarget, CasePriority, FirstAction
@@ -19,4 +23,6 @@ __all__ = [
     "RiskScaleLevel",
     "SharedLevel",
     "StrategyDiscussion",
+    "StrategyDiscussionChild",
+    "StrategyStatus",
 ]

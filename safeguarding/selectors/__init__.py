@@ -12,7 +12,7 @@ from agencies import access
 from agencies.models import Agency, Membership, Team
 from agencies.selectors import member_list_for_casework
 from cases.models import Case
-from cases.selectors import visible_parties
+from cases.selectors import case_get_for_actor, visible_parties
 from common.errors import NotFound
 from safeguarding.filters import FlagFilter, QueueFilter, QueuePageFilter, filtered
 from safeguarding.models import (
@@ -22,6 +22,7 @@ from safeguarding.models import (
     RiskScale,
     RiskScaleLevel,
     StrategyDiscussion,
+    StrategyDiscussionChild,
 )
 
 
@@ -96,12 +97,30 @@ def flag_get_for_actor(*, actor: User, case: Case, flag_id: UUID | str) -> Flag:
 
 
 def strategy_discussion_list(*, actor: User, case: Case) -> QuerySet[StrategyDiscussion]:
+    """The case's strategy discussions about a child the actor may see, newest first
+    (by the `strategy_case_when` index), each with `visible_decisions`: its
+    children's rows the actor may see, in one more query for the page."""
     if not access.can(actor, "safeguarding.strategy.view", case):
         return StrategyDiscussion.objects.none()
+    parties = visible_parties(actor)
     return (
-        StrategyDiscussion.objects.filter(case=case, child__in=visible_parties(actor))
-        .select_related("child__person", "recorded_by")
-        .order_by("-held_at", "-id")
+        StrategyDiscussion.objects.filter(
+            case=case,
+            pk__in=StrategyDiscussionChild.objects.filter(child__in=parties).values(
+                "discussion_id"
+            ),
+        )
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=StrategyDiscussionChild.objects.filter(child__in=parties)
+                .select_related("child__person", "decided_by")
+                .order_by("child__created_at", "id"),
+                to_attr="visible_decisions",
+            )
+        )
+        .order_by("-created_at", "-id")
     )
 
 
@@ -114,6 +133,26 @@ def strategy_discussion_get_for_actor(
         return strategy_discussion_list(actor=actor, case=case).get(pk=discussion_id)
     except (StrategyDiscussion.DoesNotExist, ValueError, ValidationError) as exc:
         raise NotFound() from exc
+
+
+def strategy_discussion_get(
+    *, actor: User, discussion_id: UUID | str, action: str = "safeguarding.strategy.view"
+) -> StrategyDiscussion:
+    """One strategy discussion by its id alone: its case read through the case's scope
+    for `action` first (404 when out of scope), then the discussion as the case's
+    list shows it."""
+    try:
+        case_id = (
+            StrategyDiscussion.objects.filter(pk=discussion_id)
+            .values_list("case_id", flat=True)
+            .first()
+        )
+    except (ValueError, ValidationError) as exc:
+        raise NotFound() from exc
+    if case_id is None:
+        raise NotFound()
+    case = case_get_for_actor(actor=actor, case_id=case_id, action=action, log=False)
+    return strategy_discussion_get_for_actor(actor=actor, case=case, discussion_id=discussion_id)
 
 
 def case_priority_get(*, case: Case) -> CasePriority | None:
@@ -156,8 +195,8 @@ def queue_list(
         leads_queryset = member_list_for_casework(actor=actor)
         entries = filtered(QueueFilter(filters, queryset=entries, leads=leads_queryset))
     # Child protection deadlines show in the queue too, in the same query.
-    outstanding = StrategyDiscussion.objects.filter(
-        case_id=OuterRef("case_id"), section_47_started=True
+    outstanding = StrategyDiscussionChild.objects.filter(
+        discussion__case_id=OuterRef("case_id"), section_47_started=True
     )
     entries = entries.annotate(
         conference_due_at=Subquery(
@@ -174,19 +213,19 @@ def queue_list(
     return entries.select_related("case", "case__lead_officer", "case__team").order_by(*QUEUE_ORDER)
 
 
-def child_protection_deadlines(*, actor: User) -> QuerySet[StrategyDiscussion]:
-    """Outstanding section 47 deadlines of discussions the caller's agency recorded
-    or whose case it owns: the queue shows them beside the cases."""
+def child_protection_deadlines(*, actor: User) -> QuerySet[StrategyDiscussionChild]:
+    """Each child's outstanding section 47 deadlines, of discussions the caller's
+    agency recorded or whose case it owns: the queue shows them beside the cases."""
     membership = access.membership_of(actor)
     if membership is None or not access.can(actor, "safeguarding.strategy.view"):
-        return StrategyDiscussion.objects.none()
-    mine = Q(recorded_by__membership__agency_id=membership.agency_id) | Q(
-        case__owning_agency_id=membership.agency_id
+        return StrategyDiscussionChild.objects.none()
+    mine = Q(discussion__recorded_by__membership__agency_id=membership.agency_id) | Q(
+        discussion__case__owning_agency_id=membership.agency_id
     )
     outstanding = Q(conference_held_on__isnull=True) | Q(assessment_completed_on__isnull=True)
     return (
-        StrategyDiscussion.objects.filter(mine, outstanding, section_47_started=True)
+        StrategyDiscussionChild.objects.filter(mine, outstanding, section_47_started=True)
         .filter(child__in=visible_parties(actor))
-        .select_related("case", "child__person")
+        .select_related("discussion__case", "child__person")
         .order_by("conference_due_at", "assessment_due_at", "id")
     )

@@ -1,10 +1,17 @@
 """Child protection steps recorded by children's services and the hub: the
-strategy discussion, and the two steps whose deadlines it sets when section 47
-enquiries start (the initial child protection conference, and the child and
-family assessment)."""
+strategy discussion (planned, then held, about one or several children), and for
+each child whose section 47 enquiries start the two steps whose deadlines it sets
+(the initial child protection conference, and the child and family assessment).
+
+The rule of completeness (see `StrategyDiscussion`): a decision may be recorded
+for one child at a time once the discussion's planned time has come, while the
+others are pending; the discussion is recorded as held only with a decision for
+every child, given then or before."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
+from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -21,7 +28,7 @@ from cases.services.common import (
     not_in_future,
 )
 from common.errors import InvalidState, NotFound, ValidationError
-from safeguarding.models import StrategyDiscussion
+from safeguarding.models import StrategyDiscussion, StrategyDiscussionChild, StrategyStatus
 
 # Working Together to Safeguard Children: the initial child protection conference
 # within 15 working days of the strategy discussion; the child and family
@@ -32,6 +39,9 @@ _CHILD_ROLES = {PartyRole.VICTIM, PartyRole.CHILD_IN_HOUSEHOLD}
 ADULT_AGE = 18
 # A referral received on a day counts from that day's start of work.
 _REFERRAL_RECEIVED_AT = time(9, 0)
+RATIONALE_MAX_LENGTH = 5000
+
+Errors = dict[str, list[str]]
 
 
 def _referral_moment(received_on: date) -> datetime:
@@ -48,6 +58,86 @@ def strategy_deadlines(
     )
 
 
+def child_errors(
+    actor: User, case: Case, child: CaseParty | None, on: datetime | None, field: str
+) -> Errors:
+    """A child of this case, seen by the actor, a victim or a child in the household,
+    and under 18 on the day of the discussion."""
+    if child is None or child.case_id != case.pk or not access.party_visible(actor, child):
+        return {field: ["Choose a child who is a party to this case."]}
+    if child.role not in _CHILD_ROLES:
+        return {field: ["Choose a child: a victim or a child in the household."]}
+    if on is not None:
+        age = age_on(child.person, timezone.localtime(on).date())
+        if age is not None and age >= ADULT_AGE:
+            return {field: [f"Choose a child: this person was {age} on the day."]}
+    return {}
+
+
+def decision_problems(
+    section_47_started: Any, rationale: str | None, prefix: str = ""
+) -> tuple[Errors, str]:
+    errors: Errors = {}
+    if section_47_started is None or not isinstance(section_47_started, bool):
+        errors[f"{prefix}section_47_started"] = ["Say whether section 47 enquiries start."]
+    text = (rationale or "").strip() if isinstance(rationale, str) or rationale is None else ""
+    if not text:
+        errors[f"{prefix}rationale"] = ["Write the rationale for the decision."]
+    elif len(text) > RATIONALE_MAX_LENGTH:
+        errors[f"{prefix}rationale"] = [
+            f"Keep the rationale to {RATIONALE_MAX_LENGTH} characters or fewer."
+        ]
+    return errors, text
+
+
+def decide(
+    row: StrategyDiscussionChild,
+    *,
+    actor: User,
+    discussion: StrategyDiscussion,
+    at: datetime,
+    section_47_started: bool,
+    rationale: str,
+) -> None:
+    """Fill in one child's decision, and when enquiries start, this child's two
+    deadlines counted from the discussion (`at`) and the referral."""
+    row.section_47_started = section_47_started
+    row.rationale = rationale
+    row.decided_at = timezone.now()
+    row.decided_by = actor
+    deadlines_set(row, at=at, referral_received_on=discussion.referral_received_on)
+
+
+def deadlines_set(row: StrategyDiscussionChild, *, at: datetime, referral_received_on: date):
+    if row.section_47_started:
+        row.conference_due_at, row.assessment_due_at = strategy_deadlines(
+            held_at=at, referral_received_on=referral_received_on
+        )
+    else:
+        row.conference_due_at = row.assessment_due_at = None
+
+
+def case_may_record(actor: User, case: Case) -> None:
+    case_action_require(actor, "safeguarding.strategy.record", case)
+    if not case.is_open:
+        raise InvalidState(
+            "A closed case cannot have a new strategy discussion.", state=case.status
+        )
+
+
+def strategy_log(actor: User, action: str, discussion: StrategyDiscussion) -> None:
+    log_case_access(
+        actor=actor,
+        action=action,
+        case=discussion.case,
+        object_type="strategy_discussion",
+        object_id=discussion.pk,
+    )
+
+
+# --- Held at once, about one child
+
+
 @transaction.atomic
 def strategy_discussion_record(
     *,
@@ -59,31 +149,21 @@ def strategy_discussion_record(
     section_47_started: bool,
     rationale: str,
     referral_received_on: date | None = None,
+    minutes: str = "",
 ) -> StrategyDiscussion:
-    """Record a strategy discussion. `referral_received_on` defaults to the date the
-    case was received."""
-    case_action_require(actor, "safeguarding.strategy.record", case)
-    if child.case_id != case.pk or not access.party_visible(actor, child):
-        raise ValidationError({"child": ["Choose a child who is a party to this case."]})
-    if not case.is_open:
-        raise InvalidState(
-            "A closed case cannot have a new strategy discussion.", state=case.status
-        )
+    """Record a strategy discussion already held about one child, with its decision.
+    `referral_received_on` defaults to the date the case was received."""
+    case_may_record(actor, case)
     referral_received_on = referral_received_on or case.received_on
-    errors: dict[str, list[str]] = {}
-    if child.role not in _CHILD_ROLES:
-        errors["child"] = ["Choose a child: a victim or a child in the household."]
-    elif held_at is not None:
-        age = age_on(child.person, timezone.localtime(held_at).date())
-        if age is not None and age >= ADULT_AGE:
-            errors["child"] = [f"Choose a child: this person was {age} on the day."]
+    errors = child_errors(actor, case, child, held_at, "child")
+    if "child" in errors and "party to this case" in errors["child"][0]:
+        raise ValidationError(errors)
     discussion = StrategyDiscussion(
         case=case,
-        child=child,
+        status=StrategyStatus.HELD,
         held_at=held_at,
         agencies_present=(agencies_present or "").strip(),
-        section_47_started=section_47_started,
-        rationale=(rationale or "").strip(),
+        minutes=(minutes or "").strip(),
         referral_received_on=referral_received_on,
         recorded_by=actor,
     )
@@ -91,32 +171,60 @@ def strategy_discussion_record(
         discussion.full_clean(exclude=StrategyDiscussion.CLEAN_EXCLUDE)
     except ValidationError as error:
         errors.update(error.message_dict)
+    decision_errors, text = decision_problems(section_47_started, rationale)
+    errors.update(decision_errors)
     if errors:
         raise ValidationError(errors)
-    if section_47_started:
-        discussion.conference_due_at, discussion.assessment_due_at = strategy_deadlines(
-            held_at=held_at, referral_received_on=referral_received_on
-        )
     discussion.save()
-    log_case_access(
+    row = StrategyDiscussionChild(discussion=discussion, child=child)
+    decide(
+        row,
         actor=actor,
-        action="safeguarding.strategy.recorded",
-        case=case,
-        object_type="strategy_discussion",
-        object_id=discussion.pk,
+        discussion=discussion,
+        at=held_at,
+        section_47_started=section_47_started,
+        rationale=text,
     )
+    row.save()
+    strategy_log(actor, "safeguarding.strategy.recorded", discussion)
     return discussion
 
 
-def _step_locked(*, actor: User, discussion: StrategyDiscussion) -> StrategyDiscussion:
+# --- The steps section 47 enquiries make due, for each child
+
+
+def strategy_child_of(
+    discussion: StrategyDiscussion, child: CaseParty | UUID | str | None
+) -> StrategyDiscussionChild:
+    """The row of `child` in the discussion; with no child named, the discussion's
+    only child (a discussion about several names the child: 400 naming `child`)."""
+    rows = list(discussion.decisions.all())
+    if child is None or child == "":
+        if len(rows) == 1:
+            return rows[0]
+        raise ValidationError({"child": ["Choose which child of the discussion this is for."]})
+    child_id = str(getattr(child, "pk", child))
+    for row in rows:
+        if str(row.child_id) == child_id:
+            return row
+    raise ValidationError({"child": ["Choose a child this discussion is about."]})
+
+
+def _step_locked(*, actor: User, row: StrategyDiscussionChild) -> StrategyDiscussionChild:
+    discussion = row.discussion
     case_action_require(actor, "safeguarding.strategy.record", discussion.case)
     case_open_require(discussion.case)
-    if not access.party_visible(actor, discussion.child):
+    if not access.party_visible(actor, row.child):
         raise NotFound()
-    locked = StrategyDiscussion.objects.select_for_update().get(pk=discussion.pk)
+    locked = (
+        StrategyDiscussionChild.objects.select_for_update()
+        .select_related("discussion")
+        .get(pk=row.pk)
+    )
     if not locked.section_47_started:
         raise InvalidState(
-            "No section 47 enquiries started at this discussion, so this step is not due.",
+            "No section 47 enquiries started for this child at this discussion, so this "
+            "step is not due.",
             state="no_section_47",
         )
     return locked
@@ -124,8 +232,8 @@ def _step_locked(*, actor: User, discussion: StrategyDiscussion) -> StrategyDisc
 
 def _step_date_errors(
     value: date | None, field: str, *, earliest: date, earliest_label: str
-) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+) -> Errors:
+    errors: Errors = {}
     if value is None:
         return {field: ["Enter the date."]}
     if isinstance(value, datetime):
@@ -148,10 +256,11 @@ class _Step:
     already: str
     state: str
 
-    def earliest(self, discussion: StrategyDiscussion) -> date:
+    def earliest(self, row: StrategyDiscussionChild) -> date:
         if self.field == "conference_held_on":
-            return timezone.localtime(discussion.held_at).date()
-        return discussion.referral_received_on
+            discussion = row.discussion
+            return timezone.localtime(discussion.held_at or discussion.planned_for).date()
+        return row.discussion.referral_received_on
 
 
 _CONFERENCE = _Step(
@@ -173,10 +282,10 @@ _ASSESSMENT = _Step(
 
 
 def _step_record(
-    *, actor: User, discussion: StrategyDiscussion, step: _Step, on: date
-) -> StrategyDiscussion:
-    """Record that the step was done on `on`. Once."""
-    locked = _step_locked(actor=actor, discussion=discussion)
+    *, actor: User, row: StrategyDiscussionChild, step: _Step, on: date
+) -> StrategyDiscussionChild:
+    """Record that the child's step was done on `on`. Once."""
+    locked = _step_locked(actor=actor, row=row)
     done_on = getattr(locked, step.field)
     if done_on is not None:
         raise InvalidState(step.already.format(done_on), state=step.state)
@@ -187,27 +296,21 @@ def _step_record(
         raise ValidationError(errors)
     setattr(locked, step.field, on)
     locked.save(update_fields=[step.field])
-    log_case_access(
-        actor=actor,
-        action=step.action,
-        case=locked.case,
-        object_type="strategy_discussion",
-        object_id=locked.pk,
-    )
+    strategy_log(actor, step.action, locked.discussion)
     return locked
 
 
 @transaction.atomic
 def strategy_conference_held(
-    *, actor: User, discussion: StrategyDiscussion, held_on: date
-) -> StrategyDiscussion:
-    """Record that the initial child protection conference was held. Once."""
-    return _step_record(actor=actor, discussion=discussion, step=_CONFERENCE, on=held_on)
+    *, actor: User, row: StrategyDiscussionChild, held_on: date
+) -> StrategyDiscussionChild:
+    """Record that the child's initial child protection conference was held. Once."""
+    return _step_record(actor=actor, row=row, step=_CONFERENCE, on=held_on)
 
 
 @transaction.atomic
 def strategy_assessment_completed(
-    *, actor: User, discussion: StrategyDiscussion, completed_on: date
-) -> StrategyDiscussion:
+    *, actor: User, row: StrategyDiscussionChild, completed_on: date
+) -> StrategyDiscussionChild:
     """Record that the child and family assessment was completed. Once."""
-    return _step_record(actor=actor, discussion=discussion, step=_ASSESSMENT, on=completed_on)
+    return _step_record(actor=actor, row=row, step=_ASSESSMENT, on=completed_on)

@@ -13,7 +13,7 @@ from common.errors import InvalidState, ValidationError
 from common.keyset import keyset_page_for_request
 from common.pages import capability_required
 from safeguarding import selectors
-from safeguarding.deadlines import strategy_discussions_with_deadlines
+from safeguarding.deadlines import strategy_children_with_deadlines
 from safeguarding.filters import QueuePageFilter
 from safeguarding.queue_view_model import queue_rows
 from safeguarding.services.queue import case_actioned
@@ -42,7 +42,7 @@ def queue(request):
             "rows": queue_rows(page.object_list),
             "page": page,
             # Each with how it stands, from one read of the calendar for the list.
-            "deadlines": strategy_discussions_with_deadlines(
+            "deadlines": strategy_children_with_deadlines(
                 selectors.child_protection_deadlines(actor=request.user)[:50]
             ),
         },

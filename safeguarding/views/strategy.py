@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django import forms
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,13 +24,14 @@ from common.pages import capability_required, form_errors_from
 from safeguarding import selectors
 from safeguarding.deadlines import strategy_discussions_with_deadlines
 from safeguarding.forms import party_choices, radio_choice, text_answer
-from safeguarding.models import StrategyDiscussion
+from safeguarding.models import StrategyDiscussion, StrategyDiscussionChild
 from safeguarding.services import child_protection as child_protection_services
 from safeguarding.services.child_protection import (
     ASSESSMENT_WITHIN_WORKING_DAYS,
     CONFERENCE_WITHIN_WORKING_DAYS,
 )
 from safeguarding.views.common import case_for_page, case_form_page
+from safeguarding.views.strategy_planning import urlpatterns as planning_urlpatterns
 
 GET_AND_POST = require_http_methods(["GET", "POST"])
 _CHILD_ROLES = (PartyRole.VICTIM, PartyRole.CHILD_IN_HOUSEHOLD)
@@ -165,8 +167,9 @@ def strategy_create(request, case_id):
             messages.error(request, error.message)
             return _to_strategy(case)
         else:
-            if discussion.section_47_started:
-                due = when_text(discussion.conference_due_at)
+            (row,) = discussion.decisions.all()
+            if row.section_47_started:
+                due = when_text(row.conference_due_at)
                 messages.success(
                     request,
                     "Strategy discussion recorded. The initial child protection conference "
@@ -210,8 +213,15 @@ _STEP_WORDS = {
 def _step_page(request, case_id, discussion_id, *, step: str):
     case = case_for_page(request, case_id, "safeguarding.strategy.record")
     discussion = _discussion(request, case, discussion_id)
+    # Which child's step: named by ?child= when the discussion is about several.
+    chosen = request.GET.get("child") or None
+    row = next(
+        (r for r in discussion.children if chosen is None or str(r.child_id) == chosen), None
+    )
+    if row is None or (chosen is None and len(discussion.children) != 1):
+        raise Http404()
     form_class: type[forms.Form]
-    service: Callable[..., StrategyDiscussion]
+    service: Callable[..., StrategyDiscussionChild]
     if step == "conference":
         form_class, field, service = (
             ConferenceHeldForm,
@@ -226,7 +236,7 @@ def _step_page(request, case_id, discussion_id, *, step: str):
             child_protection_services.strategy_assessment_completed,
         )
         done = "The child and family assessment is recorded as completed."
-    status = getattr(discussion, step)
+    status = getattr(row, step)
     if status is None:
         messages.info(request, "No section 47 enquiries started at that discussion.")
         return _to_strategy(case)
@@ -238,7 +248,7 @@ def _step_page(request, case_id, discussion_id, *, step: str):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            service(actor=request.user, discussion=discussion, **{field: form.cleaned_data[field]})
+            service(actor=request.user, row=row, **{field: form.cleaned_data[field]})
         except ValidationError as error:
             form_errors_from(form, error)
         except InvalidState as error:
@@ -254,6 +264,7 @@ def _step_page(request, case_id, discussion_id, *, step: str):
         case=case,
         section="strategy-discussions",
         discussion=discussion,
+        row=row,
         step=step,
         **_STEP_WORDS[step],
     )
@@ -272,6 +283,7 @@ def assessment_completed(request, case_id, discussion_id):
 
 
 urlpatterns = [
+    *planning_urlpatterns,
     path(
         "cases/<uuid:case_id>/strategy-discussions/new/",
         strategy_create,

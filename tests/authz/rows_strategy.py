@@ -31,7 +31,7 @@ def a_case_with_a_child(owner, actor) -> dict:
 
 
 def a_strategy_discussion(owner, actor) -> dict:
-    from safeguarding.models import StrategyDiscussion
+    from safeguarding.models import StrategyDiscussion, StrategyDiscussionChild
     from safeguarding.services.child_protection import strategy_deadlines
 
     values = a_case_with_a_child(owner, actor)
@@ -39,19 +39,67 @@ def a_strategy_discussion(owner, actor) -> dict:
     conference_due_at, assessment_due_at = strategy_deadlines(
         held_at=held_at, referral_received_on=date(2026, 3, 2)
     )
+    recorder = UserFactory()
     discussion = StrategyDiscussion.objects.create(
         case=values["_case"],
-        child_id=values["child"],
         held_at=held_at,
         agencies_present="Police, children's services, health",
+        referral_received_on=date(2026, 3, 2),
+        recorded_by=recorder,
+    )
+    StrategyDiscussionChild.objects.create(
+        discussion=discussion,
+        child_id=values["child"],
         section_47_started=True,
         rationale="Reasonable cause to suspect significant harm.",
-        referral_received_on=date(2026, 3, 2),
+        decided_at=held_at,
+        decided_by=recorder,
         conference_due_at=conference_due_at,
         assessment_due_at=assessment_due_at,
-        recorded_by=UserFactory(),
     )
     return {**values, "discussion": discussion.id}
+
+
+def a_planned_discussion(owner, actor) -> dict:
+    """Planned for an hour ago, about the case's child: under way, its decision pending."""
+    from safeguarding.models import StrategyDiscussion, StrategyDiscussionChild
+
+    values = a_case_with_a_child(owner, actor)
+    discussion = StrategyDiscussion.objects.create(
+        case=values["_case"],
+        status="planned",
+        planned_for=timezone.now() - timedelta(hours=1),
+        invitees=[{"agency": "Northshire Police", "name": "DC Example"}],
+        referral_received_on=date(2026, 3, 2),
+        recorded_by=UserFactory(),
+    )
+    StrategyDiscussionChild.objects.create(discussion=discussion, child_id=values["child"])
+    return {**values, "discussion": discussion.id}
+
+
+def _a_decision(values) -> dict:
+    return {
+        "child": str(values["child"]),
+        "section_47_started": True,
+        "rationale": "Reasonable cause to suspect significant harm.",
+    }
+
+
+def _held(values) -> dict:
+    return {
+        "held_at": (timezone.now() - timedelta(minutes=10)).isoformat(),
+        "attendees": "Police, children's services, school",
+        "minutes": "Agreed: section 47 enquiries.",
+        "decisions": [_a_decision(values)],
+    }
+
+
+def a_plan(values) -> dict:
+    return {
+        "planned_for": (timezone.now() + timedelta(days=1)).isoformat(),
+        "invitees": [{"agency": "Northshire Police", "name": "DC Example"}],
+        "children": [str(values["child"])],
+    }
 
 
 def a_discussion_to_record(values) -> dict:
@@ -87,20 +135,18 @@ ROWS = [
         fields=frozenset(
             {
                 "id",
-                "child",
+                "status",
+                "planned_for",
+                "invitees",
                 "held_at",
-                "agencies_present",
-                "section_47_started",
-                "rationale",
+                "attendees",
+                "minutes",
                 "referral_received_on",
-                "conference",
-                "conference_due_at",
-                "conference_held_on",
-                "assessment",
-                "assessment_due_at",
-                "assessment_completed_on",
+                "complete",
+                "children",
                 "recorded_by",
                 "created_at",
+                "version",
             }
         ),
     ),
@@ -134,6 +180,51 @@ ROWS = [
         targets=RECORD_TARGETS,
         granted_ok=True,
         setup=a_strategy_discussion,
+    ),
+    Endpoint(
+        "case-strategy-discussions",
+        "POST",
+        "/api/v1/cases/{case}/strategy-discussions/",
+        RECORDERS,
+        ok=201,
+        body=a_plan,
+        targets=RECORD_TARGETS,
+        granted_ok=True,
+        setup=a_case_with_a_child,
+    ),
+    Endpoint(
+        "strategy-discussion-decide",
+        "POST",
+        "/api/v1/strategy-discussions/{discussion}/decisions/",
+        RECORDERS,
+        body=_a_decision,
+        targets=RECORD_TARGETS,
+        granted_ok=True,
+        setup=a_planned_discussion,
+    ),
+    Endpoint(
+        "strategy-discussion-hold",
+        "POST",
+        "/api/v1/strategy-discussions/{discussion}/hold/",
+        RECORDERS,
+        body=_held,
+        targets=RECORD_TARGETS,
+        granted_ok=True,
+        setup=a_planned_discussion,
+    ),
+    *form_page(
+        "case-strategy-plan",
+        "/cases/{case}/strategy-discussions/plan/",
+        RECORDERS,
+        granted_ok=True,
+        setup=a_case_with_a_child,
+    ),
+    *form_page(
+        "case-strategy-hold",
+        "/cases/{case}/strategy-discussions/{discussion}/hold/",
+        RECORDERS,
+        granted_ok=True,
+        setup=a_planned_discussion,
     ),
     *form_page(
         "case-strategy-create",

@@ -11,7 +11,13 @@ from agencies.models import Role
 from agencies.selectors.supervision import supervisors_of
 from common.models import Notification
 from safeguarding.deadlines import deadlines_sweep
-from safeguarding.models import CasePriority, Flag, FlagKind, StrategyDiscussion
+from safeguarding.models import (
+    CasePriority,
+    Flag,
+    FlagKind,
+    StrategyDiscussion,
+    StrategyDiscussionChild,
+)
 from safeguarding.services.child_protection import strategy_deadlines
 from safeguarding.tasks import deadlines_sweep_task
 from tests.factories import (
@@ -75,21 +81,31 @@ def child(hub_case):
 
 @pytest.fixture
 def discussion(hub_case, child, coordinator):
+    """The child's part in a held discussion, with its own deadlines (the sweep reads
+    each child's). Its case is the discussion's."""
     conference_due_at, assessment_due_at = strategy_deadlines(
         held_at=HELD_AT, referral_received_on=date(2026, 12, 22)
     )
-    return StrategyDiscussion.objects.create(
+    held = StrategyDiscussion.objects.create(
         case=hub_case,
-        child=child,
         held_at=HELD_AT,
         agencies_present="Police, children's services",
-        section_47_started=True,
-        rationale="Significant harm suspected.",
         referral_received_on=date(2026, 12, 22),
-        conference_due_at=conference_due_at,
-        assessment_due_at=assessment_due_at,
         recorded_by=coordinator.user,
     )
+    row = StrategyDiscussionChild.objects.create(
+        discussion=held,
+        child=child,
+        section_47_started=True,
+        rationale="Significant harm suspected.",
+        decided_at=HELD_AT,
+        decided_by=coordinator.user,
+        conference_due_at=conference_due_at,
+        assessment_due_at=assessment_due_at,
+    )
+    row.case_id = hub_case.pk  # type: ignore[attr-defined]  # read like the discussion's
+    row.case = hub_case  # type: ignore[attr-defined]
+    return row
 
 
 def _sweep(at: datetime, capture) -> dict:
@@ -180,7 +196,9 @@ def test_a_held_conference_is_not_chased(discussion, django_capture_on_commit_ca
 
 
 def test_no_deadline_without_section_47_enquiries(discussion, django_capture_on_commit_callbacks):
-    StrategyDiscussion.objects.filter(pk=discussion.pk).update(section_47_started=False)
+    StrategyDiscussionChild.objects.filter(pk=discussion.pk).update(
+        section_47_started=False, rationale="No significant harm."
+    )
     result = _sweep(ASSESSMENT_DUE + timedelta(days=1), django_capture_on_commit_callbacks)
     assert result == NOTHING
 

@@ -14,8 +14,10 @@ from django.utils import timezone
 from agencies.models import AccessLogEntry, Role
 from agencies.working_days import deadline_status
 from common.errors import AccessDenied, InvalidState, ValidationError
-from safeguarding.deadlines import strategy_discussions_with_deadlines
-from safeguarding.models import StrategyDiscussion
+from safeguarding.deadlines import (
+    strategy_children_with_deadlines,
+)
+from safeguarding.models import StrategyDiscussion, StrategyDiscussionChild
 from safeguarding.services.child_protection import (
     strategy_assessment_completed,
     strategy_conference_held,
@@ -118,11 +120,11 @@ def test_the_conference_and_assessment_are_due_by_the_one_calendar(
     body = response.json()
     # 15 working days from Tuesday 22 December 2026 skip 25 and 28 December and
     # 1 January 2027 (and the weekends): Friday 15 January 2027 at 17:00 (GMT).
-    assert body["conference_due_at"] == "2027-01-15T17:00:00Z"
+    assert body["children"][0]["conference_due_at"] == "2027-01-15T17:00:00Z"
     # 45 working days from the referral (the day the case was received).
-    assert body["assessment_due_at"] == "2027-02-26T17:00:00Z"
+    assert body["children"][0]["assessment_due_at"] == "2027-02-26T17:00:00Z"
     assert body["referral_received_on"] == "2026-12-22"
-    assert body["conference"] == {
+    assert body["children"][0]["conference"] == {
         "due_at": "2027-01-15T17:00:00Z",
         "done_on": None,
         "overdue": False,
@@ -130,9 +132,11 @@ def test_the_conference_and_assessment_are_due_by_the_one_calendar(
         "working_days_late": None,
         "summary": "Due in 15 working days",
     }
-    assert body["assessment"]["working_days_left"] == 45
+    assert body["children"][0]["assessment"]["working_days_left"] == 45
     discussion = StrategyDiscussion.objects.get()
-    assert discussion.conference_due_at == datetime(2027, 1, 15, 17, 0, tzinfo=LONDON)
+    assert discussion.decisions.get().conference_due_at == datetime(
+        2027, 1, 15, 17, 0, tzinfo=LONDON
+    )
     assert discussion.recorded_by_id == social_worker.user_id
     assert AccessLogEntry.objects.filter(action="safeguarding.strategy.recorded").count() == 1
 
@@ -154,7 +158,7 @@ def test_the_conference_deadline_crosses_easter_and_the_clock_change(social_work
             referral_received_on=date(2026, 3, 19),
         )
     # then: Tuesday 14 April 2026, 17:00 British Summer Time (16:00 UTC)
-    assert discussion.conference_due_at == datetime(2026, 4, 14, 16, 0, tzinfo=UTC)
+    assert discussion.decisions.get().conference_due_at == datetime(2026, 4, 14, 16, 0, tzinfo=UTC)
 
 
 def test_a_discussion_after_the_working_day_counts_from_the_next(social_worker, case, child):
@@ -173,7 +177,9 @@ def test_a_discussion_after_the_working_day_counts_from_the_next(social_worker, 
             referral_received_on=date(2026, 12, 18),
         )
     # then: counting starts on Monday 21 December: due Thursday 14 January 2027
-    assert discussion.conference_due_at == datetime(2027, 1, 14, 17, 0, tzinfo=LONDON)
+    assert discussion.decisions.get().conference_due_at == datetime(
+        2027, 1, 14, 17, 0, tzinfo=LONDON
+    )
 
 
 def test_no_deadlines_when_section_47_enquiries_do_not_start(social_worker, case, child, api_for):
@@ -184,11 +190,11 @@ def test_no_deadlines_when_section_47_enquiries_do_not_start(social_worker, case
     assert response.status_code == 201
     body = response.json()
     assert (
-        body["section_47_started"],
-        body["conference_due_at"],
-        body["assessment_due_at"],
-        body["conference"],
-        body["assessment"],
+        body["children"][0]["section_47_started"],
+        body["children"][0]["conference_due_at"],
+        body["children"][0]["assessment_due_at"],
+        body["children"][0]["conference"],
+        body["children"][0]["assessment"],
     ) == (False, None, None, None, None)
 
 
@@ -203,7 +209,7 @@ def test_the_deadlines_read_late_after_they_pass(social_worker, case, child, api
         )
     # then
     (discussion,) = response.json()["results"]
-    assert discussion["conference"] == {
+    assert discussion["children"][0]["conference"] == {
         "due_at": "2027-01-15T17:00:00Z",
         "done_on": None,
         "overdue": True,
@@ -363,15 +369,15 @@ def test_the_conference_is_recorded_as_held_once(social_worker, case, discussion
         again = _step(client, case, discussion, "conference-held", {"held_on": "2027-01-13"})
     # then
     assert held.status_code == 200
-    assert held.json()["conference_held_on"] == "2027-01-12"
-    assert held.json()["conference"]["summary"] == "Done on time"
+    assert held.json()["children"][0]["conference_held_on"] == "2027-01-12"
+    assert held.json()["children"][0]["conference"]["summary"] == "Done on time"
     assert again.status_code == 409
     assert again.json() == {
         "detail": "The conference is already recorded as held on 12/01/2027.",
         "state": "conference_held",
     }
     discussion.refresh_from_db()
-    assert discussion.conference_held_on == date(2027, 1, 12)
+    assert discussion.decisions.get().conference_held_on == date(2027, 1, 12)
 
 
 def test_a_late_conference_says_how_late(social_worker, case, discussion, api_for):
@@ -379,8 +385,8 @@ def test_a_late_conference_says_how_late(social_worker, case, discussion, api_fo
         held = _step(
             api_for(social_worker), case, discussion, "conference-held", {"held_on": "2027-01-19"}
         )
-    assert held.json()["conference"]["working_days_late"] == 2
-    assert held.json()["conference"]["summary"] == "Done 2 working days late"
+    assert held.json()["children"][0]["conference"]["working_days_late"] == 2
+    assert held.json()["children"][0]["conference"]["summary"] == "Done 2 working days late"
 
 
 @pytest.mark.parametrize(
@@ -398,7 +404,7 @@ def test_the_conference_date_is_checked(social_worker, case, discussion, api_for
     assert response.status_code == 400
     assert response.json()["errors"] == {"held_on": [message]}
     discussion.refresh_from_db()
-    assert discussion.conference_held_on is None
+    assert discussion.decisions.get().conference_held_on is None
 
 
 def test_the_assessment_is_recorded_as_completed_once(social_worker, case, discussion, api_for):
@@ -411,7 +417,7 @@ def test_the_assessment_is_recorded_as_completed_once(social_worker, case, discu
             client, case, discussion, "assessment-completed", {"completed_on": "2027-02-01"}
         )
     assert done.status_code == 200
-    assert done.json()["assessment_completed_on"] == "2027-02-01"
+    assert done.json()["children"][0]["assessment_completed_on"] == "2027-02-01"
     assert again.status_code == 409
     assert again.json()["state"] == "assessment_completed"
 
@@ -431,12 +437,12 @@ def test_no_conference_is_recorded_without_section_47_enquiries(social_worker, c
     # when
     with pytest.raises(InvalidState) as refused:
         strategy_conference_held(
-            actor=social_worker.user, discussion=discussion, held_on=date(2026, 12, 22)
+            actor=social_worker.user, row=discussion.decisions.get(), held_on=date(2026, 12, 22)
         )
     # then
     assert refused.value.state == "no_section_47"
     discussion.refresh_from_db()
-    assert discussion.conference_held_on is None
+    assert discussion.decisions.get().conference_held_on is None
 
 
 def test_a_police_officer_cannot_record_the_steps(officer_north, discussion, social_worker):
@@ -445,15 +451,19 @@ def test_a_police_officer_cannot_record_the_steps(officer_north, discussion, soc
     # when / then
     with pytest.raises(AccessDenied):
         strategy_assessment_completed(
-            actor=officer_north.user, discussion=discussion, completed_on=date(2026, 12, 22)
+            actor=officer_north.user,
+            row=discussion.decisions.get(),
+            completed_on=date(2026, 12, 22),
         )
     discussion.refresh_from_db()
-    assert discussion.assessment_completed_on is None
+    assert discussion.decisions.get().assessment_completed_on is None
 
 
 def test_a_date_and_time_is_not_a_date(social_worker, discussion):
     with pytest.raises(ValidationError) as refused:
-        strategy_conference_held(actor=social_worker.user, discussion=discussion, held_on=HELD_AT)
+        strategy_conference_held(
+            actor=social_worker.user, row=discussion.decisions.get(), held_on=HELD_AT
+        )
     assert refused.value.message_dict == {"held_on": ["Enter a date, not a date and time."]}
 
 
@@ -484,7 +494,7 @@ def test_the_page_records_a_discussion(social_worker, case, child, browser_for):
     discussion = StrategyDiscussion.objects.get()
     assert discussion.held_at == HELD_AT
     assert discussion.referral_received_on == date(2026, 12, 22)
-    assert discussion.section_47_started is True
+    assert discussion.decisions.get().section_47_started is True
 
 
 def test_the_page_shows_errors_on_its_fields(social_worker, case, child, browser_for):
@@ -517,7 +527,7 @@ def test_the_page_records_the_conference_as_held(social_worker, case, discussion
     assert response.status_code == 302
     assert after.status_code == 302  # already recorded: back to the case
     discussion.refresh_from_db()
-    assert discussion.conference_held_on == date(2027, 1, 12)
+    assert discussion.decisions.get().conference_held_on == date(2027, 1, 12)
 
 
 def test_the_case_page_include_shows_both_deadlines(social_worker, case, discussion):
@@ -552,10 +562,10 @@ def test_the_list_reads_the_calendar_once_for_all_its_deadlines(
         # when
         with django_assert_max_num_queries(100) as with_three:
             response = client.get(url)
-    # then: the discussions are one query, and all four open deadlines read the
-    # closure days of the calendar once
+    # then: the discussions are one query and their children one more, and all four
+    # open deadlines read the closure days of the calendar once
     assert len(response.json()["results"]) == 3
-    assert len(with_three) == len(without) + 1
+    assert len(with_three) == len(without) + 2
     assert _calendar_reads(with_three) == 1
 
 
@@ -628,7 +638,10 @@ def test_an_empty_step_asks_for_its_date(
     assert response.status_code == 200
     assert error_summary(response) == [(f"id_{field}", message)]
     discussion.refresh_from_db()
-    assert (discussion.conference_held_on, discussion.assessment_completed_on) == (None, None)
+    assert (
+        discussion.decisions.get().conference_held_on,
+        discussion.decisions.get().assessment_completed_on,
+    ) == (None, None)
 
 
 # --- The queue's deadlines
@@ -657,7 +670,7 @@ def test_the_queue_tags_each_deadline_from_one_calendar_read(
         )
     with time_machine.travel(datetime(2027, 1, 12, 15, 0, tzinfo=LONDON), tick=False):
         strategy_conference_held(
-            actor=social_worker.user, discussion=second, held_on=date(2027, 1, 12)
+            actor=social_worker.user, row=second.decisions.get(), held_on=date(2027, 1, 12)
         )
     # when: Monday 18 January 2027, the first conference due on Friday 15 not held
     with time_machine.travel(datetime(2027, 1, 18, 9, 0, tzinfo=LONDON), tick=False):
@@ -695,7 +708,7 @@ def test_the_demo_discussion_is_held_on_a_working_day(db, settings, seeded_at, h
     settings.DEBUG = True
     with time_machine.travel(seeded_at, tick=False):
         call_command("seed_demo")
-    (discussion,) = StrategyDiscussion.objects.all()
+    (discussion,) = StrategyDiscussion.objects.filter(status="held")
     assert timezone.localtime(discussion.held_at).date() == held_on
 
 
@@ -724,12 +737,12 @@ def test_the_list_reads_each_deadline_as_it_would_alone(social_worker, case, chi
         }
         strategy_discussion_record(**record)
         done = strategy_discussion_record(**record)
-    StrategyDiscussion.objects.filter(pk=done.pk).update(
+    StrategyDiscussionChild.objects.filter(discussion=done).update(
         conference_held_on=date(2027, 1, 20), assessment_completed_on=date(2027, 1, 4)
     )
-    discussions = list(StrategyDiscussion.objects.all())
+    rows = list(StrategyDiscussionChild.objects.all())
     # when
-    listed = strategy_discussions_with_deadlines(discussions, now=now)
+    listed = strategy_children_with_deadlines(rows, now=now)
     # then
     for discussion in listed:
         assert discussion.conference == deadline_status(
@@ -740,7 +753,7 @@ def test_the_list_reads_each_deadline_as_it_would_alone(social_worker, case, chi
             done_on=discussion.assessment_completed_on,
             now=now,
         )
-    (held,) = [discussion for discussion in listed if discussion.pk == done.pk]
+    (held,) = [row for row in listed if row.discussion_id == done.pk]
     assert (held.conference.summary, held.assessment.summary) == (
         "Done 3 working days late",
         "Done on time",
