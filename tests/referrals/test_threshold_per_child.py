@@ -9,6 +9,8 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps as django_apps
+from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -433,3 +435,37 @@ def test_backwards_keeps_none_while_a_child_is_owed(two_children, coordinator_ma
     _decide(coordinator_mash, two_children, child)
     MIGRATION.one_decision_per_referral(django_apps, None)
     assert not ThresholdDecision.objects.filter(referral=two_children).exists()
+
+
+# --- The demo
+
+
+@pytest.mark.slow
+def test_the_demo_hub_referral_has_one_child_decided_and_one_owed(db, settings):
+    # given: the demo, seeded twice (idempotent) on a Friday afternoon
+    settings.DEBUG = True
+    with frozen(at(2026, 11, 27, 16, 30)):
+        call_command("seed_demo")
+        call_command("seed_demo")
+    # then: the hub's referral about Finn and Gwen: Finn decided, Gwen owed
+    referral = Referral.objects.get(
+        case__source_reference="DEMO-NCMEC-0001", to_agency__slug="northshire-mash"
+    )
+    rows = _rows(referral)
+    decided = {
+        name: (row.decision, row.decided_by.username if row.decided_by else None)
+        for name, row in rows.items()
+    }
+    assert decided == {
+        "Finn": ("strategy_discussion", "coordinator.mash"),
+        "Gwen": ("", None),
+    }
+    assert rows["Finn"].due_at == rows["Gwen"].due_at == referral.threshold_due_at
+    assert referral.threshold_decided_at is None
+    assert referral.state == ReferralState.ACCEPTED
+    # and the hub is offered Gwen's decision on the referral page
+    hub = _browser(User.objects.get(username="coordinator.mash").membership)
+    html = hub.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Finn Example: Strategy discussion (section 47)" in html
+    assert "Gwen Example: decision owed" in html
+    assert f"/referrals/{referral.pk}/threshold/{rows['Gwen'].child_id}/" in html
