@@ -12,6 +12,7 @@ class SafeguardingConfig(AppConfig):
         from safeguarding.case_panels import safeguarding_panels
         from safeguarding.demo import seed_scales
         from safeguarding.demo_records import seed_safeguarding
+        from safeguarding.demo_strategy import seed_strategy_plan
         from safeguarding.services.queue import on_case_opened, on_case_transferred
 
         handler_register(CASE_OPENED, "safeguarding.queue", on_case_opened)
@@ -20,3 +21,5 @@ class SafeguardingConfig(AppConfig):
         # Before the cases demo (order 10), so that its cases take the agencies' grades.
         demo_seeder_register(order=5, name="risk scales", seeder=seed_scales)
         demo_seeder_register(order=20, name="safeguarding", seeder=seed_safeguarding)
+        # After the hub's and children's services' access to the NCMEC case (order 20).
+        demo_seeder_register(order=21, name="strategy plan", seeder=seed_strategy_plan)
