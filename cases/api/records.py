@@ -86,7 +86,7 @@ class ContactOutputSerializer(serializers.ModelSerializer):
 @extend_schema_serializer(component_name="ContactUpdateMet")
 class ContactUpdateMetSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="The duty met.")
-    label = serializers.CharField(help_text="Why it was owed.")
+    reason = serializers.CharField(source="label", help_text="Why it was owed.")
     told_about = serializers.CharField(help_text="The event the contact told of.")
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies import access
-from cases.events import PARTY_UPDATES_OWED, event_collect
+from cases.events import PARTY_UPDATES_OWED, OwedUpdate, event_collect
 from cases.models import (
     Case,
     CaseParty,
@@ -125,7 +125,9 @@ def contact_log(
     return contact
 
 
-def _updates_chosen(actor: User, party: CaseParty, duties: Sequence[UUID | str]) -> list:
+def _updates_chosen(
+    actor: User, party: CaseParty, duties: Sequence[UUID | str]
+) -> list[OwedUpdate]:
     if not duties:
         return []
     owed = {

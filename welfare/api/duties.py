@@ -71,8 +71,13 @@ def _told_about_by_contact(context: dict, duty: Duty) -> list[Duty]:
     if not duty.contact_id:
         return []
     told = context.get("told_about")
+    if told is None and context.get("actor") is not None:
+        told = victim_selectors.contact_told_about_map(
+            actor=context["actor"], contact_ids=[duty.contact_id]
+        )
     if told is None:
-        told = victim_selectors.contact_told_about_map([duty.contact_id])
+        # A caller that gave no reader: what this duty's own event was, read no further.
+        return [duty] if duty.kind == DutyKind.VICTIM_UPDATE else []
     return told.get(duty.contact_id, [])
 
 
@@ -254,7 +259,7 @@ class DutyDetailApi(APIView):
     @extend_schema(responses={200: DutyOutputSerializer, **errors(401, 404)})
     def get(self, request, duty_id):
         duty = duty_selectors.duty_get_for_actor(actor=request.user, duty_id=duty_id)
-        return Response(DutyOutputSerializer(duty).data)
+        return Response(DutyOutputSerializer(duty, context={"actor": request.user}).data)
 
 
 class DutyLogContactApi(APIView):
@@ -338,7 +343,7 @@ class DutyLogContactApi(APIView):
         else:
             duty_meet_by_contact(actor=request.user, duty=duty, **data)
         met = duty_selectors.duty_get_for_actor(actor=request.user, duty_id=duty.pk)
-        return Response(DutyOutputSerializer(met).data)
+        return Response(DutyOutputSerializer(met, context={"actor": request.user}).data)
 
 
 urlpatterns = [

@@ -11,6 +11,7 @@ from welfare.case_panels import case_page_duties
 from welfare.models import CONTACT_DUTIES, VICTIM_DUTIES, DutyKind
 from welfare.selectors import duties as duty_selectors
 from welfare.selectors import victims as victim_selectors
+from welfare.services.victim_updates import told_about_text
 
 # Closed updates shown per victim, after the open ones.
 RECENT_CLOSED = 3
@@ -40,6 +41,7 @@ def victims_panels(actor, case, reads: CasePageReads | None = None) -> list:
         victim.support_duty = next(  # type: ignore[attr-defined]
             (d for d in own if d.kind == DutyKind.VICTIM_SUPPORT_REFERRAL), None
         )
+    _contacts_told(actor, victims)
     return [
         CasePanel(
             "victims-code",
@@ -53,3 +55,25 @@ def victims_panels(actor, case, reads: CasePageReads | None = None) -> list:
             },
         )
     ]
+
+
+def _contacts_told(actor, victims: list) -> None:
+    """For each victim, the contacts that met the updates shown, latest first, each
+    with what it told them of: one read for the page, and none when no update shown
+    was met by a contact."""
+    contact_ids = {
+        duty.contact_id
+        for victim in victims
+        for duty in victim.update_duties
+        if not duty.is_open and duty.contact_id
+    }
+    told = victim_selectors.contact_told_about_map(actor=actor, contact_ids=contact_ids)
+    for victim in victims:
+        shown = {d.contact_id for d in victim.update_duties if not d.is_open and d.contact_id}
+        contacts = [
+            (met[0].contact, told_about_text(met))
+            for contact_id, met in told.items()
+            if contact_id in shown and met[0].contact is not None
+        ]
+        contacts.sort(key=lambda pair: pair[0].contacted_at, reverse=True)
+        victim.contacts_told = contacts  # an attribute for the template, not a model field

@@ -122,20 +122,26 @@ def duty_visible_find(*, actor: User, duty_id: UUID | str) -> Duty | None:
         return None
 
 
-def contact_told_about_map(contact_ids: Iterable[UUID | str]) -> dict[UUID, list[Duty]]:
-    """For each contact, the victim updates it met, with their events, in the order of the
-    events: what the contact told the person of. One query for all of them; the
-    contacts are those the caller already read through a scoped selector."""
+def contact_told_about_map(
+    *, actor: User, contact_ids: Iterable[UUID | str]
+) -> dict[UUID, list[Duty]]:
+    """For each contact, the victim updates it met, with their events and the
+    contact, in the order of the events: what the contact told the person of. One
+    query for all of them, logged; the contacts are those the caller already read
+    through a scoped selector."""
     ids = {contact_id for contact_id in contact_ids if contact_id}
     told: dict[UUID, list[Duty]] = {}
     if not ids:
         return told
-    for duty in (
+    met = list(
         Duty.objects.filter(contact_id__in=ids, kind=DutyKind.VICTIM_UPDATE, status=DutyStatus.MET)
-        .select_related("event")
+        .select_related("event", "contact")
         .order_by("contact_id", "due_at", "id")
-    ):
-        told.setdefault(duty.contact_id, []).append(duty)
+    )
+    access_list_record(actor=actor, records=met)
+    for duty in met:
+        if duty.contact_id is not None:
+            told.setdefault(duty.contact_id, []).append(duty)
     for duties in told.values():
         duties.sort(key=lambda duty: duty.event.occurred_at if duty.event else duty.created_at)
     return told

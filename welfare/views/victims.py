@@ -220,7 +220,9 @@ def duty_log_contact(request, duty_id):
             messages.success(request, done)
             return redirect(back)
     told = (
-        victim_selectors.contact_told_about_map([duty.contact_id]).get(duty.contact_id, [])
+        victim_selectors.contact_told_about_map(
+            actor=request.user, contact_ids=[duty.contact_id]
+        ).get(duty.contact_id, [])
         if duty.contact_id
         else []
     )

@@ -150,3 +150,24 @@ def test_the_case_contact_form_refuses_an_update_of_another_person(
     assert f"{owed['arrest'].pk} is not one of the updates owed to this person." in html
     assert not ContactLog.objects.exists()
     assert Duty.objects.filter(status=DutyStatus.MET).count() == 0
+
+
+def test_the_case_page_says_what_the_contact_told_the_victim(
+    browser_for, officer_north, case, victim, owed
+):
+    # given one call that met both updates
+    client = browser_for(officer_north)
+    with time_machine.travel(CALL, tick=False):
+        client.post(
+            f"/duties/{owed['release'].pk}/log-contact/",
+            _call_fields(
+                duties=[str(owed["arrest"].pk), str(owed["release"].pk)], duties_shown="1"
+            ),
+        )
+        # when the case page is read
+        page = client.get(f"/cases/{case.pk}/")
+    # then its Victims' Code section says what that contact told them
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"What the contacts told {victim.person.full_name}" in html
+    assert f"5 November 2026, 10:00, phone: told about {TOLD}" in html
