@@ -24,6 +24,9 @@ from common.request_context import current_origin, set_origin
 # What the feed covers: recent weeks (a missed date stays in sight), and two months ahead.
 FEED_DAYS_BACK = 14
 FEED_DAYS_AHEAD = 56
+# The feed's address as the access log names it: the secret in it is a live credential,
+# and auditors read the log.
+FEED_ENDPOINT_LOGGED = "/calendar/feed/<secret>.ics"
 
 
 @dataclasses.dataclass
@@ -91,7 +94,7 @@ def calendar_feed(request, secret: str):
     account or one with no agency) and with a reset."""
     # The access log names the endpoint of each entry: never the secret in it.
     origin = current_origin()
-    set_origin(dataclasses.replace(origin, endpoint=reverse("calendar-feed", args=["secret"])))
+    set_origin(dataclasses.replace(origin, endpoint=FEED_ENDPOINT_LOGGED))
     owner = selectors.calendar_feed_owner_get(secret_hash=secret_hash(secret))
     if owner is None:
         raise Http404()
