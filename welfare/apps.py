@@ -59,6 +59,9 @@ class WelfareConfig(AppConfig):
         # After the referrals demo (order 30): its duties are met by those referrals.
         demo_seeder_register(order=40, name="duties of care", seeder=seed_welfare)
         demo_seeder_register(order=42, name="welfare history", seeder=seed_welfare_history)
+        from welfare.demo_checks import seed_welfare_checks_demo  # issue 16
+
+        demo_seeder_register(order=43, name="welfare checks", seeder=seed_welfare_checks_demo)
         demo_seeder_register(order=45, name="staff exposure", seeder=seed_staff_exposure)
         # A conditional caution's due date is a duty on the officer in charge (issue 16).
         from cases.events import CAUTION_COMPLIANCE_RECORDED, OUTCOME_CAUTION_CHANGED
