@@ -108,7 +108,10 @@ def decide(
     deadlines_set(row, at=at, referral_received_on=discussion.referral_received_on)
 
 
-def deadlines_set(row: StrategyDiscussionChild, *, at: datetime, referral_received_on: date):
+def deadlines_set(
+    row: StrategyDiscussionChild, *, at: datetime, referral_received_on: date
+) -> None:
+    """The child's two deadlines when enquiries start for them, else none."""
     if row.section_47_started:
         row.conference_due_at, row.assessment_due_at = strategy_deadlines(
             held_at=at, referral_received_on=referral_received_on

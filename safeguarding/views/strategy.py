@@ -215,10 +215,9 @@ def _step_page(request, case_id, discussion_id, *, step: str):
     discussion = _discussion(request, case, discussion_id)
     # Which child's step: named by ?child= when the discussion is about several.
     chosen = request.GET.get("child") or None
-    row = next(
-        (r for r in discussion.children if chosen is None or str(r.child_id) == chosen), None
-    )
-    if row is None or (chosen is None and len(discussion.children) != 1):
+    rows: list[StrategyDiscussionChild] = discussion.children  # type: ignore[attr-defined]
+    row = next((r for r in rows if chosen is None or str(r.child_id) == chosen), None)
+    if row is None or (chosen is None and len(rows) != 1):
         raise Http404()
     form_class: type[forms.Form]
     service: Callable[..., StrategyDiscussionChild]

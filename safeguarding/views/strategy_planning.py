@@ -57,7 +57,7 @@ class PlanForm(forms.Form):
 
     def __init__(self, *args, children=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.children = {str(p.id): p for p in children}
+        self.child_parties = {str(p.id): p for p in children}
         self.fields["children"].choices = party_choices(children)
         for index in range(INVITEE_ROWS):
             self.fields[f"invitee_agency_{index}"] = forms.CharField(
@@ -82,7 +82,7 @@ class PlanForm(forms.Form):
         return {
             "planned_for": _moment(data["planned_on"], data["planned_time"]),
             "invitees": invitees,
-            "children": [self.children[key] for key in data["children"]],
+            "children": [self.child_parties[key] for key in data["children"]],
         }
 
 
