@@ -116,7 +116,7 @@ def test_an_update_owed_to_another_victim_is_refused(officer_north, case, victim
     ]
 
 
-def _other_update(officer, party, kind=DutyKind.VICTIM_UPDATE):
+def _other_update(officer, party, kind=DutyKind.VICTIM_UPDATE, key=""):
     from welfare.services.duties import duty_open
 
     with time_machine.travel(ARRESTED, tick=False):
@@ -128,7 +128,7 @@ def _other_update(officer, party, kind=DutyKind.VICTIM_UPDATE):
             trigger="event",
             reason="Arrested, 3 November 2026",
             due_at=at(2026, 11, 6, 17, 0),
-            source_key=f"test:{party.pk}:{kind}",
+            source_key=f"test:{party.pk}:{kind}:{key}",
             responsible=officer.user,
         )
 
