@@ -273,3 +273,23 @@ def test_the_demo_has_a_planned_discussion_for_two_children_one_decided(db, sett
     )
     assert decisions == [("Finn", None), ("Gwen", True)]
     assert planned.decisions.get(child__person__first_name="Gwen").conference_due_at is not None
+
+
+def test_a_step_of_a_discussion_about_two_children_names_the_child(
+    social_worker, case, gwen, finn, api_for
+):
+    # given: held, both children's enquiries started
+    client = api_for(social_worker)
+    discussion_id = _plan(client, case, gwen, finn).json()["id"]
+    _hold(client, discussion_id, [_decision(gwen), _decision(finn)])
+    url = f"/api/v1/cases/{case.id}/strategy-discussions/{discussion_id}/conference-held/"
+    with time_machine.travel(datetime(2027, 1, 12, 15, 0, tzinfo=LONDON), tick=False):
+        # when: without the child, then with Gwen
+        unnamed = client.post(url, {"held_on": "2027-01-12"}, format="json")
+        named = client.post(url, {"held_on": "2027-01-12", "child": str(gwen.id)}, format="json")
+    # then: only Gwen's conference is recorded
+    assert unnamed.status_code == 400
+    assert list(unnamed.json()["errors"]) == ["child"]
+    assert named.status_code == 200, named.json()
+    held_on = {row["child"]["id"]: row["conference_held_on"] for row in named.json()["children"]}
+    assert held_on == {str(gwen.id): "2027-01-12", str(finn.id): None}
