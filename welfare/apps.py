@@ -75,3 +75,8 @@ class WelfareConfig(AppConfig):
             CAUTION_COMPLIANCE_RECORDED, "welfare.cautions", caution_duties.on_compliance_recorded
         )
         demo_seeder_register(order=47, name="conditional caution", seeder=seed_caution_demo)
+        # An arrest's duties on the investigator who recorded it; a missed check that a
+        # supervisor of another team covers (issue 16).
+        from welfare.demo_routing import seed_duty_routing_demo
+
+        demo_seeder_register(order=48, name="duty routing", seeder=seed_duty_routing_demo)
