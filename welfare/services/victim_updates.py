@@ -18,7 +18,7 @@ from cases.models import CaseParty, ContactDirection, ContactLog
 from cases.services.records import contact_log
 from common.dates import day_text
 from common.errors import InvalidState, ValidationError
-from welfare.models import Duty, DutyKind, DutyStatus
+from welfare.models import Duty, DutyKind, DutyStatus, DutyTrigger
 from welfare.selectors import victims as victim_selectors
 from welfare.services.duty_meet import duty_began_at, duty_meet_by_contact
 
@@ -31,8 +31,18 @@ def told_about(duty: Duty) -> str:
     update, a new named contact), why it is owed."""
     if duty.event is not None:
         return f"{duty.event.get_kind_display().lower()} on {day_text(duty.event.occurred_at)}"
+    if duty.trigger in _TOLD_OF_TRIGGER:
+        return _TOLD_OF_TRIGGER[duty.trigger]
     reason = duty.reason.strip()
     return reason[:1].lower() + reason[1:]
+
+
+# What an update that no event created tells the victim of, in the words of
+# "Told about: ...".
+_TOLD_OF_TRIGGER = {
+    DutyTrigger.NEW_POINT_OF_CONTACT: "who their new named contact is",
+    DutyTrigger.REGULAR_UPDATE: "how the investigation is going (their regular update)",
+}
 
 
 def told_about_text(duties: Sequence[Duty]) -> str:
