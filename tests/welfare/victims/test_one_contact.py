@@ -196,3 +196,13 @@ def test_a_contact_before_the_release_cannot_tell_of_it(officer_north, victim, o
     }
     assert not ContactLog.objects.filter(party=victim).exists()
     assert _statuses(owed["arrest"], owed["release"]) == [DutyStatus.OPEN, DutyStatus.OPEN]
+
+
+def test_an_update_no_event_created_is_told_of_in_words(officer_north, victim):
+    from welfare.services.victim_updates import told_about
+
+    duty = _other_update(officer_north, victim)
+    duty.trigger = "new_point_of_contact"
+    assert told_about(duty) == "who their new named contact is"
+    duty.trigger = "event"
+    assert told_about(duty) == "arrested, 3 November 2026"

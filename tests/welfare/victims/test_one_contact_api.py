@@ -5,7 +5,12 @@ import pytest
 import time_machine
 
 from cases.models import ContactLog
-from tests.welfare.victims.test_one_contact import CALL, TOLD, arrest_and_release
+from tests.welfare.victims.test_one_contact import (
+    CALL,
+    TOLD,
+    _other_update,
+    arrest_and_release,
+)
 from welfare.models import Duty, DutyStatus
 
 
@@ -156,5 +161,23 @@ def test_the_case_contacts_api_refuses_a_duty_of_another_party_and_stores_nothin
     assert response.status_code == 400
     assert response.json()["errors"] == {
         "duties": [f"{owed['arrest'].pk} is not one of the updates owed to this person."]
+    }
+    assert _snapshot() == before
+
+
+def test_a_duty_that_is_not_an_update_meets_no_other_through_the_api(
+    api_for, officer_north, victim, owed
+):
+    referral = _other_update(officer_north, victim, kind="victim_support_referral")
+    before = _snapshot()
+    with time_machine.travel(CALL, tick=False):
+        response = api_for(officer_north).post(
+            f"/api/v1/duties/{referral.pk}/log-contact/",
+            {"channel": "phone", "summary": "x", "duties": [str(owed["arrest"].pk)]},
+            format="json",
+        )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "duties": ["Only victim updates are met together: this duty is met alone."]
     }
     assert _snapshot() == before
