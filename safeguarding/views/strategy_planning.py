@@ -1,11 +1,13 @@
 """Pages to plan a strategy discussion (a time to come, invitees by agency and name,
-one or several children) and to record it as held (attendees, minutes, and one
-fieldset per child still without a decision). Plain forms: no JavaScript."""
+one or several children), to record the decision about one child while it is under
+way, and to record it as held (attendees, minutes, and one fieldset per child still
+without a decision). Plain forms: no JavaScript."""
 
 from datetime import datetime
 
 from django import forms
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -270,6 +272,67 @@ def strategy_hold(request, case_id, discussion_id):
     )
 
 
+class DecisionForm(forms.Form):
+    section_47_started = radio_choice(
+        "Do section 47 enquiries start for this child?",
+        field=forms.TypedChoiceField,
+        choices=[("yes", "Yes, start section 47 enquiries"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        required="Select whether section 47 enquiries start for this child.",
+        invalid="Select whether section 47 enquiries start for this child.",
+    )
+    rationale = text_answer(
+        "Rationale",
+        max_length=5000,
+        rows=5,
+        required="Write the rationale for the decision.",
+        too_long="Keep the rationale to 5000 characters or fewer.",
+    )
+
+
+@capability_required("safeguarding.strategy.record")
+@GET_AND_POST
+def strategy_decide(request, case_id, discussion_id, child_id):
+    """The decision about one child of a discussion under way, the others pending."""
+    case = case_for_page(request, case_id, "safeguarding.strategy.record")
+    found = selectors.strategy_discussion_get_for_actor(
+        actor=request.user, case=case, discussion_id=discussion_id
+    )
+    (discussion,) = strategy_discussions_with_deadlines([found])
+    row = next((r for r in discussion.children if str(r.child_id) == str(child_id)), None)
+    if row is None:
+        raise Http404()
+    if discussion.status != "planned" or row.decided:
+        messages.info(request, "The decision about this child is already recorded.")
+        return _to_strategy(case)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            strategy_planning.strategy_decision_record(
+                actor=request.user, discussion=discussion, child=row.child, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        except InvalidState as error:
+            messages.info(request, error.message)
+            return _to_strategy(case)
+        else:
+            messages.success(
+                request, f"The decision about {row.child.person.full_name} is recorded."
+            )
+            return _to_strategy(case)
+    return case_form_page(
+        request,
+        "safeguarding/strategy_decision_form.html",
+        form=form,
+        case=case,
+        section="strategy-discussions",
+        heading=f"Decision for {row.child.person.full_name}",
+        discussion=discussion,
+        row=row,
+    )
+
+
 urlpatterns = [
     path(
         "cases/<uuid:case_id>/strategy-discussions/plan/",
@@ -280,5 +343,10 @@ urlpatterns = [
         "cases/<uuid:case_id>/strategy-discussions/<uuid:discussion_id>/hold/",
         strategy_hold,
         name="case-strategy-hold",
+    ),
+    path(
+        "cases/<uuid:case_id>/strategy-discussions/<uuid:discussion_id>/decisions/<uuid:child_id>/",
+        strategy_decide,
+        name="case-strategy-decide",
     ),
 ]

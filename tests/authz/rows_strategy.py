@@ -220,6 +220,13 @@ ROWS = [
         setup=a_case_with_a_child,
     ),
     *form_page(
+        "case-strategy-decide",
+        "/cases/{case}/strategy-discussions/{discussion}/decisions/{child}/",
+        RECORDERS,
+        granted_ok=True,
+        setup=a_planned_discussion,
+    ),
+    *form_page(
         "case-strategy-hold",
         "/cases/{case}/strategy-discussions/{discussion}/hold/",
         RECORDERS,

@@ -211,3 +211,26 @@ def test_the_hold_page_records_it_held_with_the_last_decision(
     )
     finn_row = StrategyDiscussionChild.objects.get(child=finn)
     assert (finn_row.section_47_started, finn_row.conference_due_at) == (False, None)
+
+
+def test_the_decision_page_records_one_child_while_the_other_stays_pending(
+    social_worker, case, planned, finn, browser_for
+):
+    url = reverse("case-strategy-decide", args=[case.id, planned.id, finn.id])
+    with time_machine.travel(AFTER, tick=False):
+        client = browser_for(social_worker)
+        empty = client.post(url, {})
+        unchanged = StrategyDiscussionChild.objects.get(child=finn).section_47_started
+        response = client.post(
+            url, {"section_47_started": "yes", "rationale": "Finn is also in the images."}
+        )
+    assert error_summary(empty) == [
+        ("id_section_47_started", "Select whether section 47 enquiries start for this child."),
+        ("id_rationale", "Write the rationale for the decision."),
+    ]
+    assert unchanged is None
+    assert response.status_code == 302
+    row = StrategyDiscussionChild.objects.get(child=finn)
+    assert (row.section_47_started, row.rationale) == (True, "Finn is also in the images.")
+    planned.refresh_from_db()
+    assert planned.status == "planned"
