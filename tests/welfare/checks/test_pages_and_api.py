@@ -218,3 +218,46 @@ def test_the_log_contact_api_refuses_a_check(officer_north, check, api_for):
     assert response.status_code == 400
     assert f"/duties/{check.pk}/welfare-check/" in response.json()["errors"]["contact"][0]
     assert _counts() == before
+
+
+def test_the_supervisor_records_what_was_done_through_the_api(
+    officer_north, supervisor_north, check, suspect, api_for
+):
+    # given two attempts that could not reach him
+    welfare_check_record(
+        actor=officer_north.user,
+        duty=check,
+        outcome="not_reached",
+        channel="phone",
+        made_at=at(2026, 3, 10, 9, 0),
+    )
+    second = Duty.objects.get(party=suspect, kind=DutyKind.WELFARE_CHECK, status="open")
+    welfare_check_record(
+        actor=officer_north.user,
+        duty=second,
+        outcome="not_reached",
+        channel="phone",
+        made_at=at(2026, 3, 10, 12, 0),
+    )
+    escalation = Duty.objects.get(party=suspect, kind=DutyKind.WELFARE_CHECK_ESCALATION)
+    client = api_for(supervisor_north)
+    # when the supervisor says nothing of what was done
+    before = _counts()
+    refused = client.post(
+        _url(escalation, api=True), {"made_at": "2026-03-10T14:00:00Z"}, format="json"
+    )
+    assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["action_taken"]
+    assert _counts() == before
+    # when they say it
+    response = client.post(
+        _url(escalation, api=True),
+        {"action_taken": "Patrol visited: he is safe at home.", "made_at": "2026-03-10T14:00:00Z"},
+        format="json",
+    )
+    # then
+    assert response.status_code == 201
+    assert response.json()["attempt"]["outcome"] == "action_recorded"
+    assert response.json()["attempt"]["channel"] is None
+    assert response.json()["duty"]["status"] == "met"
+    assert response.json()["duty"]["responsible"] == "supervisor.north"
