@@ -6,6 +6,8 @@ receiving agency sees only the disclosure snapshot fixed at send, with the
 referral's state, deadlines, events, each child's threshold decision and outcome: never the
 case's id or anything read live from the case (DESIGN.md, access model)."""
 
+from collections.abc import Iterable
+
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -219,6 +221,13 @@ class DisclosureSerializer(serializers.Serializer):
 # --- The two sides' views.
 
 
+def _threshold_rows(referral: Referral) -> list:
+    # A referral that takes no threshold decision has none to read: no query.
+    if referral.threshold_due_at is None:
+        return []
+    return list(referral.threshold_decisions.all())
+
+
 class _ReferralBase(serializers.Serializer):
     """What both sides see: the referral's own state, never the live case."""
 
@@ -278,14 +287,14 @@ class _ReferralBase(serializers.Serializer):
 
     @extend_schema_field(ThresholdDecisionSerializer(allow_null=True))
     def get_threshold_decision(self, referral: Referral) -> dict | None:
-        rows = list(referral.threshold_decisions.all())
+        rows = _threshold_rows(referral)
         if len(rows) != 1 or rows[0].decided_at is None:
             return None
         return ThresholdDecisionSerializer(rows[0]).data
 
     @extend_schema_field(ChildThresholdDecisionSerializer(many=True))
     def get_threshold_decisions(self, referral: Referral) -> list[dict]:
-        rows = list(referral.threshold_decisions.all())
+        rows = _threshold_rows(referral)
         names = threshold_child_names(referral) if rows else {}
         return ChildThresholdDecisionSerializer(  # type: ignore[return-value]  # many: a list
             rows, many=True, context={"names": names}
@@ -391,10 +400,6 @@ def _related_prefetches(actor) -> list[Prefetch]:
     query; the parties are shown to the sending side only."""
     return [
         Prefetch(
-            "threshold_decisions",
-            queryset=ThresholdDecision.objects.select_related("decided_by").order_by(*THRESHOLD_ORDER),
-        ),
-        Prefetch(
             "events",
             queryset=ReferralEvent.objects.select_related("by", "by_agency").order_by("at", "id"),
         ),
@@ -404,6 +409,22 @@ def _related_prefetches(actor) -> list[Prefetch]:
             to_attr="visible_parties",
         ),
     ]
+
+
+def threshold_decisions_prefetch(referrals: Iterable[Referral]) -> None:
+    """Each child's decision, for the referrals that take them, in one query; none
+    when none on the page does (a charity's inbox costs what it did)."""
+    owed = [referral for referral in referrals if referral.threshold_due_at is not None]
+    if owed:
+        prefetch_related_objects(
+            owed,
+            Prefetch(
+                "threshold_decisions",
+                queryset=ThresholdDecision.objects.select_related("decided_by").order_by(
+                    *THRESHOLD_ORDER
+                ),
+            ),
+        )
 
 
 def with_related(
@@ -422,6 +443,7 @@ def referral_data(actor, referral: Referral) -> dict:
 
 
 def referrals_data(actor, referrals) -> list[dict]:
+    threshold_decisions_prefetch(referrals)
     return [referral_data(actor, referral) for referral in referrals]
 
 
@@ -430,6 +452,7 @@ def referral_response(actor, referral_id, *, status: int = 200) -> Response:
     # Not logged again: the change's service logged the access.
     found = selectors.referral_get_for_actor(actor=actor, referral_id=referral_id, logged=False)
     prefetch_related_objects([found], *_related_prefetches(actor))
+    threshold_decisions_prefetch([found])
     response = Response(referral_data(actor, found), status=status)
     response["ETag"] = etag_for(found.version)
     return response

@@ -27,6 +27,7 @@ from referrals.api.output import (
     SentReferralSerializer,
     referral_response,
     referrals_data,
+    threshold_decisions_prefetch,
     with_related,
 )
 from referrals.filters import ReferralFilter, ReferralStateFilter
@@ -44,6 +45,7 @@ def _page(view, request, referrals, serialize, related=selectors.REFERRAL_RELATE
     paginator = view.pagination_class()
     referrals = with_related(request.user, referrals, related)
     page = paginator.paginate_queryset(referrals, request, view)
+    threshold_decisions_prefetch(page)
     return paginator.get_paginated_response(serialize(page))
 
 
