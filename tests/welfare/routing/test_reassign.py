@@ -216,3 +216,28 @@ def test_the_page_is_not_there_for_a_colleague_who_may_not(
     )
     assert response.status_code == 404
     _unchanged(duty, investigator_north)
+
+
+def test_the_duty_links_to_its_reassign_page_where_it_is_listed(
+    browser_for, case, suspect, investigator_north, officer_forensics
+):
+    # given a 48-hour check held by the investigator
+    check = duty_open(
+        actor=None,
+        case=case,
+        party=suspect,
+        kind=DutyKind.WELFARE_CHECK,
+        trigger=DutyTrigger.EVENT,
+        reason="Released at risk of suicide",
+        due_at=at(2026, 3, 12, 14, 0),
+        due_by_clock=True,
+        source_key="test:listed",
+        responsible=investigator_north.user,
+    )
+    link = f"/duties/{check.pk}/reassign/"
+    # the holder sees the link on the case page's suspect welfare panel
+    page = browser_for(investigator_north).get(f"/cases/{case.pk}/").content.decode()
+    assert link in page
+    # a colleague who may not reassign it is not offered it
+    page = browser_for(officer_forensics).get(f"/cases/{case.pk}/").content.decode()
+    assert link not in page
