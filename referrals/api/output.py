@@ -38,7 +38,7 @@ from referrals.models import (
 )
 from referrals.models.threshold import THRESHOLD_ORDER
 from referrals.selectors.sides import RECEIVER, SENDER, referral_side_require
-from referrals.services.threshold import threshold_child_names
+from referrals.selectors.threshold import threshold_child_names
 from safeguarding.models import FlagKind, SharedLevel
 
 

@@ -2,7 +2,7 @@
 # the deadline are added empty, filled from each referral's decision, then required.
 #
 # Forwards: a referral-wide decision becomes the decision of each child the referral
-# is about (as `referrals.services.threshold.threshold_children_of` finds them), with
+# is about (as `referrals.selectors.threshold.threshold_children_of` finds them), with
 # the referral's threshold deadline; a referral still owed its decision is owed one
 # for each child. Backwards (lossy where it cannot be otherwise): a referral whose
 # children are all decided keeps one decision, the last, with every child's rationale;
@@ -14,7 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import migrations, models
 
-# As `referrals.services.threshold.CHILD_ROLES`, frozen here.
+# As `referrals.selectors.threshold.CHILD_ROLES`, frozen here.
 CHILD_ROLES = ("child_in_household", "victim")
 
 

@@ -16,10 +16,10 @@ from uuid import UUID
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from cases.models import PartyRole
 from common.errors import InvalidState, ValidationError
 from common.history import history_note
 from referrals.models import Referral, ReferralState, ThresholdDecision, ThresholdDecisionKind
+from referrals.selectors.threshold import threshold_child_names, threshold_children_of
 from referrals.services.due_dates import (
     stale_at_compute,
     threshold_applies,
@@ -30,51 +30,6 @@ from referrals.services.moves import (
     move_begin,
     move_finish,
 )
-
-# The parties of a referral that take a threshold decision: the children it names
-# (a victim of online child abuse is a child; so is a child in a suspect's
-# household). A referral naming none of these (its subject recorded in another
-# role) takes one decision for each person it names.
-CHILD_ROLES = (PartyRole.CHILD_IN_HOUSEHOLD, PartyRole.VICTIM)
-
-
-def threshold_children_of(referral: Referral) -> list[str]:
-    """The party ids of the children the referral is about, in the order its
-    disclosure lists them (what the receiver reads; the live parties before it is
-    sent)."""
-    if referral.disclosure:
-        parties = [
-            (str(party["party_id"]), party.get("role", ""))
-            for party in referral.disclosure.get("parties", [])
-        ]
-    else:
-        parties = [
-            (str(pk), role)
-            for pk, role in referral.parties.order_by("created_at", "id").values_list("pk", "role")
-        ]
-    return [pk for pk, role in parties if role in CHILD_ROLES] or [pk for pk, _ in parties]
-
-
-def threshold_child_names(referral: Referral) -> dict[str, str]:
-    """How each child is named to both sides: as the disclosure names them (their
-    name where it was shared, else their part in the case, numbered when two would
-    read the same). Read from the snapshot, never the live case."""
-    shown: dict[str, str] = {}
-    for party in (referral.disclosure or {}).get("parties", []):
-        fields = party.get("fields", {})
-        name = " ".join(
-            str(fields[key]) for key in ("first_name", "last_name") if fields.get(key)
-        ).strip()
-        shown[str(party["party_id"])] = name or party.get("role_label", "") or "A child"
-    counts: dict[str, int] = {}
-    for name in shown.values():
-        counts[name] = counts.get(name, 0) + 1
-    seen: dict[str, int] = {}
-    for party_id, name in shown.items():
-        if counts[name] > 1:
-            seen[name] = seen.get(name, 0) + 1
-            shown[party_id] = f"{name} ({seen[name]})"
-    return shown
 
 
 def threshold_children_open(referral: Referral, *, due_at: datetime) -> list[ThresholdDecision]:
