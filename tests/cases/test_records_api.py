@@ -198,6 +198,9 @@ def test_logging_a_contact_takes_a_party_a_channel_and_a_summary(
         "next_contact_on": None,
         "next_contact_note": "",
         "created_at": body["created_at"],
+        # no update owed was named: none met, nothing told
+        "updates_met": [],
+        "told_about": "",
     }
     assert contact.contacted_at == NOW
     [entry] = _log("cases.contact.logged")
