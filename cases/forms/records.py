@@ -88,7 +88,9 @@ class ContactForm(forms.Form):
         self.fields["duties"].choices = [
             (update.id, f"{party.person.full_name}: {update.label}") for party, update in owed
         ]
-        if not owed:
+        # Kept when updates were sent though none is owed now (met by someone else
+        # since the form was read), so that they are refused rather than ignored.
+        if not owed and not (self.is_bound and self.data.getlist("duties")):
             del self.fields["duties"]
         elif not self.is_bound:
             chosen = self.initial.get("party")

@@ -204,3 +204,22 @@ def test_the_case_page_says_what_the_contact_told_the_victim(
     assert page.status_code == 200
     assert f"What the contacts told {victim.person.full_name}" in html
     assert f"5 November 2026, 10:00, phone: told about {TOLD}" in html
+
+
+def test_an_update_met_since_the_form_was_read_is_refused_not_ignored(
+    browser_for, officer_north, case, victim, owed
+):
+    # given both updates met by someone else after the form was read
+    fields = _call_fields(party=str(victim.pk), duties=[str(owed["arrest"].pk)])
+    Duty.objects.filter(pk__in=[owed["arrest"].pk, owed["release"].pk]).update(
+        status=DutyStatus.CANCELLED, resolved_at=CALL
+    )
+    # when the form is sent
+    with time_machine.travel(CALL, tick=False):
+        page = browser_for(officer_north).post(f"/cases/{case.pk}/contacts/new/", fields)
+    # then the update is refused by name, and no contact is logged
+    assert page.status_code == 200
+    assert f"{owed['arrest'].pk} is not one of the updates owed to this person." in (
+        page.content.decode()
+    )
+    assert not ContactLog.objects.exists()
