@@ -3,7 +3,8 @@
 Police casework of the force that owns the case reassigns a duty it holds (never
 through a grant: the force that owns the case owes its duties); another force's
 duty, or a granted case's, is not there. Only a police supervisor has Team duties:
-the API answers anyone else 403, the page is not there (404)."""
+the API answers anyone else 403, the page is not there (404). Every police
+caseworker has My duties."""
 
 from agencies.models import Membership, Role
 from tests.authz import OWN, RECORD_TARGETS, Endpoint
@@ -80,6 +81,7 @@ ROWS = [
     ),
     # Pages
     Endpoint("team-duties", "GET", "/team-duties/", SUPERVISORS, page=True),
+    Endpoint("my-duties", "GET", "/my-duties/", POLICE_CASEWORKERS, page=True),
     *form_page(
         "duty-reassign-page",
         "/duties/{duty}/reassign/",

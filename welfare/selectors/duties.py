@@ -137,6 +137,15 @@ def team_duty_list(*, actor: User, now: datetime | None = None) -> QuerySet[Duty
     )
 
 
+def my_duty_list(*, actor: User, now: datetime | None = None) -> QuerySet[Duty]:
+    """The reader's own open duties, of every kind they are cleared for, in
+    `DUTY_ORDER` (the overdue first): what the routing gave them, the screening
+    after an arrest they recorded included."""
+    return duty_list(
+        actor=actor, filters={"whose": "mine"}, now=now, filterset_class=DutyKindFilter
+    )
+
+
 def victim_update_list(
     *, actor: User, filters: Mapping[str, Any] | None = None, now: datetime | None = None
 ) -> QuerySet[Duty]:

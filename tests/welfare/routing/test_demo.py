@@ -61,6 +61,8 @@ def test_the_demo_routes_the_arrest_and_shows_the_missed_check(db, settings, mon
         screening = Duty.objects.get(case=arrest, kind=DutyKind.WELFARE_SCREENING)
         mine = _client("investigator.north").get("/api/v1/duties/?whose=mine").json()
         assert str(screening.pk) in {row["id"] for row in mine["results"]}
+        page = _client("investigator.north").get("/my-duties/").content.decode()
+        assert f"/duties/{screening.pk}/reassign/" in page
         # and the missed check is officer.north's
         missed_case = Case.objects.get(source_reference=MISSED_REFERENCE)
         [missed] = Duty.objects.filter(

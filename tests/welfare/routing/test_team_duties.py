@@ -147,9 +147,24 @@ def test_the_page_costs_the_same_for_3_or_30_duties(
     assert counts[3] == counts[30]
 
 
-def test_the_menu_offers_team_duties_to_supervisors_only(
+def test_the_menu_offers_team_duties_to_supervisors_and_my_duties_to_the_others(
     browser_for, supervisor_north, officer_north
 ):
-    link = 'href="/team-duties/"'
-    assert link in browser_for(supervisor_north).get("/").content.decode()
-    assert link not in browser_for(officer_north).get("/").content.decode()
+    supervisor_menu = browser_for(supervisor_north).get("/").content.decode()
+    officer_menu = browser_for(officer_north).get("/").content.decode()
+    assert 'href="/team-duties/"' in supervisor_menu
+    assert 'href="/team-duties/"' not in officer_menu
+    assert 'href="/my-duties/"' in officer_menu
+
+
+def test_my_duties_lists_the_readers_own_of_every_kind_overdue_first(
+    browser_for, world, investigator_north, officer_north
+):
+    html = browser_for(officer_north).get("/my-duties/").content.decode()
+    order = [html.index(f"/duties/{world[name].pk}/reassign/") for name in ("victim", "later")]
+    assert order == sorted(order)
+    for name in ("overdue", "forensics", "east", "south"):
+        assert str(world[name].pk) not in html
+    html = browser_for(investigator_north).get("/my-duties/").content.decode()
+    assert f"/duties/{world['overdue'].pk}/reassign/" in html
+    assert "Screen the suspect for suicide risk" in html
