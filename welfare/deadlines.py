@@ -37,6 +37,11 @@ So the kinds are ``welfare.victim_update_due_today``,
 ``welfare.suspect_welfare_overdue``, ``welfare.welfare_check_due_soon`` and
 ``welfare.welfare_check_missed``.
 
+"Their supervisors" are those of the responsible person's own team (whom the
+duty was routed to: `welfare.services.duty_owners`), and every police supervisor of
+the agency when that team has none (`agencies.selectors.supervision.supervisors_of`):
+the same people whose Team duties page lists the duty.
+
 When nobody who can still sign in answers for a duty (no one responsible, or they
 have left), the supervisors of the case's team are told instead
 (`agencies.selectors.supervision` rules: the team's police supervisors, else the agency's).
