@@ -1,6 +1,8 @@
 """The "Suspect welfare" section of the case page: per suspect, the latest
 screening, the live suicide-risk flag, the safety plan, the 48-hour check with its
-countdown, the next welfare contact, incidents and any IOPC referral outstanding.
+countdown (or its second attempt, or its escalation) and the checks made, each late one
+"made N hours late", the next welfare contact, incidents and any IOPC referral
+outstanding. Every check links to its own form, never to log-contact.
 Only for police casework of the owning force (`welfare.suspect.view`)."""
 
 from django.utils import timezone

@@ -9,9 +9,10 @@ Choices made here:
   screening (never before today), unless one is live already.
 * The safety plan it calls for is due within 4 hours of the screening, by the
   clock: before a release from custody, which rarely comes sooner.
-* The 48-hour check is met by logging a contact with the suspect
-  (`welfare.services.duty_meet.duty_meet_by_contact`), which refuses a contact
-  before the release: there is no separate record of it here.
+* The 48-hour check is met only by speaking with the suspect, recorded on its own
+  record (`welfare.services.welfare_checks.welfare_check_record`), which refuses a
+  check before the release; a check that finds the risk higher opens a new screening
+  and a new safety plan here.
 
 The checks that every suspect welfare record makes (the caller's access, the
 suspect chosen, a choice from a list) are here too. Incidents of self-harm,

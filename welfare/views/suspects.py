@@ -1,6 +1,7 @@
 """Pages for suspect welfare: record a screening, a safety plan, an incident. The
 case page's "Suspect welfare" panel (`welfare.case_panels.suspects`) shows them.
-The 48-hour check is met by logging a contact on the duty's own page."""
+The 48-hour check and every welfare check have their own page
+(`welfare.views.welfare_checks`)."""
 
 from datetime import datetime
 
