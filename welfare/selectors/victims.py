@@ -127,14 +127,15 @@ def contact_told_about_map(
 ) -> dict[UUID, list[Duty]]:
     """For each contact, the victim updates it met, with their events and the
     contact, in the order of the events: what the contact told the person of. One
-    query for all of them, logged; the contacts are those the caller already read
-    through a scoped selector."""
+    query for all of them, logged, of the duties the caller may see: an agency granted
+    the case reads its contacts, not the owning force's duties."""
     ids = {contact_id for contact_id in contact_ids if contact_id}
     told: dict[UUID, list[Duty]] = {}
     if not ids:
         return told
     met = list(
-        Duty.objects.filter(contact_id__in=ids, kind=DutyKind.VICTIM_UPDATE, status=DutyStatus.MET)
+        duty_scope(actor)
+        .filter(contact_id__in=ids, kind=DutyKind.VICTIM_UPDATE, status=DutyStatus.MET)
         .select_related("event", "contact")
         .order_by("contact_id", "due_at", "id")
     )
