@@ -292,17 +292,26 @@ class DecisionForm(forms.Form):
 
 @capability_required("safeguarding.strategy.record")
 @GET_AND_POST
-def strategy_decide(request, case_id, discussion_id, child_id):
-    """The decision about one child of a discussion under way, the others pending."""
+def strategy_decide(request, case_id, discussion_id):
+    """The decision about one child of a discussion under way, the others pending: the
+    child named by ?child=, or else the first still pending."""
     case = case_for_page(request, case_id, "safeguarding.strategy.record")
     found = selectors.strategy_discussion_get_for_actor(
         actor=request.user, case=case, discussion_id=discussion_id
     )
     (discussion,) = strategy_discussions_with_deadlines([found])
-    row = next((r for r in discussion.children if str(r.child_id) == str(child_id)), None)
-    if row is None:
+    chosen = request.GET.get("child")
+    row = next(
+        (
+            r
+            for r in discussion.children
+            if (str(r.child_id) == chosen if chosen else not r.decided)
+        ),
+        None,
+    )
+    if row is None and chosen:
         raise Http404()
-    if discussion.status != "planned" or row.decided:
+    if discussion.status != "planned" or row is None or row.decided:
         messages.info(request, "The decision about this child is already recorded.")
         return _to_strategy(case)
     form = DecisionForm(request.POST if request.method == "POST" else None)
@@ -345,7 +354,7 @@ urlpatterns = [
         name="case-strategy-hold",
     ),
     path(
-        "cases/<uuid:case_id>/strategy-discussions/<uuid:discussion_id>/decisions/<uuid:child_id>/",
+        "cases/<uuid:case_id>/strategy-discussions/<uuid:discussion_id>/decide/",
         strategy_decide,
         name="case-strategy-decide",
     ),

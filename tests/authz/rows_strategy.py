@@ -221,7 +221,7 @@ ROWS = [
     ),
     *form_page(
         "case-strategy-decide",
-        "/cases/{case}/strategy-discussions/{discussion}/decisions/{child}/",
+        "/cases/{case}/strategy-discussions/{discussion}/decide/",
         RECORDERS,
         granted_ok=True,
         setup=a_planned_discussion,

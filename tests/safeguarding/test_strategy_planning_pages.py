@@ -216,7 +216,7 @@ def test_the_hold_page_records_it_held_with_the_last_decision(
 def test_the_decision_page_records_one_child_while_the_other_stays_pending(
     social_worker, case, planned, finn, browser_for
 ):
-    url = reverse("case-strategy-decide", args=[case.id, planned.id, finn.id])
+    url = f"{reverse('case-strategy-decide', args=[case.id, planned.id])}?child={finn.id}"
     with time_machine.travel(AFTER, tick=False):
         client = browser_for(social_worker)
         empty = client.post(url, {})
