@@ -28,6 +28,7 @@ DUTY_FIELDS = frozenset(
         "status_label",
         "due_at",
         "due_by_clock",
+        "made_late_by_hours",
         "overdue",
         "service_level",
         "wants_updates",

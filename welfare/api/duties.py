@@ -24,6 +24,8 @@ from common.api.idempotency import idempotent_create
 from common.api.pagination import CursorPagination
 from common.api.schema import IDEMPOTENCY_KEY, errors
 from common.errors import ValidationError
+from welfare.check_lateness import duty_made_late_by_hours
+from welfare.duty_pages import duty_meet_api, duty_meet_page
 from welfare.filters import DUE_FILTERS, WHOSE_FILTERS, DutyKindFilter
 from welfare.models import VICTIM_DUTIES, Duty, DutyKind
 from welfare.selectors import duties as duty_selectors
@@ -35,12 +37,21 @@ _KINDS = ", ".join(f"`{value}`" for value in DutyKind.values)
 
 
 def _duty_links(duty: Duty) -> dict:
-    return {
+    """`meet_page` (and `meet`, where the duty has an endpoint of its own) is where the
+    duty is met, whatever its kind; `log_contact` only for a victim update, the one
+    kind a logged contact meets."""
+    links = {
         "self": reverse("api:duty-detail", args=[duty.pk]),
-        "log_contact": reverse("api:duty-log-contact", args=[duty.pk]),
-        "log_contact_page": reverse("duty-log-contact", args=[duty.pk]),
         "case_page": reverse("case-detail", args=[duty.case_id]),
+        "meet_page": duty_meet_page(duty),
     }
+    meet = duty_meet_api(duty)
+    if meet is not None:
+        links["meet"] = meet
+    if duty.kind == DutyKind.VICTIM_UPDATE:
+        links["log_contact"] = reverse("api:duty-log-contact", args=[duty.pk])
+        links["log_contact_page"] = reverse("duty-log-contact", args=[duty.pk])
+    return links
 
 
 @extend_schema_serializer(component_name="DutyResolution")
@@ -102,6 +113,11 @@ class DutyOutputSerializer(serializers.ModelSerializer):
     )
     wants_updates = serializers.SerializerMethodField()
     resolution = serializers.SerializerMethodField()
+    made_late_by_hours = serializers.SerializerMethodField(
+        help_text="For a welfare check made after its due moment: how late, in whole hours, "
+        "any part of an hour counting as one ('made 92 hours late'). Null when made in "
+        "time, not yet made, or not a welfare check."
+    )
     links = serializers.SerializerMethodField()
 
     class Meta:
@@ -124,6 +140,7 @@ class DutyOutputSerializer(serializers.ModelSerializer):
             "spoken_for_by",
             "wants_updates",
             "resolution",
+            "made_late_by_hours",
             "version",
             "created_at",
             "links",
@@ -175,6 +192,9 @@ class DutyOutputSerializer(serializers.ModelSerializer):
         }
         # Through its serializer, so that its moment is worded as every other one is.
         return dict(DutyResolutionSerializer(resolution).data)
+
+    def get_made_late_by_hours(self, duty: Duty) -> int | None:
+        return duty_made_late_by_hours(duty)
 
     def get_links(self, duty: Duty) -> dict:
         return _duty_links(duty)

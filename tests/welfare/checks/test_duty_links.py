@@ -1,0 +1,31 @@
+"""The duty API's own view of a welfare check: how late it was made, and where it is
+met (the welfare check form, never the victim-update form)."""
+
+from tests.welfare.checks.conftest import at
+from tests.welfare.checks.test_pages_and_api import SPOKE
+from welfare.services.welfare_checks import welfare_check_record
+
+
+def test_the_duty_api_links_a_check_to_its_own_form_not_log_contact(officer_north, check, api_for):
+    # when
+    body = api_for(officer_north).get(f"/api/v1/duties/{check.pk}/").json()
+    # then
+    assert body["links"] == {
+        "self": f"/api/v1/duties/{check.pk}/",
+        "case_page": f"/cases/{check.case_id}/",
+        "meet_page": f"/duties/{check.pk}/welfare-check/",
+        "meet": f"/api/v1/duties/{check.pk}/welfare-check/",
+    }
+    assert body["made_late_by_hours"] is None
+
+
+def test_the_duty_api_says_how_late_a_check_was_made(clock, officer_north, check, api_for):
+    # given: due Wednesday 11 March at 18:00, made on Sunday 15 March at 14:00
+    clock.move_to(at(2026, 3, 16, 12, 0))
+    welfare_check_record(
+        actor=officer_north.user, duty=check, **SPOKE, made_at=at(2026, 3, 15, 14, 0)
+    )
+    # when
+    body = api_for(officer_north).get(f"/api/v1/duties/{check.pk}/").json()
+    # then
+    assert (body["status"], body["made_late_by_hours"]) == ("met", 92)
