@@ -170,20 +170,21 @@ class HoldForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.pending = list(pending)
         for row in self.pending:
-            key = str(row.child_id)
+            key, name = str(row.child_id), row.child.person.full_name
+            # Each message names the child: the error summary lists several children's.
             self.fields[f"section_47_{key}"] = radio_choice(
-                f"Do section 47 enquiries start for {row.child.person.full_name}?",
+                f"Do section 47 enquiries start for {name}?",
                 field=forms.TypedChoiceField,
                 choices=[("yes", "Yes, start section 47 enquiries"), ("no", "No")],
                 coerce=lambda value: value == "yes",
-                required="Select whether section 47 enquiries start for this child.",
-                invalid="Select whether section 47 enquiries start for this child.",
+                required=f"Select whether section 47 enquiries start for {name}.",
+                invalid=f"Select whether section 47 enquiries start for {name}.",
             )
             self.fields[f"rationale_{key}"] = text_answer(
-                f"Rationale for {row.child.person.full_name}",
+                f"Rationale for {name}",
                 max_length=5000,
                 rows=4,
-                required="Write the rationale for the decision.",
+                required=f"Write the rationale for the decision about {name}.",
                 too_long="Keep the rationale to 5000 characters or fewer.",
             )
 

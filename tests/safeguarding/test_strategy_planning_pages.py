@@ -178,9 +178,9 @@ def test_the_hold_page_asks_only_for_the_pending_child_and_refuses_without_it(
     assert error_summary(refused) == [
         (
             f"id_section_47_{finn.id}",
-            "Select whether section 47 enquiries start for this child.",
+            "Select whether section 47 enquiries start for Finn Fictional.",
         ),
-        (f"id_rationale_{finn.id}", "Write the rationale for the decision."),
+        (f"id_rationale_{finn.id}", "Write the rationale for the decision about Finn Fictional."),
     ]
     planned.refresh_from_db()
     assert (planned.status, planned.held_at, planned.version) == ("planned", None, 2)
