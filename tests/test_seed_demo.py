@@ -70,9 +70,10 @@ def test_seed_demo_twice_gives_the_same_data(db, settings):
     members = {username: (agency, role) for username, agency, role, _ in first["members"]}
     assert members == DESIGN_USERS
     assert first["devices"] == len(DESIGN_USERS)
-    # 8 live cases, the one whose transfer waits for supervisor.south, and 16 closed
-    # ones behind the suspect welfare statistics
-    assert len([c for c in first["cases"] if c[0].startswith("NP-")]) == 8 + 1 + 16
+    # 8 live cases, the one whose transfer waits for supervisor.south, 16 closed ones
+    # behind the suspect welfare statistics, and issue 16's: 2 welfare checks, 1
+    # conditional caution and 2 of duty routing
+    assert len([c for c in first["cases"] if c[0].startswith("NP-")]) == 8 + 1 + 16 + 2 + 1 + 2
     assert len([c for c in first["cases"] if c[0].startswith("SP-")]) == 1
     assert {state for _, state in first["referrals"]} == {
         "draft",

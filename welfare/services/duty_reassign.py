@@ -4,7 +4,8 @@ Who may: the person responsible for it, their supervisors (`supervisors_of`: the
 team's, else the agency's) and the case's lead officer, each of whom must be able
 to see the duty (`welfare.duty.meet` on it: their own force's duty, in a
 compartment they are cleared for); a duty out of their sight is 404, one in sight
-but not theirs to give away 403. Only an open duty moves (409 naming its state).
+but not theirs to give away 403. Only an open duty of an open case moves (409
+naming the state).
 Both people are told through the one notification path; the history keeps the
 reason."""
 
@@ -15,7 +16,7 @@ from django.urls import reverse
 from agencies import access
 from agencies.selectors.supervision import supervisors_for_team, supervisors_of
 from cases.models.rules import Errors, written_reason
-from cases.services.common import log_case_access, raise_if
+from cases.services.common import case_open_require, log_case_access, raise_if
 from common.api.concurrency import version_check
 from common.errors import AccessDenied, InvalidState, NotFound, ValidationError
 from common.history import history_note
@@ -72,6 +73,8 @@ def duty_reassign(
     if expected_version is None:
         raise ValidationError({"version": ["Send the version you last read."]})
     version_check(locked, int(expected_version))
+    # A closed case takes nothing new, as meeting its duties is refused (409 `closed`).
+    case_open_require(locked.case)
     if locked.status != DutyStatus.OPEN:
         raise InvalidState(
             f"This duty is no longer open ({locked.get_status_display().lower()}).",
