@@ -29,3 +29,11 @@ def test_the_duty_api_says_how_late_a_check_was_made(clock, officer_north, check
     body = api_for(officer_north).get(f"/api/v1/duties/{check.pk}/").json()
     # then
     assert (body["status"], body["made_late_by_hours"]) == ("met", 92)
+
+
+def test_the_home_page_links_a_check_to_its_own_form(supervisor_north, check, browser_for):
+    # when
+    page = browser_for(supervisor_north).get("/").content.decode()
+    # then
+    assert f"/duties/{check.pk}/welfare-check/" in page
+    assert f"/duties/{check.pk}/log-contact/" not in page
