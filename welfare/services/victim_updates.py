@@ -39,7 +39,7 @@ def told_about(duty: Duty) -> str:
 
 # What an update that no event created tells the victim of, in the words of
 # "Told about: ...".
-_TOLD_OF_TRIGGER = {
+_TOLD_OF_TRIGGER: dict[str, str] = {
     DutyTrigger.NEW_POINT_OF_CONTACT: "who their new named contact is",
     DutyTrigger.REGULAR_UPDATE: "how the investigation is going (their regular update)",
 }
