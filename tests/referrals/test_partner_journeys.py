@@ -91,7 +91,10 @@ def test_coordinator_mash_accepts_a_referral_and_records_the_strategy_discussion
         )
     assert saved.status_code == 302, saved.content.decode()[:3000]
     discussion = StrategyDiscussion.objects.get(case=game)
-    assert (discussion.child, discussion.recorded_by.username) == (noah, "coordinator.mash")
+    assert (discussion.decisions.get().child, discussion.recorded_by.username) == (
+        noah,
+        "coordinator.mash",
+    )
     grant = CaseGrant.objects.get(case=game, agency__slug="northshire-mash", revoked_at=None)
     assert (grant.source_kind, grant.source_id) == ("referral", waiting.pk)
 
@@ -122,7 +125,7 @@ def test_coordinator_mash_opens_the_ncmec_case_and_records_a_strategy_discussion
         )
     assert saved.status_code == 302
     assert StrategyDiscussion.objects.filter(
-        case=ncmec, child=gwen, recorded_by__username="coordinator.mash"
+        case=ncmec, decisions__child=gwen, recorded_by__username="coordinator.mash"
     ).exists()
 
 
