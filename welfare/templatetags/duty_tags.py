@@ -9,10 +9,13 @@ from django.utils import timezone
 from agencies import access
 from agencies.audit import access_list_record
 from agencies.models import Role
+from welfare.duty_pages import duty_meet_page
 from welfare.models import CONTACT_DUTIES, FAMILY_DUTIES, VICTIM_DUTIES
 from welfare.selectors import duties as duty_selectors
 
 register = template.Library()
+# `{{ duty|meet_page }}`: where a listed duty is met, whatever its kind.
+register.filter("meet_page", duty_meet_page)
 
 # Rows per list on the home page; the full lists are a link away.
 HOME_LIMIT = 10

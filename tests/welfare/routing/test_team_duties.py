@@ -168,3 +168,16 @@ def test_my_duties_lists_the_readers_own_of_every_kind_overdue_first(
     html = browser_for(investigator_north).get("/my-duties/").content.decode()
     assert f"/duties/{world['overdue'].pk}/reassign/" in html
     assert "Screen the suspect for suicide risk" in html
+
+
+def test_each_listed_duty_links_to_where_it_is_met(browser_for, world, investigator_north):
+    # given: the investigator's own overdue screening
+    screening = world["overdue"]
+    # when
+    html = browser_for(investigator_north).get("/my-duties/").content.decode()
+    # then: its name leads to the screening form, not to a contact form
+    assert (
+        f'<a class="govuk-link" href="/cases/{screening.case_id}/suspect-welfare/screening/new/">'
+        "Screen the suspect for suicide risk</a>"
+    ) in html
+    assert f"/duties/{screening.pk}/log-contact/" not in html
