@@ -159,10 +159,11 @@ _DUTY_WORDS: dict[str, tuple[str, str, str]] = {
         "Action on a welfare check that could not reach a suspect",
         "suspect-welfare",
     ),
+    # Recorded with the outcome, so the notice leads to the case's outcomes.
     DutyKind.CAUTION_COMPLIANCE: (
         "suspect_welfare",
         "A conditional caution's compliance",
-        "suspect-welfare",
+        "outcomes",
     ),
 }
 
