@@ -178,6 +178,13 @@ def _candidates(names: set[str], member: Membership) -> list[dict]:
         referrals = Referral.objects.filter(
             Q(from_agency=member.agency) | Q(to_agency=member.agency)
         ).order_by("state", "created_at")
+        if "child_id" in names:
+            # A child's threshold decision still owed, of a referral to the reader's agency.
+            decisions = apps.get_model("referrals", "ThresholdDecision").objects
+            rows = _first(
+                decisions.filter(referral__in=referrals, decided_at__isnull=True)
+            ) or _first(decisions.all(), 1)
+            return [{"referral_id": row.referral_id, "child_id": row.child_id} for row in rows]
         under_referral = {"concern_id": Concern, "document_id": ReferralDocument}
         child = next((name for name in under_referral if name in names), None)
         if child is not None:
