@@ -22,7 +22,14 @@ from urllib.parse import urljoin, urlparse
 
 from playwright.sync_api import Page, sync_playwright
 
-USERS = ("officer.north", "supervisor.north", "coordinator.mash", "caseworker.harbour")
+USERS = (
+    "officer.north",
+    "investigator.north",
+    "supervisor.north",
+    "coordinator.mash",
+    "social.worker",
+    "caseworker.harbour",
+)
 PASSWORD = "tideline-demo-2026"
 # The RFC 6238 test key that every demo user's authenticator holds (DESIGN.md).
 TOTP_KEY = bytes.fromhex("3132333435363738393031323334353637383930")
@@ -70,6 +77,18 @@ def links_of(page: Page, base: str, selector: str) -> list[str]:
     return found
 
 
+def _known_upstream(violation: dict, node: dict) -> bool:
+    """GOV.UK Frontend's conditional reveal sets aria-expanded on the radio or checkbox
+    that reveals: invalid for those roles, kept on purpose because screen readers
+    announce it (a documented known issue, alphagov/govuk-frontend#979). Only that."""
+    return (
+        violation["id"] == "aria-allowed-attr"
+        and 'aria-expanded="' in node["failureSummary"]
+        and node["failureSummary"].count("aria-") == 1
+        and ("govuk-radios__input" in node["html"] or "govuk-checkboxes__input" in node["html"])
+    )
+
+
 def check(page: Page, url: str) -> list[str]:
     response = page.goto(url)
     if response is None or response.status >= 400:
@@ -83,6 +102,9 @@ def check(page: Page, url: str) -> list[str]:
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
     )
     for violation in result["violations"]:
+        violation["nodes"] = [n for n in violation["nodes"] if not _known_upstream(violation, n)]
+        if not violation["nodes"]:
+            continue
         targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:3])
         problems.append(f"axe {violation['id']} ({violation['impact']}): {targets}")
     return problems
