@@ -6,6 +6,8 @@ shown as on time."""
 import math
 from datetime import datetime
 
+from django.utils import timezone
+
 from welfare.models import Duty, DutyKind, DutyStatus
 
 # Duties met through the welfare check form, and only through it.
@@ -39,3 +41,17 @@ def duty_made_late_by_hours(duty: Duty) -> int | None:
     ):
         return None
     return late_by_hours(duty.due_at, duty.resolved_at)
+
+
+def countdown(due_at: datetime, now: datetime | None = None) -> tuple[str, bool]:
+    """ "31 hours left" or "Missed by 3 hours" (minutes under the hour), and whether missed."""
+    now = now or timezone.now()
+    seconds = int((due_at - now).total_seconds())
+    missed = seconds < 0
+    seconds = abs(seconds)
+    hours, minutes = seconds // 3600, (seconds % 3600) // 60
+    if hours:
+        amount = f"{hours} hour{'s' if hours != 1 else ''}"
+    else:
+        amount = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return (f"Missed by {amount}" if missed else f"{amount} left"), missed

@@ -11,6 +11,7 @@ from cases.api.common import PartyRefSerializer, UserRefSerializer
 from common.api.pagination import CursorPagination
 from common.api.schema import errors
 from welfare.api.suspects import VIEW
+from welfare.check_lateness import countdown
 from welfare.filters import CHECK_STATUSES, CHECK_WHOSE
 from welfare.models import Duty
 from welfare.selectors import suspects as selectors
@@ -45,10 +46,10 @@ class WelfareCheckOutputSerializer(serializers.ModelSerializer):
         return {"id": str(duty.case_id), "reference": duty.case.reference}
 
     def get_missed(self, duty: Duty) -> bool:
-        return selectors.countdown(duty.due_at, self.context.get("now"))[1]
+        return countdown(duty.due_at, self.context.get("now"))[1]
 
     def get_countdown(self, duty: Duty) -> str:
-        return selectors.countdown(duty.due_at, self.context.get("now"))[0]
+        return countdown(duty.due_at, self.context.get("now"))[0]
 
 
 class WelfareCheckListApi(APIView):

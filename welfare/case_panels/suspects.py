@@ -10,7 +10,8 @@ from django.utils import timezone
 from cases.models import PartyRole
 from cases.panels import CasePageReads, CasePanel
 from welfare.case_panels import case_page_duties
-from welfare.selectors.suspects import countdown, suspect_welfare_access_check, suspect_welfare_list
+from welfare.check_lateness import countdown
+from welfare.selectors.suspects import suspect_welfare_access_check, suspect_welfare_list
 
 
 def suspects_panels(actor, case, reads: CasePageReads | None = None) -> list:

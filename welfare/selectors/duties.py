@@ -18,6 +18,7 @@ from cases.models import ContactLog
 from cases.selectors import contact_list, refusal_log
 from cases.services.common import log_case_read
 from common.errors import AccessDenied, NotFound, ValidationError
+from welfare.check_lateness import countdown, duty_made_late_by_hours, late_text
 from welfare.filters import DutyFilter, DutyKindFilter
 from welfare.models import VICTIM_DUTIES, Duty, DutyStatus
 
@@ -243,7 +244,14 @@ def duty_deadlines_annotate(duties: Iterable[Duty], *, now: datetime | None = No
             due_at=duty.due_at, done_on=done_on, now=now, between=between
         )
         duty.overdue = duty.is_open and duty.due_at < now  # type: ignore[attr-defined]
-        if not duty.is_open and done_on is None:
+        late_hours = duty_made_late_by_hours(duty)
+        if duty.due_by_clock and duty.is_open:
+            # A clock deadline (the 48-hour check) is counted in hours, never in
+            # working days: "Missed by 3 hours", "31 hours left".
+            duty.due_text = countdown(duty.due_at, now)[0]  # type: ignore[attr-defined]
+        elif late_hours:
+            duty.due_text = late_text(late_hours).capitalize()  # type: ignore[attr-defined]
+        elif not duty.is_open and done_on is None:
             duty.due_text = duty.get_status_display()  # type: ignore[attr-defined]
         elif duty.is_open and not duty.overdue and duty.deadline.working_days_left == 0:  # type: ignore[attr-defined]
             duty.due_text = f"Due today {timezone.localtime(duty.due_at):%H:%M}"  # type: ignore[attr-defined]

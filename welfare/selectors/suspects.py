@@ -276,17 +276,3 @@ def suspect_welfare_list(
         if row is not None:
             row.incidents.append(incident)
     return list(rows.values())
-
-
-def countdown(due_at: datetime, now: datetime | None = None) -> tuple[str, bool]:
-    """ "31 hours left" or "Missed by 3 hours" (minutes under the hour), and whether missed."""
-    now = now or timezone.now()
-    seconds = int((due_at - now).total_seconds())
-    missed = seconds < 0
-    seconds = abs(seconds)
-    hours, minutes = seconds // 3600, (seconds % 3600) // 60
-    if hours:
-        amount = f"{hours} hour{'s' if hours != 1 else ''}"
-    else:
-        amount = f"{minutes} minute{'s' if minutes != 1 else ''}"
-    return (f"Missed by {amount}" if missed else f"{amount} left"), missed

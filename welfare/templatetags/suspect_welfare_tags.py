@@ -3,7 +3,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from agencies.audit import access_list_record
-from welfare.selectors.suspects import countdown, suspect_welfare_access_check, welfare_check_list
+from welfare.check_lateness import countdown
+from welfare.selectors.suspects import suspect_welfare_access_check, welfare_check_list
 
 register = template.Library()
 

@@ -37,3 +37,20 @@ def test_the_home_page_links_a_check_to_its_own_form(supervisor_north, check, br
     # then
     assert f"/duties/{check.pk}/welfare-check/" in page
     assert f"/duties/{check.pk}/log-contact/" not in page
+
+
+def test_the_duty_lists_count_a_check_in_hours_never_working_days(clock, officer_north, check):
+    # given: due Wednesday 11 March at 18:00
+    from welfare.selectors.duties import duty_deadlines_annotate
+
+    # when / then: open, past its due moment
+    [missed] = duty_deadlines_annotate([check], now=at(2026, 3, 11, 20, 30))
+    assert missed.due_text == "Missed by 2 hours"
+    # when / then: made on Sunday at 14:00
+    clock.move_to(at(2026, 3, 16, 12, 0))
+    welfare_check_record(
+        actor=officer_north.user, duty=check, **SPOKE, made_at=at(2026, 3, 15, 14, 0)
+    )
+    check.refresh_from_db()
+    [made] = duty_deadlines_annotate([check], now=at(2026, 3, 16, 12, 0))
+    assert made.due_text == "Made 92 hours late"

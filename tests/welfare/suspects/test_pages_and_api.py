@@ -17,8 +17,9 @@ from tests.factories import (
 from tests.helpers import ACCESS_LOG_QUERIES
 from tests.welfare.suspects.conftest import at
 from welfare.case_panels.suspects import suspects_panels
+from welfare.check_lateness import countdown
 from welfare.models import Duty, DutyKind, WelfareIncident, WelfareScreening
-from welfare.selectors.suspects import countdown, welfare_check_list
+from welfare.selectors.suspects import welfare_check_list
 
 pytestmark = pytest.mark.django_db
 
