@@ -99,11 +99,13 @@ def duty_welfare_check(request, duty_id):
         try:
             welfare_check_record(actor=request.user, duty=duty, made_at=form.made_at(), **values)
         except ValidationError as error:
-            if "made_at" in error.message_dict:
-                for message in error.message_dict.pop("made_at"):
-                    form.add_error("made_on", message)
-            if error.message_dict:
-                form_errors_from(form, error)
+            # `message_dict` is built anew on each read: take it once, then move the
+            # moment's messages onto the date field the page shows.
+            errors = dict(error.message_dict)
+            for message in errors.pop("made_at", []):
+                form.add_error("made_on", message)
+            if errors:
+                form_errors_from(form, ValidationError(errors))
         except InvalidState as error:
             messages.error(request, error.message)
             return redirect(back)

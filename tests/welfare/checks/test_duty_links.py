@@ -54,3 +54,15 @@ def test_the_duty_lists_count_a_check_in_hours_never_working_days(clock, officer
     check.refresh_from_db()
     [made] = duty_deadlines_annotate([check], now=at(2026, 3, 16, 12, 0))
     assert made.due_text == "Made 92 hours late"
+
+
+def test_a_check_without_its_moment_names_the_date_once(officer_north, check, browser_for):
+    # when: a letter as "spoke with them", and no date or time
+    html = (
+        browser_for(officer_north)
+        .post(f"/duties/{check.pk}/welfare-check/", {**SPOKE, "channel": "letter"})
+        .content.decode()
+    )
+    # then: each refusal is said once, on its own field
+    assert html.count('<a href="#id_made_on">Enter when the check was made.</a>') == 1
+    assert html.count('href="#id_channel"') == 1
