@@ -65,4 +65,6 @@ def test_a_check_without_its_moment_names_the_date_once(officer_north, check, br
     )
     # then: each refusal is said once, on its own field
     assert html.count('<a href="#id_made_on">Enter when the check was made.</a>') == 1
+    # once in the summary and once above the field, never again at the top
+    assert html.count("Enter when the check was made.") == 2
     assert html.count('href="#id_channel"') == 1
