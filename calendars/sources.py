@@ -21,7 +21,7 @@ from agencies.audit import access_read_record, record_type
 from calendars import selectors
 from calendars.weeks import Span
 from safeguarding.models import StrategyStatus
-from welfare.models import CONTACT_DUTIES, REFERRAL_DUTIES
+from welfare.duty_pages import duty_meet_page
 
 
 @dataclass(frozen=True)
@@ -56,12 +56,8 @@ def _timed(moment: datetime) -> tuple[date, datetime]:
 
 
 def _duty_link(duty: Any) -> str:
-    # The page that meets the duty, where there is one; else the case's duties.
-    if duty.kind in CONTACT_DUTIES:
-        return reverse("duty-log-contact", args=[duty.pk])
-    if duty.kind in REFERRAL_DUTIES:
-        return reverse("duty-referral", args=[duty.pk])
-    return _case_link(duty.case_id)
+    # The page that meets the duty, whatever its kind (a welfare check its own form).
+    return duty_meet_page(duty)
 
 
 def duties_due(actor: User, span: Span) -> list[CalendarEntry]:

@@ -180,7 +180,7 @@ def test_the_api_answers_the_same_entries(case, week_of_work, officer_north):
             "on": "2026-12-09",
             "at": "2026-12-09T09:15:00Z",
             "all_day": False,
-            "link": f"/duties/{contact.id}/log-contact/",
+            "link": f"/duties/{contact.id}/welfare-check/",
         },
         {
             "id": f"task-{task.id}@tideline",

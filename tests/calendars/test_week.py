@@ -97,7 +97,7 @@ def test_the_week_holds_each_kind_of_the_readers_own_work(
     assert [entry.link for entry in entries] == [
         f"/cases/{case.id}/",
         f"/duties/{update.id}/log-contact/",
-        f"/duties/{contact.id}/log-contact/",
+        f"/duties/{contact.id}/welfare-check/",
         f"/cases/{case.id}/#tasks",
         f"/cases/{case.id}/",
         f"/cases/{case.id}/",

@@ -25,6 +25,7 @@ from common.dates import day_text
 from common.errors import InvalidState, ValidationError
 from common.keyset import keyset_page_for_request
 from common.pages import capability_required, form_errors_from
+from welfare.check_lateness import WELFARE_CHECK_DUTIES
 from welfare.filters import DUE_FILTERS, WHOSE_FILTERS
 from welfare.models import (
     CONTACT_DUTIES,
@@ -166,6 +167,10 @@ def duty_log_contact(request, duty_id):
     duty = duty_selectors.duty_get_for_actor(
         actor=request.user, duty_id=duty_id, action="welfare.duty.meet"
     )
+    if request.method == "GET" and duty.kind in WELFARE_CHECK_DUTIES:
+        # A welfare check has its own questions, never this victim-update form (a
+        # POST here is refused by the service, naming that form).
+        return redirect(reverse("duty-welfare-check", args=[duty.pk]))
     back = _safe_next(request, reverse("victim-updates"))
     local_now = timezone.localtime()
     initial = {"contacted_on": local_now.date(), "contacted_time": local_now.strftime("%H:%M")}

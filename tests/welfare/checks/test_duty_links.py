@@ -68,3 +68,13 @@ def test_a_check_without_its_moment_names_the_date_once(officer_north, check, br
     # once in the summary and once above the field, never again at the top
     assert html.count("Enter when the check was made.") == 2
     assert html.count('href="#id_channel"') == 1
+
+
+def test_the_victim_update_form_sends_a_check_to_its_own_form(officer_north, check, browser_for):
+    # when
+    response = browser_for(officer_north).get(f"/duties/{check.pk}/log-contact/")
+    # then
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"/duties/{check.pk}/welfare-check/",
+    )
