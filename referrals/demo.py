@@ -1,6 +1,7 @@
 """The demo's referrals, one in every state, built through the same services as
-real work: the hub's threshold decisions (one child decided, one owed), a victim-support handoff in progress, a
-family-support referral awaiting a decision, and one completed with feedback.
+real work: the hub's threshold decisions (one child decided, one owed), a
+victim-support handoff in progress, a family-support referral awaiting a decision,
+and one completed with feedback.
 Idempotent: a case that already has demo referrals is left alone."""
 
 from datetime import timedelta

@@ -13,7 +13,6 @@ from simple_history.models import HistoricalRecords
 from cases.models import CaseParty
 from referrals.models.referral import Referral, ThresholdDecisionKind
 
-
 # How a referral's children are listed: the soonest due first, then in the order
 # its disclosure lists them (the parties' order in the case).
 THRESHOLD_ORDER = ("due_at", "child__created_at", "child_id")

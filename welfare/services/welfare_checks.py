@@ -32,14 +32,12 @@ Choices made here, and why:
 """
 
 from datetime import datetime
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.urls import reverse
 
 from agencies import access
-from agencies.selectors.supervision import supervisors_of
+from agencies.models import Role
 from cases.models import ContactChannel, ContactDirection, ContactLog
 from cases.services.common import (
     case_action_require,
@@ -50,9 +48,8 @@ from cases.services.common import (
 )
 from cases.services.records import contact_log
 from common.dates import when_text
-from common.errors import InvalidState, NotFound, ValidationError
+from common.errors import AccessDenied, InvalidState, NotFound, ValidationError
 from common.history import history_note
-from common.notifications import notify
 from welfare.check_lateness import (
     WELFARE_CHECK_DUTIES,
     late_by_hours,
@@ -67,33 +64,29 @@ from welfare.models import (
     RiskNow,
     WelfareCheckAttempt,
 )
-from welfare.services.duties import duty_open, duty_resolution_save
+from welfare.services.duties import duty_resolution_save
 from welfare.services.duty_meet import duty_began_at
-from welfare.services.suspect_duties import clock_due
+from welfare.services.welfare_check_followups import welfare_check_followups
 
 SPOKEN_CHANNELS = frozenset({ContactChannel.PHONE, ContactChannel.VIDEO, ContactChannel.VISIT})
 ATTEMPT_OUTCOMES = (CheckOutcome.SPOKE, CheckOutcome.NOT_REACHED, CheckOutcome.DECLINED)
-SECOND_ATTEMPT_HOURS = 4
-ESCALATION_DUE_HOURS = 4
-RESCREEN_DUE_HOURS = 2
-SAFETY_PLAN_DUE_HOURS = 4
+ESCALATION_ROLES = frozenset({Role.POLICE_SUPERVISOR})
 MEET = "welfare.duty.meet"
 
 
-def _notify_all(people: list[User], *, duty: Duty, kind: str, message: str) -> None:
-    link = reverse("duty-welfare-check", args=[duty.pk])
-    for person in people:
-        notify(
-            user=person,
-            kind=kind,
-            message=message,
-            link=link,
-            dedupe_key=f"{kind}:{duty.pk}:{person.pk}",
-        )
-
-
-def _supervisors(duty: Duty, actor: User) -> list[User]:
-    return supervisors_of(duty.responsible or actor)
+def _earlier_attempt_at(duty: Duty) -> datetime | None:
+    """When the attempt that opened this second attempt or escalation was made (its
+    key names it: `check:<attempt>:...`); None for a first check."""
+    prefix, _, rest = duty.source_key.partition(":")
+    if prefix != "check" or duty.trigger not in (
+        DutyTrigger.SECOND_ATTEMPT,
+        DutyTrigger.CHECK_ESCALATED,
+    ):
+        return None
+    attempt_id = rest.split(":", 1)[0]
+    return (
+        WelfareCheckAttempt.objects.filter(pk=attempt_id).values_list("made_at", flat=True).first()
+    )
 
 
 def _errors_of_attempt(
@@ -112,7 +105,12 @@ def _errors_of_attempt(
         errors["made_at"] = ["Enter when the check was made."]
     else:
         not_in_future(made_at, "made_at", errors)
-        if made_at < duty_began_at(duty):
+        earlier = _earlier_attempt_at(duty)
+        if earlier is not None and made_at < earlier:
+            errors.setdefault("made_at", []).append(
+                f"This attempt must be after the attempt it follows, made at {when_text(earlier)}."
+            )
+        elif made_at < duty_began_at(duty):
             errors.setdefault("made_at", []).append(
                 "The check must be after the release it follows, not before."
                 if duty.event_id
@@ -190,6 +188,12 @@ def welfare_check_record(
     if locked.kind not in WELFARE_CHECK_DUTIES:
         raise ValidationError({"outcome": ["This duty is not a welfare check."]})
     if locked.kind == DutyKind.WELFARE_CHECK_ESCALATION:
+        # The supervisor acts, not the officer whose two attempts failed: the one it
+        # fell to, or another supervisor of the force standing in.
+        if actor.pk != locked.responsible_id and not access.holds_role(
+            actor, agency_id=locked.agency_id, roles=ESCALATION_ROLES
+        ):
+            raise AccessDenied("welfare.check.escalation")
         outcome = CheckOutcome.ACTION_RECORDED
     errors = _errors_of_attempt(
         duty=locked,
@@ -258,7 +262,7 @@ def welfare_check_record(
         object_id=attempt.pk,
         note=outcome,
     )
-    _after(actor=actor, duty=locked, attempt=attempt, contact=contact)
+    welfare_check_followups(actor=actor, duty=locked, attempt=attempt, contact=contact)
     return attempt
 
 
@@ -297,109 +301,3 @@ def _resolution_note(
     if late:
         note += f"; {late_text(late)}"
     return f"{note}."
-
-
-def _after(
-    *, actor: User, duty: Duty, attempt: WelfareCheckAttempt, contact: ContactLog | None
-) -> None:
-    reference = duty.case.reference
-    if attempt.outcome == CheckOutcome.NOT_REACHED:
-        if duty.trigger == DutyTrigger.SECOND_ATTEMPT:
-            _escalate(actor=actor, duty=duty, attempt=attempt)
-        else:
-            _second_attempt_open(actor=actor, duty=duty, attempt=attempt)
-            return  # the chain goes on: no next cadence contact yet
-    elif attempt.outcome == CheckOutcome.DECLINED:
-        _notify_all(
-            _supervisors(duty, actor),
-            duty=duty,
-            kind="welfare.check_declined",
-            message=f"{reference}: a suspect at risk declined to talk at a welfare check.",
-        )
-    elif attempt.outcome == CheckOutcome.SPOKE and attempt.risk_now == RiskNow.HIGHER:
-        _risk_higher(actor=actor, duty=duty, attempt=attempt)
-    if duty.kind == DutyKind.WELFARE_CONTACT and contact is not None:
-        from welfare.services.suspect_duties import welfare_contact_next
-
-        welfare_contact_next(actor=actor, duty=duty, contact=contact)
-
-
-def _second_attempt_open(*, actor: User, duty: Duty, attempt: WelfareCheckAttempt) -> Duty:
-    return duty_open(
-        actor=actor,
-        case=duty.case,
-        party=duty.party,
-        kind=duty.kind,
-        trigger=DutyTrigger.SECOND_ATTEMPT,
-        reason=f"Second attempt: could not reach them at {when_text(attempt.made_at)}",
-        due_at=clock_due(attempt.made_at, SECOND_ATTEMPT_HOURS),
-        due_by_clock=True,
-        source_key=f"check:{attempt.pk}:second_attempt",
-        event=duty.event,
-        responsible=duty.responsible,
-    )
-
-
-def _escalate(*, actor: User, duty: Duty, attempt: WelfareCheckAttempt) -> Duty:
-    supervisors = _supervisors(duty, actor)
-    escalation = duty_open(
-        actor=actor,
-        case=duty.case,
-        party=duty.party,
-        kind=DutyKind.WELFARE_CHECK_ESCALATION,
-        trigger=DutyTrigger.CHECK_ESCALATED,
-        reason="Could not reach them at two welfare check attempts: act, and record what was done",
-        due_at=clock_due(attempt.made_at, ESCALATION_DUE_HOURS),
-        due_by_clock=True,
-        source_key=f"check:{attempt.pk}:escalation",
-        event=duty.event,
-        responsible=supervisors[0] if supervisors else duty.responsible,
-    )
-    _notify_all(
-        supervisors,
-        duty=escalation,
-        kind="welfare.check_escalated",
-        message=(
-            f"{duty.case.reference}: a welfare check could not reach a suspect at risk twice. "
-            "Act, and record what was done."
-        ),
-    )
-    return escalation
-
-
-def _risk_higher(*, actor: User, duty: Duty, attempt: WelfareCheckAttempt) -> None:
-    reason = f"The welfare check at {when_text(attempt.made_at)} found the risk higher"
-    common: dict[str, Any] = {
-        "actor": actor,
-        "case": duty.case,
-        "party": duty.party,
-        "trigger": DutyTrigger.RISK_HIGHER,
-        "due_by_clock": True,
-        "responsible": duty.responsible,
-    }
-    if not Duty.objects.filter(
-        party=duty.party, kind=DutyKind.WELFARE_SCREENING, status=DutyStatus.OPEN
-    ).exists():
-        duty_open(
-            **common,
-            kind=DutyKind.WELFARE_SCREENING,
-            reason=f"{reason}: screen them again",
-            due_at=clock_due(attempt.made_at, RESCREEN_DUE_HOURS),
-            source_key=f"check:{attempt.pk}:welfare_screening",
-        )
-    if not Duty.objects.filter(
-        party=duty.party, kind=DutyKind.SAFETY_PLAN, status=DutyStatus.OPEN
-    ).exists():
-        duty_open(
-            **common,
-            kind=DutyKind.SAFETY_PLAN,
-            reason=f"{reason}: make a new safety plan",
-            due_at=clock_due(attempt.made_at, SAFETY_PLAN_DUE_HOURS),
-            source_key=f"check:{attempt.pk}:safety_plan",
-        )
-    _notify_all(
-        _supervisors(duty, actor),
-        duty=duty,
-        kind="welfare.check_risk_higher",
-        message=f"{duty.case.reference}: a welfare check found a suspect's risk higher.",
-    )

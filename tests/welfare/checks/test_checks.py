@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from cases.models import ContactLog, EventKind
-from common.errors import InvalidState, NotFound, ValidationError
+from common.errors import AccessDenied, InvalidState, NotFound, ValidationError
 from common.models import Notification
 from tests.welfare.checks.conftest import at, released_at_risk
 from welfare.check_lateness import duty_made_late_by_hours, late_by_hours, late_text
@@ -505,3 +505,66 @@ def test_lateness_is_whole_hours_rounded_up(minutes, hours, text):
     due = at(2026, 3, 11, 18, 0)
     assert late_by_hours(due, due + timedelta(minutes=minutes)) == hours
     assert late_text(hours) == text
+
+
+def _two_failures(officer_north, check, suspect):
+    welfare_check_record(
+        actor=officer_north.user,
+        duty=check,
+        outcome="not_reached",
+        channel="phone",
+        made_at=at(2026, 3, 10, 10, 0),
+    )
+    [second] = open_duties(suspect, DutyKind.WELFARE_CHECK)
+    return second
+
+
+def test_a_second_attempt_before_the_first_is_refused_naming_the_moment(
+    officer_north, check, suspect
+):
+    # given: the first attempt at 10:00 could not reach him
+    second = _two_failures(officer_north, check, suspect)
+    before = (unchanged(second), ContactLog.objects.count())
+    # when: a second attempt dated 09:00
+    with pytest.raises(ValidationError) as refused:
+        welfare_check_record(
+            actor=officer_north.user,
+            duty=second,
+            outcome="not_reached",
+            channel="phone",
+            made_at=at(2026, 3, 10, 9, 0),
+        )
+    # then
+    assert refused.value.message_dict == {
+        "made_at": [
+            "This attempt must be after the attempt it follows, made at 10:00 on 10 March 2026."
+        ]
+    }
+    assert (unchanged(second), ContactLog.objects.count()) == before
+
+
+def test_the_officer_who_failed_twice_cannot_record_the_escalation(
+    officer_north, supervisor_north, check, suspect
+):
+    # given: two attempts could not reach him
+    second = _two_failures(officer_north, check, suspect)
+    welfare_check_record(
+        actor=officer_north.user,
+        duty=second,
+        outcome="not_reached",
+        channel="visit",
+        made_at=at(2026, 3, 10, 13, 0),
+    )
+    [escalation] = open_duties(suspect, DutyKind.WELFARE_CHECK_ESCALATION)
+    before = unchanged(escalation)
+    # when: the officer tries to close it themselves
+    with pytest.raises(AccessDenied):
+        welfare_check_record(
+            actor=officer_north.user,
+            duty=escalation,
+            action_taken="Tried again later.",
+            made_at=at(2026, 3, 10, 15, 0),
+        )
+    # then
+    assert unchanged(escalation) == before
+    assert escalation.responsible == supervisor_north.user
