@@ -8,7 +8,6 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from agencies.selectors import agency_get_by_slug
-from agencies.working_days import add_working_days
 from cases.models import Case
 from cases.models.outcome import OUTCOME_21_CONDITIONS
 from cases.services.cases import case_create
@@ -474,15 +473,18 @@ def _activist_evidence(case: Case) -> None:
 # What the later parts of the cases capability add to the demo cases (material,
 # activist evidence, outcomes): each takes the case and runs when the case is made.
 def _task(case: Case) -> None:
-    """Work that no duty covers: chase the platform, due in three working days."""
+    """Work that no duty covers: chase the platform, due on the Thursday of the week
+    the demo is seeded (today, from Friday), so that it is on this week's calendar
+    whatever the day: a task is never due in the past."""
     officer = _user("officer.north")
-    due = add_working_days(timezone.now(), 3)
+    today = timezone.localdate()
+    thursday = today - timedelta(days=today.weekday()) + timedelta(days=3)
     task_create(
         actor=officer,
         case=case,
         title="Chase the platform for the account's subscriber details",
         assignee=officer,
-        due_on=timezone.localdate(due),
+        due_on=max(today, thursday),
         note="The preservation request was acknowledged; the disclosure is still awaited.",
     )
 
