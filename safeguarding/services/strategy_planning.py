@@ -242,14 +242,17 @@ def strategy_discussion_hold(
         errors.update(decision_errors)
         if not decision_errors:
             given[child_id] = (decision["section_47_started"], text)
-    pending = [
-        row.child.person.full_name
-        for child_id, row in rows.items()
-        if not row.decided and child_id not in given
-    ]
+    pending = [row for child_id, row in rows.items() if not row.decided and child_id not in given]
     if pending and not any(key.startswith("decisions.") for key in errors):
+        # Only children the reader may see are named (a scoped grant covers some).
+        named = sorted(
+            row.child.person.full_name for row in pending if access.party_visible(actor, row.child)
+        )
+        unseen = len(pending) - len(named)
+        if unseen:
+            named.append(f"{unseen} other child{'' if unseen == 1 else 'ren'}")
         errors["decisions"] = [
-            f"Record the decision for each child: none yet for {', '.join(sorted(pending))}."
+            f"Record the decision for each child: none yet for {', '.join(named)}."
         ]
     if errors:
         raise ValidationError(errors)

@@ -13,6 +13,7 @@ from agencies.audit import access_list_record
 from agencies.selectors import member_list_for_casework
 from cases import selectors as case_selectors
 from cases.models import Case, CaseParty, PartyRole
+from cases.selectors import log_case_read
 from common.errors import NotFound
 from welfare.models import VICTIM_DUTIES, Duty, DutyKind, DutyStatus, VictimCare
 from welfare.selectors.duties import case_duty_list, duty_scope
@@ -117,9 +118,19 @@ def duty_visible_find(*, actor: User, duty_id: UUID | str) -> Duty | None:
     """A duty the reader may see, to say why it cannot be met here; None for one
     that does not exist or is not theirs (the caller says the same for both)."""
     try:
-        return duty_scope(actor).select_related("party__person").filter(pk=duty_id).first()
+        duty = duty_scope(actor).select_related("party__person", "case").filter(pk=duty_id).first()
     except (ValueError, TypeError, DjangoValidationError):
         return None
+    if duty is not None:
+        # Its kind and reason are shown in the refusal: a read, logged as any other.
+        log_case_read(
+            actor=actor,
+            action="welfare.duty.viewed",
+            case=duty.case,
+            object_type="duty",
+            object_id=duty.pk,
+        )
+    return duty
 
 
 def contact_told_about_map(

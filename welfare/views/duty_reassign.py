@@ -77,6 +77,7 @@ def duty_reassign_page(request, duty_id):
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        previous = duty.responsible
         saved = form_save(
             form,
             duty_reassign,
@@ -87,7 +88,14 @@ def duty_reassign_page(request, duty_id):
             expected_version=data["version"],
         )
         if saved:
-            messages.success(request, "Duty reassigned. Both people have been told.")
+            # The service tells the one who held it only if they can still sign in.
+            told_both = previous is not None and previous.is_active
+            messages.success(
+                request,
+                "Duty reassigned. Both people have been told."
+                if told_both
+                else "Duty reassigned. The person now responsible has been told.",
+            )
             return redirect(back)
         if form.non_field_errors():
             # Changed since the page was read: show it as it is now, with the 412.
