@@ -15,7 +15,7 @@ from cases.models.outcome import OUTCOME_21_CONDITIONS
 from cases.outcome_groups import OUTCOME_GROUPS, outcome_group_of
 from cases.services import outcome_cautions
 from cases.services import outcomes as outcome_services
-from common.api.concurrency import etag_for, expected_version
+from common.api.concurrency import ETagMixin, expected_version
 from common.api.fields import optional_date, optional_text
 from common.api.idempotency import idempotent_create
 from common.api.schema import IF_MATCH, errors, results_of
@@ -171,7 +171,28 @@ class OutcomeConditionsApi(CaseNestedMixin, APIView):
         return Response(OutcomeOutputSerializer(checked).data)
 
 
-class OutcomeCautionComplianceApi(CaseNestedMixin, APIView):
+class _CautionChangeApi(CaseNestedMixin, ETagMixin, APIView):
+    """A change of a conditional caution (its compliance, its terms): the outcome read
+    in the case, If-Match required, the body through the view's InputSerializer, and
+    the outcome as it now is, with its ETag."""
+
+    InputSerializer: type[serializers.Serializer]
+
+    def caution_change(self, request, case_id, outcome_id, change):
+        case = self.get_case(request, case_id)
+        outcome = selectors.outcome_get_for_actor(
+            actor=request.user, case=case, outcome_id=outcome_id
+        )
+        version = expected_version(request)
+        payload = self.InputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        changed = change(
+            actor=request.user, outcome=outcome, expected_version=version, **payload.validated_data
+        )
+        return self.with_etag(Response(OutcomeOutputSerializer(changed).data), changed.version)
+
+
+class OutcomeCautionComplianceApi(_CautionChangeApi):
     """Record whether a conditional caution was complied with: once. It meets the
     officer in charge's compliance duty; not complied, it opens the prosecution
     decision (a task on the officer in charge) and the outcome says so."""
@@ -197,25 +218,12 @@ class OutcomeCautionComplianceApi(CaseNestedMixin, APIView):
         responses={200: OutcomeOutputSerializer, **errors(400, 401, 403, 404, 409, 412, 428)},
     )
     def post(self, request, case_id, outcome_id):
-        case = self.get_case(request, case_id)
-        outcome = selectors.outcome_get_for_actor(
-            actor=request.user, case=case, outcome_id=outcome_id
+        return self.caution_change(
+            request, case_id, outcome_id, outcome_cautions.caution_compliance_record
         )
-        version = expected_version(request)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        recorded = outcome_cautions.caution_compliance_record(
-            actor=request.user,
-            outcome=outcome,
-            expected_version=version,
-            **payload.validated_data,
-        )
-        response = Response(OutcomeOutputSerializer(recorded).data)
-        response["ETag"] = etag_for(recorded.version)
-        return response
 
 
-class OutcomeCautionTermsApi(CaseNestedMixin, APIView):
+class OutcomeCautionTermsApi(_CautionChangeApi):
     """Change a conditional caution's conditions or due date, or withdraw its
     conditions (a simple caution now), with a reason: its compliance duty moves with
     the date, or closes as no longer applying. Refused once compliance is recorded."""
@@ -241,22 +249,9 @@ class OutcomeCautionTermsApi(CaseNestedMixin, APIView):
         responses={200: OutcomeOutputSerializer, **errors(400, 401, 403, 404, 409, 412, 428)},
     )
     def post(self, request, case_id, outcome_id):
-        case = self.get_case(request, case_id)
-        outcome = selectors.outcome_get_for_actor(
-            actor=request.user, case=case, outcome_id=outcome_id
+        return self.caution_change(
+            request, case_id, outcome_id, outcome_cautions.outcome_caution_change
         )
-        version = expected_version(request)
-        payload = self.InputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        changed = outcome_cautions.outcome_caution_change(
-            actor=request.user,
-            outcome=outcome,
-            expected_version=version,
-            **payload.validated_data,
-        )
-        response = Response(OutcomeOutputSerializer(changed).data)
-        response["ETag"] = etag_for(changed.version)
-        return response
 
 
 urlpatterns = [
