@@ -98,6 +98,11 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "cases.task.view": CASEWORK,
     "cases.task.add": CASEWORK,
     "cases.task.change": CASEWORK,
+    # A party's identifiers (emails, usernames, phones, IP addresses...): one index
+    # with intake reports, within the party's compartment.
+    "cases.identifier.view": CASEWORK,
+    "cases.identifier.add": CASEWORK,
+    "cases.identifier.remove": CASEWORK,
     # Safeguarding: the shared language of risk.
     "safeguarding.scale.manage": frozenset({Role.AGENCY_ADMIN}),
     "safeguarding.assessment.view": CASEWORK,
@@ -147,6 +152,16 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "staff.meeting.record": frozenset({Role.POLICE_SUPERVISOR}),
     # An agency admin sets the agency's rules of good practice (limits, debriefs).
     "staff.rules.manage": frozenset({Role.AGENCY_ADMIN}),
+    # Intake: a force's online CSA intake imports referral packages, triages and
+    # decides their items. Holding an item for deconfliction ends only when a
+    # supervisor records the coordination agreed with the other force.
+    "intake.package.import": POLICE_CASEWORK,
+    "intake.package.view": POLICE_CASEWORK,
+    "intake.item.view": POLICE_CASEWORK,
+    "intake.item.decide": POLICE_CASEWORK,
+    "intake.preservation.record": POLICE_CASEWORK,
+    "intake.deconfliction.view": POLICE_CASEWORK,
+    "intake.deconfliction.record": frozenset({Role.POLICE_SUPERVISOR}),
 }
 
 # What an agency that was granted another agency's record may do with it: read it,
@@ -162,6 +177,7 @@ GRANTED_ACTIONS = frozenset(
         "cases.outcome.view",
         "cases.event.view",
         "cases.history.view",
+        "cases.identifier.view",
         # Risk is shared: an agency that may see a case sees and raises its flags,
         # reads its assessments, and records the strategy discussions it leads.
         "safeguarding.assessment.view",
@@ -218,6 +234,13 @@ POLICE_ONLY_ACTIONS = frozenset(
         "staff.exposure.team",
         "staff.meeting.record",
         "staff.rules.manage",
+        "intake.package.import",
+        "intake.package.view",
+        "intake.item.view",
+        "intake.item.decide",
+        "intake.preservation.record",
+        "intake.deconfliction.view",
+        "intake.deconfliction.record",
     }
 )
 

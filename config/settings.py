@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "safeguarding",
     "referrals",
     "welfare",
+    "intake",
     "calendars",
 ]
 

@@ -22,6 +22,14 @@ from cases.models.event import (
     EventKind,
     InvestigationEvent,
 )
+from cases.models.identifier import (
+    PERSON_IDENTIFIER_KINDS,
+    Identifier,
+    IdentifierInvalid,
+    IdentifierKind,
+    NormalisedIdentifier,
+    identifier_normalise,
+)
 from cases.models.material import ActivistEvidence, MaterialSummary
 from cases.models.offence import Offence, OffenceType
 from cases.models.outcome import Outcome, OutcomeCode
@@ -35,6 +43,7 @@ __all__ = [
     "DECISION_EVENTS",
     "FIRST_CONTACT_EVENTS",
     "LIMBO_EVENTS",
+    "PERSON_IDENTIFIER_KINDS",
     "RELEASE_EVENTS",
     "ActivistEvidence",
     "BailAuthority",
@@ -56,9 +65,13 @@ __all__ = [
     "EventKind",
     "Gender",
     "GrantSource",
+    "Identifier",
+    "IdentifierInvalid",
+    "IdentifierKind",
     "InvestigationEvent",
     "KeyDecision",
     "MaterialSummary",
+    "NormalisedIdentifier",
     "Offence",
     "OffenceType",
     "Outcome",
@@ -68,4 +81,5 @@ __all__ = [
     "Task",
     "TaskStatus",
     "TransferState",
+    "identifier_normalise",
 ]
