@@ -55,6 +55,10 @@ PERSON_IDENTIFIER_KINDS = frozenset(
 DEFAULT_PHONE_REGION = "GB"
 
 _SPACES = re.compile(r"\s+")
+# One @ between a local part and a domain of dot-separated labels, nothing that
+# cannot be in an address (spaces, angle brackets, a second @).
+_EMAIL = re.compile(r"[^\s@<>()\[\],;:\"]+@(?:[^\s@<>()\[\],;:\".]+\.)+[^\s@<>()\[\],;:\".]+")
+PLATFORM_MAX_LENGTH = 100
 
 
 class IdentifierInvalid(ValueError):
@@ -102,14 +106,25 @@ def identifier_normalise(
     if len(text) > 300:
         raise IdentifierInvalid("Keep the identifier to 300 characters or fewer.")
     if kind == IdentifierKind.EMAIL:
-        local, at, domain = text.rpartition("@")
-        if not at or not local or "." not in domain or _SPACES.search(text):
+        # As a link gives it: "mailto:jo@example.com".
+        if text[:7].lower() == "mailto:":
+            text = text[7:].strip()
+        if not _EMAIL.fullmatch(text):
             raise IdentifierInvalid("Enter an email address like name@example.com.")
         return NormalisedIdentifier(kind, text.lower())
     if kind == IdentifierKind.USERNAME:
-        if not (platform or "").strip():
+        platform_key = _platform_key(platform)
+        if not platform_key:
             raise IdentifierInvalid("Give the platform the username is on.")
-        return NormalisedIdentifier(kind, text.casefold(), platform=_platform_key(platform))
+        if len(platform_key) > PLATFORM_MAX_LENGTH:
+            raise IdentifierInvalid(
+                f"Keep the platform to {PLATFORM_MAX_LENGTH} characters or fewer."
+            )
+        # "@jobloggs" is how people write the username jobloggs.
+        name = text.removeprefix("@").strip()
+        if not name:
+            raise IdentifierInvalid("Enter the username.")
+        return NormalisedIdentifier(kind, name.casefold(), platform=platform_key)
     if kind == IdentifierKind.PHONE:
         try:
             number = phonenumbers.parse(text, DEFAULT_PHONE_REGION)
@@ -125,12 +140,18 @@ def identifier_normalise(
             address = ipaddress.ip_address(text)
         except ValueError as exc:
             raise IdentifierInvalid("Enter an IPv4 or IPv6 address.") from exc
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
+        if isinstance(address, ipaddress.IPv6Address):
+            if address.scope_id:
+                # fe80::1%eth0: an address on one machine's link, not on the internet.
+                raise IdentifierInvalid("Enter an IPv4 or IPv6 address.")
+            if address.ipv4_mapped:
+                address = address.ipv4_mapped
         if seen_at is None:
             raise IdentifierInvalid(
                 "Give the moment the IP address was seen: without it, it identifies nobody."
             )
+        if seen_at.tzinfo is None or seen_at.utcoffset() is None:
+            raise IdentifierInvalid("Give the moment the IP address was seen with its time zone.")
         if port is not None and not 0 <= port <= 65535:
             raise IdentifierInvalid("Enter a port from 0 to 65535.")
         return NormalisedIdentifier(kind, address.compressed, seen_at=seen_at, port=port)
