@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ENV := DEBUG=1 CELERY_BROKER_URL=
 
-.PHONY: demo test test-fast install lock assets migrate seed lint clean bench
+.PHONY: demo test test-fast install lock assets migrate seed lint clean bench bench-intake
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,17 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tideline_bench
 bench: install
 	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(BIN)/python scripts/bench/run.py \
 		$(if $(BEFORE),--before $(BEFORE))
+
+# Intake at national volume (issue 17): a generated package of 10,000 reports (5%
+# sharing identifiers, 1% malformed, some held on another force's case) imported on
+# PostgreSQL; prints reports a second and peak memory, writes var/bench/intake-<time>.md.
+# Migrates the bench database (create it once: createdb -h 127.0.0.1 -U postgres
+# tideline_bench) and seeds the demo there when it is missing. PROFILE=1 imports
+# under cProfile and prints where the time goes.
+bench-intake: install
+	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(DEMO_ENV) $(BIN)/python manage.py bench_intake \
+		$(if $(PROFILE),--profile)
 
 lint: install
 	$(BIN)/ruff check .
