@@ -74,3 +74,42 @@ def identifier_make(
         agency=agency,
         **where,
     )
+
+
+def item_with_reports(
+    *,
+    agency,
+    reports: int = 1,
+    identifiers=(("email", "Jo.Bloggs@Example.com"),),
+    children=({"estimated_age": 13, "location": "Northshire"},),
+    package_reference: str = "NCA-PKG-2026-0001",
+    **item_fields,
+) -> IntakeItem:
+    """An item of `agency` with `reports` reports, each carrying `children` and the
+    identifiers `(kind, given)` (a username is on the platform "Example Social"),
+    as the import and bundling leave them."""
+    ages = [child.get("estimated_age") for child in children if child.get("estimated_age")]
+    item = IntakeItemFactory(
+        agency=agency,
+        report_count=reports,
+        youngest_age=min(ages) if ages else None,
+        **item_fields,
+    )
+    for _ in range(reports):
+        report = IntakeReportFactory(
+            agency=agency,
+            item=item,
+            children=list(children),
+            youngest_age=min(ages) if ages else None,
+            package_reference=package_reference,
+            received_at=item.received_at,
+        )
+        for kind, given in identifiers:
+            identifier_make(
+                kind=kind,
+                given=given,
+                agency=agency,
+                platform="Example Social" if kind == IdentifierKind.USERNAME else "",
+                report_id=report.pk,
+            )
+    return item
