@@ -354,3 +354,20 @@ def pass_force_choices(*, actor: User) -> QuerySet[Agency]:
     if membership is not None:
         forces = forces.exclude(pk=membership.agency_id)
     return forces
+
+
+def case_id_by_reference(*, actor: User, reference: str) -> UUID | None:
+    """The id of the case of the actor's force that they may change, known by its
+    reference (NP-2026-000042); None when there is none they may change. The case
+    itself is then read through `case_get_for_actor`, which logs the read."""
+    membership = access.membership_of(actor)
+    wanted = (reference or "").strip().upper()
+    if membership is None or not wanted:
+        return None
+    found: UUID | None = (
+        case_scope(actor, action="cases.case.change")
+        .filter(reference=wanted, owning_agency_id=membership.agency_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return found
