@@ -46,16 +46,17 @@ from uuid import UUID
 from django.db.models import Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from agencies.working_days import add_working_days
 from cases.models import PERSON_IDENTIFIER_KINDS, Identifier, IdentifierKind
 from common.history import history_note
 from intake.models import DeconflictionHit, IntakeItem, IntakeReport, ItemState
 from intake.services.deconfliction import item_deconflict
+from intake.services.preservation import PRESERVATION_WORKING_DAYS, preservation_due_at
 from intake.services.triage import items_facts, items_triage, stored_repeat
 
-PRESERVATION_WORKING_DAYS = 5
 # Two sightings of one IP address are the same person only this close in time.
 IP_WINDOW = timedelta(hours=1)
+
+__all__ = ["IP_WINDOW", "PRESERVATION_WORKING_DAYS", "reports_bundle"]
 
 _KINDS = [str(kind) for kind in PERSON_IDENTIFIER_KINDS]
 _ROW_FIELDS = ("report_id", "case_id", "person_id", "kind", "value", "platform", "seen_at", "port")
@@ -215,7 +216,7 @@ def _agency_reports_bundle(reports: list[IntakeReport]) -> None:
                 received_at=received_at,
                 report_count=len(group_reports),
                 action_due_at=received_at,
-                preservation_due_at=add_working_days(received_at, PRESERVATION_WORKING_DAYS),
+                preservation_due_at=preservation_due_at(received_at),
             )
             new_items.append(item)
             earlier = []
@@ -243,7 +244,7 @@ def _agency_reports_bundle(reports: list[IntakeReport]) -> None:
     fields = items_triage(items=touched, facts=facts, fields_only=True)
     for item in touched:
         # The item's receipt is its earliest report's: the clock runs from there.
-        item.preservation_due_at = add_working_days(item.received_at, PRESERVATION_WORKING_DAYS)
+        item.preservation_due_at = preservation_due_at(item.received_at)
     bulk_update_with_history(
         touched,
         IntakeItem,
