@@ -76,8 +76,13 @@ def package_max_bytes() -> int:
     return int(getattr(settings, "INTAKE_PACKAGE_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):g} MB"
+def size_text(size: int) -> str:
+    """A size limit in words: 200 MB, 64 KB, 100 bytes."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):g} MB"
+    if size >= 1024:
+        return f"{size / 1024:g} KB"
+    return f"{size} bytes"
 
 
 def package_content_type_guess(*, declared: str, file_name: str) -> str:
@@ -151,7 +156,7 @@ class _CountedFile(File):  # type: ignore[type-arg]
         for piece in pieces:
             self.counted += len(piece)
             if self.counted > self._limit:
-                raise FileTooLarge(f"The package must be {_megabytes(self._limit)} or smaller.")
+                raise FileTooLarge(f"The package must be {size_text(self._limit)} or smaller.")
             self.digest.update(piece)
             yield piece
 
@@ -211,7 +216,7 @@ def package_upload(
             return existing
     limit = package_max_bytes()
     if size > limit:
-        raise FileTooLarge(f"The package must be {_megabytes(limit)} or smaller.")
+        raise FileTooLarge(f"The package must be {size_text(limit)} or smaller.")
     package_format = _format_for(content_type)
     head = stream.read(HEAD_BYTES)
     if not head:
