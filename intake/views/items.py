@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.views.decorators.http import require_GET
 
 from cases.selectors import case_get_for_actor
 from common.errors import InvalidState, NotFound
@@ -32,6 +33,7 @@ from intake.services.decisions import (
 
 
 @capability_required("intake.item.view")
+@require_GET
 def item_page(request, item_id):
     item = item_get_for_actor(actor=request.user, item_id=item_id)
     reports = item_reports(actor=request.user, item=item)
