@@ -10,6 +10,7 @@ urlpatterns = patterns_of(
         "transfers",
         "grants",
         "people",
+        "identifiers",
         "records",
         "material",
         "outcomes",

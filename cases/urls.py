@@ -17,6 +17,7 @@ urlpatterns = patterns_of(
     "cases.views",
     [
         "cases",
+        "identifiers",
         "lifecycle",
         "transfers",
         "documents",

@@ -63,7 +63,13 @@ PLATFORM_MAX_LENGTH = 100
 
 class IdentifierInvalid(ValueError):
     """A value that cannot be an identifier of its kind; the message says why, in
-    words a user can act on."""
+    words a user can act on, and `field` which of the values it is about: "value"
+    (the identifier itself), "platform", "seen_at" or "port"."""
+
+    def __init__(self, message: str, *, field: str = "value") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -115,10 +121,11 @@ def identifier_normalise(
     if kind == IdentifierKind.USERNAME:
         platform_key = _platform_key(platform)
         if not platform_key:
-            raise IdentifierInvalid("Give the platform the username is on.")
+            raise IdentifierInvalid("Give the platform the username is on.", field="platform")
         if len(platform_key) > PLATFORM_MAX_LENGTH:
             raise IdentifierInvalid(
-                f"Keep the platform to {PLATFORM_MAX_LENGTH} characters or fewer."
+                f"Keep the platform to {PLATFORM_MAX_LENGTH} characters or fewer.",
+                field="platform",
             )
         # "@jobloggs" is how people write the username jobloggs.
         name = text.removeprefix("@").strip()
@@ -148,12 +155,15 @@ def identifier_normalise(
                 address = address.ipv4_mapped
         if seen_at is None:
             raise IdentifierInvalid(
-                "Give the moment the IP address was seen: without it, it identifies nobody."
+                "Give the moment the IP address was seen: without it, it identifies nobody.",
+                field="seen_at",
             )
         if seen_at.tzinfo is None or seen_at.utcoffset() is None:
-            raise IdentifierInvalid("Give the moment the IP address was seen with its time zone.")
+            raise IdentifierInvalid(
+                "Give the moment the IP address was seen with its time zone.", field="seen_at"
+            )
         if port is not None and not 0 <= port <= 65535:
-            raise IdentifierInvalid("Enter a port from 0 to 65535.")
+            raise IdentifierInvalid("Enter a port from 0 to 65535.", field="port")
         return NormalisedIdentifier(kind, address.compressed, seen_at=seen_at, port=port)
     if kind == IdentifierKind.PROFILE_URL:
         parts = urlsplit(text)
@@ -170,7 +180,7 @@ def identifier_normalise(
         IdentifierKind.PACKAGE_REFERENCE,
     }:
         return NormalisedIdentifier(kind, _SPACES.sub("", text).upper())
-    raise IdentifierInvalid(f'"{kind}" is not a kind of identifier.')
+    raise IdentifierInvalid(f'"{kind}" is not a kind of identifier.', field="kind")
 
 
 class Identifier(models.Model):

@@ -18,6 +18,7 @@ from cases.history import case_history
 from cases.models import CaseSource, ContactChannel, OffenceType, PartyRole
 from cases.panels import CasePageReads, case_panels
 from cases.selectors.events import bail_summaries, event_list
+from cases.selectors.identifiers import identifiers_by_party
 from cases.selectors.material import activist_evidence_get_for_actor
 from cases.selectors.transfers import pending_transfer_of
 from common.errors import NotFound
@@ -192,6 +193,10 @@ def case_detail(request, case_id):
     for party in parties:
         party.age_at_offence = ages.get(party.pk)
         party.preferred_channel_label = channels.get(party.person.preferred_channel, "")
+    # Each party's identifiers, read once for all of them.
+    identifiers = identifiers_by_party(actor=actor, case=case, parties=parties)
+    for party in parties:
+        party.identifier_list = identifiers[party.pk]  # type: ignore[attr-defined]
     documents = list(selectors.document_list(actor=actor, case=case))
     for document in documents:
         document.download_url = url_or_none("api:case-document-download", case.id, document.id)
@@ -212,6 +217,7 @@ def case_detail(request, case_id):
         and pending_transfer is None
         and can(actor, "cases.transfer.request", case),
         "add_party": is_open and can(actor, "cases.party.add", case),
+        "add_identifier": is_open and can(actor, "cases.identifier.add", case),
         "add_offence": is_open and can(actor, "cases.offence.add", case),
         "log_contact": is_open and can(actor, "cases.contact.add", case),
         "record_decision": is_open and can(actor, "cases.decision.add", case),
