@@ -8,3 +8,11 @@ class IntakeConfig(AppConfig):
 
     name = "intake"
     verbose_name = "Intake"
+
+    def ready(self) -> None:
+        from agencies.demo import demo_seeder_register
+        from intake.demo import seed_intake_demo
+
+        # After the risk scales (5) and the cases (10): triage reads the scale, and the
+        # deconfliction hit is on a Southshire case this seeder makes.
+        demo_seeder_register(order=70, name="intake", seeder=seed_intake_demo)

@@ -154,7 +154,7 @@ def package_lines(
             outside=outside_postcodes,
         )
         if kind == "shared":
-            record["identifiers"].append(_group_identifier(shared_seen % groups, tag, record, rng))
+            record["identifiers"].append(_group_identifier(shared_seen % groups, tag, now))
             shared_seen += 1
         elif kind == "hit":
             other = other_force_identifiers[hit_seen % len(other_force_identifiers)]
@@ -248,10 +248,9 @@ def _report(
     }
 
 
-def _group_identifier(
-    group: int, tag: str, record: dict[str, Any], rng: random.Random
-) -> dict[str, Any]:
-    """The identifier group `group` shares: the same in every report of the group."""
+def _group_identifier(group: int, tag: str, now: datetime) -> dict[str, Any]:
+    """The identifier group `group` shares: the same in every report of the group (an
+    IP address with the same moment and port: an address matches only so)."""
     which = group % 4
     if which == 0:
         return {"kind": "email", "value": f"shared.{tag}.{group}@example.org"}
@@ -263,8 +262,8 @@ def _group_identifier(
     return {
         "kind": "ip_address",
         "value": f"{ranges[group % 3]}.{1 + group % 254}",
-        "seen_at": record["incident_at"],
-        "port": rng.choice((443, 8080)),
+        "seen_at": _iso(now - timedelta(days=4, minutes=group)),
+        "port": 443,
     }
 
 
