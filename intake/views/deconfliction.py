@@ -5,10 +5,12 @@ the force whose intake matched and whom to contact there."""
 
 from django import forms
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
+from agencies.access import can
 from agencies.audit import access_list_record
 from common.errors import InvalidState
 from common.keyset import keyset_page_for_request
@@ -34,14 +36,19 @@ class CoordinationForm(forms.Form):
     )
 
 
-@capability_required("intake.deconfliction.record")
+@capability_required("intake.deconfliction.view")
 @require_http_methods(["GET", "POST"])
 def coordination_page(request, item_id):
+    """Every police caseworker of the item's force sees whom to contact; only its
+    supervisors are offered (and may post) the form."""
     actor = request.user
+    may_record = can(actor, "intake.deconfliction.record")
+    if request.method == "POST" and not may_record:
+        raise Http404()
     item = item_get_for_actor(
         actor=actor,
         item_id=item_id,
-        action="intake.deconfliction.record",
+        action="intake.deconfliction.record" if may_record else "intake.deconfliction.view",
         log=False,
     )
     form = CoordinationForm(request.POST or None)
@@ -66,6 +73,7 @@ def coordination_page(request, item_id):
         "item": item,
         "hits": hits,
         "held": item.state == ItemState.HELD_FOR_DECONFLICTION,
+        "may_record": may_record,
     }
     return render(
         request,

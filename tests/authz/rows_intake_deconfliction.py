@@ -1,9 +1,9 @@
 """Deconfliction: an intake item's hits are read by its own force's police caseworkers
-and never name the holding case; only a police supervisor of the item's force records
-the coordination agreed. Another force's item answers 404 to everyone, including the
-supervisor of the force whose case holds the match (the `other` target's item hits a
-case of the caller's own force). The hits on a force's own cases are its police
-caseworkers' list."""
+(the API and the coordination page) and never name the holding case; only a police
+supervisor of the item's force records the coordination agreed. Another force's item
+answers 404 to everyone, including the supervisor of the force whose case holds the
+match (the `other` target's item hits a case of the caller's own force). The hits on
+a force's own cases are its police caseworkers' list."""
 
 from django.utils import timezone
 
@@ -119,7 +119,7 @@ ROWS = [
             "intake-item-coordination",
             method,
             "/intake/items/{item}/coordination/",
-            SUPERVISORS,
+            POLICE_CASEWORKERS if method == "GET" else SUPERVISORS,
             page=True,
             ok=200 if method == "GET" else 302,
             body={"note": NOTE},

@@ -508,3 +508,61 @@ def test_a_new_hit_after_coordination_holds_the_item_again(item, south, supervis
     item.refresh_from_db()
     assert item.state == ItemState.HELD_FOR_DECONFLICTION
     assert DeconflictionHit.objects.filter(coordinated_at__isnull=True).count() == 1
+
+
+# --- Through the bundling, as the import runs it
+
+
+def test_the_bundling_deconflicts_what_it_bundles(north, holding_case, supervisor_north):
+    from intake.services.bundling import reports_bundle
+
+    # given: two reports, one carrying the held address, folded by a shared phone
+    first = IntakeReportFactory(agency=north)
+    second = IntakeReportFactory(agency=north)
+    for report in (first, second):
+        identifier_make(
+            kind=IdentifierKind.PHONE, given="07700 900123", agency=north, report_id=report.id
+        )
+    identifier_make(
+        kind=IdentifierKind.EMAIL, given=SUSPECT_EMAIL, agency=north, report_id=first.id
+    )
+    # when
+    reports_bundle(reports=[first, second])
+    reports_bundle(reports=[])
+    # then
+    first.refresh_from_db()
+    item = first.item
+    assert item.state == ItemState.HELD_FOR_DECONFLICTION
+    assert list(item.hits.values_list("holding_case_id", flat=True)) == [holding_case.id]
+    assert Notification.objects.filter(user=supervisor_north.user).count() == 1
+
+
+# --- Every read is logged
+
+
+def test_reading_the_items_hits_is_logged(item, officer_north, north):
+    item_deconflict(item=item)
+    api_client(officer_north).get(f"/api/v1/intake/items/{item.id}/hits/")
+    entry = AccessLogEntry.objects.filter(username="officer.north").latest("sequence")
+    assert entry.object_id == str(item.id)
+    assert entry.object_agency_slug == north.slug
+    assert f"deconfliction_hit:{DeconflictionHit.objects.get().id}" in entry.record_ids
+
+
+def test_reading_the_hits_on_my_cases_is_logged(item, supervisor_south):
+    item_deconflict(item=item)
+    signed_in_client(supervisor_south).get("/intake/deconfliction/")
+    entry = AccessLogEntry.objects.filter(username="supervisor.south").latest("sequence")
+    assert entry.action == "intake.deconfliction_hit.listed"
+    assert entry.record_ids == [f"deconfliction_hit:{DeconflictionHit.objects.get().id}"]
+
+
+def test_an_officer_sees_whom_to_contact_but_is_not_offered_the_form(item, officer_north):
+    item_deconflict(item=item)
+    response = signed_in_client(officer_north).get(f"/intake/items/{item.id}/coordination/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "contact Southshire Online Child Exploitation (Southshire Police)" in body
+    assert "until a supervisor records the coordination agreed" in body
+    assert 'name="note"' not in body
+    _absent(body)
