@@ -10,8 +10,12 @@ included (`?status=`), is refused with the message the API has always given. A
 page's FilterSet (a subclass beside its form) is not: an empty field there means
 "any". A parameter given several times counts once (its last value)."""
 
+import ipaddress
 import re
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from functools import reduce
+from operator import or_
 from typing import Any, TypeVar
 
 import django_filters
@@ -22,6 +26,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from rest_framework import serializers
 
 from agencies import access
+from agencies.models import Compartment
 from agencies.selectors import member_list_for_casework
 from cases.models import (
     Case,
@@ -31,6 +36,12 @@ from cases.models import (
     CaseTransfer,
     Person,
     TransferState,
+)
+from cases.models.identifier import (
+    Identifier,
+    IdentifierInvalid,
+    IdentifierKind,
+    identifier_normalise,
 )
 
 M = TypeVar("M", bound=Model)
@@ -150,6 +161,18 @@ def filter_parameters(
     return type(name, (serializers.Serializer,), fields)
 
 
+def name_words_q(text: str, prefix: str = "") -> Q:
+    """`name_words_match` as one condition, to OR with others."""
+    condition = Q()
+    for word in text.split():
+        condition &= (
+            Q(**{f"{prefix}first_name__icontains": word})
+            | Q(**{f"{prefix}last_name__icontains": word})
+            | Q(**{f"{prefix}aliases__icontains": word})
+        )
+    return condition
+
+
 def name_words_match(queryset: QuerySet[M], text: str, prefix: str = "") -> QuerySet[M]:
     """Every word of `text` matches one of the person's names or aliases."""
     for word in text.split():
@@ -159,6 +182,72 @@ def name_words_match(queryset: QuerySet[M], text: str, prefix: str = "") -> Quer
             | Q(**{f"{prefix}aliases__icontains": word})
         )
     return queryset
+
+
+# --- Identifiers
+
+# Text a phone number may be written in: digits, spaces, + ( ) - . and at least 6 digits.
+_PHONE_LIKE = re.compile(r"(?=(?:\D*\d){6})[\d\s+().-]+")
+# Any moment will do: an IP address is matched whatever the moment it was seen.
+_ANY_MOMENT = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def identifier_search_terms(text: str) -> dict[str, set[str]]:
+    """The identifiers that `text` may be, normalised: {value: {kinds}}. An email if
+    it has an @ inside it; an IP address if it reads as one (whatever the moment); a
+    phone number if it is written like one and is a possible number; a username (on
+    any platform) if it has no spaces; a report or package number or device id, with
+    its spaces removed; a profile if it is a web address."""
+    text = text.strip()
+    tries: list[tuple[str, dict[str, Any]]] = [
+        (IdentifierKind.SOURCE_REPORT, {}),
+        (IdentifierKind.PACKAGE_REFERENCE, {}),
+        (IdentifierKind.DEVICE_ID, {}),
+    ]
+    if "@" in text.lstrip("@"):
+        tries.append((IdentifierKind.EMAIL, {}))
+    if not any(character.isspace() for character in text):
+        tries.append((IdentifierKind.USERNAME, {"platform": "any"}))
+    if _PHONE_LIKE.fullmatch(text):
+        tries.append((IdentifierKind.PHONE, {}))
+    if text[:4].lower() == "http":
+        tries.append((IdentifierKind.PROFILE_URL, {}))
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        pass
+    else:
+        tries.append((IdentifierKind.IP_ADDRESS, {"seen_at": _ANY_MOMENT}))
+    terms: dict[str, set[str]] = {}
+    for kind, extra in tries:
+        try:
+            value = identifier_normalise(kind, text, **extra).value
+        except IdentifierInvalid:
+            continue
+        terms.setdefault(value, set()).add(str(kind))
+    return terms
+
+
+def identifiers_matching(actor: User, text: str) -> QuerySet[Identifier] | None:
+    """The identifiers `text` names that the actor may see: a party's, when they may
+    see the party (`access.party_scope`, tested row by row on the few rows the index
+    finds); a case's own numbers, with the case (which the caller's queryset scopes).
+    One query over the index `identifier_value`: an equality on (value, kind) for each
+    value the text may be. None when it may be none."""
+    terms = identifier_search_terms(text)
+    if not terms or not access.can(actor, "cases.identifier.view"):
+        return None
+    match = reduce(
+        or_, (Q(value=value, kind__in=sorted(kinds)) for value, kinds in sorted(terms.items()))
+    )
+    party_seen = Exists(
+        access.party_scope(actor, CaseParty.objects.filter(pk=OuterRef("party_id")))
+    )
+    return (
+        Identifier.objects.filter(match)
+        .filter(party_seen | Q(party__isnull=True, compartment=Compartment.CASE))
+        .order_by()
+    )
 
 
 # --- The lists
@@ -172,7 +261,11 @@ class CaseFilter(QueryFilterSet):
     received_from = django_filters.DateFilter(field_name="received_on", lookup_expr="gte")
     received_to = django_filters.DateFilter(field_name="received_on", lookup_expr="lte")
     q = django_filters.CharFilter(
-        method="filter_text", help_text="Free text over reference, title and party names."
+        method="filter_text",
+        help_text=(
+            "Free text over reference, title and party names, or an identifier the case "
+            "holds (a CyberTip number, package reference, email, username, phone or IP)."
+        ),
     )
 
     class Meta:
@@ -202,9 +295,21 @@ class CaseFilter(QueryFilterSet):
         # names, so that "Jo Bloggs" finds Jo Bloggs. Each test is one an index can
         # serve (on PostgreSQL, trigram indexes on the reference, the title and the
         # names: migration 0006).
+        # An identifier (a CyberTip number, an email, a username, a phone, an IP...)
+        # finds the cases that hold it, through the identifiers the user may see: the
+        # cases' ids gathered by the identifier index, beside the other tests.
         return queryset.filter(
-            Q(reference__icontains=text) | Q(title__icontains=text) | self._named(text)
+            Q(reference__icontains=text)
+            | Q(title__icontains=text)
+            | self._named(text)
+            | self._identified(text)
         )
+
+    def _identified(self, text: str) -> Q | access.AmongIds:
+        held = identifiers_matching(self.actor, text)
+        if held is None:
+            return Q(pk__in=[])
+        return access.AmongIds("pk", held.filter(case__isnull=False).values("case_id"))
 
     def _named(self, text: str) -> Q | Exists | access.AmongIds:
         """The cases with a visible party whose names match every word. Which shape
@@ -234,7 +339,10 @@ class CaseFilter(QueryFilterSet):
 
 
 class PersonFilter(QueryFilterSet):
-    q = django_filters.CharFilter(method="filter_text", help_text="Name or alias words.")
+    q = django_filters.CharFilter(
+        method="filter_text",
+        help_text="Name or alias words, or an identifier the person holds (email, phone...).",
+    )
     date_of_birth = django_filters.DateFilter()
 
     class Meta:
@@ -242,7 +350,14 @@ class PersonFilter(QueryFilterSet):
         fields: list[str] = []
 
     def filter_text(self, queryset: QuerySet[Person], name: str, value: str) -> QuerySet[Person]:
-        return name_words_match(queryset, value)
+        text = value.strip()
+        held = identifiers_matching(self.actor, text) if text else None
+        if held is None:
+            return name_words_match(queryset, value)
+        # The people whose names match, or who hold an identifier the text names that
+        # the user may see (the list's queryset scopes the people themselves).
+        holders = access.AmongIds("pk", held.filter(person__isnull=False).values("person_id"))
+        return queryset.filter(name_words_q(value) | holders)
 
 
 INCOMING = "incoming"
