@@ -25,7 +25,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is not a file.")
         user = get_user_model().objects.filter(username=options["user"]).first()
         membership = membership_of(user) if user is not None else None
-        if membership is None:
+        if user is None or membership is None:
             raise CommandError(f'"{options["user"]}" is not an active member of any agency.')
         if membership.agency.slug != options["agency"]:
             raise CommandError(
