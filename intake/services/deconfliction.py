@@ -145,7 +145,9 @@ def item_deconflict(*, item: IntakeItem) -> None:
         for holding in new
     ]
     with transaction.atomic():
-        DeconflictionHit.objects.bulk_create(hits)
+        # A concurrent batch may have recorded the same hit a moment ago: the
+        # constraint keeps one, and only the rows this call inserted are announced.
+        DeconflictionHit.objects.bulk_create(hits, ignore_conflicts=True)
         if item.state == ItemState.AWAITING_DECISION:
             item.state = ItemState.HELD_FOR_DECONFLICTION
             item.version += 1
