@@ -153,7 +153,15 @@ def item_pass_page(request, item_id):
                 request, f"The intake item is passed to {agency.name if agency else 'the force'}."
             )
             return redirect("intake-queue")
-    return _decide_page(request, "intake/decide_pass.html", item, form)
+    # Where the providers resolved the incidents: what a pass is usually decided on.
+    locations = sorted(
+        {
+            ", ".join(part for part in (r.report.area, r.report.postcode, r.report.country) if part)
+            for r in item_reports(actor=request.user, item=item)
+        }
+        - {""}
+    )
+    return _decide_page(request, "intake/decide_pass.html", item, form, locations=locations)
 
 
 @capability_required("intake.item.decide")
