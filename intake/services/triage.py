@@ -17,9 +17,12 @@ number of items); `item_triage` triages one item on its own.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Count, Min, Q, Sum
 
 from agencies.models import Agency
@@ -196,6 +199,55 @@ def triage_compute(facts: ItemFacts) -> Triage:
     )
 
 
+class Deadlines:
+    """`add_working_days`, asked once per distinct answer: its answer depends only on
+    the moment's London date, whether the working day had ended, and the days. A
+    batch of thousands of items received over a few days costs a few calls (each
+    reads the closure days)."""
+
+    def __init__(self) -> None:
+        self._zone = ZoneInfo(settings.TIME_ZONE)
+        self._memo: dict[tuple[Any, bool, int], datetime] = {}
+
+    def add(self, moment: datetime, days: int) -> datetime:
+        local = moment.astimezone(self._zone)
+        key = (local.date(), local.hour < settings.WORKING_DAY_ENDS_AT_HOUR, days)
+        if key not in self._memo:
+            self._memo[key] = add_working_days(moment, days)
+        return self._memo[key]
+
+
+def _combined(values: list[bool | None]) -> bool | None:
+    if any(values):
+        return True
+    if values and all(value is False for value in values):
+        return False
+    return None
+
+
+def _known_sum(values: list[int | None]) -> int | None:
+    known = [value for value in values if value is not None]
+    return sum(known) if known else None
+
+
+def reports_facts(reports: list[IntakeReport]) -> ItemFacts:
+    """The facts of a new item from its reports in hand, by the same rules as
+    `items_facts` (no query)."""
+    ages = [report.youngest_age for report in reports if report.youngest_age is not None]
+    return ItemFacts(
+        report_count=len(reports),
+        received_at=min(report.received_at for report in reports),
+        youngest_age=min(ages) if ages else None,
+        indicators={
+            name: _combined([getattr(report, report_field) for report in reports])
+            for name, report_field, _, _ in INDICATORS
+        },
+        suspect_access=_combined([r.suspect_has_access_to_children for r in reports]),
+        files_hash_matched=_known_sum([report.files_hash_matched for report in reports]),
+        files_total=_known_sum([report.files_total for report in reports]),
+    )
+
+
 def items_facts(item_ids: Iterable[UUID]) -> dict[UUID, ItemFacts]:
     """The facts of each item from its reports: one aggregate query."""
     aggregates: dict[str, Any] = {
@@ -260,6 +312,7 @@ def items_triage(
     items: list[IntakeItem],
     facts: dict[UUID, ItemFacts],
     fields_only: bool = False,
+    deadlines: Deadlines | None = None,
 ) -> list[str]:
     """Set each item's received_at, report_count, youngest_age, score, factors,
     level, band, agency grade and action due moment from `facts` (in memory; the
@@ -267,6 +320,7 @@ def items_triage(
     agency's supervisors, once per item, of each critical one. Returns the fields
     set. Queries: the agencies' targets and scales once per agency, then one batch
     of notifications."""
+    deadlines = deadlines or Deadlines()
     targets_of: dict[Any, dict[str, int]] = {}
     scales_of: dict[Any, list[Any]] = {}
     notices: list[Notice] = []
@@ -287,7 +341,7 @@ def items_triage(
         item.level = triage.level
         item.band = triage.band
         item.agency_grade = agency_grade(scales_of[item.agency_id], triage.level)
-        item.action_due_at = add_working_days(
+        item.action_due_at = deadlines.add(
             item.received_at, targets_of[item.agency_id][triage.level]
         )
         if triage.level == SharedLevel.CRITICAL:
