@@ -22,13 +22,16 @@ import cProfile
 import io
 import os
 import pstats
+import re
 import resource
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -66,6 +69,8 @@ class BenchFigures:
     process_peak_mb: float
     file_mb: float
     database: str
+    # The machine's load average (1 minute) as the import ended: the machine is shared.
+    load: float = 0.0
 
     @property
     def per_second(self) -> float:
@@ -83,7 +88,8 @@ class BenchFigures:
             f"Accepted {self.accepted:,}, rejected {self.rejected:,}, "
             f"duplicates {self.duplicates:,}; items {self.items:,} "
             f"({self.bundled_items:,} bundles of 2 or more), critical {self.critical:,}, "
-            f"deconfliction hits {self.hits:,}. Package {self.file_mb:.1f} MB.",
+            f"deconfliction hits {self.hits:,}. Package {self.file_mb:.1f} MB. "
+            f"Load average as it ended: {self.load:.1f} on {os.cpu_count()} cores.",
             "Target: 10,000 reports in under 60 s, peak under 500 MB: "
             + ("met." if self.seconds < 60 and self.import_peak_mb < 500 else "MISSED."),
         ]
@@ -95,14 +101,14 @@ class BenchFigures:
             f"| {self.import_peak_mb:.0f} MB "
             f"| {self.process_peak_mb:.0f} MB | {self.accepted:,} | {self.rejected:,} "
             f"| {self.duplicates:,} | {self.items:,} | {self.bundled_items:,} "
-            f"| {self.hits:,} | {self.database} |"
+            f"| {self.hits:,} | {self.load:.1f} | {self.database} |"
         )
 
 
 MARKDOWN_HEADER = (
     "| when | reports | import time | rate | import CPU | import peak RSS | process peak RSS "
-    "| accepted | rejected | duplicates | items | bundles | hits | database |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "| accepted | rejected | duplicates | items | bundles | hits | load | database |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -226,20 +232,57 @@ def _import_forked(package_id: uuid.UUID) -> tuple[float, int, float]:
     return seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
+_STATEMENT = re.compile(
+    r"^\s*(SELECT|INSERT INTO|UPDATE|DELETE FROM)\b.*?"
+    r"(?:\bFROM\s+|INTO\s+|UPDATE\s+|DELETE FROM\s+)\"?([a-z_]+)\"?",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+class _QueryTimes:
+    """The database's share of the import: time and count by statement and table."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.count: dict[str, int] = defaultdict(int)
+
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ) -> Any:
+        match = _STATEMENT.match(sql)
+        key = f"{match.group(1).upper()} {match.group(2)}" if match else sql[:40]
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds[key] += time.perf_counter() - started
+            self.count[key] += 1
+
+    def lines(self, limit: int = 15) -> list[str]:
+        total = sum(self.seconds.values())
+        rows = sorted(self.seconds.items(), key=lambda pair: -pair[1])[:limit]
+        return [f"Queries: {sum(self.count.values()):,}, {total:.1f} s in all; the slowest:"] + [
+            f"  {seconds:7.2f} s {self.count[key]:6,} x {key}" for key, seconds in rows
+        ]
+
+
 def _import_profiled(
     package_id: uuid.UUID, write: Callable[[str], None]
 ) -> tuple[float, int, float]:
     settings.DEBUG = False
     profile = cProfile.Profile()
+    queries = _QueryTimes()
     cpu = time.process_time()
     started = time.perf_counter()
-    profile.runcall(package_import, package_id=package_id)
+    with connection.execute_wrapper(queries):
+        profile.runcall(package_import, package_id=package_id)
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu
     text = io.StringIO()
     stats = pstats.Stats(profile, stream=text).sort_stats("cumulative")
     stats.print_stats(40)
     write(text.getvalue())
+    write("\n".join(queries.lines()))
     return seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, cpu
 
 
@@ -295,6 +338,7 @@ def intake_bench(
         process_peak_mb=_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
         file_mb=size / 1e6,
         database=f"{connection.vendor} {connection.settings_dict.get('NAME')}",
+        load=os.getloadavg()[0],
     )
 
 
