@@ -89,5 +89,8 @@ def party_identifier_get_for_actor(
     if not _may_view(actor, party.case):
         raise NotFound()
     return _get(
-        identifier_list_of_party(actor=actor, party=party).select_related("party"), identifier_id
+        identifier_list_of_party(actor=actor, party=party).select_related(
+            "party__case__owning_agency"
+        ),
+        identifier_id,
     )
