@@ -11,7 +11,15 @@ from intake.services.packages import packages_raw_dispose_sweep as _dispose_swee
 IMPORT_BUDGET_SECONDS = 200
 
 
-@shared_task(name="intake.tasks.package_import", acks_late=True)
+@shared_task(
+    name="intake.tasks.package_import",
+    acks_late=True,
+    # A batch that failed (the database went away) rolled back whole: trying again
+    # resumes after the last committed batch.
+    autoretry_for=(Exception,),
+    retry_backoff=30,
+    max_retries=5,
+)
 def package_import(package_id: str) -> dict[str, int | str]:
     """Import one uploaded package. A worker killed midway leaves the batches it
     committed; the task run again (acks_late) resumes after them, without duplicates.

@@ -447,3 +447,19 @@ def test_an_overlong_line_is_refused_unread(officer_north, monkeypatch):
     package = _imported(officer_north, jsonl(report(1), long_line, report(3)))
     assert (package.accepted, package.rejected) == (2, 1)
     assert _rejections(package)[0][0] == 2
+
+
+@pytest.mark.django_db
+def test_the_tasks_call_the_services(officer_north):
+    from intake import tasks
+
+    package = _upload(officer_north, jsonl(report(1)))
+    result = tasks.package_import.apply(args=[str(package.pk)]).get()
+    assert result == {
+        "state": "imported",
+        "processed": 1,
+        "accepted": 1,
+        "rejected": 0,
+        "duplicates": 0,
+    }
+    assert tasks.packages_raw_dispose_sweep.apply().get() == 0
