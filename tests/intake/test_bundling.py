@@ -227,3 +227,31 @@ def test_bundling_queries_do_not_grow_with_the_batch(north, size, django_assert_
     with django_assert_max_num_queries(16):
         reports_bundle(reports=reports)
     assert IntakeItem.objects.count() == 1
+
+
+def _unrelated(agency, size, offset):
+    return [
+        _report(
+            agency,
+            (IdentifierKind.EMAIL, f"someone{offset + n}@example.com"),
+            (IdentifierKind.DEVICE_ID, f"device-{offset + n}"),
+        )
+        for n in range(size)
+    ]
+
+
+# Up to 30: SQLite takes at most 999 parameters a statement, so Django splits a bigger
+# insert of items (about 30 columns); PostgreSQL inserts any number in one.
+@pytest.mark.parametrize("size", [5, 30])
+def test_bundling_queries_are_constant_for_new_items(
+    north, size, monkeypatch, django_assert_num_queries
+):
+    """Without the deconfliction (its own cost per item): the batch's identifiers, the
+    earlier ones, the agencies, the agency's targets and scale, the closure days, the
+    items and their history (two inserts), the reports' items."""
+    monkeypatch.setattr("intake.services.bundling.item_deconflict", lambda item: None)
+    reports_bundle(reports=_unrelated(north, 3, 1000))
+    reports = _unrelated(north, size, 0)
+    with django_assert_num_queries(9):
+        reports_bundle(reports=reports)
+    assert IntakeItem.objects.count() == 3 + size
