@@ -33,6 +33,7 @@ from intake.services.packages import (
     CSV_TYPES,
     JSON_LINES_TYPES,
     package_content_type_guess,
+    package_import_resume,
     package_max_bytes,
     package_upload,
     size_text,
@@ -222,6 +223,30 @@ class PackageDetailApi(APIView):
         return Response(PackageOutputSerializer(package).data)
 
 
+class PackageResumeApi(APIView):
+    policy = {"POST": "intake.package.import"}
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: OpenApiResponse(
+                PackageOutputSerializer,
+                description="Queued again: it resumes after its last committed batch.",
+            ),
+            **errors(401, 403, 404, 409),
+        },
+    )
+    def post(self, request, package_id):
+        """Resume a stopped import (state failed): nothing is imported twice. 409 in
+        any other state."""
+        package = package_get_for_actor(actor=request.user, package_id=package_id, log=False)
+        package = package_import_resume(actor=request.user, package=package)
+        data = PackageOutputSerializer(package).data
+        return Response(
+            data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["status_url"]}
+        )
+
+
 class PackageRejectionsApi(APIView):
     policy = {"GET": "intake.package.view"}
     pagination_class = CursorPagination.ordered_by(*REJECTION_ORDER)
@@ -260,6 +285,11 @@ class PackageSchemaApi(APIView):
 urlpatterns: list[URLPattern] = [
     path("intake/packages/", PackageListCreateApi.as_view(), name="intake-packages"),
     path("intake/packages/<uuid:package_id>/", PackageDetailApi.as_view(), name="intake-package"),
+    path(
+        "intake/packages/<uuid:package_id>/resume/",
+        PackageResumeApi.as_view(),
+        name="intake-package-resume",
+    ),
     path(
         "intake/packages/<uuid:package_id>/rejections/",
         PackageRejectionsApi.as_view(),

@@ -33,7 +33,7 @@ from agencies.models import Compartment
 from cases.filetypes.signatures import media_start, never_a_document
 from cases.models import Identifier, IdentifierKind, identifier_normalise
 from cases.services.documents import STORAGE_FOLDER, document_name_clean
-from common.errors import FileTooLarge, UnsupportedFileType, ValidationError
+from common.errors import FileTooLarge, InvalidState, UnsupportedFileType, ValidationError
 from intake.models import (
     IntakePackage,
     IntakeRejection,
@@ -277,6 +277,29 @@ def package_import_queue(package_id: uuid.UUID | str) -> None:
             logger.exception("Intake package %s: the import stopped", package_id)
         return
     current_app.send_task(PACKAGE_IMPORT_TASK, args=[str(package_id)])
+
+
+def package_import_resume(*, actor: User, package: IntakePackage) -> IntakePackage:
+    """Ask again for the import of a package that stopped (state failed): it resumes
+    after its last committed batch. InvalidState (409) in any other state."""
+    require(actor, "intake.package.import", package)
+    with transaction.atomic():
+        locked = (
+            IntakePackage.objects.select_for_update().select_related("agency").get(pk=package.pk)
+        )
+        if locked.state != PackageState.FAILED:
+            raise InvalidState(
+                f"Only a stopped import can be resumed: this package is {locked.state}.",
+                state=locked.state,
+            )
+        locked.state = PackageState.QUEUED
+        locked.save(update_fields=["state"])
+        _audit(
+            actor, "intake.package.resumed", locked, justification=f"after line {locked.lines_done}"
+        )
+        package_id = locked.pk
+        transaction.on_commit(lambda: package_import_queue(package_id))
+    return locked
 
 
 # --- The import

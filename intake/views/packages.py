@@ -7,10 +7,10 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies.audit import access_list_record
-from common.errors import FileTooLarge, UnsupportedFileType, ValidationError
+from common.errors import FileTooLarge, InvalidState, UnsupportedFileType, ValidationError
 from common.keyset import keyset_page_for_request
 from common.pages import capability_required, form_errors_from
 from intake.models import PackageState
@@ -21,6 +21,7 @@ from intake.selectors.packages import (
 )
 from intake.services.packages import (
     package_content_type_guess,
+    package_import_resume,
     package_max_bytes,
     package_upload,
     size_text,
@@ -117,8 +118,22 @@ def package_detail(request, package_id):
     return response
 
 
+@capability_required("intake.package.import")
+@require_POST
+def package_resume(request, package_id):
+    package = package_get_for_actor(actor=request.user, package_id=package_id, log=False)
+    try:
+        package_import_resume(actor=request.user, package=package)
+    except InvalidState as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, "The import carries on from where it stopped.")
+    return redirect("intake-package-detail", package.pk)
+
+
 urlpatterns = [
     path("intake/packages/", package_index, name="intake-packages"),
     path("intake/packages/new/", package_create, name="intake-package-create"),
     path("intake/packages/<uuid:package_id>/", package_detail, name="intake-package-detail"),
+    path("intake/packages/<uuid:package_id>/resume/", package_resume, name="intake-package-resume"),
 ]

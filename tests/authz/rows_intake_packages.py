@@ -113,6 +113,16 @@ ROWS = [
         listing=True,
         fields=REJECTION_FIELDS,
     ),
+    # Only a stopped import resumes: an imported one answers 409, changing nothing.
+    Endpoint(
+        "intake-package-resume",
+        "POST",
+        "/api/v1/intake/packages/{package}/resume/",
+        POLICE_CASEWORKERS,
+        ok=409,
+        targets=(OWN, OTHER),
+        setup=a_package,
+    ),
     # The published format: a description, not records.
     Endpoint(
         "intake-schema",
@@ -134,6 +144,17 @@ ROWS = [
         "GET",
         "/intake/packages/{package}/",
         POLICE_CASEWORKERS,
+        page=True,
+        targets=(OWN, OTHER),
+        setup=a_package,
+    ),
+    # Refused (imported, not stopped), it goes back to the package's page.
+    Endpoint(
+        "intake-package-resume",
+        "POST",
+        "/intake/packages/{package}/resume/",
+        POLICE_CASEWORKERS,
+        ok=302,
         page=True,
         targets=(OWN, OTHER),
         setup=a_package,

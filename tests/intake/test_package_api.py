@@ -198,3 +198,37 @@ def test_the_schema_is_a_json_schema_that_checks_a_report(officer_north):
     assert not Draft202012Validator(schema).is_valid(
         report(1, identifiers=[{"kind": "ip_address", "value": "203.0.113.5"}])
     )
+
+
+@pytest.mark.django_db
+def test_a_stopped_import_is_resumed_and_any_other_state_is_409(
+    officer_north, django_capture_on_commit_callbacks
+):
+    # given a package whose import stopped after it was stored
+    package = package_upload(
+        actor=officer_north.user,
+        file_name="p.jsonl",
+        stream=io.BytesIO(jsonl(report(1), report(2))),
+        content_type="application/x-ndjson",
+        size=100,
+        queue_import=False,
+    )
+    IntakePackage.objects.filter(pk=package.pk).update(state=PackageState.FAILED, failure="x")
+    client = api_client(officer_north)
+
+    # when it is resumed
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/v1/intake/packages/{package.pk}/resume/")
+
+    # then it is queued and imported
+    assert response.status_code == 202
+    assert response["Location"] == f"/api/v1/intake/packages/{package.pk}/"
+    package.refresh_from_db()
+    assert (package.state, package.accepted) == (PackageState.IMPORTED, 2)
+
+    # and an imported package cannot be resumed: 409 naming its state, nothing changed
+    again = client.post(f"/api/v1/intake/packages/{package.pk}/resume/")
+    assert again.status_code == 409
+    assert again.json()["state"] == "imported"
+    package.refresh_from_db()
+    assert package.state == PackageState.IMPORTED

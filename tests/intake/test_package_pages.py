@@ -128,3 +128,19 @@ def test_the_rejected_lines_are_paged_by_keyset(officer_north, monkeypatch):
     assert html.count('<td class="govuk-table__cell govuk-table__cell--numeric">') == 2
     assert 'rel="next"' in html
     assert "?page=" not in html and "offset" not in html
+
+
+@pytest.mark.django_db
+def test_a_stopped_package_offers_to_resume(officer_north, django_capture_on_commit_callbacks):
+    package = _package(officer_north, jsonl(report(1)), imported=False)
+    IntakePackage.objects.filter(pk=package.pk).update(
+        state=PackageState.FAILED, failure="Stopped after line 0: OperationalError."
+    )
+    browser = signed_in_client(officer_north)
+    page = browser.get(f"/intake/packages/{package.pk}/").content.decode()
+    assert "Resume the import" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = browser.post(f"/intake/packages/{package.pk}/resume/")
+    assert response.status_code == 302
+    package.refresh_from_db()
+    assert (package.state, package.accepted) == (PackageState.IMPORTED, 1)
