@@ -355,9 +355,20 @@ class PersonFilter(QueryFilterSet):
         if held is None:
             return name_words_match(queryset, value)
         # The people whose names match, or who hold an identifier the text names that
-        # the user may see (the list's queryset scopes the people themselves).
-        holders = access.AmongIds("pk", held.filter(person__isnull=False).values("person_id"))
-        return queryset.filter(name_words_q(value) | holders)
+        # the user may see (the list's queryset scopes the people themselves). Their
+        # ids are read first (by the index, a few rows): when there are none, as for
+        # most names, the name search keeps the plan it has without identifiers.
+        holders = list(
+            held.filter(person__isnull=False)
+            .values_list("person_id", flat=True)
+            .distinct()[: RARE_NAME_PEOPLE + 1]
+        )
+        if not holders:
+            return name_words_match(queryset, value)
+        if len(holders) > RARE_NAME_PEOPLE:
+            held_by = access.AmongIds("pk", held.filter(person__isnull=False).values("person_id"))
+            return queryset.filter(name_words_q(value) | held_by)
+        return queryset.filter(name_words_q(value) | Q(pk__in=holders))
 
 
 INCOMING = "incoming"

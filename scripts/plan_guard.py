@@ -99,6 +99,11 @@ def _lists() -> dict[str, Callable]:
         "case search by reference (officer.north)": lambda: case_list(
             actor=officer(), filters={"q": a_reference()}
         ),
+        # An email is tried as an email, a username and a reference number (#17): the
+        # identifiers' cases are gathered by the index identifier_value, beside the rest.
+        "case search by identifier (officer.north)": lambda: case_list(
+            actor=officer(), filters={"q": "jo.bloggs@example.com"}
+        ),
         "work queue (officer.north)": lambda: queue_list(actor=officer(), filters={}),
         "referral inbox (coordinator.mash)": lambda: inbox_list(actor=user("coordinator.mash")),
         "victim updates due (officer.north)": lambda: duty_list(
