@@ -429,7 +429,22 @@ CELERY_BEAT_SCHEDULE = {
     "stored-files-orphans-sweep": _every(
         timedelta(hours=1), "cases.tasks.stored_files_orphans_sweep"
     ),
+    # Intake: the preservation requests owed to service providers (5 working days from
+    # receipt), told when due within a working day and when overdue.
+    "intake-preservation-sweep": _every(
+        timedelta(minutes=15), "intake.tasks_preservation.preservation_sweep"
+    ),
+    # A package's raw file, once every report in it has been decided.
+    "intake-packages-raw-dispose-sweep": _every(
+        timedelta(hours=1), "intake.tasks.packages_raw_dispose_sweep"
+    ),
 }
+# Task modules not named `tasks`, which autodiscovery does not find.
+CELERY_IMPORTS = ("intake.tasks_preservation",)
+
+# --- Intake: the largest referral package accepted (a 10,000-report package is
+# about 10 MB; NCA bulk packages can be far larger).
+INTAKE_PACKAGE_MAX_BYTES = env.int("INTAKE_PACKAGE_MAX_BYTES", default=200 * 1024 * 1024)
 
 # --- Working days: a working day ends at this local hour; later events count from the next.
 WORKING_DAY_ENDS_AT_HOUR = 17

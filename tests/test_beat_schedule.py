@@ -20,5 +20,7 @@ def test_every_scheduled_task_is_registered():
         "referrals.tasks.deadlines_sweep",
         "referrals.tasks.concern_escalations_sweep",
         "welfare.tasks.duties_sweep",
+        "intake.tasks_preservation.preservation_sweep",
+        "intake.tasks.packages_raw_dispose_sweep",
     }
     assert scheduled <= set(app.tasks)
