@@ -67,3 +67,15 @@ class IdentifierForm(forms.Form):
             "seen_at": self.seen_at(),
             "port": data["port"],
         }
+
+
+class IdentifierRemoveForm(forms.Form):
+    """Removing an identifier: a reason, always (the access log keeps it)."""
+
+    reason = forms.CharField(
+        max_length=500,
+        label="Why is it being removed?",
+        help_text="For example, it was recorded on the wrong person.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason the identifier is being removed."},
+    )

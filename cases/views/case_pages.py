@@ -218,6 +218,7 @@ def case_detail(request, case_id):
         and can(actor, "cases.transfer.request", case),
         "add_party": is_open and can(actor, "cases.party.add", case),
         "add_identifier": is_open and can(actor, "cases.identifier.add", case),
+        "remove_identifier": is_open and can(actor, "cases.identifier.remove", case),
         "add_offence": is_open and can(actor, "cases.offence.add", case),
         "log_contact": is_open and can(actor, "cases.contact.add", case),
         "record_decision": is_open and can(actor, "cases.decision.add", case),

@@ -103,4 +103,14 @@ ROWS = [
         )
         for method in ("GET", "POST")
     ],
+    *[
+        _row(
+            "case-party-identifier-remove-page",
+            method,
+            "/cases/{case}/parties/{party}/identifiers/{identifier}/remove/",
+            CASEWORKERS,
+            page=True,
+        )
+        for method in ("GET", "POST")
+    ],
 ]

@@ -506,3 +506,39 @@ def test_the_page_is_not_there_for_another_agency(officer_south, browser_for, ca
         f"/cases/{case.id}/parties/{suspect.id}/identifiers/new/"
     )
     assert response.status_code == 404
+
+
+def test_removing_an_identifier_through_the_page(officer_north, browser_for, case, suspect):
+    # given
+    identifier = _add(officer_north, suspect)
+    client = browser_for(officer_north)
+    url = f"/cases/{case.id}/parties/{suspect.id}/identifiers/{identifier.id}/remove/"
+    assert url in client.get(f"/cases/{case.id}/").content.decode()
+    # when
+    refused = client.post(url, {"reason": ""})
+    response = client.post(url, {"reason": "Recorded on the wrong person."})
+    # then
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["reason"] == [
+        "Give the reason the identifier is being removed."
+    ]
+    assert response.status_code == 302
+    assert response["Location"] == f"/cases/{case.id}/#party-{suspect.id}"
+    assert Identifier.objects.count() == 0
+    [entry] = _log("cases.identifier.removed")
+    assert entry.justification.endswith("Recorded on the wrong person.")
+
+
+def test_the_removal_page_is_not_there_for_another_partys_identifier(
+    officer_north, browser_for, case, suspect, victim
+):
+    # given
+    identifier = _add(officer_north, suspect)
+    # when
+    response = browser_for(officer_north).post(
+        f"/cases/{case.id}/parties/{victim.id}/identifiers/{identifier.id}/remove/",
+        {"reason": "x"},
+    )
+    # then
+    assert response.status_code == 404
+    assert Identifier.objects.count() == 1
