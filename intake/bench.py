@@ -13,7 +13,8 @@ imported on PostgreSQL, as officer.north would import it, measured.
 4. The import (`package_import`) runs in a process of its own (forked), with DEBUG
    off as in production, so that its peak memory is its own: the figures are the
    wall time of that process, reports per second, the import process's peak resident
-   memory (its rusage ru_maxrss) and this process's (generation and upload).
+   memory (its rusage ru_maxrss) and this process's (removing the previous run,
+   generation and upload).
 
 A line goes to var/bench/intake-<time>.md. `--profile` runs the import in this
 process under cProfile instead, and prints where the time goes.
@@ -84,7 +85,8 @@ class BenchFigures:
             f"process used {self.import_cpu_seconds:.1f} s of CPU (the rest: waiting on "
             "the database, or for a core).",
             f"Peak memory: the import's process {self.import_peak_mb:.0f} MB; "
-            f"this process (generation and upload) {self.process_peak_mb:.0f} MB "
+            f"this process (removing the previous run, generation and upload) "
+            f"{self.process_peak_mb:.0f} MB "
             "(ru_maxrss, resident).",
             f"Accepted {self.accepted:,}, rejected {self.rejected:,}, "
             f"duplicates {self.duplicates:,}; items {self.items:,} "
