@@ -449,8 +449,10 @@ def _batch_save(package_id: Any, start: int, lines: list[_Line], end: int) -> In
         existing: set[tuple[str, str]] = set()
         if candidates:
             existing = set(
+                # The unique index (agency, source, source_report_id) answers it.
                 IntakeReport.objects.filter(
                     agency_id=package.agency_id,
+                    source__in={o.source for _, o in candidates},
                     source_report_id__in={o.source_report_id for _, o in candidates},
                 ).values_list("source", "source_report_id")
             )
