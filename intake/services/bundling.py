@@ -30,16 +30,17 @@ Cost: a fixed number of queries per agency in the batch, whatever its size: the
 batch's identifiers (one query), every earlier identifier of the agency with one of
 their values (one query through the `identifier_value` index), the items of the
 matched reports (one query), the new items (one insert), the reports' items (one
-update), the facts of every touched item (one aggregate) and their triage. Merges
-and the deconfliction of each created or changed item add their own.
+update), the facts of every touched item (one aggregate), their triage and the
+deconfliction of every item created or changed (one query when nothing matches).
+Merges add their own.
 
 After bundling, every item created or changed is triaged (`intake.services.triage`)
-and deconflicted (`intake.services.deconfliction.item_deconflict`).
+and deconflicted (`intake.services.deconfliction.items_deconflict`, once for them all).
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -50,7 +51,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from cases.models import PERSON_IDENTIFIER_KINDS, Identifier, IdentifierKind
 from common.history import history_note
 from intake.models import DeconflictionHit, IntakeItem, IntakeReport, ItemState
-from intake.services.deconfliction import item_deconflict
+from intake.services.deconfliction import IP_MATCH_WINDOW, items_deconflict
 from intake.services.preservation import PRESERVATION_WORKING_DAYS
 from intake.services.triage import (
     Deadlines,
@@ -61,8 +62,9 @@ from intake.services.triage import (
     stored_repeat,
 )
 
-# Two sightings of one IP address are the same person only this close in time.
-IP_WINDOW = timedelta(hours=1)
+# Two sightings of one IP address are the same person only this close in time: the
+# deconfliction's rule, one constant for both.
+IP_WINDOW = IP_MATCH_WINDOW
 
 __all__ = ["IP_WINDOW", "PRESERVATION_WORKING_DAYS", "reports_bundle"]
 
@@ -264,8 +266,7 @@ def _agency_reports_bundle(reports: list[IntakeReport]) -> None:
             [*fields, "preservation_due_at", "state"],
             default_change_reason="Triaged again: new reports",
         )
-    for item in [*new_items, *changed.values()]:
-        item_deconflict(item=item)
+    items_deconflict(items=[*new_items, *changed.values()])
 
 
 def _reports_item_set(reports: list[IntakeReport]) -> None:

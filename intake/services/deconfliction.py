@@ -8,15 +8,16 @@ holding case's team, else the agency); the holder's side sees the item's agency
 and its intake. Neither sees the other's case, reference, people or identifier
 values, nor which kind of identifier matched (kept on the hit for the audit trail).
 
-The bundling calls `item_deconflict` for every item a batch created or changed,
-inside the batch's transaction: it costs one query through the `identifier_value`
-index when nothing matches (the common case), so that 10,000 reports import in
-well under a minute.
+The bundling calls `items_deconflict` once per batch with every item it created or
+changed, inside the batch's transaction: it costs one query through the
+`identifier_value` index when nothing matches (the common case), whatever the
+batch's size, so that 10,000 reports import in well under a minute.
 
 A match within the same agency is not a hit: the item's decision page suggests
 attaching to that case instead.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,9 +25,10 @@ from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Subquery, UUIDField
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from agencies import access
 from agencies.audit import access_log_record
@@ -43,7 +45,7 @@ from intake.selectors.deconfliction import contact_of_requester, hit_for_item
 # An IP address names a subscriber only at a moment: a report's address matches a
 # case's when it is the same address seen within this long of it (either way), on
 # the same port when both give one. The bundling folds reports on the same rule
-# (intake.services.bundling.IP_WINDOW, which imports this module: one hour there too).
+# (intake.services.bundling imports this constant: one rule, one hour).
 IP_MATCH_WINDOW = timedelta(hours=1)
 
 _KINDS = sorted(PERSON_IDENTIFIER_KINDS)
@@ -75,121 +77,175 @@ def _ip_match(mine: _Sighting, theirs: _Sighting) -> bool:
     return my_port is None or port is None or my_port == port
 
 
-def _holdings(item: IntakeItem) -> list[_Holding]:
-    """The other agencies' cases that hold one of the item's identifiers, in one
-    query: the rows whose value is one of the item's own (through the
-    `identifier_value` index) that are either the item's reports' or another
-    agency's case's. The exact match (kind, platform, the IP window) is settled on
-    those few rows."""
-    reports = IntakeReport.objects.filter(item_id=item.pk).values("id")
+def _holdings(items: list[IntakeItem]) -> dict[UUID, list[_Holding]]:
+    """For each item, the other agencies' cases that hold one of its identifiers.
+
+    One query when nothing matches (the common case): the case identifiers whose
+    value is one of the items' reports' own (through the `identifier_value` index).
+    Only when some are found does a second query read the items' own rows with those
+    values, and the exact match (agency, kind, platform, the IP window) is settled
+    on those few rows."""
+    item_ids = [item.pk for item in items]
+    agency_of = {item.pk: item.agency_id for item in items}
+    agencies = set(agency_of.values())
+    reports = IntakeReport.objects.filter(item_id__in=item_ids).values("id")
     values = Identifier.objects.filter(report_id__in=reports, kind__in=_KINDS).values("value")
-    rows = (
-        Identifier.objects.filter(value__in=values, kind__in=_KINDS)
-        .filter(Q(report_id__in=reports) | (Q(case__isnull=False) & ~Q(agency_id=item.agency_id)))
-        .order_by()
+    held = Identifier.objects.filter(value__in=values, kind__in=_KINDS, case__isnull=False)
+    if len(agencies) == 1:
+        # The import's batches are one agency's: its own cases are never a hit.
+        held = held.exclude(agency_id=next(iter(agencies)))
+    theirs = [
+        (_key(kind, value, platform), (seen_at, port), _Holding(case_id, agency_id, team_id, kind))
+        for kind, value, platform, seen_at, port, case_id, agency_id, team_id in held.order_by()
         .values_list(
-            "kind",
-            "value",
-            "platform",
-            "seen_at",
-            "port",
-            "case_id",
-            "agency_id",
-            "case__team_id",
+            "kind", "value", "platform", "seen_at", "port", "case_id", "agency_id", "case__team_id"
         )
+        .iterator()
+    ]
+    if not theirs:
+        return {}
+    mine_rows = (
+        Identifier.objects.filter(
+            report_id__in=reports, kind__in=_KINDS, value__in={key[1] for key, _, _ in theirs}
+        )
+        .annotate(
+            item_id=Subquery(
+                IntakeReport.objects.filter(pk=OuterRef("report_id")).values("item_id")[:1],
+                output_field=UUIDField(),
+            )
+        )
+        .order_by()
+        .values_list("item_id", "kind", "value", "platform", "seen_at", "port")
     )
-    mine: dict[tuple[str, str, str], list[_Sighting]] = {}
-    theirs = []
-    for kind, value, platform, seen_at, port, case_id, agency_id, team_id in rows:
-        key = _key(kind, value, platform)
-        if case_id is not None and agency_id != item.agency_id:
-            theirs.append((key, (seen_at, port), _Holding(case_id, agency_id, team_id, kind)))
-        else:
-            mine.setdefault(key, []).append((seen_at, port))
-    holdings: dict[UUID, _Holding] = {}
+    mine: dict[tuple[str, str, str], dict[UUID, list[_Sighting]]] = defaultdict(dict)
+    for item_id, kind, value, platform, seen_at, port in mine_rows:
+        mine[_key(kind, value, platform)].setdefault(item_id, []).append((seen_at, port))
+    holdings: dict[UUID, dict[UUID, _Holding]] = defaultdict(dict)
     for key, sighting, holding in theirs:
-        if holding.case_id in holdings or key not in mine:
-            continue
-        if key[0] == IdentifierKind.IP_ADDRESS and not any(
-            _ip_match(my_sighting, sighting) for my_sighting in mine[key]
-        ):
-            continue
-        holdings[holding.case_id] = holding
-    return list(holdings.values())
+        for item_id, sightings in mine.get(key, {}).items():
+            if holding.case_id in holdings[item_id] or agency_of[item_id] == holding.agency_id:
+                continue
+            if key[0] == IdentifierKind.IP_ADDRESS and not any(
+                _ip_match(my_sighting, sighting) for my_sighting in sightings
+            ):
+                continue
+            holdings[item_id][holding.case_id] = holding
+    return {item_id: list(found.values()) for item_id, found in holdings.items() if found}
 
 
 def item_deconflict(*, item: IntakeItem) -> None:
-    """Record a hit for each other agency's case that holds one of the item's
+    """`items_deconflict` of one item."""
+    items_deconflict(items=[item])
+
+
+def items_deconflict(*, items: list[IntakeItem]) -> None:
+    """Record a hit for each other agency's case that holds one of each item's
     identifiers (once per item and case: a second run records nothing new), hold the
-    item unless it is decided, tell both agencies' supervisors once, and log each
-    hit for both agencies' auditors. Called inside the import batch's transaction."""
-    holdings = _holdings(item)
+    items unless they are decided, tell both agencies' supervisors once, and log each
+    hit for both agencies' auditors. Called by the bundling once per batch, inside
+    its transaction: one query when nothing matches, whatever the batch's size;
+    otherwise a fixed number of set-based writes, plus the notices and log entries
+    of each new hit."""
+    if not items:
+        return
+    holdings = _holdings(items)
     if not holdings:
         return
+    by_id = {item.pk: item for item in items}
     known = set(
-        DeconflictionHit.objects.filter(item_id=item.pk).values_list("holding_case_id", flat=True)
+        DeconflictionHit.objects.filter(item_id__in=list(holdings)).values_list(
+            "item_id", "holding_case_id"
+        )
     )
-    new = [holding for holding in holdings if holding.case_id not in known]
-    if not new:
-        return
     now = timezone.now()
     hits = [
         DeconflictionHit(
-            item=item,
+            item=by_id[item_id],
             holding_agency_id=holding.agency_id,
             holding_case_id=holding.case_id,
             holding_contact_team_id=holding.team_id,
             matched_kind=holding.kind,
             found_at=now,
         )
-        for holding in new
+        for item_id, item_holdings in holdings.items()
+        for holding in item_holdings
+        if (item_id, holding.case_id) not in known
     ]
+    if not hits:
+        return
+    hit_items = list({hit.item_id: by_id[hit.item_id] for hit in hits}.values())
+    held = [item for item in hit_items if item.state == ItemState.AWAITING_DECISION]
     with transaction.atomic():
         # A concurrent batch may have recorded the same hit a moment ago: the
         # constraint keeps one, and only the rows this call inserted are announced.
         DeconflictionHit.objects.bulk_create(hits, ignore_conflicts=True)
-        if item.state == ItemState.AWAITING_DECISION:
-            item.state = ItemState.HELD_FOR_DECONFLICTION
-            item.version += 1
-            history_note(
-                item,
-                actor=None,
-                reason="held for deconfliction: another force holds a matching identifier",
+        if held:
+            for item in held:
+                item.state = ItemState.HELD_FOR_DECONFLICTION
+                item.version += 1
+                item.updated_at = now
+            bulk_update_with_history(
+                held,
+                IntakeItem,
+                ["state", "version", "updated_at"],
+                default_change_reason=HELD_REASON,
             )
-            item.save(update_fields=["state", "version", "updated_at"])
-        _hits_announce(item, [hit.pk for hit in hits])
+        _hits_announce(hit_items, [hit.pk for hit in hits])
 
 
-def _importer(item: IntakeItem) -> User | None:
-    """Who imported the item's latest report: the system consulted the other
+HELD_REASON = "held for deconfliction: another force holds a matching identifier"
+
+
+def _importers(items: list[IntakeItem]) -> dict[UUID, User | None]:
+    """Who imported each item's latest report: the system consulted the other
     agency's records on their behalf."""
-    report = (
-        IntakeReport.objects.filter(item_id=item.pk)
-        .select_related("package__uploaded_by")
-        .order_by("-created_at", "-id")
-        .first()
+    latest = IntakeReport.objects.filter(item_id=OuterRef("pk")).order_by("-created_at", "-id")
+    importer_of = dict(
+        IntakeItem.objects.filter(pk__in=[item.pk for item in items])
+        .annotate(importer_id=Subquery(latest.values("package__uploaded_by_id")[:1]))
+        .values_list("pk", "importer_id")
     )
-    return report.package.uploaded_by if report is not None else None
+    users = User.objects.in_bulk({pk for pk in importer_of.values() if pk is not None})
+    return {
+        item.pk: users.get(importer_of[item.pk]) if importer_of.get(item.pk) else None
+        for item in items
+    }
 
 
-def _hits_announce(item: IntakeItem, hit_ids: list[Any]) -> None:
+def _hits_announce(items: list[IntakeItem], hit_ids: list[Any]) -> None:
     """Tell both sides' supervisors of each new hit, and log it for both auditors."""
     hits = list(
         DeconflictionHit.objects.filter(pk__in=hit_ids)
         .select_related("holding_agency", "holding_case", "holding_contact_team")
         .order_by("found_at", "id")
     )
-    agency = Agency.objects.get(pk=item.agency_id)
-    importer = _importer(item)
-    item_supervisors = supervisors_for_team(
-        agency_id=agency.pk, agency_kind=agency.kind, team_id=None, exclude_user_id=None
-    )
-    item_link = reverse("intake-item-coordination", args=[item.pk])
+    if not hits:
+        return
+    by_id = {item.pk: item for item in items}
+    agencies = Agency.objects.in_bulk({item.agency_id for item in items})
+    importers = _importers(items)
+    supervisors: dict[tuple[Any, Any], list[User]] = {}
+
+    def supervisors_of(agency: Agency, team_id: Any) -> list[User]:
+        if (agency.pk, team_id) not in supervisors:
+            supervisors[(agency.pk, team_id)] = list(
+                supervisors_for_team(
+                    agency_id=agency.pk,
+                    agency_kind=agency.kind,
+                    team_id=team_id,
+                    exclude_user_id=None,
+                )
+            )
+        return supervisors[(agency.pk, team_id)]
+
     holder_link = reverse("intake-deconfliction")
     for hit in hits:
+        item = by_id[hit.item_id]
+        agency = agencies[item.agency_id]
         holder = hit.holding_agency
         contact = hit_for_item(hit).contact_words
-        for supervisor in item_supervisors:
+        item_link = reverse("intake-item-coordination", args=[item.pk])
+        for supervisor in supervisors_of(agency, None):
             notify(
                 user=supervisor,
                 kind="intake.deconfliction_hit",
@@ -200,12 +256,7 @@ def _hits_announce(item: IntakeItem, hit_ids: list[Any]) -> None:
                 link=item_link,
                 dedupe_key=f"intake.hit:{hit.pk}:item",
             )
-        for supervisor in supervisors_for_team(
-            agency_id=holder.pk,
-            agency_kind=holder.kind,
-            team_id=hit.holding_case.team_id,
-            exclude_user_id=None,
-        ):
+        for supervisor in supervisors_of(holder, hit.holding_case.team_id):
             notify(
                 user=supervisor,
                 kind="intake.deconfliction_hit",
@@ -219,7 +270,7 @@ def _hits_announce(item: IntakeItem, hit_ids: list[Any]) -> None:
         # One entry, seen by both auditors: the importer's agency's (as its subject)
         # and the holder's (as the owner of the case consulted).
         access_log_record(
-            actor=importer,
+            actor=importers.get(item.pk),
             agency_slug=agency.slug,
             action="intake.deconfliction.hit",
             object_type="case",

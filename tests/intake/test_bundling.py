@@ -243,15 +243,12 @@ def _unrelated(agency, size, offset):
 # Up to 30: SQLite takes at most 999 parameters a statement, so Django splits a bigger
 # insert of items (about 30 columns); PostgreSQL inserts any number in one.
 @pytest.mark.parametrize("size", [5, 30])
-def test_bundling_queries_are_constant_for_new_items(
-    north, size, monkeypatch, django_assert_num_queries
-):
-    """Without the deconfliction (its own cost per item): the batch's identifiers, the
-    earlier ones, the agencies, the agency's targets and scale, the closure days, the
-    items and their history (two inserts), the reports' items."""
-    monkeypatch.setattr("intake.services.bundling.item_deconflict", lambda item: None)
+def test_bundling_queries_are_constant_for_new_items(north, size, django_assert_num_queries):
+    """The batch's identifiers, the earlier ones, the agencies, the agency's targets
+    and scale, the closure days, the items and their history (two inserts), the
+    reports' items, and the deconfliction of all the new items (one query)."""
     reports_bundle(reports=_unrelated(north, 3, 1000))
     reports = _unrelated(north, size, 0)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         reports_bundle(reports=reports)
     assert IntakeItem.objects.count() == 3 + size

@@ -6,6 +6,8 @@ the item's force releases it by recording the coordination agreed."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agencies.access import access_log_scope
@@ -13,7 +15,7 @@ from agencies.models import AccessLogEntry, Role
 from cases.models import IdentifierKind
 from common.models import Notification
 from intake.models import DeconflictionHit, ItemState
-from intake.services.deconfliction import item_deconflict
+from intake.services.deconfliction import item_deconflict, items_deconflict
 from tests.factories import (
     CaseFactory,
     MembershipFactory,
@@ -255,6 +257,92 @@ def test_no_match_costs_one_query(item, django_assert_num_queries, north):
     lonely = _item_with(north, (IdentifierKind.EMAIL, "nobody@example.org", {}))
     with django_assert_num_queries(1):
         item_deconflict(item=lonely)
+
+
+def _unmatched(agency, size):
+    return [
+        _item_with(
+            agency,
+            (IdentifierKind.EMAIL, f"nobody{n}@example.org", {}),
+            (IdentifierKind.PHONE, f"07700 900{n:03d}", {}),
+        )
+        for n in range(size)
+    ]
+
+
+@pytest.mark.parametrize("size", [5, 30])
+def test_a_batch_without_a_match_costs_one_query_whatever_its_size(
+    holding_case, north, size, django_assert_num_queries
+):
+    items = _unmatched(north, size)
+    with django_assert_num_queries(1):
+        items_deconflict(items=items)
+    assert not DeconflictionHit.objects.exists()
+
+
+def _two_matching(north, south, ip="203.0.113.9"):
+    """An item carrying the held address, and one seen on a held IP within the hour."""
+    seen = timezone.now() - timedelta(days=1)
+    party = PartyFactory(case=CaseFactory(owning_agency=south), role="suspect")
+    identifier_make(
+        kind=IdentifierKind.IP_ADDRESS, given=ip, agency=south, party=party, seen_at=seen
+    )
+    by_email = _item_with(north, (IdentifierKind.EMAIL, SUSPECT_EMAIL, {}))
+    by_ip = _item_with(
+        north,
+        (IdentifierKind.IP_ADDRESS, ip, {"seen_at": seen + timedelta(minutes=20)}),
+    )
+    return by_email, by_ip
+
+
+def test_a_batch_with_two_matches_among_30_holds_those_two(
+    holding_case, north, south, supervisor_north, supervisor_south
+):
+    # given
+    by_email, by_ip = _two_matching(north, south)
+    others = _unmatched(north, 28)
+    batch = [*others[:10], by_email, *others[10:20], by_ip, *others[20:]]
+    # when
+    items_deconflict(items=batch)
+    items_deconflict(items=batch)
+    # then
+    assert sorted(DeconflictionHit.objects.values_list("item_id", "matched_kind")) == sorted(
+        [(by_email.id, IdentifierKind.EMAIL), (by_ip.id, IdentifierKind.IP_ADDRESS)]
+    )
+    for item in batch:
+        item.refresh_from_db()
+        held = item.pk in (by_email.pk, by_ip.pk)
+        assert item.state == (
+            ItemState.HELD_FOR_DECONFLICTION if held else ItemState.AWAITING_DECISION
+        )
+        assert item.version == (2 if held else 1)
+    assert by_email.history.first().history_change_reason.startswith("held for deconfliction")
+    # The item's supervisor about each item; the holder's only about its teamed case.
+    assert Notification.objects.filter(user=supervisor_north.user).count() == 2
+    assert Notification.objects.filter(user=supervisor_south.user).count() == 2
+    entries = AccessLogEntry.objects.filter(action="intake.deconfliction.hit")
+    assert sorted(entry.record_ids[0] for entry in entries) == sorted(
+        [f"intake_item:{by_email.id}", f"intake_item:{by_ip.id}"]
+    )
+    assert {entry.object_agency_slugs == sorted([north.slug, south.slug]) for entry in entries} == {
+        True
+    }
+
+
+def test_the_cost_of_two_matches_does_not_grow_with_the_batch(
+    holding_case, north, south, supervisor_north, supervisor_south
+):
+    counts = []
+    for size, ip in ((3, "203.0.113.9"), (28, "203.0.113.10")):
+        DeconflictionHit.objects.all().delete()
+        Notification.objects.all().delete()
+        matching = _two_matching(north, south, ip)
+        batch = [*matching, *_unmatched(north, size)]
+        with CaptureQueriesContext(connection) as queries:
+            items_deconflict(items=batch)
+        counts.append(len(queries))
+        assert DeconflictionHit.objects.count() == 2
+    assert counts[0] == counts[1]
 
 
 def test_every_hit_is_logged_for_both_auditors(
