@@ -198,6 +198,26 @@ def _candidates(names: set[str], member: Membership) -> list[dict]:
             {"referral_id": row.pk, **({"action": "accept"} if "action" in names else {})}
             for row in rows
         ]
+    if "item_id" in names:
+        # The force's most urgent intake items awaiting a decision (a decision page
+        # answers 409 for a held one), then the held one (its hits and coordination).
+        items = apps.get_model("intake", "IntakeItem").objects
+        own = items.filter(agency=member.agency)
+        rows = _first(
+            own.filter(state="awaiting_decision").order_by("band", "action_due_at")
+        ) + _first(own.filter(state="held"), 1)
+        return [{"item_id": row.pk} for row in rows or _first(items.all(), 1)]
+    if "package_id" in names:
+        packages = apps.get_model("intake", "IntakePackage").objects
+        rows = _first(packages.filter(agency=member.agency)) or _first(packages.all(), 1)
+        return [{"package_id": row.pk} for row in rows]
+    if "identifier_id" in names:
+        identifiers = apps.get_model("cases", "Identifier").objects.filter(party__isnull=False)
+        rows = _first(identifiers.filter(case__in=cases)) or _first(identifiers.all(), 1)
+        return [
+            {"case_id": row.case_id, "party_id": row.party_id, "identifier_id": row.pk}
+            for row in rows
+        ]
     under_case = {
         "party_id": CaseParty.objects.filter(case__in=cases).order_by("role", "created_at"),
         "document_id": Document.objects.filter(case__in=cases),

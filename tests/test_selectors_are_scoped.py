@@ -31,6 +31,9 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     # first; the actor is who is logged, not whom the read is filtered by.
     ("cases.selectors", "log_case_read"): "writes the access log of a read already scoped",
     ("cases.selectors", "party_list_logged"): "writes the access log of a scoped list",
+    ("cases.selectors.identifiers", "identifier_list_logged"): (
+        "writes the access log of identifiers its callers read through the scoped selectors"
+    ),
     ("cases.selectors", "refusal_log"): "writes the access log of a refusal (a 404)",
     ("cases.selectors", "case_log_terms"): "the terms of a log entry about a case already read",
     ("welfare.selectors.duties", "duty_get_from"): (
