@@ -445,6 +445,9 @@ CELERY_IMPORTS = ("intake.tasks_preservation",)
 # --- Intake: the largest referral package accepted (a 10,000-report package is
 # about 10 MB; NCA bulk packages can be far larger).
 INTAKE_PACKAGE_MAX_BYTES = env.int("INTAKE_PACKAGE_MAX_BYTES", default=200 * 1024 * 1024)
+# API endpoints that stream a raw body to a file and refuse one over their own limit
+# (413) themselves, so the API's body limit (DATA_UPLOAD_MAX_MEMORY_SIZE) leaves them be.
+API_STREAMED_UPLOAD_PATHS = ("/api/v1/intake/packages/",)
 
 # --- Working days: a working day ends at this local hour; later events count from the next.
 WORKING_DAY_ENDS_AT_HOUR = 17

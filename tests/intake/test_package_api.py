@@ -232,3 +232,20 @@ def test_a_stopped_import_is_resumed_and_any_other_state_is_409(
     assert again.json()["state"] == "imported"
     package.refresh_from_db()
     assert package.state == PackageState.IMPORTED
+
+
+@pytest.mark.django_db
+def test_a_raw_body_past_the_apis_body_limit_is_judged_by_the_package_limit(
+    officer_north, settings
+):
+    # given: a package larger than the API's limit for a body, within the package's
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 256
+    content = jsonl(report(1), report(2), report(3))
+    assert len(content) > 256
+    # when
+    response = api_client(officer_north).generic(
+        "POST", "/api/v1/intake/packages/", content, content_type="application/x-ndjson"
+    )
+    # then: the body was streamed to the view, which took it
+    assert response.status_code == 202, response.content
+    assert IntakePackage.objects.get().size_bytes == len(content)
