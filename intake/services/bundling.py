@@ -10,8 +10,8 @@ or device (`PERSON_IDENTIFIER_KINDS`) are one piece of work, one undecided item.
 - A match is equality of the normalised (kind, value); for a username, also of the
   platform.
 - An IP address alone identifies nobody: two sightings match only when they are of
-  the same address within `IP_WINDOW` (one hour either way) of each other, and on
-  the same port when both give one.
+  the same address within `IP_MATCH_WINDOW` (the deconfliction's constant: one
+  hour either way) of each other, and on the same port when both give one.
 - A report or package number (`SOURCE_REPORT`, `PACKAGE_REFERENCE`) never bundles.
 - Only undecided items take new reports. A report matching only decided items
   starts a new item (the earlier match is a repeat identifier for its triage).
@@ -62,11 +62,7 @@ from intake.services.triage import (
     stored_repeat,
 )
 
-# Two sightings of one IP address are the same person only this close in time: the
-# deconfliction's rule, one constant for both.
-IP_WINDOW = IP_MATCH_WINDOW
-
-__all__ = ["IP_WINDOW", "PRESERVATION_WORKING_DAYS", "reports_bundle"]
+__all__ = ["PRESERVATION_WORKING_DAYS", "reports_bundle"]
 
 _KINDS = [str(kind) for kind in PERSON_IDENTIFIER_KINDS]
 _ROW_FIELDS = ("report_id", "case_id", "person_id", "kind", "value", "platform", "seen_at", "port")
@@ -103,7 +99,7 @@ def _key(row: dict[str, Any]) -> tuple[str, str, str]:
 def _ip_match(a: dict[str, Any], b: dict[str, Any]) -> bool:
     seen_a: datetime | None = a["seen_at"]
     seen_b: datetime | None = b["seen_at"]
-    if seen_a is None or seen_b is None or abs(seen_a - seen_b) > IP_WINDOW:
+    if seen_a is None or seen_b is None or abs(seen_a - seen_b) > IP_MATCH_WINDOW:
         return False
     return a["port"] is None or b["port"] is None or a["port"] == b["port"]
 
@@ -134,7 +130,7 @@ def _links(
         )
         for i, (row, in_batch) in enumerate(sightings):
             for other, other_in_batch in sightings[i + 1 :]:
-                if other["seen_at"] - row["seen_at"] > IP_WINDOW:
+                if other["seen_at"] - row["seen_at"] > IP_MATCH_WINDOW:
                     break
                 if (in_batch or other_in_batch) and _ip_match(row, other):
                     yield (row, other) if in_batch else (other, row)
