@@ -8,7 +8,8 @@ may scroll inside its own container, which does not widen the page).
 The server must serve the seeded demo. Each user signs in once through the sign-in
 pages (a TOTP code is accepted once per person), then visits the home page, every
 link of the navigation and the home page's own links, and the first case of their
-case list with the links of that case page, up to PAGES_PER_USER pages. Nothing is
+case list with the links of that case page, and the first item of the intake queue
+with its links, up to PAGES_PER_USER pages. Nothing is
 submitted: the checks read pages, they never change the demo. Exits 1 listing each
 page and what failed on it."""
 
@@ -33,7 +34,7 @@ USERS = (
 PASSWORD = "tideline-demo-2026"
 # The RFC 6238 test key that every demo user's authenticator holds (DESIGN.md).
 TOTP_KEY = bytes.fromhex("3132333435363738393031323334353637383930")
-PAGES_PER_USER = 24
+PAGES_PER_USER = 32
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 # Links that act rather than show, or leave the HTML pages.
@@ -124,6 +125,14 @@ def visit_as(browser, base: str, username: str) -> tuple[int, dict[str, list[str
         queue.append(cases[0])
         page.goto(cases[0])
         queue += links_of(page, base, "main a")
+    # The intake queue's first item (the most urgent), and the pages it links to.
+    if f"{base}/intake/" in queue:
+        page.goto(f"{base}/intake/")
+        items = [u for u in links_of(page, base, "main a") if "/intake/items/" in u]
+        if items:
+            queue.append(items[0])
+            page.goto(items[0])
+            queue += links_of(page, base, "main a")
     seen: list[str] = []
     failures: dict[str, list[str]] = {}
     for url in queue:

@@ -12,6 +12,7 @@ def signed_in_member(request) -> dict:
         "may_read_audit": can(request.user, "audit.access_log.view"),
         "may_work_cases": can(request.user, "cases.case.view"),
         "may_view_queue": can(request.user, "safeguarding.queue.view"),
+        "may_work_intake": can(request.user, "intake.item.view"),
         "unread_notifications": notification_unread_count(actor=request.user),
         "may_read_outcome_report": can(request.user, "cases.report.outcomes"),
         "may_use_referrals": can(request.user, "referrals.referral.view"),
