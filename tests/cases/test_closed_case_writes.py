@@ -67,6 +67,12 @@ GOES_ON_AFTER_CLOSING = {
     # list. A new task on a closed case is refused like any other write.
     ("task-complete", "POST"): "a task of a closed case is still marked done",
     ("task-cancel", "POST"): "a task of a closed case is still cancelled",
+    # An intake item is not on a case: opening a new case, passing it to another force
+    # or taking no further action writes nothing on any case. (Attaching it to a
+    # closed case is refused, and so stays in the walk.)
+    ("intake-item-open-case", "POST"): "opens a new case; writes nothing on an existing one",
+    ("intake-item-pass", "POST"): "an intake item passed to another force: no case written",
+    ("intake-item-no-further-action", "POST"): "an intake item closed: no case written",
 }
 
 # The matrix world's agencies, by the same slugs: the rows' bodies name some of them.
