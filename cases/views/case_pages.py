@@ -196,7 +196,7 @@ def case_detail(request, case_id):
     # Each party's identifiers, read once for all of them.
     identifiers = identifiers_by_party(actor=actor, case=case, parties=parties)
     for party in parties:
-        party.identifier_list = identifiers[party.pk]  # type: ignore[attr-defined]
+        party.identifier_list = identifiers[party.pk]
     documents = list(selectors.document_list(actor=actor, case=case))
     for document in documents:
         document.download_url = url_or_none("api:case-document-download", case.id, document.id)
