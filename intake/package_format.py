@@ -18,6 +18,7 @@ import contextlib
 import csv
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -286,8 +287,21 @@ def _decoded_media(run: str) -> str | None:
     return None
 
 
+# What may split an encoded run into pieces that each look short: spaces, and the
+# separators of hex written in pairs or groups ("ff:d8:ff", "ff d8 ff").
+_SPLITTERS = re.compile(r"[\s.:,;|]+")
+
+
 def content_in(text: str) -> str | None:
-    """Why `text` looks like file content, or None. Judged by what it holds."""
+    """Why `text` looks like file content, or None. Judged by what it holds: as it
+    was sent, and again in compatibility form (full-width letters as ASCII) with its
+    spaces and separators taken out, so that an encoded file cut into short pieces is
+    judged whole."""
+    joined = _SPLITTERS.sub("", unicodedata.normalize("NFKC", text))
+    return _content_in(text) or (_content_in(joined) if joined != text else None)
+
+
+def _content_in(text: str) -> str | None:
     if _DATA_URI.search(text):
         return "It holds a data: URI. A package never carries content: send metadata only."
     if "\x00" in text:
@@ -496,6 +510,21 @@ def report_parse(record: Any, *, now: datetime) -> ParsedReport:
     source_report_id = record["source_report_id"].strip()
     if not source_report_id:
         raise ReportRefused("source_report_id", "Must not be empty.")
+    # Both numbers are indexed as identifiers: one that cannot be normalised (too long
+    # once in compatibility form) refuses its report here, never its batch later.
+    numbers = {
+        "source_report_id": (IdentifierKind.SOURCE_REPORT, source_report_id),
+        "package_reference": (
+            IdentifierKind.PACKAGE_REFERENCE,
+            (record.get("package_reference") or "").strip(),
+        ),
+    }
+    for name, (kind, number) in numbers.items():
+        if number:
+            try:
+                identifier_normalise(kind, number)
+            except IdentifierInvalid as exc:
+                raise ReportRefused(name, str(exc)) from exc
     return ParsedReport(
         source=record["source"],
         source_report_id=source_report_id,

@@ -8,6 +8,7 @@ from django.urls import URLPattern, path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import FileUploadParser, FormParser, MultiPartParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -70,6 +71,14 @@ _RAW_PARSERS = [
 class SchemaJsonRenderer(JSONRenderer):
     media_type = "application/schema+json"
     format = "schema+json"
+
+
+class _OneRepresentation(BaseContentNegotiation):
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 @extend_schema_serializer(component_name="IntakePackage")
@@ -273,7 +282,10 @@ class PackageSchemaApi(APIView):
     """The package format as a JSON Schema (draft 2020-12)."""
 
     policy = {"GET": SIGNED_IN}
-    renderer_classes = [SchemaJsonRenderer, JSONRenderer]
+    # One representation, whatever the client asks (`format`, Accept): the schema is
+    # JSON, typed as a JSON Schema, and an unknown format must not answer 404.
+    renderer_classes = [SchemaJsonRenderer]
+    content_negotiation_class = _OneRepresentation
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT, **errors(401)})
     def get(self, request):

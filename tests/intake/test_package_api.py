@@ -201,6 +201,17 @@ def test_the_schema_is_a_json_schema_that_checks_a_report(officer_north):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("asked", ["?format=json", "?format=AAA", ""])
+def test_the_schema_has_one_representation_whatever_is_asked(officer_north, asked):
+    # Schemathesis found `?format=AAA` answered 404 when two renderers were offered.
+    response = api_client(officer_north).get(
+        f"/api/v1/intake/schema/{asked}", HTTP_ACCEPT="text/html"
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/schema+json")
+
+
+@pytest.mark.django_db
 def test_a_stopped_import_is_resumed_and_any_other_state_is_409(
     officer_north, django_capture_on_commit_callbacks
 ):
