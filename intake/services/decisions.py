@@ -8,6 +8,8 @@ an item that is still awaiting one: a decided item answers 409 naming `decided`;
 item held for deconfliction answers 409 naming `held` until a supervisor records the
 coordination agreed with the other force."""
 
+import hashlib
+import uuid
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -25,7 +27,15 @@ from cases.services.people import party_add_for_person
 from common.errors import InvalidState, NotFound, ValidationError
 from common.history import history_note
 from common.notifications import notify
-from intake.models import IntakeDecision, IntakeItem, ItemState
+from intake.models import (
+    IntakeDecision,
+    IntakeItem,
+    IntakePackage,
+    IntakeReport,
+    ItemState,
+    PackageFormat,
+    PackageState,
+)
 from intake.selectors.items import (
     CaseProposal,
     ProposedIdentifier,
@@ -33,6 +43,7 @@ from intake.selectors.items import (
     item_case_proposal,
     item_reports,
 )
+from intake.services.bundling import reports_bundle
 
 HELD_MESSAGE = "held for deconfliction: a supervisor must record the coordination first"
 REASON_MAX = 2000
@@ -261,13 +272,128 @@ def item_attach(*, actor: User, item: IntakeItem, case: Case, reason: str = "") 
     return case
 
 
+# --- Pass to another force
+
+# What a report is, copied as it is to the receiving force; the rest is the copy's own.
+_REPORT_OWN_FIELDS = frozenset({"id", "agency", "package", "line_number", "item", "created_at"})
+
+
+def _handover_package(*, actor: User, locked: IntakeItem, agency: Agency) -> IntakePackage:
+    """The receiving force's package standing for the handover: no raw file (nothing
+    to dispose of), imported at once."""
+    now = timezone.now()
+    package = IntakePackage(
+        agency=agency,
+        uploaded_by=actor,
+        uploaded_at=now,
+        file_name=f"Passed on by {locked.agency.name}"[:200],
+        format=PackageFormat.JSON_LINES,
+        size_bytes=0,
+        sha256=hashlib.sha256(str(locked.pk).encode()).hexdigest(),
+        stored_name="",
+        raw_disposed_at=now,
+        state=PackageState.IMPORTED,
+        started_at=now,
+        finished_at=now,
+    )
+    package.save(force_insert=True)
+    return package
+
+
+def _reports_hand_over(
+    *, actor: User, locked: IntakeItem, agency: Agency
+) -> tuple[IntakePackage, list[IntakeReport], list[IntakeReport]]:
+    """Copy the item's reports (and their identifiers) to `agency`, in one new package
+    of theirs, and bundle them there as the import does. A report the receiving force
+    holds already is skipped and counted as a duplicate. Returns the package, the new
+    reports and the receiver's reports that were already there."""
+    package = _handover_package(actor=actor, locked=locked, agency=agency)
+    originals = list(
+        IntakeReport.objects.filter(item=locked, agency_id=locked.agency_id).order_by(
+            "received_at", "id"
+        )
+    )
+    held = {
+        (report.source, report.source_report_id): report
+        for report in IntakeReport.objects.filter(
+            agency=agency,
+            source__in={report.source for report in originals},
+            source_report_id__in={report.source_report_id for report in originals},
+        )
+    }
+    fields = [
+        field.attname
+        for field in IntakeReport._meta.concrete_fields
+        if field.name not in _REPORT_OWN_FIELDS
+    ]
+    copies: list[IntakeReport] = []
+    duplicates: list[IntakeReport] = []
+    copy_of: dict[Any, uuid.UUID] = {}
+    for original in originals:
+        key = (original.source, original.source_report_id)
+        if key in held:
+            duplicates.append(held[key])
+            continue
+        copy = IntakeReport(
+            id=uuid.uuid4(),
+            agency=agency,
+            package=package,
+            line_number=len(copies) + 1,
+            **{name: getattr(original, name) for name in fields},
+        )
+        held[key] = copy
+        copies.append(copy)
+        copy_of[original.pk] = copy.pk
+    IntakeReport.objects.bulk_create(copies)
+    Identifier.objects.bulk_create(
+        [
+            Identifier(
+                kind=row.kind,
+                value=row.value,
+                given=row.given,
+                platform=row.platform,
+                seen_at=row.seen_at,
+                port=row.port,
+                agency=agency,
+                compartment=row.compartment,
+                report_id=copy_of[row.report_id],
+            )
+            for row in Identifier.objects.filter(report_id__in=list(copy_of))
+        ],
+        batch_size=1000,
+    )
+    if copies:
+        reports_bundle(reports=copies)
+    package.lines_done = package.processed = len(originals)
+    package.accepted = len(copies)
+    package.duplicates = len(duplicates)
+    package.save(update_fields=["lines_done", "processed", "accepted", "duplicates"])
+    return package, copies, duplicates
+
+
+def _received_item_id(
+    copies: list[IntakeReport], duplicates: list[IntakeReport]
+) -> uuid.UUID | None:
+    """The receiving force's item now holding the handed-over reports (the one the
+    first new report was bundled into; else the one holding a report they had)."""
+    if copies:
+        return (
+            IntakeReport.objects.filter(pk=copies[0].pk).values_list("item_id", flat=True).first()
+        )
+    return next((report.item_id for report in duplicates if report.item_id), None)
+
+
 @transaction.atomic
 def item_pass_to_force(
     *, actor: User, item: IntakeItem, agency: Agency | None, reason: str
 ) -> IntakeItem:
     """Pass the item to another police force (typically where the resolved location
-    is outside the force's area). The receiving force's supervisors are told that a
-    referral was passed to them, and nothing more."""
+    is outside the force's area). Nothing is lost: the item's reports and their
+    identifiers are handed over to the receiving force, in a package of theirs
+    standing for the handover, and bundled, triaged, deconflicted and given their
+    preservation duty there as an import's are (a report they hold already is a
+    duplicate). The receiving force's supervisors are told that a referral was passed
+    to them, with a link to their item, and nothing more."""
     locked = _decision_begin(actor=actor, item=item)
     if agency is None or agency.kind != AgencyKind.POLICE:
         raise ValidationError({"agency": ["Choose a police force."]})
@@ -281,6 +407,28 @@ def item_pass_to_force(
         reason=reason,
         passed_to=agency,
     )
+    package, copies, duplicates = _reports_hand_over(actor=actor, locked=locked, agency=agency)
+    received_id = _received_item_id(copies, duplicates)
+    handover = (
+        f"{len(copies)} reports handed over, {len(duplicates)} held already; package {package.pk}"
+    )
+    access_log_record(
+        actor=actor,
+        action="intake.item.handed_over",
+        object_type="intake_item",
+        object_id=locked.pk,
+        object_agency_slug=locked.agency.slug,
+        justification=f"to {agency.slug}, item {received_id}: {handover}",
+    )
+    access_log_record(
+        actor=actor,
+        action="intake.item.received",
+        object_type="intake_item",
+        object_id=received_id or "",
+        object_agency_slug=agency.slug,
+        justification=f"passed on by {locked.agency.slug}, item {locked.pk}: {handover}",
+    )
+    link = f"/intake/items/{received_id}/" if received_id else "/intake/"
     for supervisor in supervisors_for_team(
         agency_id=agency.pk, agency_kind=agency.kind, team_id=None, exclude_user_id=None
     ):
@@ -288,7 +436,7 @@ def item_pass_to_force(
             user=supervisor,
             kind="intake.item.passed",
             message=f"{locked.agency.name} passed an online referral to your force.",
-            link="/intake/",
+            link=link,
             dedupe_key=f"intake.item.passed:{locked.pk}:{supervisor.pk}",
         )
     return decided

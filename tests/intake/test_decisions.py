@@ -250,7 +250,8 @@ def test_passing_tells_the_receiving_forces_supervisors_nothing_more(home, offic
     assert (item.decision, item.passed_to) == ("pass_to_force", other_force)
     told = Notification.objects.get(user=supervisor)
     assert told.kind == "intake.item.passed"
-    assert told.link == "/intake/"
+    received = IntakeItem.objects.get(agency=other_force)
+    assert told.link == f"/intake/items/{received.pk}/"
     for secret in [r.source_report_id for r in item.reports.all()] + ["jo.bloggs", "JoB_99"]:
         assert secret not in told.message
 
