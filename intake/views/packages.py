@@ -71,7 +71,9 @@ def package_create(request):
             form_errors_from(form, error)
         else:
             messages.success(
-                request, f"{package.file_name} is uploaded. Its reports are being imported."
+                request,
+                f"{package.file_name} is uploaded. Its reports are imported in the "
+                "background: this page shows how far the import has gone.",
             )
             return redirect("intake-package-detail", package.pk)
     return render(
