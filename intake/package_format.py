@@ -37,6 +37,7 @@ from intake.models.report import IncidentType, ReportSource
 MAX_LINE_BYTES = 64 * 1024
 MAX_IDENTIFIERS = 50
 MAX_CHILDREN = 20
+MAX_FILE_HASHES = 50
 # The longest run of base64 or hex characters a string may hold: a SHA-512 in hex.
 MAX_ENCODED_RUN = 128
 # A moment up to this far ahead of the server's clock is the sender's clock drift.
@@ -82,9 +83,11 @@ SCALAR_COLUMNS = (
 )
 IDENTIFIER_PARTS = ("kind", "value", "platform", "seen_at", "port")
 CHILD_PARTS = ("estimated_age", "location")
-# CSV: identifier_1_kind ... identifier_10_port, child_1_estimated_age ... child_5_location.
+# CSV: identifier_1_kind ... identifier_10_port, child_1_estimated_age ... child_5_location,
+# file_hash_1 ... file_hash_10.
 CSV_IDENTIFIER_SLOTS = 10
 CSV_CHILD_SLOTS = 5
+CSV_FILE_HASH_SLOTS = 10
 CSV_COLUMNS = (
     *SCALAR_COLUMNS,
     *(
@@ -93,8 +96,10 @@ CSV_COLUMNS = (
         for part in IDENTIFIER_PARTS
     ),
     *(f"child_{n}_{part}" for n in range(1, CSV_CHILD_SLOTS + 1) for part in CHILD_PARTS),
+    *(f"file_hash_{n}" for n in range(1, CSV_FILE_HASH_SLOTS + 1)),
 )
 _CSV_NUMBERED = re.compile(r"(identifier|child)_([1-9][0-9]*)_([a-z_]+)")
+_CSV_FILE_HASH = re.compile(r"file_hash_([1-9][0-9]*)")
 
 # --- The JSON Schema
 
@@ -178,6 +183,17 @@ PACKAGE_SCHEMA: dict[str, Any] = {
                 ],
             },
         },
+        "file_hashes": {
+            "type": "array",
+            "maxItems": MAX_FILE_HASHES,
+            "description": (
+                "Cryptographic hashes of the reported files, as text, never the files: "
+                "MD5, SHA-1, SHA-256 or SHA-512 in hex (32, 40, 64 or 128 hex digits; "
+                "case and spaces do not matter). Reports of one agency sharing a hash "
+                "are one intake item."
+            ),
+            "items": {**_text(200, "One file's hash in hex."), "minLength": 1},
+        },
         "children": {
             "type": "array",
             "maxItems": MAX_CHILDREN,
@@ -255,6 +271,8 @@ class ParsedReport:
     identifiers: list[ParsedIdentifier]
     children: list[dict[str, Any]]
     youngest_age: int | None
+    # The files' hashes (normalised, each once), held as FILE_HASH identifiers.
+    file_hashes: list[ParsedIdentifier] = field(default_factory=list)
     counts: dict[str, int | None] = field(default_factory=dict)
     indicators: dict[str, bool | None] = field(default_factory=dict)
     country: str = ""
@@ -502,6 +520,19 @@ def report_parse(record: Any, *, now: datetime) -> ParsedReport:
                 port=normalised.port,
             )
         )
+    file_hashes: list[ParsedIdentifier] = []
+    for index, given in enumerate(record.get("file_hashes") or []):
+        try:
+            normalised = identifier_normalise(IdentifierKind.FILE_HASH, given)
+        except IdentifierInvalid as exc:
+            raise ReportRefused(f"file_hashes.{index}", str(exc)) from exc
+        if any(found.value == normalised.value for found in file_hashes):
+            continue
+        file_hashes.append(
+            ParsedIdentifier(
+                kind=normalised.kind, value=normalised.value, given=given.strip()[:300]
+            )
+        )
     children = [
         {"estimated_age": child.get("estimated_age"), "location": child.get("location") or ""}
         for child in record.get("children") or []
@@ -536,6 +567,7 @@ def report_parse(record: Any, *, now: datetime) -> ParsedReport:
         identifiers=identifiers,
         children=children,
         youngest_age=min(ages) if ages else None,
+        file_hashes=file_hashes,
         counts={name: record.get(name) for name in FILE_COUNTS},
         indicators={name: record.get(name) for name in INDICATORS},
         country=record.get("country") or "",
@@ -587,6 +619,7 @@ def csv_row_record(row: dict[str | None, Any]) -> dict[str, Any]:
     record: dict[str, Any] = {}
     identifiers: dict[int, dict[str, Any]] = {}
     children: dict[int, dict[str, Any]] = {}
+    file_hashes: dict[int, str] = {}
     for column, cell in row.items():
         if column is None:
             # More cells than the header has columns.
@@ -597,7 +630,10 @@ def csv_row_record(row: dict[str | None, Any]) -> dict[str, Any]:
         if not value:
             continue
         numbered = _CSV_NUMBERED.fullmatch(column)
-        if numbered and column in CSV_COLUMNS:
+        file_hash = _CSV_FILE_HASH.fullmatch(column)
+        if file_hash and column in CSV_COLUMNS:
+            file_hashes[int(file_hash.group(1))] = value
+        elif numbered and column in CSV_COLUMNS:
             slot = int(numbered.group(2))
             part = numbered.group(3)
             target = (identifiers if numbered.group(1) == "identifier" else children).setdefault(
@@ -618,6 +654,8 @@ def csv_row_record(row: dict[str | None, Any]) -> dict[str, Any]:
         record["identifiers"] = [identifiers[slot] for slot in sorted(identifiers)]
     if children:
         record["children"] = [children[slot] for slot in sorted(children)]
+    if file_hashes:
+        record["file_hashes"] = [file_hashes[slot] for slot in sorted(file_hashes)]
     return record
 
 

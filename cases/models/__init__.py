@@ -23,6 +23,7 @@ from cases.models.event import (
     InvestigationEvent,
 )
 from cases.models.identifier import (
+    BUNDLING_IDENTIFIER_KINDS,
     PERSON_IDENTIFIER_KINDS,
     Identifier,
     IdentifierInvalid,
@@ -39,6 +40,7 @@ from cases.models.task import Task, TaskStatus
 from cases.models.transfer import CaseTransfer, TransferState
 
 __all__ = [
+    "BUNDLING_IDENTIFIER_KINDS",
     "CLOSING_REASONS_CHOSEN_BY_HAND",
     "DECISION_EVENTS",
     "FIRST_CONTACT_EVENTS",

@@ -36,6 +36,9 @@ class IdentifierKind(models.TextChoices):
     # report holds both, so that a search for either finds it.
     SOURCE_REPORT = "source_report", "Source report id (CyberTip number)"
     PACKAGE_REFERENCE = "package_reference", "Package reference"
+    # A cryptographic hash of a reported file, as text (MD5, SHA-1, SHA-256 or
+    # SHA-512 in hex): never the file. It names an image, not a person.
+    FILE_HASH = "file_hash", "File hash"
 
 
 # The kinds that name a person's account or device, which bundle and deconflict
@@ -50,6 +53,16 @@ PERSON_IDENTIFIER_KINDS = frozenset(
         IdentifierKind.DEVICE_ID,
     }
 )
+
+# The kinds that fold reports into one intake item: a person's identifiers, and a
+# file's hash (the reports of one viral image are one piece of work). A hash never
+# deconflicts and never suggests a person: another force holding the same image is
+# not working on the same person.
+BUNDLING_IDENTIFIER_KINDS = PERSON_IDENTIFIER_KINDS | {IdentifierKind.FILE_HASH}
+
+# A file hash in hex, by its length: MD5, SHA-1, SHA-256, SHA-512.
+FILE_HASH_LENGTHS = {32: "MD5", 40: "SHA-1", 64: "SHA-256", 128: "SHA-512"}
+_HEX_DIGITS = re.compile(r"[0-9a-f]+")
 
 # Where a phone number without a country code is taken to be from.
 DEFAULT_PHONE_REGION = "GB"
@@ -104,7 +117,9 @@ def identifier_normalise(
       identifies nobody;
     - profile URLs with the scheme and host lower-cased, no fragment and no trailing
       slash;
-    - device ids and reference numbers trimmed, spaces removed, upper-cased.
+    - device ids and reference numbers trimmed, spaces removed, upper-cased;
+    - file hashes in hex (MD5, SHA-1, SHA-256 or SHA-512), spaces removed,
+      lower-cased.
     """
     text = unicodedata.normalize("NFKC", raw or "").strip()
     if not text:
@@ -180,6 +195,14 @@ def identifier_normalise(
         IdentifierKind.PACKAGE_REFERENCE,
     }:
         return NormalisedIdentifier(kind, _SPACES.sub("", text).upper())
+    if kind == IdentifierKind.FILE_HASH:
+        digest = _SPACES.sub("", text).lower()
+        if not _HEX_DIGITS.fullmatch(digest) or len(digest) not in FILE_HASH_LENGTHS:
+            raise IdentifierInvalid(
+                "Enter a file hash in hex: an MD5 (32 characters), SHA-1 (40), "
+                "SHA-256 (64) or SHA-512 (128), of the digits 0-9 and letters a-f."
+            )
+        return NormalisedIdentifier(kind, digest)
     raise IdentifierInvalid(f'"{kind}" is not a kind of identifier.', field="kind")
 
 

@@ -5,7 +5,9 @@ inside the batch's transaction, after their identifiers (`cases.Identifier` rows
 `report_id` and the report's agency) are saved.
 
 The rule: reports of one agency that share an identifier naming a person's account
-or device (`PERSON_IDENTIFIER_KINDS`) are one piece of work, one undecided item.
+or device, or a reported file's hash (`BUNDLING_IDENTIFIER_KINDS`), are one piece of
+work, one undecided item: the hundreds of reports of one viral image, from as many
+accounts, are one item.
 
 - A match is equality of the normalised (kind, value); for a username, also of the
   platform.
@@ -13,6 +15,9 @@ or device (`PERSON_IDENTIFIER_KINDS`) are one piece of work, one undecided item.
   the same address within `IP_MATCH_WINDOW` (the deconfliction's constant: one
   hour either way) of each other, and on the same port when both give one.
 - A report or package number (`SOURCE_REPORT`, `PACKAGE_REFERENCE`) never bundles.
+- A file hash bundles but names nobody: it never makes a repeat identifier (only a
+  person's identifiers do) and never deconflicts (`items_deconflict` compares
+  `PERSON_IDENTIFIER_KINDS` only).
 - Only undecided items take new reports. A report matching only decided items
   starts a new item (the earlier match is a repeat identifier for its triage).
 - Within one batch, reports that share identifiers with each other fold together
@@ -45,10 +50,15 @@ from typing import Any
 from uuid import UUID
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from cases.models import PERSON_IDENTIFIER_KINDS, Identifier, IdentifierKind
+from cases.models import (
+    BUNDLING_IDENTIFIER_KINDS,
+    PERSON_IDENTIFIER_KINDS,
+    Identifier,
+    IdentifierKind,
+)
 from common.history import history_note
 from intake.models import DeconflictionHit, IntakeItem, IntakeReport, ItemState
 from intake.services.deconfliction import IP_MATCH_WINDOW, items_deconflict
@@ -64,7 +74,14 @@ from intake.services.triage import (
 
 __all__ = ["PRESERVATION_WORKING_DAYS", "reports_bundle"]
 
-_KINDS = [str(kind) for kind in PERSON_IDENTIFIER_KINDS]
+_KINDS = sorted(str(kind) for kind in BUNDLING_IDENTIFIER_KINDS)
+_PERSON_KINDS = sorted(str(kind) for kind in PERSON_IDENTIFIER_KINDS)
+# A file hash only ever folds a report into an undecided item (it is never a repeat),
+# so the earlier sightings of a viral image's hash are read only where they can fold:
+# the reports of items still undecided, not the image's whole history.
+_HASH_OF_AN_UNDECIDED_ITEM = Q(kind=IdentifierKind.FILE_HASH) & Exists(
+    IntakeReport.objects.filter(pk=OuterRef("report_id")).exclude(item__state=ItemState.DECIDED)
+)
 _ROW_FIELDS = ("report_id", "case_id", "person_id", "kind", "value", "platform", "seen_at", "port")
 
 
@@ -157,7 +174,10 @@ def _agency_reports_bundle(reports: list[IntakeReport]) -> None:
         [
             row
             for row in Identifier.objects.filter(
-                value__in=values, kind__in=_KINDS, agency_id=agency_id
+                Q(kind__in=_PERSON_KINDS) | _HASH_OF_AN_UNDECIDED_ITEM,
+                value__in=values,
+                kind__in=_KINDS,
+                agency_id=agency_id,
             )
             .order_by()
             .values(*_ROW_FIELDS)
@@ -179,20 +199,24 @@ def _agency_reports_bundle(reports: list[IntakeReport]) -> None:
     forest = _UnionFind()
     for report in reports:
         forest.find(("r", report.pk))
+    # A repeat is a person seen before: a file hash seen before says nothing of one.
     repeat_reports: set[UUID] = set()
     for row, other in _links(batch_rows, earlier_rows):
         node = ("r", row["report_id"])
+        names_a_person = row["kind"] in PERSON_IDENTIFIER_KINDS
         if other["report_id"] in by_id:
             forest.union(node, ("r", other["report_id"]))
         elif other["report_id"] is not None and other["report_id"] in item_of_report:
             item_id, state = item_of_report[other["report_id"]]
-            if state == ItemState.DECIDED:
-                repeat_reports.add(row["report_id"])
-            else:
+            if state != ItemState.DECIDED:
                 forest.union(node, ("i", item_id))
-        elif other["case_id"] is not None or other["person_id"] is not None:
+            elif names_a_person:
+                repeat_reports.add(row["report_id"])
+        elif names_a_person and (other["case_id"] is not None or other["person_id"] is not None):
             repeat_reports.add(row["report_id"])
-    with_identifiers = {row["report_id"] for row in batch_rows}
+    with_identifiers = {
+        row["report_id"] for row in batch_rows if row["kind"] in PERSON_IDENTIFIER_KINDS
+    }
 
     groups: dict[_Node, list[_Node]] = defaultdict(list)
     for node in list(forest.parent):

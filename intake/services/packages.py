@@ -386,7 +386,8 @@ def _identifier_rows(
             compartment=Compartment.CASE,
             report_id=report.pk,
         )
-        for found in parsed.identifiers
+        # A file's hash is held as any identifier is: the bundling folds on it.
+        for found in [*parsed.identifiers, *parsed.file_hashes]
     ]
     for kind, given in (
         (IdentifierKind.SOURCE_REPORT, parsed.source_report_id),

@@ -5,7 +5,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cases.models.identifier import IdentifierInvalid, IdentifierKind, identifier_normalise
+from cases.models.identifier import (
+    BUNDLING_IDENTIFIER_KINDS,
+    PERSON_IDENTIFIER_KINDS,
+    IdentifierInvalid,
+    IdentifierKind,
+    identifier_normalise,
+)
 
 SEEN = datetime(2026, 3, 2, 14, 5, tzinfo=UTC)
 
@@ -261,3 +267,48 @@ def test_a_profile_url_without_a_web_address_is_refused(raw):
 )
 def test_a_device_id_or_report_number_is_trimmed_unspaced_and_upper_cased(kind, raw, value):
     assert _value(kind, raw) == value
+
+
+# --- File hashes
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "d41d8cd98f00b204e9800998ecf8427e",  # MD5
+        "da39a3ee5e6b4b0d3255bfef95601890afd80709",  # SHA-1
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",  # SHA-256
+        "ab" * 64,  # SHA-512
+    ],
+)
+def test_a_file_hash_of_each_accepted_length_is_kept(raw):
+    assert _value(IdentifierKind.FILE_HASH, raw) == raw
+
+
+def test_a_file_hash_is_lower_cased_and_unspaced():
+    raw = " E3B0C442 98FC1C14 9AFBF4C8 996FB924 27AE41E4 649B934C A495991B 7852B855 "
+    assert (
+        _value(IdentifierKind.FILE_HASH, raw)
+        == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "a" * 30,  # no hash is 30 hex digits
+        "a" * 63,
+        "g" * 64,  # not hex
+        "0x" + "a" * 62,
+        "e3b0c442-98fc-1c14-9afb-f4c8996fb924",
+    ],
+)
+def test_a_value_that_is_not_a_file_hash_is_refused(raw):
+    with pytest.raises(IdentifierInvalid, match="file hash in hex") as refused:
+        identifier_normalise(IdentifierKind.FILE_HASH, raw)
+    assert refused.value.field == "value"
+
+
+def test_a_file_hash_bundles_but_is_not_a_persons_identifier():
+    assert IdentifierKind.FILE_HASH not in PERSON_IDENTIFIER_KINDS
+    assert PERSON_IDENTIFIER_KINDS | {IdentifierKind.FILE_HASH} == BUNDLING_IDENTIFIER_KINDS

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import IdentifierKind
-from intake.models import IntakeDecision, IntakeItem, IntakeReport, ItemState
+from intake.models import DeconflictionHit, IntakeDecision, IntakeItem, IntakeReport, ItemState
 from intake.services.bundling import reports_bundle
 from tests.intake.factories import IntakeReportFactory, identifier_make
 
@@ -74,6 +74,67 @@ def test_a_viral_flood_sharing_one_account_is_one_item(north):
     factors = {f["factor"]: f for f in item.triage_factors}
     assert factors["hash_matches"]["value"] == 300
     assert factors["reports"]["value"] == 300
+
+
+VIRAL_SHA256 = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"
+
+
+def test_a_viral_image_reported_from_300_accounts_is_one_item(north):
+    # given 300 reports from 300 different accounts, each carrying the image's hash
+    reports = [
+        _report(
+            north,
+            (IdentifierKind.USERNAME, f"sharer{n}", {"platform": "Example Social"}),
+            (IdentifierKind.EMAIL, f"sharer{n}@example.com"),
+            (IdentifierKind.FILE_HASH, VIRAL_SHA256 if n % 2 else VIRAL_SHA256.lower()),
+            files_total=1,
+            files_hash_matched=1,
+        )
+        for n in range(300)
+    ]
+    # when they arrive in two batches
+    reports_bundle(reports=reports[:150])
+    reports_bundle(reports=reports[150:])
+    # then they are one item listing all 300
+    item = IntakeItem.objects.get()
+    assert item.report_count == 300
+    assert set(IntakeReport.objects.filter(item=item).values_list("pk", flat=True)) == {
+        report.pk for report in reports
+    }
+    factors = {f["factor"]: f for f in item.triage_factors}
+    assert factors["reports"]["value"] == 300
+    # an image seen before names nobody: it is no repeat identifier
+    assert factors["repeat_identifiers"]["value"] is not True
+
+
+def test_a_hash_another_force_holds_folds_nothing_and_is_no_deconfliction_hit(north, south):
+    from tests.factories import CaseFactory
+
+    # given Southshire holds the image's hash on a case and on a report of its own
+    case = CaseFactory(owning_agency=south)
+    identifier_make(kind=IdentifierKind.FILE_HASH, given=VIRAL_SHA256, agency=south, case=case)
+    theirs = _report(south, (IdentifierKind.FILE_HASH, VIRAL_SHA256))
+    reports_bundle(reports=[theirs])
+    # when Northshire's report of the same image is bundled
+    ours = _report(north, (IdentifierKind.FILE_HASH, VIRAL_SHA256))
+    reports_bundle(reports=[ours])
+    # then it is Northshire's own item, not held: a hash never deconflicts
+    item = _item_of(ours)
+    assert item != _item_of(theirs)
+    assert item.agency == north
+    assert item.state == ItemState.AWAITING_DECISION
+    assert not DeconflictionHit.objects.exists()
+
+
+def test_a_hash_on_the_agencys_own_case_is_no_repeat_identifier(north):
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(owning_agency=north)
+    identifier_make(kind=IdentifierKind.FILE_HASH, given=VIRAL_SHA256, agency=north, case=case)
+    a = _report(north, (IdentifierKind.FILE_HASH, VIRAL_SHA256))
+    reports_bundle(reports=[a])
+    factors = {f["factor"]: f for f in _item_of(a).triage_factors}
+    assert factors["repeat_identifiers"]["value"] is None
 
 
 def test_usernames_match_only_on_the_same_platform(north):

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.core.files.storage import default_storage
 from django.utils import timezone
+from jsonschema import Draft202012Validator
 
 from agencies.models import AccessLogEntry
 from cases.models import Identifier, IdentifierKind
@@ -23,6 +24,7 @@ from intake.models import (
     ItemState,
     PackageState,
 )
+from intake.package_format import package_schema
 from intake.services import packages as package_services
 from intake.services.packages import package_import, package_upload, packages_raw_dispose_sweep
 from tests.intake.package_lines import csv_package, csv_row, jsonl, report
@@ -203,6 +205,61 @@ def test_a_csv_package_has_the_same_columns_flat(officer_north):
         (3, "identifiers.2.seen_at"),
         (4, "incident_type"),
     ]
+
+
+SHA256 = "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"
+MD5 = "d41d8cd98f00b204e9800998ecf8427e"
+
+
+@pytest.mark.django_db
+def test_a_reports_file_hashes_are_imported_as_identifiers(officer_north):
+    # given a report carrying two hashes (one written twice) and one with a bad hash
+    content = jsonl(
+        report(1, file_hashes=[SHA256, MD5, SHA256.lower(), "ab" * 64]),
+        report(2, file_hashes=["not-a-hash"]),
+    )
+    # when it is imported
+    package = _imported(officer_north, content)
+    # then the good report holds one FILE_HASH row for each hash, normalised
+    assert (package.accepted, package.rejected) == (1, 1)
+    kept = IntakeReport.objects.get()
+    assert set(
+        Identifier.objects.filter(report_id=kept.pk, kind=IdentifierKind.FILE_HASH).values_list(
+            "value", "given"
+        )
+    ) == {(SHA256.lower(), SHA256), (MD5, MD5), ("ab" * 64, "ab" * 64)}
+    # and the bad hash refuses its report by name
+    ((line, field, reason),) = _rejections(package)
+    assert (line, field) == (2, "file_hashes.0")
+    assert "file hash in hex" in reason
+
+
+@pytest.mark.django_db
+def test_reports_of_one_image_from_two_accounts_are_one_item(officer_north):
+    content = jsonl(report(1, file_hashes=[SHA256]), report(2, file_hashes=[SHA256.lower()]))
+    _imported(officer_north, content)
+    assert IntakeItem.objects.count() == 1
+    assert IntakeItem.objects.get().report_count == 2
+
+
+@pytest.mark.django_db
+def test_a_csv_package_has_file_hash_columns(officer_north):
+    content = csv_package(
+        [csv_row(1, file_hash_1=SHA256, file_hash_2=MD5), csv_row(2, file_hash_1="abc")]
+    )
+    package = _imported(officer_north, content, "text/csv")
+    assert (package.accepted, package.rejected) == (1, 1)
+    assert set(
+        Identifier.objects.filter(kind=IdentifierKind.FILE_HASH).values_list("value", flat=True)
+    ) == {SHA256.lower(), MD5}
+    assert _rejections(package)[0][:2] == (3, "file_hashes.0")
+
+
+def test_the_json_schema_validates_a_report_with_file_hashes():
+    validator = Draft202012Validator(package_schema())
+    assert validator.is_valid(report(1, file_hashes=[SHA256, MD5, "ab" * 64]))
+    assert not validator.is_valid(report(1, file_hashes=[""]))
+    assert not validator.is_valid(report(1, file_hashes=[MD5] * 51))
 
 
 @pytest.mark.django_db
