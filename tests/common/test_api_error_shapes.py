@@ -32,9 +32,13 @@ def console_log():
     id filter and format) writes during the test."""
     (handler,) = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
     written = io.StringIO()
-    before = handler.setStream(written)
+    # Swapped by hand, not with setStream(): that flushes the stream it replaces, which
+    # under pytest's capture may be a file already closed by an earlier test.
+    with handler.lock:
+        before, handler.stream = handler.stream, written
     yield written
-    handler.setStream(before)
+    with handler.lock:
+        handler.stream = before
 
 
 def _json_of(size: int) -> bytes:
