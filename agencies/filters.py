@@ -5,13 +5,17 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django_filters import CharFilter, DateFilter
+from django_filters import CharFilter, ChoiceFilter, DateFilter
 
+from agencies.audit_labels import action_choices, record_type_choices
 from agencies.models import AccessLogEntry
 from common.filters import FilterSet, QueryFilterForm
 
 ISO_DATE_INVALID = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
 PAGE_DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+# The example is written as the field shows a date: day and month of two digits.
+PAGE_DATE_HINT = "For example, 27/03/2026"
+PAGE_DATE_INVALID = "Enter a real date, for example 27/03/2026."
 
 
 def _start_of(day: date) -> datetime:
@@ -97,17 +101,33 @@ class AccessLogPageFilterForm(AccessLogFilterForm):
 
 
 class AccessLogPageFilter(AccessLogFilter):
-    """The access log page's form: the same filters but the action, with dates as
-    27/3/2026 (or YYYY-MM-DD) and the page's words."""
+    """The access log page's form: the same filters, with the record type and the
+    action chosen from the labelled lists (agencies.audit_labels) rather than typed,
+    dates as 27/03/2026 (or YYYY-MM-DD), and the page's words."""
 
-    action = None
+    object_type = ChoiceFilter(
+        label="Record type",
+        method="_by_record",
+        choices=record_type_choices,
+        empty_label="Any record",
+    )
+    action = ChoiceFilter(
+        label="Action", field_name="action", choices=action_choices, empty_label="Any action"
+    )
     date_from = DateFilter(
         label="From",
-        help_text="For example, 27/3/2026",
+        help_text=PAGE_DATE_HINT,
         method="_on_or_after",
         input_formats=PAGE_DATE_FORMATS,
+        error_messages={"invalid": PAGE_DATE_INVALID},
     )
-    date_to = DateFilter(label="To", method="_on_or_before", input_formats=PAGE_DATE_FORMATS)
+    date_to = DateFilter(
+        label="To",
+        help_text=PAGE_DATE_HINT,
+        method="_on_or_before",
+        input_formats=PAGE_DATE_FORMATS,
+        error_messages={"invalid": PAGE_DATE_INVALID},
+    )
 
     class Meta(AccessLogFilter.Meta):
         form = AccessLogPageFilterForm

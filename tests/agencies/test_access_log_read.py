@@ -106,10 +106,7 @@ def _page_sequences(response) -> list[int]:
     """The sequence numbers in the page's table, top to bottom."""
     html = response.content.decode()
     return [
-        int(number)
-        for number in re.findall(
-            r'<tr class="govuk-table__row">\s*<td class="govuk-table__cell">(\d+)</td>', html
-        )
+        int(number) for number in re.findall(r'<span class="govuk-body-s">Entry (\d+)</span>', html)
     ]
 
 
@@ -413,6 +410,76 @@ def test_the_page_refuses_an_end_date_before_the_start(auditor_north, browser_fo
     assert "The end date must be on or after the start date." in html
     assert _page_sequences(response) == []
     assert AccessLogEntry.objects.count() == 5
+
+
+def test_the_page_says_what_happened_in_words_with_the_names_of_people_and_agencies(
+    auditor_north, browser_for, ledger
+):
+    # given: officer.north is Northshire Police's; the entries hold codes and slugs
+    client = browser_for(auditor_north)
+    # when
+    page = client.get(PAGE).content.decode()
+    # then
+    html = page[page.index("<table") : page.index("</table>")]
+    assert "Viewed a case" in html
+    assert "cases.case.viewed" not in html
+    assert "Of Northshire Police" in html
+    assert "northshire-police" not in html
+    assert "officer.north" not in html
+    assert ledger[0].user.get_full_name() in html
+    # the table scrolls in its own labelled region, and reflows on a phone
+    assert 'class="tl-table-scroll" role="region" aria-labelledby="access-log-caption"' in page
+    assert "tl-table-reflow" in html
+
+
+def test_the_page_offers_the_actions_and_record_types_to_choose_from(
+    auditor_north, browser_for, ledger
+):
+    client = browser_for(auditor_north)
+    html = client.get(PAGE).content.decode()
+    assert '<select name="action"' in html
+    assert '<optgroup label="Signing in and accounts">' in html
+    assert '<option value="agencies.sign_in.failed">Failed to sign in</option>' in html
+    assert '<select name="object_type"' in html
+    assert '<option value="party">Person in a case</option>' in html
+    assert "For example, 27/03/2026" in html
+
+
+def test_the_page_filters_by_action(auditor_north, browser_for, ledger):
+    client = browser_for(auditor_north)
+    access_log_record(actor=None, action="agencies.sign_in.failed", username="officer.north")
+    access_log_record(actor=ledger[0].user, action="agencies.sign_out")
+    response = client.get(PAGE, {"action": "agencies.sign_out"})
+    assert response.status_code == 200
+    assert _page_sequences(response) == [7]
+    assert '<option value="agencies.sign_out" selected>' in response.content.decode()
+
+
+def test_the_page_refuses_an_action_or_record_type_it_does_not_offer(
+    auditor_north, browser_for, ledger
+):
+    client = browser_for(auditor_north)
+    for query in ({"action": "cases.case"}, {"object_type": "nothing_like_it"}):
+        response = client.get(PAGE, query)
+        assert response.status_code == 200
+        assert "There is a problem" in response.content.decode()
+        assert _page_sequences(response) == []
+
+
+def test_the_page_reads_the_names_once_whatever_it_holds(
+    auditor_north, officer_north, browser_for, django_assert_max_num_queries
+):
+    for _ in range(3):
+        access_log_record(actor=officer_north.user, action="cases.case.viewed")
+    client = browser_for(auditor_north)
+    client.get(PAGE)  # the session's first page reads more than the next
+    with django_assert_max_num_queries(30) as few:
+        client.get(PAGE)
+    for _ in range(30):
+        access_log_record(actor=officer_north.user, action="cases.case.viewed")
+    with django_assert_max_num_queries(30) as many:
+        client.get(PAGE)
+    assert len(many.captured_queries) == len(few.captured_queries)
 
 
 # --- Query count
