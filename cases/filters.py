@@ -253,6 +253,27 @@ def identifiers_matching(actor: User, text: str) -> QuerySet[Identifier] | None:
 # --- The lists
 
 
+# The case list's orders, by the value of its `ordering` parameter: each a tuple of
+# stored columns, never NULL, all one way, ending in the key (ADR 0013), which the
+# list reads from an index in that order or the reverse (PostgreSQL scans a btree
+# either way). The scope is the agency's own cases OR those granted to it, which an
+# index leading with the agency cannot serve, so each is walked in an index that
+# leads with the order itself (`case_received`, or `case_status_received` under a
+# status) and tested for the scope row by row: a force's cases are spread through
+# time, so a page is found after a few rows per case on it.
+#
+# Not offered, because no index can serve them under that scope: the reference (an
+# agency's references share its prefix, so they are one block of the index, and
+# walking it means reading every case of the agencies whose prefixes sort first),
+# the shared level and the next duty due (stored in safeguarding and welfare, above
+# cases; ordering by them needs each stored on the case and kept there, ADR 0013).
+CASE_LIST_ORDERINGS: dict[str, tuple[str, ...]] = {
+    "-received_on": ("-received_on", "-id"),
+    "received_on": ("received_on", "id"),
+}
+CASE_LIST_DEFAULT_ORDERING = "-received_on"
+
+
 class CaseFilter(QueryFilterSet):
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
     source = django_filters.ChoiceFilter(choices=CaseSource.choices)
@@ -267,6 +288,15 @@ class CaseFilter(QueryFilterSet):
             "holds (a CyberTip number, package reference, email, username, phone or IP)."
         ),
     )
+    ordering = django_filters.ChoiceFilter(
+        choices=[(value, value) for value in CASE_LIST_ORDERINGS],
+        method="filter_ordering",
+        help_text=(
+            "The list's order: `-received_on` (the most recently received first, the "
+            "default) or `received_on` (the longest waiting first). A cursor holds its "
+            "order: follow `next` and `previous` with the same ordering."
+        ),
+    )
 
     class Meta:
         model = Case
@@ -277,6 +307,9 @@ class CaseFilter(QueryFilterSet):
     def rules(self, cleaned: dict[str, Any]) -> dict[str, str]:
         start, end = cleaned.get("received_from"), cleaned.get("received_to")
         return {"received_to": self.to_before_from} if start and end and start > end else {}
+
+    def filter_ordering(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        return queryset.order_by(*CASE_LIST_ORDERINGS[value])
 
     def filter_lead(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         lead = member_list_for_casework(actor=self.actor).filter(user__username=value).first()

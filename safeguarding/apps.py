@@ -18,6 +18,10 @@ class SafeguardingConfig(AppConfig):
         handler_register(CASE_OPENED, "safeguarding.queue", on_case_opened)
         handler_register(CASE_TRANSFERRED, "safeguarding.queue", on_case_transferred)
         case_panel_register("safeguarding", safeguarding_panels)
+        from cases.list_columns import case_list_column_register
+        from safeguarding.case_list_columns import shared_level_column
+
+        case_list_column_register("safeguarding.level", shared_level_column, position=10)
         # Before the cases demo (order 10), so that its cases take the agencies' grades.
         demo_seeder_register(order=5, name="risk scales", seeder=seed_scales)
         demo_seeder_register(order=20, name="safeguarding", seeder=seed_safeguarding)

@@ -86,13 +86,46 @@ def _lists() -> dict[str, Callable]:
     from agencies.selectors import access_log_list
     from cases.selectors import case_list
     from referrals.selectors import inbox_list
+    from safeguarding.models import CasePriority
     from safeguarding.selectors import queue_list
+    from welfare.case_list_columns import open_duties_of_cases
     from welfare.models import VICTIM_DUTIES
     from welfare.selectors.duties import duty_list
 
     officer = lambda: user("officer.north")  # noqa: E731
     return {
         "case list, first page (officer.north)": lambda: case_list(actor=officer(), filters={}),
+        # The case list page (#18): open cases by default, and either order by the
+        # date received (the longest waiting first is the same index read backwards).
+        "case list, open cases, newest first (officer.north)": lambda: case_list(
+            actor=officer(), filters={"status": "open"}
+        ),
+        "case list, open cases, oldest first (officer.north)": lambda: case_list(
+            actor=officer(), filters={"status": "open", "ordering": "received_on"}
+        ),
+        "case list, closed cases, oldest first (officer.north)": lambda: case_list(
+            actor=officer(), filters={"status": "closed", "ordering": "received_on"}
+        ),
+        "case list, all cases, oldest first (officer.north)": lambda: case_list(
+            actor=officer(), filters={"ordering": "received_on"}
+        ),
+        # Its columns, read for the first page's 25 cases: the shared level, and the
+        # open duties (each case's next one shown).
+        "case list's levels (officer.north)": lambda: CasePriority.objects.filter(
+            case_id__in=list(
+                case_list(actor=officer(), filters={"status": "open"}).values_list("pk", flat=True)[
+                    :25
+                ]
+            )
+        ).values_list("case_id", "level", "agency_grade"),
+        "case list's next duties (officer.north)": lambda: open_duties_of_cases(
+            officer(),
+            list(
+                case_list(actor=officer(), filters={"status": "open"}).values_list("pk", flat=True)[
+                    :25
+                ]
+            ),
+        ),
         "case search by name (officer.north)": lambda: case_list(
             actor=officer(), filters={"q": a_surname()}
         ),

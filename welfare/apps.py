@@ -56,6 +56,10 @@ class WelfareConfig(AppConfig):
         case_panel_register("welfare.victims", victims_panels)
         case_panel_register("welfare.family", family_panels)
         case_panel_register("welfare.suspects", suspects_panels)
+        from cases.list_columns import case_list_column_register
+        from welfare.case_list_columns import next_duty_column
+
+        case_list_column_register("welfare.next_duty", next_duty_column, position=20)
         # After the referrals demo (order 30): its duties are met by those referrals.
         demo_seeder_register(order=40, name="duties of care", seeder=seed_welfare)
         demo_seeder_register(order=42, name="welfare history", seeder=seed_welfare_history)

@@ -12,7 +12,12 @@ from rest_framework.views import APIView
 from agencies.selectors import member_list_for_casework, team_get_for_actor
 from cases import selectors
 from cases.api.common import CaseNestedMixin, PagedMixin, UserRefSerializer
-from cases.filters import CaseFilter, filter_parameters
+from cases.filters import (
+    CASE_LIST_DEFAULT_ORDERING,
+    CASE_LIST_ORDERINGS,
+    CaseFilter,
+    filter_parameters,
+)
 from cases.history import case_history
 from cases.models import Case, CaseSource
 from cases.services import cases as case_services
@@ -106,7 +111,7 @@ class CaseListCreateApi(_LeadAndTeamMixin, PagedMixin, APIView):
         )
         team = serializers.UUIDField(required=False, allow_null=True)
 
-    pagination_class = CursorPagination.ordered_by("-received_on", "-id")
+    pagination_class = CursorPagination.ordered_by(*CASE_LIST_ORDERINGS[CASE_LIST_DEFAULT_ORDERING])
 
     @extend_schema(
         parameters=[filter_parameters(CaseFilter, "CaseFilter")],
@@ -114,6 +119,8 @@ class CaseListCreateApi(_LeadAndTeamMixin, PagedMixin, APIView):
     )
     def get(self, request):
         cases = selectors.case_list(actor=request.user, filters=request.query_params)
+        # Paged in the order the selector chose (`ordering`), which the cursor holds.
+        self.pagination_class = CursorPagination.ordered_by(*cases.query.order_by)
         return self.page_of(request, cases, CaseOutputSerializer)
 
     @extend_schema(

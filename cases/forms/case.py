@@ -6,12 +6,13 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 
 from agencies.models import Membership, Team
 from cases.filters import CaseFilter
 from cases.forms.fields import Radios, UKDateField
 from cases.forms.grants import AgencyChoiceField
-from cases.models import CLOSING_REASONS_CHOSEN_BY_HAND, CaseSource, CaseStatus
+from cases.models import CLOSING_REASONS_CHOSEN_BY_HAND, Case, CaseSource, CaseStatus
 
 
 def _member_choices(members) -> list[tuple[str, str]]:
@@ -29,6 +30,12 @@ class UKDateFilter(django_filters.DateFilter):
     field_class = UKDateField
 
 
+ALL_STATUSES = "all"
+# What the case list page shows when a parameter is not given: open cases, the most
+# recently received first.
+CASE_LIST_PAGE_DEFAULTS = {"status": CaseStatus.OPEN.value, "ordering": "-received_on"}
+
+
 class CaseListPageFilter(CaseFilter):
     """The case list page's filters: the API's (cases.filters.CaseFilter), read as a
     page reads them: an empty field means "any", dates typed the British way, the lead
@@ -40,8 +47,22 @@ class CaseListPageFilter(CaseFilter):
     q = django_filters.CharFilter(
         method="filter_text", max_length=200, label="Reference, title or name"
     )
+    # Open cases unless the reader asks for closed ones or all (the page's default,
+    # CASE_LIST_PAGE_DEFAULTS; the API lists both when `status` is not given).
     status = django_filters.ChoiceFilter(
-        choices=CaseStatus.choices, empty_label="Any status", label="Status"
+        choices=[*CaseStatus.choices, (ALL_STATUSES, "Open and closed")],
+        method="filter_status",
+        empty_label=None,
+        label="Status",
+    )
+    ordering = django_filters.ChoiceFilter(
+        choices=[
+            ("-received_on", "Most recently received first"),
+            ("received_on", "Longest since received first"),
+        ],
+        method="filter_ordering",
+        empty_label=None,
+        label="Sort by",
     )
     source = django_filters.ChoiceFilter(
         choices=CaseSource.choices, empty_label="Any source", label="Source"
@@ -66,6 +87,9 @@ class CaseListPageFilter(CaseFilter):
         # The stubs type every form field as Field: these are ChoiceFields.
         self.form.fields["lead_officer"].choices = [("", "Anyone"), *_member_choices(members)]  # type: ignore[attr-defined]
         self.form.fields["team"].choices = [("", "Any team"), *_team_choices(teams)]  # type: ignore[attr-defined]
+
+    def filter_status(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        return queryset if value == ALL_STATUSES else queryset.filter(status=value)
 
 
 # --- Opening and changing a case

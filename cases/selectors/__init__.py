@@ -12,7 +12,14 @@ from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
 
 from agencies import access
 from agencies.audit import access_denial_record, access_read_context, access_read_record
-from cases.filters import CaseFilter, PersonFilter, filterset_apply, name_words_match
+from cases.filters import (
+    CASE_LIST_DEFAULT_ORDERING,
+    CASE_LIST_ORDERINGS,
+    CaseFilter,
+    PersonFilter,
+    filterset_apply,
+    name_words_match,
+)
 from cases.models import (
     Case,
     CaseGrant,
@@ -125,11 +132,16 @@ def case_list(
     **options: Any,
 ) -> QuerySet[Case]:
     """The cases the actor may see, filtered by the list's FilterSet (`filterset_class`,
-    the API's by default; the page passes its own, with its choices in `options`).
-    Raises ValidationError naming each refused filter."""
-    cases = case_scope(actor, listed=True).select_related("owning_agency", "lead_officer", "team")
+    the API's by default; the page passes its own, with its choices in `options`),
+    in the order its `ordering` names (CASE_LIST_ORDERINGS; the most recently
+    received first by default). Raises ValidationError naming each refused filter."""
+    cases = (
+        case_scope(actor, listed=True)
+        .select_related("owning_agency", "lead_officer", "team")
+        .order_by(*CASE_LIST_ORDERINGS[CASE_LIST_DEFAULT_ORDERING])
+    )
     filterset = filterset_class(filters, actor=actor, **options)
-    return filterset_apply(filterset, cases).order_by("-received_on", "-id")
+    return filterset_apply(filterset, cases)
 
 
 def case_list_with_parties(*, actor: User, **filtering: Any) -> QuerySet[Case]:
