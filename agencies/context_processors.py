@@ -1,4 +1,5 @@
 from agencies.access import can, membership_of
+from agencies.navigation import navigation_for
 from common.notifications import notification_unread_count
 
 
@@ -8,12 +9,15 @@ def signed_in_member(request) -> dict:
         return {"member": None}
     return {
         "member": membership,
+        # The menu of issue 18 (agencies/navigation.py): what base.html shows.
+        "navigation": navigation_for(request.user, request.path),
+        "unread_notifications": notification_unread_count(actor=request.user),
+        # What pages ask about the reader (the home page's own links among them).
         "may_manage_members": can(request.user, "agencies.member.view"),
         "may_read_audit": can(request.user, "audit.access_log.view"),
         "may_work_cases": can(request.user, "cases.case.view"),
         "may_view_queue": can(request.user, "safeguarding.queue.view"),
         "may_work_intake": can(request.user, "intake.item.view"),
-        "unread_notifications": notification_unread_count(actor=request.user),
         "may_read_outcome_report": can(request.user, "cases.report.outcomes"),
         "may_use_referrals": can(request.user, "referrals.referral.view"),
         "may_read_referral_report": can(request.user, "referrals.report.view"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agencies import views
+from agencies import views, views_reports
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,4 +13,5 @@ urlpatterns = [
     path("people/<uuid:member_id>/", views.member_detail, name="member-detail"),
     path("people/<uuid:member_id>/<slug:action>/", views.member_action, name="member-action"),
     path("audit/access-log/", views.access_log, name="access-log"),
+    *views_reports.urlpatterns,
 ]

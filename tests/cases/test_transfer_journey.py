@@ -2,7 +2,7 @@
 `supervisor.south` accepts a transfer, and the case's open duties move with it.
 
 The clicks: sign in as supervisor.south; the home page lists the transfer waiting
-for a decision (and the menu's Transfers tag counts it); click the case's
+for a decision (and the menu's Cases item counts it); click the case's
 reference; on the transfer, choose Imogen Southwell (investigator.south) as the
 lead officer; click "Accept the case"; the case page opens, now Southshire
 Police's, led by her."""
@@ -47,7 +47,7 @@ def test_supervisor_south_accepts_the_demo_transfer_and_the_open_duties_move_wit
     assert "Transfers waiting for your decision" in home
     link = f"/transfers/{transfer.pk}/"
     assert f'href="{link}"' in home
-    assert re.search(r">Transfers <strong[^>]*>1<", home)
+    assert re.search(r">Cases <strong[^>]*>1 transfer<", home)
     # click one: the transfer
     page = browser.get(link).content.decode()
     assert "Accept the case" in page

@@ -253,8 +253,11 @@ def test_a_bad_period_shows_the_error_summary(browser_for, officer_north, query,
 def test_the_menu_links_to_the_report_for_those_who_may_read_it(
     browser_for, auditor_north, admin_north
 ):
-    assert 'href="/reports/referrals/"' in browser_for(auditor_north).get("/").content.decode()
-    assert 'href="/reports/referrals/"' not in browser_for(admin_north).get("/").content.decode()
+    # The menu's Reports page (issue 18) lists it.
+    auditor = browser_for(auditor_north)
+    assert 'href="/reports/"' in auditor.get("/").content.decode()
+    assert 'href="/reports/referrals/"' in auditor.get("/reports/").content.decode()
+    assert 'href="/reports/' not in browser_for(admin_north).get("/").content.decode()
 
 
 def test_the_page_costs_the_same_queries_for_2_or_10_referrals(
