@@ -55,7 +55,11 @@ def shared_level_tag(level: str) -> str:
 
 
 def _choice_items(field, kind: str, checked_values: set[str]):
+    """The items of a radios or checkboxes group. A choice that needs explaining takes
+    its words from the field's `item_hints` ({value: hint}), shown as the GOV.UK
+    item hint under its label and read with its input."""
     first_id = field.auto_id
+    hints = getattr(field.field, "item_hints", None) or {}
     items = []
     index = 0
     for value, label in field.field.choices:
@@ -64,12 +68,14 @@ def _choice_items(field, kind: str, checked_values: set[str]):
             continue  # a select's "choose one" entry has no place among radios
         item_id = first_id if index == 0 else f"{first_id}-{index + 1}"
         index += 1
+        hint = hints.get(value, "")
         items.append(
             format_html(
                 '<div class="govuk-{kind}__item">'
                 '<input class="govuk-{kind}__input" id="{id}" name="{name}" type="{type}" '
-                'value="{value}"{checked}>'
+                'value="{value}"{checked}{described_by}>'
                 '<label class="govuk-label govuk-{kind}__label" for="{id}">{label}</label>'
+                "{hint}"
                 "</div>",
                 kind=kind,
                 id=item_id,
@@ -77,7 +83,18 @@ def _choice_items(field, kind: str, checked_values: set[str]):
                 type="radio" if kind == "radios" else "checkbox",
                 value=value,
                 checked=mark_safe(" checked") if value in checked_values else "",
+                described_by=format_html(' aria-describedby="{}-item-hint"', item_id)
+                if hint
+                else "",
                 label=label,
+                hint=format_html(
+                    '<div id="{}-item-hint" class="govuk-hint govuk-{}__hint">{}</div>',
+                    item_id,
+                    kind,
+                    hint,
+                )
+                if hint
+                else "",
             )
         )
     return items

@@ -156,6 +156,9 @@ class AssessmentForm(forms.Form):
                 help_text="The computed level is kept and shown beside yours.",
                 error_messages={"invalid_choice": "Choose one of the shared levels."},
             )
+            # Each level's meaning under its radio, where the choice is made.
+            override = self.fields["override_level"]
+            override.item_hints = SHARED_LEVEL_DEFINITIONS  # type: ignore[attr-defined]
             self.fields["override_rationale"] = forms.CharField(
                 required=False,
                 label="Rationale for your judgement",
@@ -288,7 +291,6 @@ def assessment_create(request, case_id):
             "rule": rule,
             "factor_weights": template.factors,
             "threshold_lines": _threshold_lines(template),
-            "level_definitions": list(SHARED_LEVEL_DEFINITIONS.items()),
             "change_url": reverse("case-assessment-create", args=[case.id]),
         }
     )

@@ -156,3 +156,27 @@ def test_the_home_part_is_constant_in_queries(
         alerts = team_exposure_alerts_get(actor=supervisor_north.user)
     assert alerts.breach_sessions == 6
     assert alerts.members_with_breaches == 6
+
+
+def test_a_refused_session_leaves_the_focus_to_the_error_summary(
+    clock, investigator_north, browser_for
+):
+    # A fragment on the form's action (#log) would move the browser to the form after
+    # the post and take the focus from the error summary that GOV.UK Frontend gives it.
+    client = browser_for(investigator_north)
+    response = client.post(MINE, form(starts_at="15:30", ends_at="14:30"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-module="govuk-error-summary"' in page
+    assert f'action="{MINE}"' in page
+    assert "#log" not in page
+    assert "autofocus" not in page
+    assert ExposureSession.objects.count() == 0
+
+
+def test_the_tables_reflow_on_a_phone(clock, investigator_north, browser_for):
+    logged(investigator_north, at(2, 9), at(2, 10), note="notes", confirm=True)
+    page = browser_for(investigator_north).get(MINE).content.decode()
+    assert page.count('<table class="govuk-table tl-table-reflow">') == 2
+    assert 'data-label="Against the limit"' in page
+    assert 'data-label="Your note"' in page
