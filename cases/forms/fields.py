@@ -5,7 +5,8 @@ field's id (so that the error summary's link lands on it)."""
 from django import forms
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-DATE_HINT = "For example, 27/3/2026"
+# Written as the field shows a date it holds (06/12/2026): day and month of two digits.
+DATE_HINT = "For example, 27/03/2026"
 TIME_HINT = "24-hour clock, for example 14:30"
 
 
