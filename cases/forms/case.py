@@ -57,8 +57,8 @@ class CaseListPageFilter(CaseFilter):
     )
     ordering = django_filters.ChoiceFilter(
         choices=[
-            ("-received_on", "Most recently received first"),
-            ("received_on", "Longest since received first"),
+            ("-received_on", "Received: newest first"),
+            ("received_on", "Received: oldest first"),
         ],
         method="filter_ordering",
         empty_label=None,
@@ -71,7 +71,8 @@ class CaseListPageFilter(CaseFilter):
     lead_officer = django_filters.TypedChoiceFilter(
         field_name="lead_officer_id", coerce=int, empty_value=None, label="Lead officer"
     )
-    team = django_filters.ChoiceFilter(field_name="team_id", label="Team")
+    # No empty label of its own: "Any team" comes first in the choices set below.
+    team = django_filters.ChoiceFilter(field_name="team_id", label="Team", empty_label=None)
     received_from = UKDateFilter(field_name="received_on", lookup_expr="gte", label="Received from")
     received_to = UKDateFilter(field_name="received_on", lookup_expr="lte", label="Received to")
 

@@ -250,7 +250,7 @@ def test_the_list_sorts_by_date_received_either_way(officer_north, north, browse
     assert _listed(oldest) == ["NP-2026-000001", "NP-2026-000003", "NP-2026-000002"]
     assert 'aria-sort="descending"' in newest.content.decode()
     assert 'aria-sort="ascending"' in oldest.content.decode()
-    assert "longest since received first" in _page(oldest)
+    assert "oldest received first" in _page(oldest)
     # The Received heading links to the other order.
     assert parse_qs(urlsplit(newest.context["received_sort_url"]).query)["ordering"] == [
         "received_on"
