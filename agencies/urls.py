@@ -3,7 +3,7 @@ from django.urls import path
 from agencies import views, views_reports
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("profile/", views.profile, name="profile"),
     path("sign-in/", views.sign_in, name="sign-in"),
     path("sign-in/code/", views.sign_in_code, name="sign-in-code"),
     path("enrol/<str:token>/", views.enrol, name="enrol"),

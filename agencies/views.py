@@ -1,6 +1,6 @@
 """The agencies pages: signing in (password, then code), enrolment through a
-one-time link, home, people management for agency admins, and the access log for
-auditors."""
+one-time link, the reader's profile, people management for agency admins, and the
+access log for auditors."""
 
 from base64 import b32encode
 from datetime import datetime, timedelta
@@ -212,12 +212,16 @@ def sign_out(request):
     return redirect("sign-in")
 
 
-# --- Home
+# --- Profile (home itself is calendars.home: it reads every app's work)
 
 
 @signed_in_required
-def home(request):
-    return render(request, "agencies/home.html")
+@require_http_methods(["GET"])
+def profile(request):
+    """Who the reader is here: their name, agency, role and team (the signed-in
+    member of every page's context), and the links their role has to the agency's
+    administration and the access log."""
+    return render(request, "agencies/profile.html")
 
 
 # --- People (agency admins)

@@ -60,113 +60,122 @@ def _duty_link(duty: Any) -> str:
     return duty_meet_page(duty)
 
 
+def duty_entry(duty: Any) -> CalendarEntry:
+    day, at = _timed(duty.due_at)
+    return CalendarEntry(
+        uid=f"duty-{duty.pk}@tideline",
+        kind=f"duty.{duty.kind}",
+        what=duty.get_kind_display(),
+        case_id=duty.case_id,
+        case_reference=duty.case.reference,
+        day=day,
+        at=at,
+        link=_duty_link(duty),
+        record=duty,
+    )
+
+
 def duties_due(actor: User, span: Span) -> list[CalendarEntry]:
     """Duties of care the reader is responsible for, welfare contacts included."""
-    entries = []
-    for duty in selectors.duty_due_list(actor=actor, span=span):
-        day, at = _timed(duty.due_at)
-        entries.append(
-            CalendarEntry(
-                uid=f"duty-{duty.pk}@tideline",
-                kind=f"duty.{duty.kind}",
-                what=duty.get_kind_display(),
-                case_id=duty.case_id,
-                case_reference=duty.case.reference,
-                day=day,
-                at=at,
-                link=_duty_link(duty),
-                record=duty,
-            )
-        )
-    return entries
+    return [duty_entry(duty) for duty in selectors.duty_due_list(actor=actor, span=span)]
+
+
+def task_entry(task: Any) -> CalendarEntry:
+    return CalendarEntry(
+        uid=f"task-{task.pk}@tideline",
+        kind="task",
+        what="Task due",
+        case_id=task.case_id,
+        case_reference=task.case.reference,
+        day=task.due_on,
+        at=None,
+        link=_case_link(task.case_id, "#tasks"),
+        record=task,
+    )
 
 
 def tasks_due(actor: User, span: Span) -> list[CalendarEntry]:
     """The reader's own open tasks, on the day each is due. The task's title is not
     shown: it is free text."""
-    return [
-        CalendarEntry(
-            uid=f"task-{task.pk}@tideline",
-            kind="task",
-            what="Task due",
-            case_id=task.case_id,
-            case_reference=task.case.reference,
-            day=task.due_on,
-            at=None,
-            link=_case_link(task.case_id, "#tasks"),
-            record=task,
-        )
-        for task in selectors.task_due_list(actor=actor, span=span)
-    ]
+    return [task_entry(task) for task in selectors.task_due_list(actor=actor, span=span)]
+
+
+def strategy_discussion_entry(discussion: Any) -> CalendarEntry | None:
+    case = discussion.case
+    planned = discussion.status == StrategyStatus.PLANNED
+    moment = discussion.planned_for if planned else discussion.held_at
+    if moment is None:
+        return None
+    day, at = _timed(moment)
+    return CalendarEntry(
+        uid=f"strategy-discussion-{discussion.pk}@tideline",
+        kind="strategy_discussion",
+        what="Strategy discussion (planned)" if planned else "Strategy discussion",
+        case_id=case.pk,
+        case_reference=case.reference,
+        day=day,
+        at=at,
+        link=_case_link(case.pk),
+        record=discussion,
+    )
 
 
 def strategy_discussions(actor: User, span: Span) -> list[CalendarEntry]:
     """Strategy discussions held or planned in the span."""
-    entries = []
-    for discussion in selectors.strategy_discussion_due_list(actor=actor, span=span):
-        case = discussion.case
-        planned = discussion.status == StrategyStatus.PLANNED
-        moment = discussion.planned_for if planned else discussion.held_at
-        if moment is None:
-            continue
-        day, at = _timed(moment)
-        entries.append(
-            CalendarEntry(
-                uid=f"strategy-discussion-{discussion.pk}@tideline",
-                kind="strategy_discussion",
-                what="Strategy discussion (planned)" if planned else "Strategy discussion",
-                case_id=case.pk,
-                case_reference=case.reference,
-                day=day,
-                at=at,
-                link=_case_link(case.pk),
-                record=discussion,
-            )
-        )
-    return entries
+    entries = (
+        strategy_discussion_entry(discussion)
+        for discussion in selectors.strategy_discussion_due_list(actor=actor, span=span)
+    )
+    return [entry for entry in entries if entry is not None]
+
+
+def conference_entry(decision: Any) -> CalendarEntry | None:
+    case = decision.discussion.case
+    if decision.conference_due_at is None:
+        return None  # the selector reads only those with a date
+    day, at = _timed(decision.conference_due_at)
+    return CalendarEntry(
+        uid=f"conference-due-{decision.pk}@tideline",
+        kind="conference_due",
+        what="Initial child protection conference due",
+        case_id=case.pk,
+        case_reference=case.reference,
+        day=day,
+        at=at,
+        link=_case_link(case.pk),
+        record=decision,
+    )
 
 
 def conferences_due(actor: User, span: Span) -> list[CalendarEntry]:
     """The day each child's initial child protection conference is due by."""
-    entries = []
-    for decision in selectors.conference_due_list(actor=actor, span=span):
-        case = decision.discussion.case
-        if decision.conference_due_at is None:
-            continue  # the selector reads only those with a date
-        day, at = _timed(decision.conference_due_at)
-        entries.append(
-            CalendarEntry(
-                uid=f"conference-due-{decision.pk}@tideline",
-                kind="conference_due",
-                what="Initial child protection conference due",
-                case_id=case.pk,
-                case_reference=case.reference,
-                day=day,
-                at=at,
-                link=_case_link(case.pk),
-                record=decision,
-            )
-        )
-    return entries
+    entries = (
+        conference_entry(decision)
+        for decision in selectors.conference_due_list(actor=actor, span=span)
+    )
+    return [entry for entry in entries if entry is not None]
+
+
+def bail_end_entry(event: Any) -> CalendarEntry | None:
+    if event.bail_end_on is None:
+        return None
+    return CalendarEntry(
+        uid=f"bail-end-{event.pk}@tideline",
+        kind="bail_end",
+        what="Pre-charge bail ends",
+        case_id=event.case_id,
+        case_reference=event.case.reference,
+        day=event.bail_end_on,
+        at=None,
+        link=_case_link(event.case_id),
+        record=event,
+    )
 
 
 def bail_ends(actor: User, span: Span) -> list[CalendarEntry]:
     """The day a suspect's pre-charge bail ends, on the cases the reader leads."""
-    return [
-        CalendarEntry(
-            uid=f"bail-end-{event.pk}@tideline",
-            kind="bail_end",
-            what="Pre-charge bail ends",
-            case_id=event.case_id,
-            case_reference=event.case.reference,
-            day=event.bail_end_on,
-            at=None,
-            link=_case_link(event.case_id),
-            record=event,
-        )
-        for event in selectors.bail_end_list(actor=actor, span=span)
-        if event.bail_end_on is not None
-    ]
+    entries = (bail_end_entry(event) for event in selectors.bail_end_list(actor=actor, span=span))
+    return [entry for entry in entries if entry is not None]
 
 
 Source = Callable[[User, Span], list[CalendarEntry]]

@@ -1,5 +1,5 @@
-"""The calendar pages and the feed (calendars.views)."""
+"""The calendar pages and the feed (calendars.views), and home (calendars.home)."""
 
-from calendars.views import urlpatterns
+from calendars import home, views
 
-__all__ = ["urlpatterns"]
+urlpatterns = [*home.urlpatterns, *views.urlpatterns]

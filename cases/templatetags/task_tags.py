@@ -1,5 +1,5 @@
-""" "My tasks" on the home page: the reader's open tasks, soonest due first; and the
-case page's tasks: the reader's agency's open tasks on the case."""
+"""The case page's tasks: the reader's agency's open tasks on the case. (Home lists
+the reader's own tasks from the calendar: calendars.today.)"""
 
 from django import template
 from django.template.loader import render_to_string
@@ -9,7 +9,7 @@ from django.utils import timezone
 from agencies import access
 from agencies.audit import access_list_record
 from cases.models import TaskStatus
-from cases.selectors.tasks import task_list_for_assignee, task_list_for_case
+from cases.selectors.tasks import task_list_for_case
 from cases.views.tasks import task_may_change
 from common.dates import day_text
 
@@ -30,28 +30,6 @@ def _rows(user, tasks) -> list[dict]:
         }
         for task in tasks
     ]
-
-
-# Rows on the home page.
-HOME_LIMIT = 10
-
-
-@register.simple_tag(takes_context=True)
-def tasks_home(context) -> str:
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not access.can(user, "cases.task.view"):
-        return ""
-    tasks = list(task_list_for_assignee(actor=user)[: HOME_LIMIT + 1])
-    shown = tasks[:HOME_LIMIT]
-    rows = _rows(user, shown)
-    # Each row names a case: the log names every task shown.
-    access_list_record(actor=user, records=shown)
-    return render_to_string(
-        "cases/includes/tasks_home.html",
-        {"rows": rows, "more": len(tasks) > HOME_LIMIT},
-        request=request,
-    )
 
 
 @register.simple_tag(takes_context=True)

@@ -1,14 +1,14 @@
 """The referral inbox in two places outside its own pages: the count beside
-"Referrals" in the menu, and the "Your inbox" summary on the home page; and the
+"Referrals" in the menu, and the counts of "Your inbox" on the home page
+(`inbox_counts`, which calendars.home reads); and the
 urgent concerns waiting for the reader's acknowledgement, on the home page. Each
 is one query, and only for the people who work referrals."""
 
 from django import template
 from django.utils import timezone
 
-from agencies.access import can, membership_of
+from agencies.access import can
 from agencies.audit import access_list_record
-from agencies.models import Role
 from common.counts import capped_counts
 from referrals.models import ReferralState
 from referrals.selectors import inbox_list
@@ -16,11 +16,8 @@ from referrals.selectors.concerns import concern_list_awaiting_acknowledgement
 
 register = template.Library()
 
-# Whose day is the inbox: shown a summary of it on their home page.
-_INBOX_ROLES = {Role.PARTNER_CASEWORKER, Role.MASH_COORDINATOR, Role.SOCIAL_WORKER}
 
-
-def _inbox_counts(request) -> dict:
+def inbox_counts(request) -> dict:
     """Awaiting a decision, of which overdue, and being worked: one query, kept on
     the request so that the menu and the home page share it. Each is capped
     (`common.counts`): past the cap the menu says "99+", and a national MASH's tens
@@ -50,16 +47,7 @@ def referrals_awaiting(context) -> int:
     request = context.get("request")
     if request is None:
         return 0
-    return _inbox_counts(request)["awaiting"]
-
-
-@register.inclusion_tag("referrals/includes/home_summary.html", takes_context=True)
-def referral_inbox_summary(context) -> dict:
-    request = context.get("request")
-    membership = membership_of(getattr(request, "user", None))
-    if membership is None or membership.role not in _INBOX_ROLES:
-        return {"show": False}
-    return {"show": True, "counts": _inbox_counts(request), "member": membership}
+    return inbox_counts(request)["awaiting"]
 
 
 # How many waiting concerns the home page lists before linking to the rest.

@@ -397,7 +397,7 @@ def test_a_retried_create_with_the_same_idempotency_key_creates_once(case, offic
     assert Task.objects.count() == 1
 
 
-# --- "My tasks" on the home page
+# --- Tasks on the home page ("Your work today")
 
 
 def test_the_home_page_lists_my_open_tasks_with_the_overdue_tagged_and_logs_them(
@@ -414,28 +414,29 @@ def test_the_home_page_lists_my_open_tasks_with_the_overdue_tagged_and_logs_them
     # then
     html = home.content.decode()
     assert home.status_code == 200
-    assert "My tasks" in html
-    assert html.index(">Ring the school<") < html.index(">Chase the platform<")
-    assert html.count("Overdue</strong>") == 1
-    assert "15 June 2026" in html and "18 June 2026" in html
+    assert "Your work, most urgent first" in html
+    assert html.index("Task: Ring the school<") < html.index("Task: Chase the platform<")
+    assert html.count(">Overdue</strong>") == 1
+    assert "Overdue: due Monday 15 June" in html and "Due Thursday 18 June" in html
     assert f'href="/cases/{case.id}/"' in html
     entry = AccessLogEntry.objects.order_by("-sequence").first()
     assert entry.username == "officer.north"
     assert {f"task:{sooner.id}", f"task:{later.id}"} <= set(entry.record_ids)
 
 
-def test_the_home_page_says_when_there_are_no_tasks(officer_north, browser_for):
+def test_the_home_page_says_when_nothing_is_due(officer_north, browser_for):
     # when
     html = browser_for(officer_north).get("/").content.decode()
-    # then
-    assert "You have no open tasks." in html
+    # then: no empty section, one sentence
+    assert "Nothing is overdue, due today or due later this week." in html
+    assert "Your work, most urgent first" not in html
 
 
 def test_the_home_page_has_no_tasks_panel_for_an_admin(admin_north, browser_for):
     # when
     html = browser_for(admin_north).get("/").content.decode()
     # then
-    assert "My tasks" not in html
+    assert "Your tasks" not in html
 
 
 # --- A closed case

@@ -22,16 +22,20 @@ def exposure_home(context) -> str:
     if membership_of(user) is None:
         return ""
     parts = []
+    # Home leaves out what is empty: a team with no breach and nothing overdue, a
+    # day with no review yet (the menu's Staff welfare logs one).
     if can(user, "staff.exposure.team"):
         alerts = staff_selectors.team_exposure_alerts_get(actor=user)
-        parts.append(render_to_string("welfare/home/exposure_team.html", {"alerts": alerts}))
+        if alerts.breach_sessions or alerts.overdue:
+            parts.append(render_to_string("welfare/home/exposure_team.html", {"alerts": alerts}))
     if can(user, "staff.exposure.log"):
         minutes, limit = staff_selectors.exposure_minutes_today_get(actor=user)
-        parts.append(
-            render_to_string(
-                "welfare/home/exposure_mine.html",
-                {"minutes": minutes, "limit": limit, "left": max(0, limit - minutes)},
+        if minutes:
+            parts.append(
+                render_to_string(
+                    "welfare/home/exposure_mine.html",
+                    {"minutes": minutes, "limit": limit, "left": max(0, limit - minutes)},
+                )
             )
-        )
     # Each part was rendered by a template, which escaped what it shows.
     return mark_safe("".join(parts))  # noqa: S308

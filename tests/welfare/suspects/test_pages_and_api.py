@@ -4,9 +4,10 @@ what each role sees, countdowns, and query ceilings."""
 from datetime import date
 
 import pytest
-from django.template import Context, Template
-from django.test import RequestFactory
+from django.template.loader import render_to_string
+from django.utils import timezone
 
+from calendars.sections import welfare_checks_section
 from cases.models import EventKind
 from safeguarding.models import FlagKind
 from safeguarding.services.flags import flag_raise
@@ -79,11 +80,11 @@ def test_nobody_else_sees_the_checks(
 
 
 def render_home(member):
-    request = RequestFactory().get("/")
-    request.user = member.user
-    return Template("{% load suspect_welfare_tags %}{% suspect_welfare_home %}").render(
-        Context({"request": request})
-    )
+    """Home's 48-hour checks (calendars.sections): a supervisor's team's, one card each."""
+    section = welfare_checks_section(actor=member.user, now=timezone.now())
+    if section is None:
+        return ""
+    return render_to_string("calendars/home/welfare_checks.html", {"section": section})
 
 
 def test_the_home_list_shows_countdowns_in_constant_queries(
@@ -106,7 +107,7 @@ def test_the_home_list_shows_countdowns_in_constant_queries(
     supervisor_north.user._tideline_membership = False
     # Outside a request, the checks' access-log entry is written at once.
     with django_assert_max_num_queries(3 + ACCESS_LOG_QUERIES):
-        assert render_home(supervisor_north).count("govuk-table__row") == 6
+        assert render_home(supervisor_north).count('class="govuk-summary-card"') == 6
 
 
 def test_the_home_list_is_empty_for_partners(checks, caseworker_lighthouse, admin_north):
