@@ -3,24 +3,25 @@ caution's conditions were met (the older POST-only form), and the outcome report
 with its chart and CSV. A conditional caution's compliance and terms have their
 pages in `cases.views.outcome_cautions`, routed from here."""
 
-import csv
-from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import reports, selectors
+from cases.case_tabs import case_section_url
 from cases.forms import Checkboxes, Radios, UKDateField
 from cases.models import OutcomeCode, PartyRole
 from cases.models.outcome import OUTCOME_21_CONDITIONS
 from cases.services import outcomes as outcome_services
 from cases.views.outcome_cautions import urlpatterns as caution_urlpatterns
-from common.charts import ROW_HEIGHT, BarRow, chart_frame
+from common.charts import ChartLayout, chart_frame
+from common.csv_export import csv_response
 from common.errors import InvalidState, ValidationError
 from common.pages import capability_required, form_errors_from, report_for_year
 
@@ -94,7 +95,7 @@ def _case_for(request, case_id, action: str):
 
 
 def _outcomes_url(case) -> str:
-    return f"{reverse('case-detail', args=[case.id])}#outcomes"
+    return case_section_url(case.id, "outcomes")
 
 
 @capability_required("cases.outcome.add")
@@ -185,75 +186,75 @@ def outcome_conditions(request, case_id, outcome_id):
 # --- The outcome report
 
 
-# The length of a full bar, in SVG user units (the chart is CHART_WIDTH wide).
-BAR_MAX = 560
-
-
-@dataclass(frozen=True)
-class Bar(BarRow):
-    count: int
-    percentage: str
-
-
-def _bars(groups, total: int) -> list[Bar]:
+def _chart(report) -> dict:
     """One bar per group, its length the group's share of all outcomes: a group with
-    half of them fills half the track. The count and percentage are drawn as text."""
-    return [
-        Bar.at(
-            index,
-            width=round(BAR_MAX * group.count / total) if total else 0,
-            label=group.label,
-            count=group.count,
-            percentage=f"{group.percentage}",
+    half of them fills half the track, its count and percentage written beside it."""
+    layout = ChartLayout()
+    for group in report.groups:
+        layout.label(group.label)
+        layout.bar(
+            fraction=group.count / report.total if report.total else 0,
+            value=f"{group.count} ({group.percentage}%)",
         )
-        for index, group in enumerate(groups)
+    return chart_frame(
+        layout=layout,
+        key="outcome",
+        title="Bar chart of outcomes by group",
+        caption=(
+            f"Outcomes in {report.year} by group: {report.total} in all. "
+            "The table below gives the same figures."
+        ),
+        description=" ".join(
+            f"{group.label}: {group.count} ({group.percentage}%)." for group in report.groups
+        ),
+    )
+
+
+def _csv_rows(report) -> list[list[object]]:
+    total_percentage = "100.0" if report.total else "0.0"
+    return [
+        *([group.key, group.label, group.count, group.percentage] for group in report.groups),
+        ["total", "All outcomes", report.total, total_percentage],
     ]
 
 
-# Spreadsheets run a cell that starts with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_cell(value) -> str:
-    text = str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
-def _report_csv(report) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"outcomes-{report.agency.slug}-{report.year}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(["group", "label", "count", "percentage"])
-    for group in report.groups:
-        writer.writerow(
-            [_csv_cell(v) for v in (group.key, group.label, group.count, group.percentage)]
-        )
-    total_percentage = "100.0" if report.total else "0.0"
-    writer.writerow(
-        [_csv_cell(v) for v in ("total", "All outcomes", report.total, total_percentage)]
+def _report(request):
+    return report_for_year(
+        request, lambda year: reports.outcome_report(actor=request.user, year=year)
     )
-    return response
 
 
 @capability_required("cases.report.outcomes")
 @require_GET
 def outcome_report(request):
-    form, report = report_for_year(
-        request, lambda year: reports.outcome_report(actor=request.user, year=year)
-    )
-    if report is not None and request.GET.get("format") == "csv":
-        return _report_csv(report)
+    if request.GET.get("format") == "csv":
+        # The download's address before it had its own.
+        query = urlencode({"year": request.GET["year"]}) if "year" in request.GET else ""
+        return redirect(f"{reverse('outcome-report-csv')}{'?' if query else ''}{query}")
+    form, report = _report(request)
     context = {
         "form": form,
         "report": report,
         "year": report.year if report else timezone.localdate().year,
-        "bars": _bars(report.groups, report.total) if report else [],
-        "chart": chart_frame(
-            bar_max=BAR_MAX, height=ROW_HEIGHT * len(report.groups) if report else 0
-        ),
+        "chart": _chart(report) if report and report.total else None,
+        "csv_url": f"{reverse('outcome-report-csv')}?year={report.year}" if report else "",
     }
     return render(request, "cases/outcome_report.html", context)
+
+
+@capability_required("cases.report.outcomes")
+@require_GET
+def outcome_report_csv(request):
+    """The page's figures as CSV; a year the page would refuse goes back to the page,
+    which says why."""
+    _form, report = _report(request)
+    if report is None:
+        return redirect(f"{reverse('outcome-report')}?{request.GET.urlencode()}")
+    return csv_response(
+        filename=f"outcome-report-{report.agency.slug}-{report.year}.csv",
+        header=["group", "label", "count", "percentage"],
+        rows=_csv_rows(report),
+    )
 
 
 urlpatterns = [
@@ -268,6 +269,7 @@ urlpatterns = [
         name="case-outcome-conditions",
     ),
     path("reports/outcomes/", outcome_report, name="outcome-report"),
+    path("reports/outcomes/csv/", outcome_report_csv, name="outcome-report-csv"),
     # A conditional caution after it is given: its compliance and its terms.
     *caution_urlpatterns,
 ]

@@ -16,7 +16,6 @@ from django.test.utils import CaptureQueriesContext
 from cases.models import Outcome, OutcomeCode
 from cases.outcome_groups import GROUP_OF_CODE, OUTCOME_GROUPS, outcome_group_of
 from cases.reports import outcome_report, percentage_of
-from cases.views.outcomes import _csv_cell
 from tests.factories import CaseFactory, PartyFactory, UserFactory
 
 NOW = datetime(2026, 6, 15, 9, 30, tzinfo=UTC)
@@ -264,6 +263,7 @@ def test_the_page_shows_the_chart_and_the_table(browser_for, officer_north, nort
     # track); the numbers are there as text
     assert 'width="240" height="22" fill="#1d70b8"' in html
     assert 'width="80" height="22" fill="#1d70b8"' in html
+    assert "Outcome 21" in html and "Used for imagery made by young people" in html
     assert "3 (42.9%)" in html
     assert "1 (14.3%)" in html
     assert "<script" not in html.split('<main class="govuk-main-wrapper"')[1]
@@ -272,7 +272,10 @@ def test_the_page_shows_the_chart_and_the_table(browser_for, officer_north, nort
         '          <td class="govuk-table__cell govuk-table__cell--numeric">3</td>\n'
         '          <td class="govuk-table__cell govuk-table__cell--numeric">42.9%</td>'
     ) in html
-    assert 'href="/reports/outcomes/?year=2026&amp;format=csv"' in html
+    assert (
+        '<a class="govuk-link" href="/reports/outcomes/csv/?year=2026" download>'
+        "Download this report as CSV (spreadsheet)</a>"
+    ) in html
 
 
 def test_a_group_with_half_the_outcomes_draws_half_a_bar(browser_for, officer_north, north):
@@ -281,7 +284,7 @@ def test_a_group_with_half_the_outcomes_draws_half_a_bar(browser_for, officer_no
     # when
     html = browser_for(officer_north).get(PAGE, {"year": "2026"}).content.decode()
     # then: half of the 560-wide track, not all of it for being the largest group
-    bars = re.findall(r'<rect x="0" y="\d+" width="(\d+)" height="22" fill="#1d70b8">', html)
+    bars = re.findall(r'<rect class="tl-chart__bar" x="0" y="\d+" width="(\d+)"', html)
     assert [int(width) for width in bars] == [280, 140, 0, 0, 0, 140, 0, 0, 0]
     assert "2 (50.0%)" in html
     assert "1 (25.0%)" in html
@@ -319,20 +322,27 @@ def test_the_page_refuses_a_future_year_with_an_error_summary(browser_for, offic
 
 # --- The CSV
 
+CSV = "/reports/outcomes/csv/"
+
+
+def _csv(response) -> list[list[str]]:
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")  # so that Excel reads it as UTF-8
+    return list(csv.reader(io.StringIO(body[1:])))
+
 
 def test_the_csv_download(browser_for, officer_north, north):
     # given
     _outcomes(north, MIXED_YEAR)
     # when
-    response = browser_for(officer_north).get(PAGE, {"year": "2026", "format": "csv"})
+    response = browser_for(officer_north).get(CSV, {"year": "2026"})
     # then
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        'attachment; filename="outcomes-northshire-police-2026.csv"'
+        'attachment; filename="outcome-report-northshire-police-2026.csv"'
     )
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows == [
+    assert _csv(response) == [
         ["group", "label", "count", "percentage"],
         ["charged_or_summonsed", "Charged or summonsed", "3", "42.9"],
         ["caution", "Caution", "1", "14.3"],
@@ -347,21 +357,28 @@ def test_the_csv_download(browser_for, officer_north, north):
     ]
 
 
-@pytest.mark.parametrize(
-    ("value", "written"),
-    [
-        ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
-        ("+1", "'+1"),
-        ("-1", "'-1"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("Caution", "Caution"),
-        (3, "3"),
-    ],
-)
-def test_csv_cells_cannot_start_a_formula(value, written):
-    assert _csv_cell(value) == written
+def test_the_csv_of_another_year_counts_that_year_only(browser_for, officer_north, north):
+    # given
+    _outcomes(north, ["4"], on=date(2024, 5, 1))
+    _outcomes(north, ["1"])
+    # when
+    rows = _csv(browser_for(officer_north).get(CSV, {"year": "2024"}))
+    # then
+    assert rows[-1] == ["total", "All outcomes", "1", "100.0"]
+
+
+def test_the_old_csv_address_leads_to_the_csv(browser_for, officer_north):
+    response = browser_for(officer_north).get(PAGE, {"year": "2025", "format": "csv"})
+    assert response.status_code == 302
+    assert response["Location"] == "/reports/outcomes/csv/?year=2025"
+
+
+def test_a_csv_of_a_refused_year_goes_back_to_the_page_that_says_why(browser_for, officer_north):
+    response = browser_for(officer_north).get(CSV, {"year": "2027"})
+    assert response.status_code == 302
+    assert response["Location"] == "/reports/outcomes/?year=2027"
 
 
 def test_the_csv_is_404_for_roles_without_the_report(browser_for, admin_north):
-    response = browser_for(admin_north).get(PAGE, {"year": "2026", "format": "csv"})
+    response = browser_for(admin_north).get(CSV, {"year": "2026"})
     assert response.status_code == 404

@@ -3,6 +3,8 @@ purpose) as a GOV.UK table, a server-drawn SVG chart per agency pair, a period
 chosen in a GET form (the last 90 days unless asked), and the same queries
 whatever the number of referrals."""
 
+import csv
+import io
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -116,12 +118,22 @@ def test_the_page_shows_the_chart_and_the_table(browser_for, officer_north, marc
     assert ("to Harbour Victim Support: 4 sent, 2 completed, 1 completed with feedback.") in main
     assert "style=" not in main
     assert "<script" not in main
-    # one scale: the pair with the most sent (4) fills the 520-wide track
-    widths = re.findall(r'<rect x="0" y="\d+" width="(\d+)" height="20" fill="#', main)
-    track, bars = widths[0::2], widths[1::2]
-    assert set(track) == {"520"}
-    assert bars == ["520", "260", "130", "130", "0", "0", "130", "0", "0"]
-    assert "4 sent" in main
+    # one scale: the pair with the most sent (4) fills the 560-wide track
+    track = re.findall(r'<rect class="tl-chart__track" x="0" y="\d+" width="(\d+)"', main)
+    bars = re.findall(r'<rect class="tl-chart__bar" x="0" y="\d+" width="(\d+)"', main)
+    assert set(track) == {"560"}
+    assert bars == ["560", "280", "140", "140", "0", "0", "140", "0", "0"]
+    # the full bar's value inside its end, so that it stays on the track
+    assert (
+        '<text class="tl-chart__value--on-bar" x="552" y="40" text-anchor="end" '
+        'fill="#ffffff" font-weight="bold">4 sent</text>'
+    ) in main
+    # no strategy discussion here: its explanation appears only beside the term
+    assert "A meeting of police, children" not in main
+    assert (
+        '<a class="govuk-link" href="/reports/referrals/csv/?from=2026-03-01&amp;to=2026-03-31" '
+        "download>Download this report as CSV (spreadsheet)</a>"
+    ) in main
     assert "1 completed with feedback" in main
     # the table: a caption, column and row headers, one row per pair and purpose
     assert '<caption class="govuk-table__caption govuk-table__caption--m"' in main
@@ -291,3 +303,70 @@ def test_the_page_costs_the_same_queries_for_2_or_10_referrals(
     # then
     assert _cells(html, "All referrals")[0] == "10"
     assert len(ten) == len(two)
+
+
+# --- The CSV
+
+CSV = "/reports/referrals/csv/"
+
+
+def _csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_csv_has_the_tables_figures(browser_for, officer_north, march):
+    # when
+    response = browser_for(officer_north).get(CSV, MARCH)
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="referral-report-northshire-police-2026-03-01-to-2026-03-31.csv"'
+    )
+    rows = _csv(response)
+    assert rows[0][:4] == ["from agency", "to agency", "purpose", "sent"]
+    assert len(rows) == 1 + 3 + 1
+    victim_support = next(row for row in rows if row[2] == "Victim support")
+    assert victim_support[:2] == ["Northshire Police", "Harbour Victim Support"]
+    assert victim_support[3:] == ["4", "2", "1", "2", "2", "0", "0", "1.0", "7.0", "1", "50.0"]
+    # none completed: no share, as the page's dash
+    suspect_support = next(row for row in rows if row[2].startswith("Support for a suspect"))
+    assert suspect_support[-1] == ""
+    assert rows[-1][:4] == ["All referrals", "", "", "6"]
+
+
+def test_the_csv_neutralises_a_name_that_would_run_as_a_formula(browser_for, officer_north, north):
+    # given: an agency named (by an admin somewhere) like a formula
+    formula = AgencyFactory(slug="formula", name='=HYPERLINK("http://evil")')
+    make_referral(
+        from_agency=north, to_agency=formula, purpose="victim_support", sent_at=_at(2, 10)
+    )
+    # when
+    rows = _csv(browser_for(officer_north).get(CSV, MARCH))
+    # then
+    assert rows[1][1] == '\'=HYPERLINK("http://evil")'
+
+
+def test_a_csv_of_a_refused_period_goes_back_to_the_page(browser_for, officer_north):
+    response = browser_for(officer_north).get(CSV, {"from": "31/03/2026", "to": "01/03/2026"})
+    assert response.status_code == 302
+    assert response["Location"] == "/reports/referrals/?from=31%2F03%2F2026&to=01%2F03%2F2026"
+
+
+def test_the_csv_is_404_for_roles_without_the_report(browser_for, admin_north):
+    assert browser_for(admin_north).get(CSV, MARCH).status_code == 404
+
+
+def test_a_strategy_discussion_row_explains_the_term(browser_for, officer_north, north, mash):
+    # given
+    make_referral(
+        from_agency=north, to_agency=mash, purpose="strategy_discussion", sent_at=_at(2, 10)
+    )
+    # when
+    html = browser_for(officer_north).get(PAGE, MARCH).content.decode()
+    # then: beside the purpose, in its row header
+    assert re.search(
+        r"Strategy discussion<p class=\"govuk-hint app-term-hint\">"
+        r"A meeting of police, children&#x27;s services and others",
+        html,
+    )

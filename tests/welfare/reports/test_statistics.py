@@ -2,6 +2,8 @@
 agency, suppression as published through the API, the refusals, the query ceiling
 and the page with its charts."""
 
+import csv
+import io
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -389,24 +391,71 @@ def test_the_page_shows_the_figures_and_the_charts(browser_for, officer_north, n
     assert html.count("<figure") == 4
     assert html.count('role="img"') == 4
     assert "<script" not in html.split('<main class="govuk-main-wrapper"')[1]
-    # a bar's length is its share: 78.3% of the 520-wide track
-    assert 'width="407" height="22" fill="#1d70b8"' in html
+    # a bar's length is its share: 78.3% of the 560-wide track
+    assert 'width="438" height="22" fill="#1d70b8"' in html
     assert "18 (78.3%)" in html
     # incidents by stage: half each for custody and within 48 hours
-    assert html.count('width="260" height="22" fill="#1d70b8"') == 2
+    assert html.count('width="280" height="22" fill="#1d70b8"') == 2
     assert "Incidents in 2026 by stage: 10 in all." in html
-    assert "fewer than 5" in html  # the note explains it
+    assert "withheld (fewer than 5)" in html  # the note explains it
     assert 'id="suppression-note"' in html
+    assert (
+        '<a class="govuk-link" href="/reports/suspect-welfare/csv/?year=2026" download>'
+        "Download this report as CSV (spreadsheet)</a>"
+    ) in html
 
 
-def test_the_page_shows_suppressed_figures_in_words(browser_for, officer_north, north):
-    # given
+def _chart(html: str, key: str) -> str:
+    match = re.search(rf'<figcaption[^>]*id="{key}-chart-caption".*?</figure>', html, re.S)
+    return match.group(0) if match else ""
+
+
+def test_the_page_shows_withheld_figures_in_words_never_as_empty_bars(
+    browser_for, officer_north, north
+):
+    # given: 3 of 10 suspects at risk (fewer than 5), so "not at risk" is withheld too
     _suspects(Builder(north), at_risk=3, not_at_risk=7)
     # when
     html = browser_for(officer_north).get(PAGE, {"year": "2026"}).content.decode()
+    # then: the chart draws the one figure it may, and says the others in words, with
+    # no track under them
+    chart = _chart(html, "screening")
+    assert chart.count('class="tl-chart__track"') == 1
+    assert "10 (100.0%)" in chart
+    assert chart.count('font-weight="bold"><tspan x="0" y="') == 2
+    assert ">withheld (fewer than 5)</tspan>" in chart
+    assert "At risk: withheld (fewer than 5)." in chart
+    # the table says the same, and which was withheld to protect another
+    assert (
+        '<td class="govuk-table__cell govuk-table__cell--numeric">withheld (fewer than 5)</td>'
+    ) in html
+    assert (
+        '<td class="govuk-table__cell govuk-table__cell--numeric">'
+        "withheld (to protect a small figure)</td>"
+    ) in html
+    # and the number itself is nowhere
+    assert not re.search(r">\s*3\s*<", html.split('id="suppression-note"')[1])
+
+
+def test_a_chart_with_nothing_to_draw_is_a_sentence(browser_for, officer_north, north):
+    # given: 2 incidents, so the total and every stage's share are withheld
+    build = Builder(north)
+    for _ in range(2):
+        build.incident(kind="self_harm", stage="under_investigation", occurred_at=IN_2026)
+    # when
+    html = browser_for(officer_north).get(PAGE, {"year": "2026"}).content.decode()
     # then
-    assert '<span class="govuk-tag govuk-tag--grey">fewer than 5</span>' in html
-    assert "At risk: fewer than 5, share withheld." in html
+    assert _chart(html, "incidents") == ""
+    assert (
+        "There is no chart of incidents by stage: every figure in it is 0 or withheld, so "
+        "that no one can be identified. The table gives them."
+    ) in html
+    # the stage that is a term of art has its explanation beside it
+    assert re.search(
+        r"Released under investigation or on bail<p class=\"govuk-hint app-term-hint\">"
+        r"Released from custody without bail",
+        html,
+    )
 
 
 def test_the_page_says_when_a_year_has_nothing(browser_for, officer_north):
@@ -415,7 +464,7 @@ def test_the_page_says_when_a_year_has_nothing(browser_for, officer_north):
     # then
     assert "Suspect welfare statistics 2024" in html
     assert "No incidents were recorded in 2024." in html
-    assert "<svg" not in html
+    assert "<svg" not in html.split('<main class="govuk-main-wrapper"')[1]
 
 
 def test_the_page_refuses_a_future_year_with_an_error_summary(browser_for, officer_north):
@@ -431,3 +480,52 @@ def test_the_page_refuses_a_future_year_with_an_error_summary(browser_for, offic
 
 def test_the_page_for_an_auditor(browser_for, auditor_north):
     assert browser_for(auditor_north).get(PAGE).status_code == 200
+
+
+# --- The CSV
+
+CSV = "/reports/suspect-welfare/csv/"
+
+
+def test_the_csv_writes_withheld_figures_as_withheld_never_the_number(
+    browser_for, officer_north, north
+):
+    # given
+    _suspects(Builder(north), at_risk=3, not_at_risk=7)
+    # when
+    response = browser_for(officer_north).get(CSV, {"year": "2026"})
+    # then
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="suspect-welfare-report-northshire-police-2026.csv"'
+    )
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["table", "figure", "number", "share"]
+    screening = {row[1]: row[2:] for row in rows if row[0].startswith("Suspects first told")}
+    assert screening == {
+        "Suspects who learnt of an investigation": ["10", ""],
+        "Screened for suicide risk": ["10", "100.0%"],
+        "At risk or unknown": ["withheld (fewer than 5)", "withheld"],
+        "At risk": ["withheld (fewer than 5)", "withheld"],
+        "Unknown, never at risk": ["0", "0.0%"],
+        "Not at risk": ["withheld (to protect a small figure)", "withheld"],
+        "Not screened": ["0", "0.0%"],
+    }
+    assert ["Safety plans made in 2026", "Safety plans made", "0", ""] in rows
+    assert {row[0] for row in rows[1:]} >= {
+        "48-hour checks due in 2026, by how they went",
+        "Welfare contacts due in 2026, by how they went",
+        "Incidents in 2026 by stage",
+        "Incidents in 2026 by kind",
+    }
+
+
+def test_the_csv_is_404_for_roles_without_the_statistics(browser_for, admin_north):
+    assert browser_for(admin_north).get(CSV).status_code == 404
+
+
+def test_a_csv_of_a_refused_year_goes_back_to_the_page(browser_for, officer_north):
+    response = browser_for(officer_north).get(CSV, {"year": "2027"})
+    assert response.status_code == 302
+    assert response["Location"] == "/reports/suspect-welfare/?year=2027"
