@@ -85,6 +85,10 @@ def _entries(history_qs, record_type: str, m2m: dict | None = None):
             "record_id": str(row.id),
             "change": {"+": "created", "~": "changed", "-": "deleted"}[row.history_type],
             "changed_by": row.history_user.get_username() if row.history_user else None,
+            # What a page shows: a person's name, never a username (issue 18).
+            "changed_by_name": (row.history_user.get_full_name() or row.history_user.get_username())
+            if row.history_user
+            else None,
             "reason": row.history_change_reason,
             "fields": changed_fields,
         }

@@ -7,7 +7,14 @@ of what they hold. The page renders them with the `case_panel_tags` library.
 
 A provider that takes a third argument, `reads`, is given the page's `CasePageReads`:
 what the page has read already (the parties the reader may see) and what another
-panel has (welfare's duties), so that each is read once for the whole page."""
+panel has (welfare's duties), so that each is read once for the whole page.
+
+The case page is a summary and sub-pages (cases.case_tabs, issue 18): each page asks
+only the providers of its own tab, so that it reads only what it shows. A provider
+says on which tabs it shows with `@case_tab("risk")`; the tab `"facts"` is the
+key-facts header above every tab (a provider answers a fact as a CasePanel whose
+template is one row of the header's list, placed by `order`). A provider on more than
+one tab reads `reads.tab` to answer the one asked."""
 
 import inspect
 from collections.abc import Callable
@@ -29,8 +36,14 @@ class CasePanel:
     title: str
     template: str
     context: dict[str, Any] = field(default_factory=dict)
-    # Panels about immediate risk sit above the people; the rest after the decisions.
+    # Panels about immediate risk come first on their tab.
     prominent: bool = False
+    # The place of a key fact in the header (the "facts" tab), smallest first.
+    order: int = 50
+
+
+# The key-facts header above every tab: not a page of its own.
+FACTS = "facts"
 
 
 class CasePageReads:
@@ -40,9 +53,18 @@ class CasePageReads:
     first panel that asks. `once(key, read)`: a read more than one panel needs, made
     by the first that asks; `key` names it, prefixed by the app that reads it."""
 
-    def __init__(self, *, actor: User, case: Case, parties: list[CaseParty] | None = None):
+    def __init__(
+        self,
+        *,
+        actor: User,
+        case: Case,
+        parties: list[CaseParty] | None = None,
+        tab: str = "summary",
+    ):
         self.actor = actor
         self.case = case
+        # The tab being asked for: a provider on several tabs answers this one.
+        self.tab = tab
         self._shared: dict[str, Any] = {}
         if parties is not None:
             self.__dict__["parties"] = parties
@@ -59,8 +81,24 @@ class CasePageReads:
 
 # `provider(actor, case)`, or `provider(actor, case, reads)` to share the page's reads.
 PanelProvider = Callable[..., list[CasePanel]]
+_P = TypeVar("_P", bound=Callable[..., Any])
 
 _providers: list[tuple[str, PanelProvider, bool]] = []
+
+
+def case_tab(*tabs: str) -> Callable[[_P], _P]:
+    """Declare the tabs (cases.case_tabs slugs, or FACTS) on which a provider shows."""
+
+    def declare(provider: _P) -> _P:
+        provider.case_tabs = frozenset(tabs)  # type: ignore[attr-defined]
+        return provider
+
+    return declare
+
+
+def provider_tabs(provider: PanelProvider) -> frozenset[str]:
+    # A provider that does not say shows on the summary, as it did on the one page.
+    return getattr(provider, "case_tabs", frozenset({"summary"}))
 
 
 def case_panel_register(name: str, provider: PanelProvider) -> None:
@@ -71,9 +109,21 @@ def case_panel_register(name: str, provider: PanelProvider) -> None:
         _providers.append((name, provider, takes_reads))
 
 
-def case_panels(actor: User, case: Case, reads: CasePageReads | None = None) -> list[CasePanel]:
+def case_panels(
+    actor: User, case: Case, reads: CasePageReads | None = None, *, tab: str | None = None
+) -> list[CasePanel]:
+    """The panels of one tab (`tab`, else the reads' tab), from its providers only."""
     reads = reads if reads is not None else CasePageReads(actor=actor, case=case)
+    tab = tab or reads.tab
+    page_tab, reads.tab = reads.tab, tab
     panels: list[CasePanel] = []
-    for _, provider, takes_reads in _providers:
-        panels.extend(provider(actor, case, reads) if takes_reads else provider(actor, case))
+    try:
+        for _, provider, takes_reads in _providers:
+            if tab not in provider_tabs(provider):
+                continue
+            panels.extend(provider(actor, case, reads) if takes_reads else provider(actor, case))
+    finally:
+        reads.tab = page_tab
+    if tab == FACTS:
+        panels.sort(key=lambda panel: panel.order)
     return panels

@@ -39,9 +39,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.selectors.supervision import Recipients
+from cases.case_tabs import case_section_url
 from cases.models import CaseStatus, ContactLog, Task, TaskStatus
 from common.dates import day_text
-from common.notifications import Notice, named, notices_deliver, section_link, sweep_counts
+from common.notifications import Notice, named, notices_deliver, sweep_counts
 
 NEXT_CONTACT_DUE = "cases.next_contact_due"
 TASK_DUE_TODAY = "cases.task_due_today"
@@ -83,7 +84,7 @@ def _contact_notices(today: date) -> Iterator[Notice]:
                 if due_on < today
                 else f"Case {reference}: a follow-up contact you planned is due today."
             ),
-            link=section_link("case-detail", contact.case_id, "contacts"),
+            link=case_section_url(contact.case_id, "contacts"),
             dedupe_key=f"contact:{contact.pk}:next:{due_on.isoformat()}",
             responsible=named(contact.made_by),
         )

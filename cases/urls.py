@@ -17,6 +17,7 @@ urlpatterns = patterns_of(
     "cases.views",
     [
         "cases",
+        "case_tabs",
         "identifiers",
         "lifecycle",
         "transfers",

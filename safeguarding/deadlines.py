@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from agencies.selectors.supervision import Recipients
 from agencies.working_days import working_days_between_any_of
+from cases.case_tabs import case_section_url
 from cases.models import CaseStatus
 from common.dates import day_text, deadline_status_between, when_text
 from common.notifications import (
@@ -30,7 +31,6 @@ from common.notifications import (
     moment_key,
     named,
     notices_deliver,
-    section_link,
     sweep_counts,
 )
 from safeguarding.models import CasePriority, Flag, StrategyDiscussion, StrategyDiscussionChild
@@ -154,7 +154,7 @@ def _strategy_notices(now: datetime) -> Iterator[Notice]:
                     if overdue
                     else f"{what} is due by {when_text(due)}."
                 ),
-                link=section_link("case-detail", discussion.case_id, "strategy-discussions"),
+                link=case_section_url(discussion.case_id, "strategy-discussions"),
                 # Each child's own deadline. A discussion from before children had
                 # rows kept its id as its one child's (migration 0003), so its key is
                 # the same and nobody is told twice across the change.
@@ -182,7 +182,7 @@ def _queue_notices(now: datetime) -> Iterator[Notice]:
                 f"A case in the work queue passed its first-action due time ({when_text(due)}) "
                 "with no first action recorded."
             ),
-            link=section_link("case-detail", case.pk, "summary"),
+            link=case_section_url(case.pk, "summary"),
             # The due time moves when the case's level changes: a new due time
             # missed is a new event.
             dedupe_key=f"queue:{case.pk}:first_action:overdue:{moment_key(due)}",
@@ -208,7 +208,7 @@ def _flag_notices(now: datetime) -> Iterator[Notice]:
         yield Notice(
             kind=FLAG_REVIEW_DUE,
             message=f"A flag is due for review (review date {day_text(flag.review_on)}).",
-            link=section_link("case-detail", flag.case_id, "flags"),
+            link=case_section_url(flag.case_id, "flags"),
             dedupe_key=f"flag:{flag.pk}:review:{flag.review_on.isoformat()}:due",
             responsible=named(flag.raised_by),
             escalate=True,

@@ -69,6 +69,7 @@ from django.utils import timezone
 from agencies.selectors.supervision import Recipients
 from agencies.working_days import working_days_between_any_of
 from cases.bail import bail_state
+from cases.case_tabs import case_section_url
 from cases.models import Case, CaseStatus, EventKind, InvestigationEvent
 from common.dates import day_text, time_text, when_text, working_days_text
 from common.notifications import (
@@ -77,7 +78,6 @@ from common.notifications import (
     moment_key,
     named,
     notices_deliver,
-    section_link,
     sweep_counts,
 )
 from welfare.models import Duty, DutyKind, DutyStatus
@@ -204,7 +204,7 @@ def _duty_notice(duty: Duty, now: datetime) -> Notice | None:
     return Notice(
         kind=f"welfare.{family}_{notice}",
         message=message,
-        link=section_link("case-detail", duty.case_id, section),
+        link=case_section_url(duty.case_id, section),
         # The due moment is part of the event: a duty whose deadline moved is news again.
         dedupe_key=f"duty:{duty.pk}:{notice}:{moment_key(due)}",
         # Missed deadlines go to the supervisors as well.
@@ -269,7 +269,7 @@ def _bail_notices(now: datetime) -> Iterator[Notice]:
         yield Notice(
             kind=BAIL_ENDING,
             message=_bail_message(ends_on, today, working_days),
-            link=section_link("case-detail", event.case_id, "events"),
+            link=case_section_url(event.case_id, "events"),
             # A new end date (an extension) is a new event.
             dedupe_key=f"bail:{event.suspect_id}:ends:{ends_on.isoformat()}:warning",
             responsible=named(event.case.lead_officer),

@@ -6,13 +6,13 @@ the service's errors on the form's fields."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from agencies.access import can
 from agencies.selectors import member_list_for_casework, team_list
 from cases import selectors
+from cases.case_tabs import case_section_url
 from cases.events import PARTY_UPDATES_OWED, event_collect
 from cases.forms import (
     CaseChangeForm,
@@ -48,7 +48,7 @@ def _case(request, case_id, action: str):
 
 
 def _to_case(case, section: str):
-    return redirect(f"{reverse('case-detail', args=[case.id])}#{section}")
+    return redirect(case_section_url(case.id, f"{section}"))
 
 
 def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:

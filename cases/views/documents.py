@@ -3,10 +3,11 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from cases import selectors
+from cases.case_tabs import case_section_url
 from cases.services import documents as document_services
 from common.errors import FileTooLarge, UnsupportedFileType, ValidationError
 from common.pages import capability_required, form_errors_from
@@ -56,7 +57,7 @@ def document_create(request, case_id):
             form_errors_from(form, error)
         else:
             messages.success(request, f"{document.title} is attached to {case.reference}.")
-            return redirect(f"{reverse('case-detail', args=[case.id])}#documents")
+            return redirect(case_section_url(case.id, "documents"))
     return render(request, "cases/document_form.html", {"form": form, "case": case})
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cases import selectors
+from cases.case_tabs import case_section_url
 from cases.forms.events import EventForm
 from cases.models import PartyRole
 from cases.services import events as event_services
@@ -19,7 +20,7 @@ _FIELD_NAMES = {"occurred_at": "occurred_on"}
 
 
 def _events_url(case) -> str:
-    return f"{reverse('case-detail', args=[case.id])}#events"
+    return case_section_url(case.id, "events")
 
 
 @capability_required("cases.event.add")

@@ -4,11 +4,12 @@ identifiers themselves are shown with each party in the case page's people secti
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.views.decorators.http import require_http_methods
 
 from agencies.access import can
 from cases import selectors
+from cases.case_tabs import case_section_url
 from cases.forms.identifiers import IdentifierForm, IdentifierRemoveForm
 from cases.selectors import identifiers as identifier_selectors
 from cases.services import identifiers as identifier_services
@@ -28,7 +29,7 @@ def _case_and_party(request, case_id, party_id, action: str):
     if not can(request.user, action, case):
         raise Http404()
     party = selectors.party_get_for_actor(actor=request.user, case=case, party_id=party_id)
-    return case, party, f"{reverse('case-detail', args=[case.id])}#party-{party.id}"
+    return case, party, case_section_url(case.id, f"party-{party.id}")
 
 
 @capability_required("cases.identifier.add")

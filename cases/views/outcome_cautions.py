@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods
 
 from cases import selectors
+from cases.case_tabs import case_section_url
 from cases.forms import Radios, UKDateField
 from cases.services import outcome_cautions
 from common.errors import InvalidState
@@ -22,7 +23,7 @@ def _case_for(request, case_id):
 
 
 def _outcomes_url(case) -> str:
-    return f"{reverse('case-detail', args=[case.id])}#outcomes"
+    return case_section_url(case.id, "outcomes")
 
 
 def _outcome_read_log(request, case, outcome) -> None:

@@ -12,6 +12,7 @@ from agencies import access
 from agencies.models import Role
 from agencies.selectors import member_list_for_casework
 from cases import selectors
+from cases.case_tabs import case_section_url
 from cases.forms import UKDateField
 from cases.models import Case, Task, TaskStatus
 from cases.selectors.tasks import task_get_for_actor
@@ -25,7 +26,7 @@ _ASSIGNEE_MESSAGE = "Choose an active caseworker of your agency to do the task."
 
 
 def _tasks_url(case: Case) -> str:
-    return f"{reverse('case-detail', args=[case.id])}#tasks"
+    return case_section_url(case.id, "tasks")
 
 
 # --- Giving a task

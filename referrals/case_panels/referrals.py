@@ -5,12 +5,13 @@ the urgent concerns partners raised on them, which stand on the case."""
 
 from agencies.access import can
 from cases.models import Case
-from cases.panels import CasePanel
+from cases.panels import CasePanel, case_tab
 from referrals.selectors import referral_list_for_case
 from referrals.selectors.concerns import concern_list_for_case
 from referrals.views.display import list_rows
 
 
+@case_tab("referrals")
 def referral_panels(actor, case: Case) -> list[CasePanel]:
     if not can(actor, "referrals.referral.view"):
         return []
@@ -37,9 +38,10 @@ def referral_panels(actor, case: Case) -> list[CasePanel]:
     ]
 
 
+@case_tab("risk")
 def concern_panels(actor, case: Case) -> list[CasePanel]:
     """The urgent concerns that stand on the case, in the compartments the reader is
-    cleared for; shown with the risks, above the people, while any waits."""
+    cleared for; on the Risk tab, first while any waits."""
     concerns = list(concern_list_for_case(actor=actor, case=case))
     if not concerns:
         return []

@@ -19,6 +19,7 @@ from agencies.access import membership_of
 from agencies.models import Membership
 from agencies.selectors import agency_list
 from cases import selectors as case_selectors
+from cases.case_tabs import case_section_url
 from cases.models import Case
 from common.dates import weekday_when_text
 from common.errors import InvalidState, PreconditionFailed, ValidationError
@@ -177,7 +178,7 @@ def _receiver_initial(draft: Referral | None) -> dict:
 def _back_url(case: Case, draft: Referral | None) -> str:
     if draft is not None:
         return reverse("referral-page", args=[draft.id])
-    return f"{reverse('case-detail', args=[case.id])}#referrals"
+    return case_section_url(case.id, "referrals")
 
 
 def _render_receiver_step(request, case, draft, form):
@@ -328,7 +329,7 @@ def referral_create_page(request, case_id):
     )
     if not case.is_open:
         messages.error(request, f"{case.reference} is closed: nothing new can be referred.")
-        return redirect(f"{reverse('case-detail', args=[case.id])}#referrals")
+        return redirect(case_section_url(case.id, "referrals"))
     return _referral_form(request, case=case, draft=None)
 
 

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from cases import selectors as case_selectors
+from cases.case_tabs import case_section_url
 from cases.models import Case
 
 
@@ -21,4 +22,15 @@ def case_form_page(
 ) -> HttpResponse:
     """A form page about a case's records: `section` is the part of the case page its
     back link and Cancel go to; `context` adds the heading and what the page shows."""
-    return render(request, template, {"form": form, "case": case, "section": section, **context})
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "case": case,
+            "section": section,
+            # The tab of the case page that shows the section (cases.case_tabs).
+            "section_url": case_section_url(case.pk, section),
+            **context,
+        },
+    )

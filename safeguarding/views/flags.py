@@ -5,12 +5,13 @@ whose context `flags_section(actor, case)` builds."""
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from agencies import access
 from cases import selectors as case_selectors
+from cases.case_tabs import case_section_url
 from cases.forms import UKDateField
 from cases.models import Case
 from common.errors import InvalidState, ValidationError
@@ -86,7 +87,7 @@ class FlagClearForm(forms.Form):
 
 
 def _to_flags(case: Case):
-    return redirect(f"{reverse('case-detail', args=[case.id])}#flags")
+    return redirect(case_section_url(case.id, "flags"))
 
 
 @capability_required("safeguarding.flag.raise")

@@ -10,16 +10,18 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from agencies import access
 from cases import selectors as case_selectors
+from cases.case_tabs import case_section_url
 from cases.forms import TimeField, UKDateField
 from cases.models import Case, PartyRole
 from common.dates import when_text
 from common.errors import InvalidState, ValidationError
+from common.glossary import term_explanation
 from common.pages import capability_required, form_errors_from
 from safeguarding import selectors
 from safeguarding.deadlines import strategy_discussions_with_deadlines
@@ -83,6 +85,7 @@ class StrategyDiscussionForm(forms.Form):
         required="Select whether section 47 enquiries start.",
         invalid="Select whether section 47 enquiries start.",
         help_text=(
+            f"{term_explanation('section_47')} "
             f"If they do, the initial child protection conference is due within "
             f"{CONFERENCE_WITHIN_WORKING_DAYS} working days of this discussion, and the child "
             f"and family assessment within {ASSESSMENT_WITHIN_WORKING_DAYS} working days of "
@@ -134,7 +137,7 @@ class AssessmentCompletedForm(forms.Form):
 
 
 def _to_strategy(case: Case):
-    return redirect(f"{reverse('case-detail', args=[case.id])}#strategy-discussions")
+    return redirect(case_section_url(case.id, "strategy-discussions"))
 
 
 def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:

@@ -9,15 +9,17 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cases import selectors as case_selectors
+from cases.case_tabs import case_section_url
 from cases.forms import TimeField, UKDateField
 from cases.forms.fields import Checkboxes
 from cases.models import Case, PartyRole
 from common.errors import InvalidState, ValidationError
+from common.glossary import term_explanation
 from common.pages import capability_required, form_errors_from
 from safeguarding import selectors
 from safeguarding.deadlines import strategy_discussions_with_deadlines
@@ -32,7 +34,7 @@ INVITEE_ROWS = 6
 
 
 def _to_strategy(case: Case):
-    return redirect(f"{reverse('case-detail', args=[case.id])}#strategy-discussions")
+    return redirect(case_section_url(case.id, "strategy-discussions"))
 
 
 def _moment(day, at):
@@ -179,6 +181,7 @@ class HoldForm(forms.Form):
                 coerce=lambda value: value == "yes",
                 required=f"Select whether section 47 enquiries start for {name}.",
                 invalid=f"Select whether section 47 enquiries start for {name}.",
+                help_text=term_explanation("section_47"),
             )
             self.fields[f"rationale_{key}"] = text_answer(
                 f"Rationale for {name}",
@@ -281,6 +284,7 @@ class DecisionForm(forms.Form):
         coerce=lambda value: value == "yes",
         required="Select whether section 47 enquiries start for this child.",
         invalid="Select whether section 47 enquiries start for this child.",
+        help_text=term_explanation("section_47"),
     )
     rationale = text_answer(
         "Rationale",

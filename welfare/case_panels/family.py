@@ -7,12 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import PartyRole
-from cases.panels import CasePageReads, CasePanel
+from cases.panels import CasePageReads, CasePanel, case_tab
 from welfare.case_panels import case_page_duties
 from welfare.models import DutyKind
 from welfare.selectors.family import family_access_check, family_support_get
 
 
+@case_tab("welfare")
 def family_panels(actor, case, reads: CasePageReads | None = None) -> list[CasePanel]:
     if not family_access_check(actor, case):
         return []

@@ -8,12 +8,13 @@ Only for police casework of the owning force (`welfare.suspect.view`)."""
 from django.utils import timezone
 
 from cases.models import PartyRole
-from cases.panels import CasePageReads, CasePanel
+from cases.panels import CasePageReads, CasePanel, case_tab
 from welfare.case_panels import case_page_duties
 from welfare.check_lateness import countdown
 from welfare.selectors.suspects import suspect_welfare_access_check, suspect_welfare_list
 
 
+@case_tab("welfare")
 def suspects_panels(actor, case, reads: CasePageReads | None = None) -> list:
     if not suspect_welfare_access_check(actor, case):
         return []

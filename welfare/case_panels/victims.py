@@ -2,13 +2,15 @@
 named contact, the updates owed (open first, then the latest met) with one-click
 "Log update" links, and the referral to support."""
 
-from django.urls import reverse
 from django.utils import timezone
 
 from agencies import access
-from cases.panels import CasePageReads, CasePanel
+from agencies.audit import access_list_record
+from cases.case_tabs import case_section_url
+from cases.panels import FACTS, CasePageReads, CasePanel, case_tab
 from welfare.case_panels import case_page_duties
-from welfare.models import CONTACT_DUTIES, VICTIM_DUTIES, DutyKind
+from welfare.duty_pages import duty_meet_page
+from welfare.models import CONTACT_DUTIES, VICTIM_DUTIES, DutyKind, DutyStatus
 from welfare.selectors import duties as duty_selectors
 from welfare.selectors import victims as victim_selectors
 from welfare.services.victim_updates import told_about_text
@@ -17,7 +19,11 @@ from welfare.services.victim_updates import told_about_text
 RECENT_CLOSED = 3
 
 
+@case_tab("welfare", FACTS)
 def victims_panels(actor, case, reads: CasePageReads | None = None) -> list:
+    if reads is not None and reads.tab == FACTS:
+        # The next duty is of every kind the reader's agency owes, not only victims'.
+        return _next_duty_fact(actor, case)
     if not access.can(actor, "welfare.victim_care.view", case):
         return []
     if reads is None:
@@ -51,7 +57,7 @@ def victims_panels(actor, case, reads: CasePageReads | None = None) -> list:
                 "case": case,
                 "victims": victims,
                 "contact_kinds": CONTACT_DUTIES,
-                "back": f"{reverse('case-detail', args=[case.id])}#victims-code",
+                "back": case_section_url(case.id, "victims-code"),
             },
         )
     ]
@@ -77,3 +83,34 @@ def _contacts_told(actor, victims: list) -> None:
         ]
         contacts.sort(key=lambda pair: pair[0].contacted_at, reverse=True)
         victim.contacts_told = contacts  # an attribute for the template, not a model field
+
+
+def _next_duty_fact(actor, case) -> list[CasePanel]:
+    """The key-facts header's next duty: the reader's agency's open duty on the case
+    due soonest, in the compartments they are cleared for (one query), what and when,
+    linked to the page that meets it. Its read is logged, as a list's."""
+    if not access.can(actor, "welfare.duty.view"):
+        return []
+    duty = (
+        duty_selectors.duty_scope(actor)
+        .filter(case=case, status=DutyStatus.OPEN)
+        .select_related("party__person")
+        .order_by("due_at", "created_at", "id")
+        .first()
+    )
+    if duty is not None:
+        duty.case = case
+        access_list_record(actor=actor, records=[duty])
+    return [
+        CasePanel(
+            "fact-next-duty",
+            "Next duty due",
+            "welfare/includes/fact_next_duty.html",
+            {
+                "duty": duty,
+                "overdue": duty is not None and duty.due_at < timezone.now(),
+                "duty_url": duty_meet_page(duty) if duty is not None else None,
+            },
+            order=60,
+        )
+    ]

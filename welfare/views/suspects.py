@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cases import selectors as case_selectors
+from cases.case_tabs import case_section_url
 from cases.forms import TimeField, UKDateField
 from cases.models import PartyRole
 from common.errors import InvalidState, ValidationError
+from common.glossary import term_explanation
 from common.pages import capability_required, form_errors_from, form_save
 from welfare.models import (
     Answer,
@@ -114,6 +116,9 @@ class SafetyPlanForm(_SuspectForm):
 class IncidentForm(_SuspectForm):
     kind = radio_field("What happened?", choices=IncidentKind.choices)
     stage = radio_field("At what stage of the investigation?", choices=IncidentStage.choices)
+    stage.item_hints = {  # type: ignore[attr-defined]  # read by the govuk_radios tag
+        IncidentStage.UNDER_INVESTIGATION.value: term_explanation("released_under_investigation")
+    }
     occurred_on = UKDateField(required=False, label="Date it happened")
     occurred_time = TimeField(required=False, label="Time it happened")
     serious_harm = forms.BooleanField(required=False, label="It caused serious harm")
@@ -164,7 +169,7 @@ def _record_page(form_class, service, *, template: str, done: str, **moments: tu
                 form.add_error(None, conflict.message)
             else:
                 messages.success(request, done)
-                return redirect(f"{reverse('case-detail', args=[case.id])}#suspect-welfare")
+                return redirect(case_section_url(case.id, "suspect-welfare"))
         context = {
             "case": case,
             "form": form,
@@ -236,7 +241,7 @@ def iopc_referral_record(request, incident_id):
             iopc_referred_on=data["iopc_referred_on"],
         ):
             messages.success(request, "IOPC referral recorded.")
-            return redirect(f"{reverse('case-detail', args=[case.id])}#suspect-welfare")
+            return redirect(case_section_url(case.id, "suspect-welfare"))
     context = {
         "case": case,
         "incident": incident,

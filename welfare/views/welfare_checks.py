@@ -9,10 +9,11 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from cases.case_tabs import case_section_url
 from cases.forms import TimeField, UKDateField
 from cases.models import ContactChannel
 from common.errors import InvalidState, ValidationError
@@ -89,7 +90,7 @@ def duty_welfare_check(request, duty_id):
     escalation = duty.kind == DutyKind.WELFARE_CHECK_ESCALATION
     form_class = EscalationForm if escalation else WelfareCheckForm
     form = form_class(request.POST or None)
-    back = reverse("case-detail", args=[duty.case_id]) + "#suspect-welfare"
+    back = case_section_url(duty.case_id, "suspect-welfare")
     if request.method == "POST" and duty.is_open and form.is_valid():
         values = {
             name: value
