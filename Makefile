@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ENV := DEBUG=1 CELERY_BROKER_URL=
 
-.PHONY: demo test test-fast install lock assets migrate seed lint clean bench bench-intake
+.PHONY: demo test test-fast install lock assets migrate seed lint clean bench bench-intake browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,17 @@ test: install assets
 # new migrations are applied. After a migration is edited or removed, run `make test`.
 test-fast: install assets
 	$(BIN)/pytest -n 2 --reuse-db --durations=20 $(PYTEST_ARGS)
+
+# The journeys in a real browser (tests_browser/): six personas sign in and do one
+# piece of work each in Debian's chromium (apt-get install chromium), every page
+# checked with axe-core and for reflow at 1280 and 375 px, screenshots written to
+# var/screenshots/. Against a served demo: `make demo` in one terminal, `make browser`
+# in another (BASE_URL for another server). They submit forms, so they change the
+# demo: run them on a freshly seeded one.
+BASE_URL ?= http://127.0.0.1:8000
+browser: install node_modules/.installed
+	@command -v chromium >/dev/null || { echo "Install Debian's chromium first: apt-get install chromium"; exit 1; }
+	$(BIN)/pytest -p no:xdist tests_browser --base-url $(BASE_URL) $(PYTEST_ARGS)
 
 # The national-scale benchmark (issue 15), against a PostgreSQL database that holds a
 # national dataset: seed it once with
