@@ -13,11 +13,12 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests_browser.audit import HEIGHT, SCREENSHOTS, WIDTHS, Audit
+from tests_browser.audit import ALLOWED_MODERATE, HEIGHT, SCREENSHOTS, WIDTHS, Audit
 from tests_browser.signin import sign_in
 
 CHROMIUM = "/usr/bin/chromium"
 _written: list[str] = []
+_allowed: list[str] = []
 _started = pytest.StashKey[float]()
 
 
@@ -71,6 +72,7 @@ def journey(
     yield start
     for audit in audits:
         _written.extend(path.name for path in audit.screenshots)
+        _allowed.extend(audit.allowed)
         # A journey stopped half-way still says what its pages showed so far.
         if audit.problems:
             request.node.add_report_section("call", "pages", "\n".join(audit.problems))
@@ -90,5 +92,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     terminalreporter.write_sep("-", f"{len(_written)} screenshots in {SCREENSHOTS}")
     for name in _written:
         terminalreporter.write_line(f"  {name}")
+    if _allowed:
+        terminalreporter.write_sep("-", f"moderate violations allowed on {len(_allowed)} pages")
+        for allowed in ALLOWED_MODERATE:
+            if any(f" axe {allowed.rule} (" in line for line in _allowed):
+                terminalreporter.write_line(f"{allowed.rule}: {allowed.reason}")
+        for line in _allowed:
+            terminalreporter.write_line(f"  {line}")
     elapsed = time.monotonic() - config.stash[_started]
     terminalreporter.write_line(f"Journeys in a real browser: {elapsed:.0f} s")

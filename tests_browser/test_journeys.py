@@ -28,6 +28,7 @@ def _link_in_row(page: Page, row_text: str | re.Pattern[str], table: re.Pattern[
 def test_officer_logs_a_victim_update_in_two_clicks(journey) -> None:
     page, audit = journey("officer.north", "officer", check_sign_in=True)
     clicks = 0
+    expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
     audit.check("home")
 
     # when: the update due, from the home page
