@@ -10,8 +10,15 @@ from django.urls import reverse
 from agencies.models import Role
 from agencies.navigation import MENUS, PAGES
 from common.models import Notification
-from tests.factories import AgencyFactory, MembershipFactory, TeamFactory, TOTPDeviceFactory
+from tests.factories import (
+    AgencyFactory,
+    CaseFactory,
+    MembershipFactory,
+    TeamFactory,
+    TOTPDeviceFactory,
+)
 from tests.helpers import signed_in_client
+from tests.referrals.test_pages import received
 
 # Written out: the menu must change here when it changes in agencies/navigation.py.
 EXPECTED_MENUS = {
@@ -223,11 +230,16 @@ def test_the_supervisor_sees_the_transfers_waiting_on_cases_and_on_transfers(
     ) in html
 
 
-def test_the_referrals_waiting_are_counted_on_referrals(db, monkeypatch):
-    from referrals.templatetags import referral_tags
-
-    monkeypatch.setattr(referral_tags, "_inbox_counts", lambda request: {"awaiting": 3})
-    html = signed_in_client(_member("mash_coordinator")).get("/calendar/").content.decode()
+def test_the_referrals_waiting_are_counted_on_referrals(
+    officer_north, north, harbour, caseworker_harbour, browser_for
+):
+    # given: three referrals waiting for the charity's decision
+    case = CaseFactory(owning_agency=north)
+    for _ in range(3):
+        received(case, north, harbour, officer_north.user)
+    # when: any page
+    html = browser_for(caseworker_harbour).get("/reports/").content.decode()
+    # then
     assert (
         'href="/referrals/">Referrals <strong class="govuk-tag govuk-tag--blue">3'
         '<span class="govuk-visually-hidden"> waiting for a decision</span></strong></a>'
