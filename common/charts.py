@@ -10,14 +10,17 @@ white. (Before issue 18 the value always followed the bar, so a long bar's value
 past the end of its track.) A figure withheld to protect small numbers draws no bar:
 the words say that it is withheld and why, in its place."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-# The charts' geometry, in SVG user units; each SVG scales to the page's width (and
-# scrolls in its region below a minimum width, so that the text stays legible).
+# The charts' geometry, in SVG user units; each SVG scales to the page's width.
 CHART_WIDTH = 720
 BAR_MAX = 560
+# Drawn again for a narrow screen: at 320 CSS pixels its text is still 14 px or so.
+NARROW_WIDTH = 320
+NARROW_BAR_MAX = 280
 BAR_HEIGHT = 22
 FONT_SIZE = 16
 LINE_HEIGHT = 20
@@ -122,14 +125,18 @@ class ChartLayout:
         width = round(self.bar_max * fraction)
         top = self.height + 4
         value_width = text_width(value, bold=True)
+        x, anchor, text_colour, below = width + GAP, "start", TEXT_COLOUR, False
         if width + GAP + value_width <= self.bar_max:
-            x, anchor, text_colour = width + GAP, "start", TEXT_COLOUR
+            pass  # after the bar, on the track
         elif value_width + 2 * GAP <= width:
             x, anchor, text_colour = width - GAP, "end", TEXT_ON_BAR_COLOUR
-        else:
+        elif self.bar_max + GAP + value_width <= self.width:
             # Neither on the track nor in the bar (a long value on a middling bar):
             # after the track, in the room the chart keeps beside it.
-            x, anchor, text_colour = self.bar_max + GAP, "start", TEXT_COLOUR
+            x = self.bar_max + GAP
+        else:
+            # A narrow chart keeps no room beside the track: on a line of its own.
+            x, below = 0, True
         self.items.append(
             ChartBar(
                 y=top,
@@ -137,12 +144,12 @@ class ChartLayout:
                 colour=colour,
                 value=value,
                 value_x=x,
-                value_y=top + BAR_HEIGHT - 6,
-                value_anchor=anchor,  # type: ignore[arg-type]  # one of the two above
+                value_y=top + BAR_HEIGHT + LINE_HEIGHT - 2 if below else top + BAR_HEIGHT - 6,
+                value_anchor=anchor,  # type: ignore[arg-type]  # "start" or "end"
                 value_colour=text_colour,
             )
         )
-        self.height = top + BAR_HEIGHT + 4
+        self.height = top + BAR_HEIGHT + (LINE_HEIGHT if below else 0) + 4
 
     def withheld(self, words: str) -> None:
         """In place of a bar: no track (an empty track reads as a zero or as a broken
@@ -160,16 +167,29 @@ class ChartLayout:
         self.items.append(ChartText(lines=lines, bold=bold, label=label))
 
 
-def chart_frame(*, layout: ChartLayout, **more: Any) -> dict[str, Any]:
-    """What the chart template draws with: the layout, its size and the colours."""
+def _drawing(layout: ChartLayout) -> dict[str, Any]:
     return {
         "width": layout.width,
         "height": layout.height,
         "bar_max": layout.bar_max,
-        "bar_height": BAR_HEIGHT,
         "items": layout.items,
+    }
+
+
+def chart_frame(*, draw: Callable[[ChartLayout], None], **more: Any) -> dict[str, Any]:
+    """What the chart template draws: `draw` lays the chart out twice, for a wide
+    screen and for a narrow one (where the wide drawing would shrink its text past
+    reading); the page shows the one that fits (static/scss/_charts.scss)."""
+    wide, narrow = ChartLayout(), ChartLayout(width=NARROW_WIDTH, bar_max=NARROW_BAR_MAX)
+    draw(wide)
+    draw(narrow)
+    return {
+        "drawings": [
+            {"size": "wide", **_drawing(wide)},
+            {"size": "narrow", **_drawing(narrow)},
+        ],
+        "bar_height": BAR_HEIGHT,
         "track_colour": TRACK_COLOUR,
         "text_colour": TEXT_COLOUR,
         **more,
     }
-

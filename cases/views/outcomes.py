@@ -189,15 +189,17 @@ def outcome_conditions(request, case_id, outcome_id):
 def _chart(report) -> dict:
     """One bar per group, its length the group's share of all outcomes: a group with
     half of them fills half the track, its count and percentage written beside it."""
-    layout = ChartLayout()
-    for group in report.groups:
-        layout.label(group.label)
-        layout.bar(
-            fraction=group.count / report.total if report.total else 0,
-            value=f"{group.count} ({group.percentage}%)",
-        )
+
+    def draw(layout: ChartLayout) -> None:
+        for group in report.groups:
+            layout.label(group.label)
+            layout.bar(
+                fraction=group.count / report.total if report.total else 0,
+                value=f"{group.count} ({group.percentage}%)",
+            )
+
     return chart_frame(
-        layout=layout,
+        draw=draw,
         key="outcome",
         title="Bar chart of outcomes by group",
         caption=(

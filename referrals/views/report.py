@@ -70,23 +70,25 @@ def _chart(report) -> dict:
     feedback, all on one scale (the pair that sent the most fills the track)."""
     pairs = _pairs(report.rows)
     largest = max((counts["sent"] for _, counts in pairs), default=0)
-    layout = ChartLayout()
-    for index, (label, counts) in enumerate(pairs):
-        if index:
-            layout.space(GROUP_GAP)
-        layout.label(label, bold=True)
-        for name, words, colour in SERIES:
-            layout.bar(
-                fraction=counts[name] / largest if largest else 0,
-                value=f"{counts[name]} {words}",
-                colour=colour,
-            )
+
+    def draw(layout: ChartLayout) -> None:
+        for index, (label, counts) in enumerate(pairs):
+            if index:
+                layout.space(GROUP_GAP)
+            layout.label(label, bold=True)
+            for name, words, colour in SERIES:
+                layout.bar(
+                    fraction=counts[name] / largest if largest else 0,
+                    value=f"{counts[name]} {words}",
+                    colour=colour,
+                )
+
     description = " ".join(
         f"{label}: " + ", ".join(f"{counts[name]} {words}" for name, words, _ in SERIES) + "."
         for label, counts in pairs
     )
     return chart_frame(
-        layout=layout,
+        draw=draw,
         key="referral",
         title="Bar chart of referrals sent, completed and completed with feedback, by agency pair",
         caption=(

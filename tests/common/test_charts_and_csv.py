@@ -6,7 +6,16 @@ import io
 
 import pytest
 
-from common.charts import BAR_MAX, CHART_WIDTH, ChartBar, ChartLayout, ChartText, text_width, wrap
+from common.charts import (
+    BAR_MAX,
+    CHART_WIDTH,
+    ChartBar,
+    ChartLayout,
+    ChartText,
+    chart_frame,
+    text_width,
+    wrap,
+)
 from common.csv_export import csv_cell, csv_response
 
 
@@ -102,4 +111,24 @@ def test_the_csv_response_is_an_attachment_with_a_header_row():
         ["name", "count"],
         ["'=1+1", "3"],
         ["Café", ""],
+    ]
+
+
+def test_a_narrow_chart_puts_a_long_value_on_a_line_of_its_own():
+    # given: no room after half a bar, inside it, or beside the track
+    layout = ChartLayout(width=320, bar_max=280)
+    # when
+    layout.bar(fraction=0.5, value="12 completed with feedback")
+    # then: below the bar, inside the chart
+    bar = _bar(layout)
+    assert (bar.value_x, bar.value_anchor) == (0, "start")
+    assert bar.value_y > bar.y + 22
+    assert layout.height >= bar.value_y
+
+
+def test_a_chart_is_drawn_for_a_wide_and_a_narrow_screen():
+    frame = chart_frame(draw=lambda layout: layout.bar(fraction=1, value="4 sent"))
+    assert [(d["size"], d["width"], d["bar_max"]) for d in frame["drawings"]] == [
+        ("wide", 720, 560),
+        ("narrow", 320, 280),
     ]

@@ -157,28 +157,30 @@ def _chart(key: str, title: str, caption: str, what: str, figures: list[Figure])
                 "that no one can be identified. The table gives them."
             )
         )
-    layout = ChartLayout()
-    words = []
-    for figure in figures:
-        layout.label(figure.label)
+
+    def words(figure: Figure) -> str:
         if figure.suppressed:
-            text = number_text(figure)
-            layout.withheld(text)
-        elif figure.share is None:
+            return number_text(figure)
+        if figure.share is None:
             # Shown, but its share is withheld (what it is a share of is).
-            text = f"{figure.display} (share withheld)"
-            layout.withheld(text)
-        else:
-            text = f"{figure.display} ({figure.share_display})"
-            layout.bar(fraction=figure.share / 100, value=text)
-        words.append(f"{figure.label}: {text}.")
+            return f"{figure.display} (share withheld)"
+        return f"{figure.display} ({figure.share_display})"
+
+    def draw(layout: ChartLayout) -> None:
+        for figure in figures:
+            layout.label(figure.label)
+            if figure.share is None:
+                layout.withheld(words(figure))
+            else:
+                layout.bar(fraction=figure.share / 100, value=words(figure))
+
     return Chart(
         chart=chart_frame(
-            layout=layout,
+            draw=draw,
             key=key,
             title=title,
             caption=f"{caption} The table gives the same figures.",
-            description=" ".join(words),
+            description=" ".join(f"{figure.label}: {words(figure)}." for figure in figures),
         )
     )
 
