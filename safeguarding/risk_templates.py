@@ -61,6 +61,8 @@ class Template:
     high_score: int = 99
     medium_score: int = 1
     explanation: str = COMPUTATION_RULE
+    # The terms of art its purpose names (common.glossary keys), explained beside it.
+    terms: tuple[str, ...] = ()
 
     def factor(self, key: str) -> Factor | None:
         return next((f for f in self.factors if f.key == key), None)
@@ -142,6 +144,7 @@ SUSPECT_PRIORITISATION = Template(
         "Prioritises a suspect by the risk of contact abuse and, as the report's "
         "Recommendations 4 and 14 ask, the risk of serious online harm."
     ),
+    terms=("recommendations_4_and_14",),
     subject_roles=frozenset({"suspect"}),
     agency_kinds=frozenset({AgencyKind.POLICE}),
     factors=(

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cases.forms.fields import DATE_HINT, Radios, TimeField, UKDateField
 from cases.models import BailAuthority, EventKind
+from common.glossary import term_explanation
 
 # Outcomes are recorded with their code and rationale; the event follows from that.
 RECORDABLE_KINDS = [
@@ -36,6 +37,12 @@ class EventForm(forms.Form):
             "invalid_choice": "Choose one of the events listed.",
         },
     )
+    # The term of art among the events, explained under its radio.
+    kind.item_hints = {  # type: ignore[attr-defined]  # read by the govuk_radios tag
+        EventKind.RELEASED_UNDER_INVESTIGATION.value: term_explanation(
+            "released_under_investigation"
+        )
+    }
     occurred_on = UKDateField(
         label="Date it happened",
         error_messages={"required": "Enter the date it happened, for example 27/3/2026."},

@@ -15,6 +15,7 @@ from cases.models import CaseSource
 from cases.selectors.material import activist_evidence_get_for_actor
 from cases.services import material as material_services
 from common.errors import InvalidState, PreconditionFailed, ValidationError
+from common.glossary import term_explanation
 from common.pages import capability_required, form_errors_from, form_save
 
 _FIRST_GENERATION = {"yes": True, "no": False, "unknown": None}
@@ -64,9 +65,10 @@ def _yes_no_field(label: str, missing: str) -> forms.ChoiceField:
     )
 
 
-def _reference_field(label: str) -> forms.CharField:
+def _reference_field(label: str, help_text: str = "") -> forms.CharField:
     return forms.CharField(
         label=label,
+        help_text=help_text,
         required=False,
         max_length=material_services.MAX_REFERENCE_LENGTH,
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
@@ -154,7 +156,7 @@ class MaterialSummaryForm(_ReplacedWholeForm):
         error_messages={"required": "Say whether any of it is first generation, or not known."},
         widget=forms.RadioSelect,
     )
-    caid_reference = _reference_field("CAID reference")
+    caid_reference = _reference_field("CAID reference", term_explanation("caid"))
     ncmec_report_id = _reference_field("NCMEC CyberTipline report id")
     nca_package_reference = _reference_field("NCA package reference")
     hashes = forms.CharField(
