@@ -70,7 +70,9 @@ def _holders_fact(actor, case: Case) -> list[CasePanel]:
             for agency in (referral.from_agency, referral.to_agency):
                 if agency is not None and agency.pk != own:
                     holders.setdefault(agency.pk, f"{agency.name} (referral)")
+    # The reader's own agency and the owner are said otherwise (the owner, to others).
     holders.pop(case.owning_agency_id, None)
+    holders.pop(own, None)
     return [
         CasePanel(
             "fact-holders",
