@@ -311,15 +311,17 @@ def _from_entry(entry: CalendarEntry, today: Today, *, about: str = "") -> WorkI
 def _duty_items(duties: list[Any], today: Today) -> list[WorkItem]:
     home = reverse("home")
     items = []
-    for duty in duty_deadlines_annotate(duties, now=today.now):
+    annotated: list[Any] = duty_deadlines_annotate(duties, now=today.now)
+    for duty in annotated:
         item = _from_entry(duty_entry(duty), today, about=duty.party.person.full_name)
-        link, action = item.link, ""
+        # The duty's own words for its deadline ("2 working days late", "Missed by 3
+        # hours": a 48-hour check counts in hours).
+        item = replace(item, due_text=duty.due_text)
         if duty.kind == DutyKind.VICTIM_UPDATE:
             # Straight to the form that meets it, and back home once it is logged.
-            link, action = f"{link}?next={home}", "Log update"
-        items.append(
-            replace(item, due_text=duty.due_text, link=link, action=action, action_link=link)
-        )
+            link = f"{item.link}?next={home}"
+            item = replace(item, link=link, action="Log update", action_link=link)
+        items.append(item)
     return items
 
 

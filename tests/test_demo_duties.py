@@ -55,9 +55,9 @@ def test_officer_north_sees_todays_updates_and_family_duties_and_logs_one_in_two
         browser = _browser("officer.north")
         # given: the home page
         home = browser.get("/").content.decode()
-        assert "Victim updates owed today" in home
-        assert "Holly Sample" in home
-        assert "Open family duties" in home
+        assert "Your work, most urgent first" in home
+        assert "Update the victim: Holly Sample" in home
+        assert "Offer the suspect&#x27;s family a family pack" in home
         assert "Refer the children in the suspect&#x27;s household" in home or (
             "Refer the children in the suspect's household" in home
         )

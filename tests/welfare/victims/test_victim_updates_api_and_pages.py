@@ -207,7 +207,7 @@ def test_the_home_page_shows_todays_update_and_logs_it_in_two_clicks(
         with django_assert_max_num_queries(30):
             home = client.get("/")
         html = home.content.decode()
-        assert "Victim updates owed today" in html and "Open family duties" in html
+        assert "Your work, most urgent first" in html and "family pack" in html
         assert f"/cases/{owed['today'].case_id}/family-support/" in html
         link = re.search(rf'href="(/duties/{owed["today"].id}/log-contact/[^"]*)"', html).group(1)
         # click 1: the form, already linked to the victim
@@ -261,7 +261,7 @@ def test_the_home_page_is_empty_for_partners(browser_for, caseworker_harbour):
 def test_the_supervisor_sees_the_teams_overdue_updates(browser_for, supervisor_north, owed):
     with time_machine.travel(NOW, tick=False):
         html = browser_for(supervisor_north).get("/").content.decode()
-    assert "Your team&#x27;s overdue victim updates" in html or "team's overdue" in html
+    assert "Your team&#x27;s overdue duties" in html
     assert str(owed["overdue"].id) in html
 
 
