@@ -73,6 +73,11 @@ class CasePageReads:
     def parties(self) -> list[CaseParty]:
         return list(party_list(actor=self.actor, case=self.case))
 
+    def already(self, key: str) -> Any:
+        """What `once(key, ...)` read already on this page, else None: for a key fact
+        that can be had from a tab's read without reading again."""
+        return self._shared.get(key)
+
     def once(self, key: str, read: Callable[[], _T]) -> _T:
         if key not in self._shared:
             self._shared[key] = read()

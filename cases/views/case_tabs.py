@@ -30,8 +30,11 @@ def _render(request, case, reads: CasePageReads, context: dict):
     actor = request.user
     tab = reads.tab
     is_open = case.is_open
+    # The tab's panels first: a key fact may come from what they read (welfare's duties).
+    panels = context.pop("panels") if "panels" in context else case_panels(actor, case, reads)
     page = {
         "case": case,
+        "panels": panels,
         "tab": tab,
         "tabs": [
             {"slug": t.slug, "title": t.title, "url": case_tab_url(case.id, t.slug)} for t in TABS
@@ -48,8 +51,6 @@ def _render(request, case, reads: CasePageReads, context: dict):
         },
     }
     page.update(context)
-    if "panels" not in page:
-        page["panels"] = case_panels(actor, case, reads)
     return render(request, f"cases/tabs/{tab}.html", page)
 
 

@@ -6,11 +6,12 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cases import selectors
+from cases.case_tabs import case_section_url
 from cases.models import CaseSource
 from cases.selectors.material import activist_evidence_get_for_actor
 from cases.services import material as material_services
@@ -195,10 +196,6 @@ def _material_initial(summary) -> dict:
     }
 
 
-def _case_page(case) -> str:
-    return reverse("case-detail", args=[case.id])
-
-
 @capability_required("cases.material.change")
 @require_http_methods(["GET", "POST"])
 def material_edit(request, case_id):
@@ -219,7 +216,7 @@ def material_edit(request, case_id):
             **data,
         ):
             messages.success(request, "The material summary is saved.")
-            return redirect(_case_page(case) + "#material")
+            return redirect(case_section_url(case.id, "material"))
     context = {"case": case, "summary": summary, "form": form}
     return render(request, "cases/material_form.html", context)
 
@@ -329,7 +326,7 @@ def activist_evidence_edit(request, case_id):
             status = 409
         else:
             messages.success(request, "The activist-group evidence is saved.")
-            return redirect(_case_page(case) + "#activist-evidence")
+            return redirect(case_section_url(case.id, "activist-evidence"))
     context = {
         "case": case,
         "evidence": evidence,

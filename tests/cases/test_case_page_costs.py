@@ -45,7 +45,7 @@ def test_the_page_gives_each_party_its_age_at_the_earliest_offence_that_concerns
     _offence(case, date(2026, 4, 1), [victim, witness])
     _offence(case, date(2026, 2, 1), [victim])
     # when
-    response = browser_for(officer_north).get(f"/cases/{case.id}/")
+    response = browser_for(officer_north).get(f"/cases/{case.id}/parties/")
     # then: the suspect's age is on the day the case was received
     ages = {p.pk: p.age_at_offence for p in response.context["parties"]}
     assert ages == {victim.pk: 15, witness.pk: 16, suspect.pk: 35}

@@ -97,7 +97,9 @@ def test_the_hub_reads_only_the_childs_records(
     # when
     read = _read(actor, north_case, parties)
     TOTPDeviceFactory(user=actor)
-    page = browser_for(coordinator_mash).get(f"/cases/{north_case.id}/")
+    client = browser_for(coordinator_mash)
+    page = client.get(f"/cases/{north_case.id}/contacts/")
+    tabs = [client.get(f"/cases/{north_case.id}/{tab}/") for tab in ("parties", "events")]
     # then
     assert parties == [child]
     [(_, seen)] = read["offences"]
@@ -107,6 +109,8 @@ def test_the_hub_reads_only_the_childs_records(
     assert read["events"] == []
     assert [c.party for c in page.context["contacts"]] == [child]
     assert "Robin Fictional" not in page.content.decode()
+    for tab in tabs:
+        assert "Robin Fictional" not in tab.content.decode()
 
 
 def test_no_parties_seen_reads_no_records(officer_north, north_case, records):

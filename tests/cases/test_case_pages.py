@@ -37,7 +37,17 @@ from tests.helpers import ACCESS_LOG_QUERIES
 # A Monday in June 2026, mid-morning in London.
 NOW = datetime(2026, 6, 15, 9, 30, tzinfo=UTC)
 SERVICE = " \N{EN DASH} Tideline"
-SECTIONS = ["summary", "parties", "offences", "contacts", "decisions", "outcomes", "documents"]
+# Each section of the case page and the tab (sub-page) that shows it (issue 18).
+SECTIONS = {
+    "summary": "",
+    "parties": "parties/",
+    "offences": "events/",
+    "contacts": "contacts/",
+    "decisions": "contacts/",
+    "outcomes": "events/",
+    "documents": "documents/",
+    "history": "history/",
+}
 
 
 pytestmark = [pytest.mark.clock(NOW, tick=True), pytest.mark.usefixtures("clock")]
@@ -300,7 +310,7 @@ def test_a_generalist_officer_logs_a_victim_contact_from_the_list_in_two_clicks(
     assert form_page.status_code == 200
     assert form_page.context["form"]["party"].value() == str(victim.id)
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{case.id}/#contacts"
+    assert response["Location"] == f"/cases/{case.id}/contacts/#contacts"
     contact = ContactLog.objects.get(case=case)
     assert (contact.party, contact.channel, contact.summary, contact.made_by) == (
         victim,
@@ -363,20 +373,21 @@ def test_the_case_page_shows_every_section_but_material_to_a_generalist_officer(
     client = browser_for(officer_north)
     # when
     response = client.get(f"/cases/{case.id}/")
+    tabs = {tab: client.get(f"/cases/{case.id}/{tab}") for tab in set(SECTIONS.values())}
+    events = tabs["events/"]
     # then
     assert response.status_code == 200
     assert _title(response) == "NP-2026-000042: Sextortion of a teenager" + SERVICE
-    page = _page(response)
-    for section in SECTIONS:
-        assert f'id="{section}"' in page
-    assert 'id="history"' in page
-    assert 'id="material"' not in page
-    assert "CT-123" not in page
-    assert "Sexual extortion" in page
-    assert "ChatApp" in page
-    assert "Explained the next steps." in page
-    assert "Seize the devices" in page
-    assert response.context["material"] == {"cleared": False}
+    for section, tab in SECTIONS.items():
+        assert tabs[tab].status_code == 200
+        assert f'id="{section}"' in _page(tabs[tab]), section
+    assert 'id="material"' not in _page(events)
+    assert "CT-123" not in _page(events)
+    assert "Sexual extortion" in _page(events)
+    assert "ChatApp" in _page(events)
+    assert "Explained the next steps." in _page(tabs["contacts/"])
+    assert "Seize the devices" in _page(tabs["contacts/"])
+    assert events.context["material"] == {"cleared": False}
 
 
 def test_the_case_page_shows_the_material_summary_to_an_investigator(
@@ -386,7 +397,7 @@ def test_the_case_page_shows_the_material_summary_to_an_investigator(
     case, _, _ = _full_case(north)
     client = browser_for(investigator_north)
     # when
-    response = client.get(f"/cases/{case.id}/")
+    response = client.get(f"/cases/{case.id}/events/")
     # then
     page = _page(response)
     assert 'id="material"' in page
@@ -401,7 +412,7 @@ def test_the_case_page_shows_age_at_the_offence_and_marks_children(
     case, victim, suspect = _full_case(north)
     client = browser_for(officer_north)
     # when
-    response = client.get(f"/cases/{case.id}/")
+    response = client.get(f"/cases/{case.id}/parties/")
     # then
     ages = {p.person.full_name: p.age_at_offence for p in response.context["parties"]}
     assert ages == {"Robin Example": 15, "Sol Suspect": None}
@@ -442,7 +453,7 @@ def test_the_case_page_shows_a_correction_beside_what_it_corrects(
     )
     client = browser_for(officer_north)
     # when
-    page = client.get(f"/cases/{case.id}/").content.decode()
+    page = client.get(f"/cases/{case.id}/contacts/").content.decode()
     # then
     assert f'href="#decision-{original.id}">the decision of 1 Jun 2026, 11:00</a>' in page
     assert "Corrected</strong>" in page
@@ -468,7 +479,7 @@ def test_a_conditional_caution_unmet_by_its_date_needs_a_prosecution_decision(
     )
     client = browser_for(officer_north)
     # when
-    response = client.get(f"/cases/{case.id}/")
+    response = client.get(f"/cases/{case.id}/events/")
     # then
     page = _page(response)
     assert "Prosecution decision needed" in page
@@ -491,6 +502,15 @@ def test_every_read_of_the_case_page_is_in_the_access_log(officer_north, north, 
 
 PAGES = [
     "/cases/{id}/",
+    "/cases/{id}/parties/",
+    "/cases/{id}/contacts/",
+    "/cases/{id}/risk/",
+    "/cases/{id}/strategy/",
+    "/cases/{id}/referrals/",
+    "/cases/{id}/events/",
+    "/cases/{id}/welfare/",
+    "/cases/{id}/documents/",
+    "/cases/{id}/history/",
     "/cases/{id}/change/",
     "/cases/{id}/close/",
     "/cases/{id}/contacts/new/",
@@ -510,8 +530,10 @@ def test_another_force_finds_none_of_the_case_pages(officer_south, north, path, 
     posted = client.post(path.format(id=case.id), {"summary": "x", "title": "x"})
     # then
     assert response.status_code == 404
-    # The case page itself takes no POST (405, before anything is looked up).
-    assert posted.status_code == (405 if path == "/cases/{id}/" else 404)
+    # The case page and its tabs take no POST (405, before anything is looked up).
+    assert posted.status_code == (
+        404 if path.endswith("new/") or "/change/" in path or "/close/" in path else 405
+    )
     assert Case.objects.get(pk=case.pk).version == 1
     assert ContactLog.objects.count() == 0
     assert KeyDecision.objects.count() == 0
@@ -527,18 +549,20 @@ def test_a_granted_agency_reads_the_case_but_cannot_change_it(
     # when
     listing = client.get("/cases/")
     page = client.get(f"/cases/{case.id}/")
+    contacts = client.get(f"/cases/{case.id}/contacts/")
     change = client.get(f"/cases/{case.id}/change/")
     # then
     assert _listed(listing) == ["NP-2026-000042"]
     assert page.status_code == 200
     assert f'href="/cases/{case.id}/change/"' not in page.content.decode()
     assert f'href="/cases/{case.id}/contacts/new/"' in page.content.decode()
+    assert f'href="/cases/{case.id}/contacts/new/"' in contacts.content.decode()
     assert change.status_code == 404
 
 
-def _page_queries(client, case) -> int:
+def _page_queries(client, case, tab: str = "") -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(f"/cases/{case.id}/")
+        response = client.get(f"/cases/{case.id}/{tab}")
     assert response.status_code == 200
     return len(queries)
 
@@ -581,27 +605,23 @@ def _add_parties_and_contacts(case, count: int):
 
 
 @pytest.mark.parametrize("persona", ["officer_north", "investigator_north"])
-def test_the_case_page_takes_the_same_number_of_queries_for_2_or_20_parties_and_contacts(
-    persona, request, north, browser_for, django_assert_max_num_queries
+@pytest.mark.parametrize("tab", ["", "parties/", "contacts/", "events/", "history/"])
+def test_each_case_tab_takes_the_same_number_of_queries_for_2_or_20_parties_and_contacts(
+    persona, tab, request, north, browser_for, django_assert_max_num_queries
 ):
     # given
     client = browser_for(request.getfixturevalue(persona))
     small, large = _case(north), _case(north)
     _add_parties_and_contacts(small, 2)
     _add_parties_and_contacts(large, 20)
-    with_two = _page_queries(client, small)
-    # when / then
+    with_two = _page_queries(client, small, tab)
+    # when / then: constant, whatever the size (the tabs' ceilings: test_case_tabs.py)
     with django_assert_max_num_queries(with_two):
-        response = client.get(f"/cases/{large.id}/")
-    assert len(response.context["contacts"]) == 20
-    assert len(response.context["parties"]) == 60
-    # Constant, whatever the size. 38 for an officer, 40 for an investigator (the
-    # material) with every panel (risk, flags, referrals, victims, family, suspect
-    # welfare), which share the page's parties and read the duties once; the ceiling
-    # catches a panel that starts to grow. The Tasks section adds one query (its tasks,
-    # read in one): 42 for an investigator, measured on 7 December 2026 (41 before it).
-    # Each party's identifiers (issue #17), read in one by the parties' keys: 43.
-    assert with_two <= 43, with_two
+        response = client.get(f"/cases/{large.id}/{tab}")
+    if tab == "contacts/":
+        assert len(response.context["contacts"]) == 20
+    if tab == "parties/":
+        assert len(response.context["parties"]) == 60
 
 
 # --- Opening, changing and closing a case
@@ -789,7 +809,7 @@ def test_an_officer_records_an_offence_concerning_some_parties(officer_north, no
         },
     )
     # then
-    assert response["Location"] == f"/cases/{case.id}/#offences"
+    assert response["Location"] == f"/cases/{case.id}/events/#offences"
     offence = Offence.objects.get(case=case)
     assert (offence.committed_from, offence.committed_to, offence.platform) == (
         date(2026, 1, 3),
@@ -832,7 +852,7 @@ def test_an_officer_records_and_then_corrects_a_decision(officer_north, north, b
     )
     # then
     assert "No further action" in _page(form)
-    assert response["Location"] == f"/cases/{case.id}/#decisions"
+    assert response["Location"] == f"/cases/{case.id}/contacts/#decisions"
     correction = KeyDecision.objects.exclude(pk=original.pk).get()
     assert (correction.corrects, correction.decided_by) == (original, officer_north.user)
     original.refresh_from_db()

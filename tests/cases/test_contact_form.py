@@ -108,7 +108,7 @@ def test_logging_a_contact_returns_to_the_case_with_a_banner(
         follow=True,
     )
     # then
-    assert response.redirect_chain == [(f"/cases/{case.id}/#contacts", 302)]
+    assert response.redirect_chain == [(f"/cases/{case.id}/contacts/#contacts", 302)]
     contact = ContactLog.objects.get()
     assert (contact.party, contact.channel, contact.direction, contact.contacted_at) == (
         victim,

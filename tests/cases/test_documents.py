@@ -571,7 +571,7 @@ def test_the_page_attaches_a_document_and_returns_to_the_case(browser_for, offic
     )
     # then
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{case.id}/#documents"
+    assert response["Location"] == f"/cases/{case.id}/documents/#documents"
     document = Document.objects.get()
     assert (document.title, document.original_name, document.content_type) == (
         "Visit notes",
@@ -590,7 +590,7 @@ def test_a_browser_attaches_then_downloads_from_the_case_page(browser_for, offic
     )
     document = Document.objects.get()
     # when
-    case_page = browser.get(f"/cases/{case.id}/")
+    case_page = browser.get(f"/cases/{case.id}/documents/")
     downloaded = browser.get(download_url(document))
     # then
     assert f'href="{download_url(document)}"' in case_page.content.decode()

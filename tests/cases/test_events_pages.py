@@ -62,7 +62,7 @@ def _bail(actor, case, suspect, ends_on, released=None):
 
 
 def _page(client, case):
-    return client.get(f"/cases/{case.id}/")
+    return client.get(f"/cases/{case.id}/events/")
 
 
 # --- The case page
@@ -169,7 +169,7 @@ def test_the_form_records_an_event_and_returns_to_the_case(
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{case.id}/#events"
+    assert response["Location"] == f"/cases/{case.id}/events/#events"
     event = InvestigationEvent.objects.get()
     assert event.occurred_at == datetime(2026, 6, 12, 10, 0, tzinfo=LONDON)
     assert event.bail_end_on == date(2026, 9, 11)

@@ -456,7 +456,7 @@ def test_the_case_page_lists_each_partys_identifiers(
     )
     _add(officer_north, victim, kind=IdentifierKind.USERNAME, given="JoB", platform="Snapchat")
     # when
-    page = browser_for(officer_north).get(f"/cases/{case.id}/").content.decode()
+    page = browser_for(officer_north).get(f"/cases/{case.id}/parties/").content.decode()
     # then
     assert "IP address:</span> 203.0.113.7, seen 1 Jun 2026, 23:15 port 443" in page
     assert "Username or screen name:</span> JoB on snapchat" in page
@@ -482,7 +482,7 @@ def test_adding_an_identifier_through_the_page(officer_north, browser_for, case,
     # then
     assert form.status_code == 200
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{case.id}/#party-{suspect.id}"
+    assert response["Location"] == f"/cases/{case.id}/parties/#party-{suspect.id}"
     identifier = Identifier.objects.get()
     assert (identifier.value, identifier.seen_at, identifier.port) == ("2001:db8::1", SEEN, 443)
 
@@ -513,7 +513,7 @@ def test_removing_an_identifier_through_the_page(officer_north, browser_for, cas
     identifier = _add(officer_north, suspect)
     client = browser_for(officer_north)
     url = f"/cases/{case.id}/parties/{suspect.id}/identifiers/{identifier.id}/remove/"
-    assert url in client.get(f"/cases/{case.id}/").content.decode()
+    assert url in client.get(f"/cases/{case.id}/parties/").content.decode()
     # when
     refused = client.post(url, {"reason": ""})
     response = client.post(url, {"reason": "Recorded on the wrong person."})
@@ -523,7 +523,7 @@ def test_removing_an_identifier_through_the_page(officer_north, browser_for, cas
         "Give the reason the identifier is being removed."
     ]
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{case.id}/#party-{suspect.id}"
+    assert response["Location"] == f"/cases/{case.id}/parties/#party-{suspect.id}"
     assert Identifier.objects.count() == 0
     [entry] = _log("cases.identifier.removed")
     assert entry.justification.endswith("Recorded on the wrong person.")

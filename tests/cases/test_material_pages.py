@@ -133,7 +133,7 @@ def test_recording_a_summary_on_the_page(investigator_north, case, browser_for):
     response = browser_for(investigator_north).post(_material_page(case), _material_form())
     # then
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{case.id}/#material"
+    assert response["Location"] == f"/cases/{case.id}/events/#material"
     summary = MaterialSummary.objects.get(case=case)
     assert summary.version == 1
     assert (summary.category_a_count, summary.category_b_count, summary.category_c_count) == (
@@ -340,7 +340,7 @@ def test_recording_activist_evidence_on_the_page(officer_north, activist_case, b
     assert form.status_code == 200
     assert 'id="id_decoy_posed_as_child"' in form.content.decode()
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{activist_case.id}/#activist-evidence"
+    assert response["Location"] == f"/cases/{activist_case.id}/events/#activist-evidence"
     evidence = ActivistEvidence.objects.get(case=activist_case)
     # 1 March 2026 is in GMT: 19:45 in London is 19:45 UTC.
     assert evidence.handed_over_at == datetime(2026, 3, 1, 19, 45, tzinfo=UTC)

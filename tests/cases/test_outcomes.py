@@ -815,7 +815,7 @@ def test_the_outcome_form_records_outcome_21_and_returns_to_the_case(
     response = browser_for(officer_north).post(_page(case), _form(youth))
     # then
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{case.id}/#outcomes"
+    assert response["Location"] == f"/cases/{case.id}/events/#outcomes"
     outcome = Outcome.objects.get()
     assert (outcome.code, outcome.outcome_on) == ("21", date(2026, 6, 10))
     assert outcome.outcome_21_confirmations == ALL_CONFIRMED
@@ -875,7 +875,7 @@ def test_the_conditions_page_records_unmet_conditions(browser_for, officer_north
     # then
     assert looked.status_code == 405
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{case.id}/#outcomes"
+    assert response["Location"] == f"/cases/{case.id}/events/#outcomes"
     caution.refresh_from_db()
     assert (caution.conditions_met, caution.conditions_checked_on) == (False, TODAY)
 

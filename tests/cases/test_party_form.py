@@ -113,7 +113,7 @@ def test_adding_the_person_found_does_not_record_them_twice(
     # then
     assert _title(form) == "Add Jordan Example to NP-2026-000042" + SERVICE
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{case.id}/#parties"
+    assert response["Location"] == f"/cases/{case.id}/parties/#parties"
     assert Person.objects.count() == people_before
     party = CaseParty.objects.get(case=case)
     assert (party.person, party.role, party.compartment) == (known, "witness", "case")
@@ -136,7 +136,7 @@ def test_recording_a_new_person_adds_them_to_the_case(officer_north, case, brows
     # when
     response = client.post(_url(case), _new_person(), follow=True)
     # then
-    assert response.redirect_chain == [(f"/cases/{case.id}/#parties", 302)]
+    assert response.redirect_chain == [(f"/cases/{case.id}/parties/#parties", 302)]
     party = CaseParty.objects.get(case=case)
     person = party.person
     assert (party.role, party.compartment) == ("victim", "victim")

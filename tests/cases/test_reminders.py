@@ -86,7 +86,7 @@ def test_a_next_contact_due_today_reminds_its_logger_once(case, party, contact, 
     assert notification.message == (
         f"Case {case.reference}: a follow-up contact you planned is due today."
     )
-    assert notification.link == reverse("case-detail", args=[case.id]) + "#contacts"
+    assert notification.link == reverse("case-contacts", args=[case.id]) + "#contacts"
     assert notification.dedupe_key == f"contact:{logged.id}:next:2026-03-10"
     # No person's name: neither the party's nor the officer's.
     person = party.person

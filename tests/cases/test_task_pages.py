@@ -68,7 +68,8 @@ def test_the_case_page_lists_the_agencys_open_tasks_with_links(
     assert f'href="/cases/{case.id}/tasks/new/"' in section
     assert f'href="/tasks/{overdue.id}/complete/"' in section
     assert f'href="/tasks/{today.id}/cancel/"' in section
-    assert '<a class="govuk-link" href="#tasks">Tasks</a>' in page
+    # the tasks are on the summary, the tab marked current
+    assert f'href="/cases/{case.id}/" aria-current="page">Summary</a>' in page
 
 
 def test_the_case_page_shows_no_tasks_of_another_agency(

@@ -197,11 +197,11 @@ def test_a_concern_stands_on_the_case_for_the_owner_and_not_for_other_forces(
         heard_at=at(2026, 3, 27, 22, 0),
         heard_from="The victim",
     )
-    case_page = _html(browser_for(officer_north), f"/cases/{harbour_referral.case_id}/")
+    case_page = _html(browser_for(officer_north), f"/cases/{harbour_referral.case_id}/risk/")
     panel = _section(case_page, "concerns")
     assert "A second account messaged her." in panel
     assert "Urgent: not acknowledged" in panel
-    assert browser_for(officer_south).get(f"/cases/{harbour_referral.case_id}/").status_code == 404
+    assert browser_for(officer_south).get(f"/cases/{harbour_referral.case_id}/risk/").status_code == 404
 
 
 def test_the_two_sides_write_on_the_referral_page(

@@ -266,7 +266,7 @@ def test_the_hub_sees_what_it_holds_and_not_the_referrals_about_others(
 def test_the_case_page_shows_the_hubs_onward_referral_and_its_outcome(
     worked, officer_north, north_case, browser_for
 ):
-    html = browser_for(officer_north).get(reverse("case-detail", args=[north_case.pk]))
+    html = browser_for(officer_north).get(reverse("case-referrals", args=[north_case.pk]))
     page = html.content.decode()
     section = page[page.index('id="agencies-involved"') :]
     section = section[: section.index("</section>")]
@@ -286,9 +286,11 @@ def test_the_hub_sees_its_actions_on_the_case_page(
     hub_holds, coordinator_mash, north_case, browser_for
 ):
     TOTPDeviceFactory(user=coordinator_mash.user)
-    page = browser_for(coordinator_mash).get(reverse("case-detail", args=[north_case.pk]))
-    html = page.content.decode()
-    assert page.status_code == 200
+    client = browser_for(coordinator_mash)
+    tabs = ("case-contacts", "case-risk", "case-strategy", "case-referrals", "case-parties")
+    pages = [client.get(reverse(tab, args=[north_case.pk])) for tab in tabs]
+    html = "".join(page.content.decode() for page in pages)
+    assert [page.status_code for page in pages] == [200] * len(tabs)
     for link in (
         reverse("case-strategy-create", args=[north_case.pk]),
         reverse("case-contact-create", args=[north_case.pk]),

@@ -138,7 +138,7 @@ def test_the_sender_sees_the_disclosure_as_the_receiver_does(
     assert "exactly what Harbour Victim Support sees" in page
     assert "Robin" in page
     assert "Changed Road" not in page and "1 Example Street" not in page
-    assert f'href="/cases/{north_case.pk}/#referrals"' in page
+    assert f'href="/cases/{north_case.pk}/referrals/#referrals"' in page
     assert "Withdraw the referral" in page
     assert f'action="/referrals/{referral.pk}/accept/"' not in page
 
@@ -175,7 +175,7 @@ def test_accepting_and_completing_shows_the_outcome_to_the_referrer(
     on_referral = _page(referrer, f"/referrals/{referral.pk}/")
     assert "Outcome: Support provided" in on_referral
     assert "Six sessions of support" in on_referral
-    on_case = _section(_page(referrer, f"/cases/{north_case.pk}/"), "referrals")
+    on_case = _section(_page(referrer, f"/cases/{north_case.pk}/referrals/"), "referrals")
     assert "Support provided" in on_case
     assert "Six sessions of support" in on_case
     assert "Harbour Victim Support" in on_case
@@ -216,7 +216,7 @@ def test_a_hub_coordinator_records_a_threshold_decision_and_the_referrer_sees_it
     on_referral = _page(referrer, f"/referrals/{referral.pk}/")
     assert on_referral.count(": Child in need assessment (section 17)</h3>") == 2
     assert "Both children need an assessment under section 17." in on_referral
-    on_case = _section(_page(referrer, f"/cases/{north_case.pk}/"), "referrals")
+    on_case = _section(_page(referrer, f"/cases/{north_case.pk}/referrals/"), "referrals")
     assert "Recorded for each child" in on_case
     # and no decision is offered twice
     assert "Record the threshold decision for" not in _page(hub, f"/referrals/{referral.pk}/")
@@ -528,7 +528,7 @@ def test_an_officer_has_the_menu_entry_but_no_inbox_summary(officer_north):
 
 
 def test_the_case_page_offers_to_refer_an_open_case(officer_north, north_case, victim):
-    section = _section(_page(browser(officer_north), f"/cases/{north_case.pk}/"), "referrals")
+    section = _section(_page(browser(officer_north), f"/cases/{north_case.pk}/referrals/"), "referrals")
     assert f'href="/cases/{north_case.pk}/referrals/new/"' in section
     assert "No referral has been made from this case." in section
 
@@ -540,7 +540,7 @@ def test_the_case_page_shows_a_returned_question(
     referral = sent(officer_north, north_case, harbour, [victim])
     referral_return(actor=caseworker_harbour.user, referral=referral, question="Which school?")
     # when
-    section = _section(_page(browser(officer_north), f"/cases/{north_case.pk}/"), "referrals")
+    section = _section(_page(browser(officer_north), f"/cases/{north_case.pk}/referrals/"), "referrals")
     # then
     assert "Returned for more information" in section
     assert "Which school?" in section
@@ -557,7 +557,7 @@ def test_a_granted_hub_sees_only_its_own_side_on_the_case(
     hub_member = MembershipFactory(agency=mash, role=role)
     sent(officer_north, north_case, harbour, [victim])
     # when
-    section = _section(_page(browser(hub_member), f"/cases/{north_case.pk}/"), "referrals")
+    section = _section(_page(browser(hub_member), f"/cases/{north_case.pk}/referrals/"), "referrals")
     # then
     assert "Harbour Victim Support" not in section
     assert f'href="/cases/{north_case.pk}/referrals/new/"' in section

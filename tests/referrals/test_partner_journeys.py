@@ -60,7 +60,7 @@ def test_coordinator_mash_accepts_a_referral_and_records_the_strategy_discussion
         referral_url = reverse("referral-page", args=[waiting.pk])
         assert referral_url in inbox
         # Before accepting, the hub cannot open the case.
-        assert browser.get(reverse("case-detail", args=[game.pk])).status_code == 404
+        assert browser.get(reverse("case-referrals", args=[game.pk])).status_code == 404
         # Click 2: "Strategy discussion" (the referral); click 3: "Accept".
         page = browser.get(referral_url).content.decode()
         accept_url = reverse("referral-action-page", args=[waiting.pk, "accept"])
@@ -73,11 +73,13 @@ def test_coordinator_mash_accepts_a_referral_and_records_the_strategy_discussion
         assert case_url == reverse("case-detail", args=[game.pk])
         case_page = browser.get(case_url)
         assert case_page.status_code == 200
-        # Click 5: "Record a strategy discussion".
-        form_url = _follow_link(case_page.content.decode(), "Record a strategy discussion")
+        # Click 5: the case's "Strategy" tab; click 6: "Record a strategy discussion".
+        strategy_url = _follow_link(case_page.content.decode(), "Strategy")
+        strategy_page = browser.get(strategy_url).content.decode()
+        form_url = _follow_link(strategy_page, "Record a strategy discussion")
         noah = game.parties.get(role="victim")
         assert str(noah.pk) in browser.get(form_url).content.decode()
-        # Click 6: fill in the form and "Save".
+        # Click 7: fill in the form and "Save".
         saved = browser.post(
             form_url,
             {
@@ -103,9 +105,11 @@ def test_coordinator_mash_opens_the_ncmec_case_and_records_a_strategy_discussion
     ncmec = Case.objects.get(source_reference="DEMO-NCMEC-0001")
     with time_machine.travel(datetime(2026, 11, 25, 11, 0, tzinfo=LONDON), tick=False):
         browser = _browser("coordinator.mash")
-        page = browser.get(reverse("case-detail", args=[ncmec.pk]))
-        html = page.content.decode()
-        assert page.status_code == 200
+        # The case's tabs that show its people and the hub's actions (issue 18).
+        tabs = ("case-parties", "case-contacts", "case-risk", "case-strategy", "case-referrals")
+        pages = [browser.get(reverse(tab, args=[ncmec.pk])) for tab in tabs]
+        html = "".join(page.content.decode() for page in pages)
+        assert [page.status_code for page in pages] == [200] * len(tabs)
         # The hub sees the children the referral named, not the rest of the family.
         assert "Finn Example" in html and "Gwen Example" in html
         assert "Dale Example" not in html and "Erin Example" not in html
@@ -137,8 +141,8 @@ def test_officer_north_sees_the_hubs_onward_referral_and_its_outcome_on_the_case
         # Click 1: "Cases"; click 2: the NCMEC case; "Agencies involved" in its contents.
         cases = browser.get(reverse("case-list")).content.decode()
         assert reverse("case-detail", args=[ncmec.pk]) in cases
-        html = browser.get(reverse("case-detail", args=[ncmec.pk])).content.decode()
-        assert 'href="#agencies-involved"' in html
+        html = browser.get(reverse("case-referrals", args=[ncmec.pk])).content.decode()
+        assert 'id="agencies-involved"' in html
         section = html[html.index('id="agencies-involved"') :]
         section = section[: section.index("</section>")]
         family = browser.get(reverse("family-support", args=[ncmec.pk])).content.decode()

@@ -136,7 +136,7 @@ def test_a_conference_due_within_two_hours_is_told_to_the_recorder_and_the_hubs_
     assert notification.message == (
         "An initial child protection conference is due by 17:00 on 15 January 2027."
     )
-    assert notification.link == f"/cases/{discussion.case_id}/#strategy-discussions"
+    assert notification.link == f"/cases/{discussion.case_id}/strategy/#strategy-discussions"
     assert len(mail.outbox) == 2
     assert {email.subject for email in mail.outbox} == {"Tideline: Conference due soon"}
 
@@ -374,7 +374,7 @@ def test_a_flag_due_for_review_is_told_to_its_raiser_and_their_supervisor(
     assert Notification.objects.first().message == (
         "A flag is due for review (review date 10 March 2026)."
     )
-    assert Notification.objects.first().link == f"/cases/{party.case_id}/#flags"
+    assert Notification.objects.first().link == f"/cases/{party.case_id}/risk/#flags"
 
 
 def test_a_cleared_flag_is_not_chased(officer_north, north, django_capture_on_commit_callbacks):

@@ -537,7 +537,7 @@ def test_the_raise_page_raises_a_flag(officer_north, case_a, suspect_a, browser_
     assert "Sam Fictional (suspect)" in page.content.decode()
     assert "Risk to staff" in page.content.decode()
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{case_a.id}/#flags"
+    assert response["Location"] == f"/cases/{case_a.id}/risk/#flags"
     flag = Flag.objects.get()
     assert (flag.kind, flag.review_on, flag.reason) == (
         "risk_to_staff",

@@ -253,7 +253,7 @@ def test_only_an_open_case_shows_its_place_in_the_queue(north, supervisor, brows
     case = _case(north, date(2026, 10, 19), "low", status=status, **closing)
     # when
     context = _risk_panel(supervisor.user, case)
-    page = browser_for(supervisor).get(f"/cases/{case.id}/").content.decode()
+    page = browser_for(supervisor).get(f"/cases/{case.id}/risk/").content.decode()
     # then: a closed case has no late tag and no first-action form
     risk = page[page.index('id="risk"') :]
     if status == "open":

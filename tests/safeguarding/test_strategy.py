@@ -490,7 +490,7 @@ def test_the_page_records_a_discussion(social_worker, case, child, browser_for):
         )
     assert page.status_code == 200
     assert "Robin Fictional (victim)" in page.content.decode()
-    assert response.redirect_chain[0][0] == f"/cases/{case.id}/#strategy-discussions"
+    assert response.redirect_chain[0][0] == f"/cases/{case.id}/strategy/#strategy-discussions"
     discussion = StrategyDiscussion.objects.get()
     assert discussion.held_at == HELD_AT
     assert discussion.referral_received_on == date(2026, 12, 22)

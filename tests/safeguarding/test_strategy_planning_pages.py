@@ -111,7 +111,7 @@ def test_the_page_plans_a_discussion_for_two_children(social_worker, case, gwen,
     html = page.content.decode()
     assert 'type="checkbox"' in html and "Gwen Fictional" in html and "Finn Fictional" in html
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{case.id}/#strategy-discussions"
+    assert response["Location"] == f"/cases/{case.id}/strategy/#strategy-discussions"
     discussion = StrategyDiscussion.objects.get()
     assert (discussion.status, discussion.planned_for, discussion.invitees) == (
         "planned",
@@ -147,7 +147,7 @@ def test_the_case_page_shows_the_pending_decision_and_the_hold_link(
     social_worker, case, planned, browser_for
 ):
     with time_machine.travel(AFTER, tick=False):
-        html = browser_for(social_worker).get(f"/cases/{case.id}/").content.decode()
+        html = browser_for(social_worker).get(f"/cases/{case.id}/strategy/").content.decode()
     section = html[html.index('id="strategy-discussions"') :]
     assert "Planned for 22 Dec 2026, 10:00" in section
     assert "Decision pending" in section

@@ -142,7 +142,7 @@ def test_the_page_reads_the_duties_once(officer_north, north_case, arrested, bro
     client = browser_for(officer_north)
     # when
     with CaptureQueriesContext(connection) as queries, frozen(MONDAY_MORNING):
-        response = client.get(f"/cases/{north_case.id}/")
+        response = client.get(f"/cases/{north_case.id}/welfare/")
     # then
     assert response.status_code == 200
     assert _tables(queries).count("welfare_duty") == 1

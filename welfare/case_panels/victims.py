@@ -23,7 +23,7 @@ RECENT_CLOSED = 3
 def victims_panels(actor, case, reads: CasePageReads | None = None) -> list:
     if reads is not None and reads.tab == FACTS:
         # The next duty is of every kind the reader's agency owes, not only victims'.
-        return _next_duty_fact(actor, case)
+        return _next_duty_fact(actor, case, reads)
     if not access.can(actor, "welfare.victim_care.view", case):
         return []
     if reads is None:
@@ -85,19 +85,25 @@ def _contacts_told(actor, victims: list) -> None:
         victim.contacts_told = contacts  # an attribute for the template, not a model field
 
 
-def _next_duty_fact(actor, case) -> list[CasePanel]:
+def _next_duty_fact(actor, case, reads: CasePageReads) -> list[CasePanel]:
     """The key-facts header's next duty: the reader's agency's open duty on the case
-    due soonest, in the compartments they are cleared for (one query), what and when,
-    linked to the page that meets it. Its read is logged, as a list's."""
+    due soonest, in the compartments they are cleared for (one query, or none on the
+    Welfare tab, whose panels read every duty of the case), what and when, linked to
+    the page that meets it. Its read is logged, as a list's."""
     if not access.can(actor, "welfare.duty.view"):
         return []
-    duty = (
-        duty_selectors.duty_scope(actor)
-        .filter(case=case, status=DutyStatus.OPEN)
-        .select_related("party__person")
-        .order_by("due_at", "created_at", "id")
-        .first()
-    )
+    read = reads.already("welfare.duties")
+    if read is not None:
+        # In case_page_duty_list's order: open ones first, soonest due first.
+        duty = next((d for d in read if d.status == DutyStatus.OPEN), None)
+    else:
+        duty = (
+            duty_selectors.duty_scope(actor)
+            .filter(case=case, status=DutyStatus.OPEN)
+            .select_related("party__person")
+            .order_by("due_at", "created_at", "id")
+            .first()
+        )
     if duty is not None:
         duty.case = case
         access_list_record(actor=actor, records=[duty])

@@ -346,7 +346,7 @@ def test_the_page_records_not_complied(browser_for, caution, officer_north):
     )
     # then
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{caution.case_id}/#outcomes"
+    assert response["Location"] == f"/cases/{caution.case_id}/events/#outcomes"
     caution.refresh_from_db()
     assert (caution.conditions_met, caution.conditions_checked_on) == (False, TODAY)
     assert _duty(caution).status == DutyStatus.MET
@@ -398,7 +398,10 @@ def test_the_case_shows_the_state_and_the_prosecution_decision_task(
         actor=officer_north.user, outcome=caution, complied=False, checked_on=TODAY
     )
     # when
-    html = browser_for(officer_north).get(f"/cases/{caution.case_id}/").content.decode()
+    client = browser_for(officer_north)
+    html = client.get(f"/cases/{caution.case_id}/events/").content.decode()
+    # the task is on the summary, with the reader's other tasks
+    html += client.get(f"/cases/{caution.case_id}/").content.decode()
     # then
     assert "Not complied with" in html
     assert "Prosecution decision needed" in html

@@ -37,7 +37,7 @@ def test_the_due_day_is_told_once_to_the_officer_in_charge(caution):
         )
     ]
     notice = Notification.objects.get()
-    assert notice.link == f"/cases/{caution.case_id}/#outcomes"
+    assert notice.link == f"/cases/{caution.case_id}/events/#outcomes"
 
 
 def test_a_missed_due_date_is_told_once_to_the_officer_and_their_supervisor(caution):

@@ -137,7 +137,7 @@ def test_the_page_moves_the_due_date(browser_for, caution, officer_north):
     # then
     assert shown.status_code == 200
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{caution.case_id}/#outcomes"
+    assert response["Location"] == f"/cases/{caution.case_id}/events/#outcomes"
     assert _duty(caution).due_at == datetime(2026, 7, 31, 16, 0, tzinfo=UTC)
 
 
@@ -154,5 +154,5 @@ def test_the_page_refuses_a_missing_reason_on_its_field(browser_for, caution, of
 
 
 def test_the_case_page_links_to_the_change(browser_for, caution, officer_north):
-    html = browser_for(officer_north).get(f"/cases/{caution.case_id}/").content.decode()
+    html = browser_for(officer_north).get(f"/cases/{caution.case_id}/events/").content.decode()
     assert f'href="{_page(caution)}"' in html

@@ -55,8 +55,8 @@ def test_the_demo_has_a_second_attempt_due_and_a_check_made_late(db, settings, m
         from agencies.models import Membership
 
         client = signed_in_client(Membership.objects.get(user__username="investigator.north"))
-        page = client.get(f"/cases/{not_reached.pk}/").content.decode()
+        page = client.get(f"/cases/{not_reached.pk}/welfare/").content.decode()
         assert "Second attempt due by 25 November 2026 12:30" in page
         assert f"/duties/{second.pk}/welfare-check/" in page
-        page = client.get(f"/cases/{late.pk}/").content.decode()
+        page = client.get(f"/cases/{late.pk}/welfare/").content.decode()
         assert "Made 92 hours late" in page

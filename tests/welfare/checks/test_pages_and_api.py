@@ -75,7 +75,7 @@ def test_the_page_records_the_check_and_goes_back_to_the_case(
         _url(check), {**SPOKE, "made_on": "10/03/2026", "made_time": "10:00"}
     )
     assert response.status_code == 302
-    assert response["Location"] == f"/cases/{case.pk}/#suspect-welfare"
+    assert response["Location"] == f"/cases/{case.pk}/welfare/#suspect-welfare"
     check.refresh_from_db()
     assert check.status == DutyStatus.MET
     assert check.resolved_at == at(2026, 3, 10, 10, 0)
@@ -91,7 +91,7 @@ def test_a_late_check_says_so_on_its_page_and_the_case_page(
     client = browser_for(officer_north)
     page = client.get(_url(check)).content.decode()
     assert "Met, made 92 hours late" in page
-    case_page = client.get(f"/cases/{case.pk}/").content.decode()
+    case_page = client.get(f"/cases/{case.pk}/welfare/").content.decode()
     assert "Made 92 hours late" in case_page
     assert f"/duties/{check.pk}/welfare-check/" in case_page
     assert "on time" not in case_page.lower()
@@ -108,7 +108,7 @@ def test_the_case_page_links_the_second_attempt_and_the_escalation_to_the_form(
         made_at=at(2026, 3, 10, 10, 0),
     )
     second = Duty.objects.get(party=suspect, kind=DutyKind.WELFARE_CHECK, status="open")
-    html = browser_for(officer_north).get(f"/cases/{case.pk}/").content.decode()
+    html = browser_for(officer_north).get(f"/cases/{case.pk}/welfare/").content.decode()
     assert "Second attempt due by 10 March 2026 14:00" in html
     assert f"/duties/{second.pk}/welfare-check/" in html
     assert "could not reach the person" in html
@@ -120,7 +120,7 @@ def test_the_case_page_links_the_second_attempt_and_the_escalation_to_the_form(
         made_at=at(2026, 3, 10, 13, 0),
     )
     escalation = Duty.objects.get(party=suspect, kind=DutyKind.WELFARE_CHECK_ESCALATION)
-    html = browser_for(supervisor_north).get(f"/cases/{case.pk}/").content.decode()
+    html = browser_for(supervisor_north).get(f"/cases/{case.pk}/welfare/").content.decode()
     assert "Could not be reached twice" in html
     assert f"/duties/{escalation.pk}/welfare-check/" in html
     # the supervisor's form asks what was done, and nothing else

@@ -93,7 +93,7 @@ def test_the_case_page_warns_until_the_children_are_referred(
     duty = Duty.objects.get(party=suspect, kind=DutyKind.CHILDREN_SAFEGUARDING_REFERRAL)
     # given: the warning, with the link to close it (the arrest was in March: by
     # now the referral is overdue, and the warning says so)
-    text = _text(client.get(f"/cases/{north_case.id}/"))
+    text = _text(client.get(f"/cases/{north_case.id}/welfare/"))
     assert f"{WARNING} Sam Madeup: a safeguarding referral to the hub was due by" in text
     assert "and is overdue" in text
     assert f'href="/duties/{duty.id}/referral/"' in text
@@ -102,7 +102,7 @@ def test_the_case_page_warns_until_the_children_are_referred(
     # then: it meets the duty, and the warning goes
     met = Duty.objects.get(pk=duty.pk)
     assert (met.status, met.referral) == (DutyStatus.MET, referral)
-    assert WARNING not in _text(client.get(f"/cases/{north_case.id}/"))
+    assert WARNING not in _text(client.get(f"/cases/{north_case.id}/welfare/"))
 
 
 def test_a_referral_made_before_the_arrest_is_recorded_on_the_duty_page(

@@ -236,8 +236,8 @@ def test_the_duty_links_to_its_reassign_page_where_it_is_listed(
     )
     link = f"/duties/{check.pk}/reassign/"
     # the holder sees the link on the case page's suspect welfare panel
-    page = browser_for(investigator_north).get(f"/cases/{case.pk}/").content.decode()
+    page = browser_for(investigator_north).get(f"/cases/{case.pk}/welfare/").content.decode()
     assert link in page
     # a colleague who may not reassign it is not offered it
-    page = browser_for(officer_forensics).get(f"/cases/{case.pk}/").content.decode()
+    page = browser_for(officer_forensics).get(f"/cases/{case.pk}/welfare/").content.decode()
     assert link not in page

@@ -152,7 +152,7 @@ def test_a_granted_agency_never_sees_suspect_welfare(
 
 
 def test_the_case_page_shows_the_panel_to_the_officer(checks, officer_north, case, browser_for):
-    response = browser_for(officer_north).get(f"/cases/{case.id}/")
+    response = browser_for(officer_north).get(f"/cases/{case.id}/welfare/")
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="suspect-welfare"' in html

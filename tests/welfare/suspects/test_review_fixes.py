@@ -44,7 +44,7 @@ def _url(incident) -> str:
 def test_the_panel_links_an_outstanding_referral_to_its_page(
     death, officer_north, case, browser_for
 ):
-    page = browser_for(officer_north).get(f"/cases/{case.id}/").content.decode()
+    page = browser_for(officer_north).get(f"/cases/{case.id}/welfare/").content.decode()
     assert "A referral to the Independent Office for Police Conduct is outstanding" in page
     assert f'href="{_url(death)}"' in page
 
@@ -62,14 +62,14 @@ def test_the_referral_is_recorded_on_its_page(death, officer_north, case, browse
     )
     # then
     assert done.status_code == 302
-    assert done["Location"] == f"/cases/{case.id}/#suspect-welfare"
+    assert done["Location"] == f"/cases/{case.id}/welfare/#suspect-welfare"
     death.refresh_from_db()
     assert (death.iopc_reference, death.iopc_referred_on, death.version) == (
         "2026/000777",
         date(2026, 3, 6),
         2,
     )
-    page = browser.get(f"/cases/{case.id}/").content.decode()
+    page = browser.get(f"/cases/{case.id}/welfare/").content.decode()
     assert "is outstanding" not in page
     assert "IOPC 2026/000777" in page
 

@@ -58,7 +58,7 @@ def test_bail_ending_in_exactly_ten_working_days_warns_the_lead_officer_and_supe
         ("supervisor.north", message, key),
     ]
     link = Notification.objects.filter(kind="welfare.bail_ending").first().link
-    assert link == reverse("case-detail", args=[case.id]) + "#events"
+    assert link == reverse("case-events", args=[case.id]) + "#events"
 
 
 def test_bail_ending_in_eleven_working_days_does_not_warn_yet(case, suspect, event):

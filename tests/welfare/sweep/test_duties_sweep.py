@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases.case_tabs import case_section_url
 from cases.models import CaseStatus, EventKind
 from cases.services.events import investigation_event_record
 from common.models import Notification
@@ -43,7 +44,7 @@ def test_a_duty_due_today_is_told_to_the_responsible_officer_only(case, victim, 
     assert notification.user.username == "officer.north"
     assert notification.kind == "welfare.victim_update_due_today"
     assert notification.message == "A victim update is due today (by 17:00)."
-    assert notification.link == reverse("case-detail", args=[case.id]) + "#victims-code"
+    assert notification.link == reverse("case-welfare", args=[case.id]) + "#victims-code"
     assert notification.dedupe_key == f"duty:{duty.id}:due_today:20260310T1700Z"
 
 
@@ -139,7 +140,7 @@ def test_each_family_of_duty_has_its_kind_and_links_to_its_section(
     result = duties_sweep(now=DUE + timedelta(minutes=1))
     # then
     assert result == {**NOTHING, f"{family}_overdue": 2, "notifications": 2}
-    link = reverse("case-detail", args=[case.id]) + f"#{section}"
+    link = case_section_url(case.id, section)
     assert set(Notification.objects.values_list("link", flat=True)) == {link}
 
 
@@ -179,7 +180,7 @@ def test_the_48_hour_check_is_due_soon_from_six_hours_before(case, suspect, open
     assert notification.message == (
         "A 48-hour welfare check on a suspect is due by 22:30 on 12 March 2026."
     )
-    assert notification.link == reverse("case-detail", args=[case.id]) + "#suspect-welfare"
+    assert notification.link == reverse("case-welfare", args=[case.id]) + "#suspect-welfare"
     assert notification.dedupe_key == f"duty:{duty.id}:due_soon:20260312T2230Z"
 
 

@@ -198,7 +198,7 @@ def test_the_case_page_says_what_the_contact_told_the_victim(
             ),
         )
         # when the case page is read
-        page = client.get(f"/cases/{case.pk}/")
+        page = client.get(f"/cases/{case.pk}/welfare/")
     # then its Victims' Code section says what that contact told them
     html = page.content.decode()
     assert page.status_code == 200

@@ -286,7 +286,7 @@ def test_the_care_page_and_case_panel(browser_for, officer_north, supervisor_nor
         },
     )
     assert changed.status_code == 302
-    case_page = client.get(f"/cases/{duty.case_id}/").content.decode()
+    case_page = client.get(f"/cases/{duty.case_id}/welfare/").content.decode()
     assert "Victims&#x27; Code" in case_page or "Victims' Code" in case_page
 
 
@@ -294,7 +294,7 @@ def test_a_case_with_no_victim_duties_shows_an_empty_panel_for_police_only(
     browser_for, officer_north, north
 ):
     case = CaseFactory(owning_agency=north)
-    html = browser_for(officer_north).get(f"/cases/{case.id}/").content.decode()
+    html = browser_for(officer_north).get(f"/cases/{case.id}/welfare/").content.decode()
     assert "No victims are recorded in this case." in html
 
 
