@@ -18,7 +18,7 @@ from cases.forms.grants import GrantForm, GrantReasonForm
 from cases.models import CaseGrant, GrantSource
 from cases.services import grants as grant_services
 from cases.services.common import log_case_read
-from cases.views.case_pages import url_or_none
+from cases.views.case_tab_reads import url_or_none
 from common.errors import InvalidState, NotFound, ValidationError
 from common.pages import capability_required, form_errors_from
 
