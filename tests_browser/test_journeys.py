@@ -11,6 +11,8 @@ import time
 from playwright.sync_api import Locator, Page, expect
 
 CASE_REFERENCE = re.compile(r"\b[A-Z]{2}-\d{4}-\d{6}\b")
+# The journeys do the demo's work: once done, it is not there to do again.
+FRESH_DEMO = "the journeys need a freshly seeded demo (they submit forms):"
 
 
 def _action(scope, name: str | re.Pattern[str]):
@@ -33,7 +35,7 @@ def test_officer_logs_a_victim_update_in_two_clicks(journey) -> None:
 
     # when: the update due, from the home page
     update = _action(page, re.compile(r"^Log update\b")).first
-    expect(update).to_be_visible()
+    expect(update, f"{FRESH_DEMO} no victim update due on the home page").to_be_visible()
     update.click()
     clicks += 1
     expect(page.get_by_role("heading", level=1)).to_contain_text("Log the contact")
@@ -125,7 +127,9 @@ def test_coordinator_decides_a_threshold(journey) -> None:
 
     page.get_by_role("navigation").get_by_role("link", name=re.compile(r"^Referrals")).click()
     audit.check("referrals")
-    _link_in_row(page, "Threshold decision", re.compile(r"^Referrals")).click()
+    waiting = _link_in_row(page, "Threshold decision", re.compile(r"^Referrals"))
+    expect(waiting, f"{FRESH_DEMO} no referral awaits a threshold decision").to_be_visible()
+    waiting.click()
     audit.check("referral")
 
     _action(page, re.compile(r"^Record the (threshold )?decision")).first.click()
@@ -148,7 +152,9 @@ def test_caseworker_accepts_and_completes_a_referral(journey) -> None:
 
     _action(page, re.compile(r"^Open the inbox")).click()
     audit.check("inbox")
-    _link_in_row(page, "Accept or decline", re.compile(r"^Referrals")).click()
+    waiting = _link_in_row(page, "Accept or decline", re.compile(r"^Referrals"))
+    expect(waiting, f"{FRESH_DEMO} no referral to accept or decline").to_be_visible()
+    waiting.click()
     audit.check("referral")
 
     page.get_by_role("button", name="Accept the referral").click()
