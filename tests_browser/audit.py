@@ -136,7 +136,13 @@ class Audit:
             impact = violation["impact"]
             if impact not in (*BLOCKING, "moderate"):
                 continue
-            nodes = [n for n in violation["nodes"] if not known_upstream(violation, n)]
+            upstream = [n for n in violation["nodes"] if known_upstream(violation, n)]
+            if upstream:
+                self.allowed.append(
+                    f"{self._line(where, width, violation, upstream)} "
+                    "(GOV.UK Frontend's conditional reveal, known_upstream)"
+                )
+            nodes = [n for n in violation["nodes"] if n not in upstream]
             allowed = [
                 n
                 for n in nodes

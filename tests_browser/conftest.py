@@ -93,7 +93,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     for name in _written:
         terminalreporter.write_line(f"  {name}")
     if _allowed:
-        terminalreporter.write_sep("-", f"moderate violations allowed on {len(_allowed)} pages")
+        terminalreporter.write_sep("-", f"violations allowed on {len(_allowed)} pages")
         for allowed in ALLOWED_MODERATE:
             if any(f" axe {allowed.rule} (" in line for line in _allowed):
                 terminalreporter.write_line(f"{allowed.rule}: {allowed.reason}")
