@@ -28,8 +28,11 @@ _WHOM: dict[str, str] = {PartyRole.VICTIM: "the victim", PartyRole.SUSPECT: "the
 
 def duty_began_at(duty: Duty) -> datetime:
     """A contact counts for a duty from the moment the duty began: the event that
-    created it (the release, for a welfare check), else when it was opened."""
-    return duty.event.occurred_at if duty.event else duty.created_at
+    created it (the release, for a welfare check), else when it was opened. Taken to
+    the minute, as a contact's time is given: a contact logged in the same minute as a
+    change of named contact (the form offers the minute now) was not before it."""
+    began = duty.event.occurred_at if duty.event else duty.created_at
+    return began.replace(second=0, microsecond=0)
 
 
 def _whom(duty: Duty) -> str:

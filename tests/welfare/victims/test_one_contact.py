@@ -206,3 +206,33 @@ def test_an_update_no_event_created_is_told_of_in_words(officer_north, victim):
     assert told_about(duty) == "who their new named contact is"
     duty.trigger = "event"
     assert told_about(duty) == "arrested, 3 November 2026"
+
+
+def test_a_contact_in_the_minute_a_duty_began_meets_it(officer_north, victim, owed):
+    # given: the release was recorded 40 seconds into a minute, and the form gives the
+    # contact's time to the minute (it offers the minute now)
+    release = owed["release"]
+    release.event.occurred_at = at(2026, 11, 4, 16, 0, 40)
+    release.event.save(update_fields=["occurred_at"])
+    # when: the contact is logged at 16:00, the minute of the release
+    _meet(
+        officer_north.user,
+        victim,
+        [owed["arrest"].pk, release.pk],
+        contacted_at=at(2026, 11, 4, 16, 0),
+    )
+    # then: it told them of both
+    assert _statuses(owed["arrest"], release) == [DutyStatus.MET, DutyStatus.MET]
+
+
+def test_a_contact_in_the_minute_before_a_duty_began_is_still_too_early(
+    officer_north, victim, owed
+):
+    with pytest.raises(ValidationError):
+        _meet(
+            officer_north.user,
+            victim,
+            [owed["release"].pk],
+            contacted_at=at(2026, 11, 4, 15, 59),
+        )
+    assert _statuses(owed["release"]) == [DutyStatus.OPEN]
