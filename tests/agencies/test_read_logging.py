@@ -104,10 +104,12 @@ def test_the_auditor_of_northshire_sees_a_southshire_officers_refused_attempt_on
     page = browser_for(auditor_north).get(ACCESS_LOG_PAGE, {"user": "officer.south"})
     html = page.content.decode()
     assert page.status_code == 200
+    # The page names the agency, not its slug (issue 18)
     assert "officer.south" in html
-    assert "southshire-police" in html
+    assert "Southshire Police" in html
+    assert "southshire-police" not in html
     assert str(case.id) in html
-    assert "Denied" in html
+    assert "Refused" in html
 
 
 def test_a_refusal_answers_the_same_whether_or_not_the_case_exists(north, officer_south, api_for):
@@ -255,8 +257,8 @@ def test_the_case_page_writes_one_entry_naming_the_case_and_its_parties(
     victim = PartyFactory(case=case, role="victim")
     suspect = PartyFactory(case=case, role="suspect")
     last = _last()
-    # when
-    response = browser_for(officer_north).get(f"/cases/{case.id}/")
+    # when: the People tab, which names them (issue 18: each tab logs what it shows)
+    response = browser_for(officer_north).get(f"/cases/{case.id}/parties/")
     # then
     assert response.status_code == 200
     [entry] = _written_since(last)

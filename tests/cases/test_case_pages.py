@@ -225,7 +225,8 @@ def test_searching_finds_no_case_by_the_name_of_a_party_the_user_is_not_cleared_
     # when
     by_victim = client.get("/cases/", {"q": "Visible"})
     by_suspect = client.get("/cases/", {"q": "Suspect"})
-    case_page = client.get(f"/cases/{case.id}/")
+    # The case page's People tab is where its parties are shown (issue 18).
+    case_page = client.get(f"/cases/{case.id}/parties/")
     # then
     assert _listed(by_victim) == ["NP-2026-000001"]
     assert _listed(by_suspect) == []

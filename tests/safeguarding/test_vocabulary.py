@@ -585,9 +585,10 @@ def test_the_vocabulary_page_shows_levels_every_scale_and_the_rule(
     assert "Harbour Victim Support: Red, amber, green" in html
     assert (
         '<th scope="row" class="govuk-table__header">Very high</th>\n'
-        f'      <td class="govuk-table__cell">{POLICE_GRADES[0][1]}</td>\n'
-        '      <td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--red">'
-        "critical</strong></td>"
+        '      <td class="govuk-table__cell" data-label="What it means">'
+        f"{POLICE_GRADES[0][1]}</td>\n"
+        '      <td class="govuk-table__cell" data-label="Shared level">'
+        '<strong class="govuk-tag govuk-tag--red">critical</strong></td>'
     ) in html
     assert "2. Otherwise each &quot;yes&quot; adds its factor&#x27;s weight to a score." in html
     assert "Online CSA suspect prioritisation (version 1)" in html
