@@ -201,7 +201,10 @@ def test_a_concern_stands_on_the_case_for_the_owner_and_not_for_other_forces(
     panel = _section(case_page, "concerns")
     assert "A second account messaged her." in panel
     assert "Urgent: not acknowledged" in panel
-    assert browser_for(officer_south).get(f"/cases/{harbour_referral.case_id}/risk/").status_code == 404
+    assert (
+        browser_for(officer_south).get(f"/cases/{harbour_referral.case_id}/risk/").status_code
+        == 404
+    )
 
 
 def test_the_two_sides_write_on_the_referral_page(

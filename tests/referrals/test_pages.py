@@ -528,7 +528,9 @@ def test_an_officer_has_the_menu_entry_but_no_inbox_summary(officer_north):
 
 
 def test_the_case_page_offers_to_refer_an_open_case(officer_north, north_case, victim):
-    section = _section(_page(browser(officer_north), f"/cases/{north_case.pk}/referrals/"), "referrals")
+    section = _section(
+        _page(browser(officer_north), f"/cases/{north_case.pk}/referrals/"), "referrals"
+    )
     assert f'href="/cases/{north_case.pk}/referrals/new/"' in section
     assert "No referral has been made from this case." in section
 
@@ -540,7 +542,9 @@ def test_the_case_page_shows_a_returned_question(
     referral = sent(officer_north, north_case, harbour, [victim])
     referral_return(actor=caseworker_harbour.user, referral=referral, question="Which school?")
     # when
-    section = _section(_page(browser(officer_north), f"/cases/{north_case.pk}/referrals/"), "referrals")
+    section = _section(
+        _page(browser(officer_north), f"/cases/{north_case.pk}/referrals/"), "referrals"
+    )
     # then
     assert "Returned for more information" in section
     assert "Which school?" in section
@@ -557,7 +561,9 @@ def test_a_granted_hub_sees_only_its_own_side_on_the_case(
     hub_member = MembershipFactory(agency=mash, role=role)
     sent(officer_north, north_case, harbour, [victim])
     # when
-    section = _section(_page(browser(hub_member), f"/cases/{north_case.pk}/referrals/"), "referrals")
+    section = _section(
+        _page(browser(hub_member), f"/cases/{north_case.pk}/referrals/"), "referrals"
+    )
     # then
     assert "Harbour Victim Support" not in section
     assert f'href="/cases/{north_case.pk}/referrals/new/"' in section
