@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
+from django.db.models.fields.json import KT
 from django.urls import reverse
 
 from agencies import access
@@ -124,7 +125,13 @@ def _referral_section(
 ) -> Section | None:
     # Owed something: the inbox's index reads them in order, the overdue first.
     owed = inbox_list(actor=actor).filter(receiver_due_at__lt=NOTHING_OWED).filter(narrowed)
-    referrals, more = _first(owed.select_related("from_agency", "to_team").defer("disclosure"))
+    # Each row shows the sender's reference, read alone as the inbox reads it, so that
+    # two referrals of one purpose are told apart (issue 18: "all read Victim support").
+    referrals, more = _first(
+        owed.select_related("from_agency", "to_team")
+        .defer("disclosure")
+        .annotate(their_reference=KT("disclosure__case_reference"))
+    )
     if not referrals and not any((summary or {}).values()):
         return None
     access_list_record(actor=actor, records=referrals)
