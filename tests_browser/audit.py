@@ -58,19 +58,6 @@ ALLOWED_MODERATE: tuple[Allowed, ...] = (
 )
 
 
-def known_upstream(violation: dict, node: dict) -> bool:
-    """GOV.UK Frontend's conditional reveal sets aria-expanded on the radio or checkbox
-    that reveals: invalid for those roles, kept on purpose because screen readers
-    announce it (a documented known issue, alphagov/govuk-frontend#979). Only that,
-    as .ci/browser.py does."""
-    return (
-        violation["id"] == "aria-allowed-attr"
-        and 'aria-expanded="' in node["failureSummary"]
-        and node["failureSummary"].count("aria-") == 1
-        and ("govuk-radios__input" in node["html"] or "govuk-checkboxes__input" in node["html"])
-    )
-
-
 # Elements wider than the window, outside any region that scrolls on its own: named in
 # a reflow failure so that it says what to fix.
 _OVERFLOWING = """width => {
@@ -136,13 +123,10 @@ class Audit:
             impact = violation["impact"]
             if impact not in (*BLOCKING, "moderate"):
                 continue
-            upstream = [n for n in violation["nodes"] if known_upstream(violation, n)]
-            if upstream:
-                self.allowed.append(
-                    f"{self._line(where, width, violation, upstream)} "
-                    "(GOV.UK Frontend's conditional reveal, known_upstream)"
-                )
-            nodes = [n for n in violation["nodes"] if n not in upstream]
+            # No serious or critical violation is allowed on a journey page, not even
+            # GOV.UK Frontend's conditional reveal (aria-expanded on a radio): the
+            # welfare check asks its follow-on questions without one (issue 18).
+            nodes = violation["nodes"]
             allowed = [
                 n
                 for n in nodes

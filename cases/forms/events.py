@@ -45,7 +45,7 @@ class EventForm(forms.Form):
     }
     occurred_on = UKDateField(
         label="Date it happened",
-        error_messages={"required": "Enter the date it happened, for example 27/3/2026."},
+        error_messages={"required": "Enter the date it happened, for example 27/03/2026."},
     )
     occurred_time = TimeField(
         label="Time it happened",

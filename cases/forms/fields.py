@@ -25,7 +25,7 @@ class Checkboxes(forms.CheckboxSelectMultiple):
 
 class UKDateField(forms.DateField):
     widget = forms.DateInput(format="%d/%m/%Y", attrs={"spellcheck": "false"})
-    default_error_messages = {"invalid": "Enter a real date, for example 27/3/2026."}
+    default_error_messages = {"invalid": "Enter a real date, for example 27/03/2026."}
 
     def __init__(self, *, help_text: str = DATE_HINT, **kwargs):
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)

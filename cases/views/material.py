@@ -243,11 +243,11 @@ class ActivistEvidenceForm(_ReplacedWholeForm):
     )
     handed_over_on = forms.DateField(
         label="Date handed over",
-        help_text="For example, 27/3/2026",
+        help_text="For example, 27/03/2026",
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         error_messages={
             "required": "Enter the date the evidence was handed over.",
-            "invalid": "Enter a real date, such as 27/3/2026.",
+            "invalid": "Enter a real date, such as 27/03/2026.",
         },
     )
     handed_over_time = forms.TimeField(

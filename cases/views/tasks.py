@@ -52,7 +52,7 @@ class TaskForm(forms.Form):
     )
     due_on = UKDateField(
         label="Due date",
-        error_messages={"required": "Enter the date the task is due, for example 27/3/2026."},
+        error_messages={"required": "Enter the date the task is due, for example 27/03/2026."},
     )
     note = forms.CharField(
         required=False,

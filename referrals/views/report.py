@@ -32,13 +32,17 @@ class ReportPeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["from"] = UKDateField(
             label="From",
-            help_text="The first day referrals were sent, for example 1/3/2026",
-            error_messages={"required": "Enter the first day of the period, for example 1/3/2026."},
+            help_text="The first day referrals were sent, for example 01/03/2026",
+            error_messages={
+                "required": "Enter the first day of the period, for example 01/03/2026."
+            },
         )
         self.fields["to"] = UKDateField(
             label="To",
-            help_text="The last day, included, for example 31/3/2026",
-            error_messages={"required": "Enter the last day of the period, for example 31/3/2026."},
+            help_text="The last day, included, for example 31/03/2026",
+            error_messages={
+                "required": "Enter the last day of the period, for example 31/03/2026."
+            },
         )
 
 

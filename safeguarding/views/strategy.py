@@ -102,7 +102,7 @@ class StrategyDiscussionForm(forms.Form):
     referral_received_on = UKDateField(
         required=False,
         label="Date the referral was received (optional)",
-        help_text="Leave it blank to use the date the case was received. For example, 27/3/2026",
+        help_text="Leave it blank to use the date the case was received. For example, 27/03/2026",
     )
 
     def __init__(self, *args, children=(), **kwargs):

@@ -227,7 +227,7 @@ def test_a_bad_filter_is_named_in_the_error_summary_and_lists_nothing(
     # when
     response = client.get("/cases/", {"received_from": "31/2/2026"})
     # then
-    assert '<a href="#id_received_from">Enter a real date, for example 27/3/2026.</a>' in (
+    assert '<a href="#id_received_from">Enter a real date, for example 27/03/2026.</a>' in (
         response.content.decode()
     )
     assert response.context["cases"] == []

@@ -242,7 +242,7 @@ def test_the_list_refuses_a_bad_date_with_an_error_summary(officer_north, browse
     # then
     assert response.status_code == 200
     assert _title(response) == "Error: Cases" + SERVICE
-    assert '<a href="#id_received_from">Enter a real date, for example 27/3/2026.</a>' in (
+    assert '<a href="#id_received_from">Enter a real date, for example 27/03/2026.</a>' in (
         response.content.decode()
     )
     assert response.context["cases"] == []

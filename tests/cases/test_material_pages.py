@@ -402,7 +402,7 @@ def test_missing_answers_are_named_on_the_page(officer_north, activist_case, bro
         "suspect_confronted": ["Say whether the suspect was confronted."],
         "confrontation_streamed_live": ["Say whether the confrontation was streamed live."],
         "handed_over": ["Say what the group handed over."],
-        "handed_over_on": ["Enter a real date, such as 27/3/2026."],
+        "handed_over_on": ["Enter a real date, such as 27/03/2026."],
         "handed_over_time": ["Enter the time the evidence was handed over."],
         "chain_of_custody": ["Describe the chain of custody."],
         "suspect_alerted_risk": ["Describe the risk that the suspect was alerted."],

@@ -182,7 +182,8 @@ def test_a_missing_title_and_date_are_named(case, officer_north, supervisor_nort
     )
     # then
     page = response.content.decode()
-    assert '<a href="#id_due_on">Enter the date the task is due, for example 27/3/2026.</a>' in page
+    error = "Enter the date the task is due, for example 27/03/2026."
+    assert f'<a href="#id_due_on">{error}</a>' in page
     assert Task.objects.count() == 0
 
 

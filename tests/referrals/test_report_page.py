@@ -241,17 +241,17 @@ def test_an_empty_period_says_so_without_a_chart(browser_for, officer_north, mar
         (
             {"from": "", "to": "31/03/2026"},
             "from",
-            "Enter the first day of the period, for example 1/3/2026.",
+            "Enter the first day of the period, for example 01/03/2026.",
         ),
         (
             {"from": "01/03/2026"},
             "to",
-            "Enter the last day of the period, for example 31/3/2026.",
+            "Enter the last day of the period, for example 31/03/2026.",
         ),
         (
             {"from": "1 March", "to": "31/03/2026"},
             "from",
-            "Enter a real date, for example 27/3/2026.",
+            "Enter a real date, for example 27/03/2026.",
         ),
     ],
     ids=["from after to", "longer than a year", "no from", "no to", "not a date"],
