@@ -14,12 +14,12 @@ from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db.models import Model
-from django.urls import reverse
 from django.utils import timezone
 
 from agencies.audit import access_read_record, record_type
 from calendars import selectors
 from calendars.weeks import Span
+from cases.case_tabs import case_section_url
 from safeguarding.models import StrategyStatus
 from welfare.duty_pages import duty_meet_page
 
@@ -45,10 +45,6 @@ class CalendarEntry:
     def sort_key(self) -> tuple[Any, ...]:
         # A whole day's entries first, then by time; the rest only to be stable.
         return (self.day, self.at is not None, self.at or self.day, self.what, self.uid)
-
-
-def _case_link(case_id: UUID, fragment: str = "") -> str:
-    return reverse("case-detail", args=[case_id]) + fragment
 
 
 def _timed(moment: datetime) -> tuple[date, datetime]:
@@ -89,7 +85,7 @@ def task_entry(task: Any) -> CalendarEntry:
         case_reference=task.case.reference,
         day=task.due_on,
         at=None,
-        link=_case_link(task.case_id, "#tasks"),
+        link=case_section_url(task.case_id, "tasks"),
         record=task,
     )
 
@@ -115,7 +111,7 @@ def strategy_discussion_entry(discussion: Any) -> CalendarEntry | None:
         case_reference=case.reference,
         day=day,
         at=at,
-        link=_case_link(case.pk),
+        link=case_section_url(case.pk, "strategy-discussions"),
         record=discussion,
     )
 
@@ -142,7 +138,7 @@ def conference_entry(decision: Any) -> CalendarEntry | None:
         case_reference=case.reference,
         day=day,
         at=at,
-        link=_case_link(case.pk),
+        link=case_section_url(case.pk, "strategy-discussions"),
         record=decision,
     )
 
@@ -167,7 +163,7 @@ def bail_end_entry(event: Any) -> CalendarEntry | None:
         case_reference=event.case.reference,
         day=event.bail_end_on,
         at=None,
-        link=_case_link(event.case_id),
+        link=case_section_url(event.case_id, "events"),
         record=event,
     )
 

@@ -94,13 +94,14 @@ def test_the_week_holds_each_kind_of_the_readers_own_work(
         ),
         (date(2026, 12, 12), None, "bail_end", "Pre-charge bail ends", ref),
     ]
+    # Each links to the case's tab that shows it (issue 18), at its section.
     assert [entry.link for entry in entries] == [
-        f"/cases/{case.id}/",
+        f"/cases/{case.id}/strategy/#strategy-discussions",
         f"/duties/{update.id}/log-contact/",
         f"/duties/{contact.id}/welfare-check/",
         f"/cases/{case.id}/#tasks",
-        f"/cases/{case.id}/",
-        f"/cases/{case.id}/",
+        f"/cases/{case.id}/strategy/#strategy-discussions",
+        f"/cases/{case.id}/events/#events",
     ]
     assert [entry.uid for entry in entries] == [
         f"strategy-discussion-{discussion.id}@tideline",
