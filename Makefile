@@ -11,7 +11,12 @@ $(BIN)/python:
 
 # Installs the exact versions of requirements/lock.txt, each checked against its hash;
 # pyproject.toml keeps the ranges they were chosen from (`make lock`).
+# WeasyPrint (printed summaries and subject access exports) needs Pango and a font.
+PRINT_PACKAGES = libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
 $(VENV)/.installed: pyproject.toml requirements/lock.txt | $(BIN)/python
+	@dpkg -s $(PRINT_PACKAGES) >/dev/null 2>&1 || apt-get install -y -qq $(PRINT_PACKAGES) >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq $(PRINT_PACKAGES) >/dev/null; }
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --require-hashes -r requirements/lock.txt
 	$(BIN)/pip install --quiet --no-deps -e .

@@ -273,6 +273,9 @@ ROLE_CLEARANCES: dict[Role, frozenset[Compartment]] = {
     # Admins manage people; auditors read logs. Neither reads casework.
     Role.AGENCY_ADMIN: frozenset(),
     Role.AUDITOR: frozenset(),
+    # A records manager decides what is kept and what is destroyed from the record's
+    # dates and group, not from its casework: no compartment.
+    Role.RECORDS_MANAGER: frozenset(),
 }
 
 # What an agency's kind can ever hold, whatever the role says.

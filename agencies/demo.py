@@ -107,6 +107,7 @@ USERS = [
     ),
     ("admin.north", "Adam", "Northfield", "northshire-police", Role.AGENCY_ADMIN, None),
     ("auditor.north", "Aisha", "Northgate", "northshire-police", Role.AUDITOR, None),
+    ("records.north", "Rhys", "Northwood", "northshire-police", Role.RECORDS_MANAGER, None),
     (
         "officer.south",
         "Oscar",

@@ -200,6 +200,7 @@ MENUS: dict[Role, Menu] = {
         ("Exposure rules", ("staff_rules",)),
     ),
     Role.AUDITOR: (_HOME, ("Access log", ("access_log",)), _REPORTS),
+    Role.RECORDS_MANAGER: (_HOME,),
 }
 
 MAX_ITEMS = 6

@@ -5,7 +5,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 # The apps with pages and an API, each with its urls and api_urls modules (config/urls.py
 # includes their pages in the same order).
-PRODUCT_APPS = ("agencies", "cases", "safeguarding", "referrals", "welfare", "intake", "calendars")
+PRODUCT_APPS = (
+    "agencies",
+    "cases",
+    "safeguarding",
+    "referrals",
+    "welfare",
+    "intake",
+    "calendars",
+    "records",
+    "subject_access",
+)
 
 urlpatterns = [
     *(path("", include(f"{app}.api_urls")) for app in PRODUCT_APPS),

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "welfare",
     "intake",
     "calendars",
+    "records",
+    "subject_access",
 ]
 
 MIDDLEWARE = [

@@ -34,6 +34,7 @@ DESIGN_USERS = {
     "caseworker.harbour": ("harbour-victim-support", Role.PARTNER_CASEWORKER),
     "caseworker.lighthouse": ("lighthouse-family-support", Role.PARTNER_CASEWORKER),
     "supervisor.south": ("southshire-police", Role.POLICE_SUPERVISOR),
+    "records.north": ("northshire-police", Role.RECORDS_MANAGER),
 }
 
 

@@ -19,6 +19,9 @@ class Role(models.TextChoices):
     PARTNER_CASEWORKER = "partner_caseworker", "Partner caseworker"
     AGENCY_ADMIN = "agency_admin", "Agency admin"
     AUDITOR = "auditor", "Auditor"
+    # Information governance (issue 19): reviews closed records when they fall due,
+    # decides to keep or dispose, and answers subject access requests.
+    RECORDS_MANAGER = "records_manager", "Records manager"
 
 
 class Compartment(models.TextChoices):

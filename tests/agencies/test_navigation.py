@@ -30,6 +30,7 @@ EXPECTED_MENUS = {
     "partner_caseworker": ["Home", "Referrals", "Reports"],
     "agency_admin": ["Home", "People", "Risk levels", "Exposure rules"],
     "auditor": ["Home", "Access log", "Reports"],
+    "records_manager": ["Home"],
 }
 
 # Each role's kind of agency, as in the demo.
@@ -42,6 +43,7 @@ AGENCY_KIND = {
     "partner_caseworker": {"victim_support": True},
     "agency_admin": {},
     "auditor": {},
+    "records_manager": {},
 }
 
 
@@ -49,7 +51,7 @@ def _member(role: str, **agency):
     membership = MembershipFactory(
         role=role,
         agency=AgencyFactory(**(agency or AGENCY_KIND[role])),
-        team=None if role in ("agency_admin", "auditor") else TeamFactory(),
+        team=None if role in ("agency_admin", "auditor", "records_manager") else TeamFactory(),
     )
     TOTPDeviceFactory(user=membership.user)
     return membership

@@ -1,0 +1,5 @@
+"""The chronology API."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

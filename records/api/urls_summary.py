@@ -1,0 +1,5 @@
+"""The summary API."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

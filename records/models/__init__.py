@@ -1,0 +1,1 @@
+"""Retention, review and disposal of closed records (issue 19)."""

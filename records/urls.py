@@ -1,0 +1,9 @@
+"""The records pages: chronology, case summary, retention and disposal."""
+
+from records.views import urls_chronology, urls_retention, urls_summary
+
+urlpatterns = [
+    *urls_chronology.urlpatterns,
+    *urls_summary.urlpatterns,
+    *urls_retention.urlpatterns,
+]

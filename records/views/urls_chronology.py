@@ -1,0 +1,5 @@
+"""The chronology pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""The summary pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""What the retention part of records registers with the apps below it at start-up."""
+
+
+def register() -> None:
+    """Called once from RecordsConfig.ready()."""

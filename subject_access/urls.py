@@ -1,0 +1,5 @@
+"""Subject access."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""What subject access registers with the apps below it at start-up."""
+
+
+def register() -> None:
+    """Called once from SubjectAccessConfig.ready()."""
