@@ -72,6 +72,7 @@ VICTIM_SUPPORT_PARTNER = Column(Role.PARTNER_CASEWORKER, "victim_support", "vict
 FAMILY_SUPPORT_PARTNER = Column(Role.PARTNER_CASEWORKER, "family_support", "family-support-partner")
 AGENCY_ADMIN = Column(Role.AGENCY_ADMIN, "police", "agency-admin")
 AUDITOR = Column(Role.AUDITOR, "police", "auditor")
+RECORDS_MANAGER = Column(Role.RECORDS_MANAGER, "police", "records-manager")
 
 COLUMNS: tuple[Column, ...] = (
     GENERALIST_OFFICER,
@@ -83,6 +84,7 @@ COLUMNS: tuple[Column, ...] = (
     FAMILY_SUPPORT_PARTNER,
     AGENCY_ADMIN,
     AUDITOR,
+    RECORDS_MANAGER,
 )
 
 # Every column (a bare role in an allowed set stands for every column of that role).
