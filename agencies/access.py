@@ -163,6 +163,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "intake.preservation.record": POLICE_CASEWORK,
     "intake.deconfliction.view": POLICE_CASEWORK,
     "intake.deconfliction.record": frozenset({Role.POLICE_SUPERVISOR}),
+    # Records (issue 19): a case summary printed for a strategy discussion, a child
+    # protection conference or the prosecutor's file, by those who do casework, from
+    # their own view of the case (a granted agency prints what its grant shows).
+    "records.case_summary.print": CASEWORK,
 }
 
 # What an agency that was granted another agency's record may do with it: read it,
@@ -190,6 +194,8 @@ GRANTED_ACTIONS = frozenset(
         "safeguarding.strategy.record",
         # The hub coordinates: it may refer on the children of a case it was granted.
         "referrals.referral.create",
+        # Children's services print what their grant shows for the conference.
+        "records.case_summary.print",
     }
 )
 
