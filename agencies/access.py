@@ -167,6 +167,13 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # protection conference or the prosecutor's file, by those who do casework, from
     # their own view of the case (a granted agency prints what its grant shows).
     "records.case_summary.print": CASEWORK,
+    # Subject access (issue 19): the records manager records a person's request, has
+    # the agency's records about them gathered (the export's own selectors, scoped to
+    # the agency: their lawful exception to having no compartment clearance), reviews
+    # what names other people, and releases it. See docs/adr/0014.
+    "subject_access.request.view": frozenset({Role.RECORDS_MANAGER}),
+    "subject_access.request.manage": frozenset({Role.RECORDS_MANAGER}),
+    "subject_access.request.release": frozenset({Role.RECORDS_MANAGER}),
 }
 
 # What an agency that was granted another agency's record may do with it: read it,
