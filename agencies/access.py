@@ -174,6 +174,16 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "subject_access.request.view": frozenset({Role.RECORDS_MANAGER}),
     "subject_access.request.manage": frozenset({Role.RECORDS_MANAGER}),
     "subject_access.request.release": frozenset({Role.RECORDS_MANAGER}),
+    # Retention, review and disposal (issue 19, docs/adr/0015): the records manager
+    # works the review queue of the agency's closed cases, records each review's
+    # decision and disposes of what is due. A legal hold (an inquiry, litigation) may
+    # also be placed and lifted by a police supervisor, who learns of it first; the
+    # supervisor sees a case's retention record, not the queue.
+    "records.retention.view": frozenset({Role.RECORDS_MANAGER, Role.POLICE_SUPERVISOR}),
+    "records.retention.queue": frozenset({Role.RECORDS_MANAGER}),
+    "records.retention.review": frozenset({Role.RECORDS_MANAGER}),
+    "records.retention.dispose": frozenset({Role.RECORDS_MANAGER}),
+    "records.retention.hold": frozenset({Role.RECORDS_MANAGER, Role.POLICE_SUPERVISOR}),
 }
 
 # What an agency that was granted another agency's record may do with it: read it,
