@@ -23,6 +23,12 @@ CASE_OPEN_DUTIES = "case_open_duties"
 # `reasons` ({duty id as text: reason}); the close has already checked that every
 # open duty has one.
 CASE_CLOSING = "case_closing"
+# The case was closed (its status, reason and date saved): payload `case`, `actor`.
+# Records (issue 19) gives it its retention group and next review date.
+CASE_CLOSED = "case_closed"
+# A closed case was reopened: payload `case`, `actor`, `reason`. Its retention
+# schedule is lifted until it is closed again.
+CASE_REOPENED = "case_reopened"
 # A transfer was accepted and the case now belongs to the receiving force: payload
 # `case` (already moved), `transfer`, `actor`. Records that carry their own agency,
 # team or person responsible follow it; open duties pass to the new lead officer

@@ -17,7 +17,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies import access
-from cases.events import CASE_CLOSING, CASE_OPEN_DUTIES, OpenDuty, event_collect, event_dispatch
+from cases.events import (
+    CASE_CLOSED,
+    CASE_CLOSING,
+    CASE_OPEN_DUTIES,
+    CASE_REOPENED,
+    OpenDuty,
+    event_collect,
+    event_dispatch,
+)
 from cases.models import (
     CLOSING_REASONS_CHOSEN_BY_HAND,
     Case,
@@ -165,6 +173,7 @@ def case_close(
         action="cases.case.closed",
         note=f"{closing_reason}{ended_note}",
     )
+    event_dispatch(CASE_CLOSED, case=locked, actor=actor)
     return locked
 
 
@@ -205,6 +214,7 @@ def case_reopen(*, actor: User, case: Case, reason: str) -> Case:
         action="cases.case.reopened",
         note=f"closed as {was}; reopened: {reason}",
     )
+    event_dispatch(CASE_REOPENED, case=locked, actor=actor, reason=reason)
     _tell_lead_officer_reopened(locked, actor)
     return locked
 
