@@ -76,6 +76,13 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "cases.person.view": CASEWORK,
     "cases.person.create": CASEWORK,
     "cases.person.change": CASEWORK,
+    # Person merge (issue 19): two records of one agency found to be the same person
+    # are merged, and the merge undone within 20 working days, by a supervisor: the
+    # police supervisor, and the hub's MASH coordinator (children's services and the
+    # hub have no supervisor role; the coordinator owns the hub's decisions). They
+    # alone read a merge's record. Anyone who does casework is warned of duplicates
+    # (`cases.person.view`). See docs/adr/0016.
+    "cases.person.merge": frozenset({Role.POLICE_SUPERVISOR, Role.MASH_COORDINATOR}),
     "cases.party.add": CASEWORK,
     "cases.offence.add": CASEWORK,
     "cases.contact.add": CASEWORK,
