@@ -13,9 +13,11 @@ class SafeguardingConfig(AppConfig):
         from safeguarding.demo import seed_scales
         from safeguarding.demo_records import seed_safeguarding
         from safeguarding.demo_strategy import seed_strategy_plan
+        from safeguarding.person_merge import register as flags_follow_person_merge
         from safeguarding.services.queue import on_case_opened, on_case_transferred
 
         handler_register(CASE_OPENED, "safeguarding.queue", on_case_opened)
+        flags_follow_person_merge()
         handler_register(CASE_TRANSFERRED, "safeguarding.queue", on_case_transferred)
         case_panel_register("safeguarding", safeguarding_panels)
         from cases.list_columns import case_list_column_register
