@@ -11,6 +11,14 @@ from welfare.models.duty import (
     DutyTrigger,
 )
 from welfare.models.family import FamilyPack
+from welfare.models.right_to_review import (
+    DECIDED_REVIEW_STATUSES,
+    OPEN_REVIEW_STATUSES,
+    ReviewRequest,
+    ReviewRequester,
+    ReviewScheme,
+    ReviewStatus,
+)
 from welfare.models.staff import (
     ExposureBreach,
     ExposureRules,
@@ -38,8 +46,10 @@ from welfare.models.victim import EnhancedReason, ServiceLevel, VictimCare
 
 __all__ = [
     "CONTACT_DUTIES",
+    "DECIDED_REVIEW_STATUSES",
     "DUTY_COMPARTMENT",
     "FAMILY_DUTIES",
+    "OPEN_REVIEW_STATUSES",
     "REFERRAL_DUTIES",
     "SUSPECT_DUTIES",
     "VICTIM_DUTIES",
@@ -57,6 +67,10 @@ __all__ = [
     "IncidentKind",
     "IncidentStage",
     "ReviewKind",
+    "ReviewRequest",
+    "ReviewRequester",
+    "ReviewScheme",
+    "ReviewStatus",
     "RiskNow",
     "SafetyPlan",
     "SafetyPlanSupport",

@@ -45,9 +45,26 @@ class DutyKind(models.TextChoices):
         "caution_compliance",
         "Record whether the conditional caution was complied with",
     )
+    # The Victims' Right to Review (docs/adr/0016): after a decision not to charge,
+    # tell the victim they may ask for it to be reviewed; after the review, its result.
+    RIGHT_TO_REVIEW = (
+        "right_to_review",
+        "Tell the victim of their right to review the decision not to charge",
+    )
+    RIGHT_TO_REVIEW_RESULT = (
+        "right_to_review_result",
+        "Tell the victim the result of the review they asked for",
+    )
 
 
-VICTIM_DUTIES = frozenset({DutyKind.VICTIM_UPDATE, DutyKind.VICTIM_SUPPORT_REFERRAL})
+VICTIM_DUTIES = frozenset(
+    {
+        DutyKind.VICTIM_UPDATE,
+        DutyKind.VICTIM_SUPPORT_REFERRAL,
+        DutyKind.RIGHT_TO_REVIEW,
+        DutyKind.RIGHT_TO_REVIEW_RESULT,
+    }
+)
 FAMILY_DUTIES = frozenset(
     {
         DutyKind.FAMILY_PACK,
@@ -74,7 +91,13 @@ DUTY_COMPARTMENT: dict[str, str] = {
 }
 # Duties met by logging a contact with their subject.
 CONTACT_DUTIES = frozenset(
-    {DutyKind.VICTIM_UPDATE, DutyKind.WELFARE_CHECK, DutyKind.WELFARE_CONTACT}
+    {
+        DutyKind.VICTIM_UPDATE,
+        DutyKind.WELFARE_CHECK,
+        DutyKind.WELFARE_CONTACT,
+        DutyKind.RIGHT_TO_REVIEW,
+        DutyKind.RIGHT_TO_REVIEW_RESULT,
+    }
 )
 # Duties met by a referral, or closed by a recorded refusal or reason.
 REFERRAL_DUTIES = frozenset(
@@ -98,6 +121,8 @@ class DutyTrigger(models.TextChoices):
     CHECK_ESCALATED = "check_escalated", "A second welfare check attempt failed"
     RISK_HIGHER = "risk_higher", "A welfare check found the risk higher"
     CAUTION_DUE = "caution_due", "A conditional caution's conditions fall due"
+    DECISION_NOT_TO_CHARGE = "decision_not_to_charge", "A decision not to charge was recorded"
+    REVIEW_DECIDED = "review_decided", "A review of a decision not to charge was decided"
 
 
 class DutyStatus(models.TextChoices):
