@@ -152,6 +152,16 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "welfare.suspect.view": POLICE_CASEWORK,
     "welfare.suspect.record": POLICE_CASEWORK,
     "welfare.report.suspect_welfare": POLICE_CASEWORK | {Role.AUDITOR},
+    # The Victims' Right to Review (issue 19, docs/adr/0016): casework reads a case's
+    # requests and records one the victim makes (or its withdrawal); a supervisor
+    # assigns it to an officer who had no part in the case; that officer, an
+    # investigator or a supervisor, decides it (the service checks they were assigned).
+    "welfare.right_to_review.view": POLICE_CASEWORK,
+    "welfare.right_to_review.request": POLICE_CASEWORK,
+    "welfare.right_to_review.assign": frozenset({Role.POLICE_SUPERVISOR}),
+    "welfare.right_to_review.decide": frozenset(
+        {Role.SPECIALIST_INVESTIGATOR, Role.POLICE_SUPERVISOR}
+    ),
     # Staff welfare: everyone who views material logs their exposure (generalists
     # too: see EXPOSURE_REVIEWERS); supervisors see their team's compliance (never
     # private notes) and record debriefs and reviews.
@@ -261,6 +271,10 @@ POLICE_ONLY_ACTIONS = frozenset(
         "welfare.suspect.view",
         "welfare.suspect.record",
         "welfare.report.suspect_welfare",
+        "welfare.right_to_review.view",
+        "welfare.right_to_review.request",
+        "welfare.right_to_review.assign",
+        "welfare.right_to_review.decide",
         "staff.exposure.log",
         "staff.exposure.team",
         "staff.meeting.record",
