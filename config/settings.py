@@ -462,6 +462,19 @@ VICTIM_UPDATE_WORKING_DAYS = {
 }
 # Victims' Code Right 4: referral to support within 2 working days of the crime being recorded.
 VICTIM_SUPPORT_REFERRAL_WORKING_DAYS = 2
+# The Victims' Right to Review (docs/adr/0016 cites each): tell the victim of a decision
+# not to charge and of their right to a review (Victims' Code Right 6: 1 working day
+# enhanced, 5 standard); the window to ask (police scheme, NPCC 2015: 3 months from being
+# told; CPS scheme: 10 working days ideally, 3 months at most); the target to complete a
+# review and tell the victim (30 working days under both); the result told within the
+# same days as the right, and never later than that target while it is ahead.
+VICTIMS_RIGHT_TO_REVIEW = {
+    "tell_working_days": {"enhanced": 1, "standard": 5},
+    "police_window_months": 3,
+    "cps_ideal_working_days": 10,
+    "cps_window_months": 3,
+    "review_working_days": 30,
+}
 # Suspects' families: the pack at arrest or search, then an offer of support.
 FAMILY_PACK_WORKING_DAYS = 1
 FAMILY_SUPPORT_OFFER_WORKING_DAYS = 5
