@@ -440,6 +440,10 @@ CELERY_BEAT_SCHEDULE = {
     "intake-packages-raw-dispose-sweep": _every(
         timedelta(hours=1), "intake.tasks.packages_raw_dispose_sweep"
     ),
+    # Subject access: a request's response due within five working days, or overdue.
+    "subject-access-deadlines-sweep": _every(
+        timedelta(minutes=15), "subject_access.tasks.deadlines_sweep"
+    ),
 }
 # Task modules not named `tasks`, which autodiscovery does not find.
 CELERY_IMPORTS = ("intake.tasks_preservation",)

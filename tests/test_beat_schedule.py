@@ -22,5 +22,6 @@ def test_every_scheduled_task_is_registered():
         "welfare.tasks.duties_sweep",
         "intake.tasks_preservation.preservation_sweep",
         "intake.tasks.packages_raw_dispose_sweep",
+        "subject_access.tasks.deadlines_sweep",
     }
     assert scheduled <= set(app.tasks)
