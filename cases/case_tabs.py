@@ -30,6 +30,7 @@ TABS: tuple[CaseTab, ...] = (
     CaseTab("events", "Investigation", "case-events"),
     CaseTab("welfare", "Welfare", "case-welfare"),
     CaseTab("documents", "Documents", "case-documents"),
+    CaseTab("chronology", "Chronology", "case-chronology"),
     CaseTab("history", "History", "case-history"),
 )
 TAB_BY_SLUG = {tab.slug: tab for tab in TABS}
@@ -59,6 +60,7 @@ SECTION_TAB: dict[str, str] = {
     "family-support": "welfare",
     "suspect-welfare": "welfare",
     "documents": "documents",
+    "chronology": "chronology",
     "history": "history",
 }
 # Sections named after one record (`party-<id>`, `decision-<id>`): the prefix decides.
