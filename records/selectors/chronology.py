@@ -24,7 +24,7 @@ order of its case index, and the rows are merged. Nothing counts the case's reco
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -36,6 +36,7 @@ from django.db import models
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
+from agencies import access
 from agencies.models import Compartment, Membership
 from cases.case_tabs import case_section_url
 from cases.models import Case, CaseParty
@@ -118,7 +119,15 @@ class ChronologyPage:
     next_cursor: str | None
     previous_cursor: str | None
 
-    def __iter__(self):
+    @property
+    def has_next(self) -> bool:
+        return self.next_cursor is not None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.previous_cursor is not None
+
+    def __iter__(self) -> Iterator[ChronologyEntry]:
         return iter(self.entries)
 
     def __len__(self) -> int:
@@ -159,6 +168,21 @@ class Said:
     party_id: Any = None
     compartment: str = Compartment.CASE
     agency_name: str | None = None  # the agency the record names, when it names one
+
+
+def chronology_kinds(*, actor: User, case: Case) -> list[ChronologyKind]:
+    """The kinds the filter offers: every kind but those the reader may never see on
+    this case (the material without clearance, duties outside a police force)."""
+    hidden = set()
+    if not (
+        access.can(actor, "cases.material.view", case) and access.is_cleared_for(actor, "material")
+    ):
+        hidden.add(ChronologyKind.MATERIAL)
+    if not access.can(actor, "welfare.duty.view"):
+        hidden.add(ChronologyKind.DUTY)
+    if not access.can(actor, "cases.transfer.view"):
+        hidden.add(ChronologyKind.TRANSFER)
+    return [kind for kind in ChronologyKind if kind not in hidden]
 
 
 def chronology_parties(*, actor: User, case: Case) -> list[CaseParty]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, UUIDField
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import Truncator
@@ -343,7 +343,7 @@ def _referral_moves(reading: Reading) -> QuerySet[Any]:
         # A draft is the sender's own until it is sent: its drafting is not yet news.
         .exclude(action="created")
         .select_related("by", "by_agency", "referral__to_agency")
-        .annotate(concerns_party_id=Subquery(first_party))
+        .annotate(concerns_party_id=Subquery(first_party, output_field=UUIDField()))
     )
 
 
