@@ -1,5 +1,5 @@
-"""Subject access."""
+"""Subject access: the API under /api/v1/subject-access-requests/."""
 
-from django.urls import URLPattern
+from subject_access.api.requests import urlpatterns as request_urls
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [*request_urls]
