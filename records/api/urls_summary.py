@@ -1,5 +1,9 @@
 """The summary API."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from records.api.summary import CaseSummaryApi
+
+urlpatterns: list[URLPattern] = [
+    path("cases/<uuid:case_id>/summary/", CaseSummaryApi.as_view(), name="case-summary"),
+]
