@@ -373,6 +373,7 @@ SPECTACULAR_SETTINGS = {
         "ReviewKindEnum": "welfare.models.ReviewKind",
         "ExposureBreachEnum": "welfare.models.ExposureBreach",
         "WelfareMeetingKindEnum": "welfare.models.WelfareMeetingKind",
+        "ChronologyKindEnum": "records.selectors.chronology.ChronologyKind",
     },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
