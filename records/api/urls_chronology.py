@@ -1,5 +1,13 @@
 """The chronology API."""
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from records.api.chronology import CaseChronologyApi
+
+urlpatterns: list[URLPattern] = [
+    path(
+        "cases/<uuid:case_id>/chronology/",
+        CaseChronologyApi.as_view(),
+        name="case-chronology",
+    ),
+]
