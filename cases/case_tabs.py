@@ -59,6 +59,7 @@ SECTION_TAB: dict[str, str] = {
     "victims-code": "welfare",
     "family-support": "welfare",
     "suspect-welfare": "welfare",
+    "right-to-review": "welfare",
     "documents": "documents",
     "chronology": "chronology",
     "history": "history",
