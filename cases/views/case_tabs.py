@@ -78,7 +78,18 @@ def case_detail(request, case_id):
         "log_contact": is_open and can(actor, "cases.contact.add", case),
         "record_decision": is_open and can(actor, "cases.decision.add", case),
     }
-    return _render(request, case, reads, {"may": may, "pending_transfer": pending})
+    # The case summary to print (records, issue 19), open or closed, for those who may.
+    print_summary = (
+        reads_of.url_or_none("case-summary-print", case.id)
+        if can(actor, "records.case_summary.print", case)
+        else None
+    )
+    return _render(
+        request,
+        case,
+        reads,
+        {"may": may, "pending_transfer": pending, "print_summary_url": print_summary},
+    )
 
 
 @capability_required("cases.case.view")
