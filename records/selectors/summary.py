@@ -31,6 +31,7 @@ from cases.models import Case, CaseParty, PartyRole
 from cases.panels import CasePageReads, CasePanel, case_panels
 from cases.selectors.tasks import task_list_for_case
 from cases.views import case_tab_reads
+from records.selectors.chronology import MAX_LIMIT, ChronologyKind, case_chronology
 
 
 class SummaryPurpose(models.TextChoices):
@@ -65,7 +66,8 @@ PURPOSE_HINTS: dict[str, str] = {
 #   (metadata only: counts by category and references), any activist-group evidence
 #   and its chain of custody, the key decisions and the outcomes; not the welfare or
 #   safeguarding work, which is no part of the case against the suspect.
-# Every purpose ends with the chronology, once it exists (records.selectors.chronology).
+# Every purpose ends with the chronology (records.selectors.chronology), oldest first,
+# of the kinds that purpose needs (CHRONOLOGY_KINDS).
 PURPOSE_SECTIONS: dict[str, tuple[str, ...]] = {
     SummaryPurpose.STRATEGY: (
         "case",
@@ -74,8 +76,9 @@ PURPOSE_SECTIONS: dict[str, tuple[str, ...]] = {
         "referrals",
         "strategy",
         "actions",
+        "chronology",
     ),
-    SummaryPurpose.CONFERENCE: ("case", "children", "risk", "strategy"),
+    SummaryPurpose.CONFERENCE: ("case", "children", "risk", "strategy", "chronology"),
     SummaryPurpose.PROSECUTION: (
         "case",
         "people",
@@ -85,8 +88,44 @@ PURPOSE_SECTIONS: dict[str, tuple[str, ...]] = {
         "activist",
         "decisions",
         "outcomes",
+        "chronology",
     ),
 }
+
+# The chronology's kinds for each purpose (None: every kind the reader may see).
+# The strategy discussion sees the whole story; the conference the safeguarding story
+# (contacts, decisions, assessments, referrals, flags, strategy discussions, duties to
+# the family), not the evidence; the prosecutor the investigation's (events, contacts,
+# decisions, outcomes, the material's changes, transfers between forces).
+CHRONOLOGY_KINDS: dict[str, frozenset[str] | None] = {
+    SummaryPurpose.STRATEGY: None,
+    SummaryPurpose.CONFERENCE: frozenset(
+        {
+            ChronologyKind.CASE,
+            ChronologyKind.CONTACT,
+            ChronologyKind.DECISION,
+            ChronologyKind.ASSESSMENT,
+            ChronologyKind.REFERRAL,
+            ChronologyKind.DUTY,
+            ChronologyKind.FLAG,
+            ChronologyKind.STRATEGY,
+        }
+    ),
+    SummaryPurpose.PROSECUTION: frozenset(
+        {
+            ChronologyKind.CASE,
+            ChronologyKind.EVENT,
+            ChronologyKind.CONTACT,
+            ChronologyKind.DECISION,
+            ChronologyKind.OUTCOME,
+            ChronologyKind.MATERIAL,
+            ChronologyKind.TRANSFER,
+        }
+    ),
+}
+# A printed chronology holds at most this many entries (pages of the chronology's
+# largest), the oldest first; past it the print says how to read the rest.
+CHRONOLOGY_PRINTED = 3 * MAX_LIMIT
 
 # Parties shown in the children's section: the children the case is about.
 CHILD_ROLES = frozenset({PartyRole.VICTIM, PartyRole.CHILD_IN_HOUSEHOLD})
@@ -125,9 +164,10 @@ class _Reading:
     """What the builders share: the page's reads (the parties, once) and the parties
     each section names."""
 
-    def __init__(self, actor: User, case: Case):
+    def __init__(self, actor: User, case: Case, purpose: SummaryPurpose):
         self.actor = actor
         self.case = case
+        self.purpose = purpose
         self.page = CasePageReads(actor=actor, case=case)
         self.named: dict[Any, CaseParty] = {}
         self._ages: dict[Any, int | None] | None = None
@@ -276,6 +316,40 @@ def _outcomes(reading: _Reading) -> SummarySection | None:
     return SummarySection("outcomes", "Outcomes", {"outcomes": outcomes})
 
 
+def _chronology(reading: _Reading) -> SummarySection:
+    """The entries the reader may see (the chronology reads each source through its
+    own scoped selector), oldest first, of the purpose's kinds."""
+    kinds = CHRONOLOGY_KINDS[reading.purpose]
+    entries: list = []
+    cursor = None
+    more = False
+    while len(entries) < CHRONOLOGY_PRINTED:
+        page = case_chronology(
+            actor=reading.actor,
+            case=reading.case,
+            kinds=kinds,
+            cursor=cursor,
+            limit=MAX_LIMIT,
+            newest_first=False,
+            parties=reading.parties,
+        )
+        entries.extend(page.entries)
+        cursor = page.next_cursor
+        more = cursor is not None
+        if not more:
+            break
+    reading.name(entry.party.id for entry in entries if entry.party is not None)
+    return SummarySection(
+        "chronology",
+        "Chronology",
+        {
+            "entries": entries,
+            "more": more,
+            "kinds": sorted(str(ChronologyKind(kind).label) for kind in kinds) if kinds else None,
+        },
+    )
+
+
 BUILDERS: dict[str, Callable[[_Reading], SummarySection | None]] = {
     "case": _case,
     "people": _people,
@@ -290,6 +364,7 @@ BUILDERS: dict[str, Callable[[_Reading], SummarySection | None]] = {
     "activist": _activist,
     "decisions": _decisions,
     "outcomes": _outcomes,
+    "chronology": _chronology,
 }
 
 
@@ -297,7 +372,7 @@ def case_summary_read(*, actor: User, case: Case, purpose: SummaryPurpose) -> Ca
     """The sections of the summary for `purpose` that `actor` may see, of a case
     already read through `case_get_for_actor`. The parties named are logged as a list
     of the case's parties, as the tabs log the people they show."""
-    reading = _Reading(actor, case)
+    reading = _Reading(actor, case, purpose)
     sections = []
     for key in PURPOSE_SECTIONS[purpose]:
         section = BUILDERS[key](reading)
