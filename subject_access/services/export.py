@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from agencies.audit import access_read_record
+from agencies.audit import access_log_record
 from common.pdf import PrintedBy, render_pdf
 from subject_access.models import (
     Exemption,
@@ -78,6 +78,7 @@ def sar_export_zip(*, actor: User, request: SubjectAccessRequest) -> tuple[str, 
     """The export as a ZIP (its file name, its bytes), for a request already read
     through its scope and with its records gathered; the download is logged."""
     final = request.state == RequestState.RELEASED
+    data_subjects = list(sar_subjects(request=request))
     data = _export_data(request, final=final)
     pdf = render_pdf(
         "subject_access/pdf/export.html",
@@ -90,7 +91,8 @@ def sar_export_zip(*, actor: User, request: SubjectAccessRequest) -> tuple[str, 
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(PDF_NAME, pdf)
         archive.writestr(JSON_NAME, json.dumps(data, indent=2, ensure_ascii=False))
-    access_read_record(
+    # One entry per download, inside a request or not: the export and whom it is about.
+    access_log_record(
         actor=actor,
         action="subject_access.export.downloaded",
         object_type=OBJECT_TYPE,
@@ -99,14 +101,7 @@ def sar_export_zip(*, actor: User, request: SubjectAccessRequest) -> tuple[str, 
         justification=(
             "subject access export as released" if final else "subject access export for review"
         ),
-    )
-    access_read_record(
-        actor=actor,
-        action="subject_access.export.downloaded",
-        object_type="person",
-        object_id=request.pk,
-        object_agency_slug=request.agency.slug,
-        records=list(sar_subjects(request=request)),
+        record_ids=[f"person:{person.pk}" for person in data_subjects],
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
     kind = "released" if final else "draft"
