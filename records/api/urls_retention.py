@@ -1,5 +1,7 @@
-"""The retention API."""
+"""The retention API: /api/v1/retention/..."""
 
 from django.urls import URLPattern
 
-urlpatterns: list[URLPattern] = []
+from records.api.retention import urlpatterns as retention_urlpatterns
+
+urlpatterns: list[URLPattern] = [*retention_urlpatterns]

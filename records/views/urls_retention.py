@@ -1,5 +1,7 @@
-"""The retention pages."""
+"""The retention pages: /retention/..."""
 
 from django.urls import URLPattern
 
-urlpatterns: list[URLPattern] = []
+from records.views.retention import urlpatterns as retention_urlpatterns
+
+urlpatterns: list[URLPattern] = [*retention_urlpatterns]
