@@ -99,7 +99,8 @@ class RequestOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(PersonSerializer(many=True))
     def get_subjects(self, request: SubjectAccessRequest) -> list[dict[str, Any]]:
-        return PersonSerializer(selectors.sar_subjects(request=request), many=True).data
+        # The subjects prefetched in order by the list (sar_list), or read for one.
+        return PersonSerializer(request.subjects.all(), many=True).data
 
 
 @extend_schema_serializer(component_name="SubjectAccessItem")
@@ -172,7 +173,11 @@ class RequestListCreateApi(PagedMixin, APIView):
         query = self.QuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         requests = selectors.sar_list(actor=request.user, show=query.validated_data["show"])
-        return self.page_of(request, requests.prefetch_related("subjects"), RequestOutputSerializer)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(requests, request, self)
+        # The list names whom each request is about: those people's reads are logged.
+        selectors.sar_subjects_listed(actor=request.user, requests=page)
+        return paginator.get_paginated_response(RequestOutputSerializer(page, many=True).data)
 
     @extend_schema(
         request=InputSerializer,

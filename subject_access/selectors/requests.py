@@ -15,7 +15,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from agencies import access
 from agencies.audit import access_denial_record, access_read_record
@@ -44,7 +44,21 @@ def sar_list(*, actor: User, show: str = "open") -> QuerySet:
     requests = sar_scope(actor=actor)
     if show != "all":
         requests = requests.filter(state__in=OPEN_STATES)
-    return requests.order_by("response_due_on", "id")
+    return requests.prefetch_related(
+        Prefetch("subjects", queryset=Person.objects.order_by("last_name", "first_name", "id"))
+    ).order_by("response_due_on", "id")
+
+
+def sar_subjects_listed(*, actor: User, requests: Iterable[SubjectAccessRequest]) -> None:
+    """A page of requests that names whom each is about (the API's): those people."""
+    people = {person.pk: person for r in requests for person in r.subjects.all()}
+    access_read_record(
+        actor=actor,
+        action="subject_access.request.listed",
+        object_type="person",
+        justification=JUSTIFICATION,
+        records=list(people.values()),
+    )
 
 
 def sar_list_logged(*, actor: User, requests: Iterable[SubjectAccessRequest]) -> None:
