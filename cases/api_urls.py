@@ -10,6 +10,7 @@ urlpatterns = patterns_of(
         "transfers",
         "grants",
         "people",
+        "person_merge",
         "identifiers",
         "records",
         "material",

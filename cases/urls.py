@@ -27,5 +27,6 @@ urlpatterns = patterns_of(
         "events",
         "grants",
         "tasks",
+        "person_merge",
     ],
 )

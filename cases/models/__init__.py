@@ -32,6 +32,7 @@ from cases.models.identifier import (
     identifier_normalise,
 )
 from cases.models.material import ActivistEvidence, MaterialSummary
+from cases.models.merge import MoveOutcome, PersonMerge, PersonMergeMove
 from cases.models.offence import Offence, OffenceType
 from cases.models.outcome import Outcome, OutcomeCode
 from cases.models.party import CaseParty, CasePartyGroupObjectPermission, PartyRole
@@ -73,6 +74,7 @@ __all__ = [
     "InvestigationEvent",
     "KeyDecision",
     "MaterialSummary",
+    "MoveOutcome",
     "NormalisedIdentifier",
     "Offence",
     "OffenceType",
@@ -80,6 +82,8 @@ __all__ = [
     "OutcomeCode",
     "PartyRole",
     "Person",
+    "PersonMerge",
+    "PersonMergeMove",
     "Task",
     "TaskStatus",
     "TransferState",

@@ -82,6 +82,12 @@ class Person(RulesFirst, models.Model):
         blank=True, default="", help_text="Adjustments for disability or other needs."
     )
     version = models.PositiveIntegerField(default=1)
+    # Set when this record was merged into another one of the same person (issue 19,
+    # cases.services.person_merge): kept, so that the merge can be undone, but hidden
+    # from every search and list. Cleared by the undo.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -94,6 +100,14 @@ class Person(RulesFirst, models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="person_name"),
             models.Index(fields=["date_of_birth"], name="person_dob"),
+            # The duplicate warning's candidates: the agency's own people born on a
+            # day (cases.selectors.duplicates; a surname's start is read through the
+            # trigram index on UPPER(last_name), migration 0006, on PostgreSQL).
+            models.Index(
+                fields=["recorded_by_agency", "date_of_birth"],
+                name="person_agency_dob",
+                condition=models.Q(merged_into__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

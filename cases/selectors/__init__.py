@@ -416,13 +416,18 @@ def grant_holders(*, actor: User, case: Case) -> QuerySet[CaseGrant]:
 # --- People
 
 
-def person_scope(actor: User, *, action: str = "cases.person.view") -> QuerySet[Person]:
+def person_scope(
+    actor: User, *, action: str = "cases.person.view", include_merged: bool = False
+) -> QuerySet[Person]:
     """People in parts of cases the user may see (or, to change them, their own
     agency's cases), in compartments they are cleared for, and people their own
     agency recorded who are not yet part of any case (so that a person recorded
     before being added to a case can be found and added). Once a person is in a
     case, what the user may see of them follows from their parts alone: otherwise
-    the agency's own suspects would show to a role not cleared for suspects."""
+    the agency's own suspects would show to a role not cleared for suspects.
+
+    A record merged into another (cases.services.person_merge) is left out of every
+    search and list; `include_merged` reads it (the merge's own pages)."""
     membership = access.membership_of(actor)
     if membership is None or not access.can(actor, action):
         return Person.objects.none()
@@ -436,7 +441,8 @@ def person_scope(actor: User, *, action: str = "cases.person.view") -> QuerySet[
     recorded_here_not_yet_in_a_case = Q(recorded_by_agency_id=membership.agency_id) & ~Q(
         in_any_case
     )
-    return Person.objects.filter(in_visible_case | recorded_here_not_yet_in_a_case)
+    people = Person.objects.filter(in_visible_case | recorded_here_not_yet_in_a_case)
+    return people if include_merged else people.filter(merged_into__isnull=True)
 
 
 def person_search(
@@ -457,10 +463,15 @@ def person_list(*, actor: User, filters: Mapping[str, Any] | None = None) -> Que
 
 
 def person_get_for_actor(
-    *, actor: User, person_id: UUID | str, action: str = "cases.person.view", log: bool = True
+    *,
+    actor: User,
+    person_id: UUID | str,
+    action: str = "cases.person.view",
+    log: bool = True,
+    include_merged: bool = False,
 ) -> Person:
     try:
-        person = _get(person_scope(actor, action=action), person_id)
+        person = _get(person_scope(actor, action=action, include_merged=include_merged), person_id)
     except NotFound:
         access_denial_record(
             actor=actor,
