@@ -374,6 +374,8 @@ SPECTACULAR_SETTINGS = {
         "ExposureBreachEnum": "welfare.models.ExposureBreach",
         "WelfareMeetingKindEnum": "welfare.models.WelfareMeetingKind",
         "ChronologyKindEnum": "records.selectors.chronology.ChronologyKind",
+        "RetentionDecisionEnum": "records.models.ReviewDecision",
+        "LegalHoldKindEnum": "records.models.LegalHoldKind",
     },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
