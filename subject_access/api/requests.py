@@ -308,7 +308,9 @@ class ReasonSerializer(serializers.Serializer):
 @extend_schema_serializer(component_name="SubjectAccessItemReview")
 class ItemReviewSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    decision = serializers.ChoiceField(choices=[ItemDecision.RELEASE, ItemDecision.WITHHOLD])
+    # The item's decision's own choices (one enum in the schema); `pending` is refused
+    # by the service, naming the item's field.
+    decision = serializers.ChoiceField(choices=ItemDecision.choices)
     exemption = serializers.ChoiceField(
         choices=Exemption.choices, required=False, allow_blank=True, default=""
     )
