@@ -2,6 +2,7 @@
 the subject's date of birth, so that they can be tested on their own."""
 
 from datetime import date
+from typing import Any
 
 from cases.models import Case, CaseParty, PartyRole
 from records.models import CaseRetention, RetentionRule
@@ -54,7 +55,7 @@ def retention_rules_seed() -> int:
     return len(missing)
 
 
-def subject_born_on(case_id, rule: RetentionRule) -> date | None:
+def subject_born_on(case_id: Any, rule: RetentionRule) -> date | None:
     """The youngest subject's date of birth, for a rule that counts an age (None
     when the rule counts none, or when no subject's date of birth is recorded)."""
     roles = SUBJECT_ROLES.get(rule.age_of)
@@ -63,7 +64,8 @@ def subject_born_on(case_id, rule: RetentionRule) -> date | None:
     births = CaseParty.objects.filter(
         case_id=case_id, role__in=roles, person__date_of_birth__isnull=False
     ).values_list("person__date_of_birth", flat=True)
-    return max(births, default=None)
+    known: list[date] = [born for born in births if born is not None]
+    return max(known, default=None)
 
 
 def first_review_on(rule: RetentionRule, *, closed_on: date, born_on: date | None) -> date:

@@ -44,15 +44,16 @@ KEPT_APPS = frozenset({"records", "subject_access", "agencies", "auth", "content
 REFERENCED = "referenced"
 
 Found = dict[type[models.Model], set[Any]]
+Pointing = dict[Any, list[tuple[type[models.Model], Any]]]
 
 
 def _is_history(model: type[models.Model]) -> bool:
     return hasattr(model, "instance_type") or model.__name__.startswith("Historical")
 
 
-def _references() -> dict[type[models.Model], list[tuple[type[models.Model], models.Field]]]:
+def _references() -> Pointing:
     """For each model, the (model, foreign key) pairs that point at it, live rows only."""
-    pointing: dict[type[models.Model], list] = defaultdict(list)
+    pointing: Pointing = defaultdict(list)
     for model in apps.get_models(include_auto_created=True):
         if _is_history(model) or model._meta.proxy:
             continue
@@ -66,7 +67,7 @@ def _references() -> dict[type[models.Model], list[tuple[type[models.Model], mod
     return pointing
 
 
-def _walk(found: Found, start: type[models.Model], pks: set[Any], pointing) -> None:
+def _walk(found: Found, start: type[models.Model], pks: set[Any], pointing: Pointing) -> None:
     """Add to `found` every row that points, directly or through others, at `pks` of
     `start`, except rows of KEPT_APPS (checked by `_kept_rows_refusal`)."""
     waiting = [(start, pks)]
@@ -86,7 +87,7 @@ def _walk(found: Found, start: type[models.Model], pks: set[Any], pointing) -> N
                 waiting.append((model, new))
 
 
-def _kept_rows_refusal(found: Found, pointing, reference: str) -> None:
+def _kept_rows_refusal(found: Found, pointing: Pointing, reference: str) -> None:
     for target, keys in list(found.items()):
         for model, field in pointing.get(target, ()):
             if model._meta.app_label not in KEPT_APPS or model is AccessLogEntry:
@@ -99,7 +100,7 @@ def _kept_rows_refusal(found: Found, pointing, reference: str) -> None:
                 )
 
 
-def _people_only_here(found: Found, pointing) -> set[Any]:
+def _people_only_here(found: Found, pointing: Pointing) -> set[Any]:
     """The people of the case's parties whom no other record names (another case, a
     merge, a subject access request): they go with the case; the others stay."""
     party_model = apps.get_model("cases", "CaseParty")
@@ -143,12 +144,9 @@ def _history_delete(found: Found) -> int:
         if original is not None and found.get(original):
             naming |= models.Q(**{f"{original._meta.pk.attname}__in": list(found[original])})
         for field in model._meta.concrete_fields:
-            if (
-                field.is_relation
-                and (field.many_to_one or field.one_to_one)
-                and found.get(field.related_model)
-            ):
-                naming |= models.Q(**{f"{field.attname}__in": list(found[field.related_model])})
+            target: Any = field.related_model
+            if field.is_relation and (field.many_to_one or field.one_to_one) and found.get(target):
+                naming |= models.Q(**{f"{field.attname}__in": list(found[target])})
         if naming:
             rows = model._base_manager.filter(naming)
             deleted += rows._raw_delete(rows.db)
