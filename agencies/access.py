@@ -152,7 +152,7 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "welfare.suspect.view": POLICE_CASEWORK,
     "welfare.suspect.record": POLICE_CASEWORK,
     "welfare.report.suspect_welfare": POLICE_CASEWORK | {Role.AUDITOR},
-    # The Victims' Right to Review (issue 19, docs/adr/0016): casework reads a case's
+    # The Victims' Right to Review (issue 19, docs/adr/0017): casework reads a case's
     # requests and records one the victim makes (or its withdrawal); a supervisor
     # assigns it to an officer who had no part in the case; that officer, an
     # investigator or a supervisor, decides it (the service checks they were assigned).
