@@ -37,6 +37,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from agencies import access
+from agencies.audit import access_list_record
 from agencies.models import Compartment, Membership
 from cases.case_tabs import case_section_url
 from cases.models import Case, CaseParty
@@ -52,6 +53,8 @@ __all__ = [
     "ChronologyParty",
     "InvalidCursor",
     "case_chronology",
+    "chronology_kinds",
+    "chronology_logged",
     "chronology_parties",
 ]
 
@@ -236,13 +239,7 @@ def case_chronology(
     by_name = {source.name: source for source in SOURCES}
     entries = _entries(reading, rows, by_name)
     if log:
-        log_case_read(
-            actor=actor,
-            action="records.chronology.listed",
-            case=case,
-            object_type="chronology",
-            records=[entry.record for entry in entries if entry.record is not None],
-        )
+        chronology_logged(actor=actor, case=case, entries=entries)
     has_next = more if not backwards else True
     has_previous = (position is not None) if not backwards else more
     return ChronologyPage(
@@ -250,6 +247,25 @@ def case_chronology(
         next_cursor=_cursor(rows[-1], back=False) if rows and has_next else None,
         previous_cursor=_cursor(rows[0], back=True) if rows and has_previous else None,
     )
+
+
+def chronology_logged(*, actor: User, case: Case, entries: Iterable[ChronologyEntry]) -> None:
+    """Note the read in the access log (ADR 0007): the chronology of the case, and
+    each record it listed, named by its own kind (`contact:<id>`, `flag:<id>`), so
+    that the auditor sees exactly what was shown."""
+    log_case_read(
+        actor=actor,
+        action="records.chronology.listed",
+        case=case,
+        object_type="chronology",
+        records=(),
+    )
+    by_model: dict[type[Model], list[Model]] = {}
+    for entry in entries:
+        if entry.record is not None:
+            by_model.setdefault(type(entry.record), []).append(entry.record)
+    for model, records in by_model.items():
+        access_list_record(actor=actor, records=records, model=model)
 
 
 def _party_key(reading: Reading, party: UUID | str | None) -> Any:
