@@ -172,8 +172,9 @@ def _material(reading: Reading) -> QuerySet[Any] | None:
         access.can(actor, "cases.material.view", case) and access.is_cleared_for(actor, "material")
     ):
         return None
-    history: Any = MaterialSummary.history.model  # type: ignore[attr-defined]
-    return history.objects.filter(case_id=case.pk).select_related("history_user")
+    history: Any = MaterialSummary.history.model
+    changes: QuerySet[Any] = history.objects.filter(case_id=case.pk).select_related("history_user")
+    return changes
 
 
 def _material_said(reading: Reading, row: Row) -> Said:

@@ -28,8 +28,10 @@ class ChronologyFilterForm(forms.Form):
 
     def __init__(self, *args, kinds, parties: list[CaseParty], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind.value, kind.label) for kind in kinds]
-        self.fields["party"].choices = [("", "Everyone")] + [
+        kind_field: forms.MultipleChoiceField = self.fields["kind"]  # type: ignore[assignment]
+        party_field: forms.ChoiceField = self.fields["party"]  # type: ignore[assignment]
+        kind_field.choices = [(kind.value, kind.label) for kind in kinds]
+        party_field.choices = [("", "Everyone")] + [
             (str(party.pk), f"{party.person.full_name} ({party.get_role_display()})")
             for party in parties
         ]
