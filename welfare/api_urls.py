@@ -5,6 +5,7 @@ from welfare.api import (
     duty_reassign,
     family,
     reports,
+    right_to_review,
     staff_sessions,
     staff_welfare,
     suspect_checks,
@@ -28,4 +29,5 @@ urlpatterns = [
     *staff_sessions.urlpatterns,
     *staff_welfare.urlpatterns,
     *reports.urlpatterns,
+    *right_to_review.urlpatterns,
 ]

@@ -84,3 +84,7 @@ class WelfareConfig(AppConfig):
         from welfare.demo_routing import seed_duty_routing_demo
 
         demo_seeder_register(order=48, name="duty routing", seeder=seed_duty_routing_demo)
+        # The Victims' Right to Review (issue 19, docs/adr/0017): its handlers, panel and demo.
+        from welfare import right_to_review_wiring
+
+        right_to_review_wiring.register()

@@ -8,10 +8,16 @@ from welfare.check_lateness import WELFARE_CHECK_DUTIES
 from welfare.models import REFERRAL_DUTIES, Duty, DutyKind
 from welfare.services.caution_duties import compliance_page_path
 
+# Met by a contact logged on the duty's own page: a victim update, and the Victims'
+# Right to Review's two duties (docs/adr/0017).
+LOGGED_CONTACT_KINDS = frozenset(
+    {DutyKind.VICTIM_UPDATE, DutyKind.RIGHT_TO_REVIEW, DutyKind.RIGHT_TO_REVIEW_RESULT}
+)
+
 
 def duty_meet_page(duty: Duty) -> str:
     """The page on which `duty` is met (or closed with its reason)."""
-    if duty.kind == DutyKind.VICTIM_UPDATE:
+    if duty.kind in LOGGED_CONTACT_KINDS:
         return reverse("duty-log-contact", args=[duty.pk])
     if duty.kind in WELFARE_CHECK_DUTIES:
         return reverse("duty-welfare-check", args=[duty.pk])
@@ -31,7 +37,7 @@ def duty_meet_page(duty: Duty) -> str:
 def duty_meet_api(duty: Duty) -> str | None:
     """The API endpoint that meets `duty`, where it has its own; None where the duty
     is met by recording something about the case (a screening, a family pack)."""
-    if duty.kind == DutyKind.VICTIM_UPDATE:
+    if duty.kind in LOGGED_CONTACT_KINDS:
         return reverse("api:duty-log-contact", args=[duty.pk])
     if duty.kind in WELFARE_CHECK_DUTIES:
         return reverse("api:duty-welfare-check", args=[duty.pk])

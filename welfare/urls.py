@@ -4,6 +4,7 @@ from welfare.views import (
     duty_reassign,
     family,
     reports,
+    right_to_review,
     staff,
     suspects,
     team_duties,
@@ -20,4 +21,5 @@ urlpatterns = [
     *team_duties.urlpatterns,
     *staff.urlpatterns,
     *reports.urlpatterns,
+    *right_to_review.urlpatterns,
 ]

@@ -45,7 +45,7 @@ class DutyKind(models.TextChoices):
         "caution_compliance",
         "Record whether the conditional caution was complied with",
     )
-    # The Victims' Right to Review (docs/adr/0016): after a decision not to charge,
+    # The Victims' Right to Review (docs/adr/0017): after a decision not to charge,
     # tell the victim they may ask for it to be reviewed; after the review, its result.
     RIGHT_TO_REVIEW = (
         "right_to_review",

@@ -1,4 +1,4 @@
-"""The Victims' Right to Review (docs/adr/0016): a victim's request that a decision
+"""The Victims' Right to Review (docs/adr/0017): a victim's request that a decision
 not to charge be looked at again, by an officer who had no part in the case."""
 
 import uuid
