@@ -252,6 +252,13 @@ class Referral(models.Model):
                 name="referral_decision_due",
                 condition=models.Q(state="sent"),
             ),
+            # The inbox's "overdue" count: one agency's referrals past their decision
+            # deadline, read from the index alone and stopped at the count's cap.
+            models.Index(
+                fields=["to_agency", "decision_due_at"],
+                name="referral_inbox_overdue",
+                condition=models.Q(state="sent"),
+            ),
             models.Index(
                 fields=["stale_at"],
                 name="referral_stale",

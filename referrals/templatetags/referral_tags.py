@@ -11,7 +11,7 @@ from agencies.access import can
 from agencies.audit import access_list_record
 from common.counts import capped_counts
 from referrals.models import ReferralState
-from referrals.selectors import inbox_list
+from referrals.selectors import inbox_received
 from referrals.selectors.concerns import concern_list_awaiting_acknowledgement
 
 register = template.Library()
@@ -28,7 +28,7 @@ def inbox_counts(request) -> dict:
     now = timezone.now()
     # Only the states counted are read (the `referral_inbox` index's leading state),
     # never the agency's whole history of received referrals.
-    received = inbox_list(actor=request.user)
+    received = inbox_received(actor=request.user)
     counts = capped_counts(
         {
             "awaiting": received.filter(state=ReferralState.SENT),
