@@ -2,4 +2,8 @@
 
 
 def register() -> None:
-    """Called once from SubjectAccessConfig.ready()."""
+    """Called once from SubjectAccessConfig.ready(): the demo's request in progress."""
+    from agencies.demo import demo_seeder_register
+    from subject_access.demo import seed_subject_access
+
+    demo_seeder_register(order=96, name="subject access", seeder=seed_subject_access)

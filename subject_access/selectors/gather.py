@@ -35,6 +35,23 @@ from welfare.models import Duty
 ACCESS_LOG_LIMIT = 2000
 # Names shorter than this are not looked for alone in free text ("Al", "Jo").
 _MIN_NAME_LENGTH = 3
+# Other people are often named by how they are related, not by name ("her mother",
+# "a man has been arrested"): words that describe someone else mark a text for review.
+_RELATION_WORDS = (
+    "mother|mum|father|dad|parents?|step-?(?:mother|father|parent)|brother|sister|siblings?"
+    "|sons?|daughters?|grand(?:mother|father|parents?|son|daughter)|aunt|uncle|cousins?"
+    "|husband|wife|partner|boyfriend|girlfriend|ex-partner|friends?|neighbou?rs?|carers?"
+    "|guardians?|family|a man|a woman|a boy|a girl|suspects?|offenders?|witness(?:es)?"
+)
+_RELATION = re.compile(rf"\b({_RELATION_WORDS})\b", flags=re.IGNORECASE)
+
+
+def described_in(*texts: str) -> list[str]:
+    """Other people a text describes without naming ("someone described as 'mother'")."""
+    found = dict.fromkeys(
+        match.group(1).lower() for text in texts if text for match in _RELATION.finditer(text)
+    )
+    return [f"someone described as '{word}'" for word in found]
 
 
 @dataclass
@@ -101,15 +118,16 @@ class _Others:
         return [n for n in names if len(n.strip()) >= _MIN_NAME_LENGTH]
 
     def named_in(self, case_id: Any, *texts: str) -> list[str]:
-        """The other people of the case whose name (or a part of it) is in the texts."""
+        """The other people of the case whose name (or a part of it) is in the texts, and
+        anyone the texts describe by how they are related."""
         text = " ".join(t for t in texts if t)
-        found = []
+        found: list[str] = []
         for person in self.by_case.get(case_id, []):
             for name in self._patterns(person):
                 if re.search(rf"\b{re.escape(name)}\b", text, flags=re.IGNORECASE):
                     found.append(person.full_name)
                     break
-        return found
+        return found + described_in(text)
 
     def any_in(self, case_id: Any) -> bool:
         return bool(self.by_case.get(case_id))
@@ -171,6 +189,9 @@ def _people(subjects: list[Person], agency: Agency) -> list[Item]:
                 interpreter_needed=person.interpreter_needed,
                 adjustments=person.adjustments,
                 recorded_on=person.created_at,
+            ),
+            third_parties=described_in(
+                person.preferred_times, person.safe_contact_notes, person.adjustments
             ),
         )
         for person in subjects

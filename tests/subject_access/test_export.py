@@ -164,3 +164,20 @@ def test_each_export_is_logged(manager, world):
     built = AccessLogEntry.objects.get(action="subject_access.export.built")
     assert built.record_ids == [f"person:{world.person.pk}"]
     assert built.object_agency_slug == "northshire-police"
+
+
+def test_someone_described_but_not_named_is_marked_for_review(manager, world):
+    # given a contact that speaks of the person's mother, unnamed
+    from cases.models import ContactLog
+
+    described = ContactLog.objects.create(
+        case=world.victim_part.case,
+        party=world.victim_part,
+        contacted_at=world.contact.contacted_at,
+        channel="visit",
+        made_by=world.contact.made_by,
+        summary="Statement taken with her mother present.",
+    )
+    item = _items(_built(manager, world))[("contact", str(described.pk))]
+    assert item.third_parties == ["someone described as 'mother'"]
+    assert item.needs_review is True
