@@ -106,3 +106,20 @@ def test_the_inbox_row_shows_the_senders_reference_without_the_whole_snapshot(
     html = _page(browser(caseworker_harbour), "/referrals/")
     # then
     assert f"Their reference {north_case.reference}" in html
+
+
+def test_the_counts_leave_out_other_agencies_referrals_and_drafts(
+    officer_north, north, north_case, harbour, caseworker_harbour, mash
+):
+    # given: one waiting for harbour; one for the hub; a draft and one harbour sent
+    overdue = timezone.now() - timedelta(days=1)
+    received(north_case, north, harbour, officer_north.user, decision_due_at=overdue)
+    received(north_case, north, mash, officer_north.user, decision_due_at=overdue)
+    received(north_case, north, harbour, officer_north.user, state=ReferralState.DRAFT)
+    received(north_case, harbour, north, officer_north.user, decision_due_at=overdue)
+    # when
+    html = _page(browser(caseworker_harbour), "/")
+    # then: only the one sent to harbour, in each count that holds it
+    assert _menu_badge(html) == "1"
+    assert "<strong>1</strong> referral waiting" in html
+    assert "1 overdue" in html
