@@ -82,6 +82,25 @@ class ChronologyKind(models.TextChoices):
     MATERIAL = "material", "Material"
 
 
+# What one entry of each kind is called, beside it on the page.
+ENTRY_LABELS: dict[str, str] = {
+    ChronologyKind.CASE: "Case",
+    ChronologyKind.EVENT: "Investigation",
+    ChronologyKind.CONTACT: "Contact",
+    ChronologyKind.DECISION: "Decision",
+    ChronologyKind.ASSESSMENT: "Assessment",
+    ChronologyKind.REFERRAL: "Referral",
+    ChronologyKind.DUTY: "Duty",
+    ChronologyKind.FLAG: "Flag",
+    ChronologyKind.OUTCOME: "Outcome",
+    ChronologyKind.GRANT: "Access",
+    ChronologyKind.TRANSFER: "Transfer",
+    ChronologyKind.TASK: "Task",
+    ChronologyKind.STRATEGY: "Strategy",
+    ChronologyKind.MATERIAL: "Material",
+}
+
+
 @dataclass(frozen=True)
 class ChronologyParty:
     """The person an entry concerns, as the reader may see them in this case."""
@@ -109,7 +128,8 @@ class ChronologyEntry:
 
     @property
     def kind_label(self) -> str:
-        return str(ChronologyKind(self.kind).label)
+        """What this one entry is called: "Referral", "Duty"."""
+        return ENTRY_LABELS[self.kind]
 
     @property
     def compartment_label(self) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery, UUIDField
@@ -117,9 +117,18 @@ class CaseOpened:
         party_id: Any,
         limit: int,
     ) -> list[Row]:
-        case = reading.case
-        row = Row(when=case.created_at, source=self.name, key=case.pk, record=None)
+        row = Row(when=self.moment(reading), source=self.name, key=reading.case.pk, record=None)
         return [row] if seek_in_memory(row, position, descending) else []
+
+    @staticmethod
+    def moment(reading: Reading) -> datetime:
+        """When the case was opened: the moment it was recorded, or, for a case
+        recorded after the day it was opened (a case brought in from elsewhere, or
+        written up later), the start of that day in Europe/London."""
+        case = reading.case
+        if timezone.localdate(case.created_at) <= case.opened_on:
+            return case.created_at
+        return timezone.make_aware(datetime.combine(case.opened_on, time.min))
 
     def describe(self, reading: Reading, row: Row) -> Said:
         case = reading.case
@@ -354,7 +363,7 @@ def _referral_said(reading: Reading, row: Row) -> Said:
     purpose = ReferralPurpose(referral.purpose).label if referral.purpose else "Referral"
     what = _MOVES.get(move.action, move.action.replace("_", " "))
     return Said(
-        summary=f"Referral to {referral.to_agency.name} ({str(purpose).lower()}): {what}",
+        summary=f"Referral to {referral.to_agency.name}: {what}; purpose: {str(purpose).lower()}",
         who=move.by,
         section="referrals",
         party_id=move.concerns_party_id,

@@ -13,6 +13,7 @@ from tests.factories import AgencyFactory, MembershipFactory
 from tests.factories_chronology import hour, story_case
 
 NOW = datetime(2026, 5, 6, 12, 0, tzinfo=UTC)
+OPENED = datetime(2026, 3, 2, 0, 0, tzinfo=UTC)  # midnight in London (GMT then)
 pytestmark = [pytest.mark.clock(NOW), pytest.mark.usefixtures("clock")]
 
 STORY = [
@@ -29,14 +30,16 @@ STORY = [
     (
         hour(6),
         "referral",
-        "Referral to Northshire MASH (safeguarding (to the hub or children's services)): sent",
+        "Referral to Northshire MASH: sent; purpose: safeguarding (to the hub or children's "
+        "services)",
     ),
     (hour(5), "flag", "Flag raised: Suicide or self-harm risk; review by 1 June 2026"),
     (hour(4), "assessment", "Risk assessed as high, 5 of 8 factors known; review by 1 June 2026"),
     (hour(3), "event", "Arrested"),
     (hour(2), "decision", "Decision: Arrest the suspect today"),
     (hour(1), "contact", "Phone (we contacted them): Explained what happens next."),
-    (hour(0), "case", "Case opened (NCA / NCMEC industry report), received on 2 March 2026"),
+    # Recorded on 4 May, opened on 2 March: at the start of the day it was opened.
+    (OPENED, "case", "Case opened (NCA / NCMEC industry report), received on 2 March 2026"),
 ]
 
 

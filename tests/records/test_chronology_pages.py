@@ -69,8 +69,8 @@ def test_the_tab_lists_the_story_newest_first_with_the_key_facts(
     # then
     rows = _rows(page)
     assert len(rows) == 13
-    assert rows[0].startswith("4 May 2026 22:00 Duties met or missed Deadline missed")
-    assert rows[-1].startswith("4 May 2026 10:00 Case Case opened")
+    assert rows[0].startswith("4 May 2026 22:00 Duty Deadline missed")
+    assert rows[-1].startswith("2 Mar 2026 00:00 Case Case opened")
     assert "Material summary recorded" in page
     assert 'aria-label="Key facts"' in page
     assert re.search(r'href="/cases/[^"]+/chronology/" aria-current="page">Chronology<', page)
