@@ -1,6 +1,8 @@
 """The forms of the subject access pages. They parse what was typed; the services
 decide what is valid, and their messages come back onto these fields by name."""
 
+from collections.abc import Iterable
+
 from django import forms
 
 from cases.forms import UKDateField
@@ -128,7 +130,7 @@ class ReviewForm(VersionForm):
     withhold, with an exemption and a reason. Its fields are named as the service
     names its errors (`item_<n>_decision`, `_exemption`, `_reason`)."""
 
-    def __init__(self, *args, items: list[SubjectAccessItem] = (), **kwargs):
+    def __init__(self, *args, items: Iterable[SubjectAccessItem] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.items = list(items)
         for item in self.items:

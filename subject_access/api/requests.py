@@ -100,7 +100,7 @@ class RequestOutputSerializer(serializers.ModelSerializer):
     @extend_schema_field(PersonSerializer(many=True))
     def get_subjects(self, request: SubjectAccessRequest) -> list[dict[str, Any]]:
         # The subjects prefetched in order by the list (sar_list), or read for one.
-        return PersonSerializer(request.subjects.all(), many=True).data
+        return list(PersonSerializer(request.subjects.all(), many=True).data)
 
 
 @extend_schema_serializer(component_name="SubjectAccessItem")
@@ -348,7 +348,9 @@ _DESCRIPTIONS = {
 }
 
 
-def _move_api(name: str, capability: str, body: type[serializers.Serializer] | None) -> type:
+def _move_api(
+    name: str, capability: str, body: type[serializers.Serializer] | None
+) -> type[MoveApi]:
     class Move(MoveApi):
         policy = {"POST": capability}
         move = name

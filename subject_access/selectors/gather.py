@@ -18,6 +18,7 @@ marked for review before release."""
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Q
@@ -76,9 +77,9 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    if hasattr(value, "isoformat") and hasattr(value, "tzinfo") and value.tzinfo is not None:
+    if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
-    if hasattr(value, "strftime"):
+    if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     return str(value)
 
@@ -90,15 +91,15 @@ def _fields(**values: Any) -> dict[str, str]:
     }
 
 
-def _user(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user is not None else ""
+def _user(user: Any) -> str:
+    return str(user.get_full_name() or user.get_username()) if user is not None else ""
 
 
 class _Others:
     """The other people of each case (not the request's subjects), and how to find
     their names in free text."""
 
-    def __init__(self, subject_ids: set, case_ids: Iterable) -> None:
+    def __init__(self, subject_ids: set[Any], case_ids: Iterable[Any]) -> None:
         self.by_case: dict[Any, list[Person]] = {}
         others = (
             CaseParty.objects.filter(case_id__in=list(case_ids))
@@ -225,7 +226,7 @@ def _parties(parties: list[CaseParty], others: _Others) -> list[Item]:
     return items
 
 
-def _identifiers(agency: Agency, subject_ids: set, party_ids: list) -> list[Item]:
+def _identifiers(agency: Agency, subject_ids: set[Any], party_ids: list[Any]) -> list[Item]:
     identifiers = (
         Identifier.objects.filter(agency=agency)
         .filter(Q(person_id__in=subject_ids) | Q(party_id__in=party_ids))
@@ -251,7 +252,7 @@ def _identifiers(agency: Agency, subject_ids: set, party_ids: list) -> list[Item
     ]
 
 
-def _contacts(party_ids: list, others: _Others) -> list[Item]:
+def _contacts(party_ids: list[Any], others: _Others) -> list[Item]:
     contacts = (
         ContactLog.objects.filter(party_id__in=party_ids)
         .select_related("case", "made_by")
@@ -278,7 +279,7 @@ def _contacts(party_ids: list, others: _Others) -> list[Item]:
     ]
 
 
-def _decisions(case_ids: set, others: _Others) -> list[Item]:
+def _decisions(case_ids: set[Any], others: _Others) -> list[Item]:
     decisions = (
         KeyDecision.objects.filter(case_id__in=case_ids)
         .select_related("case", "decided_by")
@@ -306,7 +307,7 @@ def _decisions(case_ids: set, others: _Others) -> list[Item]:
     ]
 
 
-def _assessments(party_ids: list, others: _Others) -> list[Item]:
+def _assessments(party_ids: list[Any], others: _Others) -> list[Item]:
     assessments = (
         Assessment.objects.filter(subject_id__in=party_ids)
         .select_related("case", "assessor")
@@ -346,7 +347,7 @@ def _assessments(party_ids: list, others: _Others) -> list[Item]:
     return items
 
 
-def _flags(party_ids: list, others: _Others) -> list[Item]:
+def _flags(party_ids: list[Any], others: _Others) -> list[Item]:
     flags = (
         Flag.objects.filter(party_id__in=party_ids)
         .select_related("case", "raised_by")
@@ -374,7 +375,7 @@ def _flags(party_ids: list, others: _Others) -> list[Item]:
     ]
 
 
-def _referrals(agency: Agency, subject_ids: set, others: _Others) -> list[Item]:
+def _referrals(agency: Agency, subject_ids: set[Any], others: _Others) -> list[Item]:
     """Referrals the agency sent or received that name one of the subjects: what
     was sent about them (their own fields of the disclosure)."""
     referrals = (
@@ -425,7 +426,7 @@ def _referrals(agency: Agency, subject_ids: set, others: _Others) -> list[Item]:
     return items
 
 
-def _duties(party_ids: list, others: _Others) -> list[Item]:
+def _duties(party_ids: list[Any], others: _Others) -> list[Item]:
     duties = (
         Duty.objects.filter(party_id__in=party_ids)
         .select_related("case", "responsible")
@@ -451,7 +452,7 @@ def _duties(party_ids: list, others: _Others) -> list[Item]:
     ]
 
 
-def _intake_reports(agency: Agency, subject_ids: set, party_ids: list) -> list[Item]:
+def _intake_reports(agency: Agency, subject_ids: set[Any], party_ids: list[Any]) -> list[Item]:
     """The agency's intake reports that hold one of the subjects' identifiers."""
     held = list(
         Identifier.objects.filter(agency=agency)
@@ -501,7 +502,7 @@ def _intake_reports(agency: Agency, subject_ids: set, party_ids: list) -> list[I
     return items
 
 
-def _access_log(agency: Agency, subject_ids: set, party_ids: list) -> list[Item]:
+def _access_log(agency: Agency, subject_ids: set[Any], party_ids: list[Any]) -> list[Item]:
     """Entries of the access log about the subjects (their person record, or their part
     in a case), written by the agency's people or about its records."""
     named = Q()

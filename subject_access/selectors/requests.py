@@ -31,14 +31,16 @@ JUSTIFICATION = "handling a subject access request (UK GDPR art. 15 / DPA 2018 s
 PERSON_SEARCH_LIMIT = 20
 
 
-def sar_scope(*, actor: User, action: str = "subject_access.request.view") -> QuerySet:
+def sar_scope(
+    *, actor: User, action: str = "subject_access.request.view"
+) -> QuerySet[SubjectAccessRequest]:
     """The requests of the reader's own agency, for a role that handles them."""
     return access.owned_or_granted_scope(
         actor, SubjectAccessRequest.objects.all(), action=action, owner_field="agency"
     ).select_related("agency", "handler", "created_by")
 
 
-def sar_list(*, actor: User, show: str = "open") -> QuerySet:
+def sar_list(*, actor: User, show: str = "open") -> QuerySet[SubjectAccessRequest]:
     """The agency's requests, soonest due first (index sar_agency_due): the open ones,
     or (`show="all"`) every one."""
     requests = sar_scope(actor=actor)
@@ -82,7 +84,7 @@ def sar_get_for_actor(
     """One request; the same NotFound for "does not exist" and "not yours", the
     refusal logged for the owner's auditor. The read names its subjects."""
     try:
-        found = sar_scope(actor=actor, action=action).get(pk=request_id)
+        found: SubjectAccessRequest = sar_scope(actor=actor, action=action).get(pk=request_id)
     except (SubjectAccessRequest.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         owner = ""
         with contextlib.suppress(ValueError, TypeError, ValidationError):

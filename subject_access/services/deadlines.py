@@ -20,6 +20,7 @@ reference, never a person."""
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.urls import reverse
@@ -43,9 +44,9 @@ class _RecordsManagers:
     """Each agency's active records managers, looked up once per sweep."""
 
     def __init__(self) -> None:
-        self._by_agency: dict[object, tuple[User, ...]] = {}
+        self._by_agency: dict[Any, tuple[User, ...]] = {}
 
-    def of(self, agency_id: object) -> tuple[User, ...]:
+    def of(self, agency_id: Any) -> tuple[User, ...]:
         if agency_id not in self._by_agency:
             self._by_agency[agency_id] = tuple(
                 membership.user

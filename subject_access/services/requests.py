@@ -456,7 +456,7 @@ def _close(
         locked,
         move,
         fields=["state_reason", "closed_at", "closed_by"],
-        reason=f"{RequestState(move.to_state).label.lower()}: {text}",
+        reason=f"{RequestState(move.to_state or name).label.lower()}: {text}",
     )
 
 
