@@ -376,6 +376,7 @@ SPECTACULAR_SETTINGS = {
         "ChronologyKindEnum": "records.selectors.chronology.ChronologyKind",
         "RetentionDecisionEnum": "records.models.ReviewDecision",
         "LegalHoldKindEnum": "records.models.LegalHoldKind",
+        "SubjectAccessItemDecisionEnum": "subject_access.models.ItemDecision",
     },
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
