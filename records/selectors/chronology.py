@@ -54,7 +54,6 @@ __all__ = [
     "InvalidCursor",
     "case_chronology",
     "chronology_kinds",
-    "chronology_logged",
     "chronology_parties",
 ]
 
@@ -259,7 +258,7 @@ def case_chronology(
     by_name = {source.name: source for source in SOURCES}
     entries = _entries(reading, rows, by_name)
     if log:
-        chronology_logged(actor=actor, case=case, entries=entries)
+        _chronology_logged(actor=actor, case=case, entries=entries)
     has_next = more if not backwards else True
     has_previous = (position is not None) if not backwards else more
     return ChronologyPage(
@@ -269,7 +268,7 @@ def case_chronology(
     )
 
 
-def chronology_logged(*, actor: User, case: Case, entries: Iterable[ChronologyEntry]) -> None:
+def _chronology_logged(*, actor: User, case: Case, entries: Iterable[ChronologyEntry]) -> None:
     """Note the read in the access log (ADR 0007): the chronology of the case, and
     each record it listed, named by its own kind (`contact:<id>`, `flag:<id>`), so
     that the auditor sees exactly what was shown."""
