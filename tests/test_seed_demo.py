@@ -73,8 +73,8 @@ def test_seed_demo_twice_gives_the_same_data(db, settings):
     assert first["devices"] == len(DESIGN_USERS)
     # 8 live cases, the one whose transfer waits for supervisor.south, 16 closed ones
     # behind the suspect welfare statistics, and issue 16's: 2 welfare checks, 1
-    # conditional caution and 2 of duty routing
-    assert len([c for c in first["cases"] if c[0].startswith("NP-")]) == 8 + 1 + 16 + 2 + 1 + 2
+    # conditional caution and 2 of duty routing; issue 19's victim review request
+    assert len([c for c in first["cases"] if c[0].startswith("NP-")]) == 8 + 1 + 16 + 2 + 1 + 2 + 1
     # Southshire's: the transfer, and the intake demo's case whose suspect holds an
     # identifier that a Northshire report matches (deconfliction)
     assert len([c for c in first["cases"] if c[0].startswith("SP-")]) == 1 + 1
