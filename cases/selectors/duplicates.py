@@ -131,12 +131,14 @@ def duplicate_score(one: PersonDetails, other: PersonDetails) -> tuple[int, tupl
     names = name_similarity(one, other)
     score = NAME_WEIGHT * names / 100
     shares_something = False
+    born_apart = False
     if one.date_of_birth and other.date_of_birth:
         if one.date_of_birth == other.date_of_birth:
             score += DATE_OF_BIRTH_WEIGHT
             reasons.append("same date of birth")
         else:
             score -= DIFFERENT_BIRTH_PENALTY
+            born_apart = True
     phone = _phone(one.phone)
     if phone and phone == _phone(other.phone):
         score += CONTACT_WEIGHT
@@ -152,10 +154,11 @@ def duplicate_score(one: PersonDetails, other: PersonDetails) -> tuple[int, tupl
         kinds = sorted({kind.replace("_", " ") for kind, _value, _platform in shared})
         reasons.append(f"same identifier ({', '.join(kinds)})")
         shares_something = True
+    if not shares_something and (born_apart or names < NAME_ALIKE):
+        # A like name alone, or born on different days: two people, most likely.
+        return 0, ()
     if names >= NAME_ALIKE:
         reasons.append(f"name similarity {names}%")
-    elif not shares_something:
-        return 0, ()
     return max(0, min(100, round(score))), tuple(reasons)
 
 
