@@ -50,7 +50,8 @@ def pdf_attachment(printed: summary_services.PrintedSummary) -> HttpResponse:
 def case_summary_print(request, case_id):
     actor = request.user
     case = summary_services.case_for_summary(actor=actor, case_id=case_id)
-    form = SummaryPurposeForm(request.POST or None)
+    # Bound on a POST even when nothing was chosen: an empty form is refused, naming it.
+    form = SummaryPurposeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         printed = summary_services.case_summary_print(
             actor=actor, case=case, purpose=SummaryPurpose(form.cleaned_data["purpose"])
