@@ -470,7 +470,7 @@ VICTIM_UPDATE_WORKING_DAYS = {
 }
 # Victims' Code Right 4: referral to support within 2 working days of the crime being recorded.
 VICTIM_SUPPORT_REFERRAL_WORKING_DAYS = 2
-# The Victims' Right to Review (docs/adr/0016 cites each): tell the victim of a decision
+# The Victims' Right to Review (docs/adr/0017 cites each): tell the victim of a decision
 # not to charge and of their right to a review (Victims' Code Right 6: 1 working day
 # enhanced, 5 standard); the window to ask (police scheme, NPCC 2015: 3 months from being
 # told; CPS scheme: 10 working days ideally, 3 months at most); the target to complete a
