@@ -82,7 +82,7 @@ def sar_export_zip(*, actor: User, request: SubjectAccessRequest) -> tuple[str, 
     data = _export_data(request, final=final)
     pdf = render_pdf(
         "subject_access/pdf/export.html",
-        {"export": data, "final": final},
+        {"export": data, "final": final, "sar": request},
         title="Subject access export",
         reference=request.reference,
         printed_by=PrintedBy.for_user(actor),
