@@ -17,7 +17,7 @@ summary), in the request's one access-log entry, which the print itself heads
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,7 +31,12 @@ from cases.models import Case, CaseParty, PartyRole
 from cases.panels import CasePageReads, CasePanel, case_panels
 from cases.selectors.tasks import task_list_for_case
 from cases.views import case_tab_reads
-from records.selectors.chronology import MAX_LIMIT, ChronologyKind, case_chronology
+from records.selectors.chronology import (
+    MAX_LIMIT,
+    ChronologyEntry,
+    ChronologyKind,
+    case_chronology,
+)
 
 
 class SummaryPurpose(models.TextChoices):
@@ -181,7 +186,7 @@ class _Reading:
     def parties_by_key(self) -> dict[Any, CaseParty]:
         return {party.pk: party for party in self.parties}
 
-    def name(self, keys) -> None:
+    def name(self, keys: Iterable[Any]) -> None:
         by_key = self.parties_by_key
         for key in keys:
             if key in by_key:
@@ -273,7 +278,12 @@ def _offences(reading: _Reading) -> SummarySection:
     offences = list(
         case_selectors.offence_list(actor=reading.actor, case=reading.case, parties=reading.parties)
     )
-    reading.name(party.pk for offence in offences for party in offence.visible_parties)
+    # visible_parties: the parties the reader may see, prefetched by offence_list.
+    reading.name(
+        party.pk
+        for offence in offences
+        for party in offence.visible_parties  # type: ignore[attr-defined]
+    )
     return SummarySection("offences", "Offences", {"offences": offences})
 
 
@@ -320,7 +330,7 @@ def _chronology(reading: _Reading) -> SummarySection:
     """The entries the reader may see (the chronology reads each source through its
     own scoped selector), oldest first, of the purpose's kinds."""
     kinds = CHRONOLOGY_KINDS[reading.purpose]
-    entries: list = []
+    entries: list[ChronologyEntry] = []
     cursor = None
     more = False
     while len(entries) < CHRONOLOGY_PRINTED:

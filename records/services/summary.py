@@ -11,6 +11,7 @@ material summary) as the reads of the tabs are named."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.contrib.auth.models import User
 
@@ -36,7 +37,7 @@ class PrintedSummary:
         return f"{self.summary.case.reference}-summary-{self.summary.purpose.value}.pdf"
 
 
-def case_for_summary(*, actor: User, case_id) -> Case:
+def case_for_summary(*, actor: User, case_id: UUID | str) -> Case:
     """The case, if the reader may print its summary: NotFound when it is out of their
     scope (logged as a refusal), AccessDenied when they may read it but not print it
     (a force that handed the case over keeps a read-only grant)."""

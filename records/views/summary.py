@@ -33,7 +33,7 @@ class SummaryPurposeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # For govuk_radios: a hint under each choice, read with its radio.
-        self.fields["purpose"].item_hints = PURPOSE_HINTS  # type: ignore[attr-defined]
+        self.fields["purpose"].item_hints = PURPOSE_HINTS
 
 
 def pdf_attachment(printed: summary_services.PrintedSummary) -> HttpResponse:
