@@ -165,6 +165,17 @@ _DUTY_WORDS: dict[str, tuple[str, str, str]] = {
         "A conditional caution's compliance",
         "outcomes",
     ),
+    # The Victims' Right to Review (docs/adr/0017): victim updates of their own.
+    DutyKind.RIGHT_TO_REVIEW: (
+        "victim_update",
+        "Telling a victim of their right to a review of a decision not to charge",
+        "right-to-review",
+    ),
+    DutyKind.RIGHT_TO_REVIEW_RESULT: (
+        "victim_update",
+        "Telling a victim the result of their review",
+        "right-to-review",
+    ),
 }
 
 
