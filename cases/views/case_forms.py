@@ -28,6 +28,7 @@ from cases.models import PartyRole
 from cases.services import cases as case_services
 from cases.services import people as people_services
 from cases.services import records as record_services
+from cases.views.person_merge import duplicates_of_new_person, duplicates_of_search
 from common.errors import InvalidState, NotFound, PreconditionFailed, ValidationError
 from common.pages import capability_required, form_errors_from
 
@@ -231,6 +232,7 @@ def party_create(request, case_id):
         return _party_for_existing_person(request, case, person_id, suspects)
     search = PersonSearchForm(request.GET if "name" in request.GET else None)
     found = None
+    duplicates: list = []
     if search.is_bound and search.is_valid():
         found = list(
             selectors.person_search(
@@ -239,6 +241,8 @@ def party_create(request, case_id):
                 date_of_birth=search.cleaned_data["date_of_birth"],
             )[:20]
         )
+        # Issue 19: the agency's records that may be this person, scored and why.
+        duplicates = duplicates_of_search(request, search)
     form = NewPersonPartForm(
         request.POST or None,
         suspects=suspects,
@@ -256,11 +260,13 @@ def party_create(request, case_id):
         except ValidationError as error:
             form_errors_from(form, error)
         else:
+            duplicates_of_new_person(request, party.person)
             return _party_added(request, case, party)
     context = {
         "case": case,
         "search": search,
         "found": found,
+        "duplicates": duplicates,
         "already_in_case": {p.person_id for p in parties},
         "form": form,
     }

@@ -14,7 +14,12 @@ from agencies.audit import access_read_record
 from cases import selectors
 from cases.models import Person, PersonMerge
 from cases.models.merge import MERGE_UNDO_WORKING_DAYS, REASON_MAX_LENGTH
-from cases.selectors.duplicates import person_duplicates
+from cases.selectors.duplicates import (
+    Duplicate,
+    PersonDetails,
+    duplicate_candidates,
+    person_duplicates,
+)
 from cases.selectors.person_merges import (
     person_merge_get_for_actor,
     person_merge_is_undoable,
@@ -41,6 +46,40 @@ def _log_duplicates(request, found) -> None:
         object_type="person",
         justification="possible duplicates",
         records=[duplicate.person for duplicate in found],
+    )
+
+
+# --- Warnings where a person is searched for or recorded (cases.views.case_forms)
+
+
+def duplicates_of_search(request, search) -> list[Duplicate]:
+    """The possible duplicates of the person a search describes, before recording
+    them: "Jess Taylor" and a date of birth."""
+    words = search.cleaned_data["name"].split()
+    details = PersonDetails(
+        first_name=" ".join(words[:-1]) if len(words) > 1 else "",
+        last_name=words[-1] if words else "",
+        date_of_birth=search.cleaned_data["date_of_birth"],
+    )
+    found = duplicate_candidates(actor=request.user, details=details)
+    if found:
+        _log_duplicates(request, found)
+    return found
+
+
+def duplicates_of_new_person(request, person: Person) -> None:
+    """A warning, after a person is recorded, naming the records that may be them."""
+    found = person_duplicates(actor=request.user, person=person)
+    if not found:
+        return
+    _log_duplicates(request, found)
+    named = "; ".join(
+        f"{d.person.full_name} (score {d.score}: {', '.join(d.reasons)})" for d in found[:3]
+    )
+    messages.warning(
+        request,
+        f"Possible duplicates of {person.full_name}: {named}. A supervisor can compare and "
+        "merge them from the person's page.",
     )
 
 

@@ -226,3 +226,42 @@ def test_the_merge_page_merges_and_the_record_undoes(browser_for, supervisor_nor
 def test_an_officer_finds_no_merge_page(browser_for, officer_north, jess, jessica):
     page = browser_for(officer_north).get(f"/persons/{jess.pk}/merge/?other={jessica.pk}")
     assert page.status_code == 404
+
+
+# --- Where a person is searched for and recorded (the party form)
+
+
+def test_the_person_search_warns_of_possible_duplicates(browser_for, officer_north, north, jessica):
+    case = CaseFactory(owning_agency=north)
+    page = browser_for(officer_north).get(
+        f"/cases/{case.pk}/parties/new/", {"name": "Jess Taylor", "date_of_birth": "14/05/2011"}
+    )
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Possible duplicates" in text
+    assert "Same date of birth; name similarity 95%" in text
+
+
+def test_recording_a_person_like_another_warns_after(browser_for, officer_north, north, jessica):
+    case = CaseFactory(owning_agency=north, lead_officer=officer_north.user)
+    client = browser_for(officer_north)
+    done = client.post(
+        f"/cases/{case.pk}/parties/new/",
+        {
+            "first_name": "Jess",
+            "last_name": "Taylor",
+            "date_of_birth": "14/05/2011",
+            "gender": "female",
+            "safe_to_phone": "not_asked",
+            "safe_to_write": "not_asked",
+            "safe_to_visit": "not_asked",
+            "language": "English",
+            "interpreter_needed": "no",
+            "role": "witness",
+        },
+        follow=True,
+    )
+    text = done.content.decode()
+    assert (
+        "Possible duplicates of Jess Taylor: Jessica Taylor (score 78: same date of birth" in text
+    )
