@@ -136,7 +136,7 @@ class MergeForm(forms.Form):
     def __init__(self, *args, people: tuple[Person, Person], **kwargs):
         super().__init__(*args, **kwargs)
         self.people = {str(p.pk): p for p in people}
-        self.fields["survivor"].choices = [
+        self.fields["survivor"].choices = [  # type: ignore[attr-defined]
             (str(p.pk), f"{p.full_name}, recorded {p.created_at:%-d %b %Y}") for p in people
         ]
         self.fields["survivor"].error_messages["invalid_choice"] = (
