@@ -116,6 +116,7 @@ USERNAMES = [
     "auditor.north",
     "officer.south",
     "investigator.south",
+    "records.north",
 ]
 
 
@@ -256,6 +257,14 @@ def _candidates(names: set[str], member: Membership) -> list[dict]:
         from calendars.services import calendar_feed_reset
 
         return [{"secret": calendar_feed_reset(actor=user)[1]}]
+    if "request_id" in names:
+        # The agency's subject access requests (issue 19): the demo's, in review.
+        requests = apps.get_model("subject_access", "SubjectAccessRequest").objects
+        rows = _first(requests.filter(agency=member.agency)) or _first(requests.all(), 1)
+        return [
+            {"request_id": row.pk, **({"move": "refuse"} if "move" in names else {})}
+            for row in rows
+        ]
     if "task_id" in names:
         tasks = apps.get_model("cases", "Task").objects
         rows = _first(tasks.filter(agency=member.agency)) or _first(tasks.all(), 1)
