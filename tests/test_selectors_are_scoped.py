@@ -36,6 +36,15 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ),
     ("cases.selectors", "refusal_log"): "writes the access log of a refusal (a 404)",
     ("cases.selectors", "case_log_terms"): "the terms of a log entry about a case already read",
+    ("subject_access.selectors.requests", "sar_list_logged"): (
+        "writes the access log of a page of requests read through sar_scope"
+    ),
+    ("subject_access.selectors.requests", "sar_subjects_listed"): (
+        "writes the access log of the people a page of requests (sar_list) names"
+    ),
+    ("subject_access.selectors.requests", "sar_read_log"): (
+        "writes the access log of a request read through sar_get_for_actor"
+    ),
     ("welfare.selectors.duties", "duty_get_from"): (
         "one of `duties`, a queryset its callers scoped (duty_list and duty_team_list), "
         "and the log of that read or its refusal"
