@@ -112,6 +112,21 @@ PAGES: dict[str, Page] = {
             ("/staff-welfare/rules/",),
         ),
         Page("access_log", "Access log", "access-log", "audit.access_log.view", ("/audit/",)),
+        # Information governance (issue 19): the records manager's two queues.
+        Page(
+            "retention",
+            "Retention reviews",
+            "retention-queue",
+            "records.retention.queue",
+            ("/retention/",),
+        ),
+        Page(
+            "subject_access",
+            "Subject access requests",
+            "subject-access-request-list",
+            "subject_access.request.view",
+            ("/subject-access-requests/",),
+        ),
         Page(
             "notifications",
             "Notifications",
@@ -200,7 +215,13 @@ MENUS: dict[Role, Menu] = {
         ("Exposure rules", ("staff_rules",)),
     ),
     Role.AUDITOR: (_HOME, ("Access log", ("access_log",)), _REPORTS),
-    Role.RECORDS_MANAGER: (_HOME,),
+    # Reviews of closed records as they fall due, and the requests of people for what
+    # the agency holds about them, each with its deadline.
+    Role.RECORDS_MANAGER: (
+        _HOME,
+        ("Retention", ("retention",)),
+        ("Subject access", ("subject_access",)),
+    ),
 }
 
 MAX_ITEMS = 6

@@ -30,7 +30,7 @@ EXPECTED_MENUS = {
     "partner_caseworker": ["Home", "Referrals", "Reports"],
     "agency_admin": ["Home", "People", "Risk levels", "Exposure rules"],
     "auditor": ["Home", "Access log", "Reports"],
-    "records_manager": ["Home"],
+    "records_manager": ["Home", "Retention", "Subject access"],
 }
 
 # Each role's kind of agency, as in the demo.
