@@ -96,6 +96,11 @@ ALSO_ASKED = {
     "api:staff-exposure-summary": ["team=true"],
     "staff-exposure-team": ["week=2026-11-16"],
 }
+# Reads that answer only with a query (without it, 400 naming the parameter): walked
+# with it.
+ASKED_WITH = {
+    "api:case-summary": "purpose=strategy",
+}
 # Pages that name colleagues only as people to choose from, with nothing about them:
 # staff names there are not a read of anyone's personal data.
 COLLEAGUES_TO_CHOOSE_FROM = {
@@ -257,6 +262,11 @@ def _candidates(names: set[str], member: Membership) -> list[dict]:
         from calendars.services import calendar_feed_reset
 
         return [{"secret": calendar_feed_reset(actor=user)[1]}]
+    if "merge_id" in names:
+        # The agency's person merges (issue 19): the demo's, made and undone.
+        merges = apps.get_model("cases", "PersonMerge").objects
+        rows = _first(merges.filter(agency=member.agency)) or _first(merges.all(), 1)
+        return [{"merge_id": row.pk} for row in rows]
     if "request_id" in names:
         # The agency's subject access requests (issue 19): the demo's, in review.
         requests = apps.get_model("subject_access", "SubjectAccessRequest").objects
@@ -406,6 +416,8 @@ def _walk_one(
     client = _client(member, endpoint.api)
     for values in _candidates(endpoint.names, member):
         path = _path(endpoint, values)
+        if endpoint.name in ASKED_WITH:
+            path = f"{path}?{ASKED_WITH[endpoint.name]}"
         last = _last()
         response = client.get(path)
         walk.answers.setdefault(endpoint.name, set()).add(response.status_code)
