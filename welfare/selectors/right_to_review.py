@@ -83,41 +83,45 @@ def decisions_not_to_charge(*, actor: User, case: Case) -> list[Outcome]:
     )
 
 
-def involvement_in_case(*, user: User, case: Case, outcome: Outcome | None = None) -> str | None:
-    """Why `user` is not independent of `case`, in words ("recorded the decision under
-    review"), or None when they had no part in it: not its lead officer now or before,
+def involvement_in_case(*, officer: User, case: Case, outcome: Outcome | None = None) -> str | None:
+    """Why `officer` (not the reader: the one who would review) is not independent of
+    `case`, in words ("recorded the decision under review"), or None when they had no
+    part in it: not its lead officer now or before,
     nor anyone who recorded the decision or worked the case (opened it, added a
     person or an offence, recorded an event, an outcome, a key decision or a contact,
     uploaded a document, held a task or a duty of care in it)."""
-    if outcome is not None and outcome.recorded_by_id == user.pk:
+    if outcome is not None and outcome.recorded_by_id == officer.pk:
         return "recorded the decision under review"
-    if case.lead_officer_id == user.pk:
+    if case.lead_officer_id == officer.pk:
         return "is the case's lead officer"
-    if case.history.filter(lead_officer_id=user.pk).exists():
+    if case.history.filter(lead_officer_id=officer.pk).exists():
         return "was the case's lead officer"
-    if case.created_by_id == user.pk:
+    if case.created_by_id == officer.pk:
         return "opened the case"
     checks: list[tuple[str, QuerySet[Any]]] = [
-        ("recorded an outcome in the case", Outcome.objects.filter(case=case, recorded_by=user)),
+        ("recorded an outcome in the case", Outcome.objects.filter(case=case, recorded_by=officer)),
         (
             "recorded an investigation event in the case",
-            InvestigationEvent.objects.filter(case=case, recorded_by=user),
+            InvestigationEvent.objects.filter(case=case, recorded_by=officer),
         ),
         (
             "recorded a key decision in the case",
-            KeyDecision.objects.filter(case=case, decided_by=user),
+            KeyDecision.objects.filter(case=case, decided_by=officer),
         ),
-        ("logged a contact in the case", ContactLog.objects.filter(case=case, made_by=user)),
-        ("added a person to the case", CaseParty.objects.filter(case=case, created_by=user)),
-        ("added an offence to the case", Offence.objects.filter(case=case, created_by=user)),
-        ("uploaded a document to the case", Document.objects.filter(case=case, uploaded_by=user)),
+        ("logged a contact in the case", ContactLog.objects.filter(case=case, made_by=officer)),
+        ("added a person to the case", CaseParty.objects.filter(case=case, created_by=officer)),
+        ("added an offence to the case", Offence.objects.filter(case=case, created_by=officer)),
+        (
+            "uploaded a document to the case",
+            Document.objects.filter(case=case, uploaded_by=officer),
+        ),
         (
             "had a task in the case",
-            Task.objects.filter(Q(assignee=user) | Q(created_by=user), case=case),
+            Task.objects.filter(Q(assignee=officer) | Q(created_by=officer), case=case),
         ),
         (
             "held a duty of care in the case",
-            Duty.objects.filter(Q(responsible=user) | Q(resolved_by=user), case=case),
+            Duty.objects.filter(Q(responsible=officer) | Q(resolved_by=officer), case=case),
         ),
     ]
     for words, records in checks:
@@ -139,7 +143,9 @@ def reviewer_candidates(*, actor: User, case: Case, outcome: Outcome) -> list[Me
         .order_by("user__last_name", "user__first_name", "user__username")
     )
     return [
-        m for m in members if involvement_in_case(user=m.user, case=case, outcome=outcome) is None
+        m
+        for m in members
+        if involvement_in_case(officer=m.user, case=case, outcome=outcome) is None
     ]
 
 

@@ -261,7 +261,7 @@ def review_assign(
             "specialist investigator or a supervisor."
         ]
     else:
-        involved = involvement_in_case(user=reviewer, case=locked.case, outcome=locked.outcome)
+        involved = involvement_in_case(officer=reviewer, case=locked.case, outcome=locked.outcome)
         if involved:
             errors["reviewer"] = [
                 f"{membership.full_name} {involved}: the review must be by an officer who "
@@ -313,7 +313,7 @@ def review_decide(
     reason = _reason_required(
         reason, errors, "Enter the reasons for the result: the victim is told them."
     )
-    involved = involvement_in_case(user=actor, case=locked.case, outcome=locked.outcome)
+    involved = involvement_in_case(officer=actor, case=locked.case, outcome=locked.outcome)
     if involved:
         errors["reviewer"] = [
             f"You {involved}: you are no longer independent of the case. Ask a supervisor "
