@@ -381,7 +381,10 @@ BUILDERS: dict[str, Callable[[_Reading], SummarySection | None]] = {
 def case_summary_read(*, actor: User, case: Case, purpose: SummaryPurpose) -> CaseSummary:
     """The sections of the summary for `purpose` that `actor` may see, of a case
     already read through `case_get_for_actor`. The parties named are logged as a list
-    of the case's parties, as the tabs log the people they show."""
+    of the case's parties, as the tabs log the people they show. AccessDenied for a
+    reader who may not print the case's summary (each section is then read through
+    its own scoped selector)."""
+    access.require(actor, "records.case_summary.print", case)
     reading = _Reading(actor, case, purpose)
     sections = []
     for key in PURPOSE_SECTIONS[purpose]:
