@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agencies import access
 from agencies.audit import access_read_record
@@ -87,6 +87,7 @@ def duplicates_of_new_person(request, person: Person) -> None:
 
 
 @capability_required("cases.person.view")
+@require_GET
 def person_page(request, person_id):
     person = _person(request, person_id)
     may_merge = access.can(request.user, MERGE)
@@ -274,6 +275,7 @@ def _merge_page(request, merge: PersonMerge, form: UndoForm, status: int = 200):
 
 
 @capability_required(MERGE)
+@require_GET
 def person_merge_detail_page(request, merge_id):
     merge = person_merge_get_for_actor(actor=request.user, merge_id=merge_id)
     return _merge_page(request, merge, UndoForm())
