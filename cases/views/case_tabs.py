@@ -115,6 +115,9 @@ def case_parties(request, case_id):
         "remove_identifier": is_open and can(actor, "cases.identifier.remove", case),
         "log_contact": is_open and can(actor, "cases.contact.add", case),
         "record_decision": is_open and can(actor, "cases.decision.add", case),
+        # The person's own page (their parts in every case the reader may see, possible
+        # duplicates, merges): reached through the same parts, so never a 404 here.
+        "view_person": can(actor, "cases.person.view"),
     }
     return _render(request, case, reads, {"parties": parties, "may": may, "panels": []})
 

@@ -240,3 +240,16 @@ def test_the_investigation_tab_explains_outcome_21_where_it_shows_it(
     # then: beside the outcome, and not on a tab that does not show it
     assert term_explanation("outcome_21") in events
     assert term_explanation("outcome_21") not in summary
+
+
+def test_the_people_tab_links_each_name_to_the_persons_page(officer_north, north, browser_for):
+    # given
+    case = _case(north, officer_north)
+    # when
+    page = browser_for(officer_north).get(f"/cases/{case.id}/parties/").content.decode()
+    # then: every person in the case, by name, to their page (parts, duplicates, merges)
+    for party in case.parties.select_related("person"):
+        assert f'href="/persons/{party.person_id}/">{party.person.full_name}</a>' in page
+    # and the page opens for the same reader
+    first = case.parties.first()
+    assert browser_for(officer_north).get(f"/persons/{first.person_id}/").status_code == 200
