@@ -28,6 +28,7 @@ from agencies.audit_labels import (
 from cases.models import TransferState
 from intake.models import IntakeDecision
 from referrals.moves import MOVES
+from welfare.review_moves import REVIEW_MOVES
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = (
@@ -36,8 +37,10 @@ APPS = (
     "cases",
     "common",
     "intake",
+    "records",
     "referrals",
     "safeguarding",
+    "subject_access",
     "welfare",
 )
 AREA_NAMES = "|".join(area for area in AREAS if area != "api")
@@ -55,6 +58,9 @@ TEMPLATES = {
     "f'cases.grant.{what}'": {f"cases.grant.{what}" for what in ("created", "renewed", "revoked")},
     "f'referrals.referral.{move.event}'": {f"referrals.referral.{m.event}" for m in MOVES.values()},
     "f'intake.item.{decision}'": {f"intake.item.{d}" for d in IntakeDecision.values},
+    "f'welfare.review_request.{move.name}'": {
+        f"welfare.review_request.{name}" for name in REVIEW_MOVES
+    },
     # The paginator's lists: checked below, by record type.
     "f'{model._meta.app_label}.{kind}.listed'": set(),
 }
