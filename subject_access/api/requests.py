@@ -13,6 +13,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
     extend_schema_serializer,
+    inline_serializer,
 )
 from rest_framework import serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
@@ -210,11 +211,16 @@ class PeopleApi(APIView):
             OpenApiParameter("q", str, required=True, description="Every word of a name."),
             OpenApiParameter("date_of_birth", OpenApiTypes.DATE, required=False),
         ],
-        responses={200: PersonSerializer(many=True), **errors(400, 401, 403)},
+        responses={
+            200: inline_serializer(
+                "SubjectAccessPeople", fields={"results": PersonSerializer(many=True)}
+            ),
+            **errors(400, 401, 403),
+        },
     )
     def get(self, request):
         """Your agency's person records matching a name (at most 20): whom a request
-        may be about."""
+        may be about. Never a bare array: `{"results": [...]}`, as every list."""
         query = self.QuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         found = selectors.sar_person_search(
@@ -222,7 +228,7 @@ class PeopleApi(APIView):
             text=query.validated_data["q"],
             date_of_birth=query.validated_data.get("date_of_birth"),
         )
-        return Response(PersonSerializer(found, many=True).data)
+        return Response({"results": PersonSerializer(found, many=True).data})
 
 
 class RequestDetailApi(APIView):

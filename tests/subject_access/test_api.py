@@ -114,3 +114,13 @@ def test_the_list_costs_the_same_for_many_requests(manager, world, django_assert
     dues = [row["response_due_on"] for row in listed.json()["results"]]
     assert dues == sorted(dues)
     assert len(dues) == 10
+
+
+def test_the_people_search_answers_results_of_the_agency_only(manager, world, south):
+    # given: a person of another agency with the same name
+    PersonFactory(recorded_by_agency=south, first_name="Jordan", last_name="Ashdown")
+    # when
+    response = api_client(manager).get(f"{BASE}people/", {"q": "Jordan Ashdown"})
+    # then: never a bare array, and only the agency's own record
+    assert response.status_code == 200
+    assert [person["id"] for person in response.json()["results"]] == [str(world.person.pk)]
