@@ -73,6 +73,11 @@ GOES_ON_AFTER_CLOSING = {
     ("intake-item-open-case", "POST"): "opens a new case; writes nothing on an existing one",
     ("intake-item-pass", "POST"): "an intake item passed to another force: no case written",
     ("intake-item-no-further-action", "POST"): "an intake item closed: no case written",
+    # Retention (issue 19) begins when a case closes: its review, keep or dispose, and
+    # the legal holds that stop it are made on closed cases only.
+    ("retention-review", "POST"): "a closed case's retention review",
+    ("retention-hold", "POST"): "a legal hold stops a closed case's review and disposal",
+    ("retention-hold-lift", "POST"): "a legal hold is lifted with a reason",
 }
 
 # The matrix world's agencies, by the same slugs: the rows' bodies name some of them.
