@@ -21,7 +21,9 @@ from cases.services.outcomes import outcome_record
 from cases.services.people import party_add_for_person
 from welfare.models import Duty, DutyKind
 from welfare.services.duty_meet import duty_meet_by_contact
+from welfare.services.duty_referral import duty_meet_by_referral
 from welfare.services.right_to_review import review_assign, review_request_record
+from welfare.services.suspect_screenings import welfare_screening_record
 
 SOURCE_REFERENCE = "DEMO-VRR-0001"
 
@@ -36,6 +38,50 @@ def _working_day_before(day: date, count: int) -> date:
 
 def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour, 0), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def _duties_of_care_kept(officer, case, victim, suspect, interviewed_at: datetime) -> None:
+    """The weeks before the decision, as a careful officer kept them: the victim's
+    updates logged when due, the referral to support declined by her mother, the
+    suspect screened after his interview. Without this the case's old duties would
+    sit overdue on officer.north's home, above today's work."""
+    duty_meet_by_referral(
+        actor=officer,
+        duty=Duty.objects.get(case=case, party=victim, kind=DutyKind.VICTIM_SUPPORT_REFERRAL),
+        declined_reason="Ruby's mother declined a referral: the school's counsellor supports Ruby.",
+    )
+    welfare_screening_record(
+        actor=officer,
+        case=case,
+        suspect=suspect,
+        screened_at=interviewed_at + timedelta(hours=2),
+        thoughts_of_suicide="no",
+        previous_attempts="no",
+        mental_health_concerns="no",
+        support_around_them="yes",
+        result="not_at_risk",
+    )
+    _updates_kept(officer, case, victim)
+
+
+def _updates_kept(officer, case, victim) -> None:
+    now = timezone.now()
+    # Each update met opens the next regular one: met while it falls in the past.
+    for _ in range(12):
+        update = (
+            Duty.objects.filter(case=case, party=victim, kind=DutyKind.VICTIM_UPDATE, status="open")
+            .order_by("due_at")
+            .first()
+        )
+        if update is None or update.due_at >= now:
+            break
+        duty_meet_by_contact(
+            actor=officer,
+            duty=update,
+            channel="phone",
+            summary="Updated Ruby's mother on the investigation.",
+            contacted_at=update.due_at - timedelta(hours=3),
+        )
 
 
 def seed_right_to_review_demo() -> str:
@@ -84,13 +130,15 @@ def seed_right_to_review_demo() -> str:
         new_person={"first_name": "Dennis", "last_name": "Fictional"},
         role="suspect",
     )
+    interviewed_at = _at(decided_on - timedelta(days=30), 10)
     investigation_event_record(
         actor=officer,
         case=case,
         suspect=suspect,
         kind="voluntary_interview",
-        occurred_at=_at(decided_on - timedelta(days=30), 10),
+        occurred_at=interviewed_at,
     )
+    _duties_of_care_kept(officer, case, victim, suspect, interviewed_at)
     outcome_record(
         actor=officer,
         case=case,
@@ -113,6 +161,8 @@ def seed_right_to_review_demo() -> str:
         ),
         contacted_at=_at(told_on, 11),
     )
+    # The decision itself was an update owed to the victim, given in the same call.
+    _updates_kept(officer, case, victim)
     request = review_request_record(
         actor=officer,
         case=case,
