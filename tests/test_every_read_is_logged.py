@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db.models import Q
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from agencies.models import AccessLogEntry, Agency, Membership
@@ -100,6 +101,7 @@ ALSO_ASKED = {
 # with it.
 ASKED_WITH = {
     "api:case-summary": "purpose=strategy",
+    "api:subject-access-people": "q=Sample",
 }
 # Pages that name colleagues only as people to choose from, with nothing about them:
 # staff names there are not a read of anyone's personal data.
@@ -414,7 +416,30 @@ def _walk_one(
 ) -> bool:
     """True when this user read something there."""
     client = _client(member, endpoint.api)
-    for values in _candidates(endpoint.names, member):
+    candidates = _candidates(endpoint.names, member)
+    if endpoint.name.startswith(("retention-", "api:retention-")):
+        # A closed case's retention pages (issue 19): the agency's cases due for review
+        # and not held first; an open case has no review to read (409).
+        due = apps.get_model("records", "CaseRetention").objects.filter(
+            agency=member.agency, state="scheduled", on_hold=False
+        )
+        rows = _first(due.filter(next_review_on__lte=timezone.localdate()).order_by("reference"))
+        candidates = [{"case_id": row.case_id} for row in rows] + candidates
+    if endpoint.name.startswith(("review-request-", "api:review-request-")):
+        # A victim's request for a review (issue 19) shares the name `request_id` with
+        # subject access requests: the agency's own reviews, on cases the user may see,
+        # and their cases (a case without a decision not to charge has none).
+        reviews = _first(
+            apps.get_model("welfare", "ReviewRequest").objects.filter(
+                case__in=case_scope(member.user)
+            )
+        )
+        if "request_id" in endpoint.names:
+            move = {"move": "withdraw"} if "move" in endpoint.names else {}
+            candidates = [{"request_id": row.pk, **move} for row in reviews]
+        else:
+            candidates = [{"case_id": row.case_id} for row in reviews] + candidates
+    for values in candidates:
         path = _path(endpoint, values)
         if endpoint.name in ASKED_WITH:
             path = f"{path}?{ASKED_WITH[endpoint.name]}"
