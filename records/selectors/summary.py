@@ -36,6 +36,7 @@ from records.selectors.chronology import (
     ChronologyEntry,
     ChronologyKind,
     case_chronology,
+    chronology_kinds,
 )
 
 
@@ -330,6 +331,13 @@ def _chronology(reading: _Reading) -> SummarySection:
     """The entries the reader may see (the chronology reads each source through its
     own scoped selector), oldest first, of the purpose's kinds."""
     kinds = CHRONOLOGY_KINDS[reading.purpose]
+    if kinds is not None:
+        # Said on the page: only the kinds the reader may see, so that a summary printed
+        # without material clearance does not list "material" among them.
+        # The case's own entry is every reader's, so the set is never empty (which
+        # would read as "every kind").
+        visible = set(chronology_kinds(actor=reading.actor, case=reading.case))
+        kinds = frozenset(kind for kind in kinds if kind in visible) | {ChronologyKind.CASE}
     entries: list[ChronologyEntry] = []
     cursor = None
     more = False

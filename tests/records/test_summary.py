@@ -195,7 +195,15 @@ def test_a_generalist_officer_s_chronology_lists_no_material_either(ncmec, offic
         assert "Chronology" in generalist
         assert "Material summary" not in generalist
         assert "A 4, B 27" not in generalist
-    assert "A 4, B 27, C 183" in _text(_print(investigator, ncmec, "prosecution"))
+
+    # nor among the kinds the chronology says it lists
+    def listed_kinds(text: str) -> str:
+        return " ".join(text.split()).split("of these kinds:")[1].split("; only what")[0]
+
+    assert "material" not in listed_kinds(_text(_print(officer, ncmec, "prosecution")))
+    specialist = _text(_print(investigator, ncmec, "prosecution"))
+    assert "A 4, B 27, C 183" in specialist
+    assert "material" in listed_kinds(specialist)
 
 
 def test_each_purpose_prints_its_own_sections(ncmec, investigator):
