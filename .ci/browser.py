@@ -35,7 +35,11 @@ USERS = (
     "coordinator.mash",
     "social.worker",
     "caseworker.harbour",
+    "records.north",
 )
+# Menu items whose pages are queues: the first record of each is walked too (issue 19:
+# a case's retention record, a subject access request).
+QUEUES = ("/retention/", "/subject-access-requests/")
 PAGES_PER_USER = 48
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -104,6 +108,8 @@ def visit_as(browser, base: str, username: str) -> tuple[int, dict[str, list[str
         queue += links_of(page, base, "nav.tl-section-nav a")
         if urlparse(item).path == "/reports/":
             queue += links_of(page, base, "main a")
+        if urlparse(item).path in QUEUES:
+            queue += links_of(page, base, "main a")[:3]
     page.goto(f"{base}/cases/")
     cases = [u for u in links_of(page, base, "main a") if urlparse(u).path.count("/") == 3]
     if cases:
