@@ -106,6 +106,26 @@ def _shared_parts(first: Person, second: Person) -> list[CaseParty]:
     ]
 
 
+def _held_elsewhere(record: Person, agency_id: object) -> list[str]:
+    """What of `record` another agency holds: a part in a case it owns, an identifier
+    or flag of its own. A merge moves every row that names the person, so a merge by
+    one agency would rewrite another's records (its cases, compartments the actor
+    cannot see): such a record is merged by the agency that holds the rest, or not."""
+    held: list[str] = []
+    for ref in person_references():
+        rows = ref.model._default_manager.filter(**{ref.field: record})
+        fields = {field.name for field in ref.model._meta.get_fields()}
+        if "case" in fields:
+            elsewhere = rows.exclude(case__owning_agency_id=agency_id)
+        elif "agency" in fields:
+            elsewhere = rows.exclude(agency_id=agency_id)
+        else:  # a reference that says nobody's: never moved across agencies unasked
+            elsewhere = rows
+        if elsewhere.exists():
+            held.append(ref.label)
+    return held
+
+
 @transaction.atomic
 def person_merge(
     *, actor: User, person: Person, other_person: Person, survivor: Person, reason: str
@@ -136,6 +156,12 @@ def person_merge(
             errors[field] = [
                 f"{record.full_name} has already been merged into another record: "
                 "undo that merge first, or merge with the record it was merged into."
+            ]
+        elif held := _held_elsewhere(record, membership.agency_id):
+            errors[field] = [
+                f"Another agency holds records of {record.full_name} "
+                f"({', '.join(sorted(set(held)))}): a merge would change them. "
+                "Ask that agency to correct its records."
             ]
     if errors:
         raise ValidationError(errors)

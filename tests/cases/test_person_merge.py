@@ -195,6 +195,24 @@ def test_a_merge_across_agencies_is_refused_naming_the_field(
     assert _snapshot() == before
 
 
+def test_a_merge_that_would_change_another_agency_s_records_is_refused(
+    supervisor_north, south, jess, jessica, holdings
+):
+    # given: Jessica, a record of Northshire's, is also a victim in a Southshire case
+    PartyFactory(case=CaseFactory(owning_agency=south), person=jessica, role="victim")
+    before = _snapshot()
+    # when: merged either way, her part in Southshire's case would be rewritten
+    for survivor in (jess, jessica):
+        with pytest.raises(ValidationError) as refused:
+            _merge(supervisor_north, jess, jessica, survivor=survivor)
+        # then
+        assert set(refused.value.message_dict) == {"other_person"}
+        message = refused.value.message_dict["other_person"][0]
+        assert message.startswith("Another agency holds records of Jessica Taylor")
+        assert "part in a case" in message
+    assert _snapshot() == before
+
+
 def test_a_merge_of_a_person_with_themselves_is_refused(supervisor_north, jess, holdings):
     before = _snapshot()
     with pytest.raises(ValidationError) as refused:
