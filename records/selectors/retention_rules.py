@@ -57,15 +57,19 @@ def retention_rules_seed() -> int:
 
 def subject_born_on(case_id: Any, rule: RetentionRule) -> date | None:
     """The youngest subject's date of birth, for a rule that counts an age (None
-    when the rule counts none, or when no subject's date of birth is recorded)."""
+    when the rule counts none, or when any subject's date of birth is not recorded:
+    an unknown subject may be the youngest, and a disposal cannot be undone)."""
     roles = SUBJECT_ROLES.get(rule.age_of)
     if not roles:
         return None
-    births = CaseParty.objects.filter(
-        case_id=case_id, role__in=roles, person__date_of_birth__isnull=False
-    ).values_list("person__date_of_birth", flat=True)
-    known: list[date] = [born for born in births if born is not None]
-    return max(known, default=None)
+    births = list(
+        CaseParty.objects.filter(case_id=case_id, role__in=roles).values_list(
+            "person__date_of_birth", flat=True
+        )
+    )
+    if not births or None in births:
+        return None
+    return max(births)
 
 
 def first_review_on(rule: RetentionRule, *, closed_on: date, born_on: date | None) -> date:
@@ -83,8 +87,8 @@ def next_review_suggested(rule: RetentionRule, *, reviewed_on: date) -> date:
 
 
 class AgeUnknown(Exception):
-    """The rule keeps the record until the subject reaches an age, and no subject's
-    date of birth is recorded."""
+    """The rule keeps the record until the subject reaches an age, and not every
+    subject's date of birth is recorded."""
 
 
 def keep_until(rule: RetentionRule, *, born_on: date | None) -> date | None:
@@ -100,7 +104,8 @@ def keep_until(rule: RetentionRule, *, born_on: date | None) -> date | None:
 
 def retention_keep_until(retention: CaseRetention) -> tuple[date | None, bool]:
     """The date before which the case may not be disposed of under its rule, and
-    whether it is unknown (the rule counts an age and no date of birth is held)."""
+    whether it is unknown (the rule counts an age and a subject's date of birth is not
+    held)."""
     try:
         return keep_until(
             retention.rule, born_on=subject_born_on(retention.case_id, retention.rule)

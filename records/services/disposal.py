@@ -100,6 +100,21 @@ def _kept_rows_refusal(found: Found, pointing: Pointing, reference: str) -> None
                 )
 
 
+def _report_identifiers_add(found: Found) -> None:
+    """An intake report's identifiers name it by `report_id`, a plain UUID (the index
+    of identifiers spans cases and reports, cases.models.identifier), which the walk
+    by foreign keys cannot follow: the disposed case's reports take theirs along."""
+    report_model = apps.get_model("intake", "IntakeReport")
+    reports = found.get(report_model)
+    if reports:
+        identifier_model = apps.get_model("cases", "Identifier")
+        found[identifier_model] |= set(
+            identifier_model._base_manager.filter(report_id__in=list(reports)).values_list(
+                "pk", flat=True
+            )
+        )
+
+
 def _people_only_here(found: Found, pointing: Pointing) -> set[Any]:
     """The people of the case's parties whom no other record names (another case, a
     merge, a subject access request): they go with the case; the others stay."""
@@ -198,6 +213,7 @@ def case_dispose(*, actor: User, retention: CaseRetention, reason: str) -> CaseR
     if people:
         found[Person] |= people
         _walk(found, Person, people, pointing)
+    _report_identifiers_add(found)
     _kept_rows_refusal(found, pointing, case.reference)
     files = _stored_names(found)
     counts = {model._meta.label_lower: len(keys) for model, keys in found.items() if keys}

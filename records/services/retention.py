@@ -153,8 +153,8 @@ def _disposal_refusals(retention: CaseRetention, today: date, errors: Errors) ->
     if unknown:
         errors.setdefault("decision", []).append(
             f"Under {retention.rule.label} the case is kept until the {retention.rule.age_of} "
-            f"would be {retention.rule.keep_until_age}, and no {retention.rule.age_of}'s date "
-            "of birth is recorded: keep it."
+            f"would be {retention.rule.keep_until_age}, and not every {retention.rule.age_of}'s "
+            "date of birth is recorded: keep it."
         )
     elif floor is not None and floor > today:
         errors.setdefault("decision", []).append(

@@ -231,3 +231,49 @@ def test_a_disposed_case_is_not_disposed_of_twice(north, supervisor_north, recor
     with pytest.raises(InvalidState) as refused:
         _dispose(records_north, case)
     assert refused.value.state == "disposed"
+
+
+@pytest.mark.django_db
+def test_group_1_is_kept_while_any_suspect_s_date_of_birth_is_unknown(
+    north, supervisor_north, records_north
+):
+    # given: one suspect who would be 100, and a second whose date of birth is unknown
+    case = case_with(north, offences=("iioc_possessing",), suspect_born=date(1925, 1, 1))
+    PartyFactory(case=case, role="suspect", person__date_of_birth=None)
+    closed(case, supervisor_north, on=date(2026, 4, 6))
+    _due(case)
+    before = _counts(case)
+    # when
+    with pytest.raises(ValidationError) as refused:
+        _dispose(records_north, case)
+    # then: the unknown suspect may be the youngest; nothing is deleted
+    assert set(refused.value.message_dict) == {"decision"}
+    assert _counts(case) == before
+
+
+@pytest.mark.django_db
+def test_disposal_takes_the_identifiers_of_the_case_s_intake_reports(
+    north, supervisor_north, records_north
+):
+    from cases.models import Identifier
+    from tests.intake.factories import IntakeItemFactory, IntakeReportFactory
+
+    # given: an intake report attached to the case, with an identifier of its own
+    case = case_with(north)  # group 3: no age to wait for
+    item = IntakeItemFactory(agency=north, case=case)
+    report = IntakeReportFactory(agency=north, item=item)
+    kept_report = IntakeReportFactory(agency=north)
+    for about in (report, kept_report):
+        Identifier.objects.create(
+            kind="email",
+            value=f"{about.pk}@example.com",
+            given="x@example.com",
+            agency=north,
+            report_id=about.pk,
+        )
+    closed(case, supervisor_north, on=date(2026, 4, 6))
+    _due(case)
+    # when
+    _dispose(records_north, case)
+    # then: the report's identifier went with it; another report's stayed
+    assert list(Identifier.objects.values_list("report_id", flat=True)) == [kept_report.pk]
