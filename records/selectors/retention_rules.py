@@ -62,14 +62,15 @@ def subject_born_on(case_id: Any, rule: RetentionRule) -> date | None:
     roles = SUBJECT_ROLES.get(rule.age_of)
     if not roles:
         return None
-    births = list(
+    births: list[date | None] = list(
         CaseParty.objects.filter(case_id=case_id, role__in=roles).values_list(
             "person__date_of_birth", flat=True
         )
     )
-    if not births or None in births:
+    known = [born for born in births if born is not None]
+    if not births or len(known) < len(births):
         return None
-    return max(births)
+    return max(known)
 
 
 def first_review_on(rule: RetentionRule, *, closed_on: date, born_on: date | None) -> date:
