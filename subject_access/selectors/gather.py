@@ -150,7 +150,7 @@ def gather(*, agency: Agency, subjects: list[Person]) -> list[Item]:
     case_ids = {party.case_id for party in parties}
     others = _Others(subject_ids, case_ids)
     items: list[Item] = []
-    items += _people(subjects, agency)
+    items += _people(subjects, agency, in_own_cases={party.person_id for party in parties})
     items += _parties(parties, others)
     items += _identifiers(agency, subject_ids, party_ids)
     items += _contacts(party_ids, others)
@@ -164,7 +164,15 @@ def gather(*, agency: Agency, subjects: list[Person]) -> list[Item]:
     return items
 
 
-def _people(subjects: list[Person], agency: Agency) -> list[Item]:
+def _people(subjects: list[Person], agency: Agency, *, in_own_cases: set[Any]) -> list[Item]:
+    """The person record itself, where the agency holds it: recorded by it, or a part
+    of a case it owns. A person it knows only from a referral it received is the
+    referrer's record: what the referral disclosed is its item, never the live record."""
+    held = [
+        person
+        for person in subjects
+        if person.recorded_by_agency_id == agency.pk or person.pk in in_own_cases
+    ]
     return [
         Item(
             ItemSection.PERSON,
@@ -195,7 +203,7 @@ def _people(subjects: list[Person], agency: Agency) -> list[Item]:
                 person.preferred_times, person.safe_contact_notes, person.adjustments
             ),
         )
-        for person in subjects
+        for person in held
     ]
 
 
@@ -530,6 +538,9 @@ def _access_log(agency: Agency, subject_ids: set[Any], party_ids: list[Any]) -> 
                 outcome=entry.get_outcome_display(),
                 reason_given=entry.justification,
             ),
+            # Another agency's reader, or a reason in someone's own words, names people
+            # other than the subject: reviewed before release like any third party.
+            review_anyway=entry.agency_slug != agency.slug or bool(entry.justification),
         )
         for entry in reversed(list(entries))
     ]

@@ -27,6 +27,11 @@ def _built(manager, world):
     return services.sar_export_build(actor=manager.user, request=request)
 
 
+def _built_about(manager, people):
+    request = a_request(manager, people, received_on=date(2026, 5, 1))
+    return services.sar_export_build(actor=manager.user, request=request)
+
+
 def _items(request):
     return {(item.source_type, item.source_id): item for item in request.items.all()}
 
@@ -181,3 +186,48 @@ def test_someone_described_but_not_named_is_marked_for_review(manager, world):
     item = _items(_built(manager, world))[("contact", str(described.pk))]
     assert item.third_parties == ["someone described as 'mother'"]
     assert item.needs_review is True
+
+
+def test_a_person_known_only_from_a_referral_received_is_not_exported_as_their_record(
+    manager, world, north, south
+):
+    from tests.authz.rows_referrals import make_referral
+
+    # given: Southshire's referral to Northshire about a person of Southshire's
+    referral = make_referral(from_agency=south, to_agency=north, party_role="victim")
+    theirs = referral.parties.get().person
+    theirs.address = "1 Referrer's Own Road"
+    theirs.save(update_fields=["address"])
+    # when
+    items = _items(_built_about(manager, [theirs]))
+    # then: the live record is the referrer's; what the referral disclosed is its item
+    assert ("person", str(theirs.pk)) not in items
+    assert ("referral", str(referral.pk)) in items
+    assert "1 Referrer's Own Road" not in json.dumps([i.content for i in items.values()])
+
+
+def test_access_log_entries_by_another_agency_or_with_a_reason_are_marked_for_review(
+    manager, world
+):
+    from agencies.audit import access_log_record
+
+    # given: a read by Southshire, and one of Northshire's with a reason in words
+    for agency_slug, reason in (("southshire-police", ""), ("", "Asked by Morgan's solicitor")):
+        access_log_record(
+            actor=None,
+            action="cases.person.viewed",
+            object_type="person",
+            object_id=world.person.pk,
+            object_agency_slug="northshire-police",
+            username="someone",
+            agency_slug=agency_slug or "northshire-police",
+            justification=reason,
+        )
+    # when
+    logged = [
+        i for i in _items(_built(manager, world)).values() if i.source_type == "access_log_entry"
+    ]
+    # then
+    marked = [item for item in logged if item.needs_review]
+    assert len(marked) >= 2
+    assert all(item.decision == ItemDecision.PENDING for item in marked)
