@@ -11,28 +11,20 @@ as the ICO counts them (docs/adr/0014-subject-access.md).
   three calendar months from receipt, by the same rule.
 """
 
-import calendar
 from datetime import date
 
 from agencies.working_days import is_working_day, next_working_day
+from common.dates import months_after
 
 RESPONSE_MONTHS = 1
 EXTENSION_MONTHS = 2
 
 
-def calendar_months_after(day: date, months: int) -> date:
-    """The corresponding date `months` calendar months after `day`, or the last day of
-    that month when it has no such date."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last))
-
-
 def response_due_on(received_on: date, *, months: int = RESPONSE_MONTHS) -> date:
     """The day the response is due: `months` calendar months from receipt, moved to
     the next working day when that day is not one."""
-    due = calendar_months_after(received_on, months)
+    # The corresponding date, or the month's last day when it has none (common.dates).
+    due = months_after(received_on, months)
     return due if is_working_day(due) else next_working_day(due)
 
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from common.dates import months_after
 from subject_access.models import extended_due_on, response_due_on
-from subject_access.models.deadline import calendar_months_after
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,8 @@ def test_one_calendar_month_from_receipt(received, due):
 
 
 def test_calendar_month_without_the_corresponding_day_is_the_last_day():
-    assert calendar_months_after(date(2026, 1, 29), 1) == date(2026, 2, 28)
-    assert calendar_months_after(date(2026, 8, 31), 1) == date(2026, 9, 30)
+    assert months_after(date(2026, 1, 29), 1) == date(2026, 2, 28)
+    assert months_after(date(2026, 8, 31), 1) == date(2026, 9, 30)
 
 
 def test_an_extension_is_two_further_months():
