@@ -677,16 +677,6 @@ def referral_scope(user, queryset: QuerySet) -> QuerySet:
     return queryset.filter(sent | received)
 
 
-def referral_received_scope(user, queryset: QuerySet) -> QuerySet:
-    """The part of `referral_scope` that was sent to the user's agency, as one plain
-    filter: the inbox's counts read it from the `referral_inbox` index alone
-    (to_agency, state), where `referral_scope`'s OR sends PostgreSQL to the table."""
-    membership = membership_of(user)
-    if membership is None or not can(user, "referrals.referral.view"):
-        return queryset.none()
-    return queryset.filter(to_agency_id=membership.agency_id).exclude(state="draft")
-
-
 def case_referral_scope(user, queryset: QuerySet) -> QuerySet:
     """Referrals as the case's metadata (purpose, receiver, state, deadlines, outcome
     summary; never the disclosure, which `referral_scope` guards): those the user's

@@ -175,8 +175,10 @@ def inbox_received(*, actor: User) -> QuerySet[Referral]:
     """Every referral sent to the actor's agency that it may receive, unordered and
     unjoined: what the inbox's counts count. One plain filter on (to_agency, state),
     the leading columns of the `referral_inbox` index, so that a capped count is an
-    index-only scan that stops at its cap (issue 15)."""
-    return _received(actor, access.referral_received_scope(actor, Referral.objects.all()))
+    index-only scan that stops at its cap (issue 15). `_received` is the receiving
+    side of `access.referral_scope` on its own, without the scope's OR (sent or
+    received), which sends PostgreSQL to the table."""
+    return _received(actor, Referral.objects.all())
 
 
 def sent_list(
