@@ -174,6 +174,8 @@ ROWS = [
         RECORDS_MANAGERS,
         setup=a_person,
         listing=True,
+        # At most 20 matches, never paged: {"results": [...]}, never a bare array.
+        envelope=frozenset({"results"}),
         fields=PERSON_FIELDS,
     ),
     Endpoint(
